@@ -1,0 +1,403 @@
+//! The `casekeep` command line: administrators' tool and the way every capability is
+//! tested without a window. The contract is documented in docs/CLI.md.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::clients::ClientId;
+use crate::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::input::JSON_LIMIT;
+use crate::record::Date;
+use crate::slots::{Passphrase, RecoveryKey};
+use crate::vault::{self, Role, Session, Vault};
+
+const PASSPHRASE_FILE_LIMIT: u64 = 4096;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "casekeep",
+    version,
+    about = "Casekeep: an encrypted record keeper for domestic-abuse caseworkers"
+)]
+struct Cli {
+    /// Vault directory (default: the platform's data directory, e.g. ~/.local/share/casekeep/vault)
+    #[arg(long, global = true, value_name = "DIR")]
+    vault: Option<PathBuf>,
+    /// User name to unlock as
+    #[arg(long, global = true, value_name = "NAME")]
+    user: Option<String>,
+    /// File whose first line is the passphrase (otherwise it is asked for on the terminal)
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create a vault; --user becomes its first manager; prints the recovery key once
+    Init,
+    /// Manage users
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Change your passphrase
+    #[command(subcommand)]
+    Passphrase(PassphraseCmd),
+    /// Reset --user's passphrase with the recovery key
+    UnlockWithRecovery {
+        #[arg(long, value_name = "KEY")]
+        recovery_key: String,
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: PathBuf,
+    },
+    /// Add, change, show and list clients
+    #[command(subcommand)]
+    Client(ClientCmd),
+    /// Record and show consent
+    #[command(subcommand)]
+    Consent(ConsentCmd),
+    /// Show and verify the decision log and audit trail
+    #[command(subcommand)]
+    Log(LogCmd),
+    /// Check the integrity of the database, the key slots and the log
+    Check,
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCmd {
+    /// Add a user (managers only)
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["caseworker", "manager"])]
+        role: String,
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: PathBuf,
+    },
+    /// List users and roles
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+enum PassphraseCmd {
+    /// Change the passphrase of --user
+    Change {
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ClientCmd {
+    /// Add a client from JSON; prints the new id alone
+    Add(JsonArg),
+    /// Change a client from JSON (absent keys stay, null clears, risk and notes are added)
+    Update {
+        id: String,
+        #[command(flatten)]
+        json: JsonArg,
+    },
+    /// Show a client's record as JSON
+    Show { id: String },
+    /// List clients as a JSON array of summaries
+    List {
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+struct JsonArg {
+    /// JSON file ('-' for standard input)
+    #[arg(long, value_name = "FILE")]
+    json: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+enum ConsentCmd {
+    /// Record consent, its refusal or withdrawal
+    Record {
+        #[arg(long, value_name = "ID")]
+        client: String,
+        #[arg(long, value_name = "KIND")]
+        recipient: String,
+        #[arg(long, value_name = "STATE")]
+        state: String,
+        #[arg(long, value_name = "verbal|written|other")]
+        method: String,
+        #[arg(long, value_name = "TEXT")]
+        purpose: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        review_on: Option<String>,
+    },
+    /// Current consent per recipient and the full history, as JSON
+    Show {
+        #[arg(long, value_name = "ID")]
+        client: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum LogCmd {
+    /// Decisions, consents and audit events as JSON
+    Show {
+        #[arg(long, value_name = "ID")]
+        client: Option<String>,
+    },
+    /// Recompute the chain and every signature; exit 1 naming the first bad entry
+    Verify,
+}
+
+/// Why a command stopped: a usage mistake (exit 2) or a refusal (exit 1).
+enum Stop {
+    Usage(String),
+    Refused(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Self {
+        Stop::Refused(e)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(Stop::Usage(msg)) => {
+            eprintln!("casekeep: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Stop::Refused(e)) => {
+            eprintln!("casekeep: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn emit<T: Serialize>(v: &T) -> Result<()> {
+    let s =
+        serde_json::to_string_pretty(v).map_err(|_| Error::Storage("could not encode the output".into()))?;
+    println!("{s}");
+    Ok(())
+}
+
+fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
+    let dir = match &cli.vault {
+        Some(d) => d.clone(),
+        None => vault::default_dir()?,
+    };
+    let user = || cli.user.clone().ok_or_else(|| Stop::Usage("this command needs --user NAME".into()));
+
+    if let Command::Init = cli.command {
+        let name = user()?;
+        let pass = match &cli.passphrase_file {
+            Some(f) => read_passphrase_file(f)?,
+            None => prompt_new_passphrase(&format!("New passphrase for {name}"))?,
+        };
+        let (session, recovery) = Vault::create(&dir, &name, &pass)?;
+        drop(session);
+        eprintln!("Vault created. Below is its recovery key. It is shown this once and stored nowhere:");
+        eprintln!("write it down and keep it somewhere safe, away from this laptop.");
+        println!("{}", recovery.to_display().as_str());
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let vault = Vault::open(&dir)?;
+
+    if let Command::UnlockWithRecovery { recovery_key, new_passphrase_file } = &cli.command {
+        let name = user()?;
+        let key = RecoveryKey::parse(recovery_key)?;
+        let new = read_passphrase_file(new_passphrase_file)?;
+        let session = vault.unlock_with_recovery(&name, &key, &new)?;
+        report_failures(&session);
+        eprintln!("Passphrase reset for {}; a new signing key was made.", session.user().name);
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let name = user()?;
+    let pass = match &cli.passphrase_file {
+        Some(f) => read_passphrase_file(f)?,
+        None => prompt_passphrase(&format!("Passphrase for {name}"))?,
+    };
+    let mut session = vault.unlock(&name, &pass)?;
+    drop(pass);
+    report_failures(&session);
+
+    match cli.command {
+        Command::Init | Command::UnlockWithRecovery { .. } => Ok(ExitCode::SUCCESS),
+        Command::User(UserCmd::Add { name, role, new_passphrase_file }) => {
+            session.require_manager()?;
+            let role = if role == "manager" { Role::Manager } else { Role::Caseworker };
+            let new = read_passphrase_file(&new_passphrase_file)?;
+            let u = session.add_user(&name, role, &new)?;
+            eprintln!("User {} added as {}.", u.name, u.role.as_str());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCmd::List) => {
+            emit(&session.users()?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Passphrase(PassphraseCmd::Change { new_passphrase_file }) => {
+            let new = read_passphrase_file(&new_passphrase_file)?;
+            session.change_passphrase(&new)?;
+            eprintln!("Passphrase changed; a new signing key was made.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Client(ClientCmd::Add(JsonArg { json })) => {
+            let bytes = read_json(&json)?;
+            let id = session.add_client(&bytes)?;
+            println!("{id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Client(ClientCmd::Update { id, json }) => {
+            let id = ClientId::parse(&id)?;
+            let bytes = read_json(&json.json)?;
+            let changed = session.update_client(id, &bytes)?;
+            emit(&serde_json::json!({ "id": id.0, "changed": changed }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Client(ClientCmd::Show { id }) => {
+            let id = ClientId::parse(&id)?;
+            emit(&session.show_client(id)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Client(ClientCmd::List { search }) => {
+            emit(&session.list_clients(search.as_deref())?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Consent(ConsentCmd::Record {
+            client,
+            recipient,
+            state,
+            method,
+            purpose,
+            reason,
+            review_on,
+        }) => {
+            let client = ClientId::parse(&client)?;
+            let input = ConsentInput {
+                recipient: recipient.parse::<RecipientKind>()?,
+                state: state.parse::<ConsentState>()?,
+                method: method.parse::<ConsentMethod>()?,
+                purpose,
+                reason,
+                review_on: review_on
+                    .map(|r| {
+                        Date::parse(&r).ok_or_else(|| {
+                            Error::invalid("--review-on must be a real date written YYYY-MM-DD")
+                        })
+                    })
+                    .transpose()?,
+            };
+            let seq = session.record_consent(client, input)?;
+            emit(&serde_json::json!({ "recorded": true, "log_entry": seq }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Consent(ConsentCmd::Show { client }) => {
+            let client = ClientId::parse(&client)?;
+            emit(&session.consent_report(client)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Log(LogCmd::Show { client }) => {
+            let client = client.map(|c| ClientId::parse(&c)).transpose()?;
+            emit(&session.log_entries(client)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Log(LogCmd::Verify) => {
+            let report = session.verify_log()?;
+            match &report.first_break {
+                None => {
+                    emit(&report)?;
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(b) => {
+                    emit(&report)?;
+                    eprintln!("casekeep: {b}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Check => {
+            let report = session.check()?;
+            emit(&report)?;
+            if report.ok {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("casekeep: the vault failed its integrity check: {}", report.problems.join("; "));
+                Ok(ExitCode::from(1))
+            }
+        }
+    }
+}
+
+fn report_failures(session: &Session) {
+    let n = session.failed_attempts_since_last_unlock();
+    if n > 0 {
+        eprintln!(
+            "Warning: {n} failed unlock attempt{} for {} since the last successful unlock. If this was not you, tell your manager.",
+            if n == 1 { "" } else { "s" },
+            session.user().name
+        );
+    }
+}
+
+/// The first line of the file, newline stripped.
+fn read_passphrase_file(path: &Path) -> Result<Passphrase> {
+    let bytes =
+        zeroize::Zeroizing::new(fsutil::read_bounded(path, PASSPHRASE_FILE_LIMIT, "passphrase file")?);
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| Error::invalid("the passphrase file is not UTF-8 text"))?;
+    let line = text.split('\n').next().unwrap_or("");
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.is_empty() {
+        return Err(Error::invalid("the passphrase file's first line is empty"));
+    }
+    Ok(Passphrase::new(line.to_string()))
+}
+
+fn prompt_passphrase(prompt: &str) -> Result<Passphrase> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::invalid("no passphrase: give --passphrase-file FILE or run in a terminal"));
+    }
+    let _ = std::io::stderr().flush();
+    rpassword::prompt_password(format!("{prompt}: "))
+        .map(Passphrase::new)
+        .map_err(|_| Error::invalid("could not read the passphrase from the terminal"))
+}
+
+fn prompt_new_passphrase(prompt: &str) -> Result<Passphrase> {
+    let first = prompt_passphrase(prompt)?;
+    first.check_new()?;
+    let again = prompt_passphrase("Type it again")?;
+    if first.expose() != again.expose() {
+        return Err(Error::invalid("the two passphrases differ"));
+    }
+    Ok(first)
+}
+
+fn read_json(path: &Path) -> Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        return fsutil::read_bounded_from(
+            std::io::stdin().lock().take(JSON_LIMIT + 1),
+            JSON_LIMIT,
+            "client JSON",
+        );
+    }
+    fsutil::read_bounded(path, JSON_LIMIT, "client JSON")
+}

@@ -1,0 +1,310 @@
+//! Clients: add, change, show and list records. Each call is one transaction that also
+//! writes its audit event (field paths, never values).
+
+use std::fmt;
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::catalogue;
+use crate::error::{Error, Result};
+use crate::input;
+use crate::log::{self, Kind};
+use crate::record::{check_case_reference, ClientPatch, ClientRecord, Date};
+use crate::risk::{self, RiskConfig, RiskLevel};
+use crate::vault::Session;
+
+/// A client's id in this vault.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
+pub struct ClientId(pub i64);
+
+impl ClientId {
+    pub fn parse(s: &str) -> Result<ClientId> {
+        s.trim().parse::<i64>().ok().filter(|n| *n > 0).map(ClientId).ok_or_else(|| {
+            Error::invalid(
+                "a client id is a positive whole number (as printed by `client add` or `client list`)",
+            )
+        })
+    }
+}
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// One line of the caseload.
+#[derive(Debug, Serialize)]
+pub struct ClientSummary {
+    pub id: i64,
+    pub case_reference: String,
+    pub full_name: String,
+    pub initials: String,
+    pub risk_level: Option<RiskLevel>,
+    pub safe_contact_review_due: Option<Date>,
+    pub updated_at: String,
+}
+
+fn encode(rec: &ClientRecord) -> Result<String> {
+    serde_json::to_string(rec).map_err(|_| Error::Storage("could not encode a client record".into()))
+}
+
+fn decode(s: &str) -> Result<ClientRecord> {
+    serde_json::from_str(s).map_err(|_| Error::Integrity("a stored client record is malformed".into()))
+}
+
+fn latest_level(rec: &ClientRecord, cfg: &RiskConfig) -> Option<RiskLevel> {
+    rec.risk.iter().enumerate().max_by_key(|(i, r)| (r.date, *i)).map(|(_, r)| risk::assess(r, cfg).level)
+}
+
+fn level_str(l: Option<RiskLevel>) -> Option<&'static str> {
+    l.map(|l| match l {
+        RiskLevel::Standard => "standard",
+        RiskLevel::Medium => "medium",
+        RiskLevel::High => "high",
+    })
+}
+
+fn index(tx: &Transaction<'_>, id: i64, rec: &ClientRecord) -> Result<()> {
+    tx.execute("DELETE FROM client_search WHERE rowid = ?1", [id])?;
+    tx.execute(
+        "INSERT INTO client_search (rowid, full_name, preferred_name, case_reference) VALUES (?1, ?2, ?3, ?4)",
+        params![id, rec.full_name, rec.preferred_name.as_deref().unwrap_or(""), rec.case_reference],
+    )?;
+    Ok(())
+}
+
+fn reference_taken(tx: &Transaction<'_>, reference: &str, except: Option<i64>) -> Result<bool> {
+    let n: i64 = tx.query_row(
+        "SELECT count(*) FROM clients WHERE case_reference = ?1 AND id IS NOT ?2",
+        params![reference, except],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+fn parse_patch(json: &[u8]) -> Result<ClientPatch> {
+    if json.len() as u64 > input::JSON_LIMIT {
+        return Err(Error::invalid("the client JSON is too large (the limit is 1 MiB)"));
+    }
+    let patch = input::parse_json(json, "client JSON")?;
+    check_shape(json)?;
+    Ok(patch)
+}
+
+/// serde accepts a JSON array where a struct is expected (fields by position); a person's
+/// input must say which field is which, so every record and item must be an object.
+fn check_shape(json: &[u8]) -> Result<()> {
+    let v: Value =
+        serde_json::from_slice(json).map_err(|_| Error::invalid("the client JSON is not valid JSON"))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| Error::invalid("the client JSON has the wrong type of value (expected an object)"))?;
+    for key in ["contacts", "children", "risk", "notes"] {
+        if let Some(items) = obj.get(key).and_then(Value::as_array) {
+            if let Some(i) = items.iter().position(|item| !item.is_object()) {
+                return Err(Error::invalid(format!(
+                    "`{key}[{i}]` in the client JSON has the wrong type of value (expected an object)"
+                )));
+            }
+        }
+    }
+    if obj.get("perpetrator").is_some_and(|p| !p.is_object() && !p.is_null()) {
+        return Err(Error::invalid(
+            "`perpetrator` in the client JSON has the wrong type of value (expected an object)",
+        ));
+    }
+    Ok(())
+}
+
+impl Session {
+    /// Adds a client from the catalogue-shaped JSON; returns the new id.
+    pub fn add_client(&mut self, json: &[u8]) -> Result<ClientId> {
+        let patch = parse_patch(json)?;
+        let mut rec = ClientRecord::default();
+        let author = self.user().name.clone();
+        patch.apply(&mut rec, &author, Date::today())?;
+        let cfg = RiskConfig::default();
+        self.write(|tx, s| {
+            if rec.case_reference.is_empty() {
+                let mut n: i64 =
+                    tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM clients", [], |r| r.get(0))?;
+                loop {
+                    let candidate = format!("CK-{n:04}");
+                    if !reference_taken(tx, &candidate, None)? {
+                        rec.case_reference = candidate;
+                        break;
+                    }
+                    n += 1;
+                }
+            } else if reference_taken(tx, &rec.case_reference, None)? {
+                return Err(Error::invalid("another client already has that case reference"));
+            }
+            let now = log::now();
+            tx.execute(
+                "INSERT INTO clients (case_reference, record, risk_level, created_at, updated_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                params![
+                    rec.case_reference,
+                    encode(&rec)?,
+                    level_str(latest_level(&rec, &cfg)),
+                    now,
+                    s.user.id
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            index(tx, id, &rec)?;
+            let stored = serde_json::to_value(&rec).map_err(|_| Error::Storage("encode".into()))?;
+            let fields: Vec<String> = catalogue::paths_with_values(&stored).into_keys().collect();
+            log::append(
+                tx,
+                s.vault_id,
+                s.signer,
+                Kind::Audit,
+                "client_added",
+                Some(id),
+                &json!({ "fields": fields }),
+            )?;
+            Ok(ClientId(id))
+        })
+    }
+
+    /// Changes a client: absent keys stay, `null` clears, new risk entries and notes are
+    /// added. Returns the catalogue paths that changed (empty when nothing did).
+    pub fn update_client(&mut self, id: ClientId, json: &[u8]) -> Result<Vec<String>> {
+        let patch = parse_patch(json)?;
+        let author = self.user().name.clone();
+        let cfg = RiskConfig::default();
+        self.write(|tx, s| {
+            let stored: Option<String> = tx
+                .query_row("SELECT record FROM clients WHERE id = ?1", [id.0], |r| r.get(0))
+                .optional()?;
+            let before = decode(&stored.ok_or(Error::NotFound("client"))?)?;
+            let mut rec = before.clone();
+            patch.apply(&mut rec, &author, Date::today())?;
+            if rec.case_reference.is_empty() {
+                rec.case_reference = before.case_reference.clone();
+            }
+            if !check_case_reference(&rec.case_reference) || reference_taken(tx, &rec.case_reference, Some(id.0))? {
+                return Err(Error::invalid("another client already has that case reference"));
+            }
+            let a = serde_json::to_value(&before).map_err(|_| Error::Storage("encode".into()))?;
+            let b = serde_json::to_value(&rec).map_err(|_| Error::Storage("encode".into()))?;
+            let changed = catalogue::changed_paths(&a, &b);
+            if changed.is_empty() {
+                return Ok(changed);
+            }
+            tx.execute(
+                "UPDATE clients SET case_reference = ?1, record = ?2, risk_level = ?3, updated_at = ?4 WHERE id = ?5",
+                params![rec.case_reference, encode(&rec)?, level_str(latest_level(&rec, &cfg)), log::now(), id.0],
+            )?;
+            index(tx, id.0, &rec)?;
+            log::append(tx, s.vault_id, s.signer, Kind::Audit, "client_changed", Some(id.0), &json!({ "fields": changed }))?;
+            Ok(changed)
+        })
+    }
+
+    pub(crate) fn load_client(&self, id: ClientId) -> Result<ClientRecord> {
+        let stored: Option<String> = self
+            .conn()
+            .query_row("SELECT record FROM clients WHERE id = ?1", [id.0], |r| r.get(0))
+            .optional()?;
+        decode(&stored.ok_or(Error::NotFound("client"))?)
+    }
+
+    /// The record as JSON in the input's shape, plus `id` and derived values. Viewing is
+    /// recorded in the audit trail.
+    pub fn show_client(&mut self, id: ClientId) -> Result<Value> {
+        let rec = self.load_client(id)?;
+        self.audit("client_viewed", Some(id.0), json!({}))?;
+        client_view(id, &rec, &RiskConfig::default())
+    }
+
+    /// The caseload, or the clients whose names or case reference match `search`.
+    pub fn list_clients(&self, search: Option<&str>) -> Result<Vec<ClientSummary>> {
+        let query = match search {
+            None => None,
+            Some(s) => Some(fts_query(s)?),
+        };
+        let sql = match query {
+            None => "SELECT id, record, updated_at FROM clients ORDER BY id".to_string(),
+            Some(_) => {
+                "SELECT c.id, c.record, c.updated_at FROM client_search f JOIN clients c ON c.id = f.rowid
+                         WHERE client_search MATCH ?1 ORDER BY c.id"
+                    .to_string()
+            }
+        };
+        let mut stmt = self.conn().prepare(&sql)?;
+        let map =
+            |r: &rusqlite::Row<'_>| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?));
+        let rows: Vec<(i64, String, String)> = match &query {
+            None => stmt.query_map([], map)?.collect::<rusqlite::Result<_>>()?,
+            Some(q) => stmt.query_map([q], map)?.collect::<rusqlite::Result<_>>()?,
+        };
+        let cfg = RiskConfig::default();
+        rows.into_iter()
+            .map(|(id, record, updated_at)| {
+                let rec = decode(&record)?;
+                Ok(ClientSummary {
+                    id,
+                    initials: rec.initials(),
+                    risk_level: latest_level(&rec, &cfg),
+                    safe_contact_review_due: rec
+                        .contacts
+                        .iter()
+                        .filter(|c| !c.do_not_use)
+                        .filter_map(|c| c.review_due)
+                        .min(),
+                    case_reference: rec.case_reference,
+                    full_name: rec.full_name,
+                    updated_at,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Builds an FTS5 query that matches every word as a prefix; the person's text never
+/// reaches FTS5's query syntax (each word is quoted).
+fn fts_query(s: &str) -> Result<String> {
+    if s.chars().count() > 200 {
+        return Err(Error::invalid("the search text is too long (the limit is 200 characters)"));
+    }
+    let words: Vec<String> = s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(10)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    if words.is_empty() {
+        return Err(Error::invalid("the search text needs at least one letter or digit"));
+    }
+    Ok(words.join(" "))
+}
+
+/// The record with `id` and each risk entry's derived score, level and threshold.
+pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig) -> Result<Value> {
+    let mut v =
+        serde_json::to_value(rec).map_err(|_| Error::Storage("could not encode a client record".into()))?;
+    let obj = v.as_object_mut().ok_or_else(|| Error::Storage("could not encode a client record".into()))?;
+    let risk: Vec<Value> = rec
+        .risk
+        .iter()
+        .map(|r| {
+            let d = risk::assess(r, cfg);
+            let mut e = serde_json::to_value(r).unwrap_or(Value::Null);
+            if let Some(o) = e.as_object_mut() {
+                o.insert("score".into(), json!(d.score));
+                o.insert("level".into(), json!(d.level));
+                o.insert("meets_marac_threshold".into(), json!(d.meets_marac_threshold));
+                o.insert("criteria_met".into(), json!(d.criteria_met));
+            }
+            e
+        })
+        .collect();
+    obj.insert("risk".into(), Value::Array(risk));
+    obj.insert("id".into(), json!(id.0));
+    Ok(v)
+}

@@ -1,0 +1,321 @@
+//! The only module that touches cryptographic primitives (the "hazmat" layer).
+//!
+//! Everything else asks for a [`Secret32`], a wrapped blob or a signature and never sees
+//! a nonce, a KDF parameter block or a ring type. Naming: `make_` produces something
+//! random, `derive_` something deterministic.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
+use ring::rand::{SecureRandom, SystemRandom};
+use ring::signature::{self, Ed25519KeyPair, KeyPair};
+use ring::{digest, hkdf};
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::error::{Error, Result};
+
+/// 256 bits of key material. No `Clone`, no `Serialize`, a `Debug` that prints nothing,
+/// wiped when dropped, and read only through [`Secret32::expose`].
+pub struct Secret32(Box<[u8; 32]>);
+
+impl Secret32 {
+    pub fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    fn from_slice(bytes: &[u8]) -> Result<Self> {
+        let mut out = Box::new([0u8; 32]);
+        if bytes.len() != 32 {
+            return Err(Error::Crypto("key material has the wrong length"));
+        }
+        out.copy_from_slice(bytes);
+        Ok(Secret32(out))
+    }
+
+    /// A copy for the rare place that must hold the same key twice (a new slot).
+    pub fn duplicate(&self) -> Self {
+        Secret32(Box::new(*self.0))
+    }
+}
+
+impl Drop for Secret32 {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl fmt::Debug for Secret32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret32(..)")
+    }
+}
+
+fn rng() -> SystemRandom {
+    SystemRandom::new()
+}
+
+pub fn make_random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut out = [0u8; N];
+    rng().fill(&mut out).map_err(|_| Error::Crypto("the system random generator failed"))?;
+    Ok(out)
+}
+
+pub fn make_secret() -> Result<Secret32> {
+    let mut bytes = Zeroizing::new(make_random_bytes::<32>()?);
+    let s = Secret32::from_slice(bytes.as_ref());
+    bytes.zeroize();
+    s
+}
+
+pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    for p in parts {
+        ctx.update(p);
+    }
+    let d = ctx.finish();
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+/// HMAC-SHA-256, used to turn typed user names into tags that do not reveal them.
+pub fn derive_tag(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+    let tag = ring::hmac::sign(&k, message);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(tag.as_ref());
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Passphrase KDF (Argon2id)
+
+/// Argon2id parameters as stored in a key slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub m_kib: u32,
+    /// Passes.
+    pub t: u32,
+    /// Lanes.
+    pub p: u32,
+}
+
+impl KdfParams {
+    /// The floor below which no slot is written or accepted: 64 MiB, one pass.
+    pub const MIN_M_KIB: u32 = 64 * 1024;
+    pub const MAX_M_KIB: u32 = 4 * 1024 * 1024;
+    pub const MAX_T: u32 = 64;
+    pub const MAX_P: u32 = 16;
+
+    /// Refuses parameters that are too weak to trust or too large to run (a tampered
+    /// slot must not be able to make us allocate 4 GiB or spin for an hour).
+    pub fn check(&self) -> Result<()> {
+        if self.m_kib < Self::MIN_M_KIB
+            || self.m_kib > Self::MAX_M_KIB
+            || self.t == 0
+            || self.t > Self::MAX_T
+            || self.p == 0
+            || self.p > Self::MAX_P
+        {
+            return Err(Error::Integrity(
+                "a key slot carries key-derivation parameters outside the accepted range".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Chooses parameters that take about `target` on this machine: 64 MiB and as many
+    /// passes as fit (at least one).
+    pub fn calibrate(target: Duration) -> Result<Self> {
+        let probe = KdfParams { m_kib: Self::MIN_M_KIB, t: 1, p: 1 };
+        let salt = make_random_bytes::<16>()?;
+        // The first run pays for faulting in 64 MiB; time the second.
+        let _ = derive_from_passphrase(b"calibration", &salt, &probe)?;
+        let start = Instant::now();
+        let _ = derive_from_passphrase(b"calibration", &salt, &probe)?;
+        let one_pass = start.elapsed().max(Duration::from_millis(1));
+        let guess = KdfParams {
+            t: ((target.as_secs_f64() / one_pass.as_secs_f64()).round() as u32).clamp(1, 32),
+            ..probe
+        };
+        // Passes after the first cost less than the first; measure the guess and correct it once.
+        let start = Instant::now();
+        let _ = derive_from_passphrase(b"calibration", &salt, &guess)?;
+        let took = start.elapsed().max(Duration::from_millis(1));
+        let t = (f64::from(guess.t) * target.as_secs_f64() / took.as_secs_f64()).round() as u32;
+        Ok(KdfParams { t: t.clamp(1, 32), ..probe })
+    }
+}
+
+/// Argon2id over the passphrase; the output is never used directly but split with HKDF.
+pub fn derive_from_passphrase(passphrase: &[u8], salt: &[u8], params: &KdfParams) -> Result<Secret32> {
+    params.check()?;
+    let p = argon2::Params::new(params.m_kib, params.t, params.p, Some(32))
+        .map_err(|_| Error::Crypto("invalid key-derivation parameters"))?;
+    let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, p);
+    let mut out = Zeroizing::new([0u8; 32]);
+    a.hash_password_into(passphrase, salt, out.as_mut())
+        .map_err(|_| Error::Crypto("key derivation failed"))?;
+    Secret32::from_slice(out.as_ref())
+}
+
+struct HkdfLen;
+impl hkdf::KeyType for HkdfLen {
+    fn len(&self) -> usize {
+        32
+    }
+}
+
+/// HKDF-SHA-256 expansion of a secret for one named purpose.
+pub fn derive_subkey(secret: &Secret32, purpose: &[u8]) -> Result<Secret32> {
+    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, b"casekeep").extract(secret.expose());
+    let info = [purpose];
+    let okm = prk.expand(&info, HkdfLen).map_err(|_| Error::Crypto("key expansion failed"))?;
+    let mut out = Zeroizing::new([0u8; 32]);
+    okm.fill(out.as_mut()).map_err(|_| Error::Crypto("key expansion failed"))?;
+    Secret32::from_slice(out.as_ref())
+}
+
+// ---------------------------------------------------------------------------------------
+// AEAD (ChaCha20-Poly1305)
+
+pub const NONCE_BYTES: usize = NONCE_LEN;
+
+fn aead_key(key: &Secret32) -> Result<LessSafeKey> {
+    let unbound =
+        UnboundKey::new(&CHACHA20_POLY1305, key.expose()).map_err(|_| Error::Crypto("invalid AEAD key"))?;
+    Ok(LessSafeKey::new(unbound))
+}
+
+/// Encrypts `plaintext` under `key`, binding `aad`. Returns (nonce, ciphertext‖tag).
+pub fn seal(key: &Secret32, aad: &[u8], plaintext: &[u8]) -> Result<([u8; NONCE_BYTES], Vec<u8>)> {
+    let nonce = make_random_bytes::<NONCE_BYTES>()?;
+    let mut buf = plaintext.to_vec();
+    aead_key(key)?
+        .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), &mut buf)
+        .map_err(|_| Error::Crypto("encryption failed"))?;
+    Ok((nonce, buf))
+}
+
+/// Decrypts and authenticates; `None` when the key is wrong or anything was altered.
+pub fn open(
+    key: &Secret32,
+    aad: &[u8],
+    nonce: &[u8; NONCE_BYTES],
+    sealed: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    let k = aead_key(key).ok()?;
+    let mut buf = Zeroizing::new(sealed.to_vec());
+    let plain_len =
+        k.open_in_place(Nonce::assume_unique_for_key(*nonce), Aad::from(aad), buf.as_mut_slice()).ok()?.len();
+    let mut out = Zeroizing::new(Vec::with_capacity(plain_len));
+    out.extend_from_slice(buf.get(..plain_len)?);
+    Some(out)
+}
+
+/// Splits an opened payload into 32-byte secrets.
+pub fn secrets_from_payload(payload: &[u8]) -> Result<Vec<Secret32>> {
+    if payload.is_empty() || payload.len() % 32 != 0 {
+        return Err(Error::Integrity("a key slot's payload has the wrong length".into()));
+    }
+    payload.chunks(32).map(Secret32::from_slice).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Signatures (Ed25519)
+
+/// Public half of a signing key, as stored in the vault.
+pub fn derive_public_key(seed: &Secret32) -> Result<Vec<u8>> {
+    let kp = Ed25519KeyPair::from_seed_unchecked(seed.expose())
+        .map_err(|_| Error::Crypto("invalid signing key"))?;
+    Ok(kp.public_key().as_ref().to_vec())
+}
+
+pub fn sign(seed: &Secret32, message: &[u8]) -> Result<Vec<u8>> {
+    let kp = Ed25519KeyPair::from_seed_unchecked(seed.expose())
+        .map_err(|_| Error::Crypto("invalid signing key"))?;
+    Ok(kp.sign(message).as_ref().to_vec())
+}
+
+pub fn verify(public_key: &[u8], message: &[u8], sig: &[u8]) -> bool {
+    signature::UnparsedPublicKey::new(&signature::ED25519, public_key).verify(message, sig).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seal_then_open_round_trips_and_rejects_any_change() -> Result<()> {
+        let key = make_secret()?;
+        let (nonce, sealed) = seal(&key, b"aad", b"hello vault")?;
+        let opened = open(&key, b"aad", &nonce, &sealed).ok_or(Error::Crypto("open"))?;
+        assert_eq!(opened.as_slice(), b"hello vault");
+        assert!(open(&key, b"other aad", &nonce, &sealed).is_none());
+        let mut flipped = sealed.clone();
+        flipped[0] ^= 1;
+        assert!(open(&key, b"aad", &nonce, &flipped).is_none());
+        let other = make_secret()?;
+        assert!(open(&other, b"aad", &nonce, &sealed).is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn signatures_verify_only_for_their_message_and_key() -> Result<()> {
+        let seed = make_secret()?;
+        let public = derive_public_key(&seed)?;
+        let sig = sign(&seed, b"entry")?;
+        assert!(verify(&public, b"entry", &sig));
+        assert!(!verify(&public, b"entrY", &sig));
+        let other = derive_public_key(&make_secret()?)?;
+        assert!(!verify(&other, b"entry", &sig));
+        Ok(())
+    }
+
+    #[test]
+    fn weak_or_huge_kdf_parameters_are_refused() {
+        for (m, t, p) in [(1024, 3, 1), (65536, 0, 1), (65536, 1, 0), (u32::MAX, 1, 1), (65536, 1000, 1)] {
+            let params = KdfParams { m_kib: m, t, p };
+            assert!(params.check().is_err(), "{m} {t} {p} accepted");
+        }
+        assert!(KdfParams { m_kib: 65536, t: 3, p: 1 }.check().is_ok());
+    }
+
+    #[test]
+    fn secret_debug_prints_nothing() -> Result<()> {
+        let s = make_secret()?;
+        assert_eq!(format!("{s:?}"), "Secret32(..)");
+        Ok(())
+    }
+
+    #[test]
+    fn subkeys_differ_by_purpose_and_are_deterministic() -> Result<()> {
+        let s = make_secret()?;
+        let a = derive_subkey(&s, b"a")?;
+        let a2 = derive_subkey(&s, b"a")?;
+        let b = derive_subkey(&s, b"b")?;
+        assert_eq!(a.expose(), a2.expose());
+        assert_ne!(a.expose(), b.expose());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    /// Not an assertion of speed: prints what calibration chose, for docs/BENCHMARKS.md.
+    #[test]
+    #[ignore]
+    fn show_calibration() -> Result<()> {
+        let p = KdfParams::calibrate(Duration::from_millis(750))?;
+        let salt = make_random_bytes::<16>()?;
+        let t = Instant::now();
+        derive_from_passphrase(b"x", &salt, &p)?;
+        eprintln!("calibrated {p:?}: one derivation took {:?}", t.elapsed());
+        Ok(())
+    }
+}

@@ -1,0 +1,144 @@
+//! Opening the SQLCipher database: key, proof of encryption, pragmas, migrations.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use data_encoding::HEXLOWER;
+use rusqlite::{Connection, OpenFlags};
+use zeroize::Zeroizing;
+
+use crate::crypto::Secret32;
+use crate::error::{Error, Result};
+
+pub const DB_FILE: &str = "casekeep.db";
+
+/// Embedded, numbered migrations; each runs in one transaction.
+const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+
+pub fn latest_version() -> u32 {
+    MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0)
+}
+
+const PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// True when the file begins with SQLite's plaintext header (i.e. is NOT encrypted).
+pub fn has_plaintext_header(path: &Path) -> Result<bool> {
+    let mut head = [0u8; 16];
+    let mut f = File::open(path).map_err(Error::io("open the vault database"))?;
+    let mut n = 0;
+    while n < head.len() {
+        let r =
+            f.read(head.get_mut(n..).unwrap_or_default()).map_err(Error::io("read the vault database"))?;
+        if r == 0 {
+            break;
+        }
+        n += r;
+    }
+    Ok(n == 16 && &head == PLAIN_HEADER)
+}
+
+/// Opens (or, with `create`, initialises) the vault database with its raw key and proves,
+/// before anything else is read, that SQLCipher is doing the work.
+pub fn open(path: &Path, key: &Secret32, create: bool) -> Result<Connection> {
+    if !create && has_plaintext_header(path)? {
+        return Err(Error::Integrity(
+            "the vault database is not encrypted (it has a plaintext SQLite header); refusing to use it"
+                .into(),
+        ));
+    }
+    let flags =
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let conn = Connection::open_with_flags(path, flags)?;
+
+    // SQLCipher's raw-key form: x'<64 hex digits>' skips its own PBKDF2.
+    let pragma = Zeroizing::new(format!(
+        "PRAGMA key = \"x'{}'\";",
+        Zeroizing::new(HEXLOWER.encode(key.expose())).as_str()
+    ));
+    conn.execute_batch(&pragma)?;
+    drop(pragma);
+
+    let cipher_version: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
+    if cipher_version.as_deref().is_none_or(str::is_empty) {
+        return Err(Error::Integrity(
+            "this build is not talking to SQLCipher (PRAGMA cipher_version gave no answer); refusing to store anything".into(),
+        ));
+    }
+    // Pin the SQLCipher 4 format so a later library with other defaults still opens it.
+    conn.execute_batch("PRAGMA cipher_compatibility = 4;")?;
+
+    // The first real read proves the key (a wrong key fails here with "not a database").
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let cache_kib = (size / 1024 + size / 4096).clamp(8 * 1024, 64 * 1024);
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA secure_delete = ON;
+         PRAGMA foreign_keys = ON;
+         PRAGMA trusted_schema = OFF;
+         PRAGMA cache_size = -{cache_kib};"
+    ))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Storage("the database could not switch to write-ahead logging".into()));
+    }
+    migrate(&conn)?;
+    if has_plaintext_header(path)? {
+        return Err(Error::Integrity("the vault database was written without encryption".into()));
+    }
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let latest = latest_version();
+    if current > latest {
+        return Err(Error::TooNew {
+            what: "database schema",
+            found: u64::from(current),
+            supported: u64::from(latest),
+        });
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        conn.execute_batch("BEGIN IMMEDIATE;")?;
+        let applied = conn
+            .execute_batch(sql)
+            .and_then(|_| conn.execute_batch(&format!("PRAGMA user_version = {version};")));
+        match applied {
+            Ok(()) => conn.execute_batch("COMMIT;")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK;");
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// SQLCipher's page-level HMAC check plus SQLite's own structural checks.
+pub fn integrity_problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    for r in rows {
+        problems.push(format!("cipher: {}", r?));
+    }
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    for r in rows {
+        let r = r?;
+        if r != "ok" {
+            problems.push(format!("sqlite: {r}"));
+        }
+    }
+    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if fk > 0 {
+        problems.push(format!("sqlite: {fk} rows break foreign keys"));
+    }
+    Ok(problems)
+}

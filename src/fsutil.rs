@@ -1,0 +1,108 @@
+//! Owner-only files, atomic replacement and bounded reads.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+
+use crate::crypto::make_random_bytes;
+use crate::error::{Error, Result};
+
+pub const DIR_MODE: u32 = 0o700;
+pub const FILE_MODE: u32 = 0o600;
+
+/// Creates `dir` (and missing parents) and makes `dir` itself owner-only.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).map_err(Error::io("create the vault directory"))?;
+    fs::set_permissions(dir, fs::Permissions::from_mode(DIR_MODE))
+        .map_err(Error::io("restrict the vault directory to its owner"))
+}
+
+/// Creates a new, empty owner-only file; fails if it exists.
+pub fn create_private_file(path: &Path) -> Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(FILE_MODE)
+        .open(path)
+        .map_err(Error::io("create a vault file"))
+}
+
+/// Writes `bytes` to `path` so that a reader sees either the old or the new content,
+/// never a mixture, even after a crash: temp file, fsync, rename, fsync the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().ok_or_else(|| Error::invalid("a vault file has no parent directory"))?;
+    let suffix = make_random_bytes::<6>()?;
+    let tmp = dir.join(format!(".tmp-{}", data_encoding::HEXLOWER.encode(&suffix)));
+    let result = (|| {
+        let mut f = create_private_file(&tmp)?;
+        f.write_all(bytes).map_err(Error::io("write a vault file"))?;
+        f.sync_all().map_err(Error::io("flush a vault file to disk"))?;
+        fs::rename(&tmp, path).map_err(Error::io("replace a vault file"))?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir).and_then(|d| d.sync_all()).map_err(Error::io("flush the vault directory to disk"))
+}
+
+/// Reads at most `limit` bytes; a larger file is refused without being loaded.
+pub fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+    let f =
+        File::open(path).map_err(|e| Error::Invalid(format!("cannot read the {what}: {}", io_reason(&e))))?;
+    read_bounded_from(f, limit, what)
+}
+
+pub fn read_bounded_from(r: impl Read, limit: u64, what: &str) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    r.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::Invalid(format!("cannot read the {what}: {}", io_reason(&e))))?;
+    if buf.len() as u64 > limit {
+        return Err(Error::Invalid(format!("the {what} is too large (the limit is {})", human_size(limit))));
+    }
+    Ok(buf)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+pub fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else if bytes >= 1024 && bytes % 1024 == 0 {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Makes every entry of the vault directory owner-only (SQLite gives -wal and -shm the
+/// database's mode, but a copied-in vault may carry looser modes).
+pub fn tighten_permissions(dir: &Path) -> Result<()> {
+    fs::set_permissions(dir, fs::Permissions::from_mode(DIR_MODE))
+        .map_err(Error::io("restrict the vault directory to its owner"))?;
+    for entry in fs::read_dir(dir).map_err(Error::io("list the vault directory"))? {
+        let entry = entry.map_err(Error::io("list the vault directory"))?;
+        let meta = entry.metadata().map_err(Error::io("inspect a vault file"))?;
+        let want = if meta.is_dir() { DIR_MODE } else { FILE_MODE };
+        if meta.permissions().mode() & 0o777 != want {
+            fs::set_permissions(entry.path(), fs::Permissions::from_mode(want))
+                .map_err(Error::io("restrict a vault file to its owner"))?;
+        }
+        if meta.is_dir() {
+            tighten_permissions(&entry.path())?;
+        }
+    }
+    Ok(())
+}

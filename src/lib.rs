@@ -1,0 +1,27 @@
+//! Casekeep's core: the encrypted vault, the record, consent, the signed log.
+//!
+//! This crate knows nothing of Tauri or of any window: the desktop shell and the
+//! `casekeep` CLI are both thin layers over it. See docs/ARCHITECTURE.md.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
+pub mod attempts;
+pub mod catalogue;
+pub mod cli;
+pub mod clients;
+pub mod consent;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod fsutil;
+pub mod input;
+pub mod integrity;
+pub mod log;
+pub mod record;
+pub mod risk;
+pub mod slots;
+pub mod vault;
+
+pub use clients::ClientId;
+pub use error::{Error, Result};
+pub use slots::{Passphrase, RecoveryKey};
+pub use vault::{Role, Session, Vault};

@@ -1,0 +1,289 @@
+//! The log: consents, decisions and audit events in one append-only hash chain.
+//!
+//! Entry `n` is hashed over its canonical bytes, which include `n` and the hash of entry
+//! `n-1`; it is signed (Ed25519) by the user whose session wrote it. The database refuses
+//! UPDATE and DELETE on the table (triggers); `verify` recomputes everything and names
+//! the first entry that does not hold.
+
+use std::fmt;
+
+use chrono::{SecondsFormat, Utc};
+use data_encoding::HEXLOWER;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::crypto::{self, Secret32};
+use crate::error::{Error, Result};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Audit,
+    Consent,
+    Decision,
+}
+
+impl Kind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Kind::Audit => "audit",
+            Kind::Consent => "consent",
+            Kind::Decision => "decision",
+        }
+    }
+}
+
+/// Who signs what a session writes.
+pub struct Signer {
+    pub user_id: i64,
+    pub key_id: i64,
+    pub seed: Secret32,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signer {{ user_id: {}, key_id: {}, .. }}", self.user_id, self.key_id)
+    }
+}
+
+/// One entry's fields, as hashed.
+struct Canonical<'a> {
+    seq: i64,
+    prev_hash: &'a [u8],
+    at: &'a str,
+    kind: &'a str,
+    event: &'a str,
+    actor_id: Option<i64>,
+    client_id: Option<i64>,
+    key_id: i64,
+    body: &'a str,
+}
+
+impl Canonical<'_> {
+    fn bytes(&self) -> Vec<u8> {
+        fn lp(out: &mut Vec<u8>, s: &[u8]) {
+            out.extend_from_slice(&(s.len() as u64).to_be_bytes());
+            out.extend_from_slice(s);
+        }
+        let mut out = Vec::with_capacity(128 + self.body.len());
+        out.extend_from_slice(b"casekeep-log-v1\n");
+        out.extend_from_slice(&self.seq.to_be_bytes());
+        lp(&mut out, self.prev_hash);
+        lp(&mut out, self.at.as_bytes());
+        lp(&mut out, self.kind.as_bytes());
+        lp(&mut out, self.event.as_bytes());
+        out.extend_from_slice(&self.actor_id.unwrap_or(-1).to_be_bytes());
+        out.extend_from_slice(&self.client_id.unwrap_or(-1).to_be_bytes());
+        out.extend_from_slice(&self.key_id.to_be_bytes());
+        lp(&mut out, self.body.as_bytes());
+        out
+    }
+
+    fn hash(&self) -> [u8; 32] {
+        crypto::sha256(&[&self.bytes()])
+    }
+}
+
+fn sig_message(hash: &[u8]) -> Vec<u8> {
+    let mut m = b"casekeep-log-signature-v1\n".to_vec();
+    m.extend_from_slice(hash);
+    m
+}
+
+/// The hash that entry 1 links back to: specific to this vault.
+pub fn genesis(vault_id: &str) -> [u8; 32] {
+    crypto::sha256(&[b"casekeep-log-genesis\n", vault_id.as_bytes()])
+}
+
+pub fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Appends one signed entry inside the caller's transaction; returns its sequence number.
+pub fn append(
+    tx: &Transaction<'_>,
+    vault_id: &str,
+    signer: &Signer,
+    kind: Kind,
+    event: &str,
+    client_id: Option<i64>,
+    body: &Value,
+) -> Result<i64> {
+    let last: Option<(i64, Vec<u8>)> = tx
+        .query_row("SELECT seq, hash FROM log_entries ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (seq, prev_hash) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, genesis(vault_id).to_vec()),
+    };
+    let at = now();
+    let body =
+        serde_json::to_string(body).map_err(|_| Error::Storage("could not encode a log entry".into()))?;
+    let c = Canonical {
+        seq,
+        prev_hash: &prev_hash,
+        at: &at,
+        kind: kind.as_str(),
+        event,
+        actor_id: Some(signer.user_id),
+        client_id,
+        key_id: signer.key_id,
+        body: &body,
+    };
+    let hash = c.hash();
+    let signature = crypto::sign(&signer.seed, &sig_message(&hash))?;
+    tx.execute(
+        "INSERT INTO log_entries (seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![seq, at, kind.as_str(), event, signer.user_id, client_id, body, signer.key_id, signature, prev_hash, hash.to_vec()],
+    )?;
+    Ok(seq)
+}
+
+/// An entry as shown by `log show`.
+#[derive(Debug, Serialize)]
+pub struct Entry {
+    pub seq: i64,
+    pub at: String,
+    pub kind: String,
+    pub event: String,
+    pub actor: Option<String>,
+    pub client_id: Option<i64>,
+    pub body: Value,
+    pub hash: String,
+}
+
+pub fn list(conn: &Connection, client_id: Option<i64>, kind: Option<Kind>) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare(
+        "SELECT e.seq, e.at, e.kind, e.event, u.name, e.client_id, e.body, e.hash
+           FROM log_entries e LEFT JOIN users u ON u.id = e.actor_id
+          WHERE (?1 IS NULL OR e.client_id = ?1) AND (?2 IS NULL OR e.kind = ?2)
+          ORDER BY e.seq",
+    )?;
+    let rows = stmt.query_map(params![client_id, kind.map(|k| k.as_str())], |r| {
+        let body: String = r.get(6)?;
+        let hash: Vec<u8> = r.get(7)?;
+        Ok(Entry {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            kind: r.get(2)?,
+            event: r.get(3)?,
+            actor: r.get(4)?,
+            client_id: r.get(5)?,
+            body: serde_json::from_str(&body).unwrap_or(Value::Null),
+            hash: HEXLOWER.encode(&hash),
+        })
+    })?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+/// The first entry that does not hold, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Break {
+    pub seq: i64,
+    pub problem: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub entries: i64,
+    pub signatures_checked: i64,
+    pub head: String,
+    pub first_break: Option<Break>,
+}
+
+/// Recomputes the chain and every signature from the first entry.
+pub fn verify(conn: &Connection, vault_id: &str) -> Result<VerifyReport> {
+    let mut keys = std::collections::HashMap::new();
+    {
+        let mut stmt = conn.prepare("SELECT id, user_id, public_key FROM user_keys")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, (r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(2)?))))?;
+        for row in rows {
+            let (id, v) = row?;
+            keys.insert(id, v);
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash
+           FROM log_entries ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut expected_seq = 1i64;
+    let mut prev = genesis(vault_id).to_vec();
+    let mut count = 0i64;
+    let mut sigs = 0i64;
+    let mut first_break = None;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let at: String = r.get(1)?;
+        let kind: String = r.get(2)?;
+        let event: String = r.get(3)?;
+        let actor_id: Option<i64> = r.get(4)?;
+        let client_id: Option<i64> = r.get(5)?;
+        let body: String = r.get(6)?;
+        let key_id: i64 = r.get(7)?;
+        let signature: Vec<u8> = r.get(8)?;
+        let prev_hash: Vec<u8> = r.get(9)?;
+        let hash: Vec<u8> = r.get(10)?;
+        count += 1;
+        let fail = |seq: i64, problem: &str| Break { seq, problem: problem.to_string() };
+        let problem = if seq != expected_seq {
+            Some(fail(
+                expected_seq,
+                &format!("entry {expected_seq} is missing (the chain goes on at entry {seq})"),
+            ))
+        } else if prev_hash != prev {
+            Some(fail(
+                seq,
+                "its link to the previous entry is broken (an entry before it was removed, changed or moved)",
+            ))
+        } else {
+            let c = Canonical {
+                seq,
+                prev_hash: &prev_hash,
+                at: &at,
+                kind: &kind,
+                event: &event,
+                actor_id,
+                client_id,
+                key_id,
+                body: &body,
+            };
+            if c.hash().as_slice() != hash.as_slice() {
+                Some(fail(seq, "its contents do not match its hash (the entry was changed)"))
+            } else {
+                match keys.get(&key_id) {
+                    None => Some(fail(seq, "it is signed with a key the vault does not know")),
+                    Some((owner, _)) if Some(*owner) != actor_id => {
+                        Some(fail(seq, "it is signed with a key that does not belong to its author"))
+                    }
+                    Some((_, public)) => {
+                        sigs += 1;
+                        if crypto::verify(public, &sig_message(&hash), &signature) {
+                            None
+                        } else {
+                            Some(fail(seq, "its signature does not verify"))
+                        }
+                    }
+                }
+            }
+        };
+        if let Some(p) = problem {
+            first_break = Some(p);
+            break;
+        }
+        prev = hash;
+        expected_seq += 1;
+    }
+    Ok(VerifyReport { entries: count, signatures_checked: sigs, head: HEXLOWER.encode(&prev), first_break })
+}
+
+impl fmt::Display for Break {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "log entry {} does not hold: {}", self.seq, self.problem)
+    }
+}

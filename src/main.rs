@@ -1,0 +1,18 @@
+//! `casekeep`: see docs/CLI.md.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // A panic is a bug; its message could carry data, so only its location is shown.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("casekeep: internal error{place}; nothing was half-written (the transaction was rolled back). Please report this.");
+        }
+    }));
+    match std::panic::catch_unwind(casekeep::cli::main) {
+        Ok(code) => code,
+        Err(_) => ExitCode::from(1),
+    }
+}

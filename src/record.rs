@@ -1,0 +1,702 @@
+//! The client record (DESIGN.md §2, §6): its stored shape, the input that changes it, and
+//! the validation every input passes before anything is written.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+use crate::input::OWN;
+use crate::risk::{RiskAnswer, ANSWER_COUNT};
+
+// ---------------------------------------------------------------------------------------
+// Scalars
+
+/// A calendar date written `YYYY-MM-DD`, nothing else.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+impl Date {
+    pub fn today() -> Date {
+        Date(Utc::now().date_naive())
+    }
+
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        let shape = b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                _ => c.is_ascii_digit(),
+            });
+        if !shape {
+            return None;
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Date)
+    }
+
+    pub fn years_since(&self, on: Date) -> i32 {
+        let (a, b) = (self.0, on.0);
+        let mut years = b.year() - a.year();
+        if (b.month(), b.day()) < (a.month(), a.day()) {
+            years -= 1;
+        }
+        years
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Dates of birth are personal data: keep them out of debug output.
+        f.write_str("Date(..)")
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("{OWN}must be a real calendar date written YYYY-MM-DD"))
+        })
+    }
+}
+
+/// Distinguishes a key that is absent (leave as is) from one set to `null` (clear it).
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+// ---------------------------------------------------------------------------------------
+// Stored shapes
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Phone,
+    Sms,
+    Email,
+    Post,
+    InPerson,
+    Other,
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub channel: Channel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safe_times: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voicemail_ok: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub may_identify_agency: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_word: Option<String>,
+    #[serde(default)]
+    pub do_not_use: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_confirmed: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_due: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Child {
+    pub full_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub school: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lives_with_client: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection_plan: Option<bool>,
+}
+
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Perpetrator {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationship: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub police_reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orders: Option<String>,
+}
+
+/// A risk assessment as entered (DASH order, 24 answers).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskInput {
+    pub date: Date,
+    pub answers: Vec<RiskAnswer>,
+    #[serde(default)]
+    pub professional_judgement: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub police_incidents_12m: Option<u32>,
+}
+
+/// A stored risk assessment: the input plus who made it.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskEntry {
+    pub date: Date,
+    pub answers: Vec<RiskAnswer>,
+    #[serde(default)]
+    pub professional_judgement: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub police_incidents_12m: Option<u32>,
+    pub assessed_by: String,
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteInput {
+    #[serde(default)]
+    pub date: Option<Date>,
+    pub text: String,
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub date: Date,
+    pub author: String,
+    pub text: String,
+}
+
+/// A client's record as stored (one JSON document per client).
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientRecord {
+    pub case_reference: String,
+    pub full_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pronouns: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
+    #[serde(default)]
+    pub address_is_refuge: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ethnicity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabilities: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pregnant: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub immigration_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_recourse_to_public_funds: Option<bool>,
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    #[serde(default)]
+    pub children: Vec<Child>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perpetrator: Option<Perpetrator>,
+    #[serde(default)]
+    pub risk: Vec<RiskEntry>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+}
+
+macro_rules! no_values_in_debug {
+    ($($t:ty),*) => {$(
+        impl fmt::Debug for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($t), "{..}"))
+            }
+        }
+    )*};
+}
+no_values_in_debug!(
+    Contact,
+    Child,
+    Perpetrator,
+    RiskInput,
+    RiskEntry,
+    NoteInput,
+    Note,
+    ClientRecord,
+    ClientPatch
+);
+
+// ---------------------------------------------------------------------------------------
+// Input: one shape for `client add` and `client update`
+
+/// The JSON a person gives to add or change a client. For an update, an absent key leaves
+/// the field as it is, `null` clears it, and `risk` and `notes` entries are *added* to the
+/// chronology (a past assessment or note is never rewritten).
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientPatch {
+    #[serde(default, deserialize_with = "present")]
+    pub case_reference: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub full_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub preferred_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub date_of_birth: Option<Option<Date>>,
+    #[serde(default, deserialize_with = "present")]
+    pub gender: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub pronouns: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub postcode: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub address_is_refuge: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present")]
+    pub ethnicity: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub disabilities: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub health_notes: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub pregnant: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present")]
+    pub immigration_status: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub no_recourse_to_public_funds: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present")]
+    pub contacts: Option<Option<Vec<Contact>>>,
+    #[serde(default, deserialize_with = "present")]
+    pub children: Option<Option<Vec<Child>>>,
+    #[serde(default, deserialize_with = "present")]
+    pub perpetrator: Option<Option<Perpetrator>>,
+    #[serde(default)]
+    pub risk: Vec<RiskInput>,
+    #[serde(default)]
+    pub notes: Vec<NoteInput>,
+}
+
+pub const MAX_CONTACTS: usize = 20;
+pub const MAX_CHILDREN: usize = 30;
+pub const MAX_NEW_ENTRIES: usize = 100;
+pub const MAX_NOTES: usize = 20_000;
+pub const MAX_RISK: usize = 1_000;
+
+const SHORT: usize = 200;
+const MEDIUM: usize = 2_000;
+const LONG: usize = 20_000;
+
+impl ClientPatch {
+    /// Applies the patch to `rec` (a fresh default for a new client), validating every
+    /// field it touches and then the record as a whole.
+    pub fn apply(self, rec: &mut ClientRecord, author: &str, today: Date) -> Result<()> {
+        fn set<T>(slot: &mut Option<T>, v: Option<Option<T>>) {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        }
+        if let Some(v) = self.full_name {
+            rec.full_name = v.unwrap_or_default();
+        }
+        if let Some(v) = self.case_reference {
+            rec.case_reference = v.unwrap_or_default();
+        }
+        set(&mut rec.preferred_name, self.preferred_name);
+        set(&mut rec.date_of_birth, self.date_of_birth);
+        set(&mut rec.gender, self.gender);
+        set(&mut rec.pronouns, self.pronouns);
+        set(&mut rec.address, self.address);
+        set(&mut rec.postcode, self.postcode);
+        if let Some(v) = self.address_is_refuge {
+            rec.address_is_refuge = v.unwrap_or(false);
+        }
+        set(&mut rec.ethnicity, self.ethnicity);
+        set(&mut rec.disabilities, self.disabilities);
+        set(&mut rec.health_notes, self.health_notes);
+        set(&mut rec.pregnant, self.pregnant);
+        set(&mut rec.immigration_status, self.immigration_status);
+        set(&mut rec.no_recourse_to_public_funds, self.no_recourse_to_public_funds);
+        if let Some(v) = self.contacts {
+            rec.contacts = v.unwrap_or_default();
+        }
+        if let Some(v) = self.children {
+            rec.children = v.unwrap_or_default();
+        }
+        set(&mut rec.perpetrator, self.perpetrator);
+
+        if self.risk.len() > MAX_NEW_ENTRIES || self.notes.len() > MAX_NEW_ENTRIES {
+            return Err(Error::invalid(format!(
+                "at most {MAX_NEW_ENTRIES} new risk entries and {MAX_NEW_ENTRIES} new notes can be added at once"
+            )));
+        }
+        let first_new_risk = rec.risk.len();
+        for r in self.risk {
+            rec.risk.push(RiskEntry {
+                date: r.date,
+                answers: r.answers,
+                professional_judgement: r.professional_judgement,
+                judgement_reason: r.judgement_reason,
+                police_incidents_12m: r.police_incidents_12m,
+                assessed_by: author.to_string(),
+            });
+        }
+        let first_new_note = rec.notes.len();
+        for n in self.notes {
+            rec.notes.push(Note { date: n.date.unwrap_or(today), author: author.to_string(), text: n.text });
+        }
+        rec.validate(today, first_new_risk, first_new_note)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation
+
+/// Trims `v`, clears it when empty, and refuses over-long text or control characters.
+fn clean(path: &str, v: &mut Option<String>, max: usize, multiline: bool) -> Result<()> {
+    if let Some(s) = v.take() {
+        let t = s.trim();
+        if t.is_empty() {
+            return Ok(());
+        }
+        check_text(path, t, max, multiline)?;
+        *v = Some(t.to_string());
+    }
+    Ok(())
+}
+
+fn clean_required(path: &str, v: &mut String, max: usize) -> Result<()> {
+    let mut o = Some(std::mem::take(v));
+    clean(path, &mut o, max, false)?;
+    *v = o.ok_or_else(|| Error::invalid(format!("`{path}` is required and may not be empty")))?;
+    Ok(())
+}
+
+fn check_text(path: &str, t: &str, max: usize, multiline: bool) -> Result<()> {
+    let n = t.chars().count();
+    if n > max {
+        return Err(Error::invalid(format!("`{path}` is too long ({n} characters; the limit is {max})")));
+    }
+    let bad = t.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')));
+    if bad {
+        return Err(Error::invalid(format!("`{path}` contains control characters")));
+    }
+    Ok(())
+}
+
+fn check_date(path: &str, d: Option<Date>, past_only: bool, today: Date) -> Result<()> {
+    if let Some(d) = d {
+        let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).map(Date);
+        let latest = NaiveDate::from_ymd_opt(2200, 1, 1).map(Date);
+        if Some(d) < earliest || Some(d) > latest {
+            return Err(Error::invalid(format!("`{path}` is outside the years 1900–2200")));
+        }
+        if past_only && d > today {
+            return Err(Error::invalid(format!("`{path}` is in the future")));
+        }
+    }
+    Ok(())
+}
+
+/// Normalises a UK postcode to `OUTWARD INWARD` in capitals, or refuses it.
+pub fn normalise_postcode(s: &str) -> Option<String> {
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    if !(5..=7).contains(&compact.len()) || !compact.is_ascii() {
+        return None;
+    }
+    let (out, inw) = compact.split_at(compact.len() - 3);
+    let ib = inw.as_bytes();
+    let inward_ok =
+        matches!(ib, [d, a, b] if d.is_ascii_digit() && a.is_ascii_alphabetic() && b.is_ascii_alphabetic());
+    let ob = out.as_bytes();
+    let outward_ok = ob.first().is_some_and(|c| c.is_ascii_alphabetic())
+        && ob.iter().all(|c| c.is_ascii_alphanumeric())
+        && ob.iter().any(|c| c.is_ascii_digit());
+    (inward_ok && outward_ok).then(|| format!("{out} {inw}"))
+}
+
+/// The outward part of a postcode ("DE1 1AA" → "DE1").
+pub fn postcode_district(postcode: &str) -> Option<&str> {
+    postcode.split(' ').next()
+}
+
+/// Validates a phone number (UK by default) and returns it in E.164.
+///
+/// Ofcom's ranges reserved for drama (07700 900000–900999 and the geographic ones) are
+/// accepted although libphonenumber calls them unallocated: demos and tests use them so
+/// that no real person's number is ever needed.
+pub fn normalise_phone(s: &str) -> Option<String> {
+    if s.chars().count() > 40 || !s.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+        return None;
+    }
+    let parsed = phonenumber::parse(Some(phonenumber::country::Id::GB), s).ok()?;
+    let e164 = parsed.format().mode(phonenumber::Mode::E164).to_string();
+    (phonenumber::is_valid(&parsed) || is_drama_number(&e164)).then_some(e164)
+}
+
+/// Ofcom's numbers for TV and radio drama, in E.164: a prefix and a count of free digits.
+const DRAMA_RANGES: &[(&str, usize)] = &[
+    ("+447700900", 3),
+    ("+442079460", 3),
+    ("+441632960", 3),
+    ("+441134960", 3),
+    ("+441144960", 3),
+    ("+441154960", 3),
+    ("+441164960", 3),
+    ("+441174960", 3),
+    ("+441184960", 3),
+    ("+441214960", 3),
+    ("+441314960", 3),
+    ("+441414960", 3),
+    ("+441514960", 3),
+    ("+441614960", 3),
+    ("+441914980", 3),
+    ("+448081570", 3),
+    ("+443069990", 3),
+];
+
+pub fn is_drama_number(e164: &str) -> bool {
+    DRAMA_RANGES.iter().any(|(prefix, free)| {
+        e164.strip_prefix(prefix)
+            .is_some_and(|rest| rest.len() == *free && rest.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+fn check_email(s: &str) -> bool {
+    let mut parts = s.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && s.len() <= 254
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+pub fn check_case_reference(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/')
+}
+
+impl Contact {
+    fn validate(&mut self, path: &str, today: Date) -> Result<()> {
+        clean(&format!("{path}.value"), &mut self.value, SHORT, false)?;
+        clean(&format!("{path}.safe_times"), &mut self.safe_times, SHORT, false)?;
+        clean(&format!("{path}.code_word"), &mut self.code_word, 100, false)?;
+        clean(&format!("{path}.notes"), &mut self.notes, MEDIUM, true)?;
+        let vpath = format!("{path}.value");
+        match self.channel {
+            Channel::Phone | Channel::Sms => {
+                let v = self.value.as_deref().ok_or_else(|| {
+                    Error::invalid(format!("`{vpath}` is required for a phone or SMS contact"))
+                })?;
+                let e164 = normalise_phone(v).ok_or_else(|| {
+                    Error::invalid(format!("`{vpath}` is not a valid phone number (UK numbers may be written 07700 900123; others need +country code)"))
+                })?;
+                self.value = Some(e164);
+            }
+            Channel::Email => {
+                let v = self
+                    .value
+                    .as_deref()
+                    .ok_or_else(|| Error::invalid(format!("`{vpath}` is required for an e-mail contact")))?;
+                if !check_email(v) {
+                    return Err(Error::invalid(format!("`{vpath}` is not a valid e-mail address")));
+                }
+            }
+            Channel::Post | Channel::InPerson | Channel::Other => {}
+        }
+        check_date(&format!("{path}.last_confirmed"), self.last_confirmed, true, today)?;
+        check_date(&format!("{path}.review_due"), self.review_due, false, today)?;
+        if let (Some(c), Some(r)) = (self.last_confirmed, self.review_due) {
+            if r < c {
+                return Err(Error::invalid(format!("`{path}.review_due` is before `{path}.last_confirmed`")));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ClientRecord {
+    /// Validates and normalises the whole record. Entries of `risk` and `notes` before the
+    /// given indexes were validated when they were added and are not checked again
+    /// (so that, for example, an old note is not refused by today's "not in the future").
+    pub fn validate(&mut self, today: Date, first_new_risk: usize, first_new_note: usize) -> Result<()> {
+        clean_required("full_name", &mut self.full_name, SHORT)?;
+        clean("preferred_name", &mut self.preferred_name, SHORT, false)?;
+        for (p, v) in [
+            ("gender", &mut self.gender),
+            ("pronouns", &mut self.pronouns),
+            ("ethnicity", &mut self.ethnicity),
+            ("immigration_status", &mut self.immigration_status),
+        ] {
+            clean(p, v, SHORT, false)?;
+        }
+        clean("address", &mut self.address, MEDIUM, true)?;
+        clean("disabilities", &mut self.disabilities, MEDIUM, true)?;
+        clean("health_notes", &mut self.health_notes, LONG, true)?;
+        check_date("date_of_birth", self.date_of_birth, true, today)?;
+        let mut pc = self.postcode.take();
+        clean("postcode", &mut pc, 16, false)?;
+        if let Some(p) = pc {
+            self.postcode =
+                Some(normalise_postcode(&p).ok_or_else(|| {
+                    Error::invalid("`postcode` is not a UK postcode (for example DE1 1AA)")
+                })?);
+        }
+        let cr = self.case_reference.trim().to_string();
+        if !cr.is_empty() && !check_case_reference(&cr) {
+            return Err(Error::invalid(
+                "`case_reference` may hold only letters, digits, '-' and '/' (at most 32)",
+            ));
+        }
+        self.case_reference = cr;
+
+        if self.contacts.len() > MAX_CONTACTS {
+            return Err(Error::invalid(format!("at most {MAX_CONTACTS} contacts per client")));
+        }
+        for (i, c) in self.contacts.iter_mut().enumerate() {
+            c.validate(&format!("contacts[{i}]"), today)?;
+        }
+        if self.children.len() > MAX_CHILDREN {
+            return Err(Error::invalid(format!("at most {MAX_CHILDREN} children per client")));
+        }
+        for (i, c) in self.children.iter_mut().enumerate() {
+            let p = format!("children[{i}]");
+            clean_required(&format!("{p}.full_name"), &mut c.full_name, SHORT)?;
+            clean(&format!("{p}.school"), &mut c.school, SHORT, false)?;
+            check_date(&format!("{p}.date_of_birth"), c.date_of_birth, true, today)?;
+        }
+        if let Some(perp) = &mut self.perpetrator {
+            clean("perpetrator.full_name", &mut perp.full_name, SHORT, false)?;
+            clean("perpetrator.address", &mut perp.address, MEDIUM, true)?;
+            clean("perpetrator.relationship", &mut perp.relationship, SHORT, false)?;
+            clean("perpetrator.police_reference", &mut perp.police_reference, SHORT, false)?;
+            clean("perpetrator.orders", &mut perp.orders, MEDIUM, true)?;
+            check_date("perpetrator.date_of_birth", perp.date_of_birth, true, today)?;
+            if *perp == Perpetrator::default() {
+                self.perpetrator = None;
+            }
+        }
+        if self.risk.len() > MAX_RISK || self.notes.len() > MAX_NOTES {
+            return Err(Error::invalid("this client's chronology is full"));
+        }
+        for (i, r) in self.risk.iter_mut().enumerate().skip(first_new_risk) {
+            let p = format!("risk[{}]", i - first_new_risk);
+            let inp = r;
+            if inp.answers.len() != ANSWER_COUNT {
+                return Err(Error::invalid(format!(
+                    "`{p}.answers` must hold exactly {ANSWER_COUNT} answers, one per question (found {})",
+                    inp.answers.len()
+                )));
+            }
+            check_date(&format!("{p}.date"), Some(inp.date), true, today)?;
+            clean(&format!("{p}.judgement_reason"), &mut inp.judgement_reason, MEDIUM, true)?;
+            if inp.professional_judgement && inp.judgement_reason.is_none() {
+                return Err(Error::invalid(format!(
+                    "`{p}.judgement_reason` is required when `professional_judgement` is true"
+                )));
+            }
+            if inp.police_incidents_12m.is_some_and(|n| n > 1000) {
+                return Err(Error::invalid(format!("`{p}.police_incidents_12m` is implausibly large")));
+            }
+        }
+        for (i, n) in self.notes.iter_mut().enumerate().skip(first_new_note) {
+            let p = format!("notes[{}]", i - first_new_note);
+            let mut t = Some(std::mem::take(&mut n.text));
+            clean(&format!("{p}.text"), &mut t, LONG, true)?;
+            n.text = t.ok_or_else(|| Error::invalid(format!("`{p}.text` may not be empty")))?;
+            check_date(&format!("{p}.date"), Some(n.date), true, today)?;
+        }
+        Ok(())
+    }
+
+    pub fn initials(&self) -> String {
+        self.full_name
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .flat_map(|c| c.to_uppercase())
+            .map(|c| format!("{c}."))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_be_written_exactly() {
+        assert!(Date::parse("2026-11-01").is_some());
+        for bad in ["2026-1-01", "2026-02-30", "01/11/2026", "2026-11-01T00:00", "", "２０２６-11-01"] {
+            assert!(Date::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones_normalise_to_e164_and_drama_numbers_are_valid() {
+        assert_eq!(normalise_phone("07700 900123").as_deref(), Some("+447700900123"));
+        assert_eq!(normalise_phone("+44 7700 900999").as_deref(), Some("+447700900999"));
+        assert_eq!(normalise_phone("020 7946 0123").as_deref(), Some("+442079460123"));
+        assert_eq!(normalise_phone("07700 9001234"), None);
+        assert_eq!(normalise_phone("07700 900 12"), None);
+        assert_eq!(normalise_phone("12345"), None);
+        assert_eq!(normalise_phone("not a number"), None);
+    }
+
+    #[test]
+    fn postcodes() {
+        assert_eq!(normalise_postcode("de11aa").as_deref(), Some("DE1 1AA"));
+        assert_eq!(normalise_postcode("SW1A 2AA").as_deref(), Some("SW1A 2AA"));
+        assert_eq!(normalise_postcode("M1 1AE").as_deref(), Some("M1 1AE"));
+        assert_eq!(normalise_postcode("12345"), None);
+        assert_eq!(normalise_postcode("DE1 1A"), None);
+        assert_eq!(postcode_district("DE1 1AA"), Some("DE1"));
+    }
+
+    #[test]
+    fn age_counts_whole_years() {
+        let dob = Date::parse("1990-04-12").map(|d| d.years_since(Date::parse("2026-04-11").unwrap_or(d)));
+        assert_eq!(dob, Some(35));
+        let dob = Date::parse("1990-04-12").map(|d| d.years_since(Date::parse("2026-04-12").unwrap_or(d)));
+        assert_eq!(dob, Some(36));
+    }
+
+    #[test]
+    fn debug_never_prints_record_values() {
+        let rec = ClientRecord { full_name: "Sentinel Person".into(), ..Default::default() };
+        assert!(!format!("{rec:?}").contains("Sentinel"));
+    }
+}

@@ -1,0 +1,163 @@
+//! Helpers for the integration tests: a scratch vault and the real `casekeep` binary.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const MANAGER_PASS: &str = "correct horse battery staple";
+pub const WORKER_PASS: &str = "blue kettle winter orchard";
+
+/// A synthetic client (drama phone numbers only).
+pub const ADA: &str = r#"{
+  "full_name": "Ada Example",
+  "preferred_name": "Ada",
+  "date_of_birth": "1990-04-12",
+  "gender": "female",
+  "address": "Flat 2, 10 Example Road, Derby",
+  "postcode": "DE1 1AA",
+  "address_is_refuge": true,
+  "immigration_status": "settled",
+  "contacts": [
+    {"channel": "phone", "value": "07700 900123", "safe_times": "Mon-Fri 10:00-12:00",
+     "voicemail_ok": false, "may_identify_agency": false, "code_word": "bluebell",
+     "do_not_use": false, "last_confirmed": "2026-11-01", "review_due": "2026-12-01"},
+    {"channel": "phone", "value": "07700 900999", "do_not_use": true, "notes": "shared landline"}
+  ],
+  "children": [{"full_name": "Sam Example", "date_of_birth": "2018-06-01",
+                "school": "Example Primary", "lives_with_client": true}],
+  "perpetrator": {"full_name": "Lee Example", "date_of_birth": "1985-01-01", "relationship": "ex-partner"},
+  "notes": [{"text": "First contact at the outreach clinic."}]
+}"#;
+
+pub struct Scratch {
+    pub tmp: tempfile::TempDir,
+    /// Free for a test to remember a state it compares against.
+    pub baseline: std::sync::OnceLock<(usize, usize)>,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "expected success, got {}: {}", self.code, self.stderr);
+        self
+    }
+    pub fn refused(self) -> Run {
+        assert_eq!(self.code, 1, "expected exit 1, got {}: {}{}", self.code, self.stdout, self.stderr);
+        assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
+        assert_eq!(self.stderr.trim().lines().count(), 1, "expected one line on stderr: {}", self.stderr);
+        self
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch { tmp: tempfile::tempdir().unwrap(), baseline: std::sync::OnceLock::new() }
+    }
+
+    pub fn vault(&self) -> PathBuf {
+        self.tmp.path().join("vault")
+    }
+
+    /// Writes `content` to a file in the scratch directory (outside the vault).
+    pub fn file(&self, name: &str, content: &str) -> PathBuf {
+        let p = self.tmp.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    pub fn pass_file(&self, pass: &str) -> PathBuf {
+        self.file(&format!("pass-{}", pass.len()), &format!("{pass}\n"))
+    }
+
+    /// Runs `casekeep --vault VAULT ARGS`.
+    pub fn cli(&self, args: &[&str]) -> Run {
+        self.cli_in(&self.vault(), args)
+    }
+
+    pub fn cli_in(&self, vault: &Path, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_casekeep"))
+            .arg("--vault")
+            .arg(vault)
+            .args(args)
+            .env("HOME", self.tmp.path())
+            .output()
+            .unwrap();
+        Run::from(out)
+    }
+
+    /// `casekeep --user USER --passphrase-file (pass) ARGS`
+    pub fn as_user(&self, user: &str, pass: &str, args: &[&str]) -> Run {
+        let pf = self.pass_file(pass);
+        let mut all = vec!["--user", user, "--passphrase-file", pf.to_str().unwrap()];
+        all.extend_from_slice(args);
+        self.cli(&all)
+    }
+
+    pub fn manager(&self, args: &[&str]) -> Run {
+        self.as_user("mo", MANAGER_PASS, args)
+    }
+
+    pub fn worker(&self, args: &[&str]) -> Run {
+        self.as_user("cara", WORKER_PASS, args)
+    }
+
+    /// A vault with manager `mo` and caseworker `cara`; returns the recovery key.
+    pub fn init_with_worker(&self) -> String {
+        let pf = self.pass_file(MANAGER_PASS);
+        let init = self.cli(&["init", "--user", "mo", "--passphrase-file", pf.to_str().unwrap()]).ok();
+        let wf = self.pass_file(WORKER_PASS);
+        self.manager(&[
+            "user",
+            "add",
+            "cara",
+            "--role",
+            "caseworker",
+            "--new-passphrase-file",
+            wf.to_str().unwrap(),
+        ])
+        .ok();
+        init.stdout.trim().to_string()
+    }
+
+    pub fn add_client(&self, json: &str) -> String {
+        let f = self.file("client.json", json);
+        let r = self.worker(&["client", "add", "--json", f.to_str().unwrap()]).ok();
+        r.stdout.trim().to_string()
+    }
+
+    /// Every byte of every file under the vault directory.
+    pub fn vault_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.push((p.clone(), std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.vault(), &mut out);
+        out
+    }
+}
+
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
