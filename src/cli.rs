@@ -12,9 +12,11 @@ use serde::Serialize;
 use crate::clients::ClientId;
 use crate::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
 use crate::error::{Error, Result};
+use crate::export::Format;
 use crate::fsutil;
 use crate::input::JSON_LIMIT;
 use crate::record::Date;
+use crate::share::{LawfulBasis, ShareRequest, Told};
 use crate::slots::{Passphrase, RecoveryKey};
 use crate::vault::{self, Role, Session, Vault};
 
@@ -68,6 +70,75 @@ enum Command {
     Log(LogCmd),
     /// Check the integrity of the database, the key slots and the log
     Check,
+    /// Share a client's information with a recipient (or preview what would leave)
+    Share(ShareArgs),
+    /// Record a decision not to share, with its reason
+    Decline {
+        #[arg(long, value_name = "ID")]
+        client: String,
+        #[arg(long, value_name = "KIND")]
+        recipient: String,
+        #[arg(long, value_name = "TEXT")]
+        purpose: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Approve an emergency share afterwards (managers)
+    Approve {
+        #[arg(long, value_name = "ID")]
+        decision: String,
+    },
+    /// The agency named in exports (managers set it)
+    #[command(subcommand)]
+    Agency(AgencyCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum AgencyCmd {
+    /// Set the agency's name
+    Set { name: String },
+    /// Show the agency's name
+    Show,
+}
+
+#[derive(Args, Debug)]
+struct ShareArgs {
+    #[arg(long, value_name = "ID")]
+    client: String,
+    #[arg(long, value_name = "KIND")]
+    recipient: String,
+    #[arg(long, value_name = "TEXT")]
+    purpose: String,
+    /// pdf or json (not needed with --preview)
+    #[arg(long, value_name = "pdf|json")]
+    format: Option<String>,
+    /// The file to write; it must not exist (not needed with --preview)
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// The organisation or person receiving it
+    #[arg(long, value_name = "TEXT")]
+    recipient_name: Option<String>,
+    #[arg(long, value_name = "BASIS")]
+    lawful_basis: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    justification: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    approver: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    approver_passphrase_file: Option<PathBuf>,
+    /// Share now; a manager approves afterwards (`approve --decision ID`)
+    #[arg(long)]
+    emergency: bool,
+    #[arg(long, value_name = "yes|no|not_safe")]
+    told: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    advice: Option<String>,
+    /// A note (numbered from 1 in `client show`) to include as an excerpt; repeatable
+    #[arg(long = "excerpt", value_name = "NOTE_ID")]
+    excerpts: Vec<String>,
+    /// Show what would leave and what would not, and why; write nothing
+    #[arg(long)]
+    preview: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -333,6 +404,32 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
                 }
             }
         }
+        Command::Share(a) => share(&mut session, a),
+        Command::Decline { client, recipient, purpose, reason } => {
+            let client = ClientId::parse(&client)?;
+            let seq = session.decline(client, recipient.parse::<RecipientKind>()?, &purpose, &reason)?;
+            emit(&serde_json::json!({ "decision_id": seq, "decision": "decline" }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Approve { decision } => {
+            let id = decision
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| Error::invalid("a decision id is a positive whole number"))?;
+            let seq = session.approve(id)?;
+            emit(&serde_json::json!({ "decision_id": id, "approval_entry": seq }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Agency(AgencyCmd::Set { name }) => {
+            session.set_agency(&name)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Agency(AgencyCmd::Show) => {
+            println!("{}", session.agency()?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check => {
             let report = session.check()?;
             emit(&report)?;
@@ -344,6 +441,52 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             }
         }
     }
+}
+
+fn share(session: &mut Session, a: ShareArgs) -> std::result::Result<ExitCode, Stop> {
+    let excerpts = a
+        .excerpts
+        .iter()
+        .map(|e| {
+            e.trim().parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                Error::invalid("--excerpt takes a note number (from 1, as `client show` numbers them)")
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let req = ShareRequest {
+        client: ClientId::parse(&a.client)?,
+        recipient: a.recipient.parse::<RecipientKind>()?,
+        purpose: a.purpose,
+        recipient_name: a.recipient_name,
+        lawful_basis: a.lawful_basis.map(|b| b.parse::<LawfulBasis>()).transpose()?,
+        justification: a.justification,
+        emergency: a.emergency,
+        told: a.told.map(|t| t.parse::<Told>()).transpose()?,
+        advice: a.advice,
+        excerpts,
+    };
+    if a.preview {
+        emit(&session.share_preview(&req)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let format = a
+        .format
+        .ok_or_else(|| Stop::Usage("share needs --format pdf|json (or --preview)".into()))?
+        .parse::<Format>()?;
+    let out = a.out.ok_or_else(|| Stop::Usage("share needs --out FILE (or --preview)".into()))?;
+    let approver = match (a.approver, a.approver_passphrase_file) {
+        (Some(name), Some(file)) => Some(session.approver(&name, &read_passphrase_file(&file)?)?),
+        (Some(name), None) => {
+            Some(session.approver(&name, &prompt_passphrase(&format!("Passphrase for approver {name}"))?)?)
+        }
+        (None, Some(_)) => {
+            return Err(Stop::Usage("--approver-passphrase-file needs --approver NAME".into()))
+        }
+        (None, None) => None,
+    };
+    let receipt = session.share(&req, approver, format, &out)?;
+    emit(&receipt)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report_failures(session: &Session) {

@@ -305,6 +305,14 @@ pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig) -> Result
         })
         .collect();
     obj.insert("risk".into(), Value::Array(risk));
+    // Notes are numbered from 1 (they are only ever appended): `share --excerpt N` picks one.
+    if let Some(Value::Array(notes)) = obj.get_mut("notes") {
+        for (i, n) in notes.iter_mut().enumerate() {
+            if let Some(o) = n.as_object_mut() {
+                o.shift_insert(0, "id".into(), json!(i + 1));
+            }
+        }
+    }
     obj.insert("id".into(), json!(id.0));
     Ok(v)
 }

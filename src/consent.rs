@@ -3,8 +3,6 @@
 //! (recipient, purpose).
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::Days;
 use serde::{Deserialize, Serialize};
@@ -14,41 +12,6 @@ use crate::error::{Error, Result};
 use crate::log::{self, Kind};
 use crate::record::Date;
 use crate::vault::Session;
-
-macro_rules! word_enum {
-    ($(#[$m:meta])* $name:ident, $what:literal { $($v:ident => $s:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($v),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),*];
-            pub fn as_str(&self) -> &'static str {
-                match self { $($name::$v => $s),* }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self> {
-                match s {
-                    $($s => Ok($name::$v),)*
-                    _ => Err(Error::invalid(format!(
-                        concat!($what, " must be one of: {}"),
-                        [$($s),*].join(", ")
-                    ))),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
 
 word_enum!(
     /// Who information may go to.

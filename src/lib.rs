@@ -4,6 +4,9 @@
 //! `casekeep` CLI are both thin layers over it. See docs/ARCHITECTURE.md.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+#[macro_use]
+mod words;
+
 pub mod attempts;
 pub mod catalogue;
 pub mod cli;
@@ -12,12 +15,15 @@ pub mod consent;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod fsutil;
 pub mod input;
 pub mod integrity;
 pub mod log;
+pub mod policy;
 pub mod record;
 pub mod risk;
+pub mod share;
 pub mod slots;
 pub mod vault;
 

@@ -100,6 +100,20 @@ pub fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// The sequence number the next entry will get and the current chain head (hex), read
+/// inside the caller's transaction so nothing can come between.
+pub fn next(tx: &Transaction<'_>, vault_id: &str) -> Result<(i64, String)> {
+    let last: Option<(i64, Vec<u8>)> = tx
+        .query_row("SELECT seq, hash FROM log_entries ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    Ok(match last {
+        Some((s, h)) => (s + 1, HEXLOWER.encode(&h)),
+        None => (1, HEXLOWER.encode(&genesis(vault_id))),
+    })
+}
+
 /// Appends one signed entry inside the caller's transaction; returns its sequence number.
 pub fn append(
     tx: &Transaction<'_>,

@@ -145,7 +145,7 @@ impl Vault {
         &self.header.vault_id
     }
 
-    fn attempts(&self) -> Result<AttemptLog> {
+    pub(crate) fn attempt_log(&self) -> Result<AttemptLog> {
         let key = BASE64
             .decode(self.header.tag_key.as_bytes())
             .map_err(|_| Error::Integrity("the vault header is malformed".into()))?;
@@ -261,7 +261,7 @@ impl Vault {
     /// the same work and the same growing delay.
     pub fn unlock(&self, user: &str, passphrase: &Passphrase) -> Result<Session> {
         let typed = user.trim().to_lowercase();
-        let attempts = self.attempts()?;
+        let attempts = self.attempt_log()?;
         let wait = attempts.begin(&typed)?;
         (self.delay)(wait);
         let slots = self.slots.scan()?.slots;
@@ -301,7 +301,7 @@ impl Vault {
     ) -> Result<Session> {
         new_passphrase.check_new()?;
         let typed = user.trim().to_lowercase();
-        let attempts = self.attempts()?;
+        let attempts = self.attempt_log()?;
         let wait = attempts.begin(&typed)?;
         (self.delay)(wait);
         let slots = self.slots.scan()?.slots;
@@ -624,6 +624,19 @@ impl Session {
             Ok(User { id, name, role: Role::parse(&role)? })
         })
         .collect()
+    }
+
+    #[cfg(feature = "test-hooks")]
+    /// Test hook: appends a signed entry as this user, bypassing validation (e.g. a
+    /// consent whose review date has passed, which cannot be recorded today).
+    pub fn append_unchecked(
+        &mut self,
+        kind: Kind,
+        event: &str,
+        client: Option<i64>,
+        body: serde_json::Value,
+    ) -> Result<i64> {
+        self.write(|tx, s| log::append(tx, s.vault_id, s.signer, kind, event, client, &body))
     }
 
     #[cfg(feature = "test-hooks")]

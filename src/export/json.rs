@@ -1,0 +1,34 @@
+//! The JSON export (schema `casekeep.disclosure.v1`, documented in docs/SHARING.md).
+
+use serde_json::json;
+
+use super::{Envelope, MARKING};
+use crate::error::{Error, Result};
+use crate::policy::RedactedView;
+
+pub const SCHEMA: &str = "casekeep.disclosure.v1";
+
+pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
+    let doc = json!({
+        "schema": SCHEMA,
+        "marking": MARKING,
+        "disclosure_id": env.disclosure_id,
+        "log_chain_head": env.log_chain_head,
+        "made_at": env.made_at,
+        "recipient": view.recipient(),
+        "recipient_label": view.recipient_label(),
+        "recipient_name": env.recipient_name,
+        "purpose": env.purpose,
+        "from": {"caseworker": env.made_by, "agency": env.agency},
+        "contact_through": view.contact_through(),
+        "fields": view.fields().iter().map(|f| json!({
+            "path": f.path, "item": f.item, "label": f.label, "value": f.value, "treatment": f.treatment,
+        })).collect::<Vec<_>>(),
+        "excerpts": view.excerpts(),
+        "profile_version": view.profile_version(),
+    });
+    let mut bytes =
+        serde_json::to_vec_pretty(&doc).map_err(|_| Error::Storage("could not encode the export".into()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

@@ -1,0 +1,209 @@
+//! The PDF summary: A4, text extractable, fonts embedded (DejaVu Sans), no personal data
+//! in the document information (its title is "Casekeep disclosure N").
+
+use std::io::BufWriter;
+
+use printpdf::{
+    CustomPdfConformance, IndirectFontRef, Mm, PdfConformance, PdfDocument, PdfDocumentReference,
+    PdfLayerReference,
+};
+
+use super::{Envelope, MARKING};
+use crate::error::{Error, Result};
+use crate::policy::RedactedView;
+
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+const PAGE_W: f32 = 210.0;
+const PAGE_H: f32 = 297.0;
+const LEFT: f32 = 20.0;
+const TOP: f32 = 270.0;
+const BOTTOM: f32 = 25.0;
+
+fn pdf_err(_: impl std::fmt::Debug) -> Error {
+    Error::Storage("could not build the PDF".into())
+}
+
+struct Writer {
+    doc: PdfDocumentReference,
+    layer: PdfLayerReference,
+    regular: IndirectFontRef,
+    bold: IndirectFontRef,
+    y: f32,
+    page: usize,
+    footer: String,
+}
+
+impl Writer {
+    fn frame(&self) {
+        // Marking at the top and bottom of every page, as government marking guidance asks.
+        self.layer.use_text(MARKING, 10.0, Mm(LEFT), Mm(PAGE_H - 12.0), &self.bold);
+        self.layer.use_text(MARKING, 10.0, Mm(LEFT), Mm(10.0), &self.bold);
+        self.layer.use_text(
+            format!("{}  ·  page {}", self.footer, self.page),
+            7.5,
+            Mm(LEFT),
+            Mm(15.0),
+            &self.regular,
+        );
+    }
+
+    fn new_page(&mut self) {
+        let (page, layer) = self.doc.add_page(Mm(PAGE_W), Mm(PAGE_H), "Layer 1");
+        self.layer = self.doc.get_page(page).get_layer(layer);
+        self.page += 1;
+        self.y = TOP;
+        self.frame();
+    }
+
+    fn need(&mut self, mm: f32) {
+        if self.y - mm < BOTTOM {
+            self.new_page();
+        }
+    }
+
+    fn line(&mut self, text: &str, size: f32, bold: bool) {
+        let step = size * 0.45 + 1.2;
+        self.need(step);
+        let font = if bold { &self.bold } else { &self.regular };
+        self.layer.use_text(text, size, Mm(LEFT), Mm(self.y), font);
+        self.y -= step;
+    }
+
+    /// Wraps at word boundaries to fit the text column (DejaVu Sans averages ≈0.55 em).
+    fn para(&mut self, text: &str, size: f32, bold: bool, indent: usize) {
+        let width_chars = ((PAGE_W - 2.0 * LEFT) / (size * 0.3528 * 0.55)) as usize;
+        let pad = " ".repeat(indent);
+        for raw_line in text.lines() {
+            let mut current = String::new();
+            for word in raw_line.split_whitespace() {
+                let mut word = word.to_string();
+                while word.chars().count() > width_chars.saturating_sub(indent) {
+                    let head: String = word.chars().take(width_chars - indent).collect();
+                    let tail: String = word.chars().skip(width_chars - indent).collect();
+                    if !current.is_empty() {
+                        self.line(&format!("{pad}{current}"), size, bold);
+                        current.clear();
+                    }
+                    self.line(&format!("{pad}{head}"), size, bold);
+                    word = tail;
+                }
+                if current.chars().count() + word.chars().count() + 1 > width_chars - indent
+                    && !current.is_empty()
+                {
+                    self.line(&format!("{pad}{current}"), size, bold);
+                    current.clear();
+                }
+                if !current.is_empty() {
+                    current.push(' ');
+                }
+                current.push_str(&word);
+            }
+            self.line(&format!("{pad}{current}"), size, bold);
+        }
+    }
+
+    fn gap(&mut self, mm: f32) {
+        self.y -= mm;
+    }
+}
+
+pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
+    let title = format!("Casekeep disclosure {}", env.disclosure_id);
+    let (doc, page, layer) = PdfDocument::new(&title, Mm(PAGE_W), Mm(PAGE_H), "Layer 1");
+    let doc = doc.with_conformance(PdfConformance::Custom(CustomPdfConformance {
+        requires_icc_profile: false,
+        requires_xmp_metadata: false,
+        ..Default::default()
+    }));
+    let regular = doc.add_external_font(REGULAR).map_err(pdf_err)?;
+    let bold = doc.add_external_font(BOLD).map_err(pdf_err)?;
+    let layer = doc.get_page(page).get_layer(layer);
+    let head: String = env.log_chain_head.chars().take(16).collect();
+    let mut w = Writer {
+        doc,
+        layer,
+        regular,
+        bold,
+        y: TOP,
+        page: 1,
+        footer: format!("Disclosure record {} · log chain head {head}… · Casekeep", env.disclosure_id),
+    };
+    w.frame();
+
+    w.para(&format!("Information shared with {}", view.recipient_label()), 15.0, true, 0);
+    w.gap(2.0);
+    if let Some(name) = &env.recipient_name {
+        w.para(&format!("For: {name}"), 10.0, false, 0);
+    }
+    w.para(&format!("Purpose: {}", env.purpose), 10.0, false, 0);
+    w.para(&format!("Date: {}", env.made_at.get(..10).unwrap_or(&env.made_at)), 10.0, false, 0);
+    w.para(&format!("Shared by: {} ({})", env.made_by, env.agency), 10.0, false, 0);
+    w.para(
+        "Shared on a need-to-know basis. Do not pass it on without the sender's agreement. \
+         It contains only what this recipient needs: anything not shown was not shared.",
+        9.0,
+        false,
+        0,
+    );
+    if let Some(ct) = view.contact_through() {
+        w.gap(3.0);
+        w.line("Contact", 12.0, true);
+        w.para(
+            &format!(
+                "Do not contact the person directly. Contact them through {} at {}, the referring agency.",
+                ct.caseworker, ct.agency
+            ),
+            10.0,
+            false,
+            0,
+        );
+    }
+
+    let mut section = "";
+    for f in view.fields() {
+        let s = match f.path.split('.').next().unwrap_or("") {
+            "client" => "About the person",
+            "contact[]" => "How to contact safely",
+            "child[]" => "Children",
+            "perpetrator" => "Person causing harm",
+            "risk[]" => "Risk (latest assessment)",
+            _ => "Other",
+        };
+        if s != section {
+            section = s;
+            w.gap(3.0);
+            w.line(s, 12.0, true);
+        }
+        w.para(&format!("{}: {}", f.label, f.value), 10.0, false, 0);
+    }
+
+    if !view.excerpts().is_empty() {
+        w.gap(3.0);
+        w.line("From the case notes (excerpts)", 12.0, true);
+        for e in view.excerpts() {
+            w.para(&format!("Note {} ({})", e.note_id, e.date), 10.0, true, 0);
+            w.para(&e.text, 10.0, false, 2);
+        }
+    }
+
+    w.gap(4.0);
+    w.para(
+        &format!(
+            "Disclosure record {}. Casekeep's log chain head when this was made: {}. \
+             The sender can prove from their log that this file is what was shared.",
+            env.disclosure_id, env.log_chain_head
+        ),
+        8.0,
+        false,
+        0,
+    );
+
+    let mut bytes = Vec::new();
+    {
+        let mut out = BufWriter::new(&mut bytes);
+        w.doc.save(&mut out).map_err(pdf_err)?;
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,612 @@
+//! Need-to-know: export profiles, the hard rules, and the redacted view.
+//!
+//! [`RedactedView`] has private fields and no public constructor: the only way to get one
+//! is [`redact`], which applies the profile and then the hard rules. Exports (PDF, JSON),
+//! the CLI and the UI receive a `RedactedView`, never a `ClientRecord`, so what they can
+//! show is exactly what will leave.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue;
+use crate::consent::RecipientKind;
+use crate::error::{Error, Result};
+use crate::record::{postcode_district, Channel, ClientRecord, Date};
+use crate::risk::{self, RiskConfig};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Treatment {
+    Include,
+    Generalise,
+    Mask,
+    Withhold,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileFile {
+    version: u32,
+    profiles: BTreeMap<String, Profile>,
+}
+
+/// One recipient kind's treatments.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub label: String,
+    /// MARAC practice: the victim is contacted through the referring caseworker.
+    pub contact_through: bool,
+    fields: BTreeMap<String, Treatment>,
+}
+
+impl Profile {
+    /// A path the profile does not name is withheld.
+    pub fn treatment(&self, path: &str) -> Treatment {
+        self.fields.get(path).copied().unwrap_or(Treatment::Withhold)
+    }
+}
+
+/// The profiles, compiled into the binary from `profiles.toml`.
+#[derive(Debug)]
+pub struct Profiles {
+    pub version: u32,
+    by_kind: BTreeMap<String, Profile>,
+}
+
+impl Profiles {
+    pub fn get(&self, kind: RecipientKind) -> Result<&Profile> {
+        self.by_kind
+            .get(kind.as_str())
+            .ok_or(Error::Integrity("an export profile is missing from this build".into()))
+    }
+}
+
+const PROFILES_TOML: &str = include_str!("profiles.toml");
+
+/// Paths that `generalise` and `mask` know how to treat.
+const GENERALISABLE: &[&str] = &[
+    "client.date_of_birth",
+    "child[].date_of_birth",
+    "perpetrator.date_of_birth",
+    "client.address",
+    "client.postcode",
+];
+const MASKABLE: &[&str] = &["contact[].value", "client.postcode", "perpetrator.police_reference"];
+
+fn load_profiles(text: &str) -> Result<Profiles> {
+    let file: ProfileFile = toml::from_str(text)
+        .map_err(|e| Error::Integrity(format!("the export profiles do not parse: {e}")))?;
+    for kind in RecipientKind::ALL {
+        if !file.profiles.contains_key(kind.as_str()) {
+            return Err(Error::Integrity(format!("there is no export profile for {kind}")));
+        }
+    }
+    for (name, p) in &file.profiles {
+        if name.parse::<RecipientKind>().is_err() {
+            return Err(Error::Integrity(format!("export profile {name} is for no known recipient")));
+        }
+        for (path, t) in &p.fields {
+            if catalogue::class_of(path).is_none() {
+                return Err(Error::Integrity(format!(
+                    "profile {name} names {path}, which is not in the catalogue"
+                )));
+            }
+            let ok = match t {
+                Treatment::Generalise => GENERALISABLE.contains(&path.as_str()),
+                Treatment::Mask => MASKABLE.contains(&path.as_str()),
+                _ => true,
+            };
+            if !ok {
+                return Err(Error::Integrity(format!(
+                    "profile {name} asks for {t:?} on {path}, which cannot be"
+                )));
+            }
+        }
+    }
+    Ok(Profiles { version: file.version, by_kind: file.profiles })
+}
+
+pub fn profiles() -> Result<&'static Profiles> {
+    static CELL: OnceLock<std::result::Result<Profiles, String>> = OnceLock::new();
+    CELL.get_or_init(|| load_profiles(PROFILES_TOML).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| Error::Integrity(e.clone()))
+}
+
+// ---------------------------------------------------------------------------------------
+// Hard rules
+
+/// Why a field is withheld whatever the profile says, if it is.
+fn hard_rule(path: &str, rec: &ClientRecord) -> Option<&'static str> {
+    match path {
+        "contact[].code_word" => Some("code words are never disclosed"),
+        "client.address_is_refuge" => Some("whether someone is in a refuge is never disclosed"),
+        "client.address" | "client.postcode" if rec.address_is_refuge => {
+            Some("a refuge address is never disclosed")
+        }
+        p if p.starts_with("note[].") => Some("notes leave only as excerpts picked one by one"),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The redacted view
+
+/// One value that will leave.
+#[derive(Clone, Debug, Serialize)]
+pub struct SharedField {
+    pub path: &'static str,
+    /// For list fields (`contact[]`, `child[]`): which item, from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<usize>,
+    pub label: String,
+    pub value: String,
+    pub treatment: Treatment,
+}
+
+/// A field that will not leave, and why (for the preview and the disclosure record only:
+/// never in the export, where even "withheld because refuge" would say too much).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WithheldField {
+    pub path: String,
+    pub reason: String,
+}
+
+/// A note excerpt picked by the worker, after masking.
+#[derive(Clone, Debug, Serialize)]
+pub struct Excerpt {
+    pub note_id: usize,
+    pub date: String,
+    pub text: String,
+}
+
+/// "Contact through" the referring caseworker and agency (MARAC practice).
+#[derive(Clone, Debug, Serialize)]
+pub struct ContactThrough {
+    pub caseworker: String,
+    pub agency: String,
+}
+
+/// Exactly what will leave for one recipient. Only [`redact`] makes one.
+#[derive(Debug)]
+pub struct RedactedView {
+    recipient: RecipientKind,
+    recipient_label: String,
+    profile_version: u32,
+    fields: Vec<SharedField>,
+    excerpts: Vec<Excerpt>,
+    contact_through: Option<ContactThrough>,
+    withheld: Vec<WithheldField>,
+    masked_in_excerpts: Vec<String>,
+}
+
+impl RedactedView {
+    pub fn recipient(&self) -> RecipientKind {
+        self.recipient
+    }
+    pub fn recipient_label(&self) -> &str {
+        &self.recipient_label
+    }
+    pub fn profile_version(&self) -> u32 {
+        self.profile_version
+    }
+    pub fn fields(&self) -> &[SharedField] {
+        &self.fields
+    }
+    pub fn excerpts(&self) -> &[Excerpt] {
+        &self.excerpts
+    }
+    pub fn contact_through(&self) -> Option<&ContactThrough> {
+        self.contact_through.as_ref()
+    }
+    pub fn withheld(&self) -> &[WithheldField] {
+        &self.withheld
+    }
+    pub fn masked_in_excerpts(&self) -> &[String] {
+        &self.masked_in_excerpts
+    }
+    /// The catalogue paths (with item numbers) that will leave.
+    pub fn shared_paths(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .map(|f| match f.item {
+                Some(i) => f.path.replacen("[]", &format!("[{i}]"), 1),
+                None => f.path.to_string(),
+            })
+            .collect()
+    }
+}
+
+/// What the worker asks for beyond the profile.
+#[derive(Debug, Clone, Default)]
+pub struct RedactOptions {
+    /// Note ids (from 1, as `client show` numbers them) to excerpt.
+    pub excerpts: Vec<usize>,
+    pub caseworker: String,
+    pub agency: String,
+}
+
+fn label_of(path: &str, item: Option<usize>) -> String {
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let mut s = field.replace('_', " ");
+    if let Some(first) = s.get(..1) {
+        let up = first.to_uppercase();
+        s.replace_range(..1, &up);
+    }
+    let section = match path.split('.').next().unwrap_or("") {
+        "contact[]" => "Safe contact",
+        "child[]" => "Child",
+        "perpetrator" => "Person causing harm",
+        "risk[]" => "Risk",
+        _ => "",
+    };
+    match (section.is_empty(), item) {
+        (true, _) => s,
+        (false, Some(i)) => format!("{section} {i}: {}", s.to_lowercase()),
+        (false, None) => format!("{section}: {}", s.to_lowercase()),
+    }
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+fn mask_phone(e164: &str) -> String {
+    // +447700900123 -> 07700 9•••••
+    let national = e164.strip_prefix("+44").map(|r| format!("0{r}")).unwrap_or_else(|| e164.to_string());
+    let keep: String = national.chars().take(6).collect();
+    let hidden = national.chars().count().saturating_sub(6);
+    let (a, b) = keep.split_at(keep.len().min(5));
+    format!("{a} {b}{}", "•".repeat(hidden))
+}
+
+fn mask_text(s: &str) -> String {
+    let keep: String = s.chars().take(2).collect();
+    format!("{keep}{}", "•".repeat(s.chars().count().saturating_sub(2).max(3)))
+}
+
+fn age(dob: Date, today: Date) -> String {
+    format!("age {}", dob.years_since(today))
+}
+
+/// Applies `treatment` to one raw value; `None` when it cannot be generalised or masked.
+fn treat(path: &str, t: Treatment, raw: &RawValue, rec: &ClientRecord, today: Date) -> Option<String> {
+    match (t, raw) {
+        (Treatment::Withhold, _) => None,
+        (Treatment::Include, RawValue::Text(s)) => Some(s.clone()),
+        (Treatment::Include, RawValue::Bool(b)) => Some(yes_no(*b)),
+        (Treatment::Include, RawValue::Date(d)) => Some(d.to_string()),
+        (Treatment::Generalise, RawValue::Date(d)) => Some(age(*d, today)),
+        (Treatment::Generalise, RawValue::Text(s)) => match path {
+            "client.postcode" => postcode_district(s).map(|d| format!("{d} district")),
+            "client.address" => {
+                rec.postcode.as_deref().and_then(postcode_district).map(|d| format!("{d} district"))
+            }
+            _ => None,
+        },
+        (Treatment::Mask, RawValue::Text(s)) => match path {
+            "contact[].value" if s.starts_with('+') => Some(mask_phone(s)),
+            "client.postcode" => postcode_district(s).map(|d| format!("{d} •••")),
+            _ => Some(mask_text(s)),
+        },
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone)]
+enum RawValue {
+    Text(String),
+    Bool(bool),
+    Date(Date),
+}
+
+/// Every (path, item, value) the record holds, in catalogue order, the latest risk
+/// assessment only (older ones are history, not a summary).
+fn raw_fields(rec: &ClientRecord, cfg: &RiskConfig) -> Vec<(&'static str, Option<usize>, RawValue)> {
+    use RawValue::{Bool, Date as D, Text};
+    let mut out: Vec<(&'static str, Option<usize>, RawValue)> = Vec::new();
+    let mut t = |p: &'static str, i: Option<usize>, v: Option<RawValue>| {
+        if let Some(v) = v {
+            out.push((p, i, v));
+        }
+    };
+    t("client.full_name", None, Some(Text(rec.full_name.clone())));
+    t("client.preferred_name", None, rec.preferred_name.clone().map(Text));
+    t("client.date_of_birth", None, rec.date_of_birth.map(D));
+    t("client.gender", None, rec.gender.clone().map(Text));
+    t("client.pronouns", None, rec.pronouns.clone().map(Text));
+    t("client.case_reference", None, Some(Text(rec.case_reference.clone())));
+    t("client.address", None, rec.address.clone().map(Text));
+    t("client.address_is_refuge", None, Some(Bool(rec.address_is_refuge)));
+    t("client.postcode", None, rec.postcode.clone().map(Text));
+    for (n, c) in rec.contacts.iter().enumerate() {
+        let i = Some(n + 1);
+        let channel = match c.channel {
+            Channel::Phone => "phone",
+            Channel::Sms => "SMS",
+            Channel::Email => "e-mail",
+            Channel::Post => "post",
+            Channel::InPerson => "in person",
+            Channel::Other => "other",
+        };
+        t("contact[].channel", i, Some(Text(channel.into())));
+        t("contact[].value", i, c.value.clone().map(Text));
+        t("contact[].safe_times", i, c.safe_times.clone().map(Text));
+        t("contact[].voicemail_ok", i, c.voicemail_ok.map(Bool));
+        t("contact[].may_identify_agency", i, c.may_identify_agency.map(Bool));
+        t("contact[].code_word", i, c.code_word.clone().map(Text));
+        t("contact[].do_not_use", i, Some(Bool(c.do_not_use)));
+        t("contact[].last_confirmed", i, c.last_confirmed.map(D));
+        t("contact[].review_due", i, c.review_due.map(D));
+        t("contact[].notes", i, c.notes.clone().map(Text));
+    }
+    t("client.ethnicity", None, rec.ethnicity.clone().map(Text));
+    t("client.disabilities", None, rec.disabilities.clone().map(Text));
+    t("client.health_notes", None, rec.health_notes.clone().map(Text));
+    t("client.pregnant", None, rec.pregnant.map(Bool));
+    t("client.immigration_status", None, rec.immigration_status.clone().map(Text));
+    t("client.no_recourse_to_public_funds", None, rec.no_recourse_to_public_funds.map(Bool));
+    for (n, c) in rec.children.iter().enumerate() {
+        let i = Some(n + 1);
+        t("child[].full_name", i, Some(Text(c.full_name.clone())));
+        t("child[].date_of_birth", i, c.date_of_birth.map(D));
+        t("child[].school", i, c.school.clone().map(Text));
+        t("child[].lives_with_client", i, c.lives_with_client.map(Bool));
+        t("child[].protection_plan", i, c.protection_plan.map(Bool));
+    }
+    if let Some(p) = &rec.perpetrator {
+        t("perpetrator.full_name", None, p.full_name.clone().map(Text));
+        t("perpetrator.date_of_birth", None, p.date_of_birth.map(D));
+        t("perpetrator.address", None, p.address.clone().map(Text));
+        t("perpetrator.relationship", None, p.relationship.clone().map(Text));
+        t("perpetrator.police_reference", None, p.police_reference.clone().map(Text));
+        t("perpetrator.orders", None, p.orders.clone().map(Text));
+    }
+    let latest = rec.risk.iter().enumerate().max_by_key(|(i, r)| (r.date, *i)).map(|(_, r)| r);
+    if let Some(r) = latest {
+        let d = risk::assess(r, cfg);
+        t("risk[].date", None, Some(D(r.date)));
+        t("risk[].score", None, Some(Text(format!("{} of 24", d.score))));
+        let level = match d.level {
+            risk::RiskLevel::Standard => "standard",
+            risk::RiskLevel::Medium => "medium",
+            risk::RiskLevel::High => "high",
+        };
+        let criteria = if d.criteria_met.is_empty() {
+            String::new()
+        } else {
+            format!(" (MARAC criteria met: {})", d.criteria_met.join(", ").replace('_', " "))
+        };
+        t("risk[].level", None, Some(Text(format!("{level}{criteria}"))));
+        t("risk[].professional_judgement", None, Some(Bool(r.professional_judgement)));
+        t("risk[].judgement_reason", None, r.judgement_reason.clone().map(Text));
+        t("risk[].police_incidents_12m", None, r.police_incidents_12m.map(|n| Text(n.to_string())));
+        t("risk[].answers", None, Some(Text("(24 answers)".into())));
+        t("risk[].assessed_by", None, Some(Text(r.assessed_by.clone())));
+    }
+    for (n, note) in rec.notes.iter().enumerate() {
+        let i = Some(n + 1);
+        t("note[].date", i, Some(D(note.date)));
+        t("note[].author", i, Some(Text(note.author.clone())));
+        t("note[].text", i, Some(Text(note.text.clone())));
+    }
+    out
+}
+
+fn patterns() -> &'static [(Regex, &'static str, &'static str)] {
+    static CELL: OnceLock<Vec<(Regex, &'static str, &'static str)>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        [
+            (r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", "[e-mail withheld]", "e-mail address"),
+            (r"(?:\+|\b)(?:\d[\s\-().]?){9,14}\d\b", "[phone withheld]", "phone number"),
+            (r"(?i)\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", "[postcode withheld]", "postcode"),
+        ]
+        .into_iter()
+        .filter_map(|(p, r, k)| Regex::new(p).ok().map(|re| (re, r, k)))
+        .collect()
+    })
+}
+
+/// Masks phone numbers, e-mail addresses, postcodes and every withheld text value (and
+/// each word of withheld names) in a note excerpt; returns the text and what was masked.
+fn mask_excerpt(text: &str, withheld_texts: &[(String, &'static str)]) -> (String, Vec<String>) {
+    let mut out = text.to_string();
+    let mut masked = Vec::new();
+    let mut needles: Vec<(String, &'static str)> = Vec::new();
+    for (value, kind) in withheld_texts {
+        needles.push((value.clone(), kind));
+        if kind.ends_with("name") {
+            // "Lee" alone names Lee Example as surely as the full name does.
+            for w in value.split_whitespace().filter(|w| w.chars().count() >= 3) {
+                needles.push((w.to_string(), kind));
+            }
+        }
+        if *kind == "address" {
+            // Each line of an address ("10 Example Road"), not single words ("Road").
+            for part in value.split([',', '\n']).map(str::trim).filter(|p| p.split_whitespace().count() >= 2)
+            {
+                needles.push((part.to_string(), kind));
+            }
+        }
+    }
+    for (re, replacement, kind) in patterns() {
+        if re.is_match(&out) {
+            out = re.replace_all(&out, *replacement).into_owned();
+            masked.push(kind.to_string());
+        }
+    }
+    // Longest first, so a full name is masked before its parts; whole words only.
+    needles.sort_by_key(|(v, _)| std::cmp::Reverse(v.chars().count()));
+    for (needle, kind) in needles {
+        if needle.chars().count() < 3 {
+            continue;
+        }
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let start = if word(needle.chars().next()) { r"\b" } else { "" };
+        let end = if word(needle.chars().last()) { r"\b" } else { "" };
+        let Ok(re) = Regex::new(&format!("(?i){start}{}{end}", regex::escape(&needle))) else { continue };
+        if re.is_match(&out) {
+            out = re.replace_all(&out, format!("[{kind} withheld]").as_str()).into_owned();
+            masked.push(kind.to_string());
+        }
+    }
+    masked.sort();
+    masked.dedup();
+    (out, masked)
+}
+
+/// Fields whose withheld values are searched for (and masked) in note excerpts, and what
+/// the mask calls them. Generic values (a channel, "yes") are not identifying.
+fn identifying(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "client.full_name" | "client.preferred_name" => "client's name",
+        "child[].full_name" => "child's name",
+        "perpetrator.full_name" => "other person's name",
+        "contact[].code_word" => "code word",
+        "client.address" | "perpetrator.address" => "address",
+        "client.postcode" => "postcode",
+        "contact[].value" => "contact detail",
+        "child[].school" => "school",
+        "perpetrator.police_reference" => "police reference",
+        "client.case_reference" => "case reference",
+        _ => return None,
+    })
+}
+
+/// Builds the view of `rec` that `recipient`'s profile and the hard rules allow to leave.
+pub fn redact(
+    rec: &ClientRecord,
+    recipient: RecipientKind,
+    opts: &RedactOptions,
+    today: Date,
+) -> Result<RedactedView> {
+    let profiles = profiles()?;
+    let profile = profiles.get(recipient)?;
+    let cfg = RiskConfig::default();
+    let mut fields = Vec::new();
+    let mut withheld = Vec::new();
+    let mut withheld_texts: Vec<(String, &'static str)> = Vec::new();
+    for (path, item, raw) in raw_fields(rec, &cfg) {
+        let shown = match item {
+            Some(i) => path.replacen("[]", &format!("[{i}]"), 1),
+            None => path.to_string(),
+        };
+        let reason = if let Some(rule) = hard_rule(path, rec) {
+            Some(rule.to_string())
+        } else {
+            let t = profile.treatment(path);
+            match treat(path, t, &raw, rec, today) {
+                Some(value) => {
+                    let label = label_of(path, item);
+                    fields.push(SharedField { path, item, label, value, treatment: t });
+                    None
+                }
+                None if t == Treatment::Withhold => {
+                    Some(format!("not in the {recipient} profile: not needed by this recipient"))
+                }
+                None => Some("cannot be generalised or masked, so it is withheld".to_string()),
+            }
+        };
+        if let Some(reason) = reason {
+            if let (RawValue::Text(s), Some(kind)) = (&raw, identifying(path)) {
+                withheld_texts.push((s.clone(), kind));
+            }
+            withheld.push(WithheldField { path: shown, reason });
+        }
+    }
+    // Values that leave only treated (masked, generalised) must not leak raw through notes.
+    for f in &fields {
+        if let (Treatment::Generalise | Treatment::Mask, Some(kind)) = (f.treatment, identifying(f.path)) {
+            if let Some((_, _, RawValue::Text(s))) =
+                raw_fields(rec, &cfg).into_iter().find(|(p, i, _)| *p == f.path && *i == f.item)
+            {
+                withheld_texts.push((s, kind));
+            }
+        }
+    }
+
+    let mut excerpts = Vec::new();
+    let mut masked_all = Vec::new();
+    let mut picked = opts.excerpts.clone();
+    picked.sort_unstable();
+    picked.dedup();
+    for id in picked {
+        let note = id.checked_sub(1).and_then(|i| rec.notes.get(i)).ok_or_else(|| {
+            Error::invalid(format!("this client has no note {id} (notes are numbered from 1)"))
+        })?;
+        let (text, masked) = mask_excerpt(&note.text, &withheld_texts);
+        masked_all.extend(masked.into_iter().map(|m| format!("note {id}: {m}")));
+        excerpts.push(Excerpt { note_id: id, date: note.date.to_string(), text });
+    }
+
+    let contact_through = profile
+        .contact_through
+        .then(|| ContactThrough { caseworker: opts.caseworker.clone(), agency: opts.agency.clone() });
+    Ok(RedactedView {
+        recipient,
+        recipient_label: profile.label.clone(),
+        profile_version: profiles.version,
+        fields,
+        excerpts,
+        contact_through,
+        withheld,
+        masked_in_excerpts: masked_all,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_profiles_load_and_name_only_catalogue_paths() {
+        let p = profiles().unwrap();
+        assert_eq!(p.version, 1);
+        for kind in RecipientKind::ALL {
+            let prof = p.get(*kind).unwrap();
+            assert_eq!(prof.treatment("contact[].code_word"), Treatment::Withhold);
+            assert_eq!(prof.treatment("no.such.path"), Treatment::Withhold);
+        }
+        assert!(p.get(RecipientKind::Marac).unwrap().contact_through);
+    }
+
+    #[test]
+    fn bad_profiles_are_refused() {
+        let base = PROFILES_TOML.to_string();
+        let unknown_path =
+            base.replace("\"client.gender\" = \"include\"", "\"client.shoe_size\" = \"include\"");
+        assert!(load_profiles(&unknown_path).is_err());
+        let bad_mask = base.replacen("\"client.gender\" = \"include\"", "\"client.gender\" = \"mask\"", 1);
+        assert!(load_profiles(&bad_mask).is_err());
+        let bad_word = base.replacen("\"client.gender\" = \"include\"", "\"client.gender\" = \"maybe\"", 1);
+        assert!(load_profiles(&bad_word).is_err());
+    }
+
+    #[test]
+    fn masks_and_generalisations() {
+        assert_eq!(mask_phone("+447700900123"), "07700 9•••••");
+        let d = Date::parse("1990-04-12").unwrap();
+        assert_eq!(age(d, Date::parse("2026-11-23").unwrap()), "age 36");
+    }
+
+    #[test]
+    fn excerpts_lose_phones_emails_postcodes_and_withheld_names() {
+        let withheld =
+            vec![("Lee Example".to_string(), "other person's name"), ("bluebell".to_string(), "code word")];
+        let (text, masked) = mask_excerpt(
+            "Lee rang from 07700 900123, wrote to ada@example.org about DE1 1AA; the word is Bluebell.",
+            &withheld,
+        );
+        assert!(!text.contains("Lee"), "{text}");
+        assert!(!text.contains("900123") && !text.contains("ada@") && !text.contains("DE1"), "{text}");
+        assert!(!text.to_lowercase().contains("bluebell"), "{text}");
+        assert_eq!(
+            masked,
+            vec!["code word", "e-mail address", "other person's name", "phone number", "postcode"]
+        );
+    }
+}

@@ -1,0 +1,494 @@
+//! Need-to-know sharing through the real CLI: the gate, approvals, declines, the file and
+//! its disclosure record.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+use common::*;
+
+fn decisions(s: &Scratch) -> Vec<serde_json::Value> {
+    let log = s.manager(&["log", "show"]).ok().json();
+    log.as_array().unwrap().iter().filter(|e| e["kind"] == "decision").cloned().collect()
+}
+
+fn sha256_hex(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("sha256sum").arg(path).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
+}
+
+fn pdftotext(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A vault with Ada, consent given for MARAC, and a second manager and caseworker.
+fn setup() -> (Scratch, String) {
+    let s = Scratch::new();
+    s.init_with_worker();
+    let f = s.file("ann-pass", "ann manager passphrase\n");
+    s.manager(&["user", "add", "ann", "--role", "manager", "--new-passphrase-file", f.to_str().unwrap()])
+        .ok();
+    let f = s.file("dev-pass", "dev caseworker passphrase\n");
+    s.manager(&["user", "add", "dev", "--role", "caseworker", "--new-passphrase-file", f.to_str().unwrap()])
+        .ok();
+    s.manager(&["agency", "set", "Derby Outreach Service"]).ok();
+    let id = s.add_client(ADA);
+    s.worker(&[
+        "consent",
+        "record",
+        "--client",
+        &id,
+        "--recipient",
+        "marac",
+        "--state",
+        "given",
+        "--method",
+        "verbal",
+    ])
+    .ok();
+    (s, id)
+}
+
+#[test]
+fn share_with_marac_on_consent_writes_the_file_and_a_matching_signed_record() {
+    let (s, id) = setup();
+    let pdf = s.tmp.path().join("marac.pdf");
+    let r = s
+        .worker(&[
+            "share",
+            "--client",
+            &id,
+            "--recipient",
+            "marac",
+            "--purpose",
+            "MARAC referral",
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+            "--told",
+            "yes",
+        ])
+        .ok()
+        .json();
+    let decision_id = r["decision_id"].as_i64().unwrap();
+    assert_eq!(r["sha256"].as_str().unwrap(), sha256_hex(&pdf));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&pdf).unwrap().permissions().mode() & 0o777, 0o600);
+
+    let d = decisions(&s);
+    assert_eq!(d.len(), 1);
+    let body = &d[0]["body"];
+    assert_eq!(d[0]["seq"].as_i64().unwrap(), decision_id);
+    assert_eq!(d[0]["actor"], "cara");
+    assert_eq!(body["sha256"], r["sha256"]);
+    assert_eq!(body["consent_state"], "given");
+    assert_eq!(body["allowed_by"], "consent");
+    assert_eq!(body["told"], "yes");
+    assert!(body["fields_shared"].as_array().unwrap().iter().any(|p| p == "client.full_name"));
+    let withheld: Vec<&str> =
+        body["fields_withheld"].as_array().unwrap().iter().map(|w| w["path"].as_str().unwrap()).collect();
+    assert!(withheld.contains(&"client.address") && withheld.contains(&"contact[1].code_word"));
+
+    // The PDF reads as a MARAC summary and names neither the refuge nor the code word.
+    let text = pdftotext(&pdf);
+    for needed in [
+        "OFFICIAL-SENSITIVE",
+        "Ada Example",
+        "Sam Example",
+        "Lee Example",
+        "Contact them through cara",
+        "Derby Outreach Service",
+        &format!("Disclosure record {decision_id}"),
+    ] {
+        assert!(text.contains(needed), "{needed} missing from the PDF");
+    }
+    for never in ["Example Road", "bluebell", "900123", "900999", "DE1 1AA", "settled"] {
+        assert!(!text.contains(never), "{never} leaked into the PDF");
+    }
+    assert!(
+        text.contains(body["chain_head_at_export"].as_str().unwrap()),
+        "the chain head is not in the PDF"
+    );
+    let info = std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("Page size:") && info.contains("A4"), "{info}");
+    assert!(!info.contains("Ada") && !info.contains("cara"), "personal data in the PDF metadata: {info}");
+
+    // JSON: the documented schema, the same rules.
+    let json = s.tmp.path().join("marac.json");
+    let r = s
+        .worker(&[
+            "share",
+            "--client",
+            &id,
+            "--recipient",
+            "marac",
+            "--purpose",
+            "MARAC referral",
+            "--format",
+            "json",
+            "--out",
+            json.to_str().unwrap(),
+        ])
+        .ok()
+        .json();
+    let raw = std::fs::read_to_string(&json).unwrap();
+    assert_eq!(r["sha256"].as_str().unwrap(), sha256_hex(&json));
+    let doc: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(doc["schema"], "casekeep.disclosure.v1");
+    assert_eq!(doc["marking"], "OFFICIAL-SENSITIVE");
+    assert_eq!(doc["disclosure_id"], r["decision_id"]);
+    assert_eq!(doc["contact_through"]["caseworker"], "cara");
+    for never in ["Example Road", "bluebell", "+447700900123", "refuge", "withheld"] {
+        assert!(!raw.contains(never), "{never} in the JSON export");
+    }
+    s.manager(&["log", "verify"]).ok();
+}
+
+#[test]
+fn every_refusal_leaves_no_file_and_no_decision() {
+    let (s, id) = setup();
+    let out = s.tmp.path().join("police.pdf");
+    let o = out.to_str().unwrap();
+    let base = |extra: &[&str]| {
+        let mut a = vec![
+            "share",
+            "--client",
+            id.as_str(),
+            "--recipient",
+            "police",
+            "--purpose",
+            "Crime report",
+            "--format",
+            "pdf",
+            "--out",
+            o,
+        ];
+        a.extend_from_slice(extra);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let run = |who: &str, pass: &str, args: Vec<String>| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        s.as_user(who, pass, &refs)
+    };
+    let mgr_pass = s.file("mp", &format!("{MANAGER_PASS}\n"));
+    let dev_pass = s.file("dp", "dev caseworker passphrase\n");
+    let wrong = s.file("wp", "not the manager passphrase\n");
+    let cara_pass = s.file("cp", &format!("{WORKER_PASS}\n"));
+    let lawful = [
+        "--lawful-basis",
+        "prevent_detect_crime",
+        "--justification",
+        "Serious assault reported; police need it now.",
+    ];
+
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        ("no consent, no lawful basis", base(&[]), "needs a lawful basis"),
+        (
+            "lawful basis, no justification",
+            base(&["--lawful-basis", "prevent_detect_crime"]),
+            "justification",
+        ),
+        ("no approver", base(&lawful), "manager's approval"),
+        (
+            "approver is not a manager",
+            base(
+                &[
+                    &lawful[..],
+                    &["--approver", "dev", "--approver-passphrase-file", dev_pass.to_str().unwrap()],
+                ]
+                .concat(),
+            ),
+            "must be a manager",
+        ),
+        (
+            "approver is the worker",
+            base(
+                &[
+                    &lawful[..],
+                    &["--approver", "cara", "--approver-passphrase-file", cara_pass.to_str().unwrap()],
+                ]
+                .concat(),
+            ),
+            "own share",
+        ),
+        (
+            "wrong approver passphrase",
+            base(
+                &[&lawful[..], &["--approver", "mo", "--approver-passphrase-file", wrong.to_str().unwrap()]]
+                    .concat(),
+            ),
+            "approval refused",
+        ),
+        (
+            "unknown approver",
+            base(
+                &[
+                    &lawful[..],
+                    &["--approver", "zed", "--approver-passphrase-file", mgr_pass.to_str().unwrap()],
+                ]
+                .concat(),
+            ),
+            "approval refused",
+        ),
+        (
+            "bad lawful basis",
+            base(&["--lawful-basis", "because", "--justification", "long enough text here"]),
+            "lawful basis must be one of",
+        ),
+        ("no such note", base(&[&lawful[..], &["--emergency", "--excerpt", "9"]].concat()), "no note 9"),
+    ];
+    for (what, args, expect) in cases {
+        let r = run("cara", WORKER_PASS, args).refused();
+        assert!(r.stderr.contains(expect), "{what}: expected {expect:?} in {}", r.stderr);
+        assert!(!out.exists(), "{what}: a file was written");
+        assert!(decisions(&s).is_empty(), "{what}: a decision was logged");
+    }
+
+    // Consent past its review date does not allow a share.
+    {
+        let vault = casekeep::Vault::open(&s.vault()).unwrap();
+        let mut session = vault.unlock("cara", &casekeep::Passphrase::new(WORKER_PASS.into())).unwrap();
+        session
+            .append_unchecked(
+                casekeep::log::Kind::Consent,
+                "consent_recorded",
+                Some(id.parse().unwrap()),
+                serde_json::json!({"recipient": "police", "purpose": "general", "state": "given", "method": "verbal", "review_on": "2020-01-01", "recorded_by": "cara"}),
+            )
+            .unwrap();
+    }
+    let r = run("cara", WORKER_PASS, base(&[])).refused();
+    assert!(r.stderr.contains("past its review date"), "{}", r.stderr);
+    assert!(!out.exists());
+    assert!(decisions(&s).is_empty());
+
+    // An existing file is never overwritten.
+    std::fs::write(&out, b"precious").unwrap();
+    let r = s
+        .worker(&[
+            "share",
+            "--client",
+            &id,
+            "--recipient",
+            "marac",
+            "--purpose",
+            "MARAC",
+            "--format",
+            "pdf",
+            "--out",
+            o,
+        ])
+        .refused();
+    assert!(r.stderr.contains("already exists"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&out).unwrap(), b"precious");
+    assert!(decisions(&s).is_empty());
+}
+
+#[test]
+fn lawful_basis_with_approval_emergency_approved_later_and_declines_all_verify() {
+    let (s, id) = setup();
+    let out1 = s.tmp.path().join("police.json");
+    let mp = s.file("mp", &format!("{MANAGER_PASS}\n"));
+    let r = s
+        .worker(&[
+            "share",
+            "--client",
+            &id,
+            "--recipient",
+            "police",
+            "--purpose",
+            "Crime report",
+            "--format",
+            "json",
+            "--out",
+            out1.to_str().unwrap(),
+            "--lawful-basis",
+            "prevent_detect_crime",
+            "--justification",
+            "Serious assault reported; police need it now.",
+            "--approver",
+            "mo",
+            "--approver-passphrase-file",
+            mp.to_str().unwrap(),
+            "--told",
+            "not_safe",
+            "--advice",
+            "Discussed with the team lead",
+        ])
+        .ok()
+        .json();
+    assert_eq!(r["approval"], "approved");
+    let d = decisions(&s);
+    assert_eq!(d.len(), 2, "a share and its approval");
+    assert_eq!(d[1]["event"], "approval");
+    assert_eq!(d[1]["actor"], "mo", "the approval is signed by the approver");
+    assert_eq!(d[0]["body"]["lawful_basis"], "prevent_detect_crime");
+    assert_eq!(d[0]["body"]["told"], "not_safe");
+
+    // Emergency: shared now, awaiting approval; only another manager can approve it.
+    let out2 = s.tmp.path().join("csc.pdf");
+    let r = s
+        .worker(&[
+            "share",
+            "--client",
+            &id,
+            "--recipient",
+            "childrens_social_care",
+            "--purpose",
+            "Child at risk tonight",
+            "--format",
+            "pdf",
+            "--out",
+            out2.to_str().unwrap(),
+            "--lawful-basis",
+            "safeguarding_child",
+            "--justification",
+            "Child at immediate risk; duty manager unreachable.",
+            "--emergency",
+        ])
+        .ok()
+        .json();
+    assert_eq!(r["approval"], "awaiting");
+    let emergency = r["decision_id"].as_i64().unwrap().to_string();
+    let r = s.worker(&["approve", "--decision", &emergency]).refused();
+    assert!(r.stderr.contains("only a manager"), "{}", r.stderr);
+    s.as_user("dev", "dev caseworker passphrase", &["approve", "--decision", &emergency]).refused();
+    s.manager(&["approve", "--decision", &emergency]).ok();
+    let r = s.as_user("ann", "ann manager passphrase", &["approve", "--decision", &emergency]).refused();
+    assert!(r.stderr.contains("already approved"), "{}", r.stderr);
+    s.manager(&["approve", "--decision", "1"]).refused();
+
+    // A decision not to share is recorded and signed the same way.
+    let r = s
+        .worker(&[
+            "decline",
+            "--client",
+            &id,
+            "--recipient",
+            "housing",
+            "--purpose",
+            "Housing enquiry",
+            "--reason",
+            "Caller could not be verified; risk of disclosure to the ex-partner.",
+        ])
+        .ok()
+        .json();
+    assert_eq!(r["decision"], "decline");
+    let r = s
+        .worker(&["decline", "--client", &id, "--recipient", "housing", "--purpose", "x", "--reason", "no"])
+        .refused();
+    assert!(r.stderr.contains("reason"), "{}", r.stderr);
+
+    let events: Vec<String> =
+        decisions(&s).iter().map(|e| e["event"].as_str().unwrap().to_string()).collect();
+    assert_eq!(events, ["share", "approval", "share", "approval", "decline"]);
+    let v = s.manager(&["log", "verify"]).ok().json();
+    assert!(v["first_break"].is_null());
+    s.manager(&["check"]).ok();
+}
+
+#[test]
+fn hard_rules_hold_whatever_the_profile_says() {
+    let (s, id) = setup();
+    // Housing's profile includes the address: a refuge address still never leaves, and a
+    // code word never does.
+    let mp = s.file("mp", &format!("{MANAGER_PASS}\n"));
+    let out = s.tmp.path().join("housing.json");
+    s.worker(&[
+        "share",
+        "--client",
+        &id,
+        "--recipient",
+        "housing",
+        "--purpose",
+        "Rehousing",
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+        "--lawful-basis",
+        "vital_interests",
+        "--justification",
+        "Homeless tonight; needs emergency housing.",
+        "--approver",
+        "mo",
+        "--approver-passphrase-file",
+        mp.to_str().unwrap(),
+        "--excerpt",
+        "1",
+    ])
+    .ok();
+    let raw = std::fs::read_to_string(&out).unwrap();
+    assert!(!raw.contains("Example Road") && !raw.contains("DE1") && !raw.contains("bluebell"), "{raw}");
+    assert!(raw.contains("+447700900123"), "housing gets the safe contact number");
+    assert!(raw.contains("outreach clinic"), "the picked excerpt is there");
+
+    // Not a refuge: housing gets the address.
+    let f = s.file("not-refuge.json", r#"{"address_is_refuge": false}"#);
+    s.worker(&["client", "update", &id, "--json", f.to_str().unwrap()]).ok();
+    let out2 = s.tmp.path().join("housing2.json");
+    s.worker(&[
+        "share",
+        "--client",
+        &id,
+        "--recipient",
+        "housing",
+        "--purpose",
+        "Rehousing",
+        "--format",
+        "json",
+        "--out",
+        out2.to_str().unwrap(),
+        "--lawful-basis",
+        "vital_interests",
+        "--justification",
+        "Homeless tonight; needs emergency housing.",
+        "--approver",
+        "mo",
+        "--approver-passphrase-file",
+        mp.to_str().unwrap(),
+    ])
+    .ok();
+    let raw = std::fs::read_to_string(&out2).unwrap();
+    assert!(raw.contains("Example Road") && raw.contains("DE1 1AA"));
+    assert!(!raw.contains("bluebell"));
+}
+
+#[test]
+fn preview_shows_what_leaves_and_why_the_rest_does_not_and_writes_nothing() {
+    let (s, id) = setup();
+    let p = s
+        .worker(&[
+            "share",
+            "--client",
+            &id,
+            "--recipient",
+            "police",
+            "--purpose",
+            "Report",
+            "--excerpt",
+            "1",
+            "--preview",
+        ])
+        .ok()
+        .json();
+    assert_eq!(p["gate"]["allowed"], false);
+    assert!(p["gate"]["needs"].as_str().unwrap().contains("lawful basis"));
+    let shared: Vec<&str> =
+        p["will_share"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(shared.contains(&"contact[].value"));
+    let withheld = p["withheld"].as_array().unwrap();
+    let reason = |path: &str| {
+        withheld.iter().find(|w| w["path"] == path).map(|w| w["reason"].as_str().unwrap().to_string())
+    };
+    assert!(reason("client.address").unwrap().contains("refuge"));
+    assert!(reason("contact[1].code_word").unwrap().contains("code words"));
+    assert!(reason("client.immigration_status").unwrap().contains("not in the police profile"));
+    assert!(decisions(&s).is_empty());
+}
