@@ -224,6 +224,9 @@ pub struct ClientRecord {
     pub immigration_status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_recourse_to_public_funds: Option<bool>,
+    /// Other agencies working with the person (for MARAC: "agencies involved").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agencies_involved: Option<String>,
     #[serde(default)]
     pub contacts: Vec<Contact>,
     #[serde(default)]
@@ -297,6 +300,8 @@ pub struct ClientPatch {
     #[serde(default, deserialize_with = "present")]
     pub no_recourse_to_public_funds: Option<Option<bool>>,
     #[serde(default, deserialize_with = "present")]
+    pub agencies_involved: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
     pub contacts: Option<Option<Vec<Contact>>>,
     #[serde(default, deserialize_with = "present")]
     pub children: Option<Option<Vec<Child>>>,
@@ -348,6 +353,7 @@ impl ClientPatch {
         set(&mut rec.pregnant, self.pregnant);
         set(&mut rec.immigration_status, self.immigration_status);
         set(&mut rec.no_recourse_to_public_funds, self.no_recourse_to_public_funds);
+        set(&mut rec.agencies_involved, self.agencies_involved);
         if let Some(v) = self.contacts {
             rec.contacts = v.unwrap_or_default();
         }
@@ -566,6 +572,7 @@ impl ClientRecord {
         }
         clean("address", &mut self.address, MEDIUM, true)?;
         clean("disabilities", &mut self.disabilities, MEDIUM, true)?;
+        clean("agencies_involved", &mut self.agencies_involved, MEDIUM, true)?;
         clean("health_notes", &mut self.health_notes, LONG, true)?;
         check_date("date_of_birth", self.date_of_birth, true, today)?;
         let mut pc = self.postcode.take();

@@ -161,22 +161,34 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
         );
     }
 
-    let mut section = "";
-    for f in view.fields() {
-        let s = match f.path.split('.').next().unwrap_or("") {
-            "client" => "About the person",
-            "contact[]" => "How to contact safely",
-            "child[]" => "Children",
-            "perpetrator" => "Person causing harm",
-            "risk[]" => "Risk (latest assessment)",
-            _ => "Other",
-        };
-        if s != section {
-            section = s;
-            w.gap(3.0);
-            w.line(s, 12.0, true);
+    let section_of = |path: &str| match path.split('.').next().unwrap_or("") {
+        _ if path == "client.agencies_involved" => 4,
+        "client" => 0,
+        "contact[]" => 1,
+        "child[]" => 2,
+        "perpetrator" => 3,
+        "risk[]" => 5,
+        _ => 6,
+    };
+    let titles = [
+        "About the person",
+        "How to contact safely",
+        "Children",
+        "Person causing harm",
+        "Agencies involved",
+        "Risk (latest assessment)",
+        "Other",
+    ];
+    for (n, title) in titles.iter().enumerate() {
+        let mut in_section = view.fields().iter().filter(|f| section_of(f.path) == n).peekable();
+        if in_section.peek().is_none() {
+            continue;
         }
-        w.para(&format!("{}: {}", f.label, f.value), 10.0, false, 0);
+        w.gap(3.0);
+        w.line(title, 12.0, true);
+        for f in in_section {
+            w.para(&format!("{}: {}", f.label, f.value), 10.0, false, 0);
+        }
     }
 
     if !view.excerpts().is_empty() {

@@ -278,6 +278,9 @@ fn treat(path: &str, t: Treatment, raw: &RawValue, rec: &ClientRecord, today: Da
     match (t, raw) {
         (Treatment::Withhold, _) => None,
         (Treatment::Include, RawValue::Text(s)) => Some(s.clone()),
+        (Treatment::Include, RawValue::Bool(true)) if path == "contact[].do_not_use" => {
+            Some("YES: never use this channel".into())
+        }
         (Treatment::Include, RawValue::Bool(b)) => Some(yes_no(*b)),
         (Treatment::Include, RawValue::Date(d)) => Some(d.to_string()),
         (Treatment::Generalise, RawValue::Date(d)) => Some(age(*d, today)),
@@ -350,6 +353,7 @@ fn raw_fields(rec: &ClientRecord, cfg: &RiskConfig) -> Vec<(&'static str, Option
     t("client.pregnant", None, rec.pregnant.map(Bool));
     t("client.immigration_status", None, rec.immigration_status.clone().map(Text));
     t("client.no_recourse_to_public_funds", None, rec.no_recourse_to_public_funds.map(Bool));
+    t("client.agencies_involved", None, rec.agencies_involved.clone().map(Text));
     for (n, c) in rec.children.iter().enumerate() {
         let i = Some(n + 1);
         t("child[].full_name", i, Some(Text(c.full_name.clone())));

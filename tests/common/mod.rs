@@ -17,6 +17,7 @@ pub const ADA: &str = r#"{
   "postcode": "DE1 1AA",
   "address_is_refuge": true,
   "immigration_status": "settled",
+  "agencies_involved": "Police; children's social care; GP",
   "contacts": [
     {"channel": "phone", "value": "07700 900123", "safe_times": "Mon-Fri 10:00-12:00",
      "voicemail_ok": false, "may_identify_agency": false, "code_word": "bluebell",
