@@ -1,23 +1,51 @@
 # Casekeep: two commands on a fresh Debian/Ubuntu machine.
-#   make run    installs what is missing, builds, and starts Casekeep (default vault location)
+#   make run    installs what is missing, builds, and starts the Casekeep app (default vault location)
 #   make test   installs what is missing, then runs every check and test
-.PHONY: setup run test build lint rust-test
+.PHONY: setup run test build lint rust-test ui-deps ui-build ui-test app tauri-driver e2e symbols
+
+APP := target/debug/casekeep-app
 
 setup:
 	@bash scripts/setup.sh
 
-build: setup
-	cargo build --release --locked
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund --loglevel=error
+ui-deps: setup ui/node_modules/.package-lock.json
 
-run: build
+ui-build: ui-deps
+	cd ui && npm run build --silent
+
+ui-test: ui-deps
+	cd ui && npm run typecheck --silent && npm test --silent
+
+# The app embeds ui/dist; `custom-protocol` makes it serve that rather than a dev server.
+app: ui-build
+	cargo build --locked -p casekeep-app --features custom-protocol
+
+build: app
+	cargo build --locked -p casekeep
+
+run: app build
 	@bash scripts/run.sh
 
 lint: setup
 	cargo fmt --all --check
-	cargo clippy --locked --all-targets -- -D warnings
+	cargo clippy --locked --workspace --all-targets -- -D warnings
 
 rust-test: setup
-	cargo test --locked --all-targets
+	cargo test --locked -p casekeep --all-targets
 
-test: lint rust-test
+tauri-driver: setup
+	@test -x build/tools/bin/tauri-driver || cargo install tauri-driver --locked --root build/tools
+
+# The app must not export SQLCipher's sqlite3_* symbols (WebKitGTK loads the system SQLite).
+symbols: app
+	@n=$$(nm -D --defined-only $(APP) | grep -c ' sqlite3_' || true); \
+	  if [ "$$n" != "0" ]; then echo "FAIL: $(APP) exports $$n sqlite3_ symbols"; exit 1; fi; \
+	  echo "ok   $(APP) exports no sqlite3_ symbol"
+
+e2e: app tauri-driver symbols
+	CASEKEEP_APP=$(APP) node tests/e2e/run.mjs
+
+test: lint rust-test ui-test e2e
 	@echo "make test: all checks passed"

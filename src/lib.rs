@@ -14,6 +14,7 @@ pub mod clients;
 pub mod consent;
 pub mod crypto;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod export;
 pub mod fsutil;

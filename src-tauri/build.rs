@@ -1,0 +1,39 @@
+fn main() {
+    // Keep the bundled SQLCipher's sqlite3_* symbols private to this binary, so that the
+    // system libsqlite3 WebKitGTK loads and our SQLCipher never share one namespace
+    // (PLATFORM.md; sqlcipher/sqlcipher#385).
+    println!("cargo:rustc-link-arg-bins=-Wl,--exclude-libs,ALL");
+    let manifest = tauri_build::AppManifest::new().commands(casekeep_commands());
+    if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
+        eprintln!("tauri-build failed: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// Every command the UI may call; each gets an `allow-…` permission, granted in
+/// capabilities/main.json. Keep in step with `invoke_handler` in src/main.rs.
+fn casekeep_commands() -> &'static [&'static str] {
+    &[
+        "app_status",
+        "create_vault",
+        "open_demo",
+        "unlock",
+        "lock",
+        "touch",
+        "set_idle_minutes",
+        "list_clients",
+        "show_client",
+        "add_client",
+        "update_client",
+        "consent_report",
+        "record_consent",
+        "log_entries",
+        "verify_log",
+        "share_preview",
+        "share",
+        "decline",
+        "change_passphrase",
+        "add_user",
+        "list_users",
+    ]
+}

@@ -1,0 +1,334 @@
+//! Casekeep's desktop shell: thin commands over the `casekeep` core. No SQL here, no
+//! record logic: each command checks the session, calls the core, maps the error.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod state;
+
+use std::path::PathBuf;
+
+use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
+use casekeep::export::Format;
+use casekeep::share::{LawfulBasis, ShareRequest, Told};
+use casekeep::{ClientId, Passphrase, Role};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use state::{AppState, CmdError, CmdResult};
+use tauri::State;
+
+#[derive(Serialize)]
+struct Status {
+    vault_exists: bool,
+    demo_exists: bool,
+    unlocked: bool,
+    demo: bool,
+    user: Option<String>,
+    role: Option<Role>,
+    idle_minutes: u64,
+    demo_passphrase: &'static str,
+    demo_user: &'static str,
+}
+
+#[tauri::command]
+fn app_status(state: State<'_, AppState>) -> CmdResult<Status> {
+    let g = state.guard()?;
+    Ok(Status {
+        vault_exists: state.vault_dir.join(casekeep::vault::HEADER_FILE).exists(),
+        demo_exists: state.demo_dir.join(casekeep::vault::HEADER_FILE).exists(),
+        unlocked: g.session.is_some(),
+        demo: g.demo,
+        user: g.session.as_ref().map(|s| s.user().name.clone()),
+        role: g.session.as_ref().map(|s| s.user().role),
+        idle_minutes: g.idle.as_secs() / 60,
+        demo_passphrase: casekeep::demo::DEMO_PASSPHRASE,
+        demo_user: casekeep::demo::DEMO_USER,
+    })
+}
+
+#[derive(Serialize)]
+struct Created {
+    recovery_key: String,
+}
+
+#[tauri::command]
+fn create_vault(state: State<'_, AppState>, user: String, passphrase: String) -> CmdResult<Created> {
+    let mut g = state.guard()?;
+    let (session, recovery) = casekeep::Vault::create(&state.vault_dir, &user, &Passphrase::new(passphrase))?;
+    g.start(session, false);
+    Ok(Created { recovery_key: recovery.to_display().to_string() })
+}
+
+#[tauri::command]
+fn open_demo(state: State<'_, AppState>) -> CmdResult<()> {
+    let _g = state.guard()?;
+    if !state.demo_dir.join(casekeep::vault::HEADER_FILE).exists() {
+        casekeep::demo::create(&state.demo_dir)?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Unlocked {
+    user: String,
+    role: Role,
+    failed_attempts: u32,
+}
+
+#[tauri::command]
+fn unlock(state: State<'_, AppState>, user: String, passphrase: String, demo: bool) -> CmdResult<Unlocked> {
+    let mut g = state.guard()?;
+    let dir = if demo { &state.demo_dir } else { &state.vault_dir };
+    if demo && !casekeep::demo::is_demo(dir) {
+        return Err(CmdError::new("not_found", "There is no demo vault."));
+    }
+    let vault = casekeep::Vault::open(dir)?;
+    let session = vault.unlock(&user, &Passphrase::new(passphrase))?;
+    let out = Unlocked {
+        user: session.user().name.clone(),
+        role: session.user().role,
+        failed_attempts: session.failed_attempts_since_last_unlock(),
+    };
+    g.start(session, demo);
+    Ok(out)
+}
+
+#[tauri::command]
+fn lock(state: State<'_, AppState>) -> CmdResult<()> {
+    state.guard()?.lock();
+    Ok(())
+}
+
+#[tauri::command]
+fn touch(state: State<'_, AppState>) -> CmdResult<()> {
+    state.guard()?.session_mut()?;
+    Ok(())
+}
+
+#[tauri::command]
+fn set_idle_minutes(state: State<'_, AppState>, minutes: u64) -> CmdResult<()> {
+    let mut g = state.guard()?;
+    g.session_mut()?;
+    if !(1..=60).contains(&minutes) {
+        return Err(CmdError::new("invalid_input", "The idle time must be between 1 and 60 minutes."));
+    }
+    g.idle = std::time::Duration::from_secs(minutes * 60);
+    Ok(())
+}
+
+#[tauri::command]
+fn list_clients(
+    state: State<'_, AppState>,
+    search: Option<String>,
+) -> CmdResult<Vec<casekeep::clients::ClientSummary>> {
+    let mut g = state.guard()?;
+    let s = g.session_mut()?;
+    let search = search.filter(|s| !s.trim().is_empty());
+    Ok(s.list_clients(search.as_deref())?)
+}
+
+#[tauri::command]
+fn show_client(state: State<'_, AppState>, id: i64) -> CmdResult<Value> {
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.show_client(ClientId(id))?)
+}
+
+#[tauri::command]
+fn add_client(state: State<'_, AppState>, record: Value) -> CmdResult<i64> {
+    let mut g = state.guard()?;
+    let bytes = serde_json::to_vec(&record)
+        .map_err(|_| CmdError::new("invalid_input", "The record is not valid JSON."))?;
+    Ok(g.session_mut()?.add_client(&bytes)?.0)
+}
+
+#[tauri::command]
+fn update_client(state: State<'_, AppState>, id: i64, patch: Value) -> CmdResult<Vec<String>> {
+    let mut g = state.guard()?;
+    let bytes = serde_json::to_vec(&patch)
+        .map_err(|_| CmdError::new("invalid_input", "The change is not valid JSON."))?;
+    Ok(g.session_mut()?.update_client(ClientId(id), &bytes)?)
+}
+
+#[tauri::command]
+fn consent_report(state: State<'_, AppState>, client: i64) -> CmdResult<casekeep::consent::ConsentReport> {
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.consent_report(ClientId(client))?)
+}
+
+#[derive(Deserialize)]
+struct ConsentArgs {
+    client: i64,
+    recipient: String,
+    state: String,
+    method: String,
+    purpose: Option<String>,
+    reason: Option<String>,
+    review_on: Option<String>,
+}
+
+#[tauri::command]
+fn record_consent(state: State<'_, AppState>, consent: ConsentArgs) -> CmdResult<i64> {
+    let mut g = state.guard()?;
+    let review_on = match consent.review_on.filter(|r| !r.is_empty()) {
+        Some(r) => Some(casekeep::record::Date::parse(&r).ok_or_else(|| {
+            CmdError::new("invalid_input", "The review date must be a real date (YYYY-MM-DD).")
+        })?),
+        None => None,
+    };
+    let input = ConsentInput {
+        recipient: consent.recipient.parse::<RecipientKind>()?,
+        state: consent.state.parse::<ConsentState>()?,
+        method: consent.method.parse::<ConsentMethod>()?,
+        purpose: consent.purpose,
+        reason: consent.reason,
+        review_on,
+    };
+    Ok(g.session_mut()?.record_consent(ClientId(consent.client), input)?)
+}
+
+#[tauri::command]
+fn log_entries(state: State<'_, AppState>, client: Option<i64>) -> CmdResult<Vec<casekeep::log::Entry>> {
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.log_entries(client.map(ClientId))?)
+}
+
+#[tauri::command]
+fn verify_log(state: State<'_, AppState>) -> CmdResult<casekeep::log::VerifyReport> {
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.verify_log()?)
+}
+
+#[derive(Deserialize)]
+struct ShareArgs {
+    client: i64,
+    recipient: String,
+    purpose: String,
+    recipient_name: Option<String>,
+    lawful_basis: Option<String>,
+    justification: Option<String>,
+    emergency: bool,
+    told: Option<String>,
+    advice: Option<String>,
+    excerpts: Vec<usize>,
+    approver: Option<String>,
+    approver_passphrase: Option<String>,
+    format: Option<String>,
+}
+
+fn share_request(a: &ShareArgs) -> CmdResult<ShareRequest> {
+    Ok(ShareRequest {
+        client: ClientId(a.client),
+        recipient: a.recipient.parse::<RecipientKind>()?,
+        purpose: a.purpose.clone(),
+        recipient_name: a.recipient_name.clone(),
+        lawful_basis: a
+            .lawful_basis
+            .as_deref()
+            .filter(|b| !b.is_empty())
+            .map(str::parse::<LawfulBasis>)
+            .transpose()?,
+        justification: a.justification.clone(),
+        emergency: a.emergency,
+        told: a.told.as_deref().filter(|t| !t.is_empty()).map(str::parse::<Told>).transpose()?,
+        advice: a.advice.clone(),
+        excerpts: a.excerpts.clone(),
+    })
+}
+
+#[tauri::command]
+fn share_preview(state: State<'_, AppState>, share: ShareArgs) -> CmdResult<Value> {
+    let mut g = state.guard()?;
+    let req = share_request(&share)?;
+    Ok(g.session_mut()?.share_preview(&req)?)
+}
+
+#[tauri::command]
+fn share(state: State<'_, AppState>, share: ShareArgs) -> CmdResult<casekeep::share::ShareReceipt> {
+    let req = share_request(&share)?;
+    let format = share.format.as_deref().unwrap_or("pdf").parse::<Format>()?;
+    // Where the file goes: the person picks it in the next step of the wizard; the
+    // shell writes it to the exports folder they chose (see state::export_path).
+    let mut g = state.guard()?;
+    let out: PathBuf = state.export_path(&share.recipient, format)?;
+    let session = g.session_mut()?;
+    let approver = match (&share.approver, &share.approver_passphrase) {
+        (Some(name), Some(pass)) if !name.is_empty() => {
+            Some(session.approver(name, &Passphrase::new(pass.clone()))?)
+        }
+        _ => None,
+    };
+    Ok(session.share(&req, approver, format, &out)?)
+}
+
+#[tauri::command]
+fn decline(
+    state: State<'_, AppState>,
+    client: i64,
+    recipient: String,
+    purpose: String,
+    reason: String,
+) -> CmdResult<i64> {
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.decline(ClientId(client), recipient.parse::<RecipientKind>()?, &purpose, &reason)?)
+}
+
+#[tauri::command]
+fn change_passphrase(state: State<'_, AppState>, passphrase: String) -> CmdResult<()> {
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.change_passphrase(&Passphrase::new(passphrase))?)
+}
+
+#[tauri::command]
+fn add_user(state: State<'_, AppState>, name: String, role: Role, passphrase: String) -> CmdResult<()> {
+    let mut g = state.guard()?;
+    g.session_mut()?.add_user(&name, role, &Passphrase::new(passphrase))?;
+    Ok(())
+}
+
+#[tauri::command]
+fn list_users(state: State<'_, AppState>) -> CmdResult<Vec<casekeep::vault::User>> {
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.users()?)
+}
+
+fn main() {
+    let state = match AppState::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("casekeep-app: {}", e.message);
+            std::process::exit(1);
+        }
+    };
+    let result = tauri::Builder::default()
+        .manage(state)
+        .setup(|app| {
+            state::start_idle_timer(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            app_status,
+            create_vault,
+            open_demo,
+            unlock,
+            lock,
+            touch,
+            set_idle_minutes,
+            list_clients,
+            show_client,
+            add_client,
+            update_client,
+            consent_report,
+            record_consent,
+            log_entries,
+            verify_log,
+            share_preview,
+            share,
+            decline,
+            change_passphrase,
+            add_user,
+            list_users,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("casekeep-app: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}

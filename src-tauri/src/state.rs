@@ -1,0 +1,150 @@
+//! The app's state: where the vaults are, the unlocked session (if any), and the idle
+//! timer that locks it.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use casekeep::export::Format;
+use casekeep::Session;
+use serde::Serialize;
+use tauri::Manager;
+
+pub const DEFAULT_IDLE: Duration = Duration::from_secs(5 * 60);
+
+/// What the UI receives when a command is refused: a stable code and a sentence that
+/// names no record value.
+#[derive(Debug, Serialize)]
+pub struct CmdError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl CmdError {
+    pub fn new(code: &'static str, message: &str) -> Self {
+        CmdError { code, message: message.to_string() }
+    }
+}
+
+impl From<casekeep::Error> for CmdError {
+    fn from(e: casekeep::Error) -> Self {
+        CmdError { code: e.code(), message: e.to_string() }
+    }
+}
+
+pub type CmdResult<T> = Result<T, CmdError>;
+
+pub struct Inner {
+    pub session: Option<Session>,
+    pub demo: bool,
+    pub idle: Duration,
+    last_activity: Instant,
+}
+
+impl Inner {
+    pub fn start(&mut self, session: Session, demo: bool) {
+        self.lock();
+        self.session = Some(session);
+        self.demo = demo;
+        self.last_activity = Instant::now();
+    }
+
+    /// Locks: records it, then drops the session (the key is zeroised, the database closed).
+    pub fn lock(&mut self) {
+        if let Some(s) = self.session.take() {
+            let _ = s.lock();
+        }
+        self.demo = false;
+    }
+
+    /// The unlocked session, counting the call as activity; `locked` otherwise.
+    pub fn session_mut(&mut self) -> CmdResult<&mut Session> {
+        self.last_activity = Instant::now();
+        self.session
+            .as_mut()
+            .ok_or_else(|| CmdError::new("locked", "Casekeep is locked. Unlock it to go on."))
+    }
+}
+
+pub struct AppState {
+    pub vault_dir: PathBuf,
+    pub demo_dir: PathBuf,
+    pub export_dir: PathBuf,
+    inner: Mutex<Inner>,
+}
+
+impl AppState {
+    /// Vault locations: `CASEKEEP_VAULT` / `CASEKEEP_DEMO_VAULT` / `CASEKEEP_EXPORT_DIR`, or
+    /// the platform's data directory (the demo vault beside the real one, never inside it).
+    pub fn from_env() -> CmdResult<AppState> {
+        let vault_dir = match std::env::var_os("CASEKEEP_VAULT") {
+            Some(v) => PathBuf::from(v),
+            None => casekeep::vault::default_dir()?,
+        };
+        let demo_dir = match std::env::var_os("CASEKEEP_DEMO_VAULT") {
+            Some(v) => PathBuf::from(v),
+            None => vault_dir.with_file_name("demo-vault"),
+        };
+        let export_dir = match std::env::var_os("CASEKEEP_EXPORT_DIR") {
+            Some(v) => PathBuf::from(v),
+            None => vault_dir.with_file_name("exports"),
+        };
+        // Tests may shorten (never lengthen) the idle time.
+        let idle = std::env::var("CASEKEEP_IDLE_SECONDS")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .map(|s| Duration::from_secs(s.max(2)))
+            .filter(|d| *d < DEFAULT_IDLE)
+            .unwrap_or(DEFAULT_IDLE);
+        Ok(AppState {
+            vault_dir,
+            demo_dir,
+            export_dir,
+            inner: Mutex::new(Inner { session: None, demo: false, idle, last_activity: Instant::now() }),
+        })
+    }
+
+    pub fn guard(&self) -> CmdResult<MutexGuard<'_, Inner>> {
+        // A poisoned lock means a command panicked mid-way; the session is still sound
+        // (every change is one transaction), so carry on with it.
+        Ok(self.inner.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// A new, owner-only file name in the exports folder: no record value in it.
+    pub fn export_path(&self, recipient: &str, format: Format) -> CmdResult<PathBuf> {
+        casekeep::fsutil::create_private_dir(&self.export_dir)?;
+        let stamp = chrono_stamp();
+        let ext = match format {
+            Format::Pdf => "pdf",
+            Format::Json => "json",
+        };
+        for n in 0..1000 {
+            let p = self.export_dir.join(format!("casekeep-{recipient}-{stamp}-{n}.{ext}"));
+            if !p.exists() {
+                return Ok(p);
+            }
+        }
+        Err(CmdError::new("io", "Could not find a free file name in the exports folder."))
+    }
+}
+
+fn chrono_stamp() -> String {
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    secs.to_string()
+}
+
+/// Locks the session after the idle time without a command (the UI sends `touch` on
+/// keyboard and pointer activity).
+pub fn start_idle_timer(app: tauri::AppHandle) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_secs(1));
+        let state = app.state::<AppState>();
+        let guard = state.guard();
+        if let Ok(mut g) = guard {
+            if g.session.is_some() && g.last_activity.elapsed() >= g.idle {
+                g.lock();
+            }
+        }
+    });
+}

@@ -1,0 +1,290 @@
+// End-to-end: drives the built Casekeep app in its real WebKit webview through
+// tauri-driver and WebKitWebDriver under Xvfb. Run by `make e2e` (part of `make test`).
+//
+// The journey: first run → create a vault → recovery key → add a client with safe
+// contacts → record consent → share with MARAC and check the saved file → decision log
+// and verify → settings → quick exit → wrong passphrase → idle lock → hostile IPC calls
+// while locked → demo vault. Every screen is screenshotted and scanned with axe-core.
+// Afterwards every vault file is searched for the sentinel values: none may be there.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, statSync, mkdirSync, existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const require = createRequire(join(root, "ui", "package.json"));
+const { remote } = require("webdriverio");
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const app = process.env.CASEKEEP_APP ?? join(root, "target/debug/casekeep-app");
+const driverBin = process.env.TAURI_DRIVER ?? join(root, "build/tools/bin/tauri-driver");
+const shots = join(root, "target/e2e-shots");
+rmSync(shots, { recursive: true, force: true });
+mkdirSync(shots, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), "casekeep-e2e-"));
+const vault = join(work, "vault");
+const exportsDir = join(work, "exports");
+const SENTINEL_CODE = "sentinelcodeword4471";
+const SENTINEL_REFUGE = "Sentinel Refuge House 88";
+const NAME = "Ada Sentinelperson";
+const PASS = "correct horse battery staple";
+
+const display = `:${90 + Math.floor(Math.random() * 50)}`;
+const children = [];
+function start(cmd, args, env = {}) {
+  const p = spawn(cmd, args, { env: { ...process.env, DISPLAY: display, ...env }, stdio: ["ignore", "inherit", "inherit"] });
+  children.push(p);
+  return p;
+}
+function stopAll() {
+  for (const p of children.reverse()) {
+    try { p.kill("SIGTERM"); } catch { /* gone */ }
+  }
+}
+process.on("exit", stopAll);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let failures = 0;
+function check(ok, what) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures += 1;
+}
+
+async function waitFor(fn, what, ms = 15000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) { last = e; }
+    await sleep(150);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function main() {
+  start("Xvfb", [display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"]);
+  await sleep(800);
+  start(driverBin, [], {
+    CASEKEEP_VAULT: vault,
+    CASEKEEP_DEMO_VAULT: join(work, "demo-vault"),
+    CASEKEEP_EXPORT_DIR: exportsDir,
+    CASEKEEP_IDLE_SECONDS: "6",
+  });
+  await sleep(1200);
+  const t0 = Date.now();
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: 4444,
+    logLevel: "error",
+    capabilities: { browserName: "wry", "tauri:options": { application: app }, "wdio:enforceWebDriverClassic": true },
+  });
+  const text = async () => browser.execute(() => document.body.innerText);
+  const byText = async (tag, t) => {
+    const el = await browser.$(`//${tag}[normalize-space()=${JSON.stringify(t)}]`);
+    await el.waitForExist({ timeout: 15000 });
+    return el;
+  };
+  const click = async (tag, t) => (await byText(tag, t)).click();
+  const fill = async (label, value) => {
+    const l = await byText("label", label);
+    const id = await l.getAttribute("for");
+    const input = await browser.$(`#${id}`);
+    await input.setValue(value);
+  };
+  let shotNo = 0;
+  const screen = async (name) => {
+    shotNo += 1;
+    const file = join(shots, `${String(shotNo).padStart(2, "0")}-${name}.png`);
+    await browser.saveScreenshot(file);
+    await browser.execute(axeSource);
+    const result = await browser.executeAsync((done) => {
+      // eslint-disable-next-line no-undef
+      axe.run(document, { resultTypes: ["violations"] }).then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))).catch((e) => done([{ id: "axe-error " + e, impact: "critical", nodes: 0 }]));
+    });
+    const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+    check(bad.length === 0, `${name}: no serious or critical accessibility violations${bad.length ? " " + JSON.stringify(bad) : ""}`);
+  };
+
+  // First run.
+  await byText("h1", "Welcome to Casekeep");
+  console.log(`app showed its first screen ${Date.now() - t0} ms after the session began`);
+  check((await browser.getTitle()) === "Casekeep", "the window title is just 'Casekeep'");
+  await screen("start");
+
+  // Create the vault; the recovery key is shown once and must be confirmed.
+  await click("button", "Create a vault");
+  await fill("Your user name", "mo");
+  await fill("Choose a passphrase", PASS);
+  await fill("Type the passphrase again", PASS);
+  await screen("create-vault");
+  await click("button", "Create the vault");
+  const keyEl = await browser.$("#recovery-key");
+  await keyEl.waitForExist({ timeout: 30000 });
+  const key = await keyEl.getText();
+  check(/^([A-Z2-7]{5}-){10}[A-Z2-7]{5}$/.test(key), "the recovery key is shown in 11 groups");
+  await screen("recovery-key");
+  await click("button", "Continue");
+  check((await text()).includes("There is a problem"), "the recovery key must be confirmed before going on");
+  await (await browser.$("input[type=checkbox]")).click();
+  await fill("Type the last group of the key", key.split("-").pop());
+  await click("button", "Continue");
+  await byText("h1", "Caseload (0)");
+  check(!(await text()).includes(key), "the recovery key is gone from the page");
+  await screen("caseload-empty");
+
+  // Add a client with safe contacts.
+  await click("button", "Add a client");
+  await fill("Full name", NAME);
+  await fill("Address", SENTINEL_REFUGE);
+  await (await byText("label", "This address is a refuge (it will never be shared)")).click();
+  await fill("Safe phone number", "07700 900123");
+  await fill("When it is safe to call", "Mon-Fri 10:00-12:00");
+  await fill("Code word", SENTINEL_CODE);
+  await fill("A number that must NOT be used", "07700 900999");
+  await fill("Why it must not be used", "shared landline");
+  await fill("Note", "First contact at the outreach clinic.");
+  await screen("add-client");
+  await click("button", "Save the client");
+  await byText("h2", "How to contact safely");
+  const page = await text();
+  check(page.includes("07700 900123") && page.includes("Mon-Fri 10:00-12:00 only"), "the safe number and when to call are at the top");
+  check(page.includes("DO NOT USE") && page.includes("07700 900999"), "the do-not-use number is unmistakably marked");
+  check(!page.includes(SENTINEL_CODE), "the code word is hidden until revealed");
+  check(!page.includes(NAME), "the name is masked to initials");
+  await screen("client-record");
+  await (await browser.$("button[aria-label='Reveal code word']")).click();
+  check((await text()).includes(SENTINEL_CODE), "the code word shows when revealed");
+  await (await browser.$("button[aria-label='Reveal code word']")).click();
+
+  // Record consent for MARAC.
+  await click("button", "Record consent");
+  await screen("record-consent");
+  await click("button", "Save");
+  await byText("h2", "How to contact safely");
+  check((await text()).includes("given"), "consent given for MARAC is shown");
+
+  // Share with MARAC: preview, then the file.
+  await click("button", "Share…");
+  await fill("Purpose", "MARAC referral");
+  await screen("share-who");
+  await click("button", "Continue");
+  await byText("h2", "Will not be shared, and why");
+  const preview = await text();
+  check(preview.includes("a refuge address is never disclosed") && preview.includes("code words are never disclosed"), "the preview says what is withheld and why");
+  check(!preview.includes(SENTINEL_CODE) && !preview.includes(SENTINEL_REFUGE), "the preview shows no withheld value");
+  await screen("share-preview");
+  await click("button", "Share and save the file");
+  const fileEl = await browser.$("#share-file");
+  await fileEl.waitForExist({ timeout: 20000 });
+  const saved = await fileEl.getText();
+  await screen("share-done");
+  check(existsSync(saved) && readFileSync(saved).subarray(0, 5).toString() === "%PDF-", "the PDF was saved");
+  const pdfText = execFileSync("pdftotext", [saved, "-"]).toString();
+  check(pdfText.includes("Information shared with MARAC") && pdfText.includes(NAME), "the PDF is the MARAC summary");
+  check(!pdfText.includes(SENTINEL_CODE) && !pdfText.includes(SENTINEL_REFUGE), "the PDF holds neither the code word nor the refuge address");
+  check((statSync(saved).mode & 0o777) === 0o600, "the export is owner-only");
+
+  // Decision log and verify.
+  await click("button", "Decision log");
+  await click("button", "Verify the whole log");
+  await browser.$("#verify-result .notice").waitForExist({ timeout: 10000 });
+  check((await text()).includes("Intact:"), "the log verifies");
+  await screen("decision-log");
+
+  await click("button", "Settings");
+  await byText("h1", "Settings");
+  await screen("settings");
+
+  // Quick exit: Ctrl+Shift+L locks and clears the page.
+  await click("button", "Caseload");
+  await click("button", "Show names");
+  check((await text()).includes(NAME), "names show on demand");
+  await browser.keys(["Control", "Shift", "L"]);
+  await byText("h1", "Unlock Casekeep");
+  let after = await browser.execute(() => document.documentElement.outerHTML);
+  check(!after.includes(NAME) && !after.includes("Sentinelperson") && !after.includes("900123"), "quick exit leaves no record text in the page");
+  await screen("unlock-after-quick-exit");
+
+  // Hostile script while locked: every command is refused with a code, the app stays up.
+  const hostile = await browser.executeAsync((done) => {
+    const inv = window.__TAURI_INTERNALS__.invoke;
+    Promise.allSettled([
+      inv("list_clients", { search: null }),
+      inv("show_client", { id: 1 }),
+      inv("log_entries", { client: null }),
+      inv("share", { share: { client: 1, recipient: "marac", purpose: "x", emergency: true, excerpts: [] } }),
+      inv("show_client", { id: "not a number" }),
+      inv("no_such_command", {}),
+    ]).then((r) => done(r.map((x) => (x.status === "rejected" ? JSON.stringify(x.reason) : "ACCEPTED"))));
+  });
+  check(hostile.every((r) => r !== "ACCEPTED"), "every command is refused while locked");
+  check(hostile.slice(0, 4).every((r) => r.includes('"locked"')), "refusals carry the code 'locked'");
+
+  // Wrong passphrase.
+  await fill("User name", "mo");
+  await fill("Passphrase", "not the passphrase at all");
+  await click("button", "Unlock");
+  await byText("h2", "There is a problem");
+  check((await text()).includes("user name or passphrase is not right"), "a wrong passphrase gets the uniform refusal");
+  await screen("unlock-wrong-passphrase");
+
+  // Unlock; the failed attempt is reported; then the idle lock (6 s in this run).
+  await fill("Passphrase", PASS);
+  await click("button", "Unlock");
+  await byText("h1", "Caseload (1)");
+  check((await text()).includes("1 failed unlock attempt"), "the failed attempt is shown at the next unlock");
+  await screen("caseload");
+  await click("button", "Show names");
+  await waitFor(async () => (await text()).includes("Locked after a period without use"), "the idle lock", 20000);
+  after = await browser.execute(() => document.documentElement.outerHTML);
+  check(!after.includes(NAME) && !after.includes("900123"), "the idle lock leaves no record text in the page");
+
+  // The demo vault: separate, with its passphrase shown and a DEMO banner.
+  await click("button", "Open the demo vault instead");
+  await byText("h1", "Unlock the demo vault");
+  await screen("demo-unlock");
+  await fill("User name", "demo");
+  await fill("Passphrase", "demo vault passphrase");
+  await click("button", "Unlock");
+  await byText("h1", "Caseload (12)");
+  check((await text()).includes("DEMO"), "the demo vault says DEMO");
+  await screen("demo-caseload");
+  await browser.keys(["Control", "Shift", "L"]);
+  await byText("h1", "Unlock Casekeep");
+
+  await browser.deleteSession();
+  stopAll();
+  await sleep(1000);
+
+  // Nothing readable on disk: every vault file, no sentinel, no plaintext header.
+  const files = [];
+  const walk = (d) => { for (const f of readdirSync(d)) { const p = join(d, f); statSync(p).isDirectory() ? walk(p) : files.push(p); } };
+  walk(vault);
+  let leaks = 0;
+  for (const f of files) {
+    const b = readFileSync(f);
+    for (const s of [NAME, SENTINEL_CODE, SENTINEL_REFUGE, "900123", "SQLite format 3"]) {
+      if (b.includes(Buffer.from(s))) { leaks += 1; console.log(`  ${s} found in ${f}`); }
+    }
+  }
+  check(files.some((f) => f.endsWith("casekeep.db")) && leaks === 0, `no sentinel and no plaintext header in the ${files.length} vault files written through the app`);
+  console.log(`screenshots: ${shots}`);
+  if (failures > 0) {
+    console.log(`${failures} e2e check(s) failed`);
+    process.exit(1);
+  }
+  console.log("e2e: all checks passed");
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error("e2e error:", e?.message ?? e);
+  stopAll();
+  process.exit(1);
+});

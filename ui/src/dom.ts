@@ -1,0 +1,65 @@
+// A tiny DOM builder. Text always goes in through textContent, never innerHTML, so a
+// record value can never become markup or script.
+
+type Attrs = Record<string, string | boolean | number | undefined | ((e: Event) => void)>;
+type Child = Node | string | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (typeof v === "function") el.addEventListener(k.replace(/^on/, ""), v);
+    else if (v === true) el.setAttribute(k, "");
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === "string" ? document.createTextNode(c) : c);
+  }
+  return el;
+}
+
+let uid = 0;
+export function nextId(prefix: string): string {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+/** A labelled input in the GOV.UK pattern: label, optional hint, the input. */
+export function field(label: string, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): HTMLElement {
+  const id = input.id || nextId("f");
+  input.id = id;
+  const hintEl = hint ? h("div", { class: "hint", id: `${id}-hint` }, hint) : null;
+  if (hintEl) input.setAttribute("aria-describedby", `${id}-hint`);
+  return h("div", { class: "form-group" }, h("label", { for: id, class: "label" }, label), hintEl, input);
+}
+
+export function checkbox(label: string, checked = false, name?: string): { el: HTMLElement; input: HTMLInputElement } {
+  const input = h("input", { type: "checkbox", id: nextId("c"), name, checked }) as HTMLInputElement;
+  const el = h("div", { class: "checkbox" }, input, h("label", { for: input.id }, label));
+  return { el, input };
+}
+
+export function radios(legend: string, name: string, options: Array<[string, string]>, selected?: string): { el: HTMLElement; value: () => string } {
+  const inputs = options.map(([value, label]) => {
+    const input = h("input", { type: "radio", name, value, id: nextId("r"), checked: value === selected }) as HTMLInputElement;
+    return { input, el: h("div", { class: "radio" }, input, h("label", { for: input.id }, label)) };
+  });
+  const el = h("fieldset", { class: "fieldset" }, h("legend", {}, legend), ...inputs.map((i) => i.el));
+  return { el, value: () => inputs.find((i) => i.input.checked)?.input.value ?? "" };
+}
+
+export function select(options: Array<[string, string]>, selected?: string): HTMLSelectElement {
+  return h("select", { id: nextId("s") }, ...options.map(([v, l]) => h("option", { value: v, selected: v === selected }, l))) as HTMLSelectElement;
+}
+
+export function button(label: string, onclick: () => void, kind: "primary" | "secondary" | "warning" | "link" = "primary", extra: Attrs = {}): HTMLButtonElement {
+  return h("button", { type: "button", class: `button ${kind}`, onclick, ...extra }, label) as HTMLButtonElement;
+}
+
+/** The GOV.UK error summary: shown at the top, focused, announced. */
+export function errorSummary(message: string): HTMLElement {
+  const el = h("div", { class: "error-summary", role: "alert", tabindex: "-1" }, h("h2", {}, "There is a problem"), h("p", {}, message));
+  queueMicrotask(() => el.focus());
+  return el;
+}

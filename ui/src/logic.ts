@@ -1,0 +1,78 @@
+// Pure helpers the screens use; unit-tested in logic.test.ts.
+
+/** Rough passphrase strength, 0–4, with a sentence saying why. */
+export function passphraseStrength(p: string): { score: number; advice: string } {
+  const len = [...p].length;
+  if (len < 12) return { score: 0, advice: "Too short: use at least 12 characters (a few unrelated words work well)." };
+  const words = p.trim().split(/\s+/).filter((w) => w.length >= 3).length;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9\s]/].filter((r) => r.test(p)).length;
+  const unique = new Set([...p.toLowerCase()]).size;
+  let score = 1;
+  if (len >= 16 || words >= 3) score++;
+  if (len >= 20 || (words >= 4 && unique >= 10)) score++;
+  if (classes >= 3 || words >= 5) score++;
+  if (unique < 6) score = Math.min(score, 1);
+  const advice = ["", "Weak: add more unrelated words.", "Fair: one or two more words would help.", "Good.", "Strong."][score];
+  return { score: Math.min(score, 4), advice };
+}
+
+/** Initials for a masked caseload line: "Ada Example" -> "A.E.". */
+export function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => [...w][0]?.toUpperCase() + ".")
+    .join("");
+}
+
+/** An E.164 UK number shown the way people read it: +447700900123 -> 07700 900123. */
+export function displayPhone(e164: string): string {
+  if (e164.startsWith("+44") && e164.length === 13) {
+    const national = "0" + e164.slice(3);
+    return national.slice(0, 5) + " " + national.slice(5);
+  }
+  return e164;
+}
+
+/** Days from `today` to `date` (both YYYY-MM-DD); negative when past. */
+export function daysUntil(date: string, today: string): number {
+  const a = Date.parse(today + "T00:00:00Z");
+  const b = Date.parse(date + "T00:00:00Z");
+  return Math.round((b - a) / 86_400_000);
+}
+
+/** What is due, in words, for a safe-contact review date. */
+export function dueText(reviewDue: string | null | undefined, today: string): { text: string; urgent: boolean } | null {
+  if (!reviewDue) return null;
+  const d = daysUntil(reviewDue, today);
+  if (d < 0) return { text: `Safe contact check overdue (${-d} day${d === -1 ? "" : "s"})`, urgent: true };
+  if (d === 0) return { text: "Safe contact check due today", urgent: true };
+  if (d <= 7) return { text: `Safe contact check due in ${d} day${d === 1 ? "" : "s"}`, urgent: false };
+  return null;
+}
+
+export function todayIso(now: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}
+
+export const RECIPIENTS: Array<[string, string]> = [
+  ["marac", "MARAC"],
+  ["childrens_social_care", "Children's social care"],
+  ["police", "Police"],
+  ["health", "Health"],
+  ["housing", "Housing"],
+];
+
+export const LAWFUL_BASES: Array<[string, string]> = [
+  ["safeguarding_child", "Safeguarding a child"],
+  ["safeguarding_adult", "Safeguarding an adult at risk"],
+  ["prevent_detect_crime", "Preventing or detecting serious crime"],
+  ["legal_duty", "A legal duty"],
+  ["vital_interests", "Vital interests (life at risk)"],
+  ["public_interest", "Public interest"],
+];
+
+export function recipientLabel(kind: string): string {
+  return RECIPIENTS.find(([k]) => k === kind)?.[1] ?? kind;
+}

@@ -1,0 +1,740 @@
+// Casekeep's screens. The window title never changes ("Casekeep"); names are masked
+// until asked for; locking clears everything the page showed.
+import { call, CmdError, ClientRecord, ClientSummary, ConsentEntry, LogEntry, Status, isCmdError } from "./api";
+import { button, checkbox, errorSummary, field, h, radios, select } from "./dom";
+import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, passphraseStrength, recipientLabel, todayIso } from "./logic";
+
+const main = document.getElementById("main") as HTMLElement;
+const topbar = document.getElementById("topbar") as HTMLElement;
+const banner = document.getElementById("banner") as HTMLElement;
+
+let status: Status | null = null;
+let namesShown = false;
+let clipboardTimer: number | undefined;
+
+function message(e: unknown): string {
+  return isCmdError(e) ? (e as CmdError).message : "Something went wrong. Nothing was half-saved.";
+}
+
+function show(...nodes: Array<Node | null>) {
+  main.replaceChildren(...nodes.filter((n): n is Node => n !== null));
+  window.scrollTo(0, 0);
+  main.focus({ preventScroll: true });
+}
+
+function say(text: string) {
+  banner.replaceChildren(text ? h("p", {}, text) : "");
+}
+
+/** Clears every trace of record data from the page. */
+function wipe() {
+  main.replaceChildren();
+  topbar.replaceChildren();
+  banner.replaceChildren();
+  document.body.classList.remove("demo");
+  namesShown = false;
+  if (clipboardTimer !== undefined) {
+    void navigator.clipboard?.writeText("").catch(() => undefined);
+    clipboardTimer = undefined;
+  }
+}
+
+async function lockNow(reason: string) {
+  wipe();
+  try {
+    await call("lock");
+  } catch {
+    /* already locked */
+  }
+  await refresh();
+  say(reason);
+}
+
+function renderTopbar() {
+  const items: Node[] = [h("span", { class: "brand" }, "Casekeep")];
+  if (status?.demo) items.push(h("strong", { class: "demo-tag" }, "DEMO — synthetic people only"));
+  if (status?.unlocked) {
+    items.push(
+      h(
+        "nav",
+        { "aria-label": "Main" },
+        button("Caseload", () => void caseload(), "secondary"),
+        button("Decision log", () => void logScreen(), "secondary"),
+        button("Settings", () => void settings(), "secondary"),
+      ),
+      h("span", { class: "who" }, `${status.user} (${status.role})`),
+      button("Lock", () => void lockNow("Locked."), "warning", { title: "Lock now (Ctrl+Shift+L)" }),
+    );
+  }
+  topbar.replaceChildren(...items);
+  document.body.classList.toggle("demo", !!status?.demo);
+}
+
+async function refresh() {
+  status = await call<Status>("app_status");
+  renderTopbar();
+  if (!status.unlocked) {
+    if (status.vault_exists) unlockScreen(false);
+    else start();
+  }
+}
+
+// ---------------------------------------------------------------- first run
+
+function start() {
+  show(
+    h("h1", {}, "Welcome to Casekeep"),
+    h("p", {}, "Casekeep keeps your caseload encrypted on this laptop. Nothing leaves unless you share it."),
+    h(
+      "div",
+      { class: "button-group" },
+      button("Create a vault", createScreen),
+      button("Open the demo vault", () => void openDemo(), "secondary"),
+    ),
+    h("p", { class: "hint" }, "The demo vault is separate, holds synthetic people only, and never mixes with your real vault."),
+  );
+}
+
+async function openDemo() {
+  show(h("p", { role: "status" }, "Preparing the demo vault…"));
+  try {
+    await call("open_demo");
+    unlockScreen(true);
+  } catch (e) {
+    show(errorSummary(message(e)));
+  }
+}
+
+function createScreen() {
+  const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false" }) as HTMLInputElement;
+  const pass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
+  const again = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
+  const meter = h("div", { class: "strength", id: "strength", "aria-live": "polite" }, "");
+  pass.addEventListener("input", () => {
+    const s = passphraseStrength(pass.value);
+    meter.dataset.score = String(s.score);
+    meter.textContent = `Strength: ${s.advice}`;
+  });
+  const errors = h("div", {});
+  const form = h(
+    "form",
+    {
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different."));
+        try {
+          const r = await call<{ recovery_key: string }>("create_vault", { user: user.value, passphrase: pass.value });
+          pass.value = again.value = "";
+          recoveryScreen(r.recovery_key);
+        } catch (err) {
+          errors.replaceChildren(errorSummary(message(err)));
+        }
+      },
+    },
+    field("Your user name", user, "Lower-case letters and digits, for example sam.taylor. You will be the vault's first manager."),
+    field("Choose a passphrase", pass, "At least 12 characters. A few unrelated words are strong and easy to remember."),
+    meter,
+    field("Type the passphrase again", again),
+    h("button", { type: "submit", class: "button primary" }, "Create the vault"),
+  );
+  show(h("h1", {}, "Create your vault"), errors, form);
+}
+
+function recoveryScreen(key: string) {
+  const groups = key.split("-");
+  const confirm = checkbox("I have written the recovery key down and will keep it away from this laptop");
+  const last = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
+  const errors = h("div", {});
+  show(
+    h("h1", {}, "Your recovery key"),
+    h("p", {}, "If every passphrase is forgotten, this key is the only way back in. It is shown once and stored nowhere."),
+    h("p", { class: "recovery-key", id: "recovery-key" }, key),
+    errors,
+    confirm.el,
+    field("Type the last group of the key", last, `The last group has ${groups[groups.length - 1].length} characters.`),
+    button("Continue", async () => {
+      if (!confirm.input.checked || last.value.trim().toUpperCase() !== groups[groups.length - 1]) {
+        errors.replaceChildren(errorSummary("Tick the box and type the key's last group to confirm you have it."));
+        return;
+      }
+      await refresh();
+      await caseload();
+    }),
+  );
+}
+
+function unlockScreen(demo: boolean) {
+  const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false", id: "unlock-user" }) as HTMLInputElement;
+  const pass = h("input", { type: "password", autocomplete: "current-password", id: "unlock-pass" }) as HTMLInputElement;
+  const errors = h("div", {});
+  const demoNote = demo
+    ? h(
+        "div",
+        { class: "notice" },
+        h("strong", {}, "Demo vault. "),
+        `User name: ${status?.demo_user ?? "demo"}, passphrase: ${status?.demo_passphrase ?? ""}`,
+      )
+    : null;
+  const form = h(
+    "form",
+    {
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const submit = form.querySelector("button[type=submit]") as HTMLButtonElement;
+        submit.disabled = true;
+        try {
+          const r = await call<{ failed_attempts: number }>("unlock", { user: user.value, passphrase: pass.value, demo });
+          pass.value = "";
+          say("");
+          await refresh();
+          await caseload();
+          if (r.failed_attempts > 0) {
+            say(`${r.failed_attempts} failed unlock attempt${r.failed_attempts === 1 ? "" : "s"} for your name since your last unlock. If this was not you, tell your manager.`);
+          }
+        } catch (err) {
+          pass.value = "";
+          errors.replaceChildren(errorSummary(message(err)));
+        } finally {
+          submit.disabled = false;
+        }
+      },
+    },
+    field("User name", user),
+    field("Passphrase", pass),
+    h("button", { type: "submit", class: "button primary" }, "Unlock"),
+  );
+  const other = demo
+    ? status?.vault_exists
+      ? button("Use my real vault instead", () => unlockScreen(false), "secondary")
+      : button("Back", start, "secondary")
+    : button("Open the demo vault instead", () => void openDemo(), "secondary");
+  show(h("h1", {}, demo ? "Unlock the demo vault" : "Unlock Casekeep"), demoNote, errors, form, other);
+  user.focus();
+}
+
+// ---------------------------------------------------------------- caseload
+
+function riskTag(level: string | null | undefined): HTMLElement {
+  return h("span", { class: `tag risk-${level ?? "none"}` }, level ? level.toUpperCase() : "NOT ASSESSED");
+}
+
+async function caseload(search = "") {
+  let clients: ClientSummary[];
+  try {
+    clients = await call<ClientSummary[]>("list_clients", { search });
+  } catch (e) {
+    return show(errorSummary(message(e)));
+  }
+  const today = todayIso();
+  const due = clients.map((c) => dueText(c.safe_contact_review_due, today)).filter((d) => d?.urgent).length;
+  const searchBox = h("input", { type: "search", value: search, id: "search" }) as HTMLInputElement;
+  searchBox.addEventListener("keydown", (e) => {
+    if ((e as KeyboardEvent).key === "Enter") void caseload(searchBox.value);
+  });
+  const toggle = button(namesShown ? "Hide names" : "Show names", () => {
+    namesShown = !namesShown;
+    void caseload(searchBox.value);
+  }, "secondary", { "aria-pressed": namesShown ? "true" : "false", id: "toggle-names" });
+  const rows = clients.map((c) => {
+    const d = dueText(c.safe_contact_review_due, today);
+    return h(
+      "tr",
+      {},
+      h("td", {}, button(namesShown ? c.full_name : c.initials, () => void clientScreen(c.id), "link", { "aria-label": `Open ${namesShown ? c.full_name : c.initials}, ${c.case_reference}` })),
+      h("td", {}, c.case_reference),
+      h("td", {}, riskTag(c.risk_level)),
+      h("td", { class: d?.urgent ? "due urgent" : "due" }, d ? d.text : ""),
+    );
+  });
+  show(
+    h("h1", {}, `Caseload (${clients.length})`),
+    h("p", { class: due ? "due-summary urgent" : "due-summary" }, due ? `Due now: ${due} safe contact check${due === 1 ? "" : "s"}` : "Nothing overdue."),
+    h("div", { class: "toolbar" }, field("Search by name or reference", searchBox), button("Search", () => void caseload(searchBox.value), "secondary"), toggle, button("Add a client", newClient)),
+    h(
+      "table",
+      { class: "table" },
+      h("caption", { class: "visually-hidden" }, "Caseload"),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Client"), h("th", { scope: "col" }, "Reference"), h("th", { scope: "col" }, "Risk"), h("th", { scope: "col" }, "What is due"))),
+      h("tbody", {}, ...rows),
+    ),
+  );
+}
+
+function newClient() {
+  const inp = (type = "text", attrs: Record<string, string> = {}) => h("input", { type, autocomplete: "off", spellcheck: "false", ...attrs }) as HTMLInputElement;
+  const name = inp();
+  const preferred = inp();
+  const dob = inp("date");
+  const gender = inp();
+  const address = h("textarea", { rows: "2" }) as HTMLTextAreaElement;
+  const postcode = inp();
+  const refuge = checkbox("This address is a refuge (it will never be shared)");
+  const phone = inp("tel");
+  const times = inp();
+  const voicemail = radios("Is a voicemail safe?", "vm", [["yes", "Yes"], ["no", "No"]], "no");
+  const identify = radios("May we say who we are?", "id", [["yes", "Yes"], ["no", "No"]], "no");
+  const code = inp();
+  const avoid = inp("tel");
+  const avoidNote = inp();
+  const note = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
+  const errors = h("div", {});
+  const save = async () => {
+    const contacts: unknown[] = [];
+    if (phone.value.trim())
+      contacts.push({
+        channel: "phone",
+        value: phone.value,
+        safe_times: times.value,
+        voicemail_ok: voicemail.value() === "yes",
+        may_identify_agency: identify.value() === "yes",
+        code_word: code.value,
+        last_confirmed: todayIso(),
+      });
+    if (avoid.value.trim()) contacts.push({ channel: "phone", value: avoid.value, do_not_use: true, notes: avoidNote.value });
+    const record: Record<string, unknown> = {
+      full_name: name.value,
+      preferred_name: preferred.value,
+      gender: gender.value,
+      address: address.value,
+      postcode: postcode.value,
+      address_is_refuge: refuge.input.checked,
+      contacts,
+    };
+    if (dob.value) record.date_of_birth = dob.value;
+    if (note.value.trim()) record.notes = [{ text: note.value }];
+    try {
+      const id = await call<number>("add_client", { record });
+      await clientScreen(id);
+    } catch (e) {
+      errors.replaceChildren(errorSummary(message(e)));
+    }
+  };
+  show(
+    h("h1", {}, "Add a client"),
+    errors,
+    h("h2", {}, "About them"),
+    field("Full name", name),
+    field("Preferred name", preferred),
+    field("Date of birth", dob, "For example 1990-04-12"),
+    field("Gender", gender),
+    h("h2", {}, "Where they live"),
+    field("Address", address),
+    field("Postcode", postcode, "For example DE1 1AA"),
+    refuge.el,
+    h("h2", {}, "How to contact them safely"),
+    field("Safe phone number", phone, "For example 07700 900123"),
+    field("When it is safe to call", times, "For example Mon–Fri 10:00–12:00"),
+    voicemail.el,
+    identify.el,
+    field("Code word", code, "Never shared with anyone."),
+    field("A number that must NOT be used", avoid),
+    field("Why it must not be used", avoidNote, "For example: shared landline"),
+    h("h2", {}, "First note"),
+    field("Note", note),
+    h("div", { class: "button-group" }, button("Save the client", () => void save()), button("Cancel", () => void caseload(), "secondary")),
+  );
+}
+
+// ---------------------------------------------------------------- client record
+
+function yesNo(v: boolean | undefined): HTMLElement {
+  if (v === undefined) return h("span", { class: "muted" }, "not recorded");
+  return h("strong", { class: v ? "yes" : "no" }, v ? "YES" : "NO");
+}
+
+function safeContactCard(rec: ClientRecord): HTMLElement {
+  const usable = rec.contacts.filter((c) => !c.do_not_use);
+  const avoid = rec.contacts.filter((c) => c.do_not_use);
+  const items = usable.map((c) => {
+    const codeSpan = h("span", { class: "code-word", "aria-live": "polite" }, c.code_word ? "•••••" : "none");
+    const reveal: HTMLButtonElement | null = c.code_word
+      ? button("Reveal", () => {
+          codeSpan.textContent = codeSpan.textContent === "•••••" ? c.code_word ?? "" : "•••••";
+          if (reveal) reveal.textContent = codeSpan.textContent === "•••••" ? "Reveal" : "Hide";
+        }, "secondary", { "aria-label": "Reveal code word" })
+      : null;
+    const number = c.value ? (c.value.startsWith("+") ? displayPhone(c.value) : c.value) : "(no number)";
+    return h(
+      "div",
+      { class: "contact" },
+      h("p", { class: "number" }, h("span", { class: "channel" }, c.channel === "phone" ? "☎ " : `${c.channel}: `), h("span", { class: "value" }, number),
+        c.value ? button("Copy", () => void copyNumber(c.value ?? ""), "secondary", { "aria-label": "Copy the safe number" }) : null),
+      h("p", { class: "when" }, h("strong", {}, "When: "), c.safe_times ? `${c.safe_times} only` : "no safe times recorded"),
+      h("p", {}, "Voicemail: ", yesNo(c.voicemail_ok), "   Say who we are: ", yesNo(c.may_identify_agency), "   Code word: ", codeSpan, " ", reveal),
+      h("p", { class: "muted" }, `Confirmed ${c.last_confirmed ?? "never"}; review due ${c.review_due ?? "not set"}`),
+    );
+  });
+  const avoidItems = avoid.map((c) =>
+    h("p", { class: "do-not-use" }, h("strong", {}, "✖ DO NOT USE: "), c.value ? displayPhone(c.value) : c.channel, c.notes ? ` (${c.notes})` : ""),
+  );
+  return h(
+    "section",
+    { class: "safe-card", "aria-labelledby": "safe-title" },
+    h("h2", { id: "safe-title" }, "How to contact safely"),
+    ...(items.length ? items : [h("p", { class: "do-not-use" }, "No safe way to contact is recorded. Do not make contact until one is agreed.")]),
+    ...avoidItems,
+  );
+}
+
+async function copyNumber(value: string) {
+  try {
+    await navigator.clipboard.writeText(value);
+    say("Number copied. It will be cleared from the clipboard in 10 seconds.");
+    if (clipboardTimer !== undefined) window.clearTimeout(clipboardTimer);
+    clipboardTimer = window.setTimeout(() => {
+      void navigator.clipboard.writeText("").catch(() => undefined);
+      clipboardTimer = undefined;
+      say("");
+    }, 10_000);
+  } catch {
+    say("Could not copy the number: select it and copy it by hand.");
+  }
+}
+
+async function clientScreen(id: number) {
+  let rec: ClientRecord;
+  let consents: { current: ConsentEntry[]; history: ConsentEntry[] };
+  try {
+    rec = await call<ClientRecord>("show_client", { id });
+    consents = await call("consent_report", { client: id });
+  } catch (e) {
+    return show(errorSummary(message(e)));
+  }
+  const latest = rec.risk.length ? rec.risk.reduce((a, b) => (b.date >= a.date ? b : a)) : null;
+  const shownName = namesShown ? rec.full_name : rec.full_name.split(/\s+/).map((w) => [...w][0] + ".").join("");
+  const consentRows = RECIPIENTS.map(([kind, label]) => {
+    const c = consents.current.filter((x) => x.recipient === kind).sort((a, b) => b.seq - a.seq)[0];
+    const state = c ? `${c.state.replace(/_/g, " ")}${c.review_overdue ? " (review overdue)" : ""}` : "not sought";
+    return h("tr", {}, h("th", { scope: "row" }, label), h("td", {}, state), h("td", {}, c?.review_on ?? ""), h("td", {}, c ? `${c.recorded_by}, ${c.recorded_at.slice(0, 10)}` : ""));
+  });
+  show(
+    h("h1", {}, `${shownName} · ${rec.case_reference} · `, riskTag(latest?.level)),
+    h(
+      "div",
+      { class: "button-group" },
+      button("Share…", () => shareWizard(rec), "primary"),
+      button("Record a decision not to share", () => declineForm(rec), "secondary"),
+      button("Record consent", () => consentForm(rec), "secondary"),
+      button(namesShown ? "Hide name" : "Show name", () => {
+        namesShown = !namesShown;
+        void clientScreen(id);
+      }, "secondary", { "aria-pressed": namesShown ? "true" : "false" }),
+    ),
+    safeContactCard(rec),
+    h("h2", {}, "Consent"),
+    h("table", { class: "table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Recipient"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, "Review"), h("th", { scope: "col" }, "Recorded"))), h("tbody", {}, ...consentRows)),
+    h("h2", {}, "Risk"),
+    h("p", {}, latest ? `${latest.score}/24 on ${latest.date}${latest.meets_marac_threshold ? " · meets the MARAC threshold" : ""}` : "No risk assessment recorded."),
+    h("h2", {}, "Details"),
+    h(
+      "dl",
+      { class: "summary" },
+      ...(
+        [
+          ["Preferred name", rec.preferred_name],
+          ["Date of birth", rec.date_of_birth],
+          ["Gender", rec.gender],
+          ["Address", rec.address_is_refuge ? "Refuge (address never shared)" : rec.address],
+          ["Children", rec.children.map((c) => c.full_name).join(", ")],
+          ["Person causing harm", rec.perpetrator?.full_name],
+        ] as Array<[string, string | undefined]>
+      ).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v || "not recorded")]),
+    ),
+    h("h2", {}, "Notes"),
+    ...rec.notes.map((n) => h("div", { class: "note" }, h("p", { class: "muted" }, `Note ${n.id} · ${n.date} · ${n.author}`), h("p", {}, n.text))),
+  );
+}
+
+function consentForm(rec: ClientRecord) {
+  const recipient = radios("Who is it for?", "recipient", RECIPIENTS, "marac");
+  const state = radios("What did they decide?", "state", [["given", "Consent given"], ["refused", "Refused"], ["withdrawn", "Withdrawn"], ["not_sought", "Not sought"], ["lacks_capacity", "Lacks capacity"]], "given");
+  const method = radios("How was it given?", "method", [["verbal", "Verbally"], ["written", "In writing"], ["other", "Other"]], "verbal");
+  const purpose = h("input", { type: "text" }) as HTMLInputElement;
+  const reason = h("textarea", { rows: "2" }) as HTMLTextAreaElement;
+  const review = h("input", { type: "date" }) as HTMLInputElement;
+  const errors = h("div", {});
+  show(
+    h("h1", {}, "Record consent"),
+    errors,
+    recipient.el,
+    state.el,
+    method.el,
+    field("Purpose", purpose, "Leave empty for any purpose."),
+    field("Reason", reason, "Required when consent was not sought."),
+    field("Review on", review, "Leave empty: a consent given is reviewed after 3 months."),
+    h("div", { class: "button-group" },
+      button("Save", async () => {
+        try {
+          await call("record_consent", { consent: { client: rec.id, recipient: recipient.value(), state: state.value(), method: method.value(), purpose: purpose.value || null, reason: reason.value || null, review_on: review.value || null } });
+          await clientScreen(rec.id);
+          say("Consent recorded and signed.");
+        } catch (e) {
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }),
+      button("Cancel", () => void clientScreen(rec.id), "secondary")),
+  );
+}
+
+function declineForm(rec: ClientRecord) {
+  const recipient = radios("Who asked?", "recipient", RECIPIENTS, "marac");
+  const purpose = h("input", { type: "text" }) as HTMLInputElement;
+  const reason = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
+  const errors = h("div", {});
+  show(
+    h("h1", {}, "Record a decision not to share"),
+    errors,
+    recipient.el,
+    field("What was asked for", purpose),
+    field("Why you decided not to share", reason, "At least 10 characters. This is signed and kept."),
+    h("div", { class: "button-group" },
+      button("Record the decision", async () => {
+        try {
+          await call("decline", { client: rec.id, recipient: recipient.value(), purpose: purpose.value, reason: reason.value });
+          await clientScreen(rec.id);
+          say("Decision recorded and signed.");
+        } catch (e) {
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }),
+      button("Cancel", () => void clientScreen(rec.id), "secondary")),
+  );
+}
+
+// ---------------------------------------------------------------- share wizard
+
+interface Preview {
+  gate: { allowed: boolean; needs?: string; outcome?: { consent_state: string } };
+  will_share: Array<{ label: string; value: string }>;
+  withheld: Array<{ path: string; reason: string }>;
+  excerpts: Array<{ note_id: number; text: string }>;
+  masked_in_excerpts: string[];
+}
+
+function shareWizard(rec: ClientRecord) {
+  const recipient = radios("Who are you sharing with?", "recipient", RECIPIENTS, "marac");
+  const purpose = h("input", { type: "text", id: "share-purpose" }) as HTMLInputElement;
+  const errors = h("div", {});
+  show(
+    h("h1", {}, "Share: who and why"),
+    errors,
+    recipient.el,
+    field("Purpose", purpose, "For example: MARAC referral"),
+    h("div", { class: "button-group" },
+      button("Continue", () => {
+        if (!purpose.value.trim()) return errors.replaceChildren(errorSummary("Say what the information is for."));
+        void shareStep2(rec, recipient.value(), purpose.value);
+      }),
+      button("Cancel", () => void clientScreen(rec.id), "secondary")),
+  );
+}
+
+async function shareStep2(rec: ClientRecord, recipient: string, purpose: string) {
+  const args = { client: rec.id, recipient, purpose, emergency: false, excerpts: [] as number[] };
+  let p: Preview;
+  try {
+    p = await call<Preview>("share_preview", { share: args });
+  } catch (e) {
+    return show(errorSummary(message(e)));
+  }
+  const basis = select([["", "Choose a lawful basis"], ...LAWFUL_BASES]);
+  const justification = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
+  const told = radios("Was the person told?", "told", [["yes", "Yes"], ["no", "No"], ["not_safe", "Not safe to tell"]], "yes");
+  const advice = h("input", { type: "text" }) as HTMLInputElement;
+  const approver = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
+  const approverPass = h("input", { type: "password", autocomplete: "off" }) as HTMLInputElement;
+  const emergency = checkbox("Emergency: share now, a manager approves afterwards");
+  const format = radios("Format", "format", [["pdf", "PDF summary"], ["json", "JSON for systems"]], "pdf");
+  const excerpts = rec.notes.map((n) => ({ id: n.id, box: checkbox(`Note ${n.id} (${n.date})`) }));
+  const errors = h("div", {});
+  const gateBox = p.gate.allowed
+    ? h("div", { class: "notice ok" }, `Consent for ${recipientLabel(recipient)} is given and current: this share may go ahead.`)
+    : h("div", { class: "notice warn" }, h("p", {}, p.gate.needs ?? ""),
+        field("Lawful basis", basis),
+        field("Justification", justification, "Why sharing is necessary and proportionate without consent."),
+        h("h3", {}, "Manager approval"),
+        field("Approving manager's user name", approver),
+        field("Approving manager's passphrase", approverPass),
+        emergency.el);
+  show(
+    h("h1", {}, `Share with ${recipientLabel(recipient)}: what leaves`),
+    errors,
+    gateBox,
+    h("h2", {}, "Will be shared"),
+    h("ul", { class: "list" }, ...p.will_share.map((f) => h("li", {}, `${f.label}: ${f.value}`))),
+    h("h2", {}, "Will not be shared, and why"),
+    h("ul", { class: "list withheld" }, ...p.withheld.map((w) => h("li", {}, `${w.path}: ${w.reason}`))),
+    excerpts.length ? h("fieldset", { class: "fieldset" }, h("legend", {}, "Add note excerpts (names, numbers, addresses are masked)"), ...excerpts.map((x) => x.box.el)) : null,
+    told.el,
+    field("Advice sought (optional)", advice),
+    format.el,
+    h("div", { class: "button-group" },
+      button("Share and save the file", async () => {
+        try {
+          const receipt = await call<{ decision_id: number; file: string; sha256: string; approval: string }>("share", {
+            share: {
+              ...args,
+              lawful_basis: basis.value || null,
+              justification: justification.value || null,
+              told: told.value(),
+              advice: advice.value || null,
+              approver: approver.value || null,
+              approver_passphrase: approverPass.value || null,
+              emergency: emergency.input.checked,
+              excerpts: excerpts.filter((x) => x.box.input.checked).map((x) => x.id),
+              format: format.value(),
+            },
+          });
+          approverPass.value = "";
+          show(
+            h("h1", {}, "Shared"),
+            h("div", { class: "notice ok", id: "share-receipt" },
+              h("p", {}, `Disclosure record ${receipt.decision_id} is signed and kept.`),
+              h("p", {}, "Saved to: ", h("code", { id: "share-file" }, receipt.file)),
+              h("p", {}, `SHA-256: ${receipt.sha256}`),
+              receipt.approval === "awaiting" ? h("p", {}, h("strong", {}, "Awaiting a manager's approval.")) : null),
+            button("Back to the client", () => void clientScreen(rec.id)),
+          );
+        } catch (e) {
+          approverPass.value = "";
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }),
+      button("Cancel", () => void clientScreen(rec.id), "secondary")),
+  );
+}
+
+// ---------------------------------------------------------------- log and settings
+
+async function logScreen() {
+  let entries: LogEntry[];
+  try {
+    entries = await call<LogEntry[]>("log_entries", { client: null });
+  } catch (e) {
+    return show(errorSummary(message(e)));
+  }
+  const result = h("div", { "aria-live": "polite", id: "verify-result" });
+  const decisions = entries.filter((e) => e.kind !== "audit").reverse();
+  show(
+    h("h1", {}, "Decision log"),
+    h("p", {}, "Every consent, every decision to share or not, signed by the person who made it and chained so that any change is detected."),
+    button("Verify the whole log", async () => {
+      try {
+        const r = await call<{ entries: number; first_break: { seq: number; problem: string } | null; head: string }>("verify_log");
+        result.replaceChildren(
+          r.first_break
+            ? h("div", { class: "error-summary", role: "alert" }, `Entry ${r.first_break.seq} does not hold: ${r.first_break.problem}`)
+            : h("div", { class: "notice ok" }, `Intact: ${r.entries} entries, every signature checked. Chain head ${r.head.slice(0, 16)}…`),
+        );
+      } catch (e) {
+        result.replaceChildren(errorSummary(message(e)));
+      }
+    }),
+    result,
+    h(
+      "table",
+      { class: "table" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "When"), h("th", { scope: "col" }, "What"), h("th", { scope: "col" }, "Who"), h("th", { scope: "col" }, "Client"))),
+      h("tbody", {}, ...decisions.map((e) => h("tr", {}, h("td", {}, String(e.seq)), h("td", {}, e.at.slice(0, 16).replace("T", " ")), h("td", {}, `${e.kind}: ${e.event}${e.body.recipient ? ` (${recipientLabel(String(e.body.recipient))})` : ""}`), h("td", {}, e.actor ?? ""), h("td", {}, e.client_id ? String(e.client_id) : "")))),
+    ),
+  );
+}
+
+async function settings() {
+  const idle = select([["1", "1 minute"], ["2", "2 minutes"], ["5", "5 minutes"], ["10", "10 minutes"], ["15", "15 minutes"]], String(status?.idle_minutes ?? 5));
+  const newPass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
+  const errors = h("div", {});
+  const parts: Node[] = [
+    h("h1", {}, "Settings"),
+    errors,
+    h("h2", {}, "Locking"),
+    field("Lock after this long without use", idle),
+    button("Save", async () => {
+      try {
+        await call("set_idle_minutes", { minutes: Number(idle.value) });
+        await refresh();
+        say("Saved.");
+      } catch (e) {
+        errors.replaceChildren(errorSummary(message(e)));
+      }
+    }, "secondary"),
+    h("p", { class: "hint" }, "Ctrl+Shift+L locks at once and clears the screen."),
+    h("h2", {}, "Your passphrase"),
+    field("New passphrase", newPass, "At least 12 characters. Changing it also gives you a new signing key."),
+    button("Change passphrase", async () => {
+      try {
+        await call("change_passphrase", { passphrase: newPass.value });
+        newPass.value = "";
+        say("Passphrase changed.");
+      } catch (e) {
+        newPass.value = "";
+        errors.replaceChildren(errorSummary(message(e)));
+      }
+    }, "secondary"),
+  ];
+  if (status?.role === "manager") {
+    const users = await call<Array<{ name: string; role: string }>>("list_users").catch(() => []);
+    const uname = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
+    const upass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
+    const role = radios("Role", "role", [["caseworker", "Caseworker"], ["manager", "Manager"]], "caseworker");
+    parts.push(
+      h("h2", {}, "Users"),
+      h("ul", { class: "list" }, ...users.map((u) => h("li", {}, `${u.name} (${u.role})`))),
+      field("New user's name", uname),
+      field("Their first passphrase", upass, "They should change it when they first unlock."),
+      role.el,
+      button("Add user", async () => {
+        try {
+          await call("add_user", { name: uname.value, role: role.value(), passphrase: upass.value });
+          upass.value = "";
+          await settings();
+          say("User added.");
+        } catch (e) {
+          upass.value = "";
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }, "secondary"),
+    );
+  }
+  show(...parts);
+}
+
+// ---------------------------------------------------------------- wiring
+
+let lastTouch = 0;
+function activity() {
+  if (!status?.unlocked) return;
+  const now = Date.now();
+  if (now - lastTouch > 15_000) {
+    lastTouch = now;
+    void call("touch").catch(() => undefined);
+  }
+}
+
+document.addEventListener("keydown", (e) => {
+  if (e.ctrlKey && e.shiftKey && (e.key === "L" || e.key === "l")) {
+    e.preventDefault();
+    void lockNow("Locked (quick exit).");
+    return;
+  }
+  activity();
+});
+document.addEventListener("pointerdown", activity);
+
+// The shell locks on idle; notice it and clear the page.
+window.setInterval(async () => {
+  try {
+    const s = await call<Status>("app_status");
+    if (status?.unlocked && !s.unlocked) {
+      wipe();
+      status = s;
+      renderTopbar();
+      unlockScreen(false);
+      say("Locked after a period without use.");
+    }
+  } catch {
+    /* ignore */
+  }
+}, 2000);
+
+void refresh();
