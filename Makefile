@@ -28,7 +28,7 @@ build: app
 run: app build
 	@bash scripts/run.sh
 
-lint: setup
+lint: setup ui-build
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 

@@ -18,6 +18,7 @@ fn casekeep_commands() -> &'static [&'static str] {
         "create_vault",
         "open_demo",
         "unlock",
+        "recover",
         "lock",
         "touch",
         "set_idle_minutes",

@@ -26,6 +26,8 @@ struct Status {
     idle_minutes: u64,
     demo_passphrase: &'static str,
     demo_user: &'static str,
+    /// Exports go to a fixed folder (set by CASEKEEP_EXPORT_DIR) instead of a save dialog.
+    fixed_export_dir: bool,
 }
 
 #[tauri::command]
@@ -41,6 +43,7 @@ fn app_status(state: State<'_, AppState>) -> CmdResult<Status> {
         idle_minutes: g.idle.as_secs() / 60,
         demo_passphrase: casekeep::demo::DEMO_PASSPHRASE,
         demo_user: casekeep::demo::DEMO_USER,
+        fixed_export_dir: state.fixed_export_dir,
     })
 }
 
@@ -88,6 +91,27 @@ fn unlock(state: State<'_, AppState>, user: String, passphrase: String, demo: bo
         failed_attempts: session.failed_attempts_since_last_unlock(),
     };
     g.start(session, demo);
+    Ok(out)
+}
+
+/// Resets `user`'s passphrase with the recovery key and unlocks.
+#[tauri::command]
+fn recover(
+    state: State<'_, AppState>,
+    user: String,
+    recovery_key: String,
+    passphrase: String,
+) -> CmdResult<Unlocked> {
+    let mut g = state.guard()?;
+    let key = casekeep::RecoveryKey::parse(&recovery_key)?;
+    let vault = casekeep::Vault::open(&state.vault_dir)?;
+    let session = vault.unlock_with_recovery(&user, &key, &Passphrase::new(passphrase))?;
+    let out = Unlocked {
+        user: session.user().name.clone(),
+        role: session.user().role,
+        failed_attempts: session.failed_attempts_since_last_unlock(),
+    };
+    g.start(session, false);
     Ok(out)
 }
 
@@ -211,6 +235,8 @@ struct ShareArgs {
     approver: Option<String>,
     approver_passphrase: Option<String>,
     format: Option<String>,
+    /// The file chosen in the save dialog (absent when exports go to a fixed folder).
+    out: Option<String>,
 }
 
 fn share_request(a: &ShareArgs) -> CmdResult<ShareRequest> {
@@ -244,10 +270,19 @@ fn share_preview(state: State<'_, AppState>, share: ShareArgs) -> CmdResult<Valu
 fn share(state: State<'_, AppState>, share: ShareArgs) -> CmdResult<casekeep::share::ShareReceipt> {
     let req = share_request(&share)?;
     let format = share.format.as_deref().unwrap_or("pdf").parse::<Format>()?;
-    // Where the file goes: the person picks it in the next step of the wizard; the
-    // shell writes it to the exports folder they chose (see state::export_path).
+    // Where the file goes: the file the person chose in the native save dialog, or a
+    // fresh name in the fixed exports folder. Never an existing file.
     let mut g = state.guard()?;
-    let out: PathBuf = state.export_path(&share.recipient, format)?;
+    let out: PathBuf = match share.out.as_deref().filter(|o| !o.is_empty()) {
+        Some(chosen) if !state.fixed_export_dir => {
+            let p = PathBuf::from(chosen);
+            if !p.is_absolute() {
+                return Err(CmdError::new("invalid_input", "Choose where to save the file."));
+            }
+            p
+        }
+        _ => state.export_path(&share.recipient, format)?,
+    };
     let session = g.session_mut()?;
     let approver = match (&share.approver, &share.approver_passphrase) {
         (Some(name), Some(pass)) if !name.is_empty() => {
@@ -298,6 +333,14 @@ fn main() {
         }
     };
     let result = tauri::Builder::default()
+        // One running instance: a second start brings the first window forward instead.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = tauri::Manager::get_webview_window(app, "main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .setup(|app| {
             state::start_idle_timer(app.handle().clone());
@@ -308,6 +351,7 @@ fn main() {
             create_vault,
             open_demo,
             unlock,
+            recover,
             lock,
             touch,
             set_idle_minutes,

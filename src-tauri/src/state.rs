@@ -70,6 +70,7 @@ pub struct AppState {
     pub vault_dir: PathBuf,
     pub demo_dir: PathBuf,
     pub export_dir: PathBuf,
+    pub fixed_export_dir: bool,
     inner: Mutex<Inner>,
 }
 
@@ -85,6 +86,7 @@ impl AppState {
             Some(v) => PathBuf::from(v),
             None => vault_dir.with_file_name("demo-vault"),
         };
+        let fixed_export_dir = std::env::var_os("CASEKEEP_EXPORT_DIR").is_some();
         let export_dir = match std::env::var_os("CASEKEEP_EXPORT_DIR") {
             Some(v) => PathBuf::from(v),
             None => vault_dir.with_file_name("exports"),
@@ -100,6 +102,7 @@ impl AppState {
             vault_dir,
             demo_dir,
             export_dir,
+            fixed_export_dir,
             inner: Mutex::new(Inner { session: None, demo: false, idle, last_activity: Instant::now() }),
         })
     }

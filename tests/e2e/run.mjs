@@ -70,7 +70,8 @@ async function waitFor(fn, what, ms = 15000) {
 async function main() {
   start("Xvfb", [display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"]);
   await sleep(800);
-  start(driverBin, [], {
+  const port = 4444 + Math.floor(Math.random() * 400) * 2;
+  start(driverBin, ["--port", String(port), "--native-port", String(port + 1)], {
     CASEKEEP_VAULT: vault,
     CASEKEEP_DEMO_VAULT: join(work, "demo-vault"),
     CASEKEEP_EXPORT_DIR: exportsDir,
@@ -80,7 +81,7 @@ async function main() {
   const t0 = Date.now();
   const browser = await remote({
     hostname: "127.0.0.1",
-    port: 4444,
+    port,
     logLevel: "error",
     capabilities: { browserName: "wry", "tauri:options": { application: app }, "wdio:enforceWebDriverClassic": true },
   });
@@ -169,6 +170,20 @@ async function main() {
   await byText("h2", "How to contact safely");
   check((await text()).includes("given"), "consent given for MARAC is shown");
 
+  // Edit: change when it is safe to call and add a child; the card shows it at once.
+  await click("button", "Edit details");
+  await byText("h1", "Edit CK-0001");
+  const times = await browser.$("//label[normalize-space()='When it is safe']/following-sibling::input");
+  await times.setValue("Tue-Thu 09:00-11:00");
+  await click("button", "Add a child");
+  const childName = await browser.$("(//fieldset[.//legend[normalize-space()='Child 1']]//input[@type='text'])[1]");
+  await childName.setValue("Sam Sentinelchild");
+  await screen("edit-client");
+  await click("button", "Save changes");
+  await byText("h2", "How to contact safely");
+  const edited = await text();
+  check(edited.includes("Tue-Thu 09:00-11:00 only") && edited.includes("Sam Sentinelchild"), "edits are saved and shown");
+
   // Share with MARAC: preview, then the file.
   await click("button", "Share…");
   await fill("Purpose", "MARAC referral");
@@ -200,6 +215,14 @@ async function main() {
   await click("button", "Settings");
   await byText("h1", "Settings");
   await screen("settings");
+  await (await browser.$("#theme-toggle")).click();
+  await byText("h1", "Settings");
+  check(await browser.execute(() => document.body.classList.contains("high-contrast")), "the high-contrast theme switches on");
+  await screen("settings-high-contrast");
+  await click("button", "Caseload");
+  await screen("caseload-high-contrast");
+  await click("button", "Settings");
+  await (await browser.$("#theme-toggle")).click();
 
   // Quick exit: Ctrl+Shift+L locks and clears the page.
   await click("button", "Caseload");
@@ -244,6 +267,19 @@ async function main() {
   await waitFor(async () => (await text()).includes("Locked after a period without use"), "the idle lock", 20000);
   after = await browser.execute(() => document.documentElement.outerHTML);
   check(!after.includes(NAME) && !after.includes("900123"), "the idle lock leaves no record text in the page");
+
+  // Forgotten passphrase: the recovery key resets it.
+  await click("button", "Forgotten your passphrase? Use the recovery key");
+  await fill("User name", "mo");
+  await fill("Recovery key", key.toLowerCase());
+  await fill("New passphrase", "a brand new long passphrase");
+  await fill("Type the new passphrase again", "a brand new long passphrase");
+  await screen("recover");
+  await click("button", "Reset and unlock");
+  await byText("h1", "Caseload (1)");
+  check(true, "the recovery key resets the passphrase and unlocks");
+  await browser.keys(["Control", "Shift", "L"]);
+  await byText("h1", "Unlock Casekeep");
 
   // The demo vault: separate, with its passphrase shown and a DEMO banner.
   await click("button", "Open the demo vault instead");

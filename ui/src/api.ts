@@ -29,6 +29,7 @@ export interface Status {
   idle_minutes: number;
   demo_passphrase: string;
   demo_user: string;
+  fixed_export_dir: boolean;
 }
 
 export interface ClientSummary {

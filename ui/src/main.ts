@@ -3,6 +3,8 @@
 import { call, CmdError, ClientRecord, ClientSummary, ConsentEntry, LogEntry, Status, isCmdError } from "./api";
 import { button, checkbox, errorSummary, field, h, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, passphraseStrength, recipientLabel, todayIso } from "./logic";
+import { editForm } from "./edit";
+import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 
 const main = document.getElementById("main") as HTMLElement;
 const topbar = document.getElementById("topbar") as HTMLElement;
@@ -58,9 +60,9 @@ function renderTopbar() {
       h(
         "nav",
         { "aria-label": "Main" },
-        button("Caseload", () => void caseload(), "secondary"),
-        button("Decision log", () => void logScreen(), "secondary"),
-        button("Settings", () => void settings(), "secondary"),
+        button("Caseload", () => { say(""); void caseload(); }, "secondary"),
+        button("Decision log", () => { say(""); void logScreen(); }, "secondary"),
+        button("Settings", () => { say(""); void settings(); }, "secondary"),
       ),
       h("span", { class: "who" }, `${status.user} (${status.role})`),
       button("Lock", () => void lockNow("Locked."), "warning", { title: "Lock now (Ctrl+Shift+L)" }),
@@ -203,13 +205,46 @@ function unlockScreen(demo: boolean) {
     field("Passphrase", pass),
     h("button", { type: "submit", class: "button primary" }, "Unlock"),
   );
+  const forgot = demo ? null : button("Forgotten your passphrase? Use the recovery key", recoverScreen, "link");
   const other = demo
     ? status?.vault_exists
       ? button("Use my real vault instead", () => unlockScreen(false), "secondary")
       : button("Back", start, "secondary")
     : button("Open the demo vault instead", () => void openDemo(), "secondary");
-  show(h("h1", {}, demo ? "Unlock the demo vault" : "Unlock Casekeep"), demoNote, errors, form, other);
+  show(h("h1", {}, demo ? "Unlock the demo vault" : "Unlock Casekeep"), demoNote, errors, form, h("p", {}, forgot), other);
   user.focus();
+}
+
+function recoverScreen() {
+  const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false" }) as HTMLInputElement;
+  const key = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
+  const pass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
+  const again = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
+  const errors = h("div", {});
+  show(
+    h("h1", {}, "Reset a passphrase with the recovery key"),
+    h("p", {}, "The recovery key was shown once when the vault was created. Using it gives you a new passphrase and a new signing key; it is recorded in the log."),
+    errors,
+    field("User name", user),
+    field("Recovery key", key, "11 groups of 5 letters and digits; dashes and spaces do not matter."),
+    field("New passphrase", pass, "At least 12 characters."),
+    field("Type the new passphrase again", again),
+    h("div", { class: "button-group" },
+      button("Reset and unlock", async () => {
+        if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different."));
+        try {
+          await call("recover", { user: user.value, recoveryKey: key.value, passphrase: pass.value });
+          pass.value = again.value = key.value = "";
+          say("");
+          await refresh();
+          await caseload();
+          say("Passphrase reset. Keep the recovery key safe: it still works.");
+        } catch (e) {
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }),
+      button("Cancel", () => unlockScreen(false), "secondary")),
+  );
 }
 
 // ---------------------------------------------------------------- caseload
@@ -415,6 +450,8 @@ async function clientScreen(id: number) {
       button("Share…", () => shareWizard(rec), "primary"),
       button("Record a decision not to share", () => declineForm(rec), "secondary"),
       button("Record consent", () => consentForm(rec), "secondary"),
+      button("Edit details", () => editScreen(rec), "secondary"),
+      button("Add a note", () => noteForm(rec), "secondary"),
       button(namesShown ? "Hide name" : "Show name", () => {
         namesShown = !namesShown;
         void clientScreen(id);
@@ -442,6 +479,48 @@ async function clientScreen(id: number) {
     ),
     h("h2", {}, "Notes"),
     ...rec.notes.map((n) => h("div", { class: "note" }, h("p", { class: "muted" }, `Note ${n.id} · ${n.date} · ${n.author}`), h("p", {}, n.text))),
+  );
+}
+
+function editScreen(rec: ClientRecord) {
+  const errors = h("div", {});
+  show(
+    h("h1", {}, `Edit ${rec.case_reference}`),
+    errors,
+    ...editForm(
+      rec,
+      async (patch) => {
+        try {
+          const changed = await call<string[]>("update_client", { id: rec.id, patch });
+          await clientScreen(rec.id);
+          say(changed.length ? `Saved: ${changed.length} field${changed.length === 1 ? "" : "s"} changed.` : "Nothing changed.");
+        } catch (e) {
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      },
+      () => void clientScreen(rec.id),
+    ),
+  );
+}
+
+function noteForm(rec: ClientRecord) {
+  const text = h("textarea", { rows: "5" }) as HTMLTextAreaElement;
+  const errors = h("div", {});
+  show(
+    h("h1", {}, "Add a note"),
+    errors,
+    field("Note", text, "Notes are kept in order and never changed afterwards."),
+    h("div", { class: "button-group" },
+      button("Save the note", async () => {
+        try {
+          await call("update_client", { id: rec.id, patch: { notes: [{ text: text.value }] } });
+          await clientScreen(rec.id);
+          say("Note added.");
+        } catch (e) {
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }),
+      button("Cancel", () => void clientScreen(rec.id), "secondary")),
   );
 }
 
@@ -571,6 +650,16 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
     h("div", { class: "button-group" },
       button("Share and save the file", async () => {
         try {
+          let out: string | null = null;
+          if (!status?.fixed_export_dir) {
+            const ext = format.value();
+            out = await saveDialog({
+              title: "Save the shared file",
+              defaultPath: `casekeep-${recipient}-${todayIso()}.${ext}`,
+              filters: [{ name: ext === "pdf" ? "PDF" : "JSON", extensions: [ext] }],
+            });
+            if (!out) return;
+          }
           const receipt = await call<{ decision_id: number; file: string; sha256: string; approval: string }>("share", {
             share: {
               ...args,
@@ -583,6 +672,7 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
               emergency: emergency.input.checked,
               excerpts: excerpts.filter((x) => x.box.input.checked).map((x) => x.id),
               format: format.value(),
+              out,
             },
           });
           approverPass.value = "";
@@ -659,6 +749,16 @@ async function settings() {
       }
     }, "secondary"),
     h("p", { class: "hint" }, "Ctrl+Shift+L locks at once and clears the screen."),
+    h("h2", {}, "Display"),
+    button(document.body.classList.contains("high-contrast") ? "Use the standard theme" : "Use the high-contrast theme", () => {
+      const on = document.body.classList.toggle("high-contrast");
+      try {
+        localStorage.setItem("casekeep-theme", on ? "high-contrast" : "standard");
+      } catch {
+        /* no storage */
+      }
+      void settings();
+    }, "secondary", { id: "theme-toggle" }),
     h("h2", {}, "Your passphrase"),
     field("New passphrase", newPass, "At least 12 characters. Changing it also gives you a new signing key."),
     button("Change passphrase", async () => {
@@ -737,4 +837,9 @@ window.setInterval(async () => {
   }
 }, 2000);
 
+try {
+  if (localStorage.getItem("casekeep-theme") === "high-contrast") document.body.classList.add("high-contrast");
+} catch {
+  /* no storage */
+}
 void refresh();

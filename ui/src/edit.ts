@@ -1,0 +1,154 @@
+// Editing every field of the catalogue: the client's details, safe contacts, children
+// and the person causing harm. The result is one patch, saved in one transaction.
+import type { ClientRecord } from "./api";
+import { button, checkbox, field, h, nextId, select } from "./dom";
+
+type Kind = "text" | "textarea" | "date" | "bool" | "tri";
+type Spec = [key: string, label: string, kind: Kind, hint?: string];
+
+export const CLIENT_FIELDS: Spec[] = [
+  ["full_name", "Full name", "text"],
+  ["preferred_name", "Preferred name", "text"],
+  ["date_of_birth", "Date of birth", "date"],
+  ["gender", "Gender", "text"],
+  ["pronouns", "Pronouns", "text"],
+  ["case_reference", "Case reference", "text"],
+  ["address", "Address", "textarea"],
+  ["postcode", "Postcode", "text", "For example DE1 1AA"],
+  ["address_is_refuge", "This address is a refuge (it will never be shared)", "bool"],
+  ["ethnicity", "Ethnicity", "text"],
+  ["disabilities", "Disabilities", "textarea"],
+  ["health_notes", "Health notes", "textarea"],
+  ["pregnant", "Pregnant", "tri"],
+  ["immigration_status", "Immigration status", "text"],
+  ["no_recourse_to_public_funds", "No recourse to public funds", "tri"],
+  ["agencies_involved", "Agencies involved", "textarea"],
+];
+
+export const CONTACT_FIELDS: Spec[] = [
+  ["value", "Number or address", "text"],
+  ["safe_times", "When it is safe", "text"],
+  ["voicemail_ok", "Is a voicemail safe?", "tri"],
+  ["may_identify_agency", "May we say who we are?", "tri"],
+  ["code_word", "Code word", "text"],
+  ["do_not_use", "DO NOT USE this channel", "bool"],
+  ["last_confirmed", "Last confirmed", "date"],
+  ["review_due", "Review due", "date"],
+  ["notes", "Notes", "text"],
+];
+
+export const CHILD_FIELDS: Spec[] = [
+  ["full_name", "Full name", "text"],
+  ["date_of_birth", "Date of birth", "date"],
+  ["school", "School", "text"],
+  ["lives_with_client", "Lives with the client", "tri"],
+  ["protection_plan", "Child protection plan", "tri"],
+];
+
+export const PERPETRATOR_FIELDS: Spec[] = [
+  ["full_name", "Full name", "text"],
+  ["date_of_birth", "Date of birth", "date"],
+  ["address", "Address", "textarea"],
+  ["relationship", "Relationship", "text"],
+  ["police_reference", "Police reference", "text"],
+  ["orders", "Orders (injunctions, bail conditions)", "textarea"],
+];
+
+const CHANNELS: Array<[string, string]> = [
+  ["phone", "Phone"],
+  ["sms", "Text message"],
+  ["email", "E-mail"],
+  ["post", "Post"],
+  ["in_person", "In person"],
+  ["other", "Other"],
+];
+
+/** One group of inputs for `specs`, filled from `values`; `read()` gives the object back. */
+function group(specs: Spec[], values: Record<string, unknown>): { nodes: HTMLElement[]; read: () => Record<string, unknown> } {
+  const readers: Array<() => [string, unknown]> = [];
+  const nodes = specs.map(([key, label, kind, hint]) => {
+    const v = values[key];
+    if (kind === "bool") {
+      const c = checkbox(label, v === true);
+      readers.push(() => [key, c.input.checked]);
+      return c.el;
+    }
+    if (kind === "tri") {
+      const s = select([["", "Not recorded"], ["yes", "Yes"], ["no", "No"]], v === true ? "yes" : v === false ? "no" : "");
+      readers.push(() => [key, s.value === "" ? null : s.value === "yes"]);
+      return field(label, s, hint);
+    }
+    const input =
+      kind === "textarea"
+        ? (h("textarea", { rows: "2", id: nextId("t") }) as HTMLTextAreaElement)
+        : (h("input", { type: kind === "date" ? "date" : "text", id: nextId("i"), autocomplete: "off", spellcheck: "false" }) as HTMLInputElement);
+    input.value = typeof v === "string" ? v : "";
+    readers.push(() => [key, input.value.trim() === "" ? null : input.value]);
+    return field(label, input, hint);
+  });
+  return { nodes, read: () => Object.fromEntries(readers.map((r) => r())) };
+}
+
+function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
+}
+
+/** The whole edit form; `onSave` gets the patch. */
+export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unknown>) => void, onCancel: () => void): HTMLElement[] {
+  const details = group(CLIENT_FIELDS, rec);
+  const contactsBox = h("div", {});
+  const contactReaders: Array<{ el: HTMLElement; read: () => Record<string, unknown> }> = [];
+  const addContact = (c: Record<string, unknown>) => {
+    const g = group(CONTACT_FIELDS, c);
+    const channel = select(CHANNELS, String(c.channel ?? "phone"));
+    const fs = h("fieldset", { class: "fieldset item" }, h("legend", {}, `Contact ${contactReaders.length + 1}`), field("Channel", channel), ...g.nodes);
+    const entry = { el: fs, read: () => ({ channel: channel.value, ...withoutNulls(g.read()) }) };
+    fs.append(button("Remove this contact", () => {
+      contactReaders.splice(contactReaders.indexOf(entry), 1);
+      fs.remove();
+    }, "secondary"));
+    contactReaders.push(entry);
+    contactsBox.append(fs);
+  };
+  rec.contacts.forEach((c) => addContact(c as unknown as Record<string, unknown>));
+
+  const childrenBox = h("div", {});
+  const childReaders: Array<{ el: HTMLElement; read: () => Record<string, unknown> }> = [];
+  const addChild = (c: Record<string, unknown>) => {
+    const g = group(CHILD_FIELDS, c);
+    const fs = h("fieldset", { class: "fieldset item" }, h("legend", {}, `Child ${childReaders.length + 1}`), ...g.nodes);
+    const entry = { el: fs, read: () => withoutNulls(g.read()) };
+    fs.append(button("Remove this child", () => {
+      childReaders.splice(childReaders.indexOf(entry), 1);
+      fs.remove();
+    }, "secondary"));
+    childReaders.push(entry);
+    childrenBox.append(fs);
+  };
+  rec.children.forEach((c) => addChild(c as unknown as Record<string, unknown>));
+
+  const perp = group(PERPETRATOR_FIELDS, (rec.perpetrator ?? {}) as Record<string, unknown>);
+
+  const save = () => {
+    const p = withoutNulls(perp.read());
+    onSave({
+      ...details.read(),
+      contacts: contactReaders.map((r) => r.read()),
+      children: childReaders.map((r) => r.read()),
+      perpetrator: Object.keys(p).length ? p : null,
+    });
+  };
+  return [
+    h("h2", {}, "About them"),
+    ...details.nodes,
+    h("h2", {}, "How to contact them safely"),
+    contactsBox,
+    button("Add a contact", () => addContact({ channel: "phone" }), "secondary"),
+    h("h2", {}, "Children"),
+    childrenBox,
+    button("Add a child", () => addChild({}), "secondary"),
+    h("h2", {}, "Person causing harm"),
+    ...perp.nodes,
+    h("div", { class: "button-group" }, button("Save changes", save), button("Cancel", onCancel, "secondary")),
+  ];
+}
