@@ -9,7 +9,9 @@ setup:
 	@bash scripts/setup.sh
 
 ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
-	cd ui && npm ci --no-audit --no-fund --loglevel=error
+	# npm ci refuses lock files written under this machine's npm settings (optional platform
+	# packages are left out), so install from the committed lock with npm install.
+	cd ui && npm install --no-audit --no-fund --loglevel=error
 ui-deps: setup ui/node_modules/.package-lock.json
 
 ui-build: ui-deps
@@ -34,6 +36,10 @@ lint: setup ui-build
 
 rust-test: setup
 	cargo test --locked -p casekeep --all-targets
+	@# The tests regenerate ui/src/bindings from the Rust types: they must be committed as is.
+	@if [ -n "$$(git status --porcelain -- ui/src/bindings)" ]; then \
+	  echo "FAIL: ui/src/bindings differ from the Rust types; commit the regenerated files"; \
+	  git status --short -- ui/src/bindings; exit 1; fi
 
 tauri-driver: setup
 	@test -x build/tools/bin/tauri-driver || cargo install tauri-driver --locked --root build/tools

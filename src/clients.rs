@@ -36,6 +36,7 @@ impl fmt::Display for ClientId {
 }
 
 /// One line of the caseload.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Serialize)]
 pub struct ClientSummary {
     pub id: i64,
@@ -43,6 +44,7 @@ pub struct ClientSummary {
     pub full_name: String,
     pub initials: String,
     pub risk_level: Option<RiskLevel>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub safe_contact_review_due: Option<Date>,
     pub updated_at: String,
 }

@@ -39,6 +39,7 @@ word_enum!(ConsentMethod, "the method" {
 });
 
 /// A consent decision as recorded (the body of a signed `consent` log entry).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Consent {
     pub recipient: RecipientKind,
@@ -46,8 +47,10 @@ pub struct Consent {
     pub state: ConsentState,
     pub method: ConsentMethod,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
     pub review_on: Option<Date>,
     pub recorded_by: String,
 }
@@ -68,6 +71,7 @@ pub const GENERAL_PURPOSE: &str = "general";
 pub const DEFAULT_REVIEW_DAYS: u64 = 91;
 
 /// One consent entry with where and when it was recorded.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize)]
 pub struct ConsentEntry {
     pub seq: i64,
@@ -78,6 +82,7 @@ pub struct ConsentEntry {
     pub review_overdue: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Serialize)]
 pub struct ConsentReport {
     pub client_id: i64,

@@ -20,6 +20,7 @@ pub mod export;
 pub mod fsutil;
 pub mod input;
 pub mod integrity;
+pub mod ipc;
 pub mod log;
 pub mod policy;
 pub mod record;

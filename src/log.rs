@@ -158,6 +158,7 @@ pub fn append(
 }
 
 /// An entry as shown by `log show`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Serialize)]
 pub struct Entry {
     pub seq: i64,
@@ -195,12 +196,14 @@ pub fn list(conn: &Connection, client_id: Option<i64>, kind: Option<Kind>) -> Re
 }
 
 /// The first entry that does not hold, and why.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Break {
     pub seq: i64,
     pub problem: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyReport {
     pub entries: i64,

@@ -64,6 +64,7 @@ pub struct Approver {
     signer: Signer,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Approval {
@@ -81,9 +82,11 @@ pub struct GateOutcome {
     pub approval: Approval,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Serialize)]
 pub struct ShareReceipt {
     pub decision_id: i64,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub file: PathBuf,
     pub sha256: String,
     pub approval: Approval,

@@ -33,6 +33,7 @@ pub const HEADER_FILE: &str = "casekeep.vault";
 pub const VAULT_FORMAT: u64 = 1;
 const KDF_TARGET: Duration = Duration::from_millis(750);
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -56,6 +57,7 @@ impl Role {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize)]
 pub struct User {
     pub id: i64,

@@ -4,6 +4,7 @@
 macro_rules! word_enum {
     ($(#[$m:meta])* $name:ident, $what:literal { $($v:ident => $s:literal),* $(,)? }) => {
         $(#[$m])*
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($v),* }

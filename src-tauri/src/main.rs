@@ -8,32 +8,18 @@ use std::path::PathBuf;
 
 use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
 use casekeep::export::Format;
+use casekeep::ipc::{AppStatus, Created, Unlocked};
 use casekeep::share::{LawfulBasis, ShareRequest, Told};
 use casekeep::{ClientId, Passphrase, Role};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use state::{AppState, CmdError, CmdResult};
 use tauri::State;
 
-#[derive(Serialize)]
-struct Status {
-    vault_exists: bool,
-    demo_exists: bool,
-    unlocked: bool,
-    demo: bool,
-    user: Option<String>,
-    role: Option<Role>,
-    idle_minutes: u64,
-    demo_passphrase: &'static str,
-    demo_user: &'static str,
-    /// Exports go to a fixed folder (set by CASEKEEP_EXPORT_DIR) instead of a save dialog.
-    fixed_export_dir: bool,
-}
-
 #[tauri::command]
-fn app_status(state: State<'_, AppState>) -> CmdResult<Status> {
+fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
     let g = state.guard()?;
-    Ok(Status {
+    Ok(AppStatus {
         vault_exists: state.vault_dir.join(casekeep::vault::HEADER_FILE).exists(),
         demo_exists: state.demo_dir.join(casekeep::vault::HEADER_FILE).exists(),
         unlocked: g.session.is_some(),
@@ -41,15 +27,10 @@ fn app_status(state: State<'_, AppState>) -> CmdResult<Status> {
         user: g.session.as_ref().map(|s| s.user().name.clone()),
         role: g.session.as_ref().map(|s| s.user().role),
         idle_minutes: g.idle.as_secs() / 60,
-        demo_passphrase: casekeep::demo::DEMO_PASSPHRASE,
-        demo_user: casekeep::demo::DEMO_USER,
+        demo_passphrase: casekeep::demo::DEMO_PASSPHRASE.to_string(),
+        demo_user: casekeep::demo::DEMO_USER.to_string(),
         fixed_export_dir: state.fixed_export_dir,
     })
-}
-
-#[derive(Serialize)]
-struct Created {
-    recovery_key: String,
 }
 
 #[tauri::command]
@@ -67,13 +48,6 @@ fn open_demo(state: State<'_, AppState>) -> CmdResult<()> {
         casekeep::demo::create(&state.demo_dir)?;
     }
     Ok(())
-}
-
-#[derive(Serialize)]
-struct Unlocked {
-    user: String,
-    role: Role,
-    failed_attempts: u32,
 }
 
 #[tauri::command]

@@ -7,30 +7,13 @@ use std::time::{Duration, Instant};
 
 use casekeep::export::Format;
 use casekeep::Session;
-use serde::Serialize;
 use tauri::Manager;
 
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(5 * 60);
 
-/// What the UI receives when a command is refused: a stable code and a sentence that
-/// names no record value.
-#[derive(Debug, Serialize)]
-pub struct CmdError {
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl CmdError {
-    pub fn new(code: &'static str, message: &str) -> Self {
-        CmdError { code, message: message.to_string() }
-    }
-}
-
-impl From<casekeep::Error> for CmdError {
-    fn from(e: casekeep::Error) -> Self {
-        CmdError { code: e.code(), message: e.to_string() }
-    }
-}
+/// What the UI receives when a command is refused (declared in the core, so that its
+/// TypeScript type is generated).
+pub use casekeep::ipc::CmdError;
 
 pub type CmdResult<T> = Result<T, CmdError>;
 

@@ -1,10 +1,21 @@
 // The only place the UI talks to the shell. Errors arrive as {code, message}.
 import { invoke } from "@tauri-apps/api/core";
 
-export interface CmdError {
-  code: string;
-  message: string;
-}
+// Types shared with the core are generated from the Rust types (ts-rs, `cargo test`):
+// ui/src/bindings. Only the client record's view is written here (it is built as JSON).
+import type { CmdError } from "./bindings/CmdError";
+import type { AppStatus } from "./bindings/AppStatus";
+export type { CmdError } from "./bindings/CmdError";
+export type { ClientSummary } from "./bindings/ClientSummary";
+export type { ConsentEntry } from "./bindings/ConsentEntry";
+export type { ConsentReport } from "./bindings/ConsentReport";
+export type { Entry as LogEntry } from "./bindings/Entry";
+export type { VerifyReport } from "./bindings/VerifyReport";
+export type { ShareReceipt } from "./bindings/ShareReceipt";
+export type { Unlocked } from "./bindings/Unlocked";
+export type { Created } from "./bindings/Created";
+export type { User } from "./bindings/User";
+export type Status = AppStatus;
 
 export function isCmdError(e: unknown): e is CmdError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -19,28 +30,7 @@ export async function call<T>(cmd: string, args: Record<string, unknown> = {}): 
   }
 }
 
-export interface Status {
-  vault_exists: boolean;
-  demo_exists: boolean;
-  unlocked: boolean;
-  demo: boolean;
-  user: string | null;
-  role: "manager" | "caseworker" | null;
-  idle_minutes: number;
-  demo_passphrase: string;
-  demo_user: string;
-  fixed_export_dir: boolean;
-}
 
-export interface ClientSummary {
-  id: number;
-  case_reference: string;
-  full_name: string;
-  initials: string;
-  risk_level: "standard" | "medium" | "high" | null;
-  safe_contact_review_due: string | null;
-  updated_at: string;
-}
 
 export interface Contact {
   channel: string;
@@ -74,26 +64,4 @@ export interface ClientRecord {
   [key: string]: unknown;
 }
 
-export interface ConsentEntry {
-  seq: number;
-  recorded_at: string;
-  recipient: string;
-  purpose: string;
-  state: string;
-  method: string;
-  reason?: string;
-  review_on?: string;
-  recorded_by: string;
-  review_overdue: boolean;
-}
 
-export interface LogEntry {
-  seq: number;
-  at: string;
-  kind: string;
-  event: string;
-  actor: string | null;
-  client_id: number | null;
-  body: Record<string, unknown>;
-  hash: string;
-}

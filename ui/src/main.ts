@@ -696,6 +696,14 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
 
 // ---------------------------------------------------------------- log and settings
 
+function recipientOf(body: unknown): string | null {
+  if (typeof body === "object" && body !== null && !Array.isArray(body)) {
+    const r = (body as Record<string, unknown>).recipient;
+    return typeof r === "string" ? r : null;
+  }
+  return null;
+}
+
 async function logScreen() {
   let entries: LogEntry[];
   try {
@@ -725,7 +733,7 @@ async function logScreen() {
       "table",
       { class: "table" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "When"), h("th", { scope: "col" }, "What"), h("th", { scope: "col" }, "Who"), h("th", { scope: "col" }, "Client"))),
-      h("tbody", {}, ...decisions.map((e) => h("tr", {}, h("td", {}, String(e.seq)), h("td", {}, e.at.slice(0, 16).replace("T", " ")), h("td", {}, `${e.kind}: ${e.event}${e.body.recipient ? ` (${recipientLabel(String(e.body.recipient))})` : ""}`), h("td", {}, e.actor ?? ""), h("td", {}, e.client_id ? String(e.client_id) : "")))),
+      h("tbody", {}, ...decisions.map((e) => h("tr", {}, h("td", {}, String(e.seq)), h("td", {}, e.at.slice(0, 16).replace("T", " ")), h("td", {}, `${e.kind}: ${e.event}${recipientOf(e.body) ? ` (${recipientLabel(recipientOf(e.body) ?? "")})` : ""}`), h("td", {}, e.actor ?? ""), h("td", {}, e.client_id ? String(e.client_id) : "")))),
     ),
   );
 }
