@@ -1,7 +1,7 @@
 # Casekeep: two commands on a fresh Debian/Ubuntu machine.
 #   make run    installs what is missing, builds, and starts the Casekeep app (default vault location)
 #   make test   installs what is missing, then runs every check and test
-.PHONY: setup run test build lint rust-test ui-deps ui-build ui-test app tauri-driver e2e symbols
+.PHONY: setup run test build lint rust-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb
 
 APP := target/debug/casekeep-app
 
@@ -52,6 +52,10 @@ symbols: app
 
 e2e: app tauri-driver symbols
 	CASEKEEP_APP=$(APP) node tests/e2e/run.mjs
+
+# The Debian package (release build, offline): target/release/bundle/deb/*.deb
+deb: ui-build
+	ui/node_modules/.bin/tauri build --bundles deb --ci
 
 test: lint rust-test ui-test e2e
 	@echo "make test: all checks passed"

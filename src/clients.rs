@@ -216,6 +216,17 @@ impl Session {
         decode(&stored.ok_or(Error::NotFound("client"))?)
     }
 
+    /// The value of a client's safe contact (numbered from 1), for copying. Refused for a
+    /// contact marked do-not-use.
+    pub fn safe_contact_value(&self, id: ClientId, contact: usize) -> Result<String> {
+        let rec = self.load_client(id)?;
+        let c = contact.checked_sub(1).and_then(|i| rec.contacts.get(i)).ok_or(Error::NotFound("contact"))?;
+        if c.do_not_use {
+            return Err(Error::Forbidden("this channel is marked do-not-use"));
+        }
+        c.value.clone().ok_or(Error::NotFound("contact value"))
+    }
+
     /// The record as JSON in the input's shape, plus `id` and derived values. Viewing is
     /// recorded in the audit trail.
     pub fn show_client(&mut self, id: ClientId) -> Result<Value> {

@@ -81,6 +81,7 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> std::result:
 // ---------------------------------------------------------------------------------------
 // Stored shapes
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -92,6 +93,7 @@ pub enum Channel {
     Other,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
@@ -109,18 +111,22 @@ pub struct Contact {
     #[serde(default)]
     pub do_not_use: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
     pub last_confirmed: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
     pub review_due: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Child {
     pub full_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
     pub date_of_birth: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub school: Option<String>,
@@ -130,12 +136,14 @@ pub struct Child {
     pub protection_plan: Option<bool>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Perpetrator {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
     pub date_of_birth: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
@@ -161,10 +169,12 @@ pub struct RiskInput {
     pub police_incidents_12m: Option<u32>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 /// A stored risk assessment: the input plus who made it.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RiskEntry {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub date: Date,
     pub answers: Vec<RiskAnswer>,
     #[serde(default)]
@@ -184,14 +194,17 @@ pub struct NoteInput {
     pub text: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub date: Date,
     pub author: String,
     pub text: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 /// A client's record as stored (one JSON document per client).
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -201,6 +214,7 @@ pub struct ClientRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
     pub date_of_birth: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,

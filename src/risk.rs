@@ -7,6 +7,7 @@ use crate::record::RiskEntry;
 
 pub const ANSWER_COUNT: usize = 24;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskAnswer {

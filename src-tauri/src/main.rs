@@ -129,6 +129,31 @@ fn show_client(state: State<'_, AppState>, id: i64) -> CmdResult<Value> {
     Ok(g.session_mut()?.show_client(ClientId(id))?)
 }
 
+/// Puts a client's safe number on the clipboard and takes it off again 10 seconds later
+/// (if it is still there). Done here, not in the page: WebKit lets a page write the
+/// clipboard only in direct answer to a click, so the page could not clear it.
+#[tauri::command]
+fn copy_safe_number(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    client: i64,
+    contact: usize,
+) -> CmdResult<()> {
+    use tauri_plugin_clipboard_manager::ClipboardExt;
+    let mut g = state.guard()?;
+    let value = g.session_mut()?.safe_contact_value(ClientId(client), contact)?;
+    app.clipboard()
+        .write_text(value.clone())
+        .map_err(|_| CmdError::new("clipboard", "Could not copy: select the number and copy it by hand."))?;
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(10));
+        if app.clipboard().read_text().ok().as_deref() == Some(value.as_str()) {
+            let _ = app.clipboard().write_text(String::new());
+        }
+    });
+    Ok(())
+}
+
 #[tauri::command]
 fn add_client(state: State<'_, AppState>, record: Value) -> CmdResult<i64> {
     let mut g = state.guard()?;
@@ -315,6 +340,8 @@ fn main() {
             }
         }))
         .plugin(tauri_plugin_dialog::init())
+        // Used from Rust only (copy_safe_number); the page is granted no clipboard permission.
+        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
         .setup(|app| {
             state::start_idle_timer(app.handle().clone());
@@ -331,6 +358,7 @@ fn main() {
             set_idle_minutes,
             list_clients,
             show_client,
+            copy_safe_number,
             add_client,
             update_client,
             consent_report,

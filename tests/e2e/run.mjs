@@ -4,7 +4,7 @@
 // The journey: first run → create a vault → recovery key → add a client with safe
 // contacts → record consent → share with MARAC and check the saved file → decision log
 // and verify → settings → quick exit → wrong passphrase → idle lock → hostile IPC calls
-// while locked → demo vault. Every screen is screenshotted and scanned with axe-core.
+// while locked → demo vault. (Idle time is 15 s in this run.) Every screen is screenshotted and scanned with axe-core.
 // Afterwards every vault file is searched for the sentinel values: none may be there.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, statSync, mkdirSync, existsSync, rmSync } from "node:fs";
@@ -75,16 +75,16 @@ async function main() {
     CASEKEEP_VAULT: vault,
     CASEKEEP_DEMO_VAULT: join(work, "demo-vault"),
     CASEKEEP_EXPORT_DIR: exportsDir,
-    CASEKEEP_IDLE_SECONDS: "6",
+    CASEKEEP_IDLE_SECONDS: "15",
   });
   await sleep(1200);
   const t0 = Date.now();
-  const browser = await remote({
+  const browser = (globalThis.__browser = await remote({
     hostname: "127.0.0.1",
     port,
     logLevel: "error",
     capabilities: { browserName: "wry", "tauri:options": { application: app }, "wdio:enforceWebDriverClassic": true },
-  });
+  }));
   const text = async () => browser.execute(() => document.body.innerText);
   const byText = async (tag, t) => {
     const el = await browser.$(`//${tag}[normalize-space()=${JSON.stringify(t)}]`);
@@ -162,6 +162,23 @@ async function main() {
   await (await browser.$("button[aria-label='Reveal code word']")).click();
   check((await text()).includes(SENTINEL_CODE), "the code word shows when revealed");
   await (await browser.$("button[aria-label='Reveal code word']")).click();
+
+  // Copy the safe number: it is on the clipboard, and gone from it 10 seconds later.
+  await (await browser.$("button[aria-label='Copy the safe number']")).click();
+  // The page may not read the clipboard (WebKit refuses), so read the X clipboard itself.
+  const readClipboard = async () => {
+    try {
+      return execFileSync("xclip", ["-o", "-selection", "clipboard"], { env: { ...process.env, DISPLAY: display }, timeout: 3000 }).toString();
+    } catch (e) {
+      return e.status === 1 ? "" : "ERR " + e.message;
+    }
+  };
+  const copied = await readClipboard();
+  check(copied === "+447700900123", `the safe number is copied${copied.startsWith("ERR") ? " (" + copied + ")" : ""}`);
+  check((await text()).includes("cleared from the clipboard in 10 seconds"), "the person is told the clipboard will be cleared");
+  await sleep(10_500);
+  const cleared = await readClipboard();
+  check(cleared !== copied && !cleared.includes("900123"), `the clipboard is cleared after 10 seconds${cleared.startsWith("ERR") ? " (" + cleared + ")" : ""}`);
 
   // Record consent for MARAC.
   await click("button", "Record consent");
@@ -257,14 +274,14 @@ async function main() {
   check((await text()).includes("user name or passphrase is not right"), "a wrong passphrase gets the uniform refusal");
   await screen("unlock-wrong-passphrase");
 
-  // Unlock; the failed attempt is reported; then the idle lock (6 s in this run).
+  // Unlock; the failed attempt is reported; then the idle lock (15 s in this run).
   await fill("Passphrase", PASS);
   await click("button", "Unlock");
   await byText("h1", "Caseload (1)");
   check((await text()).includes("1 failed unlock attempt"), "the failed attempt is shown at the next unlock");
   await screen("caseload");
   await click("button", "Show names");
-  await waitFor(async () => (await text()).includes("Locked after a period without use"), "the idle lock", 20000);
+  await waitFor(async () => (await text()).includes("Locked after a period without use"), "the idle lock", 35000);
   after = await browser.execute(() => document.documentElement.outerHTML);
   check(!after.includes(NAME) && !after.includes("900123"), "the idle lock leaves no record text in the page");
 
@@ -285,10 +302,28 @@ async function main() {
   await click("button", "Open the demo vault instead");
   await byText("h1", "Unlock the demo vault");
   await screen("demo-unlock");
+  // Submit with the Enter key, then go on by keyboard alone.
   await fill("User name", "demo");
   await fill("Passphrase", "demo vault passphrase");
-  await click("button", "Unlock");
+  await browser.keys(["Enter"]);
   await byText("h1", "Caseload (12)");
+  check(true, "the unlock form submits with the Enter key");
+  // Tab to the first client and open it with Enter; the safe number is the first thing there.
+  for (let i = 0; i < 30; i++) {
+    await browser.keys(["Tab"]);
+    const label = await browser.execute(() => document.activeElement?.getAttribute("aria-label") ?? "");
+    if (label.startsWith("Open ")) break;
+  }
+  await browser.keys(["Enter"]);
+  await byText("h2", "How to contact safely");
+  const focusVisible = await browser.execute(() => {
+    const b = document.querySelector("button");
+    b.focus();
+    const s = getComputedStyle(b);
+    return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2;
+  });
+  check(focusVisible, "a keyboard-opened record shows the safe-contact card, and focus is visible");
+  await click("button", "Caseload");
   check((await text()).includes("DEMO"), "the demo vault says DEMO");
   await screen("demo-caseload");
   await browser.keys(["Control", "Shift", "L"]);
@@ -319,8 +354,12 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((e) => {
+main().catch(async (e) => {
   console.error("e2e error:", e?.message ?? e);
+  try {
+    await globalThis.__browser?.saveScreenshot(join(shots, "99-failure.png"));
+    console.error("page at the failure:", (await globalThis.__browser?.execute(() => document.body.innerText))?.slice(0, 400));
+  } catch { /* no session */ }
   stopAll();
   process.exit(1);
 });

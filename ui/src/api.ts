@@ -2,7 +2,7 @@
 import { invoke } from "@tauri-apps/api/core";
 
 // Types shared with the core are generated from the Rust types (ts-rs, `cargo test`):
-// ui/src/bindings. Only the client record's view is written here (it is built as JSON).
+// ui/src/bindings. The client record's view below is the generated record plus derived values.
 import type { CmdError } from "./bindings/CmdError";
 import type { AppStatus } from "./bindings/AppStatus";
 export type { CmdError } from "./bindings/CmdError";
@@ -16,6 +16,11 @@ export type { Unlocked } from "./bindings/Unlocked";
 export type { Created } from "./bindings/Created";
 export type { User } from "./bindings/User";
 export type Status = AppStatus;
+import type { ClientRecord as StoredRecord } from "./bindings/ClientRecord";
+import type { RiskEntry } from "./bindings/RiskEntry";
+import type { RiskLevel } from "./bindings/RiskLevel";
+import type { Note } from "./bindings/Note";
+export type { Contact } from "./bindings/Contact";
 
 export function isCmdError(e: unknown): e is CmdError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -32,36 +37,12 @@ export async function call<T>(cmd: string, args: Record<string, unknown> = {}): 
 
 
 
-export interface Contact {
-  channel: string;
-  value?: string;
-  safe_times?: string;
-  voicemail_ok?: boolean;
-  may_identify_agency?: boolean;
-  code_word?: string;
-  do_not_use: boolean;
-  last_confirmed?: string;
-  review_due?: string;
-  notes?: string;
-}
-
-export interface ClientRecord {
+/** What `show_client` returns: the stored record (generated type) plus its id, note ids
+ *  and each risk assessment's derived values (added by `clients::client_view`). */
+export type ClientRecord = Omit<StoredRecord, "risk" | "notes"> & {
   id: number;
-  case_reference: string;
-  full_name: string;
-  preferred_name?: string;
-  date_of_birth?: string;
-  gender?: string;
-  pronouns?: string;
-  address?: string;
-  postcode?: string;
-  address_is_refuge: boolean;
-  contacts: Contact[];
-  children: Array<{ full_name: string; date_of_birth?: string; school?: string; lives_with_client?: boolean }>;
-  perpetrator?: { full_name?: string; relationship?: string };
-  risk: Array<{ date: string; score: number; level: string; meets_marac_threshold: boolean; criteria_met: string[] }>;
-  notes: Array<{ id: number; date: string; author: string; text: string }>;
-  [key: string]: unknown;
-}
+  risk: Array<RiskEntry & { score: number; level: RiskLevel; meets_marac_threshold: boolean; criteria_met: string[] }>;
+  notes: Array<Note & { id: number }>;
+};
 
 

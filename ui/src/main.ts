@@ -12,7 +12,6 @@ const banner = document.getElementById("banner") as HTMLElement;
 
 let status: Status | null = null;
 let namesShown = false;
-let clipboardTimer: number | undefined;
 
 function message(e: unknown): string {
   return isCmdError(e) ? (e as CmdError).message : "Something went wrong. Nothing was half-saved.";
@@ -35,10 +34,6 @@ function wipe() {
   banner.replaceChildren();
   document.body.classList.remove("demo");
   namesShown = false;
-  if (clipboardTimer !== undefined) {
-    void navigator.clipboard?.writeText("").catch(() => undefined);
-    clipboardTimer = undefined;
-  }
 }
 
 async function lockNow(reason: string) {
@@ -372,13 +367,13 @@ function newClient() {
 
 // ---------------------------------------------------------------- client record
 
-function yesNo(v: boolean | undefined): HTMLElement {
-  if (v === undefined) return h("span", { class: "muted" }, "not recorded");
+function yesNo(v: boolean | null | undefined): HTMLElement {
+  if (v === undefined || v === null) return h("span", { class: "muted" }, "not recorded");
   return h("strong", { class: v ? "yes" : "no" }, v ? "YES" : "NO");
 }
 
 function safeContactCard(rec: ClientRecord): HTMLElement {
-  const usable = rec.contacts.filter((c) => !c.do_not_use);
+  const usable = rec.contacts.map((c, i) => ({ ...c, n: i + 1 })).filter((c) => !c.do_not_use);
   const avoid = rec.contacts.filter((c) => c.do_not_use);
   const items = usable.map((c) => {
     const codeSpan = h("span", { class: "code-word", "aria-live": "polite" }, c.code_word ? "•••••" : "none");
@@ -393,7 +388,7 @@ function safeContactCard(rec: ClientRecord): HTMLElement {
       "div",
       { class: "contact" },
       h("p", { class: "number" }, h("span", { class: "channel" }, c.channel === "phone" ? "☎ " : `${c.channel}: `), h("span", { class: "value" }, number),
-        c.value ? button("Copy", () => void copyNumber(c.value ?? ""), "secondary", { "aria-label": "Copy the safe number" }) : null),
+        c.value ? button("Copy", () => void copyNumber(rec.id, c.n), "secondary", { "aria-label": "Copy the safe number" }) : null),
       h("p", { class: "when" }, h("strong", {}, "When: "), c.safe_times ? `${c.safe_times} only` : "no safe times recorded"),
       h("p", {}, "Voicemail: ", yesNo(c.voicemail_ok), "   Say who we are: ", yesNo(c.may_identify_agency), "   Code word: ", codeSpan, " ", reveal),
       h("p", { class: "muted" }, `Confirmed ${c.last_confirmed ?? "never"}; review due ${c.review_due ?? "not set"}`),
@@ -411,18 +406,13 @@ function safeContactCard(rec: ClientRecord): HTMLElement {
   );
 }
 
-async function copyNumber(value: string) {
+async function copyNumber(client: number, contact: number) {
   try {
-    await navigator.clipboard.writeText(value);
+    // The shell copies it and clears it again after 10 seconds.
+    await call("copy_safe_number", { client, contact });
     say("Number copied. It will be cleared from the clipboard in 10 seconds.");
-    if (clipboardTimer !== undefined) window.clearTimeout(clipboardTimer);
-    clipboardTimer = window.setTimeout(() => {
-      void navigator.clipboard.writeText("").catch(() => undefined);
-      clipboardTimer = undefined;
-      say("");
-    }, 10_000);
-  } catch {
-    say("Could not copy the number: select it and copy it by hand.");
+  } catch (e) {
+    say(message(e));
   }
 }
 
