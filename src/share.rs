@@ -350,6 +350,9 @@ impl Session {
         let made_by = self.user().name.clone();
         let withheld = view.withheld().to_vec();
         let shared = view.shared_paths();
+        // Set once the file is linked into place: only a file this call created may be
+        // removed when the commit then fails (never one that was there before).
+        let linked = std::cell::Cell::new(false);
         let receipt = self.write(|tx, s| {
             let (next_seq, head) = log::next(tx, s.vault_id)?;
             let env = Envelope {
@@ -409,6 +412,7 @@ impl Session {
                 )?;
             }
             write_new_file(out, &bytes)?;
+            linked.set(true);
             Ok(ShareReceipt {
                 decision_id: seq,
                 file: out.to_path_buf(),
@@ -421,8 +425,8 @@ impl Session {
         match receipt {
             Ok(r) => Ok(r),
             Err(e) => {
-                // The transaction rolled back; if the file was already linked, take it away.
-                if !matches!(e, Error::Invalid(_)) || out.exists() {
+                // The transaction rolled back; if this call had linked the file, take it away.
+                if linked.get() {
                     let _ = fs::remove_file(out);
                 }
                 Err(e)
