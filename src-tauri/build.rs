@@ -37,5 +37,10 @@ fn casekeep_commands() -> &'static [&'static str] {
         "change_passphrase",
         "add_user",
         "list_users",
+        "risk_form",
+        "record_marac",
+        "work_queue",
+        "set_vault_settings",
+        "replace_recovery_key",
     ]
 }

@@ -67,11 +67,18 @@ pub const FIELDS: &[(&str, Class)] = &[
     ("risk[].assessed_by", Class::Risk),
     ("risk[].score", Class::Risk),
     ("risk[].level", Class::Risk),
+    ("risk[].criteria_met", Class::Risk),
     ("client.agencies_involved", Class::Marac),
     ("marac[].referred_on", Class::Marac),
     ("marac[].reason", Class::Marac),
+    ("marac[].criteria_met", Class::Marac),
+    ("marac[].score", Class::Marac),
+    ("marac[].assessment_date", Class::Marac),
+    ("marac[].repeat", Class::Marac),
     ("marac[].meeting_date", Class::Marac),
+    ("marac[].agencies_present", Class::Marac),
     ("marac[].actions", Class::Marac),
+    ("marac[].referred_by", Class::Marac),
     ("note[].date", Class::Notes),
     ("note[].author", Class::Notes),
     ("note[].text", Class::Notes),
@@ -164,8 +171,28 @@ mod tests {
         let patch: ClientPatch = crate::input::parse_json(full.as_bytes(), "t").unwrap();
         let mut rec = ClientRecord::default();
         patch.apply(&mut rec, "tester", Date::today()).unwrap();
+        let referral = r#"{"referred_on": "2026-01-02", "reason": "r"}"#;
+        let cfg = crate::risk::RiskConfig { marac_score: 1, ..Default::default() };
+        crate::marac::apply(
+            &mut rec,
+            crate::input::parse_json(referral.as_bytes(), "t").unwrap(),
+            "t",
+            &cfg,
+            Date::today(),
+        )
+        .unwrap();
+        let details = r#"{"referral": 1, "meeting_date": "2026-01-20", "agencies_present": ["a"],
+            "actions": [{"agency": "a", "owner": "o", "description": "d", "due": "2026-02-01", "done": true}]}"#;
+        crate::marac::apply(
+            &mut rec,
+            crate::input::parse_json(details.as_bytes(), "t").unwrap(),
+            "t",
+            &cfg,
+            Date::today(),
+        )
+        .unwrap();
         let paths = paths_with_values(&serde_json::to_value(&rec).unwrap());
-        assert!(paths.len() >= 45, "only {} paths populated", paths.len());
+        assert!(paths.len() >= 54, "only {} paths populated", paths.len());
         for p in paths.keys() {
             assert!(class_of(p).is_some(), "{p} has no sensitivity class");
         }

@@ -59,6 +59,9 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: PathBuf,
     },
+    /// Replace the vault's recovery key (managers); prints the new key once
+    #[command(subcommand)]
+    RecoveryKey(RecoveryKeyCmd),
     /// Add, change, show and list clients
     #[command(subcommand)]
     Client(ClientCmd),
@@ -91,6 +94,48 @@ enum Command {
     /// The agency named in exports (managers set it)
     #[command(subcommand)]
     Agency(AgencyCmd),
+    /// Record and show MARAC referrals, meetings and actions
+    #[command(subcommand)]
+    Marac(MaracCmd),
+    /// The work queue (JSON): reviews, consents, meetings and actions due
+    Queue {
+        /// The day to build the queue for (default today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<String>,
+    },
+    /// This vault's MARAC referral criteria, risk bands and queue windows
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum RecoveryKeyCmd {
+    /// Make a new recovery key; the old one stops working at once
+    Replace,
+}
+
+#[derive(Subcommand, Debug)]
+enum MaracCmd {
+    /// Record a referral, or (with "referral": N in the JSON) its meeting, agencies and actions
+    Record {
+        #[arg(long, value_name = "ID")]
+        client: String,
+        #[command(flatten)]
+        json: JsonArg,
+    },
+    /// A client's referrals as JSON, each with its repeat flag
+    Show {
+        #[arg(long, value_name = "ID")]
+        client: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SettingsCmd {
+    /// Show the settings as JSON
+    Show,
+    /// Change settings from a partial JSON document (managers only)
+    Set(JsonArg),
 }
 
 #[derive(Subcommand, Debug)]
@@ -330,6 +375,13 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             eprintln!("Passphrase changed; a new signing key was made.");
             Ok(ExitCode::SUCCESS)
         }
+        Command::RecoveryKey(RecoveryKeyCmd::Replace) => {
+            let key = session.replace_recovery_key()?;
+            eprintln!("The old recovery key no longer opens this vault. Below is the new one. It is shown");
+            eprintln!("this once and stored nowhere: write it down and keep it away from this laptop.");
+            println!("{}", key.to_display().as_str());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Client(ClientCmd::Add(JsonArg { json })) => {
             let bytes = read_json(&json)?;
             let id = session.add_client(&bytes)?;
@@ -428,6 +480,35 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Agency(AgencyCmd::Show) => {
             println!("{}", session.agency()?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Marac(MaracCmd::Record { client, json }) => {
+            let client = ClientId::parse(&client)?;
+            let bytes = read_json(&json.json)?;
+            emit(&session.record_marac(client, &bytes)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Marac(MaracCmd::Show { client }) => {
+            let client = ClientId::parse(&client)?;
+            emit(&session.marac_referrals(client)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Queue { on } => {
+            let on = match on {
+                None => Date::today(),
+                Some(d) => Date::parse(&d)
+                    .ok_or_else(|| Error::invalid("--on must be a real date written YYYY-MM-DD"))?,
+            };
+            emit(&session.queue(on)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Settings(SettingsCmd::Show) => {
+            emit(&session.settings()?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Settings(SettingsCmd::Set(JsonArg { json })) => {
+            let bytes = read_json(&json)?;
+            emit(&session.set_settings(&bytes)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check => {
@@ -539,8 +620,8 @@ fn read_json(path: &Path) -> Result<Vec<u8>> {
         return fsutil::read_bounded_from(
             std::io::stdin().lock().take(JSON_LIMIT + 1),
             JSON_LIMIT,
-            "client JSON",
+            "JSON input",
         );
     }
-    fsutil::read_bounded(path, JSON_LIMIT, "client JSON")
+    fsutil::read_bounded(path, JSON_LIMIT, "JSON file")
 }

@@ -53,12 +53,12 @@ fn encode(rec: &ClientRecord) -> Result<String> {
     serde_json::to_string(rec).map_err(|_| Error::Storage("could not encode a client record".into()))
 }
 
-fn decode(s: &str) -> Result<ClientRecord> {
+pub(crate) fn decode(s: &str) -> Result<ClientRecord> {
     serde_json::from_str(s).map_err(|_| Error::Integrity("a stored client record is malformed".into()))
 }
 
 fn latest_level(rec: &ClientRecord, cfg: &RiskConfig) -> Option<RiskLevel> {
-    rec.risk.iter().enumerate().max_by_key(|(i, r)| (r.date, *i)).map(|(_, r)| risk::assess(r, cfg).level)
+    risk::latest(rec).map(|r| risk::assess(r, cfg).level)
 }
 
 fn level_str(l: Option<RiskLevel>) -> Option<&'static str> {
@@ -121,6 +121,57 @@ fn check_shape(json: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// A client's stored record, read inside a write transaction.
+pub(crate) fn load_in(tx: &Transaction<'_>, id: ClientId) -> Result<ClientRecord> {
+    let stored: Option<String> =
+        tx.query_row("SELECT record FROM clients WHERE id = ?1", [id.0], |r| r.get(0)).optional()?;
+    decode(&stored.ok_or(Error::NotFound("client"))?)
+}
+
+/// Saves a changed record with its derived columns and search index, and logs `event`
+/// with the catalogue paths that changed (never values). Returns those paths; nothing is
+/// written when none changed.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn store_change(
+    tx: &Transaction<'_>,
+    vault_id: &str,
+    signer: &log::Signer,
+    id: ClientId,
+    before: &ClientRecord,
+    rec: &ClientRecord,
+    cfg: &RiskConfig,
+    event: &str,
+) -> Result<Vec<String>> {
+    let a = serde_json::to_value(before).map_err(|_| Error::Storage("encode".into()))?;
+    let b = serde_json::to_value(rec).map_err(|_| Error::Storage("encode".into()))?;
+    let changed = catalogue::changed_paths(&a, &b);
+    if changed.is_empty() {
+        return Ok(changed);
+    }
+    tx.execute(
+        "UPDATE clients SET case_reference = ?1, record = ?2, risk_level = ?3, updated_at = ?4 WHERE id = ?5",
+        params![rec.case_reference, encode(rec)?, level_str(latest_level(rec, cfg)), log::now(), id.0],
+    )?;
+    index(tx, id.0, rec)?;
+    log::append(tx, vault_id, signer, Kind::Audit, event, Some(id.0), &json!({ "fields": changed }))?;
+    Ok(changed)
+}
+
+/// Recomputes every client's stored risk level (after the vault's bands change).
+pub(crate) fn relevel_all(tx: &Transaction<'_>, cfg: &RiskConfig) -> Result<()> {
+    let rows: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare("SELECT id, record FROM clients")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut up = tx.prepare("UPDATE clients SET risk_level = ?1 WHERE id = ?2")?;
+    for (id, record) in rows {
+        let rec = decode(&record)?;
+        up.execute(params![level_str(latest_level(&rec, cfg)), id])?;
+    }
+    Ok(())
+}
+
 impl Session {
     /// Adds a client from the catalogue-shaped JSON; returns the new id.
     pub fn add_client(&mut self, json: &[u8]) -> Result<ClientId> {
@@ -128,7 +179,7 @@ impl Session {
         let mut rec = ClientRecord::default();
         let author = self.user().name.clone();
         patch.apply(&mut rec, &author, Date::today())?;
-        let cfg = RiskConfig::default();
+        let cfg = self.settings()?.risk;
         self.write(|tx, s| {
             if rec.case_reference.is_empty() {
                 let mut n: i64 =
@@ -178,33 +229,20 @@ impl Session {
     pub fn update_client(&mut self, id: ClientId, json: &[u8]) -> Result<Vec<String>> {
         let patch = parse_patch(json)?;
         let author = self.user().name.clone();
-        let cfg = RiskConfig::default();
+        let cfg = self.settings()?.risk;
         self.write(|tx, s| {
-            let stored: Option<String> = tx
-                .query_row("SELECT record FROM clients WHERE id = ?1", [id.0], |r| r.get(0))
-                .optional()?;
-            let before = decode(&stored.ok_or(Error::NotFound("client"))?)?;
+            let before = load_in(tx, id)?;
             let mut rec = before.clone();
             patch.apply(&mut rec, &author, Date::today())?;
             if rec.case_reference.is_empty() {
                 rec.case_reference = before.case_reference.clone();
             }
-            if !check_case_reference(&rec.case_reference) || reference_taken(tx, &rec.case_reference, Some(id.0))? {
+            if !check_case_reference(&rec.case_reference)
+                || reference_taken(tx, &rec.case_reference, Some(id.0))?
+            {
                 return Err(Error::invalid("another client already has that case reference"));
             }
-            let a = serde_json::to_value(&before).map_err(|_| Error::Storage("encode".into()))?;
-            let b = serde_json::to_value(&rec).map_err(|_| Error::Storage("encode".into()))?;
-            let changed = catalogue::changed_paths(&a, &b);
-            if changed.is_empty() {
-                return Ok(changed);
-            }
-            tx.execute(
-                "UPDATE clients SET case_reference = ?1, record = ?2, risk_level = ?3, updated_at = ?4 WHERE id = ?5",
-                params![rec.case_reference, encode(&rec)?, level_str(latest_level(&rec, &cfg)), log::now(), id.0],
-            )?;
-            index(tx, id.0, &rec)?;
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, "client_changed", Some(id.0), &json!({ "fields": changed }))?;
-            Ok(changed)
+            store_change(tx, s.vault_id, s.signer, id, &before, &rec, &cfg, "client_changed")
         })
     }
 
@@ -231,8 +269,9 @@ impl Session {
     /// recorded in the audit trail.
     pub fn show_client(&mut self, id: ClientId) -> Result<Value> {
         let rec = self.load_client(id)?;
+        let cfg = self.settings()?.risk;
         self.audit("client_viewed", Some(id.0), json!({}))?;
-        client_view(id, &rec, &RiskConfig::default())
+        client_view(id, &rec, &cfg)
     }
 
     /// The caseload, or the clients whose names or case reference match `search`.
@@ -256,7 +295,7 @@ impl Session {
             None => stmt.query_map([], map)?.collect::<rusqlite::Result<_>>()?,
             Some(q) => stmt.query_map([q], map)?.collect::<rusqlite::Result<_>>()?,
         };
-        let cfg = RiskConfig::default();
+        let cfg = self.settings()?.risk;
         rows.into_iter()
             .map(|(id, record, updated_at)| {
                 let rec = decode(&record)?;
@@ -318,6 +357,7 @@ pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig) -> Result
         })
         .collect();
     obj.insert("risk".into(), Value::Array(risk));
+    obj.insert("marac".into(), crate::marac::referrals_view(rec)?);
     // Notes are numbered from 1 (they are only ever appended): `share --excerpt N` picks one.
     if let Some(Value::Array(notes)) = obj.get_mut("notes") {
         for (i, n) in notes.iter_mut().enumerate() {

@@ -70,6 +70,20 @@ pub fn create(dir: &Path) -> Result<()> {
             "notes": [{"text": "Synthetic demo note: first contact at the outreach clinic."}]
         });
         let id = session.add_client(rec.to_string().as_bytes())?;
+        if yes >= 14 {
+            let referral = json!({"referred_on": days(-(i as i64)), "reason": "Synthetic demo: visible high risk after separation"});
+            session.record_marac(id, referral.to_string().as_bytes())?;
+            let meeting = json!({
+                "referral": 1,
+                "meeting_date": days(5 + i as i64),
+                "agencies_present": ["Police", "Children's social care", "IDVA service", "Housing"],
+                "actions": [
+                    {"agency": "Police", "owner": "DS Demo", "description": "Flag the address for a priority response", "due": days(2)},
+                    {"agency": "Housing", "owner": "Demo Housing Officer", "description": "Review the sanctuary scheme", "due": days(-1)}
+                ]
+            });
+            session.record_marac(id, meeting.to_string().as_bytes())?;
+        }
         if i % 2 == 0 {
             session.record_consent(
                 id,

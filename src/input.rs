@@ -105,7 +105,7 @@ fn quoted<'a>(msg: &'a str, prefix: &str) -> Option<&'a str> {
     msg.strip_prefix(prefix)?.split('`').next()
 }
 
-fn safe_key(k: &str) -> Option<&str> {
+pub(crate) fn safe_key(k: &str) -> Option<&str> {
     let ok = !k.is_empty()
         && k.len() <= 40
         && k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');

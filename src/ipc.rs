@@ -55,3 +55,18 @@ impl CmdError {
         CmdError { code: code.to_string(), message: message.to_string() }
     }
 }
+
+/// What the risk checklist form needs: the questions in DASH order and the vault's
+/// settings (so that the running score shows the criteria this vault applies).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Serialize)]
+pub struct RiskForm {
+    pub questions: Vec<String>,
+    pub settings: crate::settings::Settings,
+}
+
+impl RiskForm {
+    pub fn new(settings: crate::settings::Settings) -> Self {
+        RiskForm { questions: crate::risk::QUESTIONS.iter().map(|q| (*q).to_string()).collect(), settings }
+    }
+}

@@ -93,6 +93,20 @@ pub enum Channel {
     Other,
 }
 
+impl Channel {
+    /// The channel in words, for people (exports, the work queue).
+    pub fn word(&self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::Sms => "SMS",
+            Channel::Email => "e-mail",
+            Channel::Post => "post",
+            Channel::InPerson => "in person",
+            Channel::Other => "other",
+        }
+    }
+}
+
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -186,6 +200,47 @@ pub struct RiskEntry {
     pub assessed_by: String,
 }
 
+/// One action agreed at a MARAC meeting.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaracAction {
+    /// The agency that owns the action.
+    pub agency: String,
+    /// The person at that agency responsible.
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub description: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub due: Date,
+    #[serde(default)]
+    pub done: bool,
+}
+
+/// A referral to MARAC. The criteria, score and assessment date are copied from the
+/// assessment that supported the referral when it was made, and never change after.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaracReferral {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub referred_on: Date,
+    pub reason: String,
+    pub criteria_met: Vec<String>,
+    pub score: u32,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub assessment_date: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
+    pub meeting_date: Option<Date>,
+    #[serde(default)]
+    pub agencies_present: Vec<String>,
+    #[serde(default)]
+    pub actions: Vec<MaracAction>,
+    pub referred_by: String,
+}
+
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoteInput {
@@ -249,6 +304,9 @@ pub struct ClientRecord {
     pub perpetrator: Option<Perpetrator>,
     #[serde(default)]
     pub risk: Vec<RiskEntry>,
+    /// MARAC referrals in date order (changed only through `marac record`).
+    #[serde(default)]
+    pub marac: Vec<MaracReferral>,
     #[serde(default)]
     pub notes: Vec<Note>,
 }
@@ -268,6 +326,8 @@ no_values_in_debug!(
     Perpetrator,
     RiskInput,
     RiskEntry,
+    MaracAction,
+    MaracReferral,
     NoteInput,
     Note,
     ClientRecord,
@@ -333,8 +393,8 @@ pub const MAX_NEW_ENTRIES: usize = 100;
 pub const MAX_NOTES: usize = 20_000;
 pub const MAX_RISK: usize = 1_000;
 
-const SHORT: usize = 200;
-const MEDIUM: usize = 2_000;
+pub(crate) const SHORT: usize = 200;
+pub(crate) const MEDIUM: usize = 2_000;
 const LONG: usize = 20_000;
 
 impl ClientPatch {
@@ -404,7 +464,7 @@ impl ClientPatch {
 // Validation
 
 /// Trims `v`, clears it when empty, and refuses over-long text or control characters.
-fn clean(path: &str, v: &mut Option<String>, max: usize, multiline: bool) -> Result<()> {
+pub(crate) fn clean(path: &str, v: &mut Option<String>, max: usize, multiline: bool) -> Result<()> {
     if let Some(s) = v.take() {
         let t = s.trim();
         if t.is_empty() {
@@ -416,7 +476,7 @@ fn clean(path: &str, v: &mut Option<String>, max: usize, multiline: bool) -> Res
     Ok(())
 }
 
-fn clean_required(path: &str, v: &mut String, max: usize) -> Result<()> {
+pub(crate) fn clean_required(path: &str, v: &mut String, max: usize) -> Result<()> {
     let mut o = Some(std::mem::take(v));
     clean(path, &mut o, max, false)?;
     *v = o.ok_or_else(|| Error::invalid(format!("`{path}` is required and may not be empty")))?;
@@ -435,7 +495,7 @@ fn check_text(path: &str, t: &str, max: usize, multiline: bool) -> Result<()> {
     Ok(())
 }
 
-fn check_date(path: &str, d: Option<Date>, past_only: bool, today: Date) -> Result<()> {
+pub(crate) fn check_date(path: &str, d: Option<Date>, past_only: bool, today: Date) -> Result<()> {
     if let Some(d) = d {
         let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).map(Date);
         let latest = NaiveDate::from_ymd_opt(2200, 1, 1).map(Date);

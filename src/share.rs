@@ -292,14 +292,26 @@ impl Session {
     }
 
     fn gate_and_view(&self, req: &ShareRequest, has_approver: bool) -> Result<(GateOutcome, RedactedView)> {
+        let (gate, view) = self.gate_report_and_view(req, has_approver)?;
+        Ok((gate?, view))
+    }
+
+    /// The gate's answer (kept as a result: a preview shows a refusal, a share stops on it)
+    /// and the redacted view of the client for the recipient.
+    fn gate_report_and_view(
+        &self,
+        req: &ShareRequest,
+        has_approver: bool,
+    ) -> Result<(Result<GateOutcome>, RedactedView)> {
         let rec = self.load_client(req.client)?;
         let report = self.consent_report(req.client)?;
         let consent = governing_consent(&report.current, req.recipient, &req.purpose);
-        let outcome = gate(consent, req, has_approver)?;
+        let outcome = gate(consent, req, has_approver);
         let opts = RedactOptions {
             excerpts: req.excerpts.clone(),
             caseworker: self.user().name.clone(),
             agency: self.agency()?,
+            risk: self.settings()?.risk,
         };
         let view = policy::redact(&rec, req.recipient, &opts, Date::today())?;
         Ok((outcome, view))
@@ -308,19 +320,11 @@ impl Session {
     /// What would leave, what would not and why, and what the gate says; writes nothing.
     pub fn share_preview(&self, req: &ShareRequest) -> Result<Value> {
         let req = req.normalised()?;
-        let rec = self.load_client(req.client)?;
-        let report = self.consent_report(req.client)?;
-        let consent = governing_consent(&report.current, req.recipient, &req.purpose);
-        let gate_report = match gate(consent, &req, false) {
+        let (outcome, view) = self.gate_report_and_view(&req, false)?;
+        let gate_report = match outcome {
             Ok(g) => json!({ "allowed": true, "outcome": g }),
             Err(e) => json!({ "allowed": false, "needs": e.to_string() }),
         };
-        let opts = RedactOptions {
-            excerpts: req.excerpts.clone(),
-            caseworker: self.user().name.clone(),
-            agency: self.agency()?,
-        };
-        let view = policy::redact(&rec, req.recipient, &opts, Date::today())?;
         Ok(json!({
             "recipient": view.recipient(),
             "recipient_label": view.recipient_label(),

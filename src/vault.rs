@@ -617,6 +617,28 @@ impl Session {
         Ok(())
     }
 
+    /// Replaces the vault's recovery key (managers only): the old key stops opening the
+    /// vault at once. Returns the new key, which is stored nowhere and must be shown once.
+    pub fn replace_recovery_key(&mut self) -> Result<RecoveryKey> {
+        self.require_manager()?;
+        let scan = self.slots.scan()?;
+        let existing = scan.slots.iter().find(|s| s.kind == SlotKind::Recovery);
+        let key = RecoveryKey::make()?;
+        let slot = Slot::make_recovery(&self.vault_id, &key, &self.vault_key)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        log::append(
+            &tx,
+            &self.vault_id,
+            &self.signer,
+            Kind::Audit,
+            "recovery_key_replaced",
+            None,
+            &json!({}),
+        )?;
+        commit_with_slot(tx, &self.slots, &slot, existing)?;
+        Ok(key)
+    }
+
     pub fn users(&self) -> Result<Vec<User>> {
         let mut stmt = self.conn.prepare("SELECT id, name, role FROM users ORDER BY id")?;
         let rows = stmt

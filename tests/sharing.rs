@@ -15,16 +15,6 @@ fn sha256_hex(path: &std::path::Path) -> String {
     String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
 }
 
-fn pdftotext(path: &std::path::Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// A vault with Ada, consent given for MARAC, and a second manager and caseworker.
 fn setup() -> (Scratch, String) {
     let s = Scratch::new();
@@ -37,19 +27,7 @@ fn setup() -> (Scratch, String) {
         .ok();
     s.manager(&["agency", "set", "Derby Outreach Service"]).ok();
     let id = s.add_client(ADA);
-    s.worker(&[
-        "consent",
-        "record",
-        "--client",
-        &id,
-        "--recipient",
-        "marac",
-        "--state",
-        "given",
-        "--method",
-        "verbal",
-    ])
-    .ok();
+    s.give_consent(&id, "marac");
     (s, id)
 }
 

@@ -225,3 +225,40 @@ fn sqlcipher_is_proven_at_open() {
     let temp: i64 = conn.query_row("PRAGMA temp_store", [], |r| r.get(0)).unwrap();
     assert_eq!(temp, 2, "temp_store=MEMORY");
 }
+
+#[test]
+fn a_replaced_recovery_key_stops_working_and_the_new_one_works() {
+    let s = Scratch::new();
+    let old = s.init_with_worker();
+    let e = s.worker(&["recovery-key", "replace"]).refused();
+    assert!(e.stderr.contains("only a manager"), "{}", e.stderr);
+    let new = s.manager(&["recovery-key", "replace"]).ok().stdout.trim().to_string();
+    assert_eq!(new.len(), 65, "the new key is printed alone: {new}");
+    assert_ne!(new, old);
+    let rf = s.file("reset-pass", "a reset passphrase for mo\n");
+    let reset = |key: &str| {
+        s.cli(&[
+            "--user",
+            "mo",
+            "unlock-with-recovery",
+            "--recovery-key",
+            key,
+            "--new-passphrase-file",
+            rf.to_str().unwrap(),
+        ])
+    };
+    let r = reset(&old).refused();
+    assert!(
+        r.stderr.contains("unlock refused"),
+        "the old key is refused like a wrong passphrase: {}",
+        r.stderr
+    );
+    reset(&new).ok();
+    let log = s.as_user("mo", "a reset passphrase for mo", &["log", "show"]).ok().json();
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["event"] == "recovery_key_replaced" && e["actor"] == "mo"));
+    s.as_user("mo", "a reset passphrase for mo", &["check"]).ok();
+}

@@ -323,6 +323,49 @@ fn list_users(state: State<'_, AppState>) -> CmdResult<Vec<casekeep::vault::User
     Ok(g.session_mut()?.users()?)
 }
 
+/// The checklist's questions with this vault's thresholds, for the risk form.
+#[tauri::command]
+fn risk_form(state: State<'_, AppState>) -> CmdResult<casekeep::ipc::RiskForm> {
+    let mut g = state.guard()?;
+    let s = g.session_mut()?;
+    Ok(casekeep::ipc::RiskForm::new(s.settings()?))
+}
+
+#[tauri::command]
+fn record_marac(
+    state: State<'_, AppState>,
+    client: i64,
+    referral: Value,
+) -> CmdResult<casekeep::marac::MaracOutcome> {
+    let mut g = state.guard()?;
+    let bytes = serde_json::to_vec(&referral)
+        .map_err(|_| CmdError::new("invalid_input", "The referral is not valid JSON."))?;
+    Ok(g.session_mut()?.record_marac(ClientId(client), &bytes)?)
+}
+
+/// Today's work queue.
+#[tauri::command]
+fn work_queue(state: State<'_, AppState>) -> CmdResult<casekeep::queue::Queue> {
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.queue(casekeep::record::Date::today())?)
+}
+
+#[tauri::command]
+fn set_vault_settings(state: State<'_, AppState>, patch: Value) -> CmdResult<casekeep::settings::Settings> {
+    let mut g = state.guard()?;
+    let bytes = serde_json::to_vec(&patch)
+        .map_err(|_| CmdError::new("invalid_input", "The settings are not valid JSON."))?;
+    Ok(g.session_mut()?.set_settings(&bytes)?)
+}
+
+/// A new recovery key (managers); the old one stops working. Shown once by the UI.
+#[tauri::command]
+fn replace_recovery_key(state: State<'_, AppState>) -> CmdResult<Created> {
+    let mut g = state.guard()?;
+    let key = g.session_mut()?.replace_recovery_key()?;
+    Ok(Created { recovery_key: key.to_display().to_string() })
+}
+
 fn main() {
     let state = match AppState::from_env() {
         Ok(s) => s,
@@ -371,6 +414,11 @@ fn main() {
             change_passphrase,
             add_user,
             list_users,
+            risk_form,
+            record_marac,
+            work_queue,
+            set_vault_settings,
+            replace_recovery_key,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -168,7 +168,8 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
         "child[]" => 2,
         "perpetrator" => 3,
         "risk[]" => 5,
-        _ => 6,
+        "marac[]" => 6,
+        _ => 7,
     };
     let titles = [
         "About the person",
@@ -177,6 +178,7 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
         "Person causing harm",
         "Agencies involved",
         "Risk (latest assessment)",
+        "MARAC referral (latest)",
         "Other",
     ];
     for (n, title) in titles.iter().enumerate() {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue;
 use crate::consent::RecipientKind;
 use crate::error::{Error, Result};
-use crate::record::{postcode_district, Channel, ClientRecord, Date};
+use crate::record::{postcode_district, ClientRecord, Date};
 use crate::risk::{self, RiskConfig};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -228,6 +228,8 @@ pub struct RedactOptions {
     pub excerpts: Vec<usize>,
     pub caseworker: String,
     pub agency: String,
+    /// The vault's risk bands and referral criteria.
+    pub risk: RiskConfig,
 }
 
 fn label_of(path: &str, item: Option<usize>) -> String {
@@ -242,6 +244,7 @@ fn label_of(path: &str, item: Option<usize>) -> String {
         "child[]" => "Child",
         "perpetrator" => "Person causing harm",
         "risk[]" => "Risk",
+        "marac[]" => "MARAC referral",
         _ => "",
     };
     match (section.is_empty(), item) {
@@ -328,15 +331,7 @@ fn raw_fields(rec: &ClientRecord, cfg: &RiskConfig) -> Vec<(&'static str, Option
     t("client.postcode", None, rec.postcode.clone().map(Text));
     for (n, c) in rec.contacts.iter().enumerate() {
         let i = Some(n + 1);
-        let channel = match c.channel {
-            Channel::Phone => "phone",
-            Channel::Sms => "SMS",
-            Channel::Email => "e-mail",
-            Channel::Post => "post",
-            Channel::InPerson => "in person",
-            Channel::Other => "other",
-        };
-        t("contact[].channel", i, Some(Text(channel.into())));
+        t("contact[].channel", i, Some(Text(c.channel.word().into())));
         t("contact[].value", i, c.value.clone().map(Text));
         t("contact[].safe_times", i, c.safe_times.clone().map(Text));
         t("contact[].voicemail_ok", i, c.voicemail_ok.map(Bool));
@@ -370,8 +365,7 @@ fn raw_fields(rec: &ClientRecord, cfg: &RiskConfig) -> Vec<(&'static str, Option
         t("perpetrator.police_reference", None, p.police_reference.clone().map(Text));
         t("perpetrator.orders", None, p.orders.clone().map(Text));
     }
-    let latest = rec.risk.iter().enumerate().max_by_key(|(i, r)| (r.date, *i)).map(|(_, r)| r);
-    if let Some(r) = latest {
+    if let Some(r) = risk::latest(rec) {
         let d = risk::assess(r, cfg);
         t("risk[].date", None, Some(D(r.date)));
         t("risk[].score", None, Some(Text(format!("{} of 24", d.score))));
@@ -380,17 +374,52 @@ fn raw_fields(rec: &ClientRecord, cfg: &RiskConfig) -> Vec<(&'static str, Option
             risk::RiskLevel::Medium => "medium",
             risk::RiskLevel::High => "high",
         };
+        t("risk[].level", None, Some(Text(level.to_string())));
         let criteria = if d.criteria_met.is_empty() {
-            String::new()
+            "none".to_string()
         } else {
-            format!(" (MARAC criteria met: {})", d.criteria_met.join(", ").replace('_', " "))
+            d.criteria_met.join(", ").replace('_', " ")
         };
-        t("risk[].level", None, Some(Text(format!("{level}{criteria}"))));
+        t("risk[].criteria_met", None, Some(Text(criteria)));
         t("risk[].professional_judgement", None, Some(Bool(r.professional_judgement)));
         t("risk[].judgement_reason", None, r.judgement_reason.clone().map(Text));
         t("risk[].police_incidents_12m", None, r.police_incidents_12m.map(|n| Text(n.to_string())));
         t("risk[].answers", None, Some(Text("(24 answers)".into())));
         t("risk[].assessed_by", None, Some(Text(r.assessed_by.clone())));
+    }
+    // The latest referral only (earlier ones are history).
+    let repeats = crate::marac::repeats(rec);
+    if let (Some(m), Some(repeat)) = (rec.marac.last(), repeats.last()) {
+        t("marac[].referred_on", None, Some(D(m.referred_on)));
+        t("marac[].reason", None, Some(Text(m.reason.clone())));
+        t("marac[].criteria_met", None, Some(Text(m.criteria_met.join(", ").replace('_', " "))));
+        t(
+            "marac[].score",
+            None,
+            Some(Text(format!("{} of 24 (assessment of {})", m.score, m.assessment_date))),
+        );
+        t(
+            "marac[].repeat",
+            None,
+            Some(Text(if *repeat { "yes: within 12 months of the previous referral" } else { "no" }.into())),
+        );
+        t("marac[].meeting_date", None, m.meeting_date.map(D));
+        if !m.agencies_present.is_empty() {
+            t("marac[].agencies_present", None, Some(Text(m.agencies_present.join(", "))));
+        }
+        if !m.actions.is_empty() {
+            let list: Vec<String> = m
+                .actions
+                .iter()
+                .map(|a| {
+                    let what = a.description.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
+                    let state = if a.done { "done" } else { "open" };
+                    format!("{} ({}), due {}, {state}{what}", a.agency, a.owner, a.due)
+                })
+                .collect();
+            t("marac[].actions", None, Some(Text(list.join("; "))));
+        }
+        t("marac[].referred_by", None, Some(Text(m.referred_by.clone())));
     }
     for (n, note) in rec.notes.iter().enumerate() {
         let i = Some(n + 1);
@@ -490,7 +519,7 @@ pub fn redact(
 ) -> Result<RedactedView> {
     let profiles = profiles()?;
     let profile = profiles.get(recipient)?;
-    let cfg = RiskConfig::default();
+    let cfg = opts.risk;
     let mut fields = Vec::new();
     let mut withheld = Vec::new();
     let mut withheld_texts: Vec<(String, &'static str)> = Vec::new();

@@ -135,6 +135,23 @@ impl Scratch {
         init.stdout.trim().to_string()
     }
 
+    /// The caseworker records consent `given` (verbally) for `recipient`.
+    pub fn give_consent(&self, id: &str, recipient: &str) {
+        self.worker(&[
+            "consent",
+            "record",
+            "--client",
+            id,
+            "--recipient",
+            recipient,
+            "--state",
+            "given",
+            "--method",
+            "verbal",
+        ])
+        .ok();
+    }
+
     pub fn add_client(&self, json: &str) -> String {
         let f = self.file("client.json", json);
         let r = self.worker(&["client", "add", "--json", f.to_str().unwrap()]).ok();
@@ -161,4 +178,27 @@ impl Scratch {
 
 pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The text of a PDF, through poppler's pdftotext.
+pub fn pdftotext(path: &Path) -> String {
+    let out = Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext (poppler-utils)");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A risk entry as JSON: `yes` answers first, then `not_known`, the rest `no`.
+pub fn risk_entry(date: &str, yes: usize, not_known: usize, extra: &str) -> String {
+    let answers: Vec<String> = (0..24)
+        .map(|i| {
+            if i < yes {
+                "\"yes\"".to_string()
+            } else if i < yes + not_known {
+                "\"not_known\"".to_string()
+            } else {
+                "\"no\"".to_string()
+            }
+        })
+        .collect();
+    format!(r#"{{"date": "{date}", "answers": [{}]{extra}}}"#, answers.join(","))
 }

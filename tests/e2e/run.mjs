@@ -98,6 +98,18 @@ async function main() {
     const input = await browser.$(`#${id}`);
     await input.setValue(value);
   };
+  // Date inputs take their value by script (WebKitGTK's date field does not take typed keys
+  // the same way in every version); the page reads .value exactly as it would from a person.
+  const fillDate = async (label, value) => {
+    const l = await byText("label", label);
+    const id = await l.getAttribute("for");
+    await browser.execute((i, v) => {
+      const el = document.getElementById(i);
+      el.value = v;
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    }, id, value);
+  };
   let shotNo = 0;
   const screen = async (name) => {
     shotNo += 1;
@@ -127,7 +139,7 @@ async function main() {
   await click("button", "Create the vault");
   const keyEl = await browser.$("#recovery-key");
   await keyEl.waitForExist({ timeout: 30000 });
-  const key = await keyEl.getText();
+  let key = await keyEl.getText();
   check(/^([A-Z2-7]{5}-){10}[A-Z2-7]{5}$/.test(key), "the recovery key is shown in 11 groups");
   await screen("recovery-key");
   await click("button", "Continue");
@@ -201,6 +213,37 @@ async function main() {
   const edited = await text();
   check(edited.includes("Tue-Thu 09:00-11:00 only") && edited.includes("Sam Sentinelchild"), "edits are saved and shown");
 
+  // The risk checklist: answer all 24, watch the running score, save; then refer to MARAC.
+  await click("button", "Risk checklist");
+  await byText("h1", "Risk checklist for CK-0001");
+  await (await browser.$("#q1-yes")).click();
+  let running = await (await browser.$("#running-score")).getText();
+  check(running.includes("Score: 1 of 24") && running.includes("23 not yet answered"), "the running score counts as the questions are answered");
+  for (let i = 2; i <= 24; i++) {
+    const v = i <= 14 ? "yes" : i === 24 ? "not_known" : "no";
+    await (await browser.$(`label[for="q${i}-${v}"]`)).click();
+  }
+  running = await (await browser.$("#running-score")).getText();
+  check(running.includes("Score: 14 of 24") && running.includes("high") && running.includes("visible high risk"), `the running score shows 14, high and the criterion met (${running})`);
+  await screen("risk-checklist");
+  await click("button", "Save the assessment");
+  await byText("h2", "MARAC");
+  check((await text()).includes("Latest: 14 of 24"), "the saved assessment is shown with its score");
+  await click("button", "Refer to MARAC");
+  await fill("Reason for referral", "Visible high risk: 14 of 24 after separation");
+  await fillDate("Meeting date", "2030-01-15");
+  await click("button", "Add an action");
+  await fill("Agency", "Police");
+  await fill("Owner", "DS Example");
+  await fillDate("Due", "2030-01-20");
+  await screen("marac-referral");
+  await click("button", "Record the referral");
+  await byText("h2", "MARAC");
+  const referral = await text();
+  check(referral.includes("Referral 1 ·") && referral.includes("visible high risk (score 14 of 24") && referral.includes("DS Example"), "the referral is recorded with its criteria and action");
+  await browser.execute(() => [...document.querySelectorAll("h2")].find((x) => x.textContent === "Risk")?.scrollIntoView());
+  await screen("client-record-with-referral");
+
   // Share with MARAC: preview, then the file.
   await click("button", "Share…");
   await fill("Purpose", "MARAC referral");
@@ -219,6 +262,7 @@ async function main() {
   check(existsSync(saved) && readFileSync(saved).subarray(0, 5).toString() === "%PDF-", "the PDF was saved");
   const pdfText = execFileSync("pdftotext", [saved, "-"]).toString();
   check(pdfText.includes("Information shared with MARAC") && pdfText.includes(NAME), "the PDF is the MARAC summary");
+  check(pdfText.includes("14 of 24") && pdfText.includes("visible high risk") && pdfText.includes("after separation"), "the MARAC PDF carries the score, the criteria met and the reason for referral");
   check(!pdfText.includes(SENTINEL_CODE) && !pdfText.includes(SENTINEL_REFUGE), "the PDF holds neither the code word nor the refuge address");
   check((statSync(saved).mode & 0o777) === 0o600, "the export is owner-only");
 
@@ -240,6 +284,21 @@ async function main() {
   await screen("caseload-high-contrast");
   await click("button", "Settings");
   await (await browser.$("#theme-toggle")).click();
+
+  // A manager replaces the recovery key: confirmed first, shown once, confirmed again.
+  await byText("h1", "Settings");
+  await click("button", "Replace the recovery key");
+  await screen("replace-recovery-key-confirm");
+  await click("button", "Yes, replace it now");
+  await byText("h1", "Your recovery key");
+  const newKey = await (await browser.$("#recovery-key")).getText();
+  check(newKey !== key && /^([A-Z2-7]{5}-){10}[A-Z2-7]{5}$/.test(newKey), "a new recovery key replaces the old one");
+  await (await browser.$("input[type=checkbox]")).click();
+  await fill("Type the last group of the key", newKey.split("-").pop());
+  await click("button", "Continue");
+  await byText("h1", "Caseload (1)");
+  check(!(await text()).includes(newKey), "the new recovery key is gone from the page");
+  key = newKey;
 
   // Quick exit: Ctrl+Shift+L locks and clears the page.
   await click("button", "Caseload");

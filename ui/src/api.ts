@@ -21,6 +21,13 @@ import type { RiskEntry } from "./bindings/RiskEntry";
 import type { RiskLevel } from "./bindings/RiskLevel";
 import type { Note } from "./bindings/Note";
 export type { Contact } from "./bindings/Contact";
+import type { MaracReferral } from "./bindings/MaracReferral";
+export type { MaracAction } from "./bindings/MaracAction";
+export type { MaracOutcome } from "./bindings/MaracOutcome";
+export type { Queue } from "./bindings/Queue";
+export type { QueueItem } from "./bindings/QueueItem";
+export type { RiskForm } from "./bindings/RiskForm";
+export type { Settings as VaultSettings } from "./bindings/Settings";
 
 export function isCmdError(e: unknown): e is CmdError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -39,9 +46,11 @@ export async function call<T>(cmd: string, args: Record<string, unknown> = {}): 
 
 /** What `show_client` returns: the stored record (generated type) plus its id, note ids
  *  and each risk assessment's derived values (added by `clients::client_view`). */
-export type ClientRecord = Omit<StoredRecord, "risk" | "notes"> & {
+export type ClientRecord = Omit<StoredRecord, "risk" | "notes" | "marac"> & {
   id: number;
   risk: Array<RiskEntry & { score: number; level: RiskLevel; meets_marac_threshold: boolean; criteria_met: string[] }>;
+  /** MARAC referrals in date order, each numbered from 1 with its repeat flag. */
+  marac: Array<MaracReferral & { referral: number; repeat: boolean }>;
   notes: Array<Note & { id: number }>;
 };
 

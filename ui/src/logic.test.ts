@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysUntil, displayPhone, dueText, initials, passphraseStrength, recipientLabel } from "./logic";
+import { daysUntil, displayPhone, dueText, initials, passphraseStrength, recipientLabel, runningScore } from "./logic";
 
 describe("passphrase strength", () => {
   it("refuses short passphrases and rewards unrelated words", () => {
@@ -32,5 +32,23 @@ describe("what is due", () => {
   });
   it("labels recipients", () => {
     expect(recipientLabel("childrens_social_care")).toBe("Children's social care");
+  });
+});
+
+describe("the risk checklist's running score", () => {
+  const cfg = { marac_score: 14, escalation_incidents: 3, medium_from: 10, high_from: 14 };
+  const answers = (yes: number, notKnown: number, unanswered = 0) =>
+    Array.from({ length: 24 }, (_, i) => (i < yes ? "yes" : i < yes + notKnown ? "not_known" : i < 24 - unanswered ? "no" : null));
+  it("meets the referral criteria at 14, not at 13, and never counts not known", () => {
+    expect(runningScore(answers(13, 11), false, null, cfg)).toMatchObject({ score: 13, notKnown: 11, level: "medium", criteria: [] });
+    expect(runningScore(answers(14, 0), false, null, cfg)).toMatchObject({ score: 14, level: "high", criteria: ["visible high risk"] });
+    expect(runningScore(answers(0, 24), false, null, cfg).score).toBe(0);
+  });
+  it("follows the vault's own threshold and the other criteria", () => {
+    const strict = { ...cfg, marac_score: 17, high_from: 17 };
+    expect(runningScore(answers(16, 0), false, null, strict).criteria).toEqual([]);
+    expect(runningScore(answers(17, 0), false, null, strict).criteria).toEqual(["visible high risk"]);
+    expect(runningScore(answers(2, 0), true, 3, cfg)).toMatchObject({ level: "high", criteria: ["professional judgement", "potential escalation"] });
+    expect(runningScore(answers(2, 0, 5), false, 2, cfg)).toMatchObject({ unanswered: 5, level: "standard", criteria: [] });
   });
 });

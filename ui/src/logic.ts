@@ -76,3 +76,30 @@ export const LAWFUL_BASES: Array<[string, string]> = [
 export function recipientLabel(kind: string): string {
   return RECIPIENTS.find(([k]) => k === kind)?.[1] ?? kind;
 }
+
+/** The vault's thresholds as the risk form needs them (the core's RiskConfig). */
+export interface RiskThresholds {
+  marac_score: number;
+  escalation_incidents: number;
+  medium_from: number;
+  high_from: number;
+}
+
+/** The running score of a checklist being filled in: a live preview of what the core
+ *  computes when it is saved (risk::assess). `not_known` never counts. */
+export function runningScore(
+  answers: Array<string | null>,
+  professionalJudgement: boolean,
+  policeIncidents: number | null,
+  cfg: RiskThresholds,
+): { score: number; notKnown: number; unanswered: number; level: "standard" | "medium" | "high"; criteria: string[] } {
+  const score = answers.filter((a) => a === "yes").length;
+  const notKnown = answers.filter((a) => a === "not_known").length;
+  const unanswered = answers.filter((a) => a === null).length;
+  const criteria: string[] = [];
+  if (score >= cfg.marac_score) criteria.push("visible high risk");
+  if (professionalJudgement) criteria.push("professional judgement");
+  if (policeIncidents !== null && policeIncidents >= cfg.escalation_incidents) criteria.push("potential escalation");
+  const level = score >= cfg.high_from || criteria.length > 0 ? "high" : score >= cfg.medium_from ? "medium" : "standard";
+  return { score, notKnown, unanswered, level, criteria };
+}

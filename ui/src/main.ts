@@ -1,8 +1,8 @@
 // Casekeep's screens. The window title never changes ("Casekeep"); names are masked
 // until asked for; locking clears everything the page showed.
-import { call, CmdError, ClientRecord, ClientSummary, ConsentEntry, LogEntry, Status, isCmdError } from "./api";
+import { call, CmdError, ClientRecord, ClientSummary, ConsentEntry, LogEntry, MaracAction, MaracOutcome, Queue, RiskForm, Status, VaultSettings, isCmdError } from "./api";
 import { button, checkbox, errorSummary, field, h, radios, select } from "./dom";
-import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, passphraseStrength, recipientLabel, todayIso } from "./logic";
+import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, passphraseStrength, recipientLabel, runningScore, todayIso } from "./logic";
 import { editForm } from "./edit";
 import { save as saveDialog } from "@tauri-apps/plugin-dialog";
 
@@ -250,13 +250,15 @@ function riskTag(level: string | null | undefined): HTMLElement {
 
 async function caseload(search = "") {
   let clients: ClientSummary[];
+  let queue: Queue;
   try {
     clients = await call<ClientSummary[]>("list_clients", { search });
+    queue = await call<Queue>("work_queue");
   } catch (e) {
     return show(errorSummary(message(e)));
   }
   const today = todayIso();
-  const due = clients.map((c) => dueText(c.safe_contact_review_due, today)).filter((d) => d?.urgent).length;
+  const overdue = queue.items.filter((i) => i.overdue).length;
   const searchBox = h("input", { type: "search", value: search, id: "search" }) as HTMLInputElement;
   searchBox.addEventListener("keydown", (e) => {
     if ((e as KeyboardEvent).key === "Enter") void caseload(searchBox.value);
@@ -265,25 +267,47 @@ async function caseload(search = "") {
     namesShown = !namesShown;
     void caseload(searchBox.value);
   }, "secondary", { "aria-pressed": namesShown ? "true" : "false", id: "toggle-names" });
+  const dueFor = (id: number) => queue.items.filter((i) => i.client_id === id);
   const rows = clients.map((c) => {
     const d = dueText(c.safe_contact_review_due, today);
+    const items = dueFor(c.id);
+    const urgent = d?.urgent || items.some((i) => i.overdue);
+    const text = items.length ? `${items.length} item${items.length === 1 ? "" : "s"} in the work queue` : d ? d.text : "";
     return h(
       "tr",
       {},
       h("td", {}, button(namesShown ? c.full_name : c.initials, () => void clientScreen(c.id), "link", { "aria-label": `Open ${namesShown ? c.full_name : c.initials}, ${c.case_reference}` })),
       h("td", {}, c.case_reference),
       h("td", {}, riskTag(c.risk_level)),
-      h("td", { class: d?.urgent ? "due urgent" : "due" }, d ? d.text : ""),
+      h("td", { class: urgent ? "due urgent" : "due" }, text),
     );
   });
+  const queueRows = queue.items.map((i) =>
+    h(
+      "tr",
+      {},
+      h("td", { class: i.overdue ? "due urgent" : "due" }, i.overdue ? `${i.due} (overdue)` : i.due),
+      h("td", {}, i.client_id !== null ? button(`${i.initials ?? ""} ${i.case_reference ?? ""}`.trim(), () => void clientScreen(i.client_id as number), "link") : ""),
+      h("td", {}, i.what),
+    ),
+  );
   show(
     h("h1", {}, `Caseload (${clients.length})`),
-    h("p", { class: due ? "due-summary urgent" : "due-summary" }, due ? `Due now: ${due} safe contact check${due === 1 ? "" : "s"}` : "Nothing overdue."),
     h("div", { class: "toolbar" }, field("Search by name or reference", searchBox), button("Search", () => void caseload(searchBox.value), "secondary"), toggle, button("Add a client", newClient)),
+    h("h2", { id: "queue-heading" }, `Work queue (${queue.items.length})`),
+    h("p", { class: overdue ? "due-summary urgent" : "due-summary" }, queue.items.length === 0 ? "Nothing is due." : overdue ? `${overdue} overdue.` : "Nothing overdue."),
+    queue.items.length
+      ? h(
+          "table",
+          { class: "table", "aria-labelledby": "queue-heading", id: "work-queue" },
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Due"), h("th", { scope: "col" }, "Client"), h("th", { scope: "col" }, "What to do"))),
+          h("tbody", {}, ...queueRows),
+        )
+      : null,
+    h("h2", { id: "clients-heading" }, "Clients"),
     h(
       "table",
-      { class: "table" },
-      h("caption", { class: "visually-hidden" }, "Caseload"),
+      { class: "table", "aria-labelledby": "clients-heading" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Client"), h("th", { scope: "col" }, "Reference"), h("th", { scope: "col" }, "Risk"), h("th", { scope: "col" }, "What is due"))),
       h("tbody", {}, ...rows),
     ),
@@ -442,6 +466,7 @@ async function clientScreen(id: number) {
       button("Record consent", () => consentForm(rec), "secondary"),
       button("Edit details", () => editScreen(rec), "secondary"),
       button("Add a note", () => noteForm(rec), "secondary"),
+      button("Risk checklist", () => void riskForm(rec), "secondary"),
       button(namesShown ? "Hide name" : "Show name", () => {
         namesShown = !namesShown;
         void clientScreen(id);
@@ -450,8 +475,8 @@ async function clientScreen(id: number) {
     safeContactCard(rec),
     h("h2", {}, "Consent"),
     h("table", { class: "table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Recipient"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, "Review"), h("th", { scope: "col" }, "Recorded"))), h("tbody", {}, ...consentRows)),
-    h("h2", {}, "Risk"),
-    h("p", {}, latest ? `${latest.score}/24 on ${latest.date}${latest.meets_marac_threshold ? " · meets the MARAC threshold" : ""}` : "No risk assessment recorded."),
+    ...riskSection(rec, latest),
+    ...maracSection(rec),
     h("h2", {}, "Details"),
     h(
       "dl",
@@ -469,6 +494,198 @@ async function clientScreen(id: number) {
     ),
     h("h2", {}, "Notes"),
     ...rec.notes.map((n) => h("div", { class: "note" }, h("p", { class: "muted" }, `Note ${n.id} · ${n.date} · ${n.author}`), h("p", {}, n.text))),
+  );
+}
+
+const CRITERIA: Record<string, string> = {
+  visible_high_risk: "visible high risk",
+  professional_judgement: "professional judgement",
+  potential_escalation: "potential escalation",
+};
+const criteriaText = (c: string[]) => (c.length ? c.map((x) => CRITERIA[x] ?? x).join(", ") : "none");
+
+function riskSection(rec: ClientRecord, latest: ClientRecord["risk"][number] | null): Node[] {
+  const history = [...rec.risk].reverse();
+  const nodes: Array<Node | null> = [
+    h("h2", {}, "Risk"),
+    h("p", { id: "risk-latest" }, latest ? `Latest: ${latest.score} of 24 on ${latest.date} · ${latest.level} · MARAC criteria met: ${criteriaText(latest.criteria_met)}` : "No risk assessment recorded."),
+    history.length
+      ? h(
+          "table",
+          { class: "table" },
+          h("caption", { class: "visually-hidden" }, "Risk assessments, newest first"),
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Date"), h("th", { scope: "col" }, "Score"), h("th", { scope: "col" }, "Level"), h("th", { scope: "col" }, "Criteria met"), h("th", { scope: "col" }, "By"))),
+          h("tbody", {}, ...history.map((r) => h("tr", {}, h("td", {}, r.date), h("td", {}, `${r.score} of 24`), h("td", {}, riskTag(r.level)), h("td", {}, criteriaText(r.criteria_met)), h("td", {}, r.assessed_by)))),
+        )
+      : null,
+  ];
+  return nodes.filter((n): n is Node => n !== null);
+}
+
+function maracSection(rec: ClientRecord): Node[] {
+  const refs = [...rec.marac].reverse();
+  return [
+    h("h2", {}, "MARAC"),
+    h("div", { class: "button-group" }, button("Refer to MARAC", () => maracForm(rec, null), "secondary")),
+    ...(refs.length === 0
+      ? [h("p", {}, "No referral recorded.")]
+      : refs.map((m) =>
+          h(
+            "div",
+            { class: "card" },
+            h("h3", {}, `Referral ${m.referral} · ${m.referred_on}${m.repeat ? " · REPEAT (within 12 months of the last)" : ""}`),
+            h(
+              "dl",
+              { class: "summary" },
+              ...(
+                [
+                  ["Reason", m.reason],
+                  ["Criteria met", `${criteriaText(m.criteria_met)} (score ${m.score} of 24, assessment of ${m.assessment_date})`],
+                  ["Meeting", m.meeting_date ?? "not yet set"],
+                  ["Agencies present", m.agencies_present.join(", ") || "not recorded"],
+                  ["Referred by", m.referred_by],
+                ] as Array<[string, string]>
+              ).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+            ),
+            m.actions.length
+              ? h(
+                  "table",
+                  { class: "table" },
+                  h("caption", {}, `Actions for referral ${m.referral}`),
+                  h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Agency"), h("th", { scope: "col" }, "Owner"), h("th", { scope: "col" }, "Action"), h("th", { scope: "col" }, "Due"), h("th", { scope: "col" }, "Done"))),
+                  h("tbody", {}, ...m.actions.map((a) => h("tr", {}, h("td", {}, a.agency), h("td", {}, a.owner), h("td", {}, a.description ?? ""), h("td", {}, a.due), h("td", {}, a.done ? "done" : "open")))),
+                )
+              : null,
+            button(`Update referral ${m.referral}`, () => maracForm(rec, m.referral), "secondary"),
+          ),
+        )),
+  ];
+}
+
+async function riskForm(rec: ClientRecord) {
+  let form: RiskForm;
+  try {
+    form = await call<RiskForm>("risk_form");
+  } catch (e) {
+    return show(errorSummary(message(e)));
+  }
+  const cfg = form.settings.risk;
+  const errors = h("div", {});
+  const date = h("input", { type: "date", value: todayIso() }) as HTMLInputElement;
+  const answers: Array<string | null> = form.questions.map(() => null);
+  const live = h("p", { class: "running-score", id: "running-score", role: "status", "aria-live": "polite" });
+  const judgement = checkbox("Professional judgement: I believe this person is at high risk whatever the score");
+  const reason = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
+  const incidents = h("input", { type: "number", min: "0", max: "1000", inputmode: "numeric" }) as HTMLInputElement;
+  const incidentCount = () => (incidents.value.trim() === "" ? null : Number(incidents.value));
+  const update = () => {
+    const r = runningScore(answers, judgement.input.checked, incidentCount(), cfg);
+    live.textContent = `Score: ${r.score} of 24 · ${r.level} · MARAC criteria met: ${r.criteria.length ? r.criteria.join(", ") : "none"}${r.unanswered ? ` · ${r.unanswered} not yet answered` : ""}`;
+  };
+  const questions = form.questions.map((q, i) => {
+    const name = `q${i + 1}`;
+    const opts: Array<[string, string]> = [["yes", "Yes"], ["no", "No"], ["not_known", "Not known"]];
+    const inputs = opts.map(([value, label]) => {
+      const input = h("input", { type: "radio", name, value, id: `${name}-${value}` }) as HTMLInputElement;
+      input.addEventListener("change", () => {
+        answers[i] = value;
+        update();
+      });
+      return h("div", { class: "radio inline" }, input, h("label", { for: input.id }, label));
+    });
+    return h("fieldset", { class: "fieldset question" }, h("legend", {}, `${i + 1}. ${q}`), ...inputs);
+  });
+  judgement.input.addEventListener("change", update);
+  incidents.addEventListener("input", update);
+  update();
+  const save = async () => {
+    const missing = answers.map((a, i) => (a === null ? i + 1 : 0)).filter(Boolean);
+    if (missing.length) {
+      errors.replaceChildren(errorSummary(`Answer every question (Not known is an answer). Still to answer: ${missing.join(", ")}.`));
+      return;
+    }
+    const entry: Record<string, unknown> = { date: date.value, answers, professional_judgement: judgement.input.checked };
+    if (reason.value.trim()) entry.judgement_reason = reason.value;
+    if (incidentCount() !== null) entry.police_incidents_12m = incidentCount();
+    try {
+      await call<string[]>("update_client", { id: rec.id, patch: { risk: [entry] } });
+      await clientScreen(rec.id);
+      say("Risk assessment saved.");
+    } catch (e) {
+      errors.replaceChildren(errorSummary(message(e)));
+    }
+  };
+  show(
+    h("h1", {}, `Risk checklist for ${rec.case_reference}`),
+    errors,
+    h("p", { class: "hint" }, `24 questions in the order of the SafeLives DASH checklist, in our own words. Ask them as written. This vault refers to MARAC at ${cfg.marac_score} or more yes answers, on professional judgement, or at ${cfg.escalation_incidents} or more police-reported incidents in 12 months.`),
+    field("Date of the assessment", date),
+    live,
+    ...questions,
+    judgement.el,
+    field("Reason for your professional judgement", reason, "Required if you tick professional judgement."),
+    field("Police-reported incidents in the last 12 months", incidents, "Leave empty if not known."),
+    h("div", { class: "button-group sticky" }, button("Save the assessment", () => void save()), button("Cancel", () => void clientScreen(rec.id), "secondary")),
+  );
+}
+
+function maracForm(rec: ClientRecord, referral: number | null) {
+  const errors = h("div", {});
+  const existing = referral === null ? null : rec.marac.find((m) => m.referral === referral) ?? null;
+  const referredOn = h("input", { type: "date", value: todayIso() }) as HTMLInputElement;
+  const reason = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
+  if (existing) reason.value = existing.reason;
+  const meeting = h("input", { type: "date", value: existing?.meeting_date ?? "" }) as HTMLInputElement;
+  const agencies = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
+  agencies.value = existing?.agencies_present.join("\n") ?? "";
+  const actionRows: Array<{ agency: HTMLInputElement; owner: HTMLInputElement; description: HTMLInputElement; due: HTMLInputElement; done: HTMLInputElement; el: HTMLElement }> = [];
+  const actionsBox = h("div", {});
+  const addAction = (a?: MaracAction) => {
+    const n = actionRows.length + 1;
+    const text = (v?: string) => h("input", { type: "text", autocomplete: "off", value: v ?? "" }) as HTMLInputElement;
+    const row: (typeof actionRows)[number] = { agency: text(a?.agency), owner: text(a?.owner), description: text(a?.description), due: h("input", { type: "date", value: a?.due ?? "" }) as HTMLInputElement, done: checkbox("Done", a?.done ?? false).input, el: h("div", {}) };
+    const doneBox = row.done.parentElement ?? h("div", {});
+    row.el = h("fieldset", { class: "fieldset" }, h("legend", {}, `Action ${n}`), field("Agency", row.agency), field("Owner", row.owner), field("What is to be done", row.description), field("Due", row.due), doneBox);
+    actionRows.push(row);
+    actionsBox.append(row.el);
+  };
+  existing?.actions.forEach((a) => addAction(a));
+  const save = async () => {
+    const body: Record<string, unknown> = {};
+    if (existing) {
+      body.referral = existing.referral;
+      if (reason.value.trim() !== existing.reason) body.reason = reason.value;
+    } else {
+      body.referred_on = referredOn.value;
+      body.reason = reason.value;
+    }
+    if (existing || meeting.value) body.meeting_date = meeting.value || null;
+    if (existing || agencies.value.trim()) body.agencies_present = agencies.value.split("\n").map((x) => x.trim()).filter(Boolean);
+    if (existing || actionRows.length) {
+      body.actions = actionRows
+        .filter((r) => r.agency.value.trim() || r.owner.value.trim() || r.description.value.trim() || r.due.value)
+        .map((r) => ({ agency: r.agency.value, owner: r.owner.value, description: r.description.value.trim() || undefined, due: r.due.value || "missing", done: r.done.checked }));
+    }
+    try {
+      const out = await call<MaracOutcome>("record_marac", { client: rec.id, referral: body });
+      await clientScreen(rec.id);
+      say(existing ? `Referral ${out.referral} updated.` : `Referral ${out.referral} recorded${out.repeat ? " (a repeat referral)" : ""}. Criteria met: ${criteriaText(out.criteria_met)}.`);
+    } catch (e) {
+      errors.replaceChildren(errorSummary(message(e)));
+    }
+  };
+  show(
+    h("h1", {}, existing ? `Referral ${existing.referral} for ${rec.case_reference}` : `Refer ${rec.case_reference} to MARAC`),
+    errors,
+    existing ? null : h("p", { class: "hint" }, "The referral records the criteria met by the latest risk assessment on or before the referral date."),
+    existing ? null : field("Date of referral", referredOn),
+    field("Reason for referral", reason),
+    field("Meeting date", meeting),
+    field("Agencies present", agencies, "One per line."),
+    h("h2", {}, "Actions"),
+    actionsBox,
+    button("Add an action", () => addAction(), "secondary"),
+    h("div", { class: "button-group" }, button(existing ? "Save the referral" : "Record the referral", () => void save()), button("Cancel", () => void clientScreen(rec.id), "secondary")),
   );
 }
 
@@ -770,6 +987,48 @@ async function settings() {
       }
     }, "secondary"),
   ];
+  const form = await call<RiskForm>("risk_form").catch(() => null);
+  if (form) {
+    const st: VaultSettings = form.settings;
+    const num = (v: number) => h("input", { type: "number", inputmode: "numeric", value: String(v) }) as HTMLInputElement;
+    const inputs = {
+      marac_score: num(st.risk.marac_score),
+      escalation_incidents: num(st.risk.escalation_incidents),
+      medium_from: num(st.risk.medium_from),
+      high_from: num(st.risk.high_from),
+      reconfirm_after_days: num(st.queue.reconfirm_after_days),
+      meeting_within_days: num(st.queue.meeting_within_days),
+      action_within_days: num(st.queue.action_within_days),
+    };
+    const manager = status?.role === "manager";
+    if (!manager) Object.values(inputs).forEach((i) => (i.readOnly = true));
+    parts.push(
+      h("h2", {}, "Risk and MARAC (this vault)"),
+      field("Refer to MARAC at this many yes answers", inputs.marac_score, "Visible high risk. Local MARACs differ; the usual threshold is 14."),
+      field("Potential escalation: police-reported incidents in 12 months", inputs.escalation_incidents),
+      field("Medium risk from this score", inputs.medium_from),
+      field("High risk from this score", inputs.high_from),
+      field("Re-confirm a safe-contact arrangement after this many days", inputs.reconfirm_after_days),
+      field("Show MARAC meetings this many days ahead", inputs.meeting_within_days),
+      field("Show MARAC actions due within this many days", inputs.action_within_days),
+      manager
+        ? button("Save the risk and MARAC settings", async () => {
+            const n = (i: HTMLInputElement) => (i.value.trim() === "" ? -1 : Number(i.value));
+            try {
+              await call("set_vault_settings", {
+                patch: {
+                  risk: { marac_score: n(inputs.marac_score), escalation_incidents: n(inputs.escalation_incidents), medium_from: n(inputs.medium_from), high_from: n(inputs.high_from) },
+                  queue: { reconfirm_after_days: n(inputs.reconfirm_after_days), meeting_within_days: n(inputs.meeting_within_days), action_within_days: n(inputs.action_within_days) },
+                },
+              });
+              say("Risk and MARAC settings saved.");
+            } catch (e) {
+              errors.replaceChildren(errorSummary(message(e)));
+            }
+          }, "secondary")
+        : h("p", { class: "hint" }, "Only a manager can change these."),
+    );
+  }
   if (status?.role === "manager") {
     const users = await call<Array<{ name: string; role: string }>>("list_users").catch(() => []);
     const uname = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
@@ -792,6 +1051,27 @@ async function settings() {
           errors.replaceChildren(errorSummary(message(e)));
         }
       }, "secondary"),
+      h("h2", {}, "Recovery key"),
+      h("p", {}, "Replace the recovery key if the written-down key may have been seen, or when a manager who knew it leaves. The old key stops working at once."),
+      (() => {
+        const box = h("div", { id: "replace-recovery" });
+        box.append(button("Replace the recovery key", () => {
+          box.replaceChildren(
+            h("p", { class: "warning-text", role: "alert" }, "The old key will stop working at once, and the new key is shown only once. Have pen and paper ready."),
+            h("div", { class: "button-group" },
+              button("Yes, replace it now", async () => {
+                try {
+                  const made = await call<{ recovery_key: string }>("replace_recovery_key");
+                  recoveryScreen(made.recovery_key);
+                } catch (e) {
+                  errors.replaceChildren(errorSummary(message(e)));
+                }
+              }, "warning"),
+              button("Keep the current key", () => void settings(), "secondary")),
+          );
+        }, "warning"));
+        return box;
+      })(),
     );
   }
   show(...parts);

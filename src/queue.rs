@@ -1,0 +1,163 @@
+//! The caseworker's work queue for a given day: safe-contact arrangements to re-confirm,
+//! consents at their review date, MARAC meetings coming up, MARAC actions due, and (for
+//! managers) emergency shares awaiting approval. Items name the client by case reference
+//! and initials only, and say what is due — never a contact value or a note.
+
+use std::collections::BTreeMap;
+
+use chrono::Days;
+use serde::Serialize;
+
+use crate::consent::{Consent, ConsentState};
+use crate::error::{Error, Result};
+use crate::log::{self, Kind};
+use crate::record::{ClientRecord, Date};
+use crate::settings::QueueConfig;
+use crate::vault::{Role, Session};
+
+word_enum!(
+    /// What kind of work a queue item is.
+    QueueKind, "the queue item kind" {
+        SafeContactReview => "safe_contact_review",
+        ConsentReview => "consent_review",
+        MaracMeeting => "marac_meeting",
+        MaracAction => "marac_action",
+        Approval => "approval",
+    }
+);
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct QueueItem {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub due: Date,
+    pub overdue: bool,
+    pub kind: QueueKind,
+    pub client_id: Option<i64>,
+    pub case_reference: Option<String>,
+    pub initials: Option<String>,
+    /// What to do, in words that carry no record value.
+    pub what: String,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Serialize)]
+pub struct Queue {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub on: Date,
+    pub items: Vec<QueueItem>,
+}
+
+fn plus(d: Date, days: u32) -> Date {
+    d.0.checked_add_days(Days::new(u64::from(days))).map(Date).unwrap_or(d)
+}
+
+/// The items one client's record puts on the queue `on` a day.
+pub fn record_items(id: i64, rec: &ClientRecord, cfg: &QueueConfig, on: Date) -> Vec<QueueItem> {
+    let mut out = Vec::new();
+    let item = |due: Date, kind: QueueKind, what: String| QueueItem {
+        due,
+        overdue: due < on,
+        kind,
+        client_id: Some(id),
+        case_reference: Some(rec.case_reference.clone()),
+        initials: Some(rec.initials()),
+        what,
+    };
+    for (n, c) in rec.contacts.iter().enumerate() {
+        if c.do_not_use {
+            continue;
+        }
+        let stale = c.last_confirmed.map(|l| plus(l, cfg.reconfirm_after_days));
+        let due = [c.review_due, stale].into_iter().flatten().min();
+        if let Some(due) = due.filter(|d| *d <= on) {
+            let why = match (c.review_due, stale) {
+                (Some(r), _) if r == due => format!("review date {r}"),
+                _ => format!("last confirmed more than {} days ago", cfg.reconfirm_after_days),
+            };
+            out.push(item(
+                due,
+                QueueKind::SafeContactReview,
+                format!("Re-confirm safe contact {} ({}): {why}", n + 1, c.channel.word()),
+            ));
+        }
+    }
+    for (n, m) in rec.marac.iter().enumerate() {
+        if let Some(meeting) = m.meeting_date.filter(|d| *d >= on && *d <= plus(on, cfg.meeting_within_days))
+        {
+            out.push(item(meeting, QueueKind::MaracMeeting, format!("MARAC meeting for referral {}", n + 1)));
+        }
+        for (k, a) in m.actions.iter().enumerate() {
+            if !a.done && a.due <= plus(on, cfg.action_within_days) {
+                out.push(item(
+                    a.due,
+                    QueueKind::MaracAction,
+                    format!("MARAC action {} of referral {} ({}, owner {})", k + 1, n + 1, a.agency, a.owner),
+                ));
+            }
+        }
+    }
+    out
+}
+
+impl Session {
+    /// The work queue on `on`, soonest first.
+    pub fn queue(&self, on: Date) -> Result<Queue> {
+        let cfg = self.settings()?.queue;
+        let mut items = Vec::new();
+        let mut people: BTreeMap<i64, (String, String)> = BTreeMap::new();
+        {
+            let mut stmt = self.conn().prepare("SELECT id, record FROM clients ORDER BY id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (id, record) = row?;
+                let rec = crate::clients::decode(&record)?;
+                items.extend(record_items(id, &rec, &cfg, on));
+                people.insert(id, (rec.case_reference.clone(), rec.initials()));
+            }
+        }
+        // Consents: the current state per (client, recipient, purpose) is the latest entry.
+        let mut current: BTreeMap<(i64, String, String), Consent> = BTreeMap::new();
+        for e in log::list(self.conn(), None, Some(Kind::Consent))? {
+            let Some(client) = e.client_id else { continue };
+            let c: Consent = serde_json::from_value(e.body)
+                .map_err(|_| Error::Integrity("a stored consent entry is malformed".into()))?;
+            current.insert((client, c.recipient.as_str().to_string(), c.purpose.clone()), c);
+        }
+        for ((client, recipient, purpose), c) in current {
+            let Some(review) = c.review_on.filter(|r| *r <= on && c.state == ConsentState::Given) else {
+                continue;
+            };
+            let (reference, initials) = people.get(&client).cloned().unzip();
+            items.push(QueueItem {
+                due: review,
+                overdue: review < on,
+                kind: QueueKind::ConsentReview,
+                client_id: Some(client),
+                case_reference: reference,
+                initials,
+                what: format!("Review consent to share with {} ({purpose})", recipient.replace('_', " ")),
+            });
+        }
+        if self.user().role == Role::Manager {
+            for (decision, client) in self.awaiting_approval()? {
+                let at: String =
+                    self.conn()
+                        .query_row("SELECT at FROM log_entries WHERE seq = ?1", [decision], |r| r.get(0))?;
+                let due = at.get(..10).and_then(Date::parse).unwrap_or(on);
+                let (reference, initials) = client.and_then(|c| people.get(&c).cloned()).unzip();
+                items.push(QueueItem {
+                    due,
+                    overdue: due < on,
+                    kind: QueueKind::Approval,
+                    client_id: client,
+                    case_reference: reference,
+                    initials,
+                    what: format!("Approve or question emergency share (decision {decision})"),
+                });
+            }
+        }
+        items.sort_by_key(|i| (i.due, i.kind, i.client_id));
+        Ok(Queue { on, items })
+    }
+}

@@ -1,0 +1,165 @@
+//! Per-vault settings: the MARAC referral criteria and risk bands (local MARACs differ) and
+//! the work queue's windows. Stored in the encrypted database; a manager changes them and
+//! each change is a signed audit entry holding the new settings (no personal data).
+
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::error::{Error, Result};
+use crate::input;
+use crate::log::{self, Kind};
+use crate::risk::RiskConfig;
+use crate::vault::Session;
+
+/// How far ahead the work queue looks.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueConfig {
+    /// A safe-contact arrangement last confirmed this many days ago (or more) is due for
+    /// re-confirmation, whatever its review date says.
+    pub reconfirm_after_days: u32,
+    /// MARAC meetings within this many days are listed.
+    pub meeting_within_days: u32,
+    /// Open MARAC actions due within this many days (or overdue) are listed.
+    pub action_within_days: u32,
+}
+
+impl Default for QueueConfig {
+    fn default() -> Self {
+        QueueConfig { reconfirm_after_days: 90, meeting_within_days: 14, action_within_days: 7 }
+    }
+}
+
+impl QueueConfig {
+    fn validate(&self) -> Result<()> {
+        if !(1..=3650).contains(&self.reconfirm_after_days) {
+            return Err(Error::invalid("`queue.reconfirm_after_days` must be between 1 and 3650"));
+        }
+        if self.meeting_within_days > 365 || self.action_within_days > 365 {
+            return Err(Error::invalid(
+                "`queue.meeting_within_days` and `queue.action_within_days` must be between 0 and 365",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    pub risk: RiskConfig,
+    pub queue: QueueConfig,
+}
+
+impl Settings {
+    pub fn validate(&self) -> Result<()> {
+        self.risk.validate()?;
+        self.queue.validate()
+    }
+
+    /// Applies a partial settings document (`{"risk": {"marac_score": 17}}`) to these.
+    pub fn merged(&self, patch: &[u8]) -> Result<Settings> {
+        if patch.len() > 64 * 1024 {
+            return Err(Error::invalid("the settings JSON is too large (the limit is 64 KiB)"));
+        }
+        let patch: Value = input::parse_json(patch, "settings JSON")?;
+        let Value::Object(patch) = patch else {
+            return Err(Error::invalid("the settings JSON has the wrong type of value (expected an object)"));
+        };
+        let mut current =
+            serde_json::to_value(self).map_err(|_| Error::Storage("could not encode the settings".into()))?;
+        for (section, fields) in patch {
+            let Some(target) = current.get_mut(&section).and_then(Value::as_object_mut) else {
+                return Err(Error::invalid(format!(
+                    "the settings JSON has an unknown section (expected `risk` or `queue`){}",
+                    if crate::input::safe_key(&section).is_some() {
+                        format!(": `{section}`")
+                    } else {
+                        String::new()
+                    }
+                )));
+            };
+            let Value::Object(fields) = fields else {
+                return Err(Error::invalid(format!("`{section}` in the settings JSON must be an object")));
+            };
+            for (k, v) in fields {
+                target.insert(k, v);
+            }
+        }
+        let bytes = serde_json::to_vec(&current)
+            .map_err(|_| Error::Storage("could not encode the settings".into()))?;
+        let out: Settings = input::parse_json(&bytes, "settings JSON")?;
+        out.validate()?;
+        Ok(out)
+    }
+}
+
+const KEY: &str = "settings";
+
+impl Session {
+    /// This vault's settings (the defaults until a manager changes them).
+    pub fn settings(&self) -> Result<Settings> {
+        let stored: Option<String> =
+            self.conn().query_row("SELECT value FROM meta WHERE key = ?1", [KEY], |r| r.get(0)).optional()?;
+        match stored {
+            None => Ok(Settings::default()),
+            Some(s) => serde_json::from_str::<Settings>(&s)
+                .ok()
+                .filter(|s| s.validate().is_ok())
+                .ok_or_else(|| Error::Integrity("the stored vault settings are malformed".into())),
+        }
+    }
+
+    /// Changes settings from a partial JSON document (managers only); returns the result.
+    pub fn set_settings(&mut self, patch: &[u8]) -> Result<Settings> {
+        self.require_manager()?;
+        let before = self.settings()?;
+        let after = before.merged(patch)?;
+        if after == before {
+            return Ok(after);
+        }
+        let text = serde_json::to_string(&after)
+            .map_err(|_| Error::Storage("could not encode the settings".into()))?;
+        let body = json!({ "before": before, "after": after });
+        self.write(|tx, s| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+                [KEY, text.as_str()],
+            )?;
+            if after.risk != before.risk {
+                crate::clients::relevel_all(tx, &after.risk)?;
+            }
+            log::append(tx, s.vault_id, s.signer, Kind::Audit, "settings_changed", None, &body)?;
+            Ok(())
+        })?;
+        Ok(after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_document_changes_only_what_it_names() {
+        let s = Settings::default().merged(br#"{"risk": {"marac_score": 17}}"#).unwrap();
+        assert_eq!(s.risk.marac_score, 17);
+        assert_eq!(s.risk.high_from, 14);
+        assert_eq!(s.queue, QueueConfig::default());
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_the_field_named() {
+        let d = Settings::default();
+        let msg = |j: &str| d.merged(j.as_bytes()).unwrap_err().to_string();
+        assert!(msg(r#"{"risk": {"marac_score": 30}}"#).contains("risk.marac_score"));
+        assert!(msg(r#"{"risk": {"marac_scor": 3}}"#).contains("marac_scor"));
+        assert!(msg(r#"{"risk": {"marac_score": "x"}}"#).contains("risk.marac_score"));
+        assert!(msg(r#"{"colour": {}}"#).contains("unknown section"));
+        assert!(msg(r#"[1]"#).contains("expected an object"));
+        assert!(msg(r#"{"queue": {"reconfirm_after_days": 0}}"#).contains("reconfirm_after_days"));
+    }
+}
