@@ -8,6 +8,8 @@
 mod words;
 
 pub mod attempts;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod catalogue;
 pub mod cli;
 pub mod clients;
@@ -27,6 +29,7 @@ pub mod record;
 pub mod risk;
 pub mod share;
 pub mod slots;
+pub mod synth;
 pub mod vault;
 
 pub use clients::ClientId;
