@@ -134,7 +134,12 @@ fn workload(fx: &Fixture, storage: Storage, quick: bool, full_verify: bool) -> F
     }
     for k in 0..n_save {
         let id = pick(&mut rng);
-        let change = format!(r#"{{"address": "{} Benchmark Road, Derby"}}"#, 1000 + k);
+        // Unique per run, so that a reused vault still sees a change.
+        let run = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let change = format!(r#"{{"address": "Flat {k}-{run}, Benchmark Road, Derby"}}"#);
         let changed = f.save.time(|| s.update_client(id, change.as_bytes()).expect("save"));
         assert!(!changed.is_empty());
     }
