@@ -36,6 +36,12 @@ lint: setup ui-build
 
 rust-test: setup
 	cargo test --locked -p casekeep --all-targets
+	@# The benchmarks must compile (docs/BENCHMARKS.md). The dev profile reuses what the tests
+	@# just built; `cargo bench` itself builds them optimised.
+	cargo bench --locked -p casekeep --no-run --profile dev
+	@# The unkeyed-database code (feature `bench`) must never reach the app.
+	@if cargo tree --locked -p casekeep-app -e features -i casekeep | grep -q 'feature "bench"'; then \
+	  echo "FAIL: the app enables casekeep's bench feature"; exit 1; fi
 	@# The tests regenerate ui/src/bindings from the Rust types: they must be committed as is.
 	@if [ -n "$$(git status --porcelain -- ui/src/bindings)" ]; then \
 	  echo "FAIL: ui/src/bindings differ from the Rust types; commit the regenerated files"; \

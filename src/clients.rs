@@ -11,7 +11,7 @@ use crate::catalogue;
 use crate::error::{Error, Result};
 use crate::input;
 use crate::log::{self, Kind};
-use crate::record::{check_case_reference, ClientPatch, ClientRecord, Date};
+use crate::record::{check_case_reference, initials_of, ClientPatch, ClientRecord, Date};
 use crate::risk::{self, RiskConfig, RiskLevel};
 use crate::vault::Session;
 
@@ -59,6 +59,21 @@ pub(crate) fn decode(s: &str) -> Result<ClientRecord> {
 
 fn latest_level(rec: &ClientRecord, cfg: &RiskConfig) -> Option<RiskLevel> {
     risk::latest(rec).map(|r| risk::assess(r, cfg).level)
+}
+
+/// The earliest review date of a safe contact that may be used (derived on every save).
+fn review_due(rec: &ClientRecord) -> Option<String> {
+    rec.contacts.iter().filter(|c| !c.do_not_use).filter_map(|c| c.review_due).min().map(|d| d.to_string())
+}
+
+fn parse_level(s: Option<String>) -> Result<Option<RiskLevel>> {
+    s.map(|s| match s.as_str() {
+        "standard" => Ok(RiskLevel::Standard),
+        "medium" => Ok(RiskLevel::Medium),
+        "high" => Ok(RiskLevel::High),
+        _ => Err(Error::Integrity("a stored risk level is malformed".into())),
+    })
+    .transpose()
 }
 
 fn level_str(l: Option<RiskLevel>) -> Option<&'static str> {
@@ -149,8 +164,17 @@ pub(crate) fn store_change(
         return Ok(changed);
     }
     tx.execute(
-        "UPDATE clients SET case_reference = ?1, record = ?2, risk_level = ?3, updated_at = ?4 WHERE id = ?5",
-        params![rec.case_reference, encode(rec)?, level_str(latest_level(rec, cfg)), log::now(), id.0],
+        "UPDATE clients SET case_reference = ?1, record = ?2, risk_level = ?3, updated_at = ?4,
+                            full_name = ?6, safe_contact_review_due = ?7 WHERE id = ?5",
+        params![
+            rec.case_reference,
+            encode(rec)?,
+            level_str(latest_level(rec, cfg)),
+            log::now(),
+            id.0,
+            rec.full_name,
+            review_due(rec)
+        ],
     )?;
     index(tx, id.0, rec)?;
     log::append(tx, vault_id, signer, Kind::Audit, event, Some(id.0), &json!({ "fields": changed }))?;
@@ -197,14 +221,17 @@ impl Session {
             }
             let now = log::now();
             tx.execute(
-                "INSERT INTO clients (case_reference, record, risk_level, created_at, updated_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                "INSERT INTO clients (case_reference, record, risk_level, created_at, updated_at, created_by,
+                                      full_name, safe_contact_review_due)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)",
                 params![
                     rec.case_reference,
                     encode(&rec)?,
                     level_str(latest_level(&rec, &cfg)),
                     now,
-                    s.user.id
+                    s.user.id,
+                    rec.full_name,
+                    review_due(&rec)
                 ],
             )?;
             let id = tx.last_insert_rowid();
@@ -280,37 +307,42 @@ impl Session {
             None => None,
             Some(s) => Some(fts_query(s)?),
         };
+        // Read from the columns derived on every save (migration 0002): no record is decoded.
         let sql = match query {
-            None => "SELECT id, record, updated_at FROM clients ORDER BY id".to_string(),
+            None => {
+                "SELECT id, case_reference, full_name, risk_level, safe_contact_review_due, updated_at
+                   FROM clients ORDER BY id"
+            }
             Some(_) => {
-                "SELECT c.id, c.record, c.updated_at FROM client_search f JOIN clients c ON c.id = f.rowid
-                         WHERE client_search MATCH ?1 ORDER BY c.id"
-                    .to_string()
+                "SELECT c.id, c.case_reference, c.full_name, c.risk_level, c.safe_contact_review_due, c.updated_at
+                   FROM client_search f JOIN clients c ON c.id = f.rowid
+                  WHERE client_search MATCH ?1 ORDER BY c.id"
             }
         };
-        let mut stmt = self.conn().prepare(&sql)?;
-        let map =
-            |r: &rusqlite::Row<'_>| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?));
-        let rows: Vec<(i64, String, String)> = match &query {
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        type Row = (i64, String, String, Option<String>, Option<String>, String);
+        let map = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        };
+        let rows: Vec<Row> = match &query {
             None => stmt.query_map([], map)?.collect::<rusqlite::Result<_>>()?,
             Some(q) => stmt.query_map([q], map)?.collect::<rusqlite::Result<_>>()?,
         };
-        let cfg = self.settings()?.risk;
         rows.into_iter()
-            .map(|(id, record, updated_at)| {
-                let rec = decode(&record)?;
+            .map(|(id, case_reference, full_name, level, due, updated_at)| {
+                let safe_contact_review_due = due
+                    .map(|d| {
+                        Date::parse(&d)
+                            .ok_or_else(|| Error::Integrity("a stored review date is malformed".into()))
+                    })
+                    .transpose()?;
                 Ok(ClientSummary {
                     id,
-                    initials: rec.initials(),
-                    risk_level: latest_level(&rec, &cfg),
-                    safe_contact_review_due: rec
-                        .contacts
-                        .iter()
-                        .filter(|c| !c.do_not_use)
-                        .filter_map(|c| c.review_due)
-                        .min(),
-                    case_reference: rec.case_reference,
-                    full_name: rec.full_name,
+                    initials: initials_of(&full_name),
+                    risk_level: parse_level(level)?,
+                    safe_contact_review_due,
+                    case_reference,
+                    full_name,
                     updated_at,
                 })
             })

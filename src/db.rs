@@ -14,7 +14,10 @@ use crate::error::{Error, Result};
 pub const DB_FILE: &str = "casekeep.db";
 
 /// Embedded, numbered migrations; each runs in one transaction.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_caseload_columns.sql")),
+];
 
 pub fn latest_version() -> u32 {
     MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0)
@@ -71,6 +74,15 @@ pub fn open(path: &Path, key: &Secret32, create: bool) -> Result<Connection> {
     // The first real read proves the key (a wrong key fails here with "not a database").
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
 
+    configure(&conn, path)?;
+    if has_plaintext_header(path)? {
+        return Err(Error::Integrity("the vault database was written without encryption".into()));
+    }
+    Ok(conn)
+}
+
+/// The pragmas every vault connection runs with, then the migrations.
+fn configure(conn: &Connection, path: &Path) -> Result<()> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let cache_kib = (size / 1024 + size / 4096).clamp(8 * 1024, 64 * 1024);
     conn.execute_batch(&format!(
@@ -87,10 +99,20 @@ pub fn open(path: &Path, key: &Secret32, create: bool) -> Result<Connection> {
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Storage("the database could not switch to write-ahead logging".into()));
     }
-    migrate(&conn)?;
-    if has_plaintext_header(path)? {
-        return Err(Error::Integrity("the vault database was written without encryption".into()));
-    }
+    migrate(conn)
+}
+
+/// BENCHMARKS ONLY (feature `bench`, which no shipped build enables): opens an existing
+/// database WITHOUT a key, with the same pragmas and migrations as [`open`], so that one
+/// workload can be measured on an encrypted vault and on its plain twin. See
+/// docs/ARCHITECTURE.md ("An unkeyed database only in bench builds").
+#[cfg(feature = "bench")]
+pub fn open_plain(path: &Path) -> Result<Connection> {
+    let flags =
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    configure(&conn, path)?;
     Ok(conn)
 }
 

@@ -8,6 +8,8 @@
 mod words;
 
 pub mod attempts;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod catalogue;
 pub mod cli;
 pub mod clients;
@@ -30,6 +32,7 @@ pub mod risk;
 pub mod settings;
 pub mod share;
 pub mod slots;
+pub mod synth;
 pub mod vault;
 
 pub use clients::ClientId;

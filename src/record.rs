@@ -725,13 +725,18 @@ impl ClientRecord {
     }
 
     pub fn initials(&self) -> String {
-        self.full_name
-            .split_whitespace()
-            .filter_map(|w| w.chars().next())
-            .flat_map(|c| c.to_uppercase())
-            .map(|c| format!("{c}."))
-            .collect()
+        initials_of(&self.full_name)
     }
+}
+
+/// "Ada Example" → "A.E.": the first letter of each word, upper-cased.
+pub fn initials_of(full_name: &str) -> String {
+    full_name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .flat_map(|c| c.to_uppercase())
+        .map(|c| format!("{c}."))
+        .collect()
 }
 
 #[cfg(test)]

@@ -287,9 +287,22 @@ impl Vault {
             return Err(Error::UnlockFailed);
         };
         let conn = db::open(&self.dir.join(db::DB_FILE), &secrets.vault_key, false)?;
-        let (failures, pending, dropped) = attempts.succeeded(&typed)?;
-        let mut session = Session::start(self, conn, &name, secrets, failures)?;
-        session.record_unlock(&attempts, pending, dropped)?;
+        self.finish_unlock(conn, &attempts, &typed, &name, secrets)
+    }
+
+    /// The part of an unlock after the key derivation, once the database is open: the
+    /// attempt count, the session, the `unlock` audit entry.
+    pub(crate) fn finish_unlock(
+        &self,
+        conn: Connection,
+        attempts: &AttemptLog,
+        typed: &str,
+        name: &str,
+        secrets: UserSecrets,
+    ) -> Result<Session> {
+        let (failures, pending, dropped) = attempts.succeeded(typed)?;
+        let mut session = Session::start(self, conn, name, secrets, failures)?;
+        session.record_unlock(attempts, pending, dropped)?;
         Ok(session)
     }
 

@@ -1,0 +1,190 @@
+//! Benchmark support: BENCH BUILDS ONLY (cargo feature `bench`, which neither the CLI nor
+//! the app enables; the `casekeep-bench` binary requires it).
+//!
+//! It can make a *plain twin* of a vault (the same database exported without encryption)
+//! and open a session on either, so that one workload runs through the same `Session`
+//! code on both. Opening an unkeyed database is exactly what a shipped build must never
+//! be able to do, which is why all of this sits behind the feature. See
+//! docs/ARCHITECTURE.md ("An unkeyed database only in bench builds") and
+//! docs/BENCHMARKS.md.
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::db;
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::log::{self, VerifyReport};
+use crate::slots::{Passphrase, SlotDir, SlotKind, UserSecrets};
+use crate::synth::{self, Populated, Synth};
+use crate::vault::{Session, Vault, HEADER_FILE};
+
+/// The user and the (public) passphrase of every benchmark vault. Synthetic data only.
+pub const BENCH_USER: &str = "bench";
+pub const BENCH_PASSPHRASE: &str = "benchmark vault passphrase (synthetic data only)";
+
+/// Which database a session runs on.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Storage {
+    /// The vault's SQLCipher database, opened with its raw key (what ships).
+    Encrypted,
+    /// The plain twin: the same schema and rows without encryption.
+    Plain,
+}
+
+impl Storage {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Storage::Encrypted => "encrypted",
+            Storage::Plain => "plain",
+        }
+    }
+}
+
+/// A user's vault key and signing seed, derived once (the KDF) so that the unlock can be
+/// measured without it.
+pub struct BenchKeys {
+    user: String,
+    secrets: UserSecrets,
+}
+
+impl fmt::Debug for BenchKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BenchKeys{..}")
+    }
+}
+
+impl BenchKeys {
+    fn secrets(&self) -> UserSecrets {
+        UserSecrets {
+            vault_key: self.secrets.vault_key.duplicate(),
+            signing_seed: self.secrets.signing_seed.duplicate(),
+        }
+    }
+}
+
+/// Runs the key derivation for `user` once (Argon2id, as in an unlock).
+pub fn derive_keys(vault: &Vault, user: &str, passphrase: &Passphrase) -> Result<BenchKeys> {
+    let slots = SlotDir::new(vault.dir()).scan()?.slots;
+    let slot = slots
+        .iter()
+        .find(|s| s.kind == SlotKind::User && s.user.as_deref() == Some(user))
+        .ok_or(Error::UnlockFailed)?;
+    let secrets = slot.open_user(vault.vault_id(), passphrase)?.ok_or(Error::UnlockFailed)?;
+    Ok(BenchKeys { user: user.to_string(), secrets })
+}
+
+/// Everything an unlock does after the key derivation: open the database with the
+/// already-derived key (SQLCipher's checks, pragmas, migrations), count the attempt,
+/// start the session and write the signed `unlock` audit entry with a synchronous commit.
+pub fn unlock_after_kdf(vault: &Vault, keys: &BenchKeys, storage: Storage) -> Result<Session> {
+    let path = vault.dir().join(db::DB_FILE);
+    let secrets = keys.secrets();
+    let conn = match storage {
+        Storage::Encrypted => db::open(&path, &secrets.vault_key, false)?,
+        Storage::Plain => db::open_plain(&path)?,
+    };
+    let attempts = vault.attempt_log()?;
+    vault.finish_unlock(conn, &attempts, &keys.user, &keys.user, secrets)
+}
+
+/// The hash chain only (no signature checks), to count the two apart.
+pub fn verify_chain_only(session: &Session) -> Result<VerifyReport> {
+    log::verify_chain_only(session.conn(), session.vault_id())
+}
+
+/// Makes `dest` a plain twin of the session's vault: the header and key slots copied, the
+/// database exported row for row without encryption (`sqlcipher_export`).
+pub fn make_plain_twin(session: &Session, dest: &Path) -> Result<()> {
+    if dest.exists() {
+        return Err(Error::invalid("the plain twin's directory already exists"));
+    }
+    let src = session.dir();
+    fsutil::create_private_dir(dest)?;
+    fs::copy(src.join(HEADER_FILE), dest.join(HEADER_FILE)).map_err(Error::io("copy the vault header"))?;
+    let slots_dest = dest.join("slots");
+    fsutil::create_private_dir(&slots_dest)?;
+    let entries = fs::read_dir(src.join("slots")).map_err(Error::io("read the key slots"))?;
+    for e in entries {
+        let e = e.map_err(Error::io("read the key slots"))?;
+        fs::copy(e.path(), slots_dest.join(e.file_name())).map_err(Error::io("copy a key slot"))?;
+    }
+    let db_dest = dest.join(db::DB_FILE);
+    // The vault's connection may not create files: make the (empty, owner-only) file first.
+    drop(fsutil::create_private_file(&db_dest)?);
+    let conn = session.conn();
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    conn.execute("ATTACH DATABASE ?1 AS plaintext KEY ''", [db_dest.to_string_lossy()])?;
+    let exported = conn
+        .query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()))
+        .and_then(|_| conn.execute_batch(&format!("PRAGMA plaintext.user_version = {version};")));
+    let detached = conn.execute_batch("DETACH DATABASE plaintext;");
+    exported?;
+    detached?;
+    if !db::has_plaintext_header(&db_dest)? {
+        return Err(Error::Storage("the plain twin was not written as a plain database".into()));
+    }
+    Ok(())
+}
+
+/// A pair of benchmark vaults (encrypted and its plain twin) with `clients` synthetic
+/// clients, and the derived keys.
+#[derive(Debug)]
+pub struct Fixture {
+    pub encrypted: PathBuf,
+    pub plain: PathBuf,
+    pub keys: BenchKeys,
+    pub clients: usize,
+    pub log_entries: i64,
+    /// Whether this call built the vaults (false: they were already there).
+    pub built: bool,
+}
+
+impl Fixture {
+    pub fn dir(&self, storage: Storage) -> &Path {
+        match storage {
+            Storage::Encrypted => &self.encrypted,
+            Storage::Plain => &self.plain,
+        }
+    }
+
+    pub fn unlock(&self, storage: Storage) -> Result<Session> {
+        unlock_after_kdf(&Vault::open(self.dir(storage))?, &self.keys, storage)
+    }
+}
+
+/// Builds (or, when `root` already holds a finished pair for the same size and seed,
+/// reuses) an encrypted benchmark vault and its plain twin under `root`.
+pub fn fixture(
+    root: &Path,
+    clients: usize,
+    seed: u64,
+    progress: &mut dyn FnMut(Populated),
+) -> Result<Fixture> {
+    let name = format!("{clients}-clients-seed-{seed}");
+    let encrypted = root.join(format!("encrypted-{name}"));
+    let plain = root.join(format!("plain-{name}"));
+    let ready = root.join(format!("ready-{name}"));
+    let passphrase = Passphrase::new(BENCH_PASSPHRASE.into());
+    let mut built = false;
+    if !ready.exists() {
+        fs::create_dir_all(root).map_err(Error::io("create the benchmark directory"))?;
+        for d in [&encrypted, &plain] {
+            if d.exists() {
+                fs::remove_dir_all(d).map_err(Error::io("remove an unfinished benchmark vault"))?;
+            }
+        }
+        let (mut session, _recovery) = Vault::create(&encrypted, BENCH_USER, &passphrase)?;
+        session.set_agency("Synthetic Outreach Service (benchmark)")?;
+        synth::populate(&mut session, &Synth::new(seed, crate::record::Date::today()), clients, progress)?;
+        make_plain_twin(&session, &plain)?;
+        drop(session);
+        fs::write(&ready, b"both vaults are complete\n").map_err(Error::io("mark the benchmark vaults"))?;
+        built = true;
+    }
+    let keys = derive_keys(&Vault::open(&encrypted)?, BENCH_USER, &passphrase)?;
+    let session = unlock_after_kdf(&Vault::open(&encrypted)?, &keys, Storage::Encrypted)?;
+    let log_entries: i64 = session.conn().query_row("SELECT count(*) FROM log_entries", [], |r| r.get(0))?;
+    Ok(Fixture { encrypted, plain, keys, clients, log_entries, built })
+}
