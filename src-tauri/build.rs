@@ -42,5 +42,8 @@ fn casekeep_commands() -> &'static [&'static str] {
         "work_queue",
         "set_vault_settings",
         "replace_recovery_key",
+        "case_status",
+        "change_case",
+        "purge",
     ]
 }

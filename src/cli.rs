@@ -103,9 +103,54 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         on: Option<String>,
     },
-    /// This vault's MARAC referral criteria, risk bands and queue windows
+    /// This vault's MARAC referral criteria, risk bands, queue windows and retention
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Close or reopen a case; put it under legal hold or release it (managers)
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// Delete closed cases past their retention date, not under legal hold (managers)
+    Purge {
+        /// Why (recorded in each signed tombstone)
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// List what would be purged; delete nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CaseCmd {
+    /// Close a case (default today); it is kept for the vault's retention period
+    Close {
+        #[arg(long, value_name = "ID")]
+        client: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        on: Option<String>,
+    },
+    /// Reopen a closed case
+    Reopen {
+        #[arg(long, value_name = "ID")]
+        client: String,
+    },
+    /// Put a case under legal hold (managers): it is never purged while held
+    Hold {
+        #[arg(long, value_name = "ID")]
+        client: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Release a legal hold (managers)
+    Release {
+        #[arg(long, value_name = "ID")]
+        client: String,
+    },
+    /// The case's state as JSON
+    Show {
+        #[arg(long, value_name = "ID")]
+        client: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -500,6 +545,29 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
                     .ok_or_else(|| Error::invalid("--on must be a real date written YYYY-MM-DD"))?,
             };
             emit(&session.queue(on)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Case(cmd) => {
+            let status = match cmd {
+                CaseCmd::Close { client, on } => {
+                    let on = on
+                        .map(|d| {
+                            Date::parse(&d)
+                                .ok_or_else(|| Error::invalid("--on must be a real date written YYYY-MM-DD"))
+                        })
+                        .transpose()?;
+                    session.close_case(ClientId::parse(&client)?, on)?
+                }
+                CaseCmd::Reopen { client } => session.reopen_case(ClientId::parse(&client)?)?,
+                CaseCmd::Hold { client, reason } => session.hold_case(ClientId::parse(&client)?, &reason)?,
+                CaseCmd::Release { client } => session.release_case(ClientId::parse(&client)?)?,
+                CaseCmd::Show { client } => session.case_status(ClientId::parse(&client)?)?,
+            };
+            emit(&status)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Purge { reason, dry_run } => {
+            emit(&session.purge(&reason, dry_run)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Settings(SettingsCmd::Show) => {

@@ -28,6 +28,7 @@ pub mod marac;
 pub mod policy;
 pub mod queue;
 pub mod record;
+pub mod retention;
 pub mod risk;
 pub mod settings;
 pub mod share;

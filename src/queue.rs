@@ -107,7 +107,12 @@ impl Session {
         let mut items = Vec::new();
         let mut people: BTreeMap<i64, (String, String)> = BTreeMap::new();
         {
-            let mut stmt = self.conn().prepare("SELECT id, record FROM clients ORDER BY id")?;
+            // Closed cases have nothing due.
+            let mut stmt = self.conn().prepare(
+                "SELECT id, record FROM clients
+                  WHERE id NOT IN (SELECT client_id FROM case_status WHERE closed_on IS NOT NULL)
+                  ORDER BY id",
+            )?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
             for row in rows {
                 let (id, record) = row?;
@@ -128,7 +133,10 @@ impl Session {
             let Some(review) = c.review_on.filter(|r| *r <= on && c.state == ConsentState::Given) else {
                 continue;
             };
-            let (reference, initials) = people.get(&client).cloned().unzip();
+            let Some((reference, initials)) = people.get(&client).cloned() else {
+                continue; // a closed (or purged) case
+            };
+            let (reference, initials) = (Some(reference), Some(initials));
             items.push(QueueItem {
                 due: review,
                 overdue: review < on,

@@ -46,18 +46,38 @@ impl QueueConfig {
     }
 }
 
+/// How long a closed case is kept.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    /// A closed case may be purged this many years after it closed (default 6).
+    pub years_after_closure: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig { years_after_closure: 6 }
+    }
+}
+
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Settings {
     pub risk: RiskConfig,
     pub queue: QueueConfig,
+    pub retention: RetentionConfig,
 }
 
 impl Settings {
     pub fn validate(&self) -> Result<()> {
         self.risk.validate()?;
-        self.queue.validate()
+        self.queue.validate()?;
+        if !(1..=100).contains(&self.retention.years_after_closure) {
+            return Err(Error::invalid("`retention.years_after_closure` must be between 1 and 100"));
+        }
+        Ok(())
     }
 
     /// Applies a partial settings document (`{"risk": {"marac_score": 17}}`) to these.
@@ -74,7 +94,7 @@ impl Settings {
         for (section, fields) in patch {
             let Some(target) = current.get_mut(&section).and_then(Value::as_object_mut) else {
                 return Err(Error::invalid(format!(
-                    "the settings JSON has an unknown section (expected `risk` or `queue`){}",
+                    "the settings JSON has an unknown section (expected `risk`, `queue` or `retention`){}",
                     if crate::input::safe_key(&section).is_some() {
                         format!(": `{section}`")
                     } else {

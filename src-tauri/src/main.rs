@@ -366,6 +366,42 @@ fn replace_recovery_key(state: State<'_, AppState>) -> CmdResult<Created> {
     Ok(Created { recovery_key: key.to_display().to_string() })
 }
 
+#[tauri::command]
+fn case_status(state: State<'_, AppState>, client: i64) -> CmdResult<casekeep::retention::CaseStatus> {
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.case_status(ClientId(client))?)
+}
+
+/// Closes (`close`), reopens (`reopen`), holds (`hold`, with a reason) or releases a case.
+#[tauri::command]
+fn change_case(
+    state: State<'_, AppState>,
+    client: i64,
+    action: String,
+    reason: Option<String>,
+) -> CmdResult<casekeep::retention::CaseStatus> {
+    let mut g = state.guard()?;
+    let s = g.session_mut()?;
+    let id = ClientId(client);
+    Ok(match action.as_str() {
+        "close" => s.close_case(id, None)?,
+        "reopen" => s.reopen_case(id)?,
+        "hold" => s.hold_case(id, reason.as_deref().unwrap_or(""))?,
+        "release" => s.release_case(id)?,
+        _ => return Err(CmdError::new("invalid_input", "Unknown case action.")),
+    })
+}
+
+#[tauri::command]
+fn purge(
+    state: State<'_, AppState>,
+    reason: String,
+    dry_run: bool,
+) -> CmdResult<casekeep::retention::PurgeReport> {
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.purge(&reason, dry_run)?)
+}
+
 fn main() {
     let state = match AppState::from_env() {
         Ok(s) => s,
@@ -419,6 +455,9 @@ fn main() {
             work_queue,
             set_vault_settings,
             replace_recovery_key,
+            case_status,
+            change_case,
+            purge,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

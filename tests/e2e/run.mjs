@@ -3,7 +3,7 @@
 //
 // The journey: first run → create a vault → recovery key → add a client with safe
 // contacts → record consent → share with MARAC and check the saved file → decision log
-// and verify → settings → quick exit → wrong passphrase → idle lock → hostile IPC calls
+// and verify → settings → a second start (single instance) → quick exit → wrong passphrase → idle lock → hostile IPC calls
 // while locked → demo vault. (Idle time is 15 s in this run.) Every screen is screenshotted and scanned with axe-core.
 // Afterwards every vault file is searched for the sentinel values: none may be there.
 import { spawn, execFileSync } from "node:child_process";
@@ -67,7 +67,27 @@ async function waitFor(fn, what, ms = 15000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** A private D-Bus session bus for this run: the single-instance plugin finds the first
+ *  instance over it (as on a desktop, where the session bus is always there). */
+async function startSessionBus() {
+  const bus = spawn("dbus-daemon", ["--session", "--nofork", "--print-address=1"], { stdio: ["ignore", "pipe", "inherit"] });
+  children.push(bus);
+  const address = await new Promise((resolveAddr, reject) => {
+    let out = "";
+    const t = setTimeout(() => reject(new Error("dbus-daemon printed no address")), 10000);
+    bus.stdout.on("data", (d) => {
+      out += d.toString();
+      if (out.includes("\n")) {
+        clearTimeout(t);
+        resolveAddr(out.split("\n")[0].trim());
+      }
+    });
+  });
+  process.env.DBUS_SESSION_BUS_ADDRESS = address;
+}
+
 async function main() {
+  await startSessionBus();
   start("Xvfb", [display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"]);
   await sleep(800);
   const port = 4444 + Math.floor(Math.random() * 400) * 2;
@@ -129,6 +149,22 @@ async function main() {
   console.log(`app showed its first screen ${Date.now() - t0} ms after the session began`);
   check((await browser.getTitle()) === "Casekeep", "the window title is just 'Casekeep'");
   await screen("start");
+
+  // One running instance: a second start hands over to the first (over D-Bus) and exits.
+  const second = spawn(app, [], {
+    env: { ...process.env, DISPLAY: display, CASEKEEP_VAULT: vault, CASEKEEP_DEMO_VAULT: join(work, "demo-vault") },
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  const secondExit = await new Promise((done) => {
+    const t = setTimeout(() => done("still running after 15 s"), 15000);
+    second.on("exit", (code) => {
+      clearTimeout(t);
+      done(code);
+    });
+  });
+  if (secondExit !== 0) second.kill("SIGKILL");
+  check(secondExit === 0, `a second start of the app exits at once, leaving the first (${secondExit})`);
+  check((await browser.getTitle()) === "Casekeep" && (await text()).includes("Welcome to Casekeep"), "the first instance still runs and answers");
 
   // Create the vault; the recovery key is shown once and must be confirmed.
   await click("button", "Create a vault");
@@ -299,6 +335,23 @@ async function main() {
   await byText("h1", "Caseload (1)");
   check(!(await text()).includes(newKey), "the new recovery key is gone from the page");
   key = newKey;
+
+  // Retention: close the case; a purge run lists nothing due (six years to go).
+  await (await browser.$("button[aria-label^='Open ']")).click();
+  await byText("h2", "Case");
+  await click("button", "Close the case");
+  await click("button", "Yes, close the case");
+  await waitFor(async () => (await text()).includes("Closed on"), "the case to close");
+  check((await text()).includes("kept until"), "a closed case shows its retention date");
+  await browser.execute(() => document.getElementById("case-state")?.scrollIntoView());
+  await screen("case-closed");
+  await click("button", "Settings");
+  await fill("Reason for the purge", "Monthly retention review");
+  await click("button", "List what is due");
+  await waitFor(async () => (await text()).includes("Due for purging: clients none"), "the purge dry run");
+  await screen("retention");
+  await click("button", "Caseload");
+  await byText("h1", "Caseload (1)");
 
   // Quick exit: Ctrl+Shift+L locks and clears the page.
   await click("button", "Caseload");

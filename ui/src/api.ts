@@ -28,6 +28,8 @@ export type { Queue } from "./bindings/Queue";
 export type { QueueItem } from "./bindings/QueueItem";
 export type { RiskForm } from "./bindings/RiskForm";
 export type { Settings as VaultSettings } from "./bindings/Settings";
+export type { CaseStatus } from "./bindings/CaseStatus";
+export type { PurgeReport } from "./bindings/PurgeReport";
 
 export function isCmdError(e: unknown): e is CmdError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;

@@ -1,6 +1,6 @@
 // Casekeep's screens. The window title never changes ("Casekeep"); names are masked
 // until asked for; locking clears everything the page showed.
-import { call, CmdError, ClientRecord, ClientSummary, ConsentEntry, LogEntry, MaracAction, MaracOutcome, Queue, RiskForm, Status, VaultSettings, isCmdError } from "./api";
+import { call, CaseStatus, CmdError, ClientRecord, ClientSummary, ConsentEntry, LogEntry, MaracAction, MaracOutcome, PurgeReport, Queue, RiskForm, Status, VaultSettings, isCmdError } from "./api";
 import { button, checkbox, errorSummary, field, h, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, passphraseStrength, recipientLabel, runningScore, todayIso } from "./logic";
 import { editForm } from "./edit";
@@ -443,9 +443,11 @@ async function copyNumber(client: number, contact: number) {
 async function clientScreen(id: number) {
   let rec: ClientRecord;
   let consents: { current: ConsentEntry[]; history: ConsentEntry[] };
+  let caseState: CaseStatus;
   try {
     rec = await call<ClientRecord>("show_client", { id });
     consents = await call("consent_report", { client: id });
+    caseState = await call<CaseStatus>("case_status", { client: id });
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -492,6 +494,7 @@ async function clientScreen(id: number) {
         ] as Array<[string, string | undefined]>
       ).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v || "not recorded")]),
     ),
+    ...caseSection(rec, caseState),
     h("h2", {}, "Notes"),
     ...rec.notes.map((n) => h("div", { class: "note" }, h("p", { class: "muted" }, `Note ${n.id} · ${n.date} · ${n.author}`), h("p", {}, n.text))),
   );
@@ -560,6 +563,42 @@ function maracSection(rec: ClientRecord): Node[] {
           ),
         )),
   ];
+}
+
+function caseSection(rec: ClientRecord, st: CaseStatus): Node[] {
+  const errors = h("div", {});
+  const act = async (action: string, reason?: string) => {
+    try {
+      await call<CaseStatus>("change_case", { client: rec.id, action, reason: reason ?? null });
+      await clientScreen(rec.id);
+      say(action === "close" ? "Case closed." : action === "reopen" ? "Case reopened." : action === "hold" ? "Legal hold set." : "Legal hold released.");
+    } catch (e) {
+      errors.replaceChildren(errorSummary(message(e)));
+    }
+  };
+  const stateText = st.open ? "Open." : `Closed on ${st.closed_on}; kept until ${st.retain_until}, then purged by a manager.`;
+  const box = h("div", { class: "button-group" });
+  if (st.open) {
+    box.append(button("Close the case", () => {
+      box.replaceChildren(
+        h("p", { class: "warning-text", role: "alert" }, "Closing starts the retention period. The case stays readable until it is purged."),
+        button("Yes, close the case", () => void act("close"), "warning"),
+        button("Keep it open", () => void clientScreen(rec.id), "secondary"),
+      );
+    }, "secondary"));
+  } else {
+    box.append(button("Reopen the case", () => void act("reopen"), "secondary"));
+  }
+  const parts: Node[] = [h("h2", {}, "Case"), errors, h("p", { id: "case-state" }, stateText, st.legal_hold ? ` Under legal hold: ${st.hold_reason ?? ""} (never purged while held).` : ""), box];
+  if (status?.role === "manager") {
+    if (st.legal_hold) {
+      box.append(button("Release the legal hold", () => void act("release"), "secondary"));
+    } else {
+      const reason = h("input", { type: "text", autocomplete: "off" }) as HTMLInputElement;
+      parts.push(field("Reason for a legal hold", reason, "For example: family court proceedings. At least 10 characters."), button("Put under legal hold", () => void act("hold", reason.value), "secondary"));
+    }
+  }
+  return parts;
 }
 
 async function riskForm(rec: ClientRecord) {
@@ -1072,9 +1111,31 @@ async function settings() {
         }, "warning"));
         return box;
       })(),
+      ...purgeSection(errors),
     );
   }
   show(...parts);
+}
+
+function purgeSection(errors: HTMLElement): Node[] {
+  const reason = h("input", { type: "text", autocomplete: "off" }) as HTMLInputElement;
+  const result = h("div", { id: "purge-result", "aria-live": "polite" });
+  const run = async (dryRun: boolean) => {
+    try {
+      const r = await call<PurgeReport>("purge", { reason: reason.value, dryRun });
+      const ids = (xs: number[]) => (xs.length ? xs.join(", ") : "none");
+      result.replaceChildren(h("p", { class: "notice" }, dryRun ? `Due for purging: clients ${ids(r.purged)}. Past retention but under legal hold: ${ids(r.held)}. Nothing was deleted.` : `Purged: clients ${ids(r.purged)} (a signed tombstone for each is in the log). Kept under legal hold: ${ids(r.held)}.`));
+    } catch (e) {
+      errors.replaceChildren(errorSummary(message(e)));
+    }
+  };
+  return [
+    h("h2", {}, "Retention"),
+    h("p", {}, "Closed cases are kept for the vault's retention period, then purged here. A case under legal hold is never purged."),
+    field("Reason for the purge", reason, "Recorded in each tombstone. At least 10 characters."),
+    h("div", { class: "button-group" }, button("List what is due", () => void run(true), "secondary"), button("Purge what is due", () => void run(false), "warning")),
+    result,
+  ];
 }
 
 // ---------------------------------------------------------------- wiring

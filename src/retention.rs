@@ -1,0 +1,235 @@
+//! Retention: closing a case gives it a date until which it is kept (by default six years
+//! after closure); a manager's purge deletes the cases past that date — never one under
+//! legal hold — and leaves a signed tombstone in the log (ids, dates, who, why: no
+//! personal data). The database runs with `secure_delete`, and a purge rebuilds the search
+//! index and truncates the write-ahead log, so the deleted record's bytes are overwritten.
+
+use chrono::Months;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::clients::ClientId;
+use crate::error::{Error, Result};
+use crate::log::{self, Kind};
+use crate::record::Date;
+use crate::vault::Session;
+
+/// A case's lifecycle state.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CaseStatus {
+    pub client_id: i64,
+    pub open: bool,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub closed_on: Option<Date>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub retain_until: Option<Date>,
+    pub legal_hold: bool,
+    pub hold_reason: Option<String>,
+}
+
+/// What a purge did (or, dry, would do).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Serialize)]
+pub struct PurgeReport {
+    pub dry_run: bool,
+    /// Client ids purged (or due).
+    pub purged: Vec<i64>,
+    /// Client ids past their retention date but under legal hold: kept.
+    pub held: Vec<i64>,
+    /// The tombstones' log entries.
+    pub tombstones: Vec<i64>,
+}
+
+/// A `case_status` row: closed on, retain until, legal hold, hold reason.
+type StatusRow = (Option<String>, Option<String>, i64, Option<String>);
+
+fn reason_text(reason: &str) -> Result<String> {
+    let r = reason.trim();
+    if r.chars().count() < 10 || r.chars().count() > 2000 || r.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Error::invalid(
+            "a reason of 10 to 2,000 characters is required (no control characters) (--reason)",
+        ));
+    }
+    Ok(r.to_string())
+}
+
+fn parse_date(s: Option<String>) -> Result<Option<Date>> {
+    s.map(|s| Date::parse(&s).ok_or_else(|| Error::Integrity("a stored case date is malformed".into())))
+        .transpose()
+}
+
+impl Session {
+    pub fn case_status(&self, client: ClientId) -> Result<CaseStatus> {
+        self.load_client(client)?;
+        let row: Option<StatusRow> = self
+            .conn()
+            .query_row(
+                "SELECT closed_on, retain_until, legal_hold, hold_reason FROM case_status WHERE client_id = ?1",
+                [client.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let (closed, until, hold, reason) = row.unwrap_or((None, None, 0, None));
+        let closed_on = parse_date(closed)?;
+        Ok(CaseStatus {
+            client_id: client.0,
+            open: closed_on.is_none(),
+            closed_on,
+            retain_until: parse_date(until)?,
+            legal_hold: hold != 0,
+            hold_reason: reason,
+        })
+    }
+
+    /// Closes a case on `on` (default today; not in the future).
+    pub fn close_case(&mut self, client: ClientId, on: Option<Date>) -> Result<CaseStatus> {
+        let today = Date::today();
+        let on = on.unwrap_or(today);
+        if on > today {
+            return Err(Error::invalid("a case cannot be closed on a future date"));
+        }
+        let status = self.case_status(client)?;
+        if !status.open {
+            return Err(Error::invalid("this case is already closed"));
+        }
+        let years = self.settings()?.retention.years_after_closure;
+        let until =
+            on.0.checked_add_months(Months::new(years.saturating_mul(12)))
+                .map(Date)
+                .ok_or_else(|| Error::invalid("the retention date is out of range"))?;
+        self.write(|tx, s| {
+            tx.execute(
+                "INSERT INTO case_status (client_id, closed_on, retain_until) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(client_id) DO UPDATE SET closed_on = ?2, retain_until = ?3",
+                params![client.0, on.to_string(), until.to_string()],
+            )?;
+            let body = json!({ "closed_on": on, "retain_until": until });
+            log::append(tx, s.vault_id, s.signer, Kind::Audit, "case_closed", Some(client.0), &body)
+        })?;
+        self.case_status(client)
+    }
+
+    /// Reopens a closed case (its retention date goes with it).
+    pub fn reopen_case(&mut self, client: ClientId) -> Result<CaseStatus> {
+        if self.case_status(client)?.open {
+            return Err(Error::invalid("this case is open"));
+        }
+        self.write(|tx, s| {
+            tx.execute(
+                "UPDATE case_status SET closed_on = NULL, retain_until = NULL WHERE client_id = ?1",
+                [client.0],
+            )?;
+            log::append(tx, s.vault_id, s.signer, Kind::Audit, "case_reopened", Some(client.0), &json!({}))
+        })?;
+        self.case_status(client)
+    }
+
+    /// Puts a case under legal hold (managers): it is never purged while held.
+    pub fn hold_case(&mut self, client: ClientId, reason: &str) -> Result<CaseStatus> {
+        self.require_manager()?;
+        let reason = reason_text(reason)?;
+        if self.case_status(client)?.legal_hold {
+            return Err(Error::invalid("this case is already under legal hold"));
+        }
+        self.write(|tx, s| {
+            tx.execute(
+                "INSERT INTO case_status (client_id, legal_hold, hold_reason) VALUES (?1, 1, ?2)
+                 ON CONFLICT(client_id) DO UPDATE SET legal_hold = 1, hold_reason = ?2",
+                params![client.0, reason],
+            )?;
+            let body = json!({ "reason": reason });
+            log::append(tx, s.vault_id, s.signer, Kind::Audit, "legal_hold_set", Some(client.0), &body)
+        })?;
+        self.case_status(client)
+    }
+
+    /// Releases a legal hold (managers).
+    pub fn release_case(&mut self, client: ClientId) -> Result<CaseStatus> {
+        self.require_manager()?;
+        if !self.case_status(client)?.legal_hold {
+            return Err(Error::invalid("this case is not under legal hold"));
+        }
+        self.write(|tx, s| {
+            tx.execute(
+                "UPDATE case_status SET legal_hold = 0, hold_reason = NULL WHERE client_id = ?1",
+                [client.0],
+            )?;
+            log::append(
+                tx,
+                s.vault_id,
+                s.signer,
+                Kind::Audit,
+                "legal_hold_released",
+                Some(client.0),
+                &json!({}),
+            )
+        })?;
+        self.case_status(client)
+    }
+
+    /// Deletes every closed case whose retention date has passed and which is not under
+    /// legal hold (managers), each with a signed tombstone; all in one transaction.
+    pub fn purge(&mut self, reason: &str, dry_run: bool) -> Result<PurgeReport> {
+        self.require_manager()?;
+        let reason = reason_text(reason)?;
+        let today = Date::today().to_string();
+        type Due = (i64, String, String, String);
+        let due = |hold: i64| -> Result<Vec<Due>> {
+            let mut stmt = self.conn().prepare(
+                "SELECT s.client_id, c.case_reference, s.closed_on, s.retain_until
+                   FROM case_status s JOIN clients c ON c.id = s.client_id
+                  WHERE s.retain_until IS NOT NULL AND s.retain_until <= ?1 AND s.legal_hold = ?2
+                  ORDER BY s.client_id",
+            )?;
+            let rows =
+                stmt.query_map(params![today, hold], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+        };
+        let purge = due(0)?;
+        let held: Vec<i64> = due(1)?.into_iter().map(|r| r.0).collect();
+        if dry_run || purge.is_empty() {
+            return Ok(PurgeReport {
+                dry_run,
+                purged: purge.into_iter().map(|r| r.0).collect(),
+                held,
+                tombstones: vec![],
+            });
+        }
+        let by = self.user().name.clone();
+        let tombstones = self.write(|tx, s| {
+            let mut entries = Vec::with_capacity(purge.len());
+            for (id, reference, closed_on, retain_until) in &purge {
+                tx.execute("DELETE FROM client_search WHERE rowid = ?1", [id])?;
+                tx.execute("DELETE FROM case_status WHERE client_id = ?1", [id])?;
+                tx.execute("DELETE FROM clients WHERE id = ?1", [id])?;
+                let body = json!({
+                    "client_id": id,
+                    "case_reference": reference,
+                    "closed_on": closed_on,
+                    "retain_until": retain_until,
+                    "purged_on": today,
+                    "purged_by": by,
+                    "reason": reason,
+                });
+                entries.push(log::append(
+                    tx,
+                    s.vault_id,
+                    s.signer,
+                    Kind::Audit,
+                    "case_purged",
+                    Some(*id),
+                    &body,
+                )?);
+            }
+            // Rewrite the search index's segments so that no deleted name survives in them.
+            tx.execute("INSERT INTO client_search (client_search) VALUES ('optimize')", [])?;
+            Ok(entries)
+        })?;
+        // Old page images of the deleted rows may sit in the write-ahead log: fold it in
+        // and truncate it (secure_delete has already zeroed the freed pages).
+        self.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(PurgeReport { dry_run, purged: purge.into_iter().map(|r| r.0).collect(), held, tombstones })
+    }
+}
