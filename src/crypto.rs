@@ -88,6 +88,12 @@ pub fn derive_tag(key: &[u8], message: &[u8]) -> [u8; 32] {
     out
 }
 
+/// Checks an HMAC-SHA-256 tag in constant time.
+pub fn verify_tag(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
+    let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+    ring::hmac::verify(&k, message, tag).is_ok()
+}
+
 // ---------------------------------------------------------------------------------------
 // Passphrase KDF (Argon2id)
 

@@ -52,11 +52,15 @@ pub fn open(path: &Path, key: &Secret32, create: bool) -> Result<Connection> {
     let conn = Connection::open_with_flags(path, flags)?;
     process_wide_settings(&conn)?;
 
-    // SQLCipher's raw-key form: x'<64 hex digits>' skips its own PBKDF2.
-    let pragma = Zeroizing::new(format!(
-        "PRAGMA key = \"x'{}'\";",
-        Zeroizing::new(HEXLOWER.encode(key.expose())).as_str()
-    ));
+    // SQLCipher's raw-key form: x'<64 hex digits>' skips its own PBKDF2. Built in buffers
+    // allocated once at their final size: a growing `format!` would free (unwiped) copies
+    // of the partial key along the way.
+    let hex = Zeroizing::new(HEXLOWER.encode(key.expose()));
+    let mut pragma = Zeroizing::new(String::with_capacity(hex.len() + 20));
+    pragma.push_str("PRAGMA key = \"x'");
+    pragma.push_str(&hex);
+    pragma.push_str("'\";");
+    drop(hex);
     conn.execute_batch(&pragma)?;
     drop(pragma);
 

@@ -8,6 +8,7 @@
 mod words;
 
 pub mod attempts;
+pub mod backup;
 pub mod catalogue;
 pub mod cli;
 pub mod clients;

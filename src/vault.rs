@@ -524,6 +524,11 @@ impl Session {
         &self.conn
     }
 
+    /// The vault key, for the backup module (a copy of the database under the same key).
+    pub(crate) fn vault_key(&self) -> &Secret32 {
+        &self.vault_key
+    }
+
     /// Runs `f` in one immediate transaction; commits only if it succeeds.
     pub(crate) fn write<T>(
         &mut self,

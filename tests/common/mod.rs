@@ -186,9 +186,16 @@ impl Rng {
     }
 }
 
-/// A number from the environment (e.g. a run count or a seed), or `default`.
+/// A number from the environment (e.g. a run count or a seed; decimal or 0x-hex), or
+/// `default`. A value that does not parse fails the test rather than being ignored.
 pub fn env_u64(var: &str, default: u64) -> u64 {
-    std::env::var(var).ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
+    let Ok(v) = std::env::var(var) else { return default };
+    let v = v.trim();
+    let parsed = match v.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => v.parse().ok(),
+    };
+    parsed.unwrap_or_else(|| panic!("{var}={v} is not a number"))
 }
 
 /// Makes every key slot this test process creates use the cheapest KDF the reader accepts
