@@ -118,6 +118,22 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Write an encrypted, self-verifying backup of the vault to FILE (which must not exist)
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore a backup into a new, empty vault directory (--vault), checking it first
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Unlock with the recovery key instead of a passphrase (needs --new-passphrase-file)
+        #[arg(long, value_name = "KEY", requires = "new_passphrase_file")]
+        recovery_key: Option<String>,
+        /// --user's new passphrase in the restored vault (with --recovery-key)
+        #[arg(long, value_name = "FILE", requires = "recovery_key")]
+        new_passphrase_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -379,6 +395,31 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         return Ok(ExitCode::SUCCESS);
     }
 
+    if let Command::Restore { from, recovery_key, new_passphrase_file } = &cli.command {
+        let target = cli
+            .vault
+            .clone()
+            .ok_or_else(|| Stop::Usage("restore needs --vault NEWDIR (a new, empty directory)".into()))?;
+        let name = user()?;
+        let report = match (recovery_key, new_passphrase_file) {
+            (Some(key), Some(file)) => {
+                let key = RecoveryKey::parse(key)?;
+                let new = read_passphrase_file(file)?;
+                let creds = crate::backup::Credentials::Recovery { key: &key, new_passphrase: &new };
+                crate::backup::restore_with(from, &target, &name, creds)?
+            }
+            _ => {
+                let pass = match &cli.passphrase_file {
+                    Some(f) => read_passphrase_file(f)?,
+                    None => prompt_passphrase(&format!("Passphrase for {name}"))?,
+                };
+                crate::backup::restore(from, &target, &name, &pass)?
+            }
+        };
+        emit(&report)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
     let vault = Vault::open(&dir)?;
 
     if let Command::UnlockWithRecovery { recovery_key, new_passphrase_file } = &cli.command {
@@ -401,7 +442,11 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
     report_failures(&session);
 
     match cli.command {
-        Command::Init | Command::UnlockWithRecovery { .. } => Ok(ExitCode::SUCCESS),
+        Command::Init | Command::UnlockWithRecovery { .. } | Command::Restore { .. } => Ok(ExitCode::SUCCESS),
+        Command::Backup { out } => {
+            emit(&session.backup(&out)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::User(UserCmd::Add { name, role, new_passphrase_file }) => {
             session.require_manager()?;
             let role = if role == "manager" { Role::Manager } else { Role::Caseworker };

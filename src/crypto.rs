@@ -88,6 +88,12 @@ pub fn derive_tag(key: &[u8], message: &[u8]) -> [u8; 32] {
     out
 }
 
+/// Checks an HMAC-SHA-256 tag in constant time.
+pub fn verify_tag(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
+    let k = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+    ring::hmac::verify(&k, message, tag).is_ok()
+}
+
 // ---------------------------------------------------------------------------------------
 // Passphrase KDF (Argon2id)
 
@@ -110,10 +116,21 @@ impl KdfParams {
     pub const MAX_T: u32 = 64;
     pub const MAX_P: u32 = 16;
 
+    fn floor_m_kib() -> u32 {
+        #[cfg(feature = "test-hooks")]
+        {
+            let m = test_hooks::SMALL_M_KIB.load(std::sync::atomic::Ordering::Relaxed);
+            if m != 0 {
+                return m;
+            }
+        }
+        Self::MIN_M_KIB
+    }
+
     /// Refuses parameters that are too weak to trust or too large to run (a tampered
     /// slot must not be able to make us allocate 4 GiB or spin for an hour).
     pub fn check(&self) -> Result<()> {
-        if self.m_kib < Self::MIN_M_KIB
+        if self.m_kib < Self::floor_m_kib()
             || self.m_kib > Self::MAX_M_KIB
             || self.t == 0
             || self.t > Self::MAX_T
@@ -130,6 +147,13 @@ impl KdfParams {
     /// Chooses parameters that take about `target` on this machine: 64 MiB and as many
     /// passes as fit (at least one).
     pub fn calibrate(target: Duration) -> Result<Self> {
+        #[cfg(feature = "test-hooks")]
+        {
+            let t = test_hooks::FIXED_PASSES.load(std::sync::atomic::Ordering::Relaxed);
+            if t != 0 {
+                return Ok(KdfParams { m_kib: Self::floor_m_kib(), t, p: 1 });
+            }
+        }
         let probe = KdfParams { m_kib: Self::MIN_M_KIB, t: 1, p: 1 };
         let salt = make_random_bytes::<16>()?;
         // The first run pays for faulting in 64 MiB; time the second.
@@ -150,15 +174,93 @@ impl KdfParams {
     }
 }
 
+#[cfg(feature = "test-hooks")]
+/// Test hooks (compiled only with the `test-hooks` feature, never in a shipped build), so
+/// that tests can unlock hundreds of times through the real code path:
+/// - [`use_fixed_kdf_passes`](test_hooks::use_fixed_kdf_passes): slots made by this process
+///   use the floor every build accepts anyway — 64 MiB, `t` passes — instead of
+///   calibrating to ≈0.75 s. Such slots open in any process, including the real binary.
+/// - [`accept_small_kdf_memory`](test_hooks::accept_small_kdf_memory): additionally lowers
+///   the memory floor, *for this process only*: slots made this way are refused by every
+///   other process, including a test build of the CLI that did not ask for it.
+/// - [`memoize_kdf`](test_hooks::memoize_kdf): this process computes each derivation once.
+pub mod test_hooks {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Mutex;
+
+    use zeroize::Zeroizing;
+
+    pub(super) static FIXED_PASSES: AtomicU32 = AtomicU32::new(0);
+    pub(super) static SMALL_M_KIB: AtomicU32 = AtomicU32::new(0);
+    static MEMO_ON: AtomicBool = AtomicBool::new(false);
+    type Memo = Vec<([u8; 32], Zeroizing<[u8; 32]>)>;
+    static MEMO: Mutex<Memo> = Mutex::new(Vec::new());
+
+    /// This process remembers each Argon2 result it computes, so repeating a derivation with
+    /// the same passphrase, salt and parameters (a test that unlocks the same slot after
+    /// every step) costs nothing the second time. Off unless a test turns it on.
+    pub fn memoize_kdf(on: bool) {
+        MEMO_ON.store(on, Ordering::Relaxed);
+        if !on {
+            MEMO.lock().map(|mut m| m.clear()).unwrap_or(());
+        }
+    }
+
+    pub(super) fn memo_key(passphrase: &[u8], salt: &[u8], p: &super::KdfParams) -> [u8; 32] {
+        let params = [p.m_kib.to_be_bytes(), p.t.to_be_bytes(), p.p.to_be_bytes()].concat();
+        let plen = (passphrase.len() as u64).to_be_bytes();
+        super::sha256(&[b"casekeep-test-kdf-memo", &plen, passphrase, salt, &params])
+    }
+
+    pub(super) fn recall(key: &[u8; 32]) -> Option<Zeroizing<[u8; 32]>> {
+        if !MEMO_ON.load(Ordering::Relaxed) {
+            return None;
+        }
+        let memo = MEMO.lock().ok()?;
+        memo.iter().find(|(k, _)| k == key).map(|(_, v)| Zeroizing::new(**v))
+    }
+
+    pub(super) fn remember(key: [u8; 32], out: &[u8; 32]) {
+        if MEMO_ON.load(Ordering::Relaxed) {
+            if let Ok(mut memo) = MEMO.lock() {
+                memo.push((key, Zeroizing::new(*out)));
+            }
+        }
+    }
+
+    /// `t` is clamped to the accepted 1–64 passes; `0` restores calibration.
+    pub fn use_fixed_kdf_passes(t: u32) {
+        let t = if t == 0 { 0 } else { t.clamp(1, super::KdfParams::MAX_T) };
+        FIXED_PASSES.store(t, Ordering::Relaxed);
+    }
+
+    /// Slots made (and accepted) by this process use `m_kib` KiB (at least 8, at most the
+    /// real floor); `0` restores the real floor.
+    pub fn accept_small_kdf_memory(m_kib: u32) {
+        let m = if m_kib == 0 { 0 } else { m_kib.clamp(8, super::KdfParams::MIN_M_KIB) };
+        SMALL_M_KIB.store(m, Ordering::Relaxed);
+    }
+}
+
 /// Argon2id over the passphrase; the output is never used directly but split with HKDF.
 pub fn derive_from_passphrase(passphrase: &[u8], salt: &[u8], params: &KdfParams) -> Result<Secret32> {
     params.check()?;
     let p = argon2::Params::new(params.m_kib, params.t, params.p, Some(32))
         .map_err(|_| Error::Crypto("invalid key-derivation parameters"))?;
     let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, p);
+    #[cfg(feature = "test-hooks")]
+    let memo_key = test_hooks::memo_key(passphrase, salt, params);
+    #[cfg(feature = "test-hooks")]
+    if let Some(hit) = test_hooks::recall(&memo_key) {
+        return Secret32::from_slice(hit.as_ref());
+    }
     let mut out = Zeroizing::new([0u8; 32]);
     a.hash_password_into(passphrase, salt, out.as_mut())
         .map_err(|_| Error::Crypto("key derivation failed"))?;
+    #[cfg(feature = "test-hooks")]
+    test_hooks::remember(memo_key, &out);
     Secret32::from_slice(out.as_ref())
 }
 

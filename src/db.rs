@@ -54,12 +54,17 @@ pub fn open(path: &Path, key: &Secret32, create: bool) -> Result<Connection> {
     let flags =
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_NOFOLLOW;
     let conn = Connection::open_with_flags(path, flags)?;
+    process_wide_settings(&conn)?;
 
-    // SQLCipher's raw-key form: x'<64 hex digits>' skips its own PBKDF2.
-    let pragma = Zeroizing::new(format!(
-        "PRAGMA key = \"x'{}'\";",
-        Zeroizing::new(HEXLOWER.encode(key.expose())).as_str()
-    ));
+    // SQLCipher's raw-key form: x'<64 hex digits>' skips its own PBKDF2. Built in buffers
+    // allocated once at their final size: a growing `format!` would free (unwiped) copies
+    // of the partial key along the way.
+    let hex = Zeroizing::new(HEXLOWER.encode(key.expose()));
+    let mut pragma = Zeroizing::new(String::with_capacity(hex.len() + 20));
+    pragma.push_str("PRAGMA key = \"x'");
+    pragma.push_str(&hex);
+    pragma.push_str("'\";");
+    drop(hex);
     conn.execute_batch(&pragma)?;
     drop(pragma);
 
@@ -115,6 +120,35 @@ pub fn open_plain(path: &Path) -> Result<Connection> {
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
     configure(&conn, path)?;
     Ok(conn)
+}
+
+/// SQLCipher's process-wide settings, made before the key is given:
+/// - memory security: every allocation SQLite frees (decrypted pages, keys, statements
+///   holding record values) is wiped, and locked out of swap where the system allows; it
+///   cannot be turned off again (its cost is measured in docs/SECURITY.md);
+/// - no logging: SQLCipher would otherwise print its own lines to stderr (e.g. on a damaged
+///   page), breaking the CLI's one-line refusal. The refusal itself is our coded error.
+fn process_wide_settings(conn: &Connection) -> Result<()> {
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    #[cfg(feature = "test-hooks")]
+    if test_hooks::MEMORY_SECURITY_OFF.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
+    conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
+    Ok(())
+}
+
+#[cfg(feature = "test-hooks")]
+/// Test hook (never in a shipped build): lets the benchmark in tests/memory_security.rs
+/// measure the same workload without memory security, in a process of its own.
+pub mod test_hooks {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    pub(super) static MEMORY_SECURITY_OFF: AtomicBool = AtomicBool::new(false);
+
+    pub fn leave_memory_security_off() {
+        MEMORY_SECURITY_OFF.store(true, Ordering::Relaxed);
+    }
 }
 
 fn migrate(conn: &Connection) -> Result<()> {

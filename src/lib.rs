@@ -8,6 +8,7 @@
 mod words;
 
 pub mod attempts;
+pub mod backup;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod catalogue;

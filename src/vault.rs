@@ -274,12 +274,7 @@ impl Vault {
         let opened = match slot {
             Some(s) => s.open_user(&self.header.vault_id, passphrase)?,
             None => {
-                let kdf = slots.iter().find_map(|s| s.kdf).unwrap_or(KdfParams {
-                    m_kib: KdfParams::MIN_M_KIB,
-                    t: 3,
-                    p: 1,
-                });
-                Slot::decoy_effort(&kdf, passphrase)?;
+                Slot::decoy_effort(&decoy_kdf(&slots, &attempts.tag(&typed)), passphrase)?;
                 None
             }
         };
@@ -357,6 +352,19 @@ impl Vault {
         session.record_unlock(&attempts, pending, dropped)?;
         Ok(session)
     }
+}
+
+/// The work an unknown user name costs: the parameters of one of the real user slots,
+/// picked by the name's tag. Each name always costs the same, and what unknown names
+/// cost is spread over exactly what real users cost, so no name's timing stands out
+/// (with one fixed choice, a user whose slot was calibrated differently would).
+fn decoy_kdf(slots: &[Slot], tag: &str) -> KdfParams {
+    let mut all: Vec<KdfParams> =
+        slots.iter().filter(|s| s.kind == SlotKind::User).filter_map(|s| s.kdf).collect();
+    all.sort_unstable_by_key(|k| (k.m_kib, k.t, k.p));
+    let pick = tag.get(..8).and_then(|h| u64::from_str_radix(h, 16).ok()).unwrap_or(0);
+    let n = all.len().max(1) as u64;
+    all.get((pick % n) as usize).copied().unwrap_or(KdfParams { m_kib: KdfParams::MIN_M_KIB, t: 3, p: 1 })
 }
 
 /// Commits `tx` only once `slot` is on disk; if the commit fails, puts back the slot
@@ -527,6 +535,11 @@ impl Session {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The vault key, for the backup module (a copy of the database under the same key).
+    pub(crate) fn vault_key(&self) -> &Secret32 {
+        &self.vault_key
     }
 
     /// Runs `f` in one immediate transaction; commits only if it succeeds.

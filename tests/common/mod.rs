@@ -202,3 +202,67 @@ pub fn risk_entry(date: &str, yes: usize, not_known: usize, extra: &str) -> Stri
         .collect();
     format!(r#"{{"date": "{date}", "answers": [{}]{extra}}}"#, answers.join(","))
 }
+
+// ---------------------------------------------------------------------------------------
+// Helpers for the "prove it holds" tests (crash safety, tamper, unlock abuse).
+
+/// SplitMix64: a tiny seeded generator, so every random run can be replayed from its seed.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+}
+
+/// A number from the environment (e.g. a run count or a seed; decimal or 0x-hex), or
+/// `default`. A value that does not parse fails the test rather than being ignored.
+pub fn env_u64(var: &str, default: u64) -> u64 {
+    let Ok(v) = std::env::var(var) else { return default };
+    let v = v.trim();
+    let parsed = match v.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => v.parse().ok(),
+    };
+    parsed.unwrap_or_else(|| panic!("{var}={v} is not a number"))
+}
+
+/// Makes every key slot this test process creates use the cheapest KDF the reader accepts
+/// (64 MiB, one pass) instead of calibrating to ≈0.75 s; see `crypto::test_hooks`.
+pub fn cheap_kdf() {
+    casekeep::crypto::test_hooks::use_fixed_kdf_passes(1);
+}
+
+/// Creates, in this process and with the cheap KDF, a vault at `dir` with manager `mo`
+/// and caseworker `cara`. Returns the recovery key as shown to the person.
+pub fn fast_vault(dir: &Path) -> String {
+    cheap_kdf();
+    let (mut session, recovery) =
+        casekeep::Vault::create(dir, "mo", &casekeep::Passphrase::new(MANAGER_PASS.into())).unwrap();
+    session
+        .add_user("cara", casekeep::Role::Caseworker, &casekeep::Passphrase::new(WORKER_PASS.into()))
+        .unwrap();
+    drop(session);
+    recovery.to_display().to_string()
+}
+
+/// A delay function for `Vault::set_delay_fn` that does not wait.
+pub fn no_wait(_: std::time::Duration) {}
+
+/// Unlocks `dir` in this process as `user`, without waiting out the unlock delay.
+pub fn unlock_now(dir: &Path, user: &str, pass: &str) -> casekeep::Result<casekeep::Session> {
+    let mut vault = casekeep::Vault::open(dir)?;
+    vault.set_delay_fn(no_wait);
+    vault.unlock(user, &casekeep::Passphrase::new(pass.into()))
+}

@@ -1,0 +1,216 @@
+//! Unlock abuse: 1,000 wrong passphrases are each refused, the enforced delay grows to its
+//! ceiling, and nothing — error, message, attempt accounting, audit trail or time spent —
+//! tells an unknown user from a wrong passphrase.
+//!
+//! The delay is observed with `Vault::set_delay_fn` (recorded, not slept: 1,000 attempts
+//! would otherwise wait over eight hours). The 1,000 attempts run the real code path with a
+//! 1 MiB Argon2 (`crypto::test_hooks::accept_small_kdf_memory`, this process only), so they
+//! cost seconds, not minutes; the timing comparison runs separately at the real 64 MiB.
+//! `CASEKEEP_UNLOCK_ATTEMPTS` changes the count (default 1,000).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use std::cell::RefCell;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use casekeep::attempts::{delay_for, AttemptLog, Attempts};
+use casekeep::{Error, Passphrase, Vault};
+use common::*;
+use data_encoding::BASE64;
+
+/// The KDF test hooks are process-wide: the two tests take turns.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+thread_local! {
+    static DELAYS: RefCell<Vec<Duration>> = const { RefCell::new(Vec::new()) };
+}
+
+fn record_delay(d: Duration) {
+    DELAYS.with(|v| v.borrow_mut().push(d));
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    /// A real user (cara), wrong passphrase.
+    KnownUser,
+    /// Another real user (mo), wrong passphrase.
+    OtherKnownUser,
+    /// A well-formed name nobody has.
+    UnknownUser,
+    /// Something that is not a user name at all (say, a passphrase typed in the name field).
+    NotAName,
+}
+
+const ALL: [Who; 4] = [Who::KnownUser, Who::OtherKnownUser, Who::UnknownUser, Who::NotAName];
+
+fn attempt_for(who: Who, i: u64) -> (String, String) {
+    let pass = format!("wrong guess number {i}");
+    match who {
+        Who::KnownUser => ("cara".into(), pass),
+        Who::OtherKnownUser => ("mo".into(), pass),
+        Who::UnknownUser => (format!("ghost{}", i % 7), pass),
+        Who::NotAName => (format!("Correct Horse {i}!"), pass),
+    }
+}
+
+fn attempts_file(dir: &std::path::Path) -> (Attempts, String) {
+    let raw = std::fs::read_to_string(dir.join("attempts.json")).unwrap();
+    (serde_json::from_str(&raw).unwrap(), raw)
+}
+
+fn tag_log(dir: &std::path::Path) -> AttemptLog {
+    let header: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("casekeep.vault")).unwrap()).unwrap();
+    AttemptLog::new(dir, BASE64.decode(header["tag_key"].as_str().unwrap().as_bytes()).unwrap())
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+#[test]
+fn a_thousand_wrong_passphrases_are_refused_alike_and_slowed_down() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    casekeep::crypto::test_hooks::accept_small_kdf_memory(1024);
+    let s = Scratch::new();
+    let dir = s.vault();
+    fast_vault(&dir);
+    let mut vault = Vault::open(&dir).unwrap();
+    vault.set_delay_fn(record_delay);
+    let n = env_u64("CASEKEEP_UNLOCK_ATTEMPTS", 1000);
+    let started = Instant::now();
+    let expected_message = Error::UnlockFailed.to_string();
+    let mut times: std::collections::BTreeMap<Who, Vec<Duration>> = Default::default();
+
+    for i in 0..n {
+        let who = ALL[(i % 4) as usize];
+        let (user, pass) = attempt_for(who, i);
+        let t = Instant::now();
+        let err = match vault.unlock(&user, &Passphrase::new(pass)) {
+            Ok(_) => panic!("attempt {i} ({who:?}) unlocked the vault"),
+            Err(e) => e,
+        };
+        times.entry(who).or_default().push(t.elapsed());
+        // Same code, same sentence, whoever was tried.
+        assert_eq!(err.code(), "unlock_failed", "attempt {i} ({who:?}): {err}");
+        assert_eq!(err.to_string(), expected_message, "attempt {i} ({who:?})");
+    }
+
+    // The delay before attempt k is delay_for(k): none, then 0.25 s doubling to 30 s.
+    let delays = DELAYS.with(|v| v.borrow().clone());
+    assert_eq!(delays.len() as u64, n);
+    for (k, d) in delays.iter().enumerate() {
+        assert_eq!(*d, delay_for(k as u32), "delay before attempt {k}");
+    }
+    assert!(delays.windows(2).all(|w| w[1] >= w[0]), "the delay shrank");
+    let grows_until = delays.iter().position(|d| *d == Duration::from_secs(30)).unwrap();
+    assert!(delays[..=grows_until].windows(2).skip(1).all(|w| w[1] > w[0]), "the delay did not grow");
+    let total: Duration = delays.iter().sum();
+
+    // Accounting: every attempt counted once, under a tag; nothing typed is written down.
+    let (file, raw) = attempts_file(&dir);
+    assert_eq!(u64::from(file.failures_since_success), n);
+    let tags = tag_log(&dir);
+    let count = |name: &str| {
+        let tag = tags.tag(name);
+        file.per_user.iter().find(|t| t.tag == tag).map(|t| u64::from(t.count)).unwrap_or(0)
+    };
+    assert_eq!(count("cara"), n.div_ceil(4));
+    let ghosts: u64 = (0..7).map(|k| count(&format!("ghost{k}"))).sum();
+    assert_eq!(count("mo"), (n + 2) / 4);
+    assert_eq!(ghosts, (n + 1) / 4, "unknown names are counted exactly like known ones");
+    for i in 0..n {
+        let (user, pass) = attempt_for(ALL[(i % 4) as usize], i);
+        assert!(!raw.contains(&user) && !raw.contains(&pass), "attempts.json holds what was typed");
+    }
+
+    // (Time is compared at the real 64 MiB in the next test; here the 1 MiB KDF is cheap.)
+    let mut medians = std::collections::BTreeMap::new();
+    for (who, v) in &mut times {
+        medians.insert(*who, median(v));
+    }
+
+    // The real user then unlocks: waits the ceiling, is told, and the trail has every attempt.
+    let session = vault.unlock("cara", &Passphrase::new(WORKER_PASS.into())).unwrap();
+    assert_eq!(DELAYS.with(|v| v.borrow().last().copied()), Some(Duration::from_secs(30)));
+    let told = u64::from(session.failed_attempts_since_last_unlock());
+    assert_eq!(told, n.div_ceil(4));
+    let log = session.log_entries(None).unwrap();
+    let failed: Vec<&serde_json::Value> =
+        log.iter().filter(|e| e.event == "unlock_failed").map(|e| &e.body).collect();
+    let mine = failed.iter().filter(|b| b["user"] == "this_user").count() as u64;
+    let others = failed.iter().filter(|b| b["user"] == "other_or_unknown_user").count() as u64;
+    let not_itemised: u64 = failed.iter().filter_map(|b| b["not_itemised"].as_u64()).sum();
+    assert_eq!(mine + others + not_itemised, n, "every failed attempt is in the audit trail");
+    // Bodies name no user: an unknown name and another user's wrong passphrase read alike.
+    assert!(failed
+        .iter()
+        .all(|b| b.get("user").is_none_or(|u| u == "this_user" || u == "other_or_unknown_user")));
+    assert!(session.check().unwrap().ok);
+    drop(session);
+    let (after, _) = attempts_file(&dir);
+    assert_eq!(after.failures_since_success, 0);
+    casekeep::crypto::test_hooks::accept_small_kdf_memory(0);
+
+    eprintln!(
+        "unlock abuse: {n} wrong attempts in {:.1} s; enforced delay reaches 30 s at attempt {grows_until}, \
+         {:.1} h in total; median refusal time {:?}",
+        started.elapsed().as_secs_f64(),
+        total.as_secs_f64() / 3600.0,
+        medians
+    );
+}
+
+fn best_of(n: usize, vault: &Vault, user: &str) -> Duration {
+    (0..n)
+        .map(|i| {
+            let t = Instant::now();
+            let r = vault.unlock(user, &Passphrase::new(format!("not the passphrase {i}")));
+            assert_eq!(r.err().map(|e| e.code()), Some("unlock_failed"));
+            t.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+/// At the real 64 MiB floor, with two users whose slots cost different work (1 and 3
+/// passes, as slots calibrated on different days would): every unknown name costs what one
+/// of the real users costs — never a third, tell-tale amount — and names spread over both.
+#[test]
+fn an_unknown_name_costs_what_a_real_users_wrong_passphrase_costs() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    casekeep::crypto::test_hooks::accept_small_kdf_memory(0);
+    let s = Scratch::new();
+    let dir = s.vault();
+    casekeep::crypto::test_hooks::use_fixed_kdf_passes(1);
+    let (mut session, _) = Vault::create(&dir, "mo", &Passphrase::new(MANAGER_PASS.into())).unwrap();
+    casekeep::crypto::test_hooks::use_fixed_kdf_passes(3);
+    session.add_user("cara", casekeep::Role::Caseworker, &Passphrase::new(WORKER_PASS.into())).unwrap();
+    drop(session);
+    casekeep::crypto::test_hooks::use_fixed_kdf_passes(1);
+    let mut vault = Vault::open(&dir).unwrap();
+    vault.set_delay_fn(no_wait);
+
+    let one = best_of(3, &vault, "mo");
+    let three = best_of(3, &vault, "cara");
+    assert!(three.as_secs_f64() > 1.5 * one.as_secs_f64(), "1 pass {one:?}, 3 passes {three:?}");
+    let mut classes = [0usize; 2];
+    let mut seen = Vec::new();
+    for k in 0..16 {
+        let name = format!("nobody{k}");
+        let t = best_of(2, &vault, &name).as_secs_f64();
+        // Nearest of the two real costs, on a log scale; and within the span of real costs.
+        let class = usize::from((t / one.as_secs_f64()).ln().abs() > (t / three.as_secs_f64()).ln().abs());
+        classes[class] += 1;
+        seen.push(format!("{name}: {:.0} ms", t * 1000.0));
+        assert!(
+            t > 0.6 * one.as_secs_f64() && t < 1.6 * three.as_secs_f64(),
+            "{name} took {t:.3} s; real users take {one:?} and {three:?}"
+        );
+    }
+    eprintln!("unknown-name timing: mo (1 pass) {one:?}, cara (3 passes) {three:?}; {seen:?}");
+    assert!(classes[0] > 0 && classes[1] > 0, "unknown names all cost the same: {seen:?}");
+}
