@@ -45,5 +45,7 @@ fn casekeep_commands() -> &'static [&'static str] {
         "case_status",
         "change_case",
         "purge",
+        "backup_vault",
+        "restore_vault",
     ]
 }

@@ -402,6 +402,47 @@ fn purge(
     Ok(g.session_mut()?.purge(&reason, dry_run)?)
 }
 
+/// Writes an encrypted, self-verifying backup to the file chosen in the save dialog (or a
+/// fresh name in the fixed exports folder). Never over an existing file.
+#[tauri::command]
+fn backup_vault(
+    state: State<'_, AppState>,
+    out: Option<String>,
+) -> CmdResult<casekeep::backup::BackupReceipt> {
+    let mut g = state.guard()?;
+    let path = match out.filter(|o| !o.is_empty()) {
+        Some(chosen) if !state.fixed_export_dir => {
+            let p = PathBuf::from(chosen);
+            if !p.is_absolute() {
+                return Err(CmdError::new("invalid_input", "Choose where to save the backup."));
+            }
+            p
+        }
+        _ => state.backup_path()?,
+    };
+    Ok(g.session_mut()?.backup(&path)?)
+}
+
+/// Restores a backup into this app's vault location, which must be empty (first run).
+/// The backup is verified completely before anything is moved into place.
+#[tauri::command]
+fn restore_vault(
+    state: State<'_, AppState>,
+    from: String,
+    user: String,
+    passphrase: String,
+) -> CmdResult<casekeep::backup::RestoreReport> {
+    let g = state.guard()?;
+    if g.session.is_some() {
+        return Err(CmdError::new("invalid_input", "Lock the open vault before restoring a backup."));
+    }
+    let from = PathBuf::from(from);
+    if !from.is_absolute() {
+        return Err(CmdError::new("invalid_input", "Choose the backup file."));
+    }
+    Ok(casekeep::backup::restore(&from, &state.vault_dir, &user, &Passphrase::new(passphrase))?)
+}
+
 fn main() {
     let state = match AppState::from_env() {
         Ok(s) => s,
@@ -458,6 +499,8 @@ fn main() {
             case_status,
             change_case,
             purge,
+            backup_vault,
+            restore_vault,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -112,6 +112,19 @@ impl AppState {
         }
         Err(CmdError::new("io", "Could not find a free file name in the exports folder."))
     }
+
+    /// A fresh backup file name in the fixed exports folder.
+    pub fn backup_path(&self) -> CmdResult<PathBuf> {
+        casekeep::fsutil::create_private_dir(&self.export_dir)?;
+        let stamp = chrono_stamp();
+        for n in 0..1000 {
+            let p = self.export_dir.join(format!("casekeep-backup-{stamp}-{n}.ckbackup"));
+            if !p.exists() {
+                return Ok(p);
+            }
+        }
+        Err(CmdError::new("io", "Could not find a free file name in the exports folder."))
+    }
 }
 
 fn chrono_stamp() -> String {

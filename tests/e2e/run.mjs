@@ -25,6 +25,7 @@ const shots = join(root, "target/e2e-shots");
 rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 
+const runStarted = Date.now();
 const work = mkdtempSync(join(tmpdir(), "casekeep-e2e-"));
 const vault = join(work, "vault");
 const exportsDir = join(work, "exports");
@@ -96,6 +97,11 @@ async function main() {
     CASEKEEP_DEMO_VAULT: join(work, "demo-vault"),
     CASEKEEP_EXPORT_DIR: exportsDir,
     CASEKEEP_IDLE_SECONDS: "15",
+    // The app's (and WebKit's) data, cache and config directories, so the leak scan below
+    // knows exactly where they are.
+    XDG_DATA_HOME: join(work, "xdg-data"),
+    XDG_CACHE_HOME: join(work, "xdg-cache"),
+    XDG_CONFIG_HOME: join(work, "xdg-config"),
   });
   await sleep(1200);
   const t0 = Date.now();
@@ -350,6 +356,12 @@ async function main() {
   await click("button", "List what is due");
   await waitFor(async () => (await text()).includes("Due for purging: clients none"), "the purge dry run");
   await screen("retention");
+  await click("button", "Make a backup");
+  const backupEl = await browser.$("#backup-file");
+  await backupEl.waitForExist({ timeout: 30000 });
+  const backupFile = await backupEl.getText();
+  check(existsSync(backupFile) && (statSync(backupFile).mode & 0o777) === 0o600, "a backup is made from Settings, owner-only");
+  await screen("backup-made");
   await click("button", "Caseload");
   await byText("h1", "Caseload (1)");
 
@@ -457,6 +469,33 @@ async function main() {
     }
   }
   check(files.some((f) => f.endsWith("casekeep.db")) && leaks === 0, `no sentinel and no plaintext header in the ${files.length} vault files written through the app`);
+
+  // Leak scan: the values that are never shared (the code word, the refuge address) must
+  // not be anywhere on disk: not in the app's data, cache or config directories, not in
+  // any export, not in /tmp.
+  const scanned = [];
+  // In /tmp, only what was written during this run (other tools' files are not ours).
+  const walkAll = (d, since = 0) => {
+    let names = [];
+    try { names = readdirSync(d); } catch { return; }
+    for (const f of names) {
+      const p = join(d, f);
+      let st;
+      try { st = statSync(p); } catch { continue; }
+      if (st.isDirectory()) walkAll(p, since);
+      else if (st.isFile() && st.size < 200 * 1024 * 1024 && st.mtimeMs >= since) scanned.push(p);
+    }
+  };
+  walkAll(work);
+  walkAll(tmpdir(), runStarted);
+  const leaked = [];
+  for (const f of new Set(scanned)) {
+    let b;
+    try { b = readFileSync(f); } catch { continue; }
+    for (const sv of [SENTINEL_CODE, SENTINEL_REFUGE]) if (b.includes(Buffer.from(sv))) leaked.push(`${sv} in ${f}`);
+  }
+  leaked.forEach((l) => console.log(`  leak: ${l}`));
+  check(leaked.length === 0 && scanned.length > 0, `no withheld value in any of ${new Set(scanned).size} files (vault, exports, the app's data/cache/config, /tmp)`);
   console.log(`screenshots: ${shots}`);
   if (failures > 0) {
     console.log(`${failures} e2e check(s) failed`);

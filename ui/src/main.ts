@@ -4,7 +4,7 @@ import { call, CaseStatus, CmdError, ClientRecord, ClientSummary, ConsentEntry, 
 import { button, checkbox, errorSummary, field, h, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, passphraseStrength, recipientLabel, runningScore, todayIso } from "./logic";
 import { editForm } from "./edit";
-import { save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 
 const main = document.getElementById("main") as HTMLElement;
 const topbar = document.getElementById("topbar") as HTMLElement;
@@ -87,8 +87,41 @@ function start() {
       { class: "button-group" },
       button("Create a vault", createScreen),
       button("Open the demo vault", () => void openDemo(), "secondary"),
+      button("Restore from a backup", restoreScreen, "secondary"),
     ),
     h("p", { class: "hint" }, "The demo vault is separate, holds synthetic people only, and never mixes with your real vault."),
+  );
+}
+
+function restoreScreen() {
+  const file = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
+  const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false" }) as HTMLInputElement;
+  const pass = h("input", { type: "password", autocomplete: "current-password" }) as HTMLInputElement;
+  const errors = h("div", {});
+  show(
+    h("h1", {}, "Restore from a backup"),
+    h("p", {}, "The backup is checked completely (every page, the key slots and the signed log) before anything is put in place. Use the user name and passphrase that were valid when the backup was made."),
+    errors,
+    field("Backup file", file, "The full path of the .ckbackup file."),
+    button("Choose the file…", async () => {
+      const chosen = await openDialog({ title: "Choose the backup", multiple: false, directory: false, filters: [{ name: "Casekeep backup", extensions: ["ckbackup"] }] });
+      if (typeof chosen === "string") file.value = chosen;
+    }, "secondary"),
+    field("User name", user),
+    field("Passphrase", pass),
+    h("div", { class: "button-group" },
+      button("Check and restore", async () => {
+        try {
+          const r = await call<{ log_entries: number; key_slots: number }>("restore_vault", { from: file.value, user: user.value, passphrase: pass.value });
+          pass.value = "";
+          await refresh();
+          say(`Restored and checked: ${r.log_entries} signed log entries, ${r.key_slots} key slots. Unlock to continue.`);
+        } catch (e) {
+          pass.value = "";
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }),
+      button("Cancel", start, "secondary")),
   );
 }
 
@@ -1026,6 +1059,7 @@ async function settings() {
       }
     }, "secondary"),
   ];
+  parts.push(...backupSection(errors));
   const form = await call<RiskForm>("risk_form").catch(() => null);
   if (form) {
     const st: VaultSettings = form.settings;
@@ -1115,6 +1149,28 @@ async function settings() {
     );
   }
   show(...parts);
+}
+
+function backupSection(errors: HTMLElement): Node[] {
+  const result = h("div", { "aria-live": "polite" });
+  return [
+    h("h2", {}, "Backup"),
+    h("p", {}, "A backup is one encrypted file that the same passphrases and the recovery key open. Keep it somewhere as safe as this laptop."),
+    button("Make a backup", async () => {
+      try {
+        let out: string | null = null;
+        if (!status?.fixed_export_dir) {
+          out = await saveDialog({ title: "Save the backup", defaultPath: `casekeep-backup-${todayIso()}.ckbackup`, filters: [{ name: "Casekeep backup", extensions: ["ckbackup"] }] });
+          if (!out) return;
+        }
+        const r = await call<{ file: string; bytes: number; sha256: string; log_entries: number }>("backup_vault", { out });
+        result.replaceChildren(h("p", { class: "notice" }, "Backup saved and verified: ", h("span", { id: "backup-file" }, r.file), ` (${r.log_entries} signed log entries; SHA-256 ${r.sha256.slice(0, 16)}…).`));
+      } catch (e) {
+        errors.replaceChildren(errorSummary(message(e)));
+      }
+    }, "secondary"),
+    result,
+  ];
 }
 
 function purgeSection(errors: HTMLElement): Node[] {
