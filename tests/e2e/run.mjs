@@ -403,6 +403,40 @@ async function main() {
   await click("button", "Unlock");
   await byText("h1", "Caseload (1)");
   check((await text()).includes("1 failed unlock attempt"), "the failed attempt is shown at the next unlock");
+
+  // Hostile script while unlocked: missing, malformed and oversized arguments. Those that
+  // reach Casekeep's code are refused with a coded error; those Tauri cannot even decode
+  // are refused before any command runs; the app stays up and nothing changes.
+  const unlockedHostile = await browser.executeAsync((done) => {
+    const inv = window.__TAURI_INTERNALS__.invoke;
+    const big = "x".repeat(2 * 1024 * 1024);
+    const coded = [
+      inv("add_client", { record: { full_name: big } }),
+      inv("add_client", { record: [1, 2, 3] }),
+      inv("update_client", { id: 1, patch: { contacts: "not a list" } }),
+      inv("show_client", { id: 999999 }),
+      inv("record_marac", { client: 1, referral: "not an object" }),
+      inv("change_case", { client: 1, action: "explode", reason: null }),
+      inv("purge", { reason: "x", dryRun: false }),
+      inv("set_vault_settings", { patch: { risk: { marac_score: 1e9 } } }),
+      inv("share_preview", { share: { client: 1, recipient: "nobody", purpose: "x", emergency: false, excerpts: [] } }),
+      inv("copy_safe_number", { client: 1, contact: 2 }),
+    ];
+    const undecodable = [
+      inv("show_client", {}),
+      inv("show_client", { id: "1; DROP TABLE clients" }),
+      inv("set_idle_minutes", { minutes: -5 }),
+      inv("list_clients", { search: { $gt: "" } }),
+    ];
+    Promise.allSettled(coded).then((a) => Promise.allSettled(undecodable).then((b) => inv("app_status").then((st) => done({
+      coded: a.map((x) => (x.status === "rejected" ? x.reason : "ACCEPTED")),
+      undecodable: b.map((x) => (x.status === "rejected" ? String(x.reason).slice(0, 80) : "ACCEPTED")),
+      unlocked: st.unlocked,
+    }))));
+  });
+  check(unlockedHostile.coded.every((r) => r !== "ACCEPTED" && typeof r === "object" && typeof r.code === "string" && r.code !== "internal"), `malformed calls that reach Casekeep are refused with coded errors (${JSON.stringify(unlockedHostile.coded.map((r) => r.code ?? r))})`);
+  check(unlockedHostile.undecodable.every((r) => r !== "ACCEPTED"), "calls whose arguments cannot be decoded are refused");
+  check(unlockedHostile.unlocked === true && (await text()).includes("Caseload (1)"), "the app stays up and unlocked after the hostile calls");
   await screen("caseload");
   await click("button", "Show names");
   await waitFor(async () => (await text()).includes("Locked after a period without use"), "the idle lock", 35000);
