@@ -279,6 +279,12 @@ fn take_line<'a>(rest: &mut &'a [u8], limit: usize) -> Option<&'a [u8]> {
     Some(line)
 }
 
+/// Parses the container (magic line, manifest, parts) without any key: the fuzzed surface.
+#[doc(hidden)]
+pub fn parse_container(bytes: &[u8]) -> Result<()> {
+    parse(bytes).map(|_| ())
+}
+
 fn parse(bytes: &[u8]) -> Result<Parsed> {
     let mut rest = bytes;
     let magic =

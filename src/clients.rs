@@ -102,7 +102,7 @@ fn reference_taken(tx: &Transaction<'_>, reference: &str, except: Option<i64>) -
     Ok(n > 0)
 }
 
-fn parse_patch(json: &[u8]) -> Result<ClientPatch> {
+pub(crate) fn parse_patch(json: &[u8]) -> Result<ClientPatch> {
     if json.len() as u64 > input::JSON_LIMIT {
         return Err(Error::invalid("the client JSON is too large (the limit is 1 MiB)"));
     }

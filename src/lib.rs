@@ -21,6 +21,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod fsutil;
+pub mod fuzzing;
 pub mod input;
 pub mod integrity;
 pub mod ipc;

@@ -1,0 +1,50 @@
+//! Entry points for the fuzz targets in `fuzz/` (cargo-fuzz), kept here so that the
+//! committed corpus is also replayed by an ordinary test (`tests/fuzz_corpus.rs`) in CI.
+//! Each takes arbitrary bytes and must return — never panic, never hang — whatever it is
+//! given. Not an API: nothing else calls these.
+#![doc(hidden)]
+
+use crate::record::{ClientPatch, ClientRecord, Date};
+
+fn fixed_day() -> Date {
+    Date::parse("2026-11-25").unwrap_or_else(Date::today)
+}
+
+/// `client add` / `client update` input: the strict reader, the shape check, validation.
+pub fn client_json(data: &[u8]) {
+    if let Ok(patch) = crate::clients::parse_patch(data) {
+        let mut rec = ClientRecord::default();
+        if patch.apply(&mut rec, "fuzz", fixed_day()).is_ok() {
+            let v = serde_json::to_value(&rec).unwrap_or_default();
+            let _ = crate::catalogue::paths_with_values(&v);
+        }
+    }
+}
+
+/// A backup file's container format, up to where authentication needs the vault key.
+pub fn backup_reader(data: &[u8]) {
+    let _ = crate::backup::parse_container(data);
+}
+
+/// A key-slot file: strict JSON, metadata, KDF limits, base64 parts.
+pub fn key_slot(data: &[u8]) {
+    let _ = crate::slots::Slot::parse(data);
+}
+
+/// The JSON arguments the desktop shell hands to the core: a client record or patch, a
+/// MARAC referral (applied to a record that has an assessment), a settings patch.
+pub fn ipc_args(data: &[u8]) {
+    client_json(data);
+    if let Ok(input) = crate::input::parse_json::<crate::marac::MaracInput>(data, "MARAC JSON") {
+        let mut rec = ClientRecord::default();
+        let entry = r#"{"date": "2026-01-01", "answers": ["yes","yes","yes","yes","yes","yes","yes","yes","yes","yes",
+            "yes","yes","yes","yes","no","no","no","no","no","no","no","no","no","not_known"]}"#;
+        let seed = format!(r#"{{"full_name": "Fuzz Example", "risk": [{entry}]}}"#);
+        if let Ok(p) = crate::input::parse_json::<ClientPatch>(seed.as_bytes(), "t") {
+            let _ = p.apply(&mut rec, "fuzz", fixed_day());
+        }
+        let cfg = crate::risk::RiskConfig::default();
+        let _ = crate::marac::apply(&mut rec, input, "fuzz", &cfg, fixed_day());
+    }
+    let _ = crate::settings::Settings::default().merged(data);
+}
