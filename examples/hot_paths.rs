@@ -47,6 +47,17 @@ fn main() {
                 .collect();
             println!("{name:<9} caseload list: {}", stats(v));
         }
+        if only.is_empty() || only == "queue" {
+            let today = casekeep::record::Date::today();
+            let v = (0..rounds.max(1))
+                .map(|_| {
+                    let t = Instant::now();
+                    s.queue(today).expect("queue");
+                    t.elapsed()
+                })
+                .collect();
+            println!("{name:<9} work queue (caseload screen): {}", stats(v));
+        }
         if only.is_empty() || only == "verify" {
             let mut entries = 0;
             let v: Vec<Duration> = (0..rounds.max(1))

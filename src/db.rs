@@ -17,6 +17,7 @@ pub const DB_FILE: &str = "casekeep.db";
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_caseload_columns.sql")),
+    (3, include_str!("../migrations/0003_log_by_kind.sql")),
 ];
 
 pub fn latest_version() -> u32 {
