@@ -1,7 +1,7 @@
 # Casekeep: two commands on a fresh Debian/Ubuntu machine.
 #   make run    installs what is missing, builds, and starts the Casekeep app (default vault location)
 #   make test   installs what is missing, then runs every check and test
-.PHONY: setup run test build lint rust-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb
+.PHONY: setup run test build lint rust-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb bench-app
 
 APP := target/debug/casekeep-app
 
@@ -60,8 +60,13 @@ e2e: app tauri-driver symbols
 	CASEKEEP_APP=$(APP) node tests/e2e/run.mjs
 
 # The Debian package (release build, offline): target/release/bundle/deb/*.deb
+# Stripped: the symbol tables are ≈ 15 % of a release binary and no use to the people it ships to.
 deb: ui-build
-	ui/node_modules/.bin/tauri build --bundles deb --ci
+	CARGO_PROFILE_RELEASE_STRIP=symbols ui/node_modules/.bin/tauri build --bundles deb --ci
+
+# App start-up and memory next to a bare Tauri window (docs/BENCHMARKS.md); not part of test.
+bench-app: ui-build tauri-driver
+	bash scripts/bench-app.sh
 
 test: lint rust-test ui-test e2e
 	@echo "make test: all checks passed"

@@ -66,8 +66,15 @@ fn review_due(rec: &ClientRecord) -> Option<String> {
     rec.contacts.iter().filter(|c| !c.do_not_use).filter_map(|c| c.review_due).min().map(|d| d.to_string())
 }
 
-fn parse_level(s: Option<String>) -> Result<Option<RiskLevel>> {
-    s.map(|s| match s.as_str() {
+/// A nullable text column, read in place.
+fn text_ref<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<Option<&'r str>> {
+    r.get_ref(i)?
+        .as_str_or_null()
+        .map_err(|_| Error::Integrity("a stored caseload column is malformed".into()))
+}
+
+fn parse_level(s: Option<&str>) -> Result<Option<RiskLevel>> {
+    s.map(|s| match s {
         "standard" => Ok(RiskLevel::Standard),
         "medium" => Ok(RiskLevel::Medium),
         "high" => Ok(RiskLevel::High),
@@ -320,33 +327,32 @@ impl Session {
             }
         };
         let mut stmt = self.conn().prepare_cached(sql)?;
-        type Row = (i64, String, String, Option<String>, Option<String>, String);
-        let map = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        let mut rows = match &query {
+            None => stmt.query([])?,
+            Some(q) => stmt.query([q])?,
         };
-        let rows: Vec<Row> = match &query {
-            None => stmt.query_map([], map)?.collect::<rusqlite::Result<_>>()?,
-            Some(q) => stmt.query_map([q], map)?.collect::<rusqlite::Result<_>>()?,
-        };
-        rows.into_iter()
-            .map(|(id, case_reference, full_name, level, due, updated_at)| {
-                let safe_contact_review_due = due
-                    .map(|d| {
-                        Date::parse(&d)
-                            .ok_or_else(|| Error::Integrity("a stored review date is malformed".into()))
-                    })
-                    .transpose()?;
-                Ok(ClientSummary {
-                    id,
-                    initials: initials_of(&full_name),
-                    risk_level: parse_level(level)?,
-                    safe_contact_review_due,
-                    case_reference,
-                    full_name,
-                    updated_at,
-                })
-            })
-            .collect()
+        // One pass, reading the date and the level in place: four strings a row, no more.
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let safe_contact_review_due = match text_ref(r, 4)? {
+                None => None,
+                Some(d) => Some(
+                    Date::parse(d)
+                        .ok_or_else(|| Error::Integrity("a stored review date is malformed".into()))?,
+                ),
+            };
+            let full_name: String = r.get(2)?;
+            out.push(ClientSummary {
+                id: r.get(0)?,
+                initials: initials_of(&full_name),
+                risk_level: parse_level(text_ref(r, 3)?)?,
+                safe_contact_review_due,
+                case_reference: r.get(1)?,
+                full_name,
+                updated_at: r.get(5)?,
+            });
+        }
+        Ok(out)
     }
 }
 

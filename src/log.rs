@@ -16,6 +16,8 @@ use serde_json::Value;
 use crate::crypto::{self, Secret32};
 use crate::error::{Error, Result};
 
+mod verify;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -251,93 +253,8 @@ pub fn verify_chain_only(conn: &Connection, vault_id: &str) -> Result<VerifyRepo
 }
 
 fn verify_with(conn: &Connection, vault_id: &str, signatures: bool) -> Result<VerifyReport> {
-    let mut keys = std::collections::HashMap::new();
-    {
-        let mut stmt = conn.prepare("SELECT id, user_id, public_key FROM user_keys")?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, (r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(2)?))))?;
-        for row in rows {
-            let (id, v) = row?;
-            keys.insert(id, v);
-        }
-    }
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash
-           FROM log_entries ORDER BY seq",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut expected_seq = 1i64;
-    let mut prev: [u8; 32] = genesis(vault_id);
-    let mut count = 0i64;
-    let mut sigs = 0i64;
-    let mut first_break = None;
-    // Columns are read in place (no copy per entry) and one buffer is reused for the
-    // canonical bytes: this loop runs once per entry of the whole log.
-    let mut canonical = Vec::with_capacity(1024);
-    while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        let actor_id: Option<i64> = r.get(4)?;
-        let client_id: Option<i64> = r.get(5)?;
-        let key_id: i64 = r.get(7)?;
-        let prev_hash = blob(r, 9)?;
-        let hash = blob(r, 10)?;
-        count += 1;
-        let fail = |seq: i64, problem: &str| Break { seq, problem: problem.to_string() };
-        let problem = if seq != expected_seq {
-            Some(fail(
-                expected_seq,
-                &format!("entry {expected_seq} is missing (the chain goes on at entry {seq})"),
-            ))
-        } else if prev_hash != prev.as_slice() {
-            Some(fail(
-                seq,
-                "its link to the previous entry is broken (an entry before it was removed, changed or moved)",
-            ))
-        } else {
-            let c = Canonical {
-                seq,
-                prev_hash,
-                at: text(r, 1)?,
-                kind: text(r, 2)?,
-                event: text(r, 3)?,
-                actor_id,
-                client_id,
-                key_id,
-                body: text(r, 6)?,
-            };
-            canonical.clear();
-            c.write_to(&mut canonical);
-            let computed = crypto::sha256(&[&canonical]);
-            if computed.as_slice() != hash {
-                Some(fail(seq, "its contents do not match its hash (the entry was changed)"))
-            } else if !signatures {
-                None
-            } else {
-                match keys.get(&key_id) {
-                    None => Some(fail(seq, "it is signed with a key the vault does not know")),
-                    Some((owner, _)) if Some(*owner) != actor_id => {
-                        Some(fail(seq, "it is signed with a key that does not belong to its author"))
-                    }
-                    Some((_, public)) => {
-                        sigs += 1;
-                        if crypto::verify(public, &sig_message(hash), blob(r, 8)?) {
-                            None
-                        } else {
-                            Some(fail(seq, "its signature does not verify"))
-                        }
-                    }
-                }
-            }
-        };
-        if let Some(p) = problem {
-            first_break = Some(p);
-            break;
-        }
-        // The stored hash equals the computed one here (32 bytes).
-        prev.copy_from_slice(hash);
-        expected_seq += 1;
-    }
-    Ok(VerifyReport { entries: count, signatures_checked: sigs, head: HEXLOWER.encode(&prev), first_break })
+    // Read on this thread, hash and check signatures on the others (log/verify.rs).
+    verify::run(conn, vault_id, signatures)
 }
 
 impl fmt::Display for Break {

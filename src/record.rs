@@ -32,7 +32,13 @@ impl Date {
         if !shape {
             return None;
         }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Date)
+        // Digits only from here (checked above): read them by hand, then let chrono say
+        // whether the day exists. (parse_from_str was most of the caseload list's time.)
+        let num = |r: std::ops::Range<usize>| {
+            b.get(r).map(|d| d.iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0')))
+        };
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d).map(Date)
     }
 
     pub fn years_since(&self, on: Date) -> i32 {
@@ -731,12 +737,14 @@ impl ClientRecord {
 
 /// "Ada Example" → "A.E.": the first letter of each word, upper-cased.
 pub fn initials_of(full_name: &str) -> String {
-    full_name
-        .split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .flat_map(|c| c.to_uppercase())
-        .map(|c| format!("{c}."))
-        .collect()
+    let mut out = String::with_capacity(8);
+    for c in full_name.split_whitespace().filter_map(|w| w.chars().next()) {
+        for u in c.to_uppercase() {
+            out.push(u);
+            out.push('.');
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -749,6 +757,21 @@ mod tests {
         for bad in ["2026-1-01", "2026-02-30", "01/11/2026", "2026-11-01T00:00", "", "２０２６-11-01"] {
             assert!(Date::parse(bad).is_none(), "{bad}");
         }
+        for bad in
+            ["2026-13-01", "2026-00-10", "2026-04-31", "2026-12-32", "2026-11-00", "2023-02-29", "+026-11-01"]
+        {
+            assert!(Date::parse(bad).is_none(), "{bad}");
+        }
+        for good in ["2024-02-29", "2000-02-29", "1999-12-31", "2026-01-01"] {
+            assert_eq!(Date::parse(good).map(|d| d.to_string()).as_deref(), Some(good));
+        }
+    }
+
+    #[test]
+    fn initials_are_upper_case_letters_with_stops() {
+        assert_eq!(initials_of("ada  lovelace"), "A.L.");
+        assert_eq!(initials_of(" Zoë  ÉLODIE o'Brien "), "Z.É.O.");
+        assert_eq!(initials_of(""), "");
     }
 
     #[test]

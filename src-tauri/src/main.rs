@@ -18,6 +18,8 @@ use tauri::State;
 
 #[tauri::command]
 fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
+    // The page asks for the status first and draws the unlock screen from the answer.
+    bench_mark("status");
     let g = state.guard()?;
     Ok(AppStatus {
         vault_exists: state.vault_dir.join(casekeep::vault::HEADER_FILE).exists(),
@@ -443,6 +445,15 @@ fn restore_vault(
     Ok(casekeep::backup::restore(&from, &state.vault_dir, &user, &Passphrase::new(passphrase))?)
 }
 
+/// Start-up timing for scripts/bench-app.sh: with CASEKEEP_BENCH_STARTUP set, prints one
+/// fixed line per event on stderr (no record data). Does nothing otherwise.
+fn bench_mark(event: &str) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("CASEKEEP_BENCH_STARTUP").is_some()) {
+        eprintln!("casekeep-bench-startup: {event}");
+    }
+}
+
 fn main() {
     let state = match AppState::from_env() {
         Ok(s) => s,
@@ -463,6 +474,11 @@ fn main() {
         // Used from Rust only (copy_safe_number); the page is granted no clipboard permission.
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
+        .on_page_load(|_, p| {
+            if p.event() == tauri::webview::PageLoadEvent::Finished {
+                bench_mark("page-loaded");
+            }
+        })
         .setup(|app| {
             state::start_idle_timer(app.handle().clone());
             Ok(())

@@ -1,4 +1,5 @@
-//! The PDF summary: A4, text extractable, fonts embedded (DejaVu Sans), no personal data
+//! The PDF summary: A4, text extractable, fonts embedded (DejaVu Sans, subset by
+//! scripts/subset-fonts.sh), no personal data
 //! in the document information (its title is "Casekeep disclosure N").
 
 use std::io::BufWriter;
@@ -12,8 +13,8 @@ use super::{Envelope, MARKING};
 use crate::error::{Error, Result};
 use crate::policy::RedactedView;
 
-const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-subset.ttf");
+const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold-subset.ttf");
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;

@@ -300,10 +300,17 @@ async function caseload(search = "") {
     namesShown = !namesShown;
     void caseload(searchBox.value);
   }, "secondary", { "aria-pressed": namesShown ? "true" : "false", id: "toggle-names" });
-  const dueFor = (id: number) => queue.items.filter((i) => i.client_id === id);
-  const rows = clients.map((c) => {
+  // Queue items by client, once (a filter per row was quadratic: 10k clients took seconds).
+  const byClient = new Map<number, Queue["items"]>();
+  for (const i of queue.items) {
+    if (i.client_id === null) continue;
+    const l = byClient.get(i.client_id);
+    if (l) l.push(i);
+    else byClient.set(i.client_id, [i]);
+  }
+  const clientRow = (c: ClientSummary) => {
     const d = dueText(c.safe_contact_review_due, today);
-    const items = dueFor(c.id);
+    const items = byClient.get(c.id) ?? [];
     const urgent = d?.urgent || items.some((i) => i.overdue);
     const text = items.length ? `${items.length} item${items.length === 1 ? "" : "s"} in the work queue` : d ? d.text : "";
     return h(
@@ -314,16 +321,17 @@ async function caseload(search = "") {
       h("td", {}, riskTag(c.risk_level)),
       h("td", { class: urgent ? "due urgent" : "due" }, text),
     );
-  });
-  const queueRows = queue.items.map((i) =>
+  };
+  const queueRow = (i: Queue["items"][number]) =>
     h(
       "tr",
       {},
       h("td", { class: i.overdue ? "due urgent" : "due" }, i.overdue ? `${i.due} (overdue)` : i.due),
       h("td", {}, i.client_id !== null ? button(`${i.initials ?? ""} ${i.case_reference ?? ""}`.trim(), () => void clientScreen(i.client_id as number), "link") : ""),
       h("td", {}, i.what),
-    ),
-  );
+    );
+  const [queueBody, moreQueue] = paged(queue.items, queueRow, "work queue items");
+  const [clientBody, moreClients] = paged(clients, clientRow, "clients");
   show(
     h("h1", {}, `Caseload (${clients.length})`),
     h("div", { class: "toolbar" }, field("Search by name or reference", searchBox), button("Search", () => void caseload(searchBox.value), "secondary"), toggle, button("Add a client", newClient)),
@@ -334,17 +342,38 @@ async function caseload(search = "") {
           "table",
           { class: "table", "aria-labelledby": "queue-heading", id: "work-queue" },
           h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Due"), h("th", { scope: "col" }, "Client"), h("th", { scope: "col" }, "What to do"))),
-          h("tbody", {}, ...queueRows),
+          queueBody,
         )
       : null,
+    moreQueue,
     h("h2", { id: "clients-heading" }, "Clients"),
     h(
       "table",
       { class: "table", "aria-labelledby": "clients-heading" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Client"), h("th", { scope: "col" }, "Reference"), h("th", { scope: "col" }, "Risk"), h("th", { scope: "col" }, "What is due"))),
-      h("tbody", {}, ...rows),
+      clientBody,
     ),
+    moreClients,
   );
+}
+
+// Long lists are drawn a page at a time: 10,000 rows in the page cost WebKit hundreds of
+// MiB and seconds of layout (docs/BENCHMARKS.md). Search finds anyone further down.
+const PAGE = 200;
+
+function paged<T>(items: T[], row: (t: T) => HTMLElement, what: string): [HTMLElement, HTMLElement | null] {
+  let shown = Math.min(PAGE, items.length);
+  const body = h("tbody", {}, ...items.slice(0, shown).map(row));
+  if (shown >= items.length) return [body, null];
+  const label = () => `Show ${Math.min(PAGE, items.length - shown)} more ${what} (${items.length - shown} not shown)`;
+  const more = button(label(), () => {
+    const next = items.slice(shown, shown + PAGE);
+    body.append(...next.map(row));
+    shown += next.length;
+    if (shown >= items.length) more.remove();
+    else more.textContent = label();
+  }, "secondary");
+  return [body, more];
 }
 
 function newClient() {
