@@ -23,9 +23,17 @@ fn fixture() -> Fixture {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(if measuring { 10_000 } else { 200 });
-    let root = std::env::var_os("CASEKEEP_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("casekeep-bench-vaults"));
+    let root = match std::env::var_os("CASEKEEP_BENCH_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None if measuring => std::env::temp_dir().join("casekeep-bench-vaults"),
+        // Under `cargo test`: always a fresh vault, so that a vault left by another
+        // build can never make the test depend on its history.
+        None => {
+            let dir = std::env::temp_dir().join("casekeep-bench-test-vault");
+            let _ = std::fs::remove_dir_all(&dir);
+            dir
+        }
+    };
     eprintln!("benchmark vault: {clients} clients under {}", root.display());
     bench::fixture(&root, clients, 1, &mut |p| {
         if p.clients % 1000 == 0 {
