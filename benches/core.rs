@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use casekeep::bench::{self, Fixture, Storage};
-use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
+use casekeep::consent::{ConsentInput, RecipientKind};
 use casekeep::export::Format;
 use casekeep::share::ShareRequest;
 use casekeep::synth::Rng;
@@ -59,18 +59,7 @@ fn marac_request(id: ClientId) -> ShareRequest {
 }
 
 fn give_marac_consent(s: &mut Session, id: ClientId) {
-    s.record_consent(
-        id,
-        ConsentInput {
-            recipient: RecipientKind::Marac,
-            state: ConsentState::Given,
-            method: ConsentMethod::Verbal,
-            purpose: None,
-            reason: None,
-            review_on: None,
-        },
-    )
-    .expect("consent");
+    s.record_consent(id, ConsentInput::given_verbally(RecipientKind::Marac)).expect("consent");
 }
 
 fn core(c: &mut Criterion) {

@@ -66,6 +66,20 @@ pub struct ConsentInput {
     pub review_on: Option<Date>,
 }
 
+impl ConsentInput {
+    /// Consent given verbally for the general purpose, reviewed at the default date.
+    pub fn given_verbally(recipient: RecipientKind) -> ConsentInput {
+        ConsentInput {
+            recipient,
+            state: ConsentState::Given,
+            method: ConsentMethod::Verbal,
+            purpose: None,
+            reason: None,
+            review_on: None,
+        }
+    }
+}
+
 pub const GENERAL_PURPOSE: &str = "general";
 /// A consent given without a review date is reviewed after this many days.
 pub const DEFAULT_REVIEW_DAYS: u64 = 91;

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
+use crate::consent::{ConsentInput, RecipientKind};
 use crate::error::Result;
 use crate::record::Date;
 use crate::slots::Passphrase;
@@ -85,17 +85,7 @@ pub fn create(dir: &Path) -> Result<()> {
             session.record_marac(id, meeting.to_string().as_bytes())?;
         }
         if i % 2 == 0 {
-            session.record_consent(
-                id,
-                ConsentInput {
-                    recipient: RecipientKind::Marac,
-                    state: ConsentState::Given,
-                    method: ConsentMethod::Verbal,
-                    purpose: None,
-                    reason: None,
-                    review_on: None,
-                },
-            )?;
+            session.record_consent(id, ConsentInput::given_verbally(RecipientKind::Marac))?;
         }
     }
     Ok(())

@@ -4,7 +4,7 @@
 //! redaction, the audit trail and integrity checks cover them like every other field.
 
 use chrono::Months;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::clients::{self, ClientId};
@@ -20,10 +20,6 @@ pub const MAX_REFERRALS: usize = 200;
 pub const MAX_ACTIONS: usize = 200;
 pub const MAX_AGENCIES: usize = 50;
 
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
 /// What `marac record` reads: a new referral, or (with `referral`) a change to one.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,7 +33,7 @@ pub struct MaracInput {
     #[serde(default)]
     pub reason: Option<String>,
     /// `null` clears a meeting date.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::record::present")]
     pub meeting_date: Option<Option<Date>>,
     /// Replaces the list.
     #[serde(default)]

@@ -80,7 +80,9 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// Distinguishes a key that is absent (leave as is) from one set to `null` (clear it).
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<T>, D::Error> {
+pub(crate) fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
 }
 

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use casekeep::bench::{self, Fixture, Storage};
-use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
+use casekeep::consent::{ConsentInput, RecipientKind};
 use casekeep::export::Format;
 use casekeep::share::ShareRequest;
 use casekeep::synth::Rng;
@@ -148,18 +148,7 @@ fn workload(fx: &Fixture, storage: Storage, quick: bool, full_verify: bool) -> F
     let out_dir = tempfile::tempdir().expect("temp dir");
     for k in 0..n_export {
         let id = pick(&mut rng);
-        s.record_consent(
-            id,
-            ConsentInput {
-                recipient: RecipientKind::Marac,
-                state: ConsentState::Given,
-                method: ConsentMethod::Verbal,
-                purpose: None,
-                reason: None,
-                review_on: None,
-            },
-        )
-        .expect("consent");
+        s.record_consent(id, ConsentInput::given_verbally(RecipientKind::Marac)).expect("consent");
         let req = ShareRequest {
             client: id,
             recipient: RecipientKind::Marac,
