@@ -143,10 +143,9 @@ pub fn apply(
             check_date("referred_on", Some(referred_on), true, today)?;
             if let Some(last) = rec.marac.last() {
                 if referred_on < last.referred_on {
-                    return Err(Error::invalid(format!(
-                        "`referred_on` is before the latest referral's date ({}): referrals are recorded in date order",
-                        last.referred_on
-                    )));
+                    return Err(Error::invalid(
+                        "`referred_on` is before the latest referral's date: referrals are recorded in date order",
+                    ));
                 }
             }
             let mut reason = reason;
@@ -155,17 +154,19 @@ pub fn apply(
                 Error::invalid("`reason` is required: say why this person is being referred to MARAC")
             })?;
             let assessment = risk::latest_on_or_before(rec, Some(referred_on)).ok_or_else(|| {
-                Error::invalid(format!(
-                    "a referral needs a risk assessment dated on or before {referred_on}: record the checklist first"
-                ))
+                Error::invalid(
+                    "a referral needs a risk assessment dated on or before the referral date: record the checklist first",
+                )
             })?;
             let d = risk::assess(assessment, cfg);
             if d.criteria_met.is_empty() {
+                // The thresholds are the vault's settings; the assessment's own date and
+                // score are record values and stay out of the message.
                 return Err(Error::invalid(format!(
-                    "the latest risk assessment (dated {}, score {} of 24) meets no MARAC referral criterion: \
-                     a score of {} or more, professional judgement (with a reason) or {} or more police-reported \
-                     incidents in 12 months",
-                    assessment.date, d.score, cfg.marac_score, cfg.escalation_incidents
+                    "the latest risk assessment on or before the referral date meets no MARAC referral \
+                     criterion: a score of {} or more, professional judgement (with a reason) or {} or more \
+                     police-reported incidents in 12 months",
+                    cfg.marac_score, cfg.escalation_incidents
                 )));
             }
             rec.marac.push(MaracReferral {
@@ -312,7 +313,8 @@ mod tests {
         assert!(e.contains("needs a risk assessment"), "{e}");
         rec.risk.push(scored("2026-10-01", 13));
         let e = apply(&mut rec, new("2026-11-01"), "t", &cfg, today).unwrap_err().to_string();
-        assert!(e.contains("score 13 of 24") && e.contains("14 or more"), "{e}");
+        assert!(e.contains("meets no MARAC referral criterion") && e.contains("14 or more"), "{e}");
+        assert!(!e.contains("13") && !e.contains("2026-10-01"), "the message names no record value: {e}");
         // An assessment after the referral date does not support it.
         rec.risk.push(scored("2026-11-10", 16));
         assert!(apply(&mut rec, new("2026-11-01"), "t", &cfg, today).is_err());
