@@ -2,10 +2,12 @@
 //! record logic: each command checks the session, calls the core, maps the error.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod arg;
 mod state;
 
 use std::path::PathBuf;
 
+use arg::Arg;
 use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
 use casekeep::export::Format;
 use casekeep::ipc::{AppStatus, Created, Unlocked};
@@ -36,7 +38,13 @@ fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
 }
 
 #[tauri::command]
-fn create_vault(state: State<'_, AppState>, user: String, passphrase: String) -> CmdResult<Created> {
+fn create_vault(
+    state: State<'_, AppState>,
+    user: Arg<String>,
+    passphrase: Arg<String>,
+) -> CmdResult<Created> {
+    let Arg(user) = user;
+    let Arg(passphrase) = passphrase;
     let mut g = state.guard()?;
     let (session, recovery) = casekeep::Vault::create(&state.vault_dir, &user, &Passphrase::new(passphrase))?;
     g.start(session, false);
@@ -53,7 +61,15 @@ fn open_demo(state: State<'_, AppState>) -> CmdResult<()> {
 }
 
 #[tauri::command]
-fn unlock(state: State<'_, AppState>, user: String, passphrase: String, demo: bool) -> CmdResult<Unlocked> {
+fn unlock(
+    state: State<'_, AppState>,
+    user: Arg<String>,
+    passphrase: Arg<String>,
+    demo: Arg<bool>,
+) -> CmdResult<Unlocked> {
+    let Arg(user) = user;
+    let Arg(passphrase) = passphrase;
+    let Arg(demo) = demo;
     let mut g = state.guard()?;
     let dir = if demo { &state.demo_dir } else { &state.vault_dir };
     if demo && !casekeep::demo::is_demo(dir) {
@@ -74,10 +90,13 @@ fn unlock(state: State<'_, AppState>, user: String, passphrase: String, demo: bo
 #[tauri::command]
 fn recover(
     state: State<'_, AppState>,
-    user: String,
-    recovery_key: String,
-    passphrase: String,
+    user: Arg<String>,
+    recovery_key: Arg<String>,
+    passphrase: Arg<String>,
 ) -> CmdResult<Unlocked> {
+    let Arg(user) = user;
+    let Arg(recovery_key) = recovery_key;
+    let Arg(passphrase) = passphrase;
     let mut g = state.guard()?;
     let key = casekeep::RecoveryKey::parse(&recovery_key)?;
     let vault = casekeep::Vault::open(&state.vault_dir)?;
@@ -104,7 +123,8 @@ fn touch(state: State<'_, AppState>) -> CmdResult<()> {
 }
 
 #[tauri::command]
-fn set_idle_minutes(state: State<'_, AppState>, minutes: u64) -> CmdResult<()> {
+fn set_idle_minutes(state: State<'_, AppState>, minutes: Arg<u64>) -> CmdResult<()> {
+    let Arg(minutes) = minutes;
     let mut g = state.guard()?;
     g.session_mut()?;
     if !(1..=60).contains(&minutes) {
@@ -117,8 +137,9 @@ fn set_idle_minutes(state: State<'_, AppState>, minutes: u64) -> CmdResult<()> {
 #[tauri::command]
 fn list_clients(
     state: State<'_, AppState>,
-    search: Option<String>,
+    search: Arg<Option<String>>,
 ) -> CmdResult<Vec<casekeep::clients::ClientSummary>> {
+    let Arg(search) = search;
     let mut g = state.guard()?;
     let s = g.session_mut()?;
     let search = search.filter(|s| !s.trim().is_empty());
@@ -126,7 +147,8 @@ fn list_clients(
 }
 
 #[tauri::command]
-fn show_client(state: State<'_, AppState>, id: i64) -> CmdResult<Value> {
+fn show_client(state: State<'_, AppState>, id: Arg<i64>) -> CmdResult<Value> {
+    let Arg(id) = id;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.show_client(ClientId(id))?)
 }
@@ -138,9 +160,11 @@ fn show_client(state: State<'_, AppState>, id: i64) -> CmdResult<Value> {
 fn copy_safe_number(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    client: i64,
-    contact: usize,
+    client: Arg<i64>,
+    contact: Arg<usize>,
 ) -> CmdResult<()> {
+    let Arg(client) = client;
+    let Arg(contact) = contact;
     use tauri_plugin_clipboard_manager::ClipboardExt;
     let mut g = state.guard()?;
     let value = g.session_mut()?.safe_contact_value(ClientId(client), contact)?;
@@ -157,7 +181,8 @@ fn copy_safe_number(
 }
 
 #[tauri::command]
-fn add_client(state: State<'_, AppState>, record: Value) -> CmdResult<i64> {
+fn add_client(state: State<'_, AppState>, record: Arg<Value>) -> CmdResult<i64> {
+    let Arg(record) = record;
     let mut g = state.guard()?;
     let bytes = serde_json::to_vec(&record)
         .map_err(|_| CmdError::new("invalid_input", "The record is not valid JSON."))?;
@@ -165,7 +190,9 @@ fn add_client(state: State<'_, AppState>, record: Value) -> CmdResult<i64> {
 }
 
 #[tauri::command]
-fn update_client(state: State<'_, AppState>, id: i64, patch: Value) -> CmdResult<Vec<String>> {
+fn update_client(state: State<'_, AppState>, id: Arg<i64>, patch: Arg<Value>) -> CmdResult<Vec<String>> {
+    let Arg(id) = id;
+    let Arg(patch) = patch;
     let mut g = state.guard()?;
     let bytes = serde_json::to_vec(&patch)
         .map_err(|_| CmdError::new("invalid_input", "The change is not valid JSON."))?;
@@ -173,7 +200,11 @@ fn update_client(state: State<'_, AppState>, id: i64, patch: Value) -> CmdResult
 }
 
 #[tauri::command]
-fn consent_report(state: State<'_, AppState>, client: i64) -> CmdResult<casekeep::consent::ConsentReport> {
+fn consent_report(
+    state: State<'_, AppState>,
+    client: Arg<i64>,
+) -> CmdResult<casekeep::consent::ConsentReport> {
+    let Arg(client) = client;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.consent_report(ClientId(client))?)
 }
@@ -190,7 +221,8 @@ struct ConsentArgs {
 }
 
 #[tauri::command]
-fn record_consent(state: State<'_, AppState>, consent: ConsentArgs) -> CmdResult<i64> {
+fn record_consent(state: State<'_, AppState>, consent: Arg<ConsentArgs>) -> CmdResult<i64> {
+    let Arg(consent) = consent;
     let mut g = state.guard()?;
     let review_on = match consent.review_on.filter(|r| !r.is_empty()) {
         Some(r) => Some(casekeep::record::Date::parse(&r).ok_or_else(|| {
@@ -210,7 +242,8 @@ fn record_consent(state: State<'_, AppState>, consent: ConsentArgs) -> CmdResult
 }
 
 #[tauri::command]
-fn log_entries(state: State<'_, AppState>, client: Option<i64>) -> CmdResult<Vec<casekeep::log::Entry>> {
+fn log_entries(state: State<'_, AppState>, client: Arg<Option<i64>>) -> CmdResult<Vec<casekeep::log::Entry>> {
+    let Arg(client) = client;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.log_entries(client.map(ClientId))?)
 }
@@ -261,14 +294,16 @@ fn share_request(a: &ShareArgs) -> CmdResult<ShareRequest> {
 }
 
 #[tauri::command]
-fn share_preview(state: State<'_, AppState>, share: ShareArgs) -> CmdResult<Value> {
+fn share_preview(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<Value> {
+    let Arg(share) = share;
     let mut g = state.guard()?;
     let req = share_request(&share)?;
     Ok(g.session_mut()?.share_preview(&req)?)
 }
 
 #[tauri::command]
-fn share(state: State<'_, AppState>, share: ShareArgs) -> CmdResult<casekeep::share::ShareReceipt> {
+fn share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<casekeep::share::ShareReceipt> {
+    let Arg(share) = share;
     let req = share_request(&share)?;
     let format = share.format.as_deref().unwrap_or("pdf").parse::<Format>()?;
     // Where the file goes: the file the person chose in the native save dialog, or a
@@ -297,23 +332,36 @@ fn share(state: State<'_, AppState>, share: ShareArgs) -> CmdResult<casekeep::sh
 #[tauri::command]
 fn decline(
     state: State<'_, AppState>,
-    client: i64,
-    recipient: String,
-    purpose: String,
-    reason: String,
+    client: Arg<i64>,
+    recipient: Arg<String>,
+    purpose: Arg<String>,
+    reason: Arg<String>,
 ) -> CmdResult<i64> {
+    let Arg(client) = client;
+    let Arg(recipient) = recipient;
+    let Arg(purpose) = purpose;
+    let Arg(reason) = reason;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.decline(ClientId(client), recipient.parse::<RecipientKind>()?, &purpose, &reason)?)
 }
 
 #[tauri::command]
-fn change_passphrase(state: State<'_, AppState>, passphrase: String) -> CmdResult<()> {
+fn change_passphrase(state: State<'_, AppState>, passphrase: Arg<String>) -> CmdResult<()> {
+    let Arg(passphrase) = passphrase;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.change_passphrase(&Passphrase::new(passphrase))?)
 }
 
 #[tauri::command]
-fn add_user(state: State<'_, AppState>, name: String, role: Role, passphrase: String) -> CmdResult<()> {
+fn add_user(
+    state: State<'_, AppState>,
+    name: Arg<String>,
+    role: Arg<Role>,
+    passphrase: Arg<String>,
+) -> CmdResult<()> {
+    let Arg(name) = name;
+    let Arg(role) = role;
+    let Arg(passphrase) = passphrase;
     let mut g = state.guard()?;
     g.session_mut()?.add_user(&name, role, &Passphrase::new(passphrase))?;
     Ok(())
@@ -336,9 +384,11 @@ fn risk_form(state: State<'_, AppState>) -> CmdResult<casekeep::ipc::RiskForm> {
 #[tauri::command]
 fn record_marac(
     state: State<'_, AppState>,
-    client: i64,
-    referral: Value,
+    client: Arg<i64>,
+    referral: Arg<Value>,
 ) -> CmdResult<casekeep::marac::MaracOutcome> {
+    let Arg(client) = client;
+    let Arg(referral) = referral;
     let mut g = state.guard()?;
     let bytes = serde_json::to_vec(&referral)
         .map_err(|_| CmdError::new("invalid_input", "The referral is not valid JSON."))?;
@@ -353,7 +403,11 @@ fn work_queue(state: State<'_, AppState>) -> CmdResult<casekeep::queue::Queue> {
 }
 
 #[tauri::command]
-fn set_vault_settings(state: State<'_, AppState>, patch: Value) -> CmdResult<casekeep::settings::Settings> {
+fn set_vault_settings(
+    state: State<'_, AppState>,
+    patch: Arg<Value>,
+) -> CmdResult<casekeep::settings::Settings> {
+    let Arg(patch) = patch;
     let mut g = state.guard()?;
     let bytes = serde_json::to_vec(&patch)
         .map_err(|_| CmdError::new("invalid_input", "The settings are not valid JSON."))?;
@@ -369,7 +423,8 @@ fn replace_recovery_key(state: State<'_, AppState>) -> CmdResult<Created> {
 }
 
 #[tauri::command]
-fn case_status(state: State<'_, AppState>, client: i64) -> CmdResult<casekeep::retention::CaseStatus> {
+fn case_status(state: State<'_, AppState>, client: Arg<i64>) -> CmdResult<casekeep::retention::CaseStatus> {
+    let Arg(client) = client;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.case_status(ClientId(client))?)
 }
@@ -378,10 +433,13 @@ fn case_status(state: State<'_, AppState>, client: i64) -> CmdResult<casekeep::r
 #[tauri::command]
 fn change_case(
     state: State<'_, AppState>,
-    client: i64,
-    action: String,
-    reason: Option<String>,
+    client: Arg<i64>,
+    action: Arg<String>,
+    reason: Arg<Option<String>>,
 ) -> CmdResult<casekeep::retention::CaseStatus> {
+    let Arg(client) = client;
+    let Arg(action) = action;
+    let Arg(reason) = reason;
     let mut g = state.guard()?;
     let s = g.session_mut()?;
     let id = ClientId(client);
@@ -397,9 +455,11 @@ fn change_case(
 #[tauri::command]
 fn purge(
     state: State<'_, AppState>,
-    reason: String,
-    dry_run: bool,
+    reason: Arg<String>,
+    dry_run: Arg<bool>,
 ) -> CmdResult<casekeep::retention::PurgeReport> {
+    let Arg(reason) = reason;
+    let Arg(dry_run) = dry_run;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.purge(&reason, dry_run)?)
 }
@@ -409,8 +469,9 @@ fn purge(
 #[tauri::command]
 fn backup_vault(
     state: State<'_, AppState>,
-    out: Option<String>,
+    out: Arg<Option<String>>,
 ) -> CmdResult<casekeep::backup::BackupReceipt> {
+    let Arg(out) = out;
     let mut g = state.guard()?;
     let path = match out.filter(|o| !o.is_empty()) {
         Some(chosen) if !state.fixed_export_dir => {
@@ -430,10 +491,13 @@ fn backup_vault(
 #[tauri::command]
 fn restore_vault(
     state: State<'_, AppState>,
-    from: String,
-    user: String,
-    passphrase: String,
+    from: Arg<String>,
+    user: Arg<String>,
+    passphrase: Arg<String>,
 ) -> CmdResult<casekeep::backup::RestoreReport> {
+    let Arg(from) = from;
+    let Arg(user) = user;
+    let Arg(passphrase) = passphrase;
     let g = state.guard()?;
     if g.session.is_some() {
         return Err(CmdError::new("invalid_input", "Lock the open vault before restoring a backup."));

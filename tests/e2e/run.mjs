@@ -3,8 +3,8 @@
 //
 // The journey: first run → create a vault → recovery key → add a client with safe
 // contacts → record consent → share with MARAC and check the saved file → decision log
-// and verify → settings → a second start (single instance) → quick exit → wrong passphrase → idle lock → hostile IPC calls
-// while locked → demo vault. (Idle time is 15 s in this run.) Every screen is screenshotted and scanned with axe-core.
+// and verify → settings → a second start (single instance) → quick exit → every command called while locked →
+// wrong passphrase → malformed calls to every command while unlocked → idle lock → demo vault. (Idle time is 15 s in this run.) Every screen is screenshotted and scanned with axe-core.
 // Afterwards every vault file is searched for the sentinel values: none may be there.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, statSync, mkdirSync, existsSync, rmSync } from "node:fs";
@@ -86,6 +86,80 @@ async function startSessionBus() {
   });
   process.env.DBUS_SESSION_BUS_ADDRESS = address;
 }
+
+// Every registered command (src-tauri/build.rs, which also grants each one) and the data
+// arguments it takes, by the key the page sends. The hostile calls below cover exactly this
+// list: a command added to the app without a line here fails the run.
+const REGISTERED = [...readFileSync(join(root, "src-tauri/build.rs"), "utf8")
+  .split("fn casekeep_commands")[1].matchAll(/"([a-z_]+)"/g)].map((m) => m[1]);
+// `?` marks an optional argument.
+const ARGS = {
+  create_vault: ["user", "passphrase"],
+  unlock: ["user", "passphrase", "demo"],
+  recover: ["user", "recoveryKey", "passphrase"],
+  set_idle_minutes: ["minutes"],
+  list_clients: ["search?"],
+  show_client: ["id"],
+  copy_safe_number: ["client", "contact"],
+  add_client: ["record"],
+  update_client: ["id", "patch"],
+  consent_report: ["client"],
+  record_consent: ["consent"],
+  log_entries: ["client?"],
+  share_preview: ["share"],
+  share: ["share"],
+  decline: ["client", "recipient", "purpose", "reason"],
+  change_passphrase: ["passphrase"],
+  add_user: ["name", "role", "passphrase"],
+  record_marac: ["client", "referral"],
+  set_vault_settings: ["patch"],
+  case_status: ["client"],
+  change_case: ["client", "action", "reason?"],
+  purge: ["reason", "dryRun"],
+  backup_vault: ["out?"],
+  restore_vault: ["from", "user", "passphrase"],
+};
+const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list_users", "risk_form", "work_queue", "replace_recovery_key"];
+// Commands that exist to be used while locked (or that only end a session); every other one
+// must answer `locked`. Their well-formed-looking calls below are built so that none of them
+// unlocks anything or counts as a failed unlock attempt.
+const WORK_WHILE_LOCKED = ["app_status", "create_vault", "open_demo", "unlock", "recover", "lock", "restore_vault"];
+const SHARE = { client: 1, recipient: "marac", purpose: "MARAC referral", emergency: false, excerpts: [] };
+const LOCKED_CALLS = {
+  app_status: {},
+  create_vault: { user: "mo", passphrase: "another long passphrase" },
+  open_demo: {},
+  unlock: { user: "mo", passphrase: 12345, demo: false },
+  recover: { user: "mo", recoveryKey: "not a recovery key", passphrase: "another long passphrase" },
+  lock: {},
+  restore_vault: { from: "relative/backup.ckbackup", user: "mo", passphrase: "another long passphrase" },
+  touch: {},
+  set_idle_minutes: { minutes: 10 },
+  list_clients: { search: null },
+  show_client: { id: 1 },
+  copy_safe_number: { client: 1, contact: 0 },
+  add_client: { record: { full_name: "Someone Else" } },
+  update_client: { id: 1, patch: { notes: [] } },
+  consent_report: { client: 1 },
+  record_consent: { consent: { client: 1, recipient: "marac", state: "given", method: "verbal" } },
+  log_entries: { client: null },
+  verify_log: {},
+  share_preview: { share: SHARE },
+  share: { share: SHARE },
+  decline: { client: 1, recipient: "police", purpose: "a request", reason: "no consent and no lawful basis" },
+  change_passphrase: { passphrase: "another long passphrase" },
+  add_user: { name: "eve", role: "manager", passphrase: "another long passphrase" },
+  list_users: {},
+  risk_form: {},
+  record_marac: { client: 1, referral: {} },
+  work_queue: {},
+  set_vault_settings: { patch: {} },
+  replace_recovery_key: {},
+  case_status: { client: 1 },
+  change_case: { client: 1, action: "close", reason: null },
+  purge: { reason: "scheduled purge", dryRun: false },
+  backup_vault: { out: null },
+};
 
 async function main() {
   await startSessionBus();
@@ -375,20 +449,30 @@ async function main() {
   check(!after.includes(NAME) && !after.includes("Sentinelperson") && !after.includes("900123"), "quick exit leaves no record text in the page");
   await screen("unlock-after-quick-exit");
 
-  // Hostile script while locked: every command is refused with a code, the app stays up.
-  const hostile = await browser.executeAsync((done) => {
+  // Hostile script while locked: every registered command is called. Those that need a
+  // session are refused with `locked`; the few that work while locked answer without
+  // record data or refuse with a coded error; the app stays up.
+  const callable = [...Object.keys(ARGS), ...NO_ARGS].sort();
+  check(JSON.stringify(callable) === JSON.stringify([...REGISTERED].sort()) && JSON.stringify(Object.keys(LOCKED_CALLS).sort()) === JSON.stringify(callable),
+    `the hostile calls cover every registered command (${REGISTERED.length})`);
+  const lockedCalls = await browser.executeAsync((calls, done) => {
     const inv = window.__TAURI_INTERNALS__.invoke;
-    Promise.allSettled([
-      inv("list_clients", { search: null }),
-      inv("show_client", { id: 1 }),
-      inv("log_entries", { client: null }),
-      inv("share", { share: { client: 1, recipient: "marac", purpose: "x", emergency: true, excerpts: [] } }),
-      inv("show_client", { id: "not a number" }),
-      inv("no_such_command", {}),
-    ]).then((r) => done(r.map((x) => (x.status === "rejected" ? JSON.stringify(x.reason) : "ACCEPTED"))));
-  });
-  check(hostile.every((r) => r !== "ACCEPTED"), "every command is refused while locked");
-  check(hostile.slice(0, 4).every((r) => r.includes('"locked"')), "refusals carry the code 'locked'");
+    const names = Object.keys(calls);
+    Promise.allSettled(names.map((n) => inv(n, calls[n]))).then((r) => done(names.map((n, i) => ({
+      name: n,
+      refused: r[i].status === "rejected",
+      code: r[i].status === "rejected" ? r[i].reason?.code ?? null : null,
+      answer: r[i].status === "fulfilled" ? JSON.stringify(r[i].value ?? null) : null,
+    }))));
+  }, LOCKED_CALLS);
+  const needSession = lockedCalls.filter((r) => !WORK_WHILE_LOCKED.includes(r.name));
+  check(needSession.length === REGISTERED.length - WORK_WHILE_LOCKED.length && needSession.every((r) => r.refused && r.code === "locked"),
+    `every command that needs a session is refused with 'locked' while locked (${needSession.filter((r) => r.code !== "locked").map((r) => r.name).join(", ") || needSession.length})`);
+  const whileLocked = lockedCalls.filter((r) => WORK_WHILE_LOCKED.includes(r.name));
+  check(whileLocked.every((r) => (r.refused ? typeof r.code === "string" && r.code !== "internal" : !r.answer.includes(NAME) && !r.answer.includes("Sentinel") && !r.answer.includes("900123"))),
+    `the commands meant for a locked app refuse with coded errors or answer without record data (${whileLocked.map((r) => `${r.name}:${r.refused ? r.code : "answered"}`).join(", ")})`);
+  const stillLocked = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("app_status").then((s) => done(s.unlocked)));
+  check(stillLocked === false && (await text()).includes("Unlock Casekeep"), "after the hostile calls the app is up and still locked");
 
   // Wrong passphrase.
   await fill("User name", "mo");
@@ -404,38 +488,61 @@ async function main() {
   await byText("h1", "Caseload (1)");
   check((await text()).includes("1 failed unlock attempt"), "the failed attempt is shown at the next unlock");
 
-  // Hostile script while unlocked: missing, malformed and oversized arguments. Those that
-  // reach Casekeep's code are refused with a coded error; those Tauri cannot even decode
-  // are refused before any command runs; the app stays up and nothing changes.
-  const unlockedHostile = await browser.executeAsync((done) => {
+  // Hostile script while unlocked. For every command that takes arguments: all required
+  // arguments missing, a body that is not an object, every argument an object of the wrong
+  // kind; then hand-made malformed and 2 MiB calls. Each is refused with a coded error
+  // (never Tauri's own text, never `internal`) that repeats none of the values sent; the
+  // app stays up and unlocked.
+  const attacks = [];
+  for (const [cmd, keys] of Object.entries(ARGS)) {
+    const required = keys.filter((k) => !k.endsWith("?"));
+    if (required.length > 0) {
+      attacks.push([cmd, {}]);
+      attacks.push([cmd, "1; DROP TABLE clients"]);
+    }
+    attacks.push([cmd, Object.fromEntries(keys.map((k) => [k.replace("?", ""), { $gt: "" }]))]);
+  }
+  const BIG = 2 * 1024 * 1024;
+  const handMade = [
+    ["add_client", { record: { full_name: "BIGVALUE" } }],
+    ["add_client", { record: [1, 2, 3] }],
+    ["update_client", { id: 1, patch: { contacts: "not a list" } }],
+    ["show_client", { id: 999999 }],
+    ["show_client", { id: "1; DROP TABLE clients" }],
+    ["show_client", { id: 1e30 }],
+    ["set_idle_minutes", { minutes: -5 }],
+    ["set_idle_minutes", { minutes: 0 }],
+    ["list_clients", { search: "BIGVALUE" }],
+    ["record_marac", { client: 1, referral: "not an object" }],
+    ["change_case", { client: 1, action: "explode", reason: null }],
+    ["purge", { reason: "x", dryRun: false }],
+    ["set_vault_settings", { patch: { risk: { marac_score: 1e9 } } }],
+    ["share_preview", { share: { ...SHARE, recipient: "nobody" } }],
+    ["share", { share: { ...SHARE, excerpts: "all of them" } }],
+    ["copy_safe_number", { client: 1, contact: 2 }],
+    ["change_passphrase", { passphrase: "BIGVALUE" }],
+    ["add_user", { name: "eve", role: "superuser", passphrase: "another long passphrase" }],
+    ["decline", { client: 1, recipient: "police", purpose: "BIGVALUE", reason: "BIGVALUE" }],
+    ["record_consent", { consent: { client: 1, recipient: "marac", state: "given", method: "telepathy" } }],
+  ];
+  const unlockedHostile = await browser.executeAsync((list, big, done) => {
     const inv = window.__TAURI_INTERNALS__.invoke;
-    const big = "x".repeat(2 * 1024 * 1024);
-    const coded = [
-      inv("add_client", { record: { full_name: big } }),
-      inv("add_client", { record: [1, 2, 3] }),
-      inv("update_client", { id: 1, patch: { contacts: "not a list" } }),
-      inv("show_client", { id: 999999 }),
-      inv("record_marac", { client: 1, referral: "not an object" }),
-      inv("change_case", { client: 1, action: "explode", reason: null }),
-      inv("purge", { reason: "x", dryRun: false }),
-      inv("set_vault_settings", { patch: { risk: { marac_score: 1e9 } } }),
-      inv("share_preview", { share: { client: 1, recipient: "nobody", purpose: "x", emergency: false, excerpts: [] } }),
-      inv("copy_safe_number", { client: 1, contact: 2 }),
-    ];
-    const undecodable = [
-      inv("show_client", {}),
-      inv("show_client", { id: "1; DROP TABLE clients" }),
-      inv("set_idle_minutes", { minutes: -5 }),
-      inv("list_clients", { search: { $gt: "" } }),
-    ];
-    Promise.allSettled(coded).then((a) => Promise.allSettled(undecodable).then((b) => inv("app_status").then((st) => done({
-      coded: a.map((x) => (x.status === "rejected" ? x.reason : "ACCEPTED")),
-      undecodable: b.map((x) => (x.status === "rejected" ? String(x.reason).slice(0, 80) : "ACCEPTED")),
+    const bigValue = "x".repeat(big);
+    const fill = (v) => (v === "BIGVALUE" ? bigValue : Array.isArray(v) ? v.map(fill) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)])) : v);
+    Promise.allSettled(list.map(([c, a]) => inv(c, fill(a)))).then((r) => inv("app_status").then((st) => done({
+      results: r.map((x) => (x.status === "rejected" ? (typeof x.reason === "object" && x.reason !== null ? x.reason : { text: String(x.reason).slice(0, 120) }) : "ACCEPTED")),
       unlocked: st.unlocked,
-    }))));
-  });
-  check(unlockedHostile.coded.every((r) => r !== "ACCEPTED" && typeof r === "object" && typeof r.code === "string" && r.code !== "internal"), `malformed calls that reach Casekeep are refused with coded errors (${JSON.stringify(unlockedHostile.coded.map((r) => r.code ?? r))})`);
-  check(unlockedHostile.undecodable.every((r) => r !== "ACCEPTED"), "calls whose arguments cannot be decoded are refused");
+    })));
+  }, [...attacks, ...handMade], BIG);
+  const all = [...attacks, ...handMade];
+  const notCoded = unlockedHostile.results
+    .map((r, i) => [all[i], r])
+    .filter(([, r]) => r === "ACCEPTED" || typeof r.code !== "string" || r.code === "internal" || typeof r.message !== "string");
+  check(notCoded.length === 0, `${all.length} missing, malformed and oversized calls are each refused with a coded error${notCoded.length ? ` (not: ${JSON.stringify(notCoded).slice(0, 600)})` : ""}`);
+  const decodeRefusals = unlockedHostile.results.slice(0, attacks.length).filter((r) => r.code === "invalid_input").length;
+  check(decodeRefusals === attacks.length, `arguments that cannot be decoded are refused as invalid_input by Casekeep, not by Tauri (${decodeRefusals}/${attacks.length})`);
+  const echoes = unlockedHostile.results.filter((r) => typeof r.message === "string" && (r.message.length > 300 || /DROP TABLE|\$gt|xxxxxxxx|telepathy|superuser|explode/.test(r.message)));
+  check(echoes.length === 0, `no refusal repeats a value that was sent (${JSON.stringify(echoes).slice(0, 300)})`);
   check(unlockedHostile.unlocked === true && (await text()).includes("Caseload (1)"), "the app stays up and unlocked after the hostile calls");
   await screen("caseload");
   await click("button", "Show names");
