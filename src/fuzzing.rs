@@ -31,9 +31,13 @@ pub fn key_slot(data: &[u8]) {
     let _ = crate::slots::Slot::parse(data);
 }
 
-/// The JSON arguments the desktop shell hands to the core: a client record or patch, a
-/// MARAC referral (applied to a record that has an assessment), a settings patch.
+/// Every IPC command's argument decoding: the bytes as a command's JSON body, each value
+/// decoded as each argument type the shell's commands declare (src-tauri/src/main.rs,
+/// through `Arg<T>`: the same serde decoding) and checked as the commands check it; then
+/// the JSON documents the shell hands on to the core: a client record or patch, a MARAC
+/// referral (applied to a record that has an assessment), a settings patch.
 pub fn ipc_args(data: &[u8]) {
+    command_args(data);
     client_json(data);
     if let Ok(input) = crate::input::parse_json::<crate::marac::MaracInput>(data, "MARAC JSON") {
         let mut rec = ClientRecord::default();
@@ -47,4 +51,37 @@ pub fn ipc_args(data: &[u8]) {
         let _ = crate::marac::apply(&mut rec, input, "fuzz", &cfg, fixed_day());
     }
     let _ = crate::settings::Settings::default().merged(data);
+}
+
+/// The argument types of the shell's commands, decoded from each value of a JSON body (or
+/// the body itself when it is not an object), and the checks the commands make on them.
+fn command_args(data: &[u8]) {
+    use crate::ipc::{ConsentArgs, ShareArgs};
+    use serde::Deserialize;
+    use serde_json::Value;
+    let Ok(body) = serde_json::from_slice::<Value>(data) else { return };
+    let values: Vec<&Value> = match &body {
+        Value::Object(m) => m.values().collect(),
+        other => vec![other],
+    };
+    for v in values {
+        let _ = i64::deserialize(v);
+        let _ = u64::deserialize(v);
+        let _ = usize::deserialize(v);
+        let _ = bool::deserialize(v);
+        let _ = Option::<i64>::deserialize(v);
+        let _ = Option::<String>::deserialize(v);
+        let _ = crate::vault::Role::deserialize(v);
+        if let Ok(text) = String::deserialize(v) {
+            let _ = text.parse::<crate::consent::RecipientKind>();
+            let _ = crate::RecoveryKey::parse(&text);
+        }
+        if let Ok(args) = ConsentArgs::deserialize(v) {
+            let _ = args.into_input();
+        }
+        if let Ok(args) = ShareArgs::deserialize(v) {
+            let _ = args.request();
+            let _ = args.format();
+        }
+    }
 }

@@ -1,9 +1,17 @@
-//! What the desktop shell sends the UI that is not a record type: declared here, once,
-//! so that its TypeScript twin is generated (feature `ts`) and cannot drift.
+//! What crosses the desktop shell's IPC boundary that is not a record type: the answers
+//! the UI receives (declared here, once, so that their TypeScript twins are generated with
+//! feature `ts` and cannot drift), and the two structured arguments the UI sends
+//! ([`ConsentArgs`], [`ShareArgs`]) with their checks, so that the shell stays a thin
+//! mapping and the fuzz target `ipc_args` decodes exactly what the shell decodes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
+use crate::export::Format;
+use crate::record::Date;
+use crate::share::{LawfulBasis, ShareRequest, Told};
 use crate::vault::Role;
+use crate::{ClientId, Error, Result};
 
 /// The app's state as the UI sees it.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -68,5 +76,145 @@ pub struct RiskForm {
 impl RiskForm {
     pub fn new(settings: crate::settings::Settings) -> Self {
         RiskForm { questions: crate::risk::QUESTIONS.iter().map(|q| (*q).to_string()).collect(), settings }
+    }
+}
+
+/// `record_consent`'s argument: a consent decision as the consent form sends it.
+#[derive(Debug, Deserialize)]
+pub struct ConsentArgs {
+    pub client: i64,
+    pub recipient: String,
+    pub state: String,
+    pub method: String,
+    pub purpose: Option<String>,
+    pub reason: Option<String>,
+    /// `YYYY-MM-DD`; empty or absent for the default review date.
+    pub review_on: Option<String>,
+}
+
+impl ConsentArgs {
+    /// The client and the checked consent input (every word parsed, the date real).
+    pub fn into_input(self) -> Result<(ClientId, ConsentInput)> {
+        let review_on = match self.review_on.filter(|r| !r.is_empty()) {
+            Some(r) => Some(
+                Date::parse(&r)
+                    .ok_or_else(|| Error::invalid("The review date must be a real date (YYYY-MM-DD)."))?,
+            ),
+            None => None,
+        };
+        let input = ConsentInput {
+            recipient: self.recipient.parse::<RecipientKind>()?,
+            state: self.state.parse::<ConsentState>()?,
+            method: self.method.parse::<ConsentMethod>()?,
+            purpose: self.purpose,
+            reason: self.reason,
+            review_on,
+        };
+        Ok((ClientId(self.client), input))
+    }
+}
+
+/// `share_preview`'s and `share`'s argument: a share as the share form sends it.
+#[derive(Debug, Deserialize)]
+pub struct ShareArgs {
+    pub client: i64,
+    pub recipient: String,
+    pub purpose: String,
+    pub recipient_name: Option<String>,
+    pub lawful_basis: Option<String>,
+    pub justification: Option<String>,
+    pub emergency: bool,
+    pub told: Option<String>,
+    pub advice: Option<String>,
+    pub excerpts: Vec<usize>,
+    pub approver: Option<String>,
+    pub approver_passphrase: Option<String>,
+    pub format: Option<String>,
+    /// The file chosen in the save dialog (absent when exports go to a fixed folder).
+    pub out: Option<String>,
+}
+
+impl ShareArgs {
+    /// The share request, every word parsed (empty optional words count as absent).
+    pub fn request(&self) -> Result<ShareRequest> {
+        Ok(ShareRequest {
+            client: ClientId(self.client),
+            recipient: self.recipient.parse::<RecipientKind>()?,
+            purpose: self.purpose.clone(),
+            recipient_name: self.recipient_name.clone(),
+            lawful_basis: self
+                .lawful_basis
+                .as_deref()
+                .filter(|b| !b.is_empty())
+                .map(str::parse::<LawfulBasis>)
+                .transpose()?,
+            justification: self.justification.clone(),
+            emergency: self.emergency,
+            told: self.told.as_deref().filter(|t| !t.is_empty()).map(str::parse::<Told>).transpose()?,
+            advice: self.advice.clone(),
+            excerpts: self.excerpts.clone(),
+        })
+    }
+
+    /// The export format asked for (PDF when absent).
+    pub fn format(&self) -> Result<Format> {
+        self.format.as_deref().unwrap_or("pdf").parse::<Format>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn share(json: serde_json::Value) -> ShareArgs {
+        serde_json::from_value(json).unwrap_or_else(|e| unreachable!("test args decode: {e}"))
+    }
+
+    #[test]
+    fn consent_args_check_every_word_and_the_review_date() {
+        let ok = |review: &str| ConsentArgs {
+            client: 7,
+            recipient: "marac".into(),
+            state: "given".into(),
+            method: "verbal".into(),
+            purpose: None,
+            reason: None,
+            review_on: Some(review.into()),
+        };
+        let (client, input) = ok("2027-02-28").into_input().unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(client, ClientId(7));
+        assert_eq!(input.review_on, Date::parse("2027-02-28"));
+        // Empty means "the default review date", not a bad date.
+        assert_eq!(ok("").into_input().map(|(_, i)| i.review_on).ok(), Some(None));
+        let bad = ok("2027-02-30").into_input().err().map(|e| (e.code(), e.to_string()));
+        assert_eq!(bad.as_ref().map(|b| b.0), Some("invalid_input"));
+        assert!(bad.is_some_and(|b| !b.1.contains("2027")), "the refusal repeats no value");
+        let mut wrong = ok("");
+        wrong.method = "telepathy".into();
+        assert_eq!(wrong.into_input().err().map(|e| e.code()), Some("invalid_input"));
+    }
+
+    #[test]
+    fn share_args_treat_empty_words_as_absent_and_refuse_unknown_ones() {
+        let base = serde_json::json!({"client": 1, "recipient": "police", "purpose": "p",
+            "emergency": false, "excerpts": [], "lawful_basis": "", "told": ""});
+        let a = share(base.clone());
+        let req = a.request().unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(req.lawful_basis.is_none() && req.told.is_none());
+        assert_eq!(a.format().ok(), Some(Format::Pdf), "PDF when no format is asked for");
+        let mut v = base.clone();
+        v["lawful_basis"] = "vital_interests".into();
+        v["told"] = "not_safe".into();
+        let req = share(v).request().unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(req.lawful_basis, Some(LawfulBasis::VitalInterests));
+        assert_eq!(req.told, Some(Told::NotSafe));
+        for (key, word) in [("lawful_basis", "because"), ("recipient", "nobody"), ("told", "maybe")] {
+            let mut v = base.clone();
+            v[key] = word.into();
+            assert_eq!(share(v).request().err().map(|e| e.code()), Some("invalid_input"), "{key}");
+        }
+        let mut v = base;
+        v["format"] = "docx".into();
+        assert_eq!(share(v).format().err().map(|e| e.code()), Some("invalid_input"));
     }
 }

@@ -8,12 +8,9 @@ mod state;
 use std::path::PathBuf;
 
 use arg::Arg;
-use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
-use casekeep::export::Format;
-use casekeep::ipc::{AppStatus, Created, Unlocked};
-use casekeep::share::{LawfulBasis, ShareRequest, Told};
+use casekeep::consent::RecipientKind;
+use casekeep::ipc::{AppStatus, ConsentArgs, Created, ShareArgs, Unlocked};
 use casekeep::{ClientId, Passphrase, Role};
-use serde::Deserialize;
 use serde_json::Value;
 use state::{AppState, CmdError, CmdResult};
 use tauri::State;
@@ -209,36 +206,12 @@ fn consent_report(
     Ok(g.session_mut()?.consent_report(ClientId(client))?)
 }
 
-#[derive(Deserialize)]
-struct ConsentArgs {
-    client: i64,
-    recipient: String,
-    state: String,
-    method: String,
-    purpose: Option<String>,
-    reason: Option<String>,
-    review_on: Option<String>,
-}
-
 #[tauri::command]
 fn record_consent(state: State<'_, AppState>, consent: Arg<ConsentArgs>) -> CmdResult<i64> {
     let Arg(consent) = consent;
     let mut g = state.guard()?;
-    let review_on = match consent.review_on.filter(|r| !r.is_empty()) {
-        Some(r) => Some(casekeep::record::Date::parse(&r).ok_or_else(|| {
-            CmdError::new("invalid_input", "The review date must be a real date (YYYY-MM-DD).")
-        })?),
-        None => None,
-    };
-    let input = ConsentInput {
-        recipient: consent.recipient.parse::<RecipientKind>()?,
-        state: consent.state.parse::<ConsentState>()?,
-        method: consent.method.parse::<ConsentMethod>()?,
-        purpose: consent.purpose,
-        reason: consent.reason,
-        review_on,
-    };
-    Ok(g.session_mut()?.record_consent(ClientId(consent.client), input)?)
+    let (client, input) = consent.into_input()?;
+    Ok(g.session_mut()?.record_consent(client, input)?)
 }
 
 #[tauri::command]
@@ -254,58 +227,19 @@ fn verify_log(state: State<'_, AppState>) -> CmdResult<casekeep::log::VerifyRepo
     Ok(g.session_mut()?.verify_log()?)
 }
 
-#[derive(Deserialize)]
-struct ShareArgs {
-    client: i64,
-    recipient: String,
-    purpose: String,
-    recipient_name: Option<String>,
-    lawful_basis: Option<String>,
-    justification: Option<String>,
-    emergency: bool,
-    told: Option<String>,
-    advice: Option<String>,
-    excerpts: Vec<usize>,
-    approver: Option<String>,
-    approver_passphrase: Option<String>,
-    format: Option<String>,
-    /// The file chosen in the save dialog (absent when exports go to a fixed folder).
-    out: Option<String>,
-}
-
-fn share_request(a: &ShareArgs) -> CmdResult<ShareRequest> {
-    Ok(ShareRequest {
-        client: ClientId(a.client),
-        recipient: a.recipient.parse::<RecipientKind>()?,
-        purpose: a.purpose.clone(),
-        recipient_name: a.recipient_name.clone(),
-        lawful_basis: a
-            .lawful_basis
-            .as_deref()
-            .filter(|b| !b.is_empty())
-            .map(str::parse::<LawfulBasis>)
-            .transpose()?,
-        justification: a.justification.clone(),
-        emergency: a.emergency,
-        told: a.told.as_deref().filter(|t| !t.is_empty()).map(str::parse::<Told>).transpose()?,
-        advice: a.advice.clone(),
-        excerpts: a.excerpts.clone(),
-    })
-}
-
 #[tauri::command]
 fn share_preview(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<Value> {
     let Arg(share) = share;
     let mut g = state.guard()?;
-    let req = share_request(&share)?;
+    let req = share.request()?;
     Ok(g.session_mut()?.share_preview(&req)?)
 }
 
 #[tauri::command]
 fn share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<casekeep::share::ShareReceipt> {
     let Arg(share) = share;
-    let req = share_request(&share)?;
-    let format = share.format.as_deref().unwrap_or("pdf").parse::<Format>()?;
+    let req = share.request()?;
+    let format = share.format()?;
     // Where the file goes: the file the person chose in the native save dialog, or a
     // fresh name in the fixed exports folder. Never an existing file.
     let mut g = state.guard()?;
