@@ -47,6 +47,44 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result
 }
 
+/// Temporary files of [`write_atomic`] older than this are left over from a process that
+/// was killed mid-write (a write takes milliseconds), not another process's write in flight.
+pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Whether `name` is one of [`write_atomic`]'s temporary names (`.tmp-` and 12 hex digits).
+fn is_temp_name(name: &str) -> bool {
+    name.strip_prefix(".tmp-")
+        .is_some_and(|h| h.len() == 12 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
+/// Removes, in `dir` and the directories below it, the temporary files a kill inside
+/// [`write_atomic`] left behind and that are at least `min_age` old. They hold the new
+/// content of a key slot or the attempts file that was never renamed into place: a key
+/// slot wrapped under a passphrase that may since have been changed must not outlive the
+/// change. Best effort: a file that cannot be removed now is tried again at the next open.
+/// Returns how many were removed.
+pub fn sweep_stale_temp_files(dir: &Path, min_age: std::time::Duration) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() {
+            removed += sweep_stale_temp_files(&entry.path(), min_age);
+            continue;
+        }
+        let old_enough =
+            meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age >= min_age);
+        let ours = meta.is_file() && entry.file_name().to_str().is_some_and(is_temp_name);
+        if ours && old_enough && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        let _ = sync_dir(dir);
+    }
+    removed
+}
+
 pub fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir).and_then(|d| d.sync_all()).map_err(Error::io("flush the vault directory to disk"))
 }

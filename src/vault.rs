@@ -131,6 +131,7 @@ impl Vault {
             return Err(Error::Integrity("the vault header is malformed".into()));
         }
         fsutil::tighten_permissions(dir)?;
+        fsutil::sweep_stale_temp_files(dir, fsutil::STALE_TEMP_AGE);
         Ok(Vault { dir: dir.to_path_buf(), header, slots: SlotDir::new(dir), delay: std::thread::sleep })
     }
 

@@ -262,3 +262,28 @@ fn a_replaced_recovery_key_stops_working_and_the_new_one_works() {
         .any(|e| e["event"] == "recovery_key_replaced" && e["actor"] == "mo"));
     s.as_user("mo", "a reset passphrase for mo", &["check"]).ok();
 }
+
+#[test]
+fn temporary_files_left_by_a_killed_write_are_removed_at_the_next_open_once_stale() {
+    let s = Scratch::new();
+    s.init_with_worker();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let put = |rel: &str, old: bool| {
+        let p = s.vault().join(rel);
+        std::fs::write(&p, b"{\"wrapped\": \"a slot that never got renamed into place\"}").unwrap();
+        if old {
+            std::fs::File::options().write(true).open(&p).unwrap().set_modified(hour_ago).unwrap();
+        }
+        p
+    };
+    let stale_slot = put("slots/.tmp-0123456789ab", true);
+    let stale_root = put(".tmp-abcdef012345", true);
+    // Young: could be another process's write in flight. Not ours: a name write_atomic never makes.
+    let young = put(".tmp-fedcba987654", false);
+    let not_ours = put(".tmp-notawriteof", true);
+    s.worker(&["client", "list"]).ok();
+    assert!(!stale_slot.exists() && !stale_root.exists(), "stale temporary files are removed");
+    assert!(young.exists(), "a young temporary file may be a write in flight: kept");
+    assert!(not_ours.exists(), "only write_atomic's own names are touched");
+    s.worker(&["check"]).ok();
+}
