@@ -44,18 +44,7 @@ fn fixture() -> Fixture {
 }
 
 fn marac_request(id: ClientId) -> ShareRequest {
-    ShareRequest {
-        client: id,
-        recipient: RecipientKind::Marac,
-        purpose: "MARAC referral".into(),
-        recipient_name: None,
-        lawful_basis: None,
-        justification: None,
-        emergency: false,
-        told: None,
-        advice: None,
-        excerpts: vec![],
-    }
+    ShareRequest::on_consent(id, RecipientKind::Marac, "MARAC referral")
 }
 
 fn give_marac_consent(s: &mut Session, id: ClientId) {

@@ -18,8 +18,8 @@ use crate::fsutil;
 use crate::log::{self, Kind, Signer};
 use crate::policy::{self, RedactOptions, RedactedView};
 use crate::record::Date;
-use crate::slots::{Passphrase, SlotDir, SlotKind};
-use crate::vault::{normalise_user_name, Role, Session, Vault};
+use crate::slots::Passphrase;
+use crate::vault::{Role, Session, Vault};
 
 word_enum!(
     /// Lawful bases for sharing without consent.
@@ -106,6 +106,23 @@ fn clean(v: Option<&str>, what: &str, max: usize) -> Result<Option<String>> {
 }
 
 impl ShareRequest {
+    /// A plain share on the person's consent: no lawful basis, not an emergency, no note
+    /// excerpts (the benchmarks' MARAC export; fields can be set after).
+    pub fn on_consent(client: ClientId, recipient: RecipientKind, purpose: &str) -> ShareRequest {
+        ShareRequest {
+            client,
+            recipient,
+            purpose: purpose.to_string(),
+            recipient_name: None,
+            lawful_basis: None,
+            justification: None,
+            emergency: false,
+            told: None,
+            advice: None,
+            excerpts: vec![],
+        }
+    }
+
     fn normalised(&self) -> Result<ShareRequest> {
         let mut r = self.clone();
         r.purpose = clean(Some(&self.purpose), "purpose", 200)?
@@ -251,23 +268,11 @@ impl Session {
         let attempts = vault.attempt_log()?;
         let wait = attempts.begin(&typed)?;
         std::thread::sleep(wait);
-        let slots = SlotDir::new(self.dir()).scan()?.slots;
-        let user = normalise_user_name(&typed);
-        let slot = user
-            .as_deref()
-            .and_then(|n| slots.iter().find(|s| s.kind == SlotKind::User && s.user.as_deref() == Some(n)));
         let refused =
             Error::Forbidden("approval refused: the approver's user name or passphrase is not right");
-        let secrets = match slot {
-            Some(s) => s.open_user(self.vault_id(), passphrase)?,
-            None => {
-                if let Some(k) = slots.iter().find_map(|s| s.kdf) {
-                    crate::slots::Slot::decoy_effort(&k, passphrase)?;
-                }
-                None
-            }
+        let Some((secrets, user)) = vault.open_user_slot(&typed, &attempts, passphrase)? else {
+            return Err(refused);
         };
-        let (Some(secrets), Some(user)) = (secrets, user) else { return Err(refused) };
         let found = self.users()?.into_iter().find(|u| u.name == user).ok_or(refused)?;
         attempts.succeeded(&typed)?;
         if found.role != Role::Manager {

@@ -267,23 +267,36 @@ impl Vault {
         let attempts = self.attempt_log()?;
         let wait = attempts.begin(&typed)?;
         (self.delay)(wait);
+        let (secrets, name) =
+            self.open_user_slot(&typed, &attempts, passphrase)?.ok_or(Error::UnlockFailed)?;
+        let conn = db::open(&self.dir.join(db::DB_FILE), &secrets.vault_key, false)?;
+        self.finish_unlock(conn, &attempts, &typed, &name, secrets)
+    }
+
+    /// The passphrase check every unlock and every approval pays, for a known name and an
+    /// unknown one alike: the named user's slot opened with `passphrase`, or, for a name
+    /// with no slot, the same key-derivation work on a real slot's parameters
+    /// ([`decoy_kdf`]). Returns the user's secrets and normalised name, or `None` when
+    /// refused. Counting the attempt and waiting out the delay are the caller's.
+    pub(crate) fn open_user_slot(
+        &self,
+        typed: &str,
+        attempts: &AttemptLog,
+        passphrase: &Passphrase,
+    ) -> Result<Option<(UserSecrets, String)>> {
         let slots = self.slots.scan()?.slots;
-        let name = normalise_user_name(&typed);
+        let name = normalise_user_name(typed);
         let slot = name
             .as_deref()
             .and_then(|n| slots.iter().find(|s| s.kind == SlotKind::User && s.user.as_deref() == Some(n)));
         let opened = match slot {
             Some(s) => s.open_user(&self.header.vault_id, passphrase)?,
             None => {
-                Slot::decoy_effort(&decoy_kdf(&slots, &attempts.tag(&typed)), passphrase)?;
+                Slot::decoy_effort(&decoy_kdf(&slots, &attempts.tag(typed)), passphrase)?;
                 None
             }
         };
-        let (Some(secrets), Some(name)) = (opened, name) else {
-            return Err(Error::UnlockFailed);
-        };
-        let conn = db::open(&self.dir.join(db::DB_FILE), &secrets.vault_key, false)?;
-        self.finish_unlock(conn, &attempts, &typed, &name, secrets)
+        Ok(opened.zip(name))
     }
 
     /// The part of an unlock after the key derivation, once the database is open: the

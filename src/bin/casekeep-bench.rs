@@ -149,18 +149,7 @@ fn workload(fx: &Fixture, storage: Storage, quick: bool, full_verify: bool) -> F
     for k in 0..n_export {
         let id = pick(&mut rng);
         s.record_consent(id, ConsentInput::given_verbally(RecipientKind::Marac)).expect("consent");
-        let req = ShareRequest {
-            client: id,
-            recipient: RecipientKind::Marac,
-            purpose: "MARAC referral".into(),
-            recipient_name: None,
-            lawful_basis: None,
-            justification: None,
-            emergency: false,
-            told: None,
-            advice: None,
-            excerpts: vec![],
-        };
+        let req = ShareRequest::on_consent(id, RecipientKind::Marac, "MARAC referral");
         let out = out_dir.path().join(format!("export-{k}.pdf"));
         f.export.time(|| s.share(&req, None, Format::Pdf, &out).expect("export"));
     }
