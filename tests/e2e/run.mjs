@@ -442,7 +442,9 @@ async function main() {
   // Quick exit: Ctrl+Shift+L locks and clears the page.
   await click("button", "Caseload");
   await click("button", "Show names");
-  check((await text()).includes(NAME), "names show on demand");
+  // The list is fetched again with names: wait for it rather than race it.
+  const namesShown = await waitFor(async () => (await text()).includes(NAME), "the names", 10000).catch(() => false);
+  check(namesShown, "names show on demand");
   await browser.keys(["Control", "Shift", "L"]);
   await byText("h1", "Unlock Casekeep");
   let after = await browser.execute(() => document.documentElement.outerHTML);
@@ -471,6 +473,19 @@ async function main() {
   const whileLocked = lockedCalls.filter((r) => WORK_WHILE_LOCKED.includes(r.name));
   check(whileLocked.every((r) => (r.refused ? typeof r.code === "string" && r.code !== "internal" : !r.answer.includes(NAME) && !r.answer.includes("Sentinel") && !r.answer.includes("900123"))),
     `the commands meant for a locked app refuse with coded errors or answer without record data (${whileLocked.map((r) => `${r.name}:${r.refused ? r.code : "answered"}`).join(", ")})`);
+  // Names that are not Casekeep commands, and plugin commands the capability file does not
+  // grant (file system, shell, the clipboard from the page): Tauri refuses them before any
+  // code runs.
+  const outsiders = await browser.executeAsync((done) => {
+    const inv = window.__TAURI_INTERNALS__.invoke;
+    Promise.allSettled([
+      inv("no_such_command", {}),
+      inv("plugin:fs|read_text_file", { path: "/etc/passwd" }),
+      inv("plugin:shell|execute", { program: "sh", args: ["-c", "id"] }),
+      inv("plugin:clipboard-manager|read_text", {}),
+    ]).then((r) => done(r.map((x) => x.status)));
+  });
+  check(outsiders.length === 4 && outsiders.every((st) => st === "rejected"), `unknown commands and ungranted plugin commands are refused (${outsiders.join(", ")})`);
   const stillLocked = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("app_status").then((s) => done(s.unlocked)));
   check(stillLocked === false && (await text()).includes("Unlock Casekeep"), "after the hostile calls the app is up and still locked");
 
@@ -546,6 +561,7 @@ async function main() {
   check(unlockedHostile.unlocked === true && (await text()).includes("Caseload (1)"), "the app stays up and unlocked after the hostile calls");
   await screen("caseload");
   await click("button", "Show names");
+  await waitFor(async () => (await text()).includes(NAME), "the names before the idle lock", 10000);
   await waitFor(async () => (await text()).includes("Locked after a period without use"), "the idle lock", 35000);
   after = await browser.execute(() => document.documentElement.outerHTML);
   check(!after.includes(NAME) && !after.includes("900123"), "the idle lock leaves no record text in the page");
