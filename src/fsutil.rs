@@ -49,7 +49,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Temporary files of [`write_atomic`] older than this are left over from a process that
 /// was killed mid-write (a write takes milliseconds), not another process's write in flight.
-pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// Whether `name` is one of [`write_atomic`]'s temporary names (`.tmp-` and 12 hex digits).
 fn is_temp_name(name: &str) -> bool {
@@ -57,32 +57,12 @@ fn is_temp_name(name: &str) -> bool {
         .is_some_and(|h| h.len() == 12 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
-/// Removes, in `dir` and the directories below it, the temporary files a kill inside
-/// [`write_atomic`] left behind and that are at least `min_age` old. They hold the new
-/// content of a key slot or the attempts file that was never renamed into place: a key
-/// slot wrapped under a passphrase that may since have been changed must not outlive the
-/// change. Best effort: a file that cannot be removed now is tried again at the next open.
-/// Returns how many were removed.
-pub fn sweep_stale_temp_files(dir: &Path, min_age: std::time::Duration) -> usize {
-    let Ok(entries) = fs::read_dir(dir) else { return 0 };
-    let mut removed = 0;
-    for entry in entries.flatten() {
-        let Ok(meta) = entry.metadata() else { continue };
-        if meta.is_dir() {
-            removed += sweep_stale_temp_files(&entry.path(), min_age);
-            continue;
-        }
-        let old_enough =
-            meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age >= min_age);
-        let ours = meta.is_file() && entry.file_name().to_str().is_some_and(is_temp_name);
-        if ours && old_enough && fs::remove_file(entry.path()).is_ok() {
-            removed += 1;
-        }
-    }
-    if removed > 0 {
-        let _ = sync_dir(dir);
-    }
-    removed
+/// Whether `meta` is of a temporary file of [`write_atomic`] a killed process left behind:
+/// one of its names, at least [`STALE_TEMP_AGE`] old.
+fn is_stale_temp_file(name: &std::ffi::OsStr, meta: &fs::Metadata) -> bool {
+    meta.is_file()
+        && name.to_str().is_some_and(is_temp_name)
+        && meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age >= STALE_TEMP_AGE)
 }
 
 pub fn sync_dir(dir: &Path) -> Result<()> {
@@ -126,21 +106,34 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// Makes every entry of the vault directory owner-only (SQLite gives -wal and -shm the
-/// database's mode, but a copied-in vault may carry looser modes).
-pub fn tighten_permissions(dir: &Path) -> Result<()> {
+/// database's mode, but a copied-in vault may carry looser modes), and, in the same pass,
+/// removes the temporary files a kill inside [`write_atomic`] left behind (see
+/// [`is_stale_temp_file`]). Those hold the new content of a key slot or the attempts file
+/// that was never renamed into place: a key slot wrapped under a passphrase that may since
+/// have been changed must not outlive the change. Removing them is best effort: one that
+/// cannot be removed now is tried again at the next open.
+pub fn tidy_vault_dir(dir: &Path) -> Result<()> {
     fs::set_permissions(dir, fs::Permissions::from_mode(DIR_MODE))
         .map_err(Error::io("restrict the vault directory to its owner"))?;
+    let mut removed = false;
     for entry in fs::read_dir(dir).map_err(Error::io("list the vault directory"))? {
         let entry = entry.map_err(Error::io("list the vault directory"))?;
         let meta = entry.metadata().map_err(Error::io("inspect a vault file"))?;
+        if is_stale_temp_file(&entry.file_name(), &meta) && fs::remove_file(entry.path()).is_ok() {
+            removed = true;
+            continue;
+        }
         let want = if meta.is_dir() { DIR_MODE } else { FILE_MODE };
         if meta.permissions().mode() & 0o777 != want {
             fs::set_permissions(entry.path(), fs::Permissions::from_mode(want))
                 .map_err(Error::io("restrict a vault file to its owner"))?;
         }
         if meta.is_dir() {
-            tighten_permissions(&entry.path())?;
+            tidy_vault_dir(&entry.path())?;
         }
+    }
+    if removed {
+        let _ = sync_dir(dir);
     }
     Ok(())
 }

@@ -130,8 +130,7 @@ impl Vault {
         if header.vault_id.len() != 32 || !header.vault_id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(Error::Integrity("the vault header is malformed".into()));
         }
-        fsutil::tighten_permissions(dir)?;
-        fsutil::sweep_stale_temp_files(dir, fsutil::STALE_TEMP_AGE);
+        fsutil::tidy_vault_dir(dir)?;
         Ok(Vault { dir: dir.to_path_buf(), header, slots: SlotDir::new(dir), delay: std::thread::sleep })
     }
 
@@ -249,7 +248,7 @@ impl Vault {
         slots.write(&Slot::make_user(&vault_id, None, manager, passphrase, kdf, &secrets)?)?;
         let recovery = RecoveryKey::make()?;
         slots.write(&Slot::make_recovery(&vault_id, &recovery, &secrets.vault_key)?)?;
-        fsutil::tighten_permissions(staging)?;
+        fsutil::tidy_vault_dir(staging)?;
         fsutil::sync_dir(staging)?;
         Ok((recovery, secrets))
     }
