@@ -181,8 +181,7 @@ fn copy_safe_number(
 fn add_client(state: State<'_, AppState>, record: Arg<Value>) -> CmdResult<i64> {
     let Arg(record) = record;
     let mut g = state.guard()?;
-    let bytes = serde_json::to_vec(&record)
-        .map_err(|_| CmdError::new("invalid_input", "The record is not valid JSON."))?;
+    let bytes = json_bytes(&record)?;
     Ok(g.session_mut()?.add_client(&bytes)?.0)
 }
 
@@ -191,8 +190,7 @@ fn update_client(state: State<'_, AppState>, id: Arg<i64>, patch: Arg<Value>) ->
     let Arg(id) = id;
     let Arg(patch) = patch;
     let mut g = state.guard()?;
-    let bytes = serde_json::to_vec(&patch)
-        .map_err(|_| CmdError::new("invalid_input", "The change is not valid JSON."))?;
+    let bytes = json_bytes(&patch)?;
     Ok(g.session_mut()?.update_client(ClientId(id), &bytes)?)
 }
 
@@ -324,8 +322,7 @@ fn record_marac(
     let Arg(client) = client;
     let Arg(referral) = referral;
     let mut g = state.guard()?;
-    let bytes = serde_json::to_vec(&referral)
-        .map_err(|_| CmdError::new("invalid_input", "The referral is not valid JSON."))?;
+    let bytes = json_bytes(&referral)?;
     Ok(g.session_mut()?.record_marac(ClientId(client), &bytes)?)
 }
 
@@ -343,8 +340,7 @@ fn set_vault_settings(
 ) -> CmdResult<casekeep::settings::Settings> {
     let Arg(patch) = patch;
     let mut g = state.guard()?;
-    let bytes = serde_json::to_vec(&patch)
-        .map_err(|_| CmdError::new("invalid_input", "The settings are not valid JSON."))?;
+    let bytes = json_bytes(&patch)?;
     Ok(g.session_mut()?.set_settings(&bytes)?)
 }
 
@@ -441,6 +437,13 @@ fn restore_vault(
         return Err(CmdError::new("invalid_input", "Choose the backup file."));
     }
     Ok(casekeep::backup::restore(&from, &state.vault_dir, &user, &Passphrase::new(passphrase))?)
+}
+
+/// A JSON document the page sent (a record, a change, a referral, settings), as the bytes
+/// the core's strict, size-bounded reader takes: the same reader as the CLI's files.
+fn json_bytes(document: &Value) -> CmdResult<Vec<u8>> {
+    serde_json::to_vec(document)
+        .map_err(|_| CmdError::new("invalid_input", "The document sent is not valid JSON."))
 }
 
 /// Start-up timing for scripts/bench-app.sh: with CASEKEEP_BENCH_STARTUP set, prints one
