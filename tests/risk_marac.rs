@@ -179,21 +179,25 @@ fn referrals_repeats_meetings_actions_and_the_marac_export() {
 
     // The MARAC export carries the score, the criteria met and the reason for referral.
     s.give_consent(&id, "marac");
-    let json_out = s.tmp.path().join("marac.json");
-    s.worker(&[
-        "share",
-        "--client",
-        &id,
-        "--recipient",
-        "marac",
-        "--purpose",
-        "MARAC referral",
-        "--format",
-        "json",
-        "--out",
-        json_out.to_str().unwrap(),
-    ])
-    .ok();
+    let share_with_marac = |format: &str| {
+        let out = s.tmp.path().join(format!("marac.{format}"));
+        s.worker(&[
+            "share",
+            "--client",
+            &id,
+            "--recipient",
+            "marac",
+            "--purpose",
+            "MARAC referral",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .ok();
+        out
+    };
+    let json_out = share_with_marac("json");
     let doc: Value = serde_json::from_slice(&std::fs::read(&json_out).unwrap()).unwrap();
     let text = doc.to_string();
     for want in
@@ -201,21 +205,7 @@ fn referrals_repeats_meetings_actions_and_the_marac_export() {
     {
         assert!(text.contains(want), "the MARAC JSON lacks {want}: {text}");
     }
-    let pdf = s.tmp.path().join("marac.pdf");
-    s.worker(&[
-        "share",
-        "--client",
-        &id,
-        "--recipient",
-        "marac",
-        "--purpose",
-        "MARAC referral",
-        "--format",
-        "pdf",
-        "--out",
-        pdf.to_str().unwrap(),
-    ])
-    .ok();
+    let pdf = share_with_marac("pdf");
     let text = pdftotext(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
     for want in [
         "15 of 24",
