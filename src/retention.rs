@@ -99,16 +99,14 @@ impl Session {
             on.0.checked_add_months(Months::new(years.saturating_mul(12)))
                 .map(Date)
                 .ok_or_else(|| Error::invalid("the retention date is out of range"))?;
-        self.write(|tx, s| {
-            tx.execute(
-                "INSERT INTO case_status (client_id, closed_on, retain_until) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(client_id) DO UPDATE SET closed_on = ?2, retain_until = ?3",
-                params![client.0, on.to_string(), until.to_string()],
-            )?;
-            let body = json!({ "closed_on": on, "retain_until": until });
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, "case_closed", Some(client.0), &body)
-        })?;
-        self.case_status(client)
+        self.change_case_status(
+            client,
+            "INSERT INTO case_status (client_id, closed_on, retain_until) VALUES (?1, ?2, ?3)
+             ON CONFLICT(client_id) DO UPDATE SET closed_on = ?2, retain_until = ?3",
+            params![client.0, on.to_string(), until.to_string()],
+            "case_closed",
+            json!({ "closed_on": on, "retain_until": until }),
+        )
     }
 
     /// Reopens a closed case (its retention date goes with it).
@@ -116,14 +114,13 @@ impl Session {
         if self.case_status(client)?.open {
             return Err(Error::invalid("this case is open"));
         }
-        self.write(|tx, s| {
-            tx.execute(
-                "UPDATE case_status SET closed_on = NULL, retain_until = NULL WHERE client_id = ?1",
-                [client.0],
-            )?;
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, "case_reopened", Some(client.0), &json!({}))
-        })?;
-        self.case_status(client)
+        self.change_case_status(
+            client,
+            "UPDATE case_status SET closed_on = NULL, retain_until = NULL WHERE client_id = ?1",
+            [client.0],
+            "case_reopened",
+            json!({}),
+        )
     }
 
     /// Puts a case under legal hold (managers): it is never purged while held.
@@ -133,16 +130,14 @@ impl Session {
         if self.case_status(client)?.legal_hold {
             return Err(Error::invalid("this case is already under legal hold"));
         }
-        self.write(|tx, s| {
-            tx.execute(
-                "INSERT INTO case_status (client_id, legal_hold, hold_reason) VALUES (?1, 1, ?2)
-                 ON CONFLICT(client_id) DO UPDATE SET legal_hold = 1, hold_reason = ?2",
-                params![client.0, reason],
-            )?;
-            let body = json!({ "reason": reason });
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, "legal_hold_set", Some(client.0), &body)
-        })?;
-        self.case_status(client)
+        self.change_case_status(
+            client,
+            "INSERT INTO case_status (client_id, legal_hold, hold_reason) VALUES (?1, 1, ?2)
+             ON CONFLICT(client_id) DO UPDATE SET legal_hold = 1, hold_reason = ?2",
+            params![client.0, reason],
+            "legal_hold_set",
+            json!({ "reason": reason }),
+        )
     }
 
     /// Releases a legal hold (managers).
@@ -151,20 +146,28 @@ impl Session {
         if !self.case_status(client)?.legal_hold {
             return Err(Error::invalid("this case is not under legal hold"));
         }
+        self.change_case_status(
+            client,
+            "UPDATE case_status SET legal_hold = 0, hold_reason = NULL WHERE client_id = ?1",
+            [client.0],
+            "legal_hold_released",
+            json!({}),
+        )
+    }
+
+    /// One change to a case's status row and its signed audit event, in one transaction;
+    /// returns the status as it now stands.
+    fn change_case_status(
+        &mut self,
+        client: ClientId,
+        sql: &str,
+        params: impl rusqlite::Params,
+        event: &str,
+        body: serde_json::Value,
+    ) -> Result<CaseStatus> {
         self.write(|tx, s| {
-            tx.execute(
-                "UPDATE case_status SET legal_hold = 0, hold_reason = NULL WHERE client_id = ?1",
-                [client.0],
-            )?;
-            log::append(
-                tx,
-                s.vault_id,
-                s.signer,
-                Kind::Audit,
-                "legal_hold_released",
-                Some(client.0),
-                &json!({}),
-            )
+            tx.execute(sql, params)?;
+            log::append(tx, s.vault_id, s.signer, Kind::Audit, event, Some(client.0), &body)
         })?;
         self.case_status(client)
     }
