@@ -111,7 +111,8 @@ fn staging_beside(target: &Path, label: &str) -> Result<PathBuf> {
 
 impl Session {
     /// Writes an encrypted, self-verifying backup of the whole vault to `out`, which must
-    /// not exist. The backup is recorded in the log first, so it carries its own entry.
+    /// not exist. The backup is recorded in the log (`backup_made`, with its hash) once it is
+    /// written and verified.
     pub fn backup(&mut self, out: &Path) -> Result<BackupReceipt> {
         if out.exists() {
             return Err(Error::invalid("the backup file already exists; choose a new name"));
@@ -121,7 +122,6 @@ impl Session {
             return Err(Error::Integrity("a key slot is damaged; run check before making a backup".into()));
         }
         let name = self.user().name.clone();
-        self.audit("backup_made", None, json!({}))?;
         let source = self.verify_log()?;
         if let Some(b) = &source.first_break {
             return Err(Error::Integrity(format!("the log does not verify ({b}); run check first")));
@@ -130,7 +130,21 @@ impl Session {
         fsutil::create_private_dir(&staging)?;
         let built = self.build_backup(&staging, out, &name, &source, scan.slots.len());
         let _ = fs::remove_dir_all(&staging);
-        built
+        let receipt = built?;
+        // Logged only once the backup is written and verified (a failed backup logs nothing).
+        // The backup therefore does not hold its own entry; the live log does, with the
+        // backup's hash and the log head it carries.
+        let logged = self.audit(
+            "backup_made",
+            None,
+            json!({ "sha256": receipt.sha256, "log_entries": receipt.log_entries, "log_head": receipt.log_head }),
+        );
+        if let Err(e) = logged {
+            // A backup the log does not know of is not left behind: this call created it.
+            let _ = fs::remove_file(out);
+            return Err(e);
+        }
+        Ok(receipt)
     }
 
     fn build_backup(

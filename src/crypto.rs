@@ -112,9 +112,14 @@ pub struct KdfParams {
 impl KdfParams {
     /// The floor below which no slot is written or accepted: 64 MiB, one pass.
     pub const MIN_M_KIB: u32 = 64 * 1024;
-    pub const MAX_M_KIB: u32 = 4 * 1024 * 1024;
-    pub const MAX_T: u32 = 64;
-    pub const MAX_P: u32 = 16;
+    /// The ceilings are what [`KdfParams::calibrate`] can choose, on the slowest laptop as on
+    /// the fastest: 64 MiB, at most 32 passes, one lane. A slot asking for more was not made
+    /// by Casekeep and is refused before any work is done, so an edited slot cannot make an
+    /// unlock allocate gigabytes or run for minutes (32 passes of 64 MiB take ≈ 3–6 s on a
+    /// slow office laptop).
+    pub const MAX_M_KIB: u32 = Self::MIN_M_KIB;
+    pub const MAX_T: u32 = 32;
+    pub const MAX_P: u32 = 1;
 
     fn floor_m_kib() -> u32 {
         #[cfg(feature = "test-hooks")]
@@ -128,7 +133,7 @@ impl KdfParams {
     }
 
     /// Refuses parameters that are too weak to trust or too large to run (a tampered
-    /// slot must not be able to make us allocate 4 GiB or spin for an hour).
+    /// slot must not be able to make us allocate gigabytes or spin for minutes).
     pub fn check(&self) -> Result<()> {
         if self.m_kib < Self::floor_m_kib()
             || self.m_kib > Self::MAX_M_KIB
@@ -230,7 +235,7 @@ pub mod test_hooks {
         }
     }
 
-    /// `t` is clamped to the accepted 1–64 passes; `0` restores calibration.
+    /// `t` is clamped to the accepted 1–32 passes; `0` restores calibration.
     pub fn use_fixed_kdf_passes(t: u32) {
         let t = if t == 0 { 0 } else { t.clamp(1, super::KdfParams::MAX_T) };
         FIXED_PASSES.store(t, Ordering::Relaxed);
@@ -379,11 +384,23 @@ mod tests {
 
     #[test]
     fn weak_or_huge_kdf_parameters_are_refused() {
-        for (m, t, p) in [(1024, 3, 1), (65536, 0, 1), (65536, 1, 0), (u32::MAX, 1, 1), (65536, 1000, 1)] {
+        for (m, t, p) in [
+            (1024, 3, 1),
+            (65536, 0, 1),
+            (65536, 1, 0),
+            (u32::MAX, 1, 1),
+            (65536, 1000, 1),
+            // Beyond what a calibration can choose: 4 GiB × 64 passes, 128 MiB, 33 passes, 2 lanes.
+            (4 * 1024 * 1024, 64, 1),
+            (131072, 1, 1),
+            (65536, 33, 1),
+            (65536, 1, 2),
+        ] {
             let params = KdfParams { m_kib: m, t, p };
             assert!(params.check().is_err(), "{m} {t} {p} accepted");
         }
         assert!(KdfParams { m_kib: 65536, t: 3, p: 1 }.check().is_ok());
+        assert!(KdfParams { m_kib: 65536, t: 32, p: 1 }.check().is_ok());
     }
 
     #[test]

@@ -119,6 +119,14 @@ pub fn tidy_vault_dir(dir: &Path) -> Result<()> {
     for entry in fs::read_dir(dir).map_err(Error::io("list the vault directory"))? {
         let entry = entry.map_err(Error::io("list the vault directory"))?;
         let meta = entry.metadata().map_err(Error::io("inspect a vault file"))?;
+        // `metadata` here does not follow links; changing a link's mode would change its
+        // target's, outside the vault. Casekeep never makes links, so one is refused.
+        if meta.file_type().is_symlink() {
+            return Err(Error::Integrity(
+                "the vault folder contains a symbolic link, which Casekeep never makes; remove it and try again"
+                    .into(),
+            ));
+        }
         if is_stale_temp_file(&entry.file_name(), &meta) && fs::remove_file(entry.path()).is_ok() {
             removed = true;
             continue;

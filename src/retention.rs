@@ -83,7 +83,7 @@ impl Session {
         })
     }
 
-    /// Closes a case on `on` (default today; not in the future).
+    /// Closes a case on `on` (default today; not in the future, not before the case was opened).
     pub fn close_case(&mut self, client: ClientId, on: Option<Date>) -> Result<CaseStatus> {
         let today = Date::today();
         let on = on.unwrap_or(today);
@@ -91,6 +91,19 @@ impl Session {
             return Err(Error::invalid("a case cannot be closed on a future date"));
         }
         let status = self.case_status(client)?;
+        // Not before the case was opened: a closure "in 1900" would make it purgeable at once.
+        let created: String =
+            self.conn()
+                .query_row("SELECT created_at FROM clients WHERE id = ?1", [client.0], |r| r.get(0))?;
+        let opened = created
+            .get(..10)
+            .and_then(Date::parse)
+            .ok_or_else(|| Error::Integrity("a stored case date is malformed".into()))?;
+        if on < opened {
+            return Err(Error::invalid(format!(
+                "a case cannot be closed before it was opened ({opened}): give a date from then to today"
+            )));
+        }
         if !status.open {
             return Err(Error::invalid("this case is already closed"));
         }

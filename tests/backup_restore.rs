@@ -103,7 +103,14 @@ fn a_backup_restores_elsewhere_and_opens_with_the_same_passphrases_and_the_recov
         .ok()
         .json();
     let events: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
-    assert!(events.contains(&"backup_made") && events.contains(&"restored_from_backup"), "{events:?}");
+    // The restored vault holds the log as the backup was made, and its own restore entry;
+    // `backup_made` is written to the live vault only once the backup was verified.
+    assert!(events.contains(&"restored_from_backup") && !events.contains(&"backup_made"), "{events:?}");
+    let live = s.worker(&["log", "show"]).ok().json();
+    let made: Vec<&serde_json::Value> =
+        live.as_array().unwrap().iter().filter(|e| e["event"] == "backup_made").collect();
+    assert_eq!(made.len(), 1, "one backup_made entry in the live log");
+    assert_eq!(made[0]["body"]["sha256"], receipt["sha256"], "the entry names the backup's hash");
 
     // The recovery key opens the restored vault (and resets a passphrase there).
     let np = s.file("new-pass", "a fresh passphrase for cara\n");
@@ -186,6 +193,12 @@ fn restore_never_overwrites_and_backup_never_replaces_a_file() {
     let r = s.worker(&["backup", "--out", existing.to_str().unwrap()]).refused();
     assert!(r.stderr.contains("already exists"), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), "do not replace me");
+    // A backup "inside" a file fails; neither refusal logged a backup.
+    let nowhere = existing.join("b.ckbackup");
+    s.worker(&["backup", "--out", nowhere.to_str().unwrap()]).refused();
+    let live = s.worker(&["log", "show"]).ok().json();
+    let made = live.as_array().unwrap().iter().filter(|e| e["event"] == "backup_made").count();
+    assert_eq!(made, 1, "only the backup that was made is logged");
 
     // A wrong passphrase at restore: refused like any unlock, nothing left behind.
     let new = s.tmp.path().join("new");

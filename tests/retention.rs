@@ -14,6 +14,14 @@ fn closed_cases_are_kept_then_purged_with_a_tombstone_and_legal_holds_are_never_
     let recent = s.add_client(r#"{"full_name": "Rita Example", "case_reference": "R-2"}"#);
     let held = s.add_client(r#"{"full_name": "Hana Sentinelheld", "case_reference": "R-3"}"#);
     let open = s.add_client(r#"{"full_name": "Opal Example", "case_reference": "R-4"}"#);
+    // A case cannot be closed before it was opened ("in 1900", purgeable at once): refused.
+    let e = s.worker(&["case", "close", "--client", &old, "--on", "1900-01-01"]).refused();
+    assert!(e.stderr.contains("before it was opened"), "{}", e.stderr);
+    let e = s.worker(&["case", "close", "--client", &old, "--on", "2019-03-01"]).refused();
+    assert!(e.stderr.contains("before it was opened"), "{}", e.stderr);
+    // These cases were opened years ago (as a case carried over from paper records would
+    // be): the test sets the date the database keeps for each, holding the vault key.
+    backdate_opening(&s, &[&old, &recent, &held], "2017-06-01T09:00:00Z");
 
     let st = s.worker(&["case", "close", "--client", &old, "--on", "2019-03-01"]).ok().json();
     assert_eq!(
@@ -83,4 +91,19 @@ fn closed_cases_are_kept_then_purged_with_a_tombstone_and_legal_holds_are_never_
     assert_eq!(st["retain_until"], "2025-01-01");
     let files = s.vault_files();
     assert!(files.iter().all(|(_, b)| !contains(b, b"Sentinelold") && !contains(b, b"Sentinelheld")));
+}
+
+/// Sets when the given clients' cases were opened, through the database (test builds only).
+fn backdate_opening(s: &Scratch, ids: &[&str], at: &str) {
+    let mut session = unlock_now(&s.vault(), "mo", MANAGER_PASS).unwrap();
+    for id in ids {
+        let n = session
+            .raw_connection()
+            .execute(
+                "UPDATE clients SET created_at = ?1 WHERE id = ?2",
+                rusqlite::params![at, id.parse::<i64>().unwrap()],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
 }

@@ -94,6 +94,26 @@ fn the_vault_directory_and_every_file_in_it_are_owner_only() {
 }
 
 #[test]
+fn a_symbolic_link_in_the_vault_is_refused_and_its_target_left_alone() {
+    let s = Scratch::new();
+    s.init_with_worker();
+    // A file outside the vault, readable by others, and a link to it inside the vault
+    // (and inside its slots folder): opening must not tighten the target's mode through
+    // the link, and must not open the vault.
+    let outside = s.file("outside.txt", "not the vault's");
+    std::fs::set_permissions(&outside, std::fs::Permissions::from_mode(0o644)).unwrap();
+    for link in [s.vault().join("linked.txt"), s.vault().join("slots").join("linked.slot")] {
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        let r = s.worker(&["client", "list"]).refused();
+        assert!(r.stderr.contains("symbolic link"), "{}", r.stderr);
+        let mode = std::fs::metadata(&outside).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "the link's target was changed through {}", link.display());
+        std::fs::remove_file(&link).unwrap();
+        s.worker(&["client", "list"]).ok();
+    }
+}
+
+#[test]
 fn a_copied_vault_opens_elsewhere_with_the_passphrase_and_not_without() {
     let s = Scratch::new();
     s.init_with_worker();
