@@ -325,7 +325,7 @@ pub fn open(
 
 /// Splits an opened payload into 32-byte secrets.
 pub fn secrets_from_payload(payload: &[u8]) -> Result<Vec<Secret32>> {
-    if payload.is_empty() || payload.len() % 32 != 0 {
+    if payload.is_empty() || !payload.len().is_multiple_of(32) {
         return Err(Error::Integrity("a key slot's payload has the wrong length".into()));
     }
     payload.chunks(32).map(Secret32::from_slice).collect()

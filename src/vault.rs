@@ -6,7 +6,8 @@
 //!   casekeep.db (+wal,shm) SQLCipher, raw 256-bit key
 //!   slots/<id>.slot        one per user: vault key + signing seed, Argon2id + AEAD
 //!   slots/recovery.slot    vault key under the recovery key
-//!   attempts.json          failed-unlock counts (user names only as HMAC tags)
+//!   attempts.json          failed-unlock counts (users' names only as HMAC tags; others as "unknown")
+//!   attempts.lock          held while attempts.json is read and rewritten
 //! ```
 //! A locked [`Vault`] knows only files; a [`Session`] holds the open database, the
 //! user and their signing key, and drops (zeroising) them when it ends.
@@ -151,7 +152,15 @@ impl Vault {
         let key = BASE64
             .decode(self.header.tag_key.as_bytes())
             .map_err(|_| Error::Integrity("the vault header is malformed".into()))?;
-        Ok(AttemptLog::new(&self.dir, key))
+        let users = self
+            .slots
+            .scan()?
+            .slots
+            .into_iter()
+            .filter(|s| s.kind == SlotKind::User)
+            .filter_map(|s| s.user)
+            .collect();
+        Ok(AttemptLog::new(&self.dir, key, users))
     }
 
     /// Creates a new vault in `dir` (which must not exist or be empty) with `manager` as
@@ -291,7 +300,7 @@ impl Vault {
         let opened = match slot {
             Some(s) => s.open_user(&self.header.vault_id, passphrase)?,
             None => {
-                Slot::decoy_effort(&decoy_kdf(&slots, &attempts.tag(typed)), passphrase)?;
+                Slot::decoy_effort(&decoy_kdf(&slots, &attempts.keyed_tag(typed)), passphrase)?;
                 None
             }
         };

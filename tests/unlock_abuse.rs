@@ -1,6 +1,7 @@
 //! Unlock abuse: 1,000 wrong passphrases are each refused, the enforced delay grows to its
-//! ceiling, and nothing — error, message, attempt accounting, audit trail or time spent —
-//! tells an unknown user from a wrong passphrase.
+//! ceiling, and nothing — error, message, audit trail or time spent — tells an unknown user
+//! from a wrong passphrase; attempts made in parallel are each counted, and one user's
+//! unlock does not reset another's delay.
 //!
 //! The delay is observed with `Vault::set_delay_fn` (recorded, not slept: 1,000 attempts
 //! would otherwise wait over eight hours). The 1,000 attempts run the real code path with a
@@ -63,7 +64,11 @@ fn attempts_file(dir: &std::path::Path) -> (Attempts, String) {
 fn tag_log(dir: &std::path::Path) -> AttemptLog {
     let header: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("casekeep.vault")).unwrap()).unwrap();
-    AttemptLog::new(dir, BASE64.decode(header["tag_key"].as_str().unwrap().as_bytes()).unwrap())
+    AttemptLog::new(
+        dir,
+        BASE64.decode(header["tag_key"].as_str().unwrap().as_bytes()).unwrap(),
+        vec!["mo".into(), "cara".into()],
+    )
 }
 
 fn median(v: &mut [Duration]) -> Duration {
@@ -119,12 +124,19 @@ fn a_thousand_wrong_passphrases_are_refused_alike_and_slowed_down() {
         file.per_user.iter().find(|t| t.tag == tag).map(|t| u64::from(t.count)).unwrap_or(0)
     };
     assert_eq!(count("cara"), n.div_ceil(4));
-    let ghosts: u64 = (0..7).map(|k| count(&format!("ghost{k}"))).sum();
     assert_eq!(count("mo"), (n + 2) / 4);
-    assert_eq!(ghosts, (n + 1) / 4, "unknown names are counted exactly like known ones");
+    // Names that are nobody's (a ghost, a passphrase typed as a name) share one bucket:
+    // counted like users, with nothing derived from what was typed.
+    let unknown = file.per_user.iter().find(|t| t.tag == casekeep::attempts::UNKNOWN).unwrap();
+    assert_eq!(u64::from(unknown.count), (n + 1) / 4 + n / 4, "unknown names are counted");
+    assert_eq!(file.per_user.len(), 3, "one tag for each user and one for every unknown name");
     for i in 0..n {
         let (user, pass) = attempt_for(ALL[(i % 4) as usize], i);
         assert!(!raw.contains(&user) && !raw.contains(&pass), "attempts.json holds what was typed");
+        assert!(
+            !raw.contains(&tags.keyed_tag(&user.to_lowercase()))
+                || tags.tag(&user) != casekeep::attempts::UNKNOWN
+        );
     }
 
     // (Time is compared at the real 64 MiB in the next test; here the 1 MiB KDF is cheap.)
@@ -213,4 +225,67 @@ fn an_unknown_name_costs_what_a_real_users_wrong_passphrase_costs() {
     }
     eprintln!("unknown-name timing: mo (1 pass) {one:?}, cara (3 passes) {three:?}; {seen:?}");
     assert!(classes[0] > 0 && classes[1] > 0, "unknown names all cost the same: {seen:?}");
+}
+
+/// Wrong passphrases tried by several processes at once are each counted (the attempts
+/// file is rewritten under a lock) and each delayed more than the one before; the real
+/// user is told of every one.
+#[test]
+fn parallel_wrong_guesses_are_each_counted() {
+    let s = Scratch::new();
+    s.init_with_worker();
+    let wrong = s.pass_file("not cara's passphrase at all");
+    let children: Vec<std::process::Child> = (0..4)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_casekeep"))
+                .args(["--vault", s.vault().to_str().unwrap(), "--user", "cara", "--passphrase-file"])
+                .arg(&wrong)
+                .args(["client", "list"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert_eq!(c.wait().unwrap().code(), Some(1));
+    }
+    let (file, _) = attempts_file(&s.vault());
+    let tags = tag_log(&s.vault());
+    let cara = file.per_user.iter().find(|t| t.tag == tags.tag("cara")).map_or(0, |t| t.count);
+    assert_eq!(cara, 4, "four parallel guesses, four counted");
+    assert_eq!(file.failures_since_success, 4);
+    let told = s.worker(&["client", "list"]).ok();
+    assert!(told.stderr.contains("4 failed unlock attempts"), "the user is told of all 4: {}", told.stderr);
+}
+
+/// Another user's successful unlock does not reset a user's delay.
+#[test]
+fn another_users_unlock_does_not_reset_a_users_delay() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    casekeep::crypto::test_hooks::accept_small_kdf_memory(1024);
+    let s = Scratch::new();
+    let dir = s.vault();
+    fast_vault(&dir);
+    let mut vault = Vault::open(&dir).unwrap();
+    vault.set_delay_fn(record_delay);
+    DELAYS.with(|v| v.borrow_mut().clear());
+    for i in 0..5 {
+        assert!(vault.unlock("cara", &Passphrase::new(format!("wrong {i}"))).is_err());
+    }
+    // The manager unlocks (after waiting out the shared floor), which resets the floor...
+    drop(vault.unlock("mo", &Passphrase::new(MANAGER_PASS.into())).unwrap());
+    // ...but cara's next attempt still waits for her own five failures.
+    assert!(vault.unlock("cara", &Passphrase::new("wrong again".into())).is_err());
+    let delays = DELAYS.with(|v| v.borrow().clone());
+    assert_eq!(delays.last().copied(), Some(delay_for(5)), "cara's delay was reset: {delays:?}");
+    // And mo, who has no failures of his own, is not slowed by hers once he has unlocked.
+    drop(vault.unlock("mo", &Passphrase::new(MANAGER_PASS.into())).unwrap());
+    let delays = DELAYS.with(|v| v.borrow().clone());
+    assert_eq!(
+        delays.last().copied(),
+        Some(delay_for(1)),
+        "mo waits only the floor of cara's one new failure"
+    );
+    casekeep::crypto::test_hooks::accept_small_kdf_memory(0);
 }
