@@ -76,15 +76,22 @@ fn median(v: &mut [Duration]) -> Duration {
     v[v.len() / 2]
 }
 
+/// A vault (mo and cara) whose slots use a 1 MiB Argon2 (this process only), opened with
+/// its delays recorded instead of slept. The caller holds `SERIAL`.
+fn small_kdf_vault() -> (Scratch, Vault) {
+    casekeep::crypto::test_hooks::accept_small_kdf_memory(1024);
+    let s = Scratch::new();
+    fast_vault(&s.vault());
+    let mut vault = Vault::open(&s.vault()).unwrap();
+    vault.set_delay_fn(record_delay);
+    (s, vault)
+}
+
 #[test]
 fn a_thousand_wrong_passphrases_are_refused_alike_and_slowed_down() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    casekeep::crypto::test_hooks::accept_small_kdf_memory(1024);
-    let s = Scratch::new();
+    let (s, vault) = small_kdf_vault();
     let dir = s.vault();
-    fast_vault(&dir);
-    let mut vault = Vault::open(&dir).unwrap();
-    vault.set_delay_fn(record_delay);
     let n = env_u64("CASEKEEP_UNLOCK_ATTEMPTS", 1000);
     let started = Instant::now();
     let expected_message = Error::UnlockFailed.to_string();
@@ -263,12 +270,7 @@ fn parallel_wrong_guesses_are_each_counted() {
 #[test]
 fn another_users_unlock_does_not_reset_a_users_delay() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    casekeep::crypto::test_hooks::accept_small_kdf_memory(1024);
-    let s = Scratch::new();
-    let dir = s.vault();
-    fast_vault(&dir);
-    let mut vault = Vault::open(&dir).unwrap();
-    vault.set_delay_fn(record_delay);
+    let (_s, vault) = small_kdf_vault();
     DELAYS.with(|v| v.borrow_mut().clear());
     for i in 0..5 {
         assert!(vault.unlock("cara", &Passphrase::new(format!("wrong {i}"))).is_err());
