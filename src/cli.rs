@@ -330,7 +330,12 @@ enum LogCmd {
         client: Option<String>,
     },
     /// Recompute the chain and every signature; exit 1 naming the first bad entry
-    Verify,
+    Verify {
+        /// Also prove the log still holds this chain head (an export's `log_chain_head`);
+        /// exit 1 if it does not (rolled back, forked, or another vault's export)
+        #[arg(long, value_name = "HASH")]
+        expect_head: Option<String>,
+    },
 }
 
 /// Why a command stopped: a usage mistake (exit 2) or a refusal (exit 1).
@@ -532,18 +537,32 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             emit(&session.log_entries(client)?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Log(LogCmd::Verify) => {
+        Command::Log(LogCmd::Verify { expect_head }) => {
             let report = session.verify_log()?;
-            match &report.first_break {
-                None => {
-                    emit(&report)?;
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(b) => {
-                    emit(&report)?;
-                    eprintln!("casekeep: {b}");
-                    Ok(ExitCode::from(1))
-                }
+            if let Some(b) = &report.first_break {
+                emit(&report)?;
+                eprintln!("casekeep: {b}");
+                return Ok(ExitCode::from(1));
+            }
+            let Some(head) = expect_head else {
+                emit(&report)?;
+                return Ok(ExitCode::SUCCESS);
+            };
+            let found = session.find_head(&head)?;
+            let held = found.entry.is_some();
+            let mut out = serde_json::to_value(&report)
+                .map_err(|_| Error::Storage("could not encode the output".into()))?;
+            if let Some(o) = out.as_object_mut() {
+                o.insert("expected_head".into(), serde_json::json!(found));
+            }
+            emit(&out)?;
+            if held {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!(
+                    "casekeep: the log does not hold the expected head: it was rolled back or forked since the export was made, or the export is from another vault"
+                );
+                Ok(ExitCode::from(1))
             }
         }
         Command::Share(a) => share(&mut session, a),

@@ -1,13 +1,24 @@
 //! Reading the log and checking the vault as a whole.
 
+use data_encoding::HEXLOWER;
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use crate::clients::ClientId;
 use crate::db;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::log::{self, Entry, VerifyReport};
 use crate::slots::{SlotDir, SlotKind};
 use crate::vault::Session;
+
+/// Where a chain head an export carries stands in this vault's log.
+#[derive(Debug, Serialize)]
+pub struct HeadFound {
+    pub hash: String,
+    /// The entry whose hash it is (0: the empty log's genesis value); `None` when the log
+    /// does not contain it.
+    pub entry: Option<i64>,
+}
 
 #[derive(Debug, Serialize)]
 pub struct CheckReport {
@@ -24,6 +35,25 @@ impl Session {
 
     pub fn verify_log(&self) -> Result<VerifyReport> {
         log::verify(self.conn(), self.vault_id())
+    }
+
+    /// Whether the log holds `head` (64 hex digits: the `log_chain_head` an export carries,
+    /// the hash of the entry before its disclosure record). A log that verifies but does not
+    /// hold it was rolled back or forked since the export, or the export is another vault's.
+    /// Only meaningful after [`Session::verify_log`] found no break.
+    pub fn find_head(&self, head: &str) -> Result<HeadFound> {
+        let hash = head.trim().to_ascii_lowercase();
+        let bytes = HEXLOWER.decode(hash.as_bytes()).ok().filter(|b| b.len() == 32).ok_or_else(|| {
+            Error::invalid("the expected head must be 64 hexadecimal digits (an export's log_chain_head)")
+        })?;
+        if bytes.as_slice() == log::genesis(self.vault_id()).as_slice() {
+            return Ok(HeadFound { hash, entry: Some(0) });
+        }
+        let entry = self
+            .conn()
+            .query_row("SELECT seq FROM log_entries WHERE hash = ?1", [&bytes], |r| r.get(0))
+            .optional()?;
+        Ok(HeadFound { hash, entry })
     }
 
     /// SQLCipher's page HMACs, SQLite's structure, the key slots and the log chain.

@@ -159,3 +159,56 @@ fn check_reports_a_broken_log() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("log entry 2"), "{}", r.stderr);
 }
+
+/// An export carries the log's chain head at the moment it was made; `log verify
+/// --expect-head` proves the log still holds it, and names a log that was forked (or
+/// rolled back past it) since.
+#[test]
+fn log_verify_expect_head_proves_the_log_still_holds_an_exports_head() {
+    let (s, _) = vault_with_history();
+    let id = s.add_client(r#"{"full_name": "Bea Example", "case_reference": "H-2"}"#);
+    s.give_consent(&id, "marac");
+    // A copy of the vault as it stands now: it will grow apart from the original.
+    let fork = s.tmp.path().join("fork");
+    copy_dir(&s.vault(), &fork);
+    s.worker(&[
+        "client",
+        "update",
+        &id,
+        "--json",
+        s.file("p.json", r#"{"pronouns": "she/her"}"#).to_str().unwrap(),
+    ])
+    .ok();
+    let out = s.tmp.path().join("marac.json");
+    let receipt = s.worker(&share_args(&id, "marac", "MARAC referral", "json", &out)).ok().json();
+    let export: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let head = export["log_chain_head"].as_str().unwrap().to_string();
+
+    // The vault the export came from holds the head: the entry before the disclosure record.
+    let r = s.manager(&["log", "verify", "--expect-head", &head.to_uppercase()]).ok().json();
+    assert_eq!(r["expected_head"]["entry"].as_i64(), Some(receipt["decision_id"].as_i64().unwrap() - 1));
+
+    // The fork grew its own entries after the copy: a valid log, but not the export's.
+    let pf = s.pass_file(MANAGER_PASS);
+    let in_fork = |args: &[&str]| {
+        let mut all = vec!["--user", "mo", "--passphrase-file", pf.to_str().unwrap()];
+        all.extend_from_slice(args);
+        s.cli_in(&fork, &all)
+    };
+    in_fork(&[
+        "client",
+        "update",
+        &id,
+        "--json",
+        s.file("q.json", r#"{"pronouns": "they/them"}"#).to_str().unwrap(),
+    ])
+    .ok();
+    in_fork(&["log", "verify"]).ok();
+    let r = in_fork(&["log", "verify", "--expect-head", &head]).refused();
+    assert!(r.stderr.contains("does not hold the expected head"), "{}", r.stderr);
+    assert!(r.json()["expected_head"]["entry"].is_null());
+
+    // Not a hash at all: a clear refusal that does not repeat it.
+    let r = s.manager(&["log", "verify", "--expect-head", "SENTINELxNOTAHASH"]).refused();
+    assert!(r.stderr.contains("64 hexadecimal digits") && !r.stderr.contains("SENTINEL"), "{}", r.stderr);
+}

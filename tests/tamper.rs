@@ -29,19 +29,6 @@ use common::*;
 
 const NAMES: [&str; 5] = ["Tamper Alpha", "Tamper Bravo", "Tamper Charlie", "Tamper Delta", "Tamper Echo"];
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// A vault with a few clients, consents and notes, closed cleanly (no -wal left).
 fn populated_vault(dir: &Path) -> String {
     let recovery = fast_vault(dir);

@@ -266,3 +266,42 @@ pub fn unlock_now(dir: &Path, user: &str, pass: &str) -> casekeep::Result<caseke
     vault.set_delay_fn(no_wait);
     vault.unlock(user, &casekeep::Passphrase::new(pass.into()))
 }
+
+/// Copies a directory tree (a vault folder, say) file by file.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// The arguments of a share on consent (`told yes`) as the caseworker gives them.
+pub fn share_args<'a>(
+    id: &'a str,
+    recipient: &'a str,
+    purpose: &'a str,
+    format: &'a str,
+    out: &'a Path,
+) -> Vec<&'a str> {
+    vec![
+        "share",
+        "--client",
+        id,
+        "--recipient",
+        recipient,
+        "--purpose",
+        purpose,
+        "--format",
+        format,
+        "--out",
+        out.to_str().unwrap(),
+        "--told",
+        "yes",
+    ]
+}
