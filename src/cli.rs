@@ -703,6 +703,14 @@ fn share(session: &mut Session, a: ShareArgs) -> std::result::Result<ExitCode, S
 }
 
 fn report_failures(session: &Session) {
+    let lost = session.incomplete_exports_found();
+    if lost > 0 {
+        eprintln!(
+            "Warning: {lost} export{} did not complete before Casekeep stopped; the log records {}. Make the share again if it is still needed.",
+            if lost == 1 { "" } else { "s" },
+            if lost == 1 { "it" } else { "them" }
+        );
+    }
     let n = session.failed_attempts_since_last_unlock();
     if n > 0 {
         eprintln!(

@@ -19,6 +19,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("../migrations/0002_caseload_columns.sql")),
     (3, include_str!("../migrations/0003_case_status.sql")),
     (4, include_str!("../migrations/0004_log_by_kind.sql")),
+    (5, include_str!("../migrations/0005_pending_exports.sql")),
 ];
 
 pub fn latest_version() -> u32 {

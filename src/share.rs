@@ -1,7 +1,6 @@
 //! Sharing and not sharing: the consent / lawful-basis gate, manager approval, the
 //! export, and the signed disclosure record written in the same transaction as the file.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use data_encoding::HEXLOWER;
@@ -13,8 +12,7 @@ use crate::clients::ClientId;
 use crate::consent::{ConsentEntry, ConsentState, RecipientKind, GENERAL_PURPOSE};
 use crate::crypto;
 use crate::error::{Error, Result};
-use crate::export::{self, Envelope, Format};
-use crate::fsutil;
+use crate::export::{self, deliver, Envelope, Format};
 use crate::log::{self, Kind, Signer};
 use crate::policy::{self, RedactOptions, RedactedView};
 use crate::record::Date;
@@ -200,31 +198,6 @@ pub fn gate(consent: Option<&ConsentEntry>, req: &ShareRequest, has_approver: bo
     Ok(GateOutcome { consent_state: state, consent_entry, allowed_by: "lawful_basis", approval })
 }
 
-/// Creates `path` from `bytes` only if nothing is there: temp file, fsync, link (which
-/// refuses to replace), remove the temp.
-fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let tmp = dir.join(format!(".casekeep-export-{}", HEXLOWER.encode(&crypto::make_random_bytes::<6>()?)));
-    let mut f = fsutil::create_private_file(&tmp)?;
-    let result = (|| {
-        use std::io::Write;
-        f.write_all(bytes).map_err(Error::io("write the export"))?;
-        f.sync_all().map_err(Error::io("flush the export to disk"))?;
-        fs::hard_link(&tmp, path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => {
-                Error::invalid("the output file already exists; choose a new name")
-            }
-            _ => Error::Io { context: "create the export file", source: e },
-        })?;
-        fsutil::sync_dir(&dir)
-    })();
-    let _ = fs::remove_file(&tmp);
-    result
-}
-
 fn check_out_path(out: &Path) -> Result<()> {
     if out.exists() {
         return Err(Error::invalid("the output file already exists; choose a new name"));
@@ -359,10 +332,9 @@ impl Session {
         let made_by = self.user().name.clone();
         let withheld = view.withheld().to_vec();
         let shared = view.shared_paths();
-        // Set once the file is linked into place: only a file this call created may be
-        // removed when the commit then fails (never one that was there before).
-        let linked = std::cell::Cell::new(false);
-        let receipt = self.write(|tx, s| {
+        // The record (and a pending-export row) is committed first, then the file is
+        // written: never a file without a record (export::deliver explains the rest).
+        let (receipt, bytes) = self.write(|tx, s| {
             let (next_seq, head) = log::next(tx, s.vault_id)?;
             let env = Envelope {
                 disclosure_id: next_seq,
@@ -420,27 +392,25 @@ impl Session {
                     &approval,
                 )?;
             }
-            write_new_file(out, &bytes)?;
-            linked.set(true);
-            Ok(ShareReceipt {
+            deliver::stage(tx, seq, out, &sha256)?;
+            let receipt = ShareReceipt {
                 decision_id: seq,
                 file: out.to_path_buf(),
                 sha256,
                 approval: outcome.approval,
                 fields_shared: shared.len(),
                 fields_withheld: withheld.len(),
-            })
-        });
-        match receipt {
-            Ok(r) => Ok(r),
-            Err(e) => {
-                // The transaction rolled back; if this call had linked the file, take it away.
-                if linked.get() {
-                    let _ = fs::remove_file(out);
-                }
-                Err(e)
-            }
-        }
+            };
+            Ok((receipt, bytes))
+        })?;
+        let seq = receipt.decision_id;
+        let written = deliver::write_file(self.conn(), seq, out, &bytes);
+        let failed = written.is_err();
+        let finished =
+            self.write(|tx, s| deliver::finish(tx, s.vault_id, s.signer, seq, Some(req.client.0), failed));
+        written?;
+        finished?;
+        Ok(receipt)
     }
 
     /// Records a decision not to share, with its reason, signed by the worker.

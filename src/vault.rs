@@ -440,6 +440,8 @@ pub struct Session {
     signer: Signer,
     vault_key: Secret32,
     failed_attempts: u32,
+    /// Exports a crash cut short, found (and logged) at this unlock.
+    incomplete_exports: usize,
 }
 
 impl fmt::Debug for Session {
@@ -483,6 +485,7 @@ impl Session {
             user,
             vault_key: secrets.vault_key,
             failed_attempts,
+            incomplete_exports: 0,
         })
     }
 
@@ -528,7 +531,11 @@ impl Session {
                 &json!({ "failed_attempts_since_last_unlock": failed }),
             )?;
             Ok(())
-        })
+        })?;
+        // Exports a crash interrupted are ended now, while the user is there to be told.
+        self.incomplete_exports =
+            crate::export::deliver::settle(&mut self.conn, &self.vault_id, &self.signer)?;
+        Ok(())
     }
 
     pub fn user(&self) -> &User {
@@ -546,6 +553,12 @@ impl Session {
     /// Failed unlock attempts for this user since their previous successful unlock.
     pub fn failed_attempts_since_last_unlock(&self) -> u32 {
         self.failed_attempts
+    }
+
+    /// How many exports a crash cut short were found at this unlock (each now has an
+    /// `export_incomplete` entry in the log; see `export::deliver`).
+    pub fn incomplete_exports_found(&self) -> usize {
+        self.incomplete_exports
     }
 
     pub fn require_manager(&self) -> Result<()> {

@@ -9,6 +9,10 @@
 //! `common::fast_vault`), so a child lives ~0.2–0.5 s instead of ~1 s; the checker derives
 //! each key once per vault (`crypto::test_hooks::memoize_kdf`).
 //!
+//! `killed_exports_never_leave_a_file_without_its_record` does the same to `share`: the
+//! record is committed before the file is written, and the next unlock ends what a kill
+//! interrupted (`export::deliver`).
+//!
 //! SIGKILL ends the process, not the machine: what the kernel has accepted still reaches
 //! the disk. Power loss is covered by design (WAL, `synchronous=FULL`), not by this test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -359,5 +363,113 @@ impl ManagerIn for Scratch {
         let mut all = vec!["--user", "mo", "--passphrase-file", pf.to_str().unwrap()];
         all.extend_from_slice(args);
         self.cli_in(vault, &all)
+    }
+}
+
+/// Shares killed at random moments: never a file without a committed disclosure record;
+/// a file that is there after the next unlock is the complete one the record hashes; a
+/// record whose file did not complete is marked (`export_incomplete`) at that unlock; and
+/// nothing else (no hidden temporary copy) is ever left in the destination folder.
+/// `CASEKEEP_EXPORT_CRASH_RUNS` (default 60) sets the number of kills.
+#[test]
+fn killed_exports_never_leave_a_file_without_its_record() {
+    casekeep::crypto::test_hooks::memoize_kdf(true);
+    let runs = env_u64("CASEKEEP_EXPORT_CRASH_RUNS", 60) as usize;
+    let seed = env_u64("CASEKEEP_CRASH_SEED", 0x00C0_FFEE_D00D) ^ 0xE4;
+    let mut rng = Rng::new(seed);
+    let scratch = Scratch::new();
+    let vault = scratch.tmp.path().join("vault");
+    fast_vault(&vault);
+    let client = {
+        let mut s = unlock_now(&vault, "cara", WORKER_PASS).unwrap();
+        let id = s.add_client(ADA.as_bytes()).unwrap();
+        s.record_consent(
+            id,
+            casekeep::consent::ConsentInput::given_verbally(casekeep::consent::RecipientKind::Marac),
+        )
+        .unwrap();
+        id.0.to_string()
+    };
+    let outdir = scratch.tmp.path().join("exports");
+    std::fs::create_dir(&outdir).unwrap();
+    let pass_file = scratch.pass_file(WORKER_PASS);
+    let share = |out: &Path| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_casekeep"));
+        c.arg("--vault").arg(&vault).args(["--user", "cara", "--passphrase-file"]).arg(&pass_file);
+        c.args(share_args(&client, "marac", "MARAC referral", "json", out));
+        c
+    };
+    // How long a share lives here (the median of three), to spread the kills over it.
+    let mut lives: Vec<Duration> = (0..3)
+        .map(|k| {
+            let t = Instant::now();
+            let done =
+                run_killed(&mut share(&outdir.join(format!("first-{k}.json"))), Duration::from_secs(60));
+            assert_eq!(done.exit, Some(0), "{}", done.stderr);
+            t.elapsed()
+        })
+        .collect();
+    lives.sort_unstable();
+    let life = lives[1];
+    let shares = |s: &Session| -> Vec<casekeep::log::Entry> {
+        s.log_entries(None).unwrap().into_iter().filter(|e| e.event == "share").collect()
+    };
+    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+    for run in 1..=runs {
+        let before = shares(&unlock_now(&vault, "mo", MANAGER_PASS).unwrap()).len();
+        let out = outdir.join(format!("run-{run}.json"));
+        let l = life.as_micros() as u64;
+        // Over the second half of its life and a little beyond: start-up and the key
+        // derivation come first; the render, the commit and the file write come last.
+        let after = Duration::from_micros(l / 2 + rng.below(l * 7 / 10));
+        let ctx = format!("seed {seed:#x}, run {run}, kill after {after:?}");
+        let child = run_killed(&mut share(&out), after);
+        assert!(!child.stderr.contains("panicked"), "{ctx}: {}", child.stderr);
+        let file_before_unlock = out.exists();
+        // The next unlock ends whatever the kill interrupted.
+        let s = unlock_now(&vault, "mo", MANAGER_PASS).unwrap();
+        let all = shares(&s);
+        let record = match all.len() - before {
+            0 => None,
+            1 => all.last(),
+            n => panic!("{ctx}: {n} share records from one run"),
+        };
+        assert!(record.is_some() || !file_before_unlock, "{ctx}: a file without a committed record");
+        let marked =
+            s.log_entries(None).unwrap().iter().any(|e| {
+                e.event == "export_incomplete" && record.is_some_and(|r| e.body["decision"] == r.seq)
+            });
+        let outcome = match (record, out.exists()) {
+            (None, _) => "killed before the commit: no record, no file",
+            (Some(r), true) => {
+                let sha = data_encoding::HEXLOWER
+                    .encode(&casekeep::crypto::sha256(&[&std::fs::read(&out).unwrap()]));
+                assert_eq!(
+                    r.body["sha256"].as_str(),
+                    Some(sha.as_str()),
+                    "{ctx}: the file left is not the one recorded"
+                );
+                assert!(!marked, "{ctx}: a complete export was marked incomplete");
+                "record and complete file"
+            }
+            (Some(_), false) => {
+                assert!(marked, "{ctx}: a record whose file did not complete is not marked");
+                "record marked incomplete, no file"
+            }
+        };
+        *tally.entry(outcome).or_default() += 1;
+        // Only the exports' own names, ever: no hidden temporary copy beside them.
+        for e in std::fs::read_dir(&outdir).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                name.starts_with("first-") || name.starts_with("run-"),
+                "{ctx}: {name} left in the folder"
+            );
+        }
+        assert!(s.check().unwrap().ok, "{ctx}");
+    }
+    eprintln!("export crash safety: seed {seed:#x}, {runs} kills, child life {life:?}; {tally:?}");
+    if runs >= 40 {
+        assert!(tally.len() >= 2, "the kills did not land on both sides of the commit: {tally:?}");
     }
 }

@@ -1,5 +1,6 @@
 //! Exports: built only from a [`RedactedView`](crate::policy::RedactedView).
 
+pub(crate) mod deliver;
 pub mod json;
 pub mod pdf;
 
