@@ -5,7 +5,7 @@
 //! report (the app's consent table, `consent show`) and the work queue all ask it, so
 //! that no two of them can disagree. The rules are in docs/SHARING.md, "The gate".
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use chrono::Days;
 use serde::{Deserialize, Serialize};
@@ -470,10 +470,10 @@ pub fn current(history: &[ConsentEntry], today: Date) -> Vec<ConsentDecision> {
     for &recipient in RecipientKind::ALL {
         let general = decide(history, recipient, &Purpose::General, today);
         let mut asked: Vec<Purpose> = PurposeCode::of(recipient).map(Purpose::Listed).collect();
-        let mut others: BTreeMap<String, ()> = BTreeMap::new();
+        let mut others: BTreeSet<String> = BTreeSet::new();
         for e in history.iter().filter(|e| e.recipient == recipient) {
             if let Purpose::Other(t) = &e.parsed {
-                if others.insert(fold(t), ()).is_none() {
+                if others.insert(fold(t)) {
                     asked.push(e.parsed.clone());
                 }
             }
