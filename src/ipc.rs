@@ -196,6 +196,11 @@ mod tests {
         let mut wrong = ok("");
         wrong.method = "telepathy".into();
         assert_eq!(wrong.into_input().err().map(|e| e.code()), Some("invalid_input"));
+        // The purpose goes through the one parser: another recipient's code is refused.
+        let mut wrong = ok("");
+        wrong.purpose = Some("Criminal investigation".into());
+        let e = wrong.into_input().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("marac_referral"), "{e}");
     }
 
     #[test]
