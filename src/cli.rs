@@ -81,7 +81,8 @@ enum Command {
         client: String,
         #[arg(long, value_name = "KIND")]
         recipient: String,
-        #[arg(long, value_name = "TEXT")]
+        /// What was asked for: a purpose code of the recipient (or its label), or other words
+        #[arg(long, value_name = "CODE|TEXT")]
         purpose: String,
         #[arg(long, value_name = "TEXT")]
         reason: String,
@@ -213,7 +214,8 @@ struct ShareArgs {
     client: String,
     #[arg(long, value_name = "KIND")]
     recipient: String,
-    #[arg(long, value_name = "TEXT")]
+    /// What it is for: a purpose code of the recipient (or its label), or other words
+    #[arg(long, value_name = "CODE|TEXT")]
     purpose: String,
     /// pdf or json (not needed with --preview)
     #[arg(long, value_name = "pdf|json")]
@@ -308,7 +310,9 @@ enum ConsentCmd {
         state: String,
         #[arg(long, value_name = "verbal|written|other")]
         method: String,
-        #[arg(long, value_name = "TEXT")]
+        /// A purpose code of the recipient (or its label), or other words; omit (or
+        /// "general") for every purpose
+        #[arg(long, value_name = "CODE|TEXT")]
         purpose: Option<String>,
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,

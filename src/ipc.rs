@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
+use crate::consent::{ConsentInput, ConsentMethod, ConsentState, Purpose, RecipientKind};
 use crate::export::Format;
 use crate::record::Date;
 use crate::share::{LawfulBasis, ShareRequest, Told};
@@ -102,8 +102,10 @@ impl ConsentArgs {
             ),
             None => None,
         };
+        let recipient = self.recipient.parse::<RecipientKind>()?;
+        Purpose::parse(recipient, self.purpose.as_deref())?;
         let input = ConsentInput {
-            recipient: self.recipient.parse::<RecipientKind>()?,
+            recipient,
             state: self.state.parse::<ConsentState>()?,
             method: self.method.parse::<ConsentMethod>()?,
             purpose: self.purpose,
@@ -137,7 +139,7 @@ pub struct ShareArgs {
 impl ShareArgs {
     /// The share request, every word parsed (empty optional words count as absent).
     pub fn request(&self) -> Result<ShareRequest> {
-        Ok(ShareRequest {
+        let req = ShareRequest {
             client: ClientId(self.client),
             recipient: self.recipient.parse::<RecipientKind>()?,
             purpose: self.purpose.clone(),
@@ -153,7 +155,9 @@ impl ShareArgs {
             told: self.told.as_deref().filter(|t| !t.is_empty()).map(str::parse::<Told>).transpose()?,
             advice: self.advice.clone(),
             excerpts: self.excerpts.clone(),
-        })
+        };
+        req.purpose()?;
+        Ok(req)
     }
 
     /// The export format asked for (PDF when absent).
@@ -192,6 +196,11 @@ mod tests {
         let mut wrong = ok("");
         wrong.method = "telepathy".into();
         assert_eq!(wrong.into_input().err().map(|e| e.code()), Some("invalid_input"));
+        // The purpose goes through the one parser: another recipient's code is refused.
+        let mut wrong = ok("");
+        wrong.purpose = Some("Criminal investigation".into());
+        let e = wrong.into_input().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("marac_referral"), "{e}");
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use chrono::Days;
 use serde::Serialize;
 
-use crate::consent::{Consent, ConsentState};
-use crate::error::{Error, Result};
+use crate::consent::{ConsentEntry, ConsentState};
+use crate::error::Result;
 use crate::log::{self, Kind};
 use crate::record::{ClientRecord, Date};
 use crate::settings::QueueConfig;
@@ -121,31 +121,38 @@ impl Session {
                 people.insert(id, (rec.case_reference.clone(), rec.initials()));
             }
         }
-        // Consents: the current state per (client, recipient, purpose) is the latest entry.
-        let mut current: BTreeMap<(i64, String, String), Consent> = BTreeMap::new();
+        // Consents: each client's current decisions (consent::current, as the consent
+        // table shows them); a given one due for review is listed once per entry.
+        let mut histories: BTreeMap<i64, Vec<ConsentEntry>> = BTreeMap::new();
         for e in log::list(self.conn(), None, Some(Kind::Consent))? {
             let Some(client) = e.client_id else { continue };
-            let c: Consent = serde_json::from_value(e.body)
-                .map_err(|_| Error::Integrity("a stored consent entry is malformed".into()))?;
-            current.insert((client, c.recipient.as_str().to_string(), c.purpose.clone()), c);
+            histories.entry(client).or_default().push(ConsentEntry::from_log(e.seq, e.at, e.body, on)?);
         }
-        for ((client, recipient, purpose), c) in current {
-            let Some(review) = c.review_on.filter(|r| *r <= on && c.state == ConsentState::Given) else {
-                continue;
-            };
+        for (client, history) in histories {
             let Some((reference, initials)) = people.get(&client).cloned() else {
                 continue; // a closed (or purged) case
             };
-            let (reference, initials) = (Some(reference), Some(initials));
-            items.push(QueueItem {
-                due: review,
-                overdue: review < on,
-                kind: QueueKind::ConsentReview,
-                client_id: Some(client),
-                case_reference: reference,
-                initials,
-                what: format!("Review consent to share with {} ({purpose})", recipient.replace('_', " ")),
-            });
+            let mut seen = std::collections::BTreeSet::new();
+            for d in crate::consent::current(&history, on) {
+                let Some(review) = d.review_on.filter(|r| *r <= on && d.state == Some(ConsentState::Given))
+                else {
+                    continue;
+                };
+                let Some(entry) = d.entry.as_ref().filter(|e| seen.insert(e.seq)) else { continue };
+                items.push(QueueItem {
+                    due: review,
+                    overdue: review < on,
+                    kind: QueueKind::ConsentReview,
+                    client_id: Some(client),
+                    case_reference: Some(reference.clone()),
+                    initials: Some(initials.clone()),
+                    what: format!(
+                        "Review consent to share with {} ({})",
+                        d.recipient.as_str().replace('_', " "),
+                        entry.purpose.label
+                    ),
+                });
+            }
         }
         if self.user().role == Role::Manager {
             for (decision, client) in self.awaiting_approval()? {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::clients::ClientId;
-use crate::consent::{ConsentEntry, ConsentState, RecipientKind, GENERAL_PURPOSE};
+use crate::consent::{ConsentDecision, Purpose, RecipientKind};
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::export::{self, deliver, Envelope, Format};
@@ -92,7 +92,7 @@ pub struct ShareReceipt {
     pub fields_withheld: usize,
 }
 
-fn clean(v: Option<&str>, what: &str, max: usize) -> Result<Option<String>> {
+pub(crate) fn clean(v: Option<&str>, what: &str, max: usize) -> Result<Option<String>> {
     let Some(t) = v.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
     if t.chars().count() > max {
         return Err(Error::invalid(format!("the {what} is too long (the limit is {max} characters)")));
@@ -123,8 +123,7 @@ impl ShareRequest {
 
     fn normalised(&self) -> Result<ShareRequest> {
         let mut r = self.clone();
-        r.purpose = clean(Some(&self.purpose), "purpose", 200)?
-            .ok_or_else(|| Error::invalid("a share needs a purpose (--purpose)"))?;
+        r.purpose = self.purpose()?.label();
         r.recipient_name = clean(self.recipient_name.as_deref(), "recipient name", 200)?;
         r.justification = clean(self.justification.as_deref(), "justification", 4000)?;
         r.advice = clean(self.advice.as_deref(), "advice", 2000)?;
@@ -135,46 +134,47 @@ impl ShareRequest {
     }
 }
 
-/// The consent that governs `recipient` for `purpose`: the latest for that exact purpose,
-/// else the latest "general" one.
-fn governing_consent<'a>(
-    current: &'a [ConsentEntry],
-    recipient: RecipientKind,
-    purpose: &str,
-) -> Option<&'a ConsentEntry> {
-    let for_recipient = current.iter().filter(|c| c.consent.recipient == recipient);
-    let exact = for_recipient
-        .clone()
-        .filter(|c| c.consent.purpose.eq_ignore_ascii_case(purpose))
-        .max_by_key(|c| c.seq);
-    exact.or_else(|| for_recipient.filter(|c| c.consent.purpose == GENERAL_PURPOSE).max_by_key(|c| c.seq))
+/// A purpose for sharing or not sharing, parsed by the one parser ([`Purpose::parse`]):
+/// it must say what the information is for ("general" is a consent's, never a share's).
+pub fn share_purpose(recipient: RecipientKind, typed: &str) -> Result<Purpose> {
+    match Purpose::parse(recipient, Some(typed))? {
+        Purpose::General => Err(Error::invalid(format!(
+            "say what the information is for (--purpose): one of {}, or other words",
+            crate::consent::PurposeCode::of(recipient).map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+        p => Ok(p),
+    }
+}
+
+impl ShareRequest {
+    /// The request's purpose, parsed ([`share_purpose`]).
+    pub fn purpose(&self) -> Result<Purpose> {
+        share_purpose(self.recipient, &self.purpose)
+    }
 }
 
 /// The gate: consent `given` and not past review allows the share; otherwise a lawful
 /// basis, a justification and a manager's approval (or an emergency, approved later).
-pub fn gate(consent: Option<&ConsentEntry>, req: &ShareRequest, has_approver: bool) -> Result<GateOutcome> {
-    let state =
-        consent.map(|c| c.consent.state.as_str().to_string()).unwrap_or_else(|| "not_recorded".into());
-    let consent_entry = consent.map(|c| c.seq);
+pub fn gate(consent: &ConsentDecision, req: &ShareRequest, has_approver: bool) -> Result<GateOutcome> {
+    let state = consent.state_word().to_string();
+    let consent_entry = consent.entry_seq();
     let approval_if_any = if has_approver { Approval::Approved } else { Approval::NotRequired };
-    if let Some(c) = consent {
-        if c.consent.state == ConsentState::Given && !c.review_overdue {
-            return Ok(GateOutcome {
-                consent_state: state,
-                consent_entry,
-                allowed_by: "consent",
-                approval: approval_if_any,
-            });
-        }
+    if consent.allows_share {
+        return Ok(GateOutcome {
+            consent_state: state,
+            consent_entry,
+            allowed_by: "consent",
+            approval: approval_if_any,
+        });
     }
-    let why = match consent {
-        Some(c) if c.review_overdue => format!(
+    let why = match consent.state {
+        Some(_) if consent.review_overdue => format!(
             "consent for {} is past its review date ({}): record it again, or share on a lawful basis",
             req.recipient,
-            c.consent.review_on.map(|d| d.to_string()).unwrap_or_default()
+            consent.review_on.map(|d| d.to_string()).unwrap_or_default()
         ),
-        Some(c) => format!("consent for {} is {}", req.recipient, c.consent.state),
-        None => format!("no consent is recorded for {}", req.recipient),
+        Some(s) => format!("consent for {} ({}) is {s}", req.recipient, consent.purpose.code),
+        None => format!("no consent is recorded for {} ({})", req.recipient, consent.purpose.code),
     };
     if req.lawful_basis.is_none() {
         return Err(Error::invalid(format!(
@@ -282,9 +282,8 @@ impl Session {
         has_approver: bool,
     ) -> Result<(Result<GateOutcome>, RedactedView)> {
         let rec = self.load_client(req.client)?;
-        let report = self.consent_report(req.client)?;
-        let consent = governing_consent(&report.current, req.recipient, &req.purpose);
-        let outcome = gate(consent, req, has_approver);
+        let consent = self.consent_decision(req.client, req.recipient, &req.purpose()?)?;
+        let outcome = gate(&consent, req, has_approver);
         let opts = RedactOptions {
             excerpts: req.excerpts.clone(),
             caseworker: self.user().name.clone(),
@@ -326,6 +325,7 @@ impl Session {
         out: &Path,
     ) -> Result<ShareReceipt> {
         let req = req.normalised()?;
+        let purpose = req.purpose()?;
         check_out_path(out)?;
         let (outcome, view) = self.gate_and_view(&req, approver.is_some())?;
         let agency = self.agency()?;
@@ -351,7 +351,8 @@ impl Session {
                 "decision": "share",
                 "recipient": req.recipient,
                 "recipient_name": req.recipient_name,
-                "purpose": req.purpose,
+                "purpose": purpose.code(),
+                "purpose_text": purpose.other_text(),
                 "consent_state": outcome.consent_state,
                 "consent_entry": outcome.consent_entry,
                 "allowed_by": outcome.allowed_by,
@@ -421,20 +422,20 @@ impl Session {
         purpose: &str,
         reason: &str,
     ) -> Result<i64> {
-        let purpose = clean(Some(purpose), "purpose", 200)?
-            .ok_or_else(|| Error::invalid("a decision needs a purpose (--purpose)"))?;
+        let purpose = share_purpose(recipient, purpose)?;
         let reason =
             clean(Some(reason), "reason", 4000)?.filter(|r| r.chars().count() >= 10).ok_or_else(|| {
                 Error::invalid("a decision not to share needs a reason of at least 10 characters (--reason)")
             })?;
-        let report = self.consent_report(client)?;
-        let consent = governing_consent(&report.current, recipient, &purpose);
+        let consent = self.consent_decision(client, recipient, &purpose)?;
         let body = json!({
             "decision": "decline",
             "recipient": recipient,
-            "purpose": purpose,
+            "purpose": purpose.code(),
+            "purpose_text": purpose.other_text(),
             "reason": reason,
-            "consent_state": consent.map(|c| c.consent.state.as_str()).unwrap_or("not_recorded"),
+            "consent_state": consent.state_word(),
+            "consent_entry": consent.entry_seq(),
             "made_by": self.user().name,
         });
         self.write(|tx, s| {

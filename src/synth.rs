@@ -400,6 +400,7 @@ impl Synth {
             let consent = Consent {
                 recipient,
                 purpose: GENERAL_PURPOSE.into(),
+                purpose_text: None,
                 state,
                 method: if r.chance(70) { ConsentMethod::Verbal } else { ConsentMethod::Written },
                 reason: (state == ConsentState::NotSought)

@@ -217,7 +217,9 @@ impl Rig {
                 .find(|e| e.seq == *seq)
                 .unwrap_or_else(|| panic!("{ctx}: consent {seq} missing"));
             assert_eq!(e.event, "consent_recorded", "{ctx}");
-            assert_eq!(e.body["purpose"], purpose.as_str(), "{ctx}");
+            // Free text is recorded as "other" with the words.
+            assert_eq!(e.body["purpose"], "other", "{ctx}");
+            assert_eq!(e.body["purpose_text"], purpose.as_str(), "{ctx}");
         }
         self.last_seq = head(&s);
         drop(s);

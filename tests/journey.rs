@@ -125,14 +125,21 @@ fn init_add_caseworker_add_client_show_change_passphrase_recover_consent_and_ver
     .ok();
     let c = cara(&["consent", "show", "--client", &id]).ok().json();
     assert_eq!(c["history"].as_array().unwrap().len(), 3);
+    // The current decisions: one per recipient × purpose (general and each listed one).
     let current = c["current"].as_array().unwrap();
-    assert_eq!(current.len(), 2);
-    let marac = current.iter().find(|e| e["recipient"] == "marac").unwrap();
+    let row = |r: &str, p: &str| {
+        current
+            .iter()
+            .find(|d| d["recipient"] == r && d["purpose"]["code"] == p)
+            .unwrap_or_else(|| panic!("{r} {p}"))
+    };
+    let marac = row("marac", "marac_referral");
     assert_eq!(marac["state"], "withdrawn");
-    assert_eq!(marac["recorded_by"], "cara");
-    let police = current.iter().find(|e| e["recipient"] == "police").unwrap();
-    assert_eq!(police["state"], "refused");
-    assert_eq!(police["purpose"], "general");
+    assert_eq!(marac["entry"]["recorded_by"], "cara");
+    assert_eq!(marac["entry"]["purpose"]["label"], "MARAC referral");
+    assert_eq!(row("marac", "general")["state"], serde_json::Value::Null);
+    assert_eq!(row("police", "general")["state"], "refused");
+    assert_eq!(row("police", "criminal_investigation")["state"], "refused");
 
     // The log holds the story and verifies; the check passes.
     let v = s.manager(&["log", "verify"]).ok().json();

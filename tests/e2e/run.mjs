@@ -2,7 +2,8 @@
 // tauri-driver and WebKitWebDriver under Xvfb. Run by `make e2e` (part of `make test`).
 //
 // The journey: first run → create a vault → recovery key → add a client with safe
-// contacts → record consent → share with MARAC and check the saved file → decision log
+// contacts → record consent → share with MARAC and check the saved file → withdraw consent:
+// the consent table and the share screen agree → decision log
 // and verify → settings → a second start (single instance) → quick exit → every command called while locked →
 // wrong passphrase → malformed calls to every command while unlocked → idle lock → demo vault. (Idle time is 15 s in this run.) Every screen is screenshotted and scanned with axe-core.
 // Afterwards every vault file is searched for the sentinel values: none may be there.
@@ -210,6 +211,27 @@ async function main() {
       el.dispatchEvent(new Event("change", { bubbles: true }));
     }, id, value);
   };
+  // Selects take the option whose text is shown, by script (as fillDate), then announce the change.
+  const choose = async (label, optionText) => {
+    const l = await byText("label", label);
+    const id = await l.getAttribute("for");
+    const ok = await browser.execute((i, t) => {
+      const el = document.getElementById(i);
+      const o = [...el.options].find((x) => x.textContent === t);
+      if (!o) return false;
+      el.value = o.value;
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+      return true;
+    }, id, optionText);
+    check(ok, `the ${label} list offers ${optionText}`);
+  };
+  // The consent form for MARAC: the purpose and state as their options read, verbally.
+  const recordMaracConsent = async (purpose, stateLabel) => {
+    await click("label", "MARAC");
+    await choose("Purpose", purpose);
+    await click("label", stateLabel);
+    await click("label", "Verbally");
+  };
   let shotNo = 0;
   const screen = async (name) => {
     shotNo += 1;
@@ -308,8 +330,11 @@ async function main() {
   const cleared = await readClipboard();
   check(cleared !== copied && !cleared.includes("900123"), `the clipboard is cleared after 10 seconds${cleared.startsWith("ERR") ? " (" + cleared + ")" : ""}`);
 
-  // Record consent for MARAC.
+  // Record consent for MARAC: nothing weighty is chosen for the worker.
   await click("button", "Record consent");
+  await click("button", "Save");
+  check((await text()).includes("Choose who it is for."), "the consent form pre-selects no recipient, state or method");
+  await recordMaracConsent("MARAC referral", "Consent given");
   await screen("record-consent");
   await click("button", "Save");
   await byText("h2", "How to contact safely");
@@ -362,7 +387,8 @@ async function main() {
 
   // Share with MARAC: preview, then the file.
   await click("button", "Share…");
-  await fill("Purpose", "MARAC referral");
+  await click("label", "MARAC");
+  await choose("Purpose", "MARAC referral");
   await screen("share-who");
   await click("button", "Continue");
   await byText("h2", "Will not be shared, and why");
@@ -381,6 +407,26 @@ async function main() {
   check(pdfText.includes("14 of 24") && pdfText.includes("visible high risk") && pdfText.includes("after separation"), "the MARAC PDF carries the score, the criteria met and the reason for referral");
   check(!pdfText.includes(SENTINEL_CODE) && !pdfText.includes(SENTINEL_REFUGE), "the PDF holds neither the code word nor the refuge address");
   check((statSync(saved).mode & 0o777) === 0o600, "the export is owner-only");
+
+  // The consent table and the share screen agree (both ask the core's consent::decide): a
+  // general withdrawal after the MARAC referral consent stops the MARAC referral.
+  await click("button", "Back to the client");
+  await click("button", "Record consent");
+  await recordMaracConsent("Any purpose (general)", "Withdrawn");
+  await click("button", "Save");
+  await byText("h2", "How to contact safely");
+  const consentRows = await browser.execute(() => [...document.querySelectorAll("#consent-table tbody tr")].map((r) => r.innerText));
+  const maracRows = consentRows.filter((r) => r.startsWith("MARAC"));
+  check(maracRows.length > 0 && maracRows.every((r) => r.includes("withdrawn") && !r.includes("given")), `the consent table shows MARAC withdrawn, for every purpose (${maracRows.join(" | ")})`);
+  await screen("consent-withdrawn");
+  await click("button", "Share…");
+  await click("label", "MARAC");
+  await choose("Purpose", "MARAC referral");
+  await click("button", "Continue");
+  await byText("h2", "Will not be shared, and why");
+  const refusedGate = await text();
+  check(refusedGate.includes("is withdrawn") && refusedGate.includes("Lawful basis") && !refusedGate.includes("is given and current"), "the share screen agrees: consent for the MARAC referral is withdrawn, a lawful basis is asked for");
+  await screen("share-consent-withdrawn");
 
   // Decision log and verify.
   await click("button", "Decision log");

@@ -9,6 +9,8 @@ export type { CmdError } from "./bindings/CmdError";
 export type { ClientSummary } from "./bindings/ClientSummary";
 export type { ConsentEntry } from "./bindings/ConsentEntry";
 export type { ConsentReport } from "./bindings/ConsentReport";
+export type { ConsentDecision } from "./bindings/ConsentDecision";
+export type { PurposeOption } from "./bindings/PurposeOption";
 export type { Entry as LogEntry } from "./bindings/Entry";
 export type { VerifyReport } from "./bindings/VerifyReport";
 export type { ShareReceipt } from "./bindings/ShareReceipt";

@@ -1,6 +1,6 @@
 // Casekeep's screens. The window title never changes ("Casekeep"); names are masked
 // until asked for; locking clears everything the page showed.
-import { call, CaseStatus, CmdError, ClientRecord, ClientSummary, ConsentEntry, LogEntry, MaracAction, MaracOutcome, PurgeReport, Queue, RiskForm, Status, VaultSettings, isCmdError } from "./api";
+import { call, CaseStatus, CmdError, ClientRecord, ClientSummary, ConsentReport, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, RiskForm, Status, VaultSettings, isCmdError } from "./api";
 import { button, checkbox, errorSummary, field, h, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, passphraseStrength, recipientLabel, runningScore, todayIso } from "./logic";
 import { editForm } from "./edit";
@@ -504,7 +504,7 @@ async function copyNumber(client: number, contact: number) {
 
 async function clientScreen(id: number) {
   let rec: ClientRecord;
-  let consents: { current: ConsentEntry[]; history: ConsentEntry[] };
+  let consents: ConsentReport;
   let caseState: CaseStatus;
   try {
     rec = await call<ClientRecord>("show_client", { id });
@@ -515,19 +515,21 @@ async function clientScreen(id: number) {
   }
   const latest = rec.risk.length ? rec.risk.reduce((a, b) => (b.date >= a.date ? b : a)) : null;
   const shownName = namesShown ? rec.full_name : rec.full_name.split(/\s+/).map((w) => [...w][0] + ".").join("");
-  const consentRows = RECIPIENTS.map(([kind, label]) => {
-    const c = consents.current.filter((x) => x.recipient === kind).sort((a, b) => b.seq - a.seq)[0];
-    const state = c ? `${c.state.replace(/_/g, " ")}${c.review_overdue ? " (review overdue)" : ""}` : "not sought";
-    return h("tr", {}, h("th", { scope: "row" }, label), h("td", {}, state), h("td", {}, c?.review_on ?? ""), h("td", {}, c ? `${c.recorded_by}, ${c.recorded_at.slice(0, 10)}` : ""));
+  // The core's decision per recipient (consent::current): the general row, and each
+  // purpose whose decision differs from it. The screen shows them; it decides nothing.
+  const consentRows = consents.current.filter((d) => d.purpose.code === "general" || d.differs_from_general).map((d) => {
+    const state = d.state ? `${d.state.replace(/_/g, " ")}${d.review_overdue ? " (review overdue)" : ""}` : "not recorded";
+    const e = d.entry;
+    return h("tr", {}, h("th", { scope: "row" }, recipientLabel(d.recipient)), h("td", {}, d.purpose.label), h("td", {}, state), h("td", {}, d.review_on ?? ""), h("td", {}, e ? `${e.recorded_by}, ${e.recorded_at.slice(0, 10)}` : ""));
   });
   show(
     h("h1", {}, `${shownName} · ${rec.case_reference} · `, riskTag(latest?.level)),
     h(
       "div",
       { class: "button-group" },
-      button("Share…", () => shareWizard(rec), "primary"),
-      button("Record a decision not to share", () => declineForm(rec), "secondary"),
-      button("Record consent", () => consentForm(rec), "secondary"),
+      button("Share…", () => shareWizard(rec, consents.purposes), "primary"),
+      button("Record a decision not to share", () => declineForm(rec, consents.purposes), "secondary"),
+      button("Record consent", () => consentForm(rec, consents.purposes), "secondary"),
       button("Edit details", () => editScreen(rec), "secondary"),
       button("Add a note", () => noteForm(rec), "secondary"),
       button("Risk checklist", () => void riskForm(rec), "secondary"),
@@ -538,7 +540,7 @@ async function clientScreen(id: number) {
     ),
     safeContactCard(rec),
     h("h2", {}, "Consent"),
-    h("table", { class: "table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Recipient"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, "Review"), h("th", { scope: "col" }, "Recorded"))), h("tbody", {}, ...consentRows)),
+    h("table", { class: "table", id: "consent-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Recipient"), h("th", { scope: "col" }, "Purpose"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, "Review"), h("th", { scope: "col" }, "Recorded"))), h("tbody", {}, ...consentRows)),
     ...riskSection(rec, latest),
     ...maracSection(rec),
     h("h2", {}, "Details"),
@@ -832,11 +834,56 @@ function noteForm(rec: ClientRecord) {
   );
 }
 
-function consentForm(rec: ClientRecord) {
-  const recipient = radios("Who is it for?", "recipient", RECIPIENTS, "marac");
-  const state = radios("What did they decide?", "state", [["given", "Consent given"], ["refused", "Refused"], ["withdrawn", "Withdrawn"], ["not_sought", "Not sought"], ["lacks_capacity", "Lacks capacity"]], "given");
-  const method = radios("How was it given?", "method", [["verbal", "Verbally"], ["written", "In writing"], ["other", "Other"]], "verbal");
-  const purpose = h("input", { type: "text" }) as HTMLInputElement;
+/** The purpose select of the consent, decline and share forms: the recipient's purposes
+ *  from the core's closed list, "Other…" with the words, and (for consent only) "Any
+ *  purpose". Nothing is chosen at first. `value()` is what the core's one parser receives
+ *  (a code, "general", or the words of "other"), or null when nothing usable is chosen. */
+function purposeChooser(purposes: PurposeOption[], recipient: () => string, id: string, general: boolean) {
+  const sel = h("select", { id }) as HTMLSelectElement;
+  const other = h("input", { type: "text", id: `${id}-other` }) as HTMLInputElement;
+  const otherField = field("The purpose in words", other, "Recorded as “other”. A refusal for any other purpose covers this one too.");
+  const showOther = () => {
+    otherField.hidden = sel.value !== "other";
+  };
+  const refresh = () => {
+    const r = recipient();
+    const keep = sel.value;
+    const opts: Array<[string, string]> = [
+      ["", "Choose…"],
+      ...(general ? [["general", "Any purpose (general)"] as [string, string]] : []),
+      ...purposes.filter((p) => p.recipient === r).map((p) => [p.code, p.label] as [string, string]),
+      ["other", "Other…"],
+    ];
+    sel.replaceChildren(...opts.map(([v, l]) => h("option", { value: v }, l)));
+    sel.value = opts.some(([v]) => v === keep) ? keep : "";
+    showOther();
+  };
+  sel.addEventListener("change", showOther);
+  refresh();
+  return {
+    el: h("div", {}, field("Purpose", sel, general ? "What the person agreed or did not agree to." : "What the information is for."), otherField),
+    refresh,
+    value: (): string | null => (sel.value === "other" ? other.value.trim() || null : sel.value || null),
+  };
+}
+
+/** The recipient radios (nothing chosen at first) with the purpose select that follows them. */
+function recipientAndPurpose(legend: string, purposes: PurposeOption[], id: string, general: boolean) {
+  const recipient = radios(legend, `${id}-recipient`, RECIPIENTS);
+  const purpose = purposeChooser(purposes, recipient.value, id, general);
+  recipient.el.addEventListener("change", purpose.refresh);
+  return { recipient, purpose };
+}
+
+/** The first thing missing from a form, or null: each weighty answer must be chosen. */
+function missing(checks: Array<[boolean, string]>): string | null {
+  return checks.find(([ok]) => !ok)?.[1] ?? null;
+}
+
+function consentForm(rec: ClientRecord, purposes: PurposeOption[]) {
+  const { recipient, purpose } = recipientAndPurpose("Who is it for?", purposes, "consent-purpose", true);
+  const state = radios("What did they decide?", "state", [["given", "Consent given"], ["refused", "Refused"], ["withdrawn", "Withdrawn"], ["not_sought", "Not sought"], ["lacks_capacity", "Lacks capacity"]]);
+  const method = radios("How was it given?", "method", [["verbal", "Verbally"], ["written", "In writing"], ["other", "Other"]]);
   const reason = h("textarea", { rows: "2" }) as HTMLTextAreaElement;
   const review = h("input", { type: "date" }) as HTMLInputElement;
   const errors = h("div", {});
@@ -844,15 +891,22 @@ function consentForm(rec: ClientRecord) {
     h("h1", {}, "Record consent"),
     errors,
     recipient.el,
+    purpose.el,
     state.el,
     method.el,
-    field("Purpose", purpose, "Leave empty for any purpose."),
     field("Reason", reason, "Required when consent was not sought."),
     field("Review on", review, "Leave empty: a consent given is reviewed after 3 months."),
     h("div", { class: "button-group" },
       button("Save", async () => {
+        const gap = missing([
+          [!!recipient.value(), "Choose who it is for."],
+          [purpose.value() !== null, "Choose the purpose (or “Any purpose”), or write the other purpose in words."],
+          [!!state.value(), "Choose what they decided."],
+          [!!method.value(), "Choose how it was given."],
+        ]);
+        if (gap) return errors.replaceChildren(errorSummary(gap));
         try {
-          await call("record_consent", { consent: { client: rec.id, recipient: recipient.value(), state: state.value(), method: method.value(), purpose: purpose.value || null, reason: reason.value || null, review_on: review.value || null } });
+          await call("record_consent", { consent: { client: rec.id, recipient: recipient.value(), state: state.value(), method: method.value(), purpose: purpose.value(), reason: reason.value || null, review_on: review.value || null } });
           await clientScreen(rec.id);
           say("Consent recorded and signed.");
         } catch (e) {
@@ -863,21 +917,25 @@ function consentForm(rec: ClientRecord) {
   );
 }
 
-function declineForm(rec: ClientRecord) {
-  const recipient = radios("Who asked?", "recipient", RECIPIENTS, "marac");
-  const purpose = h("input", { type: "text" }) as HTMLInputElement;
+function declineForm(rec: ClientRecord, purposes: PurposeOption[]) {
+  const { recipient, purpose } = recipientAndPurpose("Who asked?", purposes, "decline-purpose", false);
   const reason = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
   const errors = h("div", {});
   show(
     h("h1", {}, "Record a decision not to share"),
     errors,
     recipient.el,
-    field("What was asked for", purpose),
+    purpose.el,
     field("Why you decided not to share", reason, "At least 10 characters. This is signed and kept."),
     h("div", { class: "button-group" },
       button("Record the decision", async () => {
+        const gap = missing([
+          [!!recipient.value(), "Choose who asked."],
+          [purpose.value() !== null, "Choose what was asked for, or write it in words."],
+        ]);
+        if (gap) return errors.replaceChildren(errorSummary(gap));
         try {
-          await call("decline", { client: rec.id, recipient: recipient.value(), purpose: purpose.value, reason: reason.value });
+          await call("decline", { client: rec.id, recipient: recipient.value(), purpose: purpose.value(), reason: reason.value });
           await clientScreen(rec.id);
           say("Decision recorded and signed.");
         } catch (e) {
@@ -898,19 +956,22 @@ interface Preview {
   masked_in_excerpts: string[];
 }
 
-function shareWizard(rec: ClientRecord) {
-  const recipient = radios("Who are you sharing with?", "recipient", RECIPIENTS, "marac");
-  const purpose = h("input", { type: "text", id: "share-purpose" }) as HTMLInputElement;
+function shareWizard(rec: ClientRecord, purposes: PurposeOption[]) {
+  const { recipient, purpose } = recipientAndPurpose("Who are you sharing with?", purposes, "share-purpose", false);
   const errors = h("div", {});
   show(
     h("h1", {}, "Share: who and why"),
     errors,
     recipient.el,
-    field("Purpose", purpose, "For example: MARAC referral"),
+    purpose.el,
     h("div", { class: "button-group" },
       button("Continue", () => {
-        if (!purpose.value.trim()) return errors.replaceChildren(errorSummary("Say what the information is for."));
-        void shareStep2(rec, recipient.value(), purpose.value);
+        const gap = missing([
+          [!!recipient.value(), "Choose who you are sharing with."],
+          [purpose.value() !== null, "Say what the information is for: choose a purpose, or write it in words."],
+        ]);
+        if (gap) return errors.replaceChildren(errorSummary(gap));
+        void shareStep2(rec, recipient.value(), purpose.value() ?? "");
       }),
       button("Cancel", () => void clientScreen(rec.id), "secondary")),
   );
