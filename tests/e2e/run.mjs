@@ -272,6 +272,7 @@ async function main() {
   // Add a client with safe contacts.
   await click("button", "Add a client");
   await fill("Full name", NAME);
+  await fill("Preferred name", "Adie Sentinelpref");
   await fill("Address", SENTINEL_REFUGE);
   await (await byText("label", "This address is a refuge (it will never be shared)")).click();
   await fill("Safe phone number", "07700 900123");
@@ -328,6 +329,8 @@ async function main() {
   await click("button", "Add a child");
   const childName = await browser.$("(//fieldset[.//legend[normalize-space()='Child 1']]//input[@type='text'])[1]");
   await childName.setValue("Sam Sentinelchild");
+  const harmName = await browser.$("(//h2[normalize-space()='Person causing harm']/following::input[@type='text'])[1]");
+  await harmName.setValue("Lee Sentinelharm");
   await screen("edit-client");
   await click("button", "Save changes");
   await byText("h2", "How to contact safely");
@@ -431,12 +434,14 @@ async function main() {
   await byText("h2", "Case");
   // Names hidden means hidden: opened from the caseload (names hidden), the record shows the
   // case reference, the risk and the safe-contact card, and no identifying text at all.
-  const identifying = [NAME, "Sentinelperson", "Sam Sentinelchild", SENTINEL_REFUGE, "Refuge", "First contact at the outreach clinic", "after separation", "DS Example"];
+  const identifying = [NAME, "Sentinelperson", "Adie Sentinelpref", "Sam Sentinelchild", "Lee Sentinelharm", SENTINEL_REFUGE, "Refuge", "First contact at the outreach clinic", "after separation", "DS Example"];
   const hiddenPage = await text();
   check(hiddenPage.includes("CK-0001") && hiddenPage.includes("07700 900123") && hiddenPage.includes("Latest: 14 of 24"), "with names hidden the record shows its reference, the safe contact and the risk");
   const onScreen = identifying.filter((t) => hiddenPage.includes(t));
   check(onScreen.length === 0, `with names hidden no name, address, refuge marker, note or referral text is on the record's screen (${onScreen.length} of ${identifying.length} shown)`);
   await screen("client-names-hidden");
+  await browser.execute(() => document.getElementById("details-hidden")?.scrollIntoView());
+  await screen("client-names-hidden-below");
   await (await browser.$("#toggle-details")).click();
   const detailsShown = await waitFor(async () => (await text()).includes(NAME), "the details", 10000).catch(() => false);
   const detailsPage = await text();
