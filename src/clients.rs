@@ -431,7 +431,8 @@ const HIDDEN_VIEW_KEYS: [&str; 6] = ["id", "case_reference", "initials", "detail
 
 /// The record with `id`, `initials`, each risk entry's derived score, level and threshold,
 /// and each contact's code word replaced by `code_word_set` (revealed only on request).
-/// With [`Names::Hidden`], only [`HIDDEN_VIEW_KEYS`], and no risk entry's free-text reason.
+/// With [`Names::Hidden`], only [`HIDDEN_VIEW_KEYS`], no risk entry's free-text reason and
+/// no notes on a contact that may be used (the card shows only why one must not be).
 pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig, names: Names) -> Result<Value> {
     let mut v =
         serde_json::to_value(rec).map_err(|_| Error::Storage("could not encode a client record".into()))?;
@@ -475,6 +476,14 @@ pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig, names: Na
         if let Some(Value::Array(risk)) = obj.get_mut("risk") {
             for r in risk.iter_mut().filter_map(Value::as_object_mut) {
                 r.shift_remove("judgement_reason");
+            }
+        }
+        // The card shows why a channel must not be used; other contacts' notes wait.
+        if let Some(Value::Array(contacts)) = obj.get_mut("contacts") {
+            for c in contacts.iter_mut().filter_map(Value::as_object_mut) {
+                if c.get("do_not_use") != Some(&Value::Bool(true)) {
+                    c.shift_remove("notes");
+                }
             }
         }
     }

@@ -71,6 +71,11 @@ fn assert_holds_none(text: &str, values: &[&str], what: &str) {
 #[test]
 fn each_read_writes_one_signed_entry_naming_the_kind_and_the_client_never_a_value() {
     let (_dir, mut s, id) = session();
+    // A note on the usable contact (the card does not show it; the hidden view drops it).
+    let contacts = json!({"contacts": [
+        {"channel": "phone", "value": "07700 900123", "keep_code_word_of": 1, "notes": "via her sister"},
+        {"channel": "phone", "value": "07700 900999", "do_not_use": true, "notes": "shared landline"}]});
+    s.update_client(id, contacts.to_string().as_bytes()).unwrap();
 
     // A copied safe number: the value is handed over and the read recorded.
     let (number, new) = entries_of(&mut s, |s| s.safe_contact_value(id, 1));
@@ -99,8 +104,9 @@ fn each_read_writes_one_signed_entry_naming_the_kind_and_the_client_never_a_valu
     assert_eq!(view["details"], false);
     let text = view.to_string();
     assert_holds_none(&text, &IDENTIFYING, "the view with names hidden");
-    assert_holds_none(&text, &[CODE_WORD], "the view with names hidden");
+    assert_holds_none(&text, &[CODE_WORD, "sister"], "the view with names hidden");
     assert!(text.contains("+447700900123"), "the safe-contact card is there");
+    assert_eq!(view["contacts"][1]["notes"], "shared landline", "with why a number must not be used");
 
     // The record with names shown: a `names_shown` read; still no code word, only markers.
     let (view, new) = entries_of(&mut s, |s| s.show_client(id, Names::Shown));
