@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use casekeep::bench::{self, Fixture, Storage};
+use casekeep::clients::Names;
 use casekeep::consent::{ConsentInput, RecipientKind};
 use casekeep::export::Format;
 use casekeep::share::ShareRequest;
@@ -59,21 +60,21 @@ fn core(c: &mut Criterion) {
 
     c.bench_function("unlock_after_kdf", |b| b.iter(|| drop(fx.unlock(Storage::Encrypted).expect("unlock"))));
 
-    c.bench_function("caseload_list", |b| b.iter(|| s.list_clients(None).expect("list")));
+    c.bench_function("caseload_list", |b| b.iter(|| s.list_clients(None, Names::Hidden).expect("list")));
 
     let searches = ["ada", "sm", "jo", "sara", "pat", "kh", "example", "ck-00", "ella exa", "lucy j"];
     let mut k = 0;
     c.bench_function("search_fts5", |b| {
         b.iter(|| {
             k += 1;
-            s.list_clients(Some(searches[k % searches.len()])).expect("search")
+            s.list_clients(Some(searches[k % searches.len()]), Names::Hidden).expect("search")
         })
     });
 
     c.bench_function("open_client", |b| {
         b.iter_batched(
             || ClientId(1 + rng.below(n) as i64),
-            |id| s.show_client(id).expect("open"),
+            |id| s.show_client(id, Names::Shown).expect("open"),
             BatchSize::SmallInput,
         )
     });

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use casekeep::bench::{self, Storage};
+use casekeep::clients::Names;
 
 fn stats(mut v: Vec<Duration>) -> String {
     v.sort();
@@ -34,14 +35,14 @@ fn main() {
     let only = std::env::var("HOT_PATHS_ONLY").unwrap_or_default();
     let fx = bench::fixture(&root, clients, 1, &mut |_| {}).expect("benchmark vaults");
     for storage in [Storage::Encrypted, Storage::Plain] {
-        let s = fx.unlock(storage).expect("unlock");
+        let mut s = fx.unlock(storage).expect("unlock");
         let name = storage.label();
         if only.is_empty() || only == "list" {
-            s.list_clients(None).expect("list");
+            s.list_clients(None, Names::Hidden).expect("list");
             let v = (0..rounds.max(1) * 3)
                 .map(|_| {
                     let t = Instant::now();
-                    assert_eq!(s.list_clients(None).expect("list").len(), fx.clients);
+                    assert_eq!(s.list_clients(None, Names::Hidden).expect("list").len(), fx.clients);
                     t.elapsed()
                 })
                 .collect();

@@ -24,6 +24,7 @@ fn casekeep_commands() -> &'static [&'static str] {
         "set_idle_minutes",
         "list_clients",
         "show_client",
+        "reveal_code_word",
         "copy_safe_number",
         "add_client",
         "update_client",

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::clients::ClientId;
+use crate::clients::{ClientId, Names};
 use crate::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
 use crate::error::{Error, Result};
 use crate::export::Format;
@@ -282,12 +282,22 @@ enum ClientCmd {
         #[command(flatten)]
         json: JsonArg,
     },
-    /// Show a client's record as JSON
+    /// Show a client's record as JSON (code words as `code_word_set`; recorded as a
+    /// `names_shown` read)
     Show { id: String },
-    /// List clients as a JSON array of summaries
+    /// Print the code word of a client's contact (numbered from 1); recorded as a read
+    CodeWord {
+        id: String,
+        #[arg(long, value_name = "N")]
+        contact: usize,
+    },
+    /// List clients as a JSON array of summaries (initials only, unless --names)
     List {
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
+        /// Include full names (recorded as a `names_shown` read)
+        #[arg(long)]
+        names: bool,
     },
 }
 
@@ -496,11 +506,17 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Client(ClientCmd::Show { id }) => {
             let id = ClientId::parse(&id)?;
-            emit(&session.show_client(id)?)?;
+            emit(&session.show_client(id, Names::Shown)?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Client(ClientCmd::List { search }) => {
-            emit(&session.list_clients(search.as_deref())?)?;
+        Command::Client(ClientCmd::CodeWord { id, contact }) => {
+            let id = ClientId::parse(&id)?;
+            println!("{}", session.reveal_code_word(id, contact)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Client(ClientCmd::List { search, names }) => {
+            let names = if names { Names::Shown } else { Names::Hidden };
+            emit(&session.list_clients(search.as_deref(), names)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Consent(ConsentCmd::Record {

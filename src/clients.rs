@@ -35,13 +35,25 @@ impl fmt::Display for ClientId {
     }
 }
 
-/// One line of the caseload.
+/// Whether a read may show who a client is. Names are hidden unless asked for, and
+/// every read that shows them is recorded in the audit trail.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Names {
+    /// Case reference, initials, risk and the safe-contact card only.
+    Hidden,
+    /// Everything (an audited `names_shown` read).
+    Shown,
+}
+
+/// One line of the caseload. `full_name` is there only when names were asked for.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Serialize)]
 pub struct ClientSummary {
     pub id: i64,
     pub case_reference: String,
-    pub full_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub full_name: Option<String>,
     pub initials: String,
     pub risk_level: Option<RiskLevel>,
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
@@ -289,27 +301,66 @@ impl Session {
     }
 
     /// The value of a client's safe contact (numbered from 1), for copying. Refused for a
-    /// contact marked do-not-use.
-    pub fn safe_contact_value(&self, id: ClientId, contact: usize) -> Result<String> {
+    /// contact marked do-not-use. The read is recorded (which contact, never the value)
+    /// before the value is handed over.
+    pub fn safe_contact_value(&mut self, id: ClientId, contact: usize) -> Result<String> {
         let rec = self.load_client(id)?;
         let c = contact.checked_sub(1).and_then(|i| rec.contacts.get(i)).ok_or(Error::NotFound("contact"))?;
         if c.do_not_use {
             return Err(Error::Forbidden("this channel is marked do-not-use"));
         }
-        c.value.clone().ok_or(Error::NotFound("contact value"))
+        let value = c.value.clone().ok_or(Error::NotFound("contact value"))?;
+        self.audit_read("safe_number_copied", Some(id), json!({ "contact": contact }))?;
+        Ok(value)
     }
 
-    /// The record as JSON in the input's shape, plus `id` and derived values. Viewing is
-    /// recorded in the audit trail.
-    pub fn show_client(&mut self, id: ClientId) -> Result<Value> {
+    /// The code word of a client's contact (numbered from 1), on request: the record as
+    /// shown carries only `code_word_set`. The read is recorded (never the word).
+    pub fn reveal_code_word(&mut self, id: ClientId, contact: usize) -> Result<String> {
+        let rec = self.load_client(id)?;
+        let c = contact.checked_sub(1).and_then(|i| rec.contacts.get(i)).ok_or(Error::NotFound("contact"))?;
+        let word = c.code_word.clone().ok_or(Error::NotFound("code word"))?;
+        self.audit_read("code_word_revealed", Some(id), json!({ "contact": contact }))?;
+        Ok(word)
+    }
+
+    /// The record as JSON in the input's shape, plus `id`, `initials` and derived values;
+    /// code words replaced by `code_word_set`. With names hidden, only the case reference,
+    /// initials, risk and the safe contacts. Viewing is recorded in the audit trail, with
+    /// `read: names_shown` when the details were shown.
+    pub fn show_client(&mut self, id: ClientId, names: Names) -> Result<Value> {
         let rec = self.load_client(id)?;
         let cfg = self.settings()?.risk;
-        self.audit("client_viewed", Some(id.0), json!({}))?;
-        client_view(id, &rec, &cfg)
+        let view = client_view(id, &rec, &cfg, names)?;
+        let read = match names {
+            Names::Hidden => "summary",
+            Names::Shown => "names_shown",
+        };
+        self.audit("client_viewed", Some(id.0), json!({ "read": read }))?;
+        Ok(view)
+    }
+
+    /// Records a read of record data (the kind of read and where, never a value).
+    pub(crate) fn audit_read(&mut self, read: &str, client: Option<ClientId>, mut body: Value) -> Result<()> {
+        if let Some(o) = body.as_object_mut() {
+            o.shift_insert(0, "read".into(), json!(read));
+        }
+        self.audit(read, client.map(|c| c.0), body)
     }
 
     /// The caseload, or the clients whose names or case reference match `search`.
-    pub fn list_clients(&self, search: Option<&str>) -> Result<Vec<ClientSummary>> {
+    /// Names are in the list only with [`Names::Shown`], which is recorded as one
+    /// `names_shown` read (how many clients, whether a search; never the search text).
+    pub fn list_clients(&mut self, search: Option<&str>, names: Names) -> Result<Vec<ClientSummary>> {
+        let out = self.caseload(search, names)?;
+        if names == Names::Shown {
+            let body = json!({ "list": "caseload", "clients": out.len(), "search": search.is_some() });
+            self.audit_read("names_shown", None, body)?;
+        }
+        Ok(out)
+    }
+
+    fn caseload(&self, search: Option<&str>, names: Names) -> Result<Vec<ClientSummary>> {
         let query = match search {
             None => None,
             Some(s) => Some(fts_query(s)?),
@@ -348,7 +399,7 @@ impl Session {
                 risk_level: parse_level(text_ref(r, 3)?)?,
                 safe_contact_review_due,
                 case_reference: r.get(1)?,
-                full_name,
+                full_name: (names == Names::Shown).then_some(full_name),
                 updated_at: r.get(5)?,
             });
         }
@@ -374,8 +425,15 @@ fn fts_query(s: &str) -> Result<String> {
     Ok(words.join(" "))
 }
 
-/// The record with `id` and each risk entry's derived score, level and threshold.
-pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig) -> Result<Value> {
+/// What a view with names hidden keeps: enough to contact the person safely and see their
+/// risk, nothing that says who they are or where they live.
+const HIDDEN_VIEW_KEYS: [&str; 6] = ["id", "case_reference", "initials", "details", "risk", "contacts"];
+
+/// The record with `id`, `initials`, each risk entry's derived score, level and threshold,
+/// and each contact's code word replaced by `code_word_set` (revealed only on request).
+/// With [`Names::Hidden`], only [`HIDDEN_VIEW_KEYS`], no risk entry's free-text reason and
+/// no notes on a contact that may be used (the card shows only why one must not be).
+pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig, names: Names) -> Result<Value> {
     let mut v =
         serde_json::to_value(rec).map_err(|_| Error::Storage("could not encode a client record".into()))?;
     let obj = v.as_object_mut().ok_or_else(|| Error::Storage("could not encode a client record".into()))?;
@@ -404,6 +462,30 @@ pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig) -> Result
             }
         }
     }
+    if let Some(Value::Array(contacts)) = obj.get_mut("contacts") {
+        for c in contacts.iter_mut().filter_map(Value::as_object_mut) {
+            let set = c.shift_remove("code_word").is_some();
+            c.insert("code_word_set".into(), json!(set));
+        }
+    }
     obj.insert("id".into(), json!(id.0));
+    obj.insert("initials".into(), json!(initials_of(&rec.full_name)));
+    obj.insert("details".into(), json!(names == Names::Shown));
+    if names == Names::Hidden {
+        obj.retain(|k, _| HIDDEN_VIEW_KEYS.contains(&k.as_str()));
+        if let Some(Value::Array(risk)) = obj.get_mut("risk") {
+            for r in risk.iter_mut().filter_map(Value::as_object_mut) {
+                r.shift_remove("judgement_reason");
+            }
+        }
+        // The card shows why a channel must not be used; other contacts' notes wait.
+        if let Some(Value::Array(contacts)) = obj.get_mut("contacts") {
+            for c in contacts.iter_mut().filter_map(Value::as_object_mut) {
+                if c.get("do_not_use") != Some(&Value::Bool(true)) {
+                    c.shift_remove("notes");
+                }
+            }
+        }
+    }
     Ok(v)
 }

@@ -140,6 +140,12 @@ pub struct Contact {
     pub review_due: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// In a change only: keep the code word of the stored contact with this number (from
+    /// 1). The app never receives code words with the record, so its edit form sends this
+    /// instead of the word. Resolved when the change is applied; never stored.
+    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub keep_code_word_of: Option<usize>,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -437,7 +443,7 @@ impl ClientPatch {
         set(&mut rec.no_recourse_to_public_funds, self.no_recourse_to_public_funds);
         set(&mut rec.agencies_involved, self.agencies_involved);
         if let Some(v) = self.contacts {
-            rec.contacts = v.unwrap_or_default();
+            rec.contacts = keep_code_words(&rec.contacts, v.unwrap_or_default())?;
         }
         if let Some(v) = self.children {
             rec.children = v.unwrap_or_default();
@@ -466,6 +472,27 @@ impl ClientPatch {
         }
         rec.validate(today, first_new_risk, first_new_note)
     }
+}
+
+/// The new contacts, each `keep_code_word_of: N` replaced by the code word of stored
+/// contact N (a reference to a contact that is not there, or one given with a new code word
+/// as well, is refused).
+fn keep_code_words(stored: &[Contact], mut new: Vec<Contact>) -> Result<Vec<Contact>> {
+    for (i, c) in new.iter_mut().enumerate() {
+        let Some(n) = c.keep_code_word_of.take() else { continue };
+        if c.code_word.is_some() {
+            return Err(Error::invalid(format!(
+                "`contacts[{i}]` has both a new `code_word` and `keep_code_word_of`: give one"
+            )));
+        }
+        let kept = n.checked_sub(1).and_then(|j| stored.get(j)).ok_or_else(|| {
+            Error::invalid(format!(
+                "`contacts[{i}].keep_code_word_of` names a contact the record does not have (they are numbered from 1)"
+            ))
+        })?;
+        c.code_word = kept.code_word.clone();
+    }
+    Ok(new)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -294,14 +294,18 @@ impl Session {
         Ok((outcome, view))
     }
 
-    /// What would leave, what would not and why, and what the gate says; writes nothing.
-    pub fn share_preview(&self, req: &ShareRequest) -> Result<Value> {
+    /// What would leave, what would not and why, and what the gate says. Shows record
+    /// values, so it is recorded as a `share_preview` read (recipient kind and excerpt
+    /// numbers; never the purpose, the recipient's name or a value); nothing else is written.
+    pub fn share_preview(&mut self, req: &ShareRequest) -> Result<Value> {
         let req = req.normalised()?;
+        let read = json!({ "recipient": req.recipient, "excerpts": req.excerpts });
         let (outcome, view) = self.gate_report_and_view(&req, false)?;
         let gate_report = match outcome {
             Ok(g) => json!({ "allowed": true, "outcome": g }),
             Err(e) => json!({ "allowed": false, "needs": e.to_string() }),
         };
+        self.audit_read("share_preview", Some(req.client), read)?;
         Ok(json!({
             "recipient": view.recipient(),
             "recipient_label": view.recipient_label(),

@@ -3,13 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
+use casekeep::clients::Names;
 use common::*;
 
 /// Clients, and log entries other than unlocks (looking adds unlock entries).
 fn state(s: &Scratch) -> (usize, usize) {
     let vault = casekeep::Vault::open(&s.vault()).unwrap();
-    let session = vault.unlock("mo", &casekeep::Passphrase::new(MANAGER_PASS.into())).unwrap();
-    let clients = session.list_clients(None).unwrap().len();
+    let mut session = vault.unlock("mo", &casekeep::Passphrase::new(MANAGER_PASS.into())).unwrap();
+    let clients = session.list_clients(None, Names::Hidden).unwrap().len();
     let entries = session
         .log_entries(None)
         .unwrap()
@@ -196,4 +197,94 @@ fn bad_passphrase_files_are_refused() {
     let r = s.cli(&["init", "--user", "Bad Name", "--passphrase-file", pf.to_str().unwrap()]).refused();
     assert!(r.stderr.contains("user name"), "{}", r.stderr);
     assert!(!s.vault().exists());
+}
+
+/// A value that imitates serde's own wording (", expected ", " at line 1 column 2",
+/// "unknown field `x`", "invalid type: string", backticks, Casekeep's own marker), carries
+/// direction and zero-width marks, or is 100 kB long, in every place a value can fail: no
+/// part of it is in the message (each carries the sentinel `QZXV`), and nothing is written.
+fn hostile_documents() -> Vec<String> {
+    const SENTINEL: &str = "QZXV";
+    let phrases = [
+        ", expected ",
+        " at line 1 column 2",
+        "unknown field `x`, expected `full_name`",
+        "invalid type: string \"x\", expected a boolean",
+        "``",
+        "missing field `full_name`",
+        "\u{202e}\u{200b}\u{2066}\u{0301}",
+        "casekeep: ",
+    ];
+    let mut values: Vec<String> = phrases.iter().map(|p| format!("{p}{SENTINEL}{p}")).collect();
+    values.push(format!("{}{SENTINEL}", ", expected x at line 1 column 2 `y` ".repeat(2_800)));
+    let mut docs = Vec::new();
+    for v in &values {
+        let j = serde_json::to_string(v).unwrap();
+        docs.extend([
+            format!(r#"{{"full_name": "Vera Example", "address_is_refuge": {j}}}"#),
+            format!(r#"{{"full_name": "Vera Example", "contacts": [{{"channel": {j}}}]}}"#),
+            format!(r#"{{"full_name": "Vera Example", {j}: 1}}"#),
+            format!(r#"{{"full_name": "Vera Example", "contacts": [{{"channel": "phone", {j}: {j}}}]}}"#),
+            format!(r#"{{"full_name": "Vera Example", "date_of_birth": {j}}}"#),
+            format!(
+                r#"{{"full_name": "Vera Example", "risk": [{{"date": "2026-11-20", "answers": [{j}]}}]}}"#
+            ),
+            format!(r#"{{"full_name": {j}, "full_name": {j}}}"#),
+            format!(r#"{{"full_name": "Vera Example", "pregnant": [{j}]}}"#),
+            format!(r#"{{"full_name": {j} {j}}}"#),
+            format!("{{\"full_name\": \"{}\n\"}}", v.replace(['"', '\\'], "")),
+        ]);
+    }
+    docs
+}
+
+#[test]
+fn a_value_in_the_library_wording_never_reaches_the_message_through_the_core() {
+    // The core calls the app's `add_client` and `update_client` make with the page's
+    // document (the shell passes it on as bytes).
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    fast_vault(&vault);
+    let mut s = unlock_now(&vault, "cara", WORKER_PASS).unwrap();
+    let id = s.add_client(ADA.as_bytes()).unwrap();
+    let count = |s: &mut casekeep::Session| {
+        (s.list_clients(None, Names::Hidden).unwrap().len(), s.log_entries(None).unwrap().len())
+    };
+    let before = count(&mut s);
+    let docs = hostile_documents();
+    for (i, doc) in docs.iter().enumerate() {
+        for e in [s.add_client(doc.as_bytes()).unwrap_err(), s.update_client(id, doc.as_bytes()).unwrap_err()]
+        {
+            let m = e.to_string();
+            assert_eq!(e.code(), "invalid_input", "document {i}");
+            assert!(!m.contains("QZXV") && m.len() < 400, "document {i}: the message repeats the value");
+        }
+    }
+    assert_eq!(count(&mut s), before, "nothing was written");
+}
+
+#[test]
+fn a_value_in_the_library_wording_never_reaches_the_message_through_the_cli() {
+    let s = Scratch::new();
+    s.init_with_worker();
+    let id = s.add_client(ADA);
+    // One value per place (the first value for each place, then the 100 kB one).
+    let docs = hostile_documents();
+    let picked: Vec<&String> =
+        docs.iter().take(10).chain(docs.iter().skip(docs.len() - 10).take(3)).collect();
+    for (i, doc) in picked.iter().enumerate() {
+        let f = s.file("hostile.json", doc);
+        let f = f.to_str().unwrap();
+        for r in [
+            s.worker(&["client", "add", "--json", f]).refused(),
+            s.worker(&["client", "update", &id, "--json", f]).refused(),
+        ] {
+            assert!(
+                !r.stderr.contains("QZXV") && r.stderr.len() < 400,
+                "document {i}: the message repeats the value"
+            );
+        }
+    }
+    let list = s.worker(&["client", "list"]).ok().json();
+    assert_eq!(list.as_array().unwrap().len(), 1, "nothing was added");
 }

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use casekeep::clients::Names;
 use casekeep::{ClientId, Session};
 use common::*;
 
@@ -182,8 +183,9 @@ impl Rig {
             entries.iter().filter(|e| e.seq > self.last_seq && e.event == "unlock_failed").count();
 
         // Acknowledged adds are there, with their content.
-        let list = s.list_clients(None).unwrap();
-        let names: BTreeMap<i64, String> = list.iter().map(|c| (c.id, c.full_name.clone())).collect();
+        let list = s.list_clients(None, Names::Shown).unwrap();
+        let names: BTreeMap<i64, String> =
+            list.iter().map(|c| (c.id, c.full_name.clone().unwrap_or_default())).collect();
         for (id, name) in &self.expected.added {
             assert_eq!(names.get(id), Some(name), "{ctx}: acknowledged client {id} missing or changed");
         }
@@ -194,7 +196,7 @@ impl Rig {
         assert_eq!(added_in_log, stored, "{ctx}: clients and client_added entries disagree");
 
         // Acknowledged notes are there; notes and client_changed entries agree.
-        let shown = s.show_client(ClientId(self.expected.base)).unwrap();
+        let shown = s.show_client(ClientId(self.expected.base), Names::Shown).unwrap();
         let notes: Vec<String> = shown["notes"]
             .as_array()
             .unwrap()

@@ -19,6 +19,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use casekeep::clients::Names;
 use casekeep::ClientId;
 use common::*;
 
@@ -76,8 +77,8 @@ fn memory_security_workload_child() {
 
     let t = Instant::now();
     for _ in 0..20 {
-        assert_eq!(session.list_clients(None).unwrap().len(), CLIENTS);
-        assert!(!session.list_clients(Some("memory client 1")).unwrap().is_empty());
+        assert_eq!(session.list_clients(None, Names::Hidden).unwrap().len(), CLIENTS);
+        assert!(!session.list_clients(Some("memory client 1"), Names::Hidden).unwrap().is_empty());
     }
     for id in &ids {
         session.consent_report(ClientId(id.0)).unwrap();

@@ -24,6 +24,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use casekeep::clients::Names;
 use casekeep::{ClientId, Passphrase, RecoveryKey, Session, Vault};
 use common::*;
 
@@ -57,10 +58,10 @@ fn populated_vault(dir: &Path) -> String {
 
 /// Everything a caseworker can read, as JSON text, in a fixed order.
 fn read_everything(s: &mut Session, upto_seq: i64) -> casekeep::Result<String> {
-    let mut out = serde_json::to_string(&s.list_clients(None)?).unwrap();
-    let ids: Vec<i64> = s.list_clients(None)?.iter().map(|c| c.id).collect();
+    let mut out = serde_json::to_string(&s.list_clients(None, Names::Hidden)?).unwrap();
+    let ids: Vec<i64> = s.list_clients(None, Names::Hidden)?.iter().map(|c| c.id).collect();
     for id in ids {
-        out.push_str(&s.show_client(ClientId(id))?.to_string());
+        out.push_str(&s.show_client(ClientId(id), Names::Shown)?.to_string());
         out.push_str(&serde_json::to_string(&s.consent_report(ClientId(id))?).unwrap());
     }
     let log: Vec<_> = s.log_entries(None)?.into_iter().filter(|e| e.seq <= upto_seq).collect();

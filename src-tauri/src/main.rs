@@ -8,6 +8,7 @@ mod state;
 use std::path::PathBuf;
 
 use arg::Arg;
+use casekeep::clients::Names;
 use casekeep::consent::RecipientKind;
 use casekeep::ipc::{AppStatus, ConsentArgs, Created, ShareArgs, Unlocked};
 use casekeep::{ClientId, Passphrase, Role};
@@ -135,19 +136,40 @@ fn set_idle_minutes(state: State<'_, AppState>, minutes: Arg<u64>) -> CmdResult<
 fn list_clients(
     state: State<'_, AppState>,
     search: Arg<Option<String>>,
+    names: Arg<bool>,
 ) -> CmdResult<Vec<casekeep::clients::ClientSummary>> {
     let Arg(search) = search;
+    let Arg(names) = names;
     let mut g = state.guard()?;
     let s = g.session_mut()?;
     let search = search.filter(|s| !s.trim().is_empty());
-    Ok(s.list_clients(search.as_deref())?)
+    Ok(s.list_clients(search.as_deref(), names_asked(names))?)
 }
 
+/// A client's record: with `names` false, only what the hidden-names screen shows.
 #[tauri::command]
-fn show_client(state: State<'_, AppState>, id: Arg<i64>) -> CmdResult<Value> {
+fn show_client(state: State<'_, AppState>, id: Arg<i64>, names: Arg<bool>) -> CmdResult<Value> {
     let Arg(id) = id;
+    let Arg(names) = names;
     let mut g = state.guard()?;
-    Ok(g.session_mut()?.show_client(ClientId(id))?)
+    Ok(g.session_mut()?.show_client(ClientId(id), names_asked(names))?)
+}
+
+fn names_asked(names: bool) -> Names {
+    if names {
+        Names::Shown
+    } else {
+        Names::Hidden
+    }
+}
+
+/// A contact's code word, on request (the record never carries it); recorded as a read.
+#[tauri::command]
+fn reveal_code_word(state: State<'_, AppState>, client: Arg<i64>, contact: Arg<usize>) -> CmdResult<String> {
+    let Arg(client) = client;
+    let Arg(contact) = contact;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.reveal_code_word(ClientId(client), contact)?)
 }
 
 /// Puts a client's safe number on the clipboard and takes it off again 10 seconds later
@@ -495,6 +517,7 @@ fn main() {
             set_idle_minutes,
             list_clients,
             show_client,
+            reveal_code_word,
             copy_safe_number,
             add_client,
             update_client,

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use casekeep::bench::{self, Fixture, Storage};
+use casekeep::clients::Names;
 use casekeep::consent::{ConsentInput, RecipientKind};
 use casekeep::export::Format;
 use casekeep::share::ShareRequest;
@@ -119,18 +120,18 @@ fn workload(fx: &Fixture, storage: Storage, quick: bool, full_verify: bool) -> F
     let pick = |rng: &mut Rng| ClientId(1 + rng.below(fx.clients as u64) as i64);
 
     // Warm the page cache as a caseworker's first screen does.
-    s.list_clients(None).expect("list");
+    s.list_clients(None, Names::Hidden).expect("list");
     for _ in 0..n_list {
-        let l = f.list.time(|| s.list_clients(None).expect("list"));
+        let l = f.list.time(|| s.list_clients(None, Names::Hidden).expect("list"));
         assert_eq!(l.len(), fx.clients);
     }
     for k in 0..n_search {
         let q = SEARCHES[k % SEARCHES.len()];
-        f.search.time(|| s.list_clients(Some(q)).expect("search"));
+        f.search.time(|| s.list_clients(Some(q), Names::Hidden).expect("search"));
     }
     for _ in 0..n_open {
         let id = pick(&mut rng);
-        f.open.time(|| s.show_client(id).expect("open"));
+        f.open.time(|| s.show_client(id, Names::Shown).expect("open"));
     }
     for k in 0..n_save {
         let id = pick(&mut rng);

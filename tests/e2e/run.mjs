@@ -99,8 +99,9 @@ const ARGS = {
   unlock: ["user", "passphrase", "demo"],
   recover: ["user", "recoveryKey", "passphrase"],
   set_idle_minutes: ["minutes"],
-  list_clients: ["search?"],
-  show_client: ["id"],
+  list_clients: ["search?", "names"],
+  show_client: ["id", "names"],
+  reveal_code_word: ["client", "contact"],
   copy_safe_number: ["client", "contact"],
   add_client: ["record"],
   update_client: ["id", "patch"],
@@ -136,8 +137,9 @@ const LOCKED_CALLS = {
   restore_vault: { from: "relative/backup.ckbackup", user: "mo", passphrase: "another long passphrase" },
   touch: {},
   set_idle_minutes: { minutes: 10 },
-  list_clients: { search: null },
-  show_client: { id: 1 },
+  list_clients: { search: null, names: true },
+  show_client: { id: 1, names: true },
+  reveal_code_word: { client: 1, contact: 1 },
   copy_safe_number: { client: 1, contact: 0 },
   add_client: { record: { full_name: "Someone Else" } },
   update_client: { id: 1, patch: { notes: [] } },
@@ -292,6 +294,7 @@ async function main() {
   // Add a client with safe contacts.
   await click("button", "Add a client");
   await fill("Full name", NAME);
+  await fill("Preferred name", "Adie Sentinelpref");
   await fill("Address", SENTINEL_REFUGE);
   await (await byText("label", "This address is a refuge (it will never be shared)")).click();
   await fill("Safe phone number", "07700 900123");
@@ -309,9 +312,12 @@ async function main() {
   check(!page.includes(SENTINEL_CODE), "the code word is hidden until revealed");
   check(!page.includes(NAME), "the name is masked to initials");
   await screen("client-record");
+  // The code word is not in the record the page holds: Reveal asks the core for it.
   await (await browser.$("button[aria-label='Reveal code word']")).click();
-  check((await text()).includes(SENTINEL_CODE), "the code word shows when revealed");
+  const revealed = await waitFor(async () => (await text()).includes(SENTINEL_CODE), "the code word", 10000).catch(() => false);
+  check(revealed, "the code word shows when revealed");
   await (await browser.$("button[aria-label='Reveal code word']")).click();
+  check(!(await text()).includes(SENTINEL_CODE), "the code word hides again");
 
   // Copy the safe number: it is on the clipboard, and gone from it 10 seconds later.
   await (await browser.$("button[aria-label='Copy the safe number']")).click();
@@ -348,11 +354,18 @@ async function main() {
   await click("button", "Add a child");
   const childName = await browser.$("(//fieldset[.//legend[normalize-space()='Child 1']]//input[@type='text'])[1]");
   await childName.setValue("Sam Sentinelchild");
+  const harmName = await browser.$("(//h2[normalize-space()='Person causing harm']/following::input[@type='text'])[1]");
+  await harmName.setValue("Lee Sentinelharm");
   await screen("edit-client");
   await click("button", "Save changes");
   await byText("h2", "How to contact safely");
   const edited = await text();
   check(edited.includes("Tue-Thu 09:00-11:00 only") && edited.includes("Sam Sentinelchild"), "edits are saved and shown");
+  // The edit form never had the code word; saving it kept the stored one.
+  await (await browser.$("button[aria-label='Reveal code word']")).click();
+  const keptWord = await waitFor(async () => (await text()).includes(SENTINEL_CODE), "the code word after the edit", 10000).catch(() => false);
+  check(keptWord, "an edit that left the code word empty kept it");
+  await (await browser.$("button[aria-label='Reveal code word']")).click();
 
   // The risk checklist: answer all 24, watch the running score, save; then refer to MARAC.
   await click("button", "Risk checklist");
@@ -465,6 +478,22 @@ async function main() {
   // Retention: close the case; a purge run lists nothing due (six years to go).
   await (await browser.$("button[aria-label^='Open ']")).click();
   await byText("h2", "Case");
+  // Names hidden means hidden: opened from the caseload (names hidden), the record shows the
+  // case reference, the risk and the safe-contact card, and no identifying text at all.
+  const identifying = [NAME, "Sentinelperson", "Adie Sentinelpref", "Sam Sentinelchild", "Lee Sentinelharm", SENTINEL_REFUGE, "Refuge", "First contact at the outreach clinic", "after separation", "DS Example"];
+  const hiddenPage = await text();
+  check(hiddenPage.includes("CK-0001") && hiddenPage.includes("07700 900123") && hiddenPage.includes("Latest: 14 of 24"), "with names hidden the record shows its reference, the safe contact and the risk");
+  const onScreen = identifying.filter((t) => hiddenPage.includes(t));
+  check(onScreen.length === 0, `with names hidden no name, address, refuge marker, note or referral text is on the record's screen (${onScreen.length} of ${identifying.length} shown)`);
+  await screen("client-names-hidden");
+  await browser.execute(() => document.getElementById("details-hidden")?.scrollIntoView());
+  await screen("client-names-hidden-below");
+  await (await browser.$("#toggle-details")).click();
+  const detailsShown = await waitFor(async () => (await text()).includes(NAME), "the details", 10000).catch(() => false);
+  const detailsPage = await text();
+  const absent = identifying.filter((t) => t !== SENTINEL_REFUGE && !detailsPage.includes(t));
+  check(detailsShown && absent.length === 0 && detailsPage.includes("Refuge (address never shared)") && !detailsPage.includes(SENTINEL_REFUGE),
+    `"Show details" shows them (the refuge address itself never) (${absent.length} missing)`);
   await click("button", "Close the case");
   await click("button", "Yes, close the case");
   await waitFor(async () => (await text()).includes("Closed on"), "the case to close");
@@ -491,6 +520,15 @@ async function main() {
   // The list is fetched again with names: wait for it rather than race it.
   const namesShown = await waitFor(async () => (await text()).includes(NAME), "the names", 10000).catch(() => false);
   check(namesShown, "names show on demand");
+  // Every read the app made is in the audit trail, by kind and client, and no entry holds a value.
+  const logged = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("log_entries", { client: null })
+    .then((l) => done(l.map((e) => ({ read: e.body?.read ?? null, client: e.client_id, body: JSON.stringify(e.body) }))), (e) => done([{ read: "ERROR " + JSON.stringify(e), client: null, body: "" }])));
+  const reads = new Set(logged.filter((r) => r.read).map((r) => `${r.read}:${r.client ?? "-"}`));
+  for (const want of ["safe_number_copied:1", "code_word_revealed:1", "share_preview:1", "names_shown:1", "summary:1", "names_shown:-"]) {
+    check(reads.has(want), `the app's ${want.replace(/:.*/, "")} read (client ${want.replace(/.*:/, "")}) is in the audit trail`);
+  }
+  const valueInLog = logged.filter((r) => [SENTINEL_CODE, SENTINEL_REFUGE, NAME, "Sentinelchild", "900123"].some((v) => r.body.includes(v)));
+  check(valueInLog.length === 0, `no audit entry holds a record value (${valueInLog.length})`);
   await browser.keys(["Control", "Shift", "L"]);
   await byText("h1", "Unlock Casekeep");
   let after = await browser.execute(() => document.documentElement.outerHTML);
@@ -581,6 +619,13 @@ async function main() {
     ["share_preview", { share: { ...SHARE, recipient: "nobody" } }],
     ["share", { share: { ...SHARE, excerpts: "all of them" } }],
     ["copy_safe_number", { client: 1, contact: 2 }],
+    // Values written in serde's own words: the refusal repeats none of them.
+    ["add_client", { record: { full_name: "Vera Example", address_is_refuge: "QZXV, expected a boolean at line 1 column 2" } }],
+    ["add_client", { record: { full_name: "Vera Example", "unknown field `QZXV`, expected `full_name`": 1 } }],
+    ["update_client", { id: 1, patch: { contacts: [{ channel: "invalid type: string \"QZXV\", expected `phone`" }] } }],
+    ["update_client", { id: 1, patch: { date_of_birth: "``QZXV`` at line 1 column 2" } }],
+    ["show_client", { id: "QZXV, expected i64 at line 1 column 2", names: false }],
+    ["reveal_code_word", { client: 1, contact: "\u202eQZXV, expected usize" }],
     ["change_passphrase", { passphrase: "BIGVALUE" }],
     ["add_user", { name: "eve", role: "superuser", passphrase: "another long passphrase" }],
     ["decline", { client: 1, recipient: "police", purpose: "BIGVALUE", reason: "BIGVALUE" }],
@@ -602,7 +647,7 @@ async function main() {
   check(notCoded.length === 0, `${all.length} missing, malformed and oversized calls are each refused with a coded error${notCoded.length ? ` (not: ${JSON.stringify(notCoded).slice(0, 600)})` : ""}`);
   const decodeRefusals = unlockedHostile.results.slice(0, attacks.length).filter((r) => r.code === "invalid_input").length;
   check(decodeRefusals === attacks.length, `arguments that cannot be decoded are refused as invalid_input by Casekeep, not by Tauri (${decodeRefusals}/${attacks.length})`);
-  const echoes = unlockedHostile.results.filter((r) => typeof r.message === "string" && (r.message.length > 300 || /DROP TABLE|\$gt|xxxxxxxx|telepathy|superuser|explode/.test(r.message)));
+  const echoes = unlockedHostile.results.filter((r) => typeof r.message === "string" && (r.message.length > 300 || /DROP TABLE|\$gt|xxxxxxxx|telepathy|superuser|explode|QZXV/.test(r.message)));
   check(echoes.length === 0, `no refusal repeats a value that was sent (${JSON.stringify(echoes).slice(0, 300)})`);
   check(unlockedHostile.unlocked === true && (await text()).includes("Caseload (1)"), "the app stays up and unlocked after the hostile calls");
   await screen("caseload");

@@ -22,7 +22,8 @@ import type { ClientRecord as StoredRecord } from "./bindings/ClientRecord";
 import type { RiskEntry } from "./bindings/RiskEntry";
 import type { RiskLevel } from "./bindings/RiskLevel";
 import type { Note } from "./bindings/Note";
-export type { Contact } from "./bindings/Contact";
+import type { Contact } from "./bindings/Contact";
+export type { Contact };
 import type { MaracReferral } from "./bindings/MaracReferral";
 export type { MaracAction } from "./bindings/MaracAction";
 export type { MaracOutcome } from "./bindings/MaracOutcome";
@@ -48,14 +49,29 @@ export async function call<T>(cmd: string, args: Record<string, unknown> = {}): 
 
 
 
-/** What `show_client` returns: the stored record (generated type) plus its id, note ids
- *  and each risk assessment's derived values (added by `clients::client_view`). */
-export type ClientRecord = Omit<StoredRecord, "risk" | "notes" | "marac"> & {
+/** A contact as `show_client` gives it: the code word is never sent with the record, only
+ *  whether one is set (`reveal_code_word` fetches it on request, and that is recorded). */
+export type ContactView = Omit<Contact, "code_word"> & { code_word_set: boolean };
+
+/** What `show_client` returns with names shown (`details: true`): the stored record
+ *  (generated type) plus its id, initials, note ids and each risk assessment's derived
+ *  values (added by `clients::client_view`). */
+export type ClientRecord = Omit<StoredRecord, "risk" | "notes" | "marac" | "contacts"> & {
   id: number;
+  initials: string;
+  details: true;
+  contacts: ContactView[];
   risk: Array<RiskEntry & { score: number; level: RiskLevel; meets_marac_threshold: boolean; criteria_met: string[] }>;
   /** MARAC referrals in date order, each numbered from 1 with its repeat flag. */
   marac: Array<MaracReferral & { referral: number; repeat: boolean }>;
   notes: Array<Note & { id: number }>;
 };
 
+/** What `show_client` returns with names hidden (`details: false`): the case reference,
+ *  initials, risk (without free-text reasons) and the safe contacts; nothing else. */
+export type ClientOverview = Pick<ClientRecord, "id" | "case_reference" | "initials" | "contacts"> & {
+  details: false;
+  risk: Array<Omit<ClientRecord["risk"][number], "judgement_reason">>;
+};
 
+export type ClientView = ClientRecord | ClientOverview;

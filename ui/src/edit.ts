@@ -63,10 +63,12 @@ const CHANNELS: Array<[string, string]> = [
   ["other", "Other"],
 ];
 
-/** One group of inputs for `specs`, filled from `values`; `read()` gives the object back. */
-function group(specs: Spec[], values: Record<string, unknown>): { nodes: HTMLElement[]; read: () => Record<string, unknown> } {
+/** One group of inputs for `specs`, filled from `values`; `read()` gives the object back.
+ *  `hints` replaces a spec's hint for this group. */
+function group(specs: Spec[], values: Record<string, unknown>, hints: Record<string, string> = {}): { nodes: HTMLElement[]; read: () => Record<string, unknown> } {
   const readers: Array<() => [string, unknown]> = [];
-  const nodes = specs.map(([key, label, kind, hint]) => {
+  const nodes = specs.map(([key, label, kind, specHint]) => {
+    const hint = hints[key] ?? specHint;
     const v = values[key];
     if (kind === "bool") {
       const c = checkbox(label, v === true);
@@ -98,11 +100,21 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
   const details = group(CLIENT_FIELDS, rec);
   const contactsBox = h("div", {});
   const contactReaders: Array<{ el: HTMLElement; read: () => Record<string, unknown> }> = [];
-  const addContact = (c: Record<string, unknown>) => {
-    const g = group(CONTACT_FIELDS, c);
+  // `stored`: the contact's number in the stored record (from 1), null for a new one. The
+  // page never holds a code word: an empty code word input keeps the stored one (the patch
+  // says `keep_code_word_of`), unless "Remove the code word" is ticked.
+  const addContact = (c: Record<string, unknown>, stored: number | null) => {
+    const hasWord = stored !== null && c.code_word_set === true;
+    const g = group(CONTACT_FIELDS, c, hasWord ? { code_word: "A code word is set (not shown here). Leave this empty to keep it, or type a new one to replace it." } : {});
+    const removeWord = hasWord ? checkbox("Remove the code word") : null;
     const channel = select(CHANNELS, String(c.channel ?? "phone"));
-    const fs = h("fieldset", { class: "fieldset item" }, h("legend", {}, `Contact ${contactReaders.length + 1}`), field("Channel", channel), ...g.nodes);
-    const entry = { el: fs, read: () => ({ channel: channel.value, ...withoutNulls(g.read()) }) };
+    const fs = h("fieldset", { class: "fieldset item" }, h("legend", {}, `Contact ${contactReaders.length + 1}`), field("Channel", channel), ...g.nodes, ...(removeWord ? [removeWord.el] : []));
+    const read = () => {
+      const v = withoutNulls(g.read());
+      if (hasWord && v.code_word === undefined && !removeWord?.input.checked) v.keep_code_word_of = stored;
+      return { channel: channel.value, ...v };
+    };
+    const entry = { el: fs, read };
     fs.append(button("Remove this contact", () => {
       contactReaders.splice(contactReaders.indexOf(entry), 1);
       fs.remove();
@@ -110,7 +122,7 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
     contactReaders.push(entry);
     contactsBox.append(fs);
   };
-  rec.contacts.forEach((c) => addContact(c as unknown as Record<string, unknown>));
+  rec.contacts.forEach((c, i) => addContact(c as unknown as Record<string, unknown>, i + 1));
 
   const childrenBox = h("div", {});
   const childReaders: Array<{ el: HTMLElement; read: () => Record<string, unknown> }> = [];
@@ -143,7 +155,7 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
     ...details.nodes,
     h("h2", {}, "How to contact them safely"),
     contactsBox,
-    button("Add a contact", () => addContact({ channel: "phone" }), "secondary"),
+    button("Add a contact", () => addContact({ channel: "phone" }, null), "secondary"),
     h("h2", {}, "Children"),
     childrenBox,
     button("Add a child", () => addChild({}), "secondary"),

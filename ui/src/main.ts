@@ -1,6 +1,6 @@
 // Casekeep's screens. The window title never changes ("Casekeep"); names are masked
 // until asked for; locking clears everything the page showed.
-import { call, CaseStatus, CmdError, ClientRecord, ClientSummary, ConsentReport, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, RiskForm, Status, VaultSettings, isCmdError } from "./api";
+import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, RiskForm, Status, VaultSettings, isCmdError } from "./api";
 import { button, checkbox, errorSummary, field, h, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, passphraseStrength, recipientLabel, runningScore, todayIso } from "./logic";
 import { editForm } from "./edit";
@@ -11,7 +11,11 @@ const topbar = document.getElementById("topbar") as HTMLElement;
 const banner = document.getElementById("banner") as HTMLElement;
 
 let status: Status | null = null;
+/** The caseload's names (hidden after every unlock). Shown names are fetched from the
+ *  core, which records each such read. */
 let namesShown = false;
+/** The client whose details were asked for during this visit to their record. */
+let detailsFor: number | null = null;
 
 function message(e: unknown): string {
   return isCmdError(e) ? (e as CmdError).message : "Something went wrong. Nothing was half-saved.";
@@ -34,6 +38,7 @@ function wipe() {
   banner.replaceChildren();
   document.body.classList.remove("demo");
   namesShown = false;
+  detailsFor = null;
 }
 
 async function lockNow(reason: string) {
@@ -282,10 +287,11 @@ function riskTag(level: string | null | undefined): HTMLElement {
 }
 
 async function caseload(search = "") {
+  detailsFor = null;
   let clients: ClientSummary[];
   let queue: Queue;
   try {
-    clients = await call<ClientSummary[]>("list_clients", { search });
+    clients = await call<ClientSummary[]>("list_clients", { search, names: namesShown });
     queue = await call<Queue>("work_queue");
   } catch (e) {
     return show(errorSummary(message(e)));
@@ -310,13 +316,14 @@ async function caseload(search = "") {
   }
   const clientRow = (c: ClientSummary) => {
     const d = dueText(c.safe_contact_review_due, today);
+    const name = namesShown && c.full_name ? c.full_name : c.initials;
     const items = byClient.get(c.id) ?? [];
     const urgent = d?.urgent || items.some((i) => i.overdue);
     const text = items.length ? `${items.length} item${items.length === 1 ? "" : "s"} in the work queue` : d ? d.text : "";
     return h(
       "tr",
       {},
-      h("td", {}, button(namesShown ? c.full_name : c.initials, () => void clientScreen(c.id), "link", { "aria-label": `Open ${namesShown ? c.full_name : c.initials}, ${c.case_reference}` })),
+      h("td", {}, button(name, () => void clientScreen(c.id), "link", { "aria-label": `Open ${name}, ${c.case_reference}` })),
       h("td", {}, c.case_reference),
       h("td", {}, riskTag(c.risk_level)),
       h("td", { class: urgent ? "due urgent" : "due" }, text),
@@ -458,15 +465,26 @@ function yesNo(v: boolean | null | undefined): HTMLElement {
   return h("strong", { class: v ? "yes" : "no" }, v ? "YES" : "NO");
 }
 
-function safeContactCard(rec: ClientRecord): HTMLElement {
+function safeContactCard(rec: ClientView): HTMLElement {
   const usable = rec.contacts.map((c, i) => ({ ...c, n: i + 1 })).filter((c) => !c.do_not_use);
   const avoid = rec.contacts.filter((c) => c.do_not_use);
   const items = usable.map((c) => {
-    const codeSpan = h("span", { class: "code-word", "aria-live": "polite" }, c.code_word ? "•••••" : "none");
-    const reveal: HTMLButtonElement | null = c.code_word
-      ? button("Reveal", () => {
-          codeSpan.textContent = codeSpan.textContent === "•••••" ? c.code_word ?? "" : "•••••";
-          if (reveal) reveal.textContent = codeSpan.textContent === "•••••" ? "Reveal" : "Hide";
+    const codeSpan = h("span", { class: "code-word", "aria-live": "polite" }, c.code_word_set ? "•••••" : "none");
+    // The code word is not in the record the page holds: the core hands it over on
+    // request and records that it did.
+    const reveal: HTMLButtonElement | null = c.code_word_set
+      ? button("Reveal", async () => {
+          if (codeSpan.textContent !== "•••••") {
+            codeSpan.textContent = "•••••";
+            if (reveal) reveal.textContent = "Reveal";
+            return;
+          }
+          try {
+            codeSpan.textContent = await call<string>("reveal_code_word", { client: rec.id, contact: c.n });
+            if (reveal) reveal.textContent = "Hide";
+          } catch (e) {
+            say(message(e));
+          }
         }, "secondary", { "aria-label": "Reveal code word" })
       : null;
     const number = c.value ? (c.value.startsWith("+") ? displayPhone(c.value) : c.value) : "(no number)";
@@ -502,19 +520,34 @@ async function copyNumber(client: number, contact: number) {
   }
 }
 
+/** Runs `then` with the client's full record: fetched (an audited read of their details)
+ *  if the screen holds only the overview. */
+async function withDetails(rec: ClientView, then: (full: ClientRecord) => void) {
+  if (rec.details) return then(rec);
+  try {
+    const full = await call<ClientRecord>("show_client", { id: rec.id, names: true });
+    detailsFor = rec.id;
+    then(full);
+  } catch (e) {
+    say(message(e));
+  }
+}
+
 async function clientScreen(id: number) {
-  let rec: ClientRecord;
+  let rec: ClientView;
   let consents: ConsentReport;
   let caseState: CaseStatus;
+  if (detailsFor !== id) detailsFor = null;
   try {
-    rec = await call<ClientRecord>("show_client", { id });
+    // With names hidden the core sends only the overview; the details come on request.
+    rec = await call<ClientView>("show_client", { id, names: namesShown || detailsFor === id });
     consents = await call("consent_report", { client: id });
     caseState = await call<CaseStatus>("case_status", { client: id });
   } catch (e) {
     return show(errorSummary(message(e)));
   }
   const latest = rec.risk.length ? rec.risk.reduce((a, b) => (b.date >= a.date ? b : a)) : null;
-  const shownName = namesShown ? rec.full_name : rec.full_name.split(/\s+/).map((w) => [...w][0] + ".").join("");
+  const shownName = rec.details ? rec.full_name : rec.initials;
   // The core's decision per recipient (consent::current): the general row, and each
   // purpose whose decision differs from it. The screen shows them; it decides nothing.
   const consentRows = consents.current.filter((d) => d.purpose.code === "general" || d.differs_from_general).map((d) => {
@@ -522,26 +555,54 @@ async function clientScreen(id: number) {
     const e = d.entry;
     return h("tr", {}, h("th", { scope: "row" }, recipientLabel(d.recipient)), h("td", {}, d.purpose.label), h("td", {}, state), h("td", {}, d.review_on ?? ""), h("td", {}, e ? `${e.recorded_by}, ${e.recorded_at.slice(0, 10)}` : ""));
   });
+  const toggle = rec.details
+    ? button("Hide details", () => {
+        detailsFor = null;
+        namesShown = false;
+        void clientScreen(id);
+      }, "secondary", { "aria-pressed": "true", id: "toggle-details" })
+    : button("Show details", () => {
+        detailsFor = id;
+        void clientScreen(id);
+      }, "secondary", { "aria-pressed": "false", id: "toggle-details" });
   show(
     h("h1", {}, `${shownName} · ${rec.case_reference} · `, riskTag(latest?.level)),
     h(
       "div",
       { class: "button-group" },
-      button("Share…", () => shareWizard(rec, consents.purposes), "primary"),
+      button("Share…", () => void withDetails(rec, (full) => shareWizard(full, consents.purposes)), "primary"),
       button("Record a decision not to share", () => declineForm(rec, consents.purposes), "secondary"),
       button("Record consent", () => consentForm(rec, consents.purposes), "secondary"),
-      button("Edit details", () => editScreen(rec), "secondary"),
+      button("Edit details", () => void withDetails(rec, editScreen), "secondary"),
       button("Add a note", () => noteForm(rec), "secondary"),
       button("Risk checklist", () => void riskForm(rec), "secondary"),
-      button(namesShown ? "Hide name" : "Show name", () => {
-        namesShown = !namesShown;
-        void clientScreen(id);
-      }, "secondary", { "aria-pressed": namesShown ? "true" : "false" }),
+      toggle,
     ),
     safeContactCard(rec),
     h("h2", {}, "Consent"),
     h("table", { class: "table", id: "consent-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Recipient"), h("th", { scope: "col" }, "Purpose"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, "Review"), h("th", { scope: "col" }, "Recorded"))), h("tbody", {}, ...consentRows)),
-    ...riskSection(rec, latest),
+    ...riskSection(rec.risk, latest),
+    ...(rec.details ? detailSections(rec) : [hiddenNotice(id)]),
+    ...caseSection(rec, caseState),
+  );
+}
+
+/** In place of the details while names are hidden. */
+function hiddenNotice(id: number): HTMLElement {
+  return h(
+    "section",
+    { class: "notice", "aria-labelledby": "details-hidden" },
+    h("h2", { id: "details-hidden" }, "Details hidden"),
+    h("p", {}, "Names, addresses, children, the person causing harm, MARAC referrals and notes are hidden while names are hidden. Showing them is recorded in the audit trail."),
+    button("Show details", () => {
+      detailsFor = id;
+      void clientScreen(id);
+    }, "secondary"),
+  );
+}
+
+function detailSections(rec: ClientRecord): Node[] {
+  return [
     ...maracSection(rec),
     h("h2", {}, "Details"),
     h(
@@ -558,10 +619,9 @@ async function clientScreen(id: number) {
         ] as Array<[string, string | undefined]>
       ).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v || "not recorded")]),
     ),
-    ...caseSection(rec, caseState),
     h("h2", {}, "Notes"),
     ...rec.notes.map((n) => h("div", { class: "note" }, h("p", { class: "muted" }, `Note ${n.id} · ${n.date} · ${n.author}`), h("p", {}, n.text))),
-  );
+  ];
 }
 
 const CRITERIA: Record<string, string> = {
@@ -571,8 +631,8 @@ const CRITERIA: Record<string, string> = {
 };
 const criteriaText = (c: string[]) => (c.length ? c.map((x) => CRITERIA[x] ?? x).join(", ") : "none");
 
-function riskSection(rec: ClientRecord, latest: ClientRecord["risk"][number] | null): Node[] {
-  const history = [...rec.risk].reverse();
+function riskSection(risk: ClientOverview["risk"], latest: ClientOverview["risk"][number] | null): Node[] {
+  const history = [...risk].reverse();
   const nodes: Array<Node | null> = [
     h("h2", {}, "Risk"),
     h("p", { id: "risk-latest" }, latest ? `Latest: ${latest.score} of 24 on ${latest.date} · ${latest.level} · MARAC criteria met: ${criteriaText(latest.criteria_met)}` : "No risk assessment recorded."),
@@ -629,7 +689,7 @@ function maracSection(rec: ClientRecord): Node[] {
   ];
 }
 
-function caseSection(rec: ClientRecord, st: CaseStatus): Node[] {
+function caseSection(rec: ClientView, st: CaseStatus): Node[] {
   const errors = h("div", {});
   const act = async (action: string, reason?: string) => {
     try {
@@ -653,7 +713,7 @@ function caseSection(rec: ClientRecord, st: CaseStatus): Node[] {
   } else {
     box.append(button("Reopen the case", () => void act("reopen"), "secondary"));
   }
-  const parts: Node[] = [h("h2", {}, "Case"), errors, h("p", { id: "case-state" }, stateText, st.legal_hold ? ` Under legal hold: ${st.hold_reason ?? ""} (never purged while held).` : ""), box];
+  const parts: Node[] = [h("h2", {}, "Case"), errors, h("p", { id: "case-state" }, stateText, st.legal_hold ? ` Under legal hold${rec.details ? `: ${st.hold_reason ?? ""}` : ""} (never purged while held).` : ""), box];
   if (status?.role === "manager") {
     if (st.legal_hold) {
       box.append(button("Release the legal hold", () => void act("release"), "secondary"));
@@ -665,7 +725,7 @@ function caseSection(rec: ClientRecord, st: CaseStatus): Node[] {
   return parts;
 }
 
-async function riskForm(rec: ClientRecord) {
+async function riskForm(rec: { id: number; case_reference: string }) {
   let form: RiskForm;
   try {
     form = await call<RiskForm>("risk_form");
@@ -813,7 +873,7 @@ function editScreen(rec: ClientRecord) {
   );
 }
 
-function noteForm(rec: ClientRecord) {
+function noteForm(rec: ClientView) {
   const text = h("textarea", { rows: "5" }) as HTMLTextAreaElement;
   const errors = h("div", {});
   show(
@@ -880,7 +940,7 @@ function missing(checks: Array<[boolean, string]>): string | null {
   return checks.find(([ok]) => !ok)?.[1] ?? null;
 }
 
-function consentForm(rec: ClientRecord, purposes: PurposeOption[]) {
+function consentForm(rec: ClientView, purposes: PurposeOption[]) {
   const { recipient, purpose } = recipientAndPurpose("Who is it for?", purposes, "consent-purpose", true);
   const state = radios("What did they decide?", "state", [["given", "Consent given"], ["refused", "Refused"], ["withdrawn", "Withdrawn"], ["not_sought", "Not sought"], ["lacks_capacity", "Lacks capacity"]]);
   const method = radios("How was it given?", "method", [["verbal", "Verbally"], ["written", "In writing"], ["other", "Other"]]);
@@ -917,7 +977,7 @@ function consentForm(rec: ClientRecord, purposes: PurposeOption[]) {
   );
 }
 
-function declineForm(rec: ClientRecord, purposes: PurposeOption[]) {
+function declineForm(rec: ClientView, purposes: PurposeOption[]) {
   const { recipient, purpose } = recipientAndPurpose("Who asked?", purposes, "decline-purpose", false);
   const reason = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
   const errors = h("div", {});
