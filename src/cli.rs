@@ -282,8 +282,8 @@ enum ClientCmd {
         #[command(flatten)]
         json: JsonArg,
     },
-    /// Show a client's record as JSON (code words as `code_word_set`; recorded as a
-    /// `names_shown` read)
+    /// Show a client's whole record as JSON, code words included (recorded as a
+    /// `names_shown` read that counts the code words shown)
     Show { id: String },
     /// Print the code word of a client's contact (numbered from 1); recorded as a read
     CodeWord {
@@ -291,13 +291,14 @@ enum ClientCmd {
         #[arg(long, value_name = "N")]
         contact: usize,
     },
-    /// List clients as a JSON array of summaries (initials only, unless --names)
+    /// List clients as a JSON array of summaries with full names (recorded as a
+    /// `names_shown` read), or initials only with --initials
     List {
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
-        /// Include full names (recorded as a `names_shown` read)
+        /// Initials only: no full name, and no read recorded
         #[arg(long)]
-        names: bool,
+        initials: bool,
     },
 }
 
@@ -506,7 +507,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Client(ClientCmd::Show { id }) => {
             let id = ClientId::parse(&id)?;
-            emit(&session.show_client(id, Names::Shown)?)?;
+            emit(&session.show_client_whole(id)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Client(ClientCmd::CodeWord { id, contact }) => {
@@ -514,8 +515,8 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             println!("{}", session.reveal_code_word(id, contact)?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Client(ClientCmd::List { search, names }) => {
-            let names = if names { Names::Shown } else { Names::Hidden };
+        Command::Client(ClientCmd::List { search, initials }) => {
+            let names = if initials { Names::Hidden } else { Names::Shown };
             emit(&session.list_clients(search.as_deref(), names)?)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -340,6 +340,27 @@ impl Session {
         Ok(view)
     }
 
+    /// The whole record in the catalogue's shape, code words included (the CLI's `client
+    /// show`, an administrator's full read): recorded as a `names_shown` read that also
+    /// counts the code words it revealed (never the words).
+    pub fn show_client_whole(&mut self, id: ClientId) -> Result<Value> {
+        let rec = self.load_client(id)?;
+        let cfg = self.settings()?.risk;
+        let mut view = client_view(id, &rec, &cfg, Names::Shown)?;
+        let mut revealed = 0;
+        if let Some(Value::Array(contacts)) = view.get_mut("contacts") {
+            for (c, stored) in contacts.iter_mut().zip(&rec.contacts) {
+                if let (Some(o), Some(word)) = (c.as_object_mut(), &stored.code_word) {
+                    o.insert("code_word".into(), json!(word));
+                    revealed += 1;
+                }
+            }
+        }
+        let body = json!({ "read": "names_shown", "code_words_revealed": revealed });
+        self.audit("client_viewed", Some(id.0), body)?;
+        Ok(view)
+    }
+
     /// Records a read of record data (the kind of read and where, never a value).
     pub(crate) fn audit_read(&mut self, read: &str, client: Option<ClientId>, mut body: Value) -> Result<()> {
         if let Some(o) = body.as_object_mut() {
