@@ -52,10 +52,11 @@ enum Command {
     /// Change your passphrase
     #[command(subcommand)]
     Passphrase(PassphraseCmd),
-    /// Reset --user's passphrase with the recovery key
+    /// Reset --user's passphrase with the recovery key (asked for on the terminal, or read
+    /// from --recovery-key-file)
     UnlockWithRecovery {
-        #[arg(long, value_name = "KEY")]
-        recovery_key: String,
+        #[command(flatten)]
+        key: RecoveryKeyArg,
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: PathBuf,
     },
@@ -128,13 +129,31 @@ enum Command {
     Restore {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
-        /// Unlock with the recovery key instead of a passphrase (needs --new-passphrase-file)
+        /// Unlock with the recovery key instead of a passphrase: the file whose first line is
+        /// the key (needs --new-passphrase-file)
+        #[arg(long, value_name = "FILE", requires = "new_passphrase_file", conflicts_with = "recovery_key")]
+        recovery_key_file: Option<PathBuf>,
+        /// The recovery key itself. Avoid: a command line is kept in the shell's history and
+        /// seen by other processes; use --recovery-key-file
         #[arg(long, value_name = "KEY", requires = "new_passphrase_file")]
         recovery_key: Option<String>,
-        /// --user's new passphrase in the restored vault (with --recovery-key)
-        #[arg(long, value_name = "FILE", requires = "recovery_key")]
+        /// --user's new passphrase in the restored vault (with the recovery key)
+        #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<PathBuf>,
     },
+}
+
+/// Where the recovery key comes from: a file, the terminal (hidden), or (discouraged, kept
+/// for scripts written against the first CLI) the command line.
+#[derive(Args, Debug)]
+struct RecoveryKeyArg {
+    /// File whose first line is the recovery key (otherwise it is asked for on the terminal)
+    #[arg(long, value_name = "FILE", conflicts_with = "recovery_key")]
+    recovery_key_file: Option<PathBuf>,
+    /// The recovery key itself. Avoid: a command line is kept in the shell's history and
+    /// seen by other processes; use --recovery-key-file or the prompt
+    #[arg(long, value_name = "KEY")]
+    recovery_key: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -357,6 +376,9 @@ enum LogCmd {
 enum Stop {
     Usage(String),
     Refused(Error),
+    /// Whoever reads the output stopped reading (`casekeep log show | head`): everything
+    /// was already committed, so this is not a failure.
+    OutputClosed,
 }
 
 impl From<Error> for Stop {
@@ -384,14 +406,27 @@ pub fn main() -> ExitCode {
             eprintln!("casekeep: {e}");
             ExitCode::from(1)
         }
+        Err(Stop::OutputClosed) => ExitCode::SUCCESS,
     }
 }
 
-fn emit<T: Serialize>(v: &T) -> Result<()> {
+/// Prints one line on standard output. Rust ignores SIGPIPE, so a reader that stops early
+/// makes the write fail with "broken pipe": that ends the command quietly (`println!`
+/// would panic). Output is only ever printed after the commit.
+fn out(line: &str) -> std::result::Result<(), Stop> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{line}").and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Stop::OutputClosed),
+        Err(e) => Err(Stop::Refused(Error::Io { context: "write the output", source: e })),
+    }
+}
+
+fn emit<T: Serialize>(v: &T) -> std::result::Result<(), Stop> {
     let s =
         serde_json::to_string_pretty(v).map_err(|_| Error::Storage("could not encode the output".into()))?;
-    println!("{s}");
-    Ok(())
+    out(&s)
 }
 
 fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
@@ -411,19 +446,23 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         drop(session);
         eprintln!("Vault created. Below is its recovery key. It is shown this once and stored nowhere:");
         eprintln!("write it down and keep it somewhere safe, away from this laptop.");
-        println!("{}", recovery.to_display().as_str());
+        out(recovery.to_display().as_str())?;
         return Ok(ExitCode::SUCCESS);
     }
 
-    if let Command::Restore { from, recovery_key, new_passphrase_file } = &cli.command {
+    if let Command::Restore { from, recovery_key, recovery_key_file, new_passphrase_file } = &cli.command {
         let target = cli
             .vault
             .clone()
             .ok_or_else(|| Stop::Usage("restore needs --vault NEWDIR (a new, empty directory)".into()))?;
         let name = user()?;
-        let report = match (recovery_key, new_passphrase_file) {
-            (Some(key), Some(file)) => {
-                let key = RecoveryKey::parse(key)?;
+        let with_key = recovery_key.is_some() || recovery_key_file.is_some();
+        if new_passphrase_file.is_some() && !with_key {
+            return Err(Stop::Usage("--new-passphrase-file goes with --recovery-key-file".into()));
+        }
+        let report = match (with_key, new_passphrase_file) {
+            (true, Some(file)) => {
+                let key = recovery_key_from(recovery_key_file.as_deref(), recovery_key.as_deref())?;
                 let new = read_passphrase_file(file)?;
                 let creds = crate::backup::Credentials::Recovery { key: &key, new_passphrase: &new };
                 crate::backup::restore_with(from, &target, &name, creds)?
@@ -442,9 +481,9 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
 
     let vault = Vault::open(&dir)?;
 
-    if let Command::UnlockWithRecovery { recovery_key, new_passphrase_file } = &cli.command {
+    if let Command::UnlockWithRecovery { key, new_passphrase_file } = &cli.command {
         let name = user()?;
-        let key = RecoveryKey::parse(recovery_key)?;
+        let key = recovery_key_from(key.recovery_key_file.as_deref(), key.recovery_key.as_deref())?;
         let new = read_passphrase_file(new_passphrase_file)?;
         let session = vault.unlock_with_recovery(&name, &key, &new)?;
         report_failures(&session);
@@ -489,13 +528,13 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             let key = session.replace_recovery_key()?;
             eprintln!("The old recovery key no longer opens this vault. Below is the new one. It is shown");
             eprintln!("this once and stored nowhere: write it down and keep it away from this laptop.");
-            println!("{}", key.to_display().as_str());
+            out(key.to_display().as_str())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Client(ClientCmd::Add(JsonArg { json })) => {
             let bytes = read_json(&json)?;
             let id = session.add_client(&bytes)?;
-            println!("{id}");
+            out(&id.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Client(ClientCmd::Update { id, json }) => {
@@ -512,7 +551,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Client(ClientCmd::CodeWord { id, contact }) => {
             let id = ClientId::parse(&id)?;
-            println!("{}", session.reveal_code_word(id, contact)?);
+            out(&session.reveal_code_word(id, contact)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Client(ClientCmd::List { search, initials }) => {
@@ -609,7 +648,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Agency(AgencyCmd::Show) => {
-            println!("{}", session.agency()?);
+            out(&session.agency()?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Marac(MaracCmd::Record { client, json }) => {
@@ -754,6 +793,35 @@ fn read_passphrase_file(path: &Path) -> Result<Passphrase> {
         return Err(Error::invalid("the passphrase file's first line is empty"));
     }
     Ok(Passphrase::new(line.to_string()))
+}
+
+/// The recovery key from its file (first line), the command line, or the terminal.
+fn recovery_key_from(file: Option<&Path>, inline: Option<&str>) -> Result<RecoveryKey> {
+    match (file, inline) {
+        (Some(path), _) => {
+            let bytes = zeroize::Zeroizing::new(fsutil::read_bounded(
+                path,
+                PASSPHRASE_FILE_LIMIT,
+                "recovery key file",
+            )?);
+            let text = std::str::from_utf8(&bytes)
+                .map_err(|_| Error::invalid("the recovery key file is not UTF-8 text"))?;
+            RecoveryKey::parse(text.lines().next().unwrap_or(""))
+        }
+        (None, Some(key)) => RecoveryKey::parse(key),
+        (None, None) => {
+            if !std::io::stdin().is_terminal() {
+                return Err(Error::invalid(
+                    "no recovery key: give --recovery-key-file FILE or run in a terminal",
+                ));
+            }
+            let typed = zeroize::Zeroizing::new(
+                rpassword::prompt_password("Recovery key: ")
+                    .map_err(|_| Error::invalid("could not read the recovery key from the terminal"))?,
+            );
+            RecoveryKey::parse(&typed)
+        }
+    }
 }
 
 fn prompt_passphrase(prompt: &str) -> Result<Passphrase> {

@@ -288,3 +288,27 @@ fn a_value_in_the_library_wording_never_reaches_the_message_through_the_cli() {
     let list = s.worker(&["client", "list"]).ok().json();
     assert_eq!(list.as_array().unwrap().len(), 1, "nothing was added");
 }
+
+/// A reader that stops early (`casekeep log show | head`) ends the command quietly: exit 0,
+/// no panic, no "internal error" (Rust ignores SIGPIPE, so the write fails instead).
+#[test]
+fn a_closed_output_pipe_ends_the_command_quietly() {
+    let s = Scratch::new();
+    s.init_with_worker();
+    s.add_client(ADA);
+    let pf = s.pass_file(MANAGER_PASS);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casekeep"))
+        .args(["--vault", s.vault().to_str().unwrap(), "--user", "mo", "--passphrase-file"])
+        .arg(&pf)
+        .args(["log", "show"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the child (still deriving its key) writes a byte.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("internal error") && !stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -48,13 +48,19 @@ fn init_add_caseworker_add_client_show_change_passphrase_recover_consent_and_ver
     s.as_user("cara", newpass, &["client", "list"]).ok();
 
     // She forgets it; the recovery key resets it.
+    // The key is read from a file (a command line is kept in the shell's history and seen
+    // by other processes); with neither a file nor a terminal, it is asked for, and refused.
     let rf = s.file("recovered-pass", "recovered passphrase here\n");
+    let r = s.cli(&["--user", "cara", "unlock-with-recovery", "--new-passphrase-file", rf.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("--recovery-key-file"), "{}", r.stderr);
+    let kf = s.file("recovery-key", &format!("{}\n", recovery.to_lowercase()));
     s.cli(&[
         "--user",
         "cara",
         "unlock-with-recovery",
-        "--recovery-key",
-        &recovery.to_lowercase(),
+        "--recovery-key-file",
+        kf.to_str().unwrap(),
         "--new-passphrase-file",
         rf.to_str().unwrap(),
     ])
