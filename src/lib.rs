@@ -22,6 +22,7 @@ pub mod error;
 pub mod export;
 pub mod fsutil;
 pub mod fuzzing;
+pub mod hardening;
 pub mod input;
 pub mod integrity;
 pub mod ipc;

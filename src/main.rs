@@ -3,6 +3,14 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // No core dump, ever: an unlocked process holds the vault key (casekeep::hardening).
+    if let Err(e) = casekeep::hardening::no_core_dumps() {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("casekeep: {e}");
+        }
+        return ExitCode::from(1);
+    }
     // A panic is a bug; its message could carry data, so only its location is shown.
     std::panic::set_hook(Box::new(|info| {
         let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();

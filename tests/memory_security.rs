@@ -23,6 +23,34 @@ use casekeep::clients::Names;
 use casekeep::ClientId;
 use common::*;
 
+/// The real binary, unlocked and waiting for its input, may never dump core: its core
+/// size limit is 0, soft and hard (and `hardening`'s unit test checks PR_SET_DUMPABLE).
+#[test]
+fn an_unlocked_cli_process_cannot_dump_core() {
+    use std::io::Write;
+    let s = common::Scratch::new();
+    s.init_with_worker();
+    let pf = s.pass_file(common::WORKER_PASS);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casekeep"))
+        .args(["--vault", s.vault().to_str().unwrap(), "--user", "cara", "--passphrase-file"])
+        .arg(&pf)
+        .args(["client", "add", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The limit is set first thing; read it while the child is alive (waiting on stdin).
+    std::thread::sleep(Duration::from_millis(300));
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    let core = limits.lines().find(|l| l.starts_with("Max core file size")).unwrap().to_string();
+    child.stdin.take().unwrap().write_all(common::ADA.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], &["0", "0"], "{core}");
+}
+
 #[test]
 fn memory_security_is_on_for_every_keyed_connection() {
     let s = Scratch::new();

@@ -478,6 +478,16 @@ fn bench_mark(event: &str) {
 }
 
 fn main() {
+    // No core dump, ever: an unlocked app holds the vault key (casekeep::hardening).
+    if let Err(e) = casekeep::hardening::no_core_dumps() {
+        eprintln!("casekeep-app: {e}");
+        std::process::exit(1);
+    }
+    // A panic is a bug; its message could carry a record value, so only its place is shown.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("casekeep-app: internal error{place}. Please report this.");
+    }));
     let state = match AppState::from_env() {
         Ok(s) => s,
         Err(e) => {
