@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
@@ -18,8 +18,11 @@ use crate::risk::{RiskAnswer, ANSWER_COUNT};
 pub struct Date(pub NaiveDate);
 
 impl Date {
+    /// Today where the laptop is (its time zone: British Summer Time in summer), not in
+    /// UTC: from 00:00 to 01:00 BST a UTC "today" is still yesterday, so an entry dated
+    /// today was refused as "in the future" and review dates turned an hour late.
     pub fn today() -> Date {
-        Date(Utc::now().date_naive())
+        Date(chrono::Local::now().date_naive())
     }
 
     pub fn parse(s: &str) -> Option<Date> {

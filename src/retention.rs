@@ -95,10 +95,10 @@ impl Session {
         let created: String =
             self.conn()
                 .query_row("SELECT created_at FROM clients WHERE id = ?1", [client.0], |r| r.get(0))?;
-        let opened = created
-            .get(..10)
-            .and_then(Date::parse)
-            .ok_or_else(|| Error::Integrity("a stored case date is malformed".into()))?;
+        // Stored in UTC; compared as the date it was here (as `on` and today are).
+        let opened = chrono::DateTime::parse_from_rfc3339(&created)
+            .map(|t| Date(t.with_timezone(&chrono::Local).date_naive()))
+            .map_err(|_| Error::Integrity("a stored case date is malformed".into()))?;
         if on < opened {
             return Err(Error::invalid(format!(
                 "a case cannot be closed before it was opened ({opened}): give a date from then to today"

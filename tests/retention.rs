@@ -107,3 +107,39 @@ fn backdate_opening(s: &Scratch, ids: &[&str], at: &str) {
         assert_eq!(n, 1);
     }
 }
+
+/// "Today" is the laptop's date, not UTC's: with time zones far ahead of and behind UTC
+/// (at least one of which has another date than UTC right now), a case opened and closed
+/// "today" there is closed on that zone's date, and not refused as closed before it opened.
+#[test]
+fn today_is_the_local_date_not_utcs() {
+    use chrono::{Duration, Utc};
+    let s = Scratch::new();
+    s.init_with_worker();
+    let pf = s.pass_file(WORKER_PASS);
+    let in_zone = |tz: &str, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_casekeep"))
+            .args(["--vault", s.vault().to_str().unwrap(), "--user", "cara", "--passphrase-file"])
+            .arg(&pf)
+            .args(args)
+            .env("TZ", tz)
+            .output()
+            .unwrap()
+    };
+    let now = Utc::now();
+    let mut differed = 0;
+    // POSIX TZ signs are inverted: "XXX-14" is UTC+14, "XXX+20" is UTC-20.
+    for (k, (tz, hours)) in [("XXX-14", 14), ("XXX+20", -20)].into_iter().enumerate() {
+        let local = (now + Duration::hours(hours)).date_naive();
+        differed += usize::from(local != now.date_naive());
+        let json = s.file("c.json", &format!(r#"{{"full_name": "Tia Example", "case_reference": "T-{k}"}}"#));
+        let added = in_zone(tz, &["client", "add", "--json", json.to_str().unwrap()]);
+        let id = String::from_utf8(added.stdout).unwrap().trim().to_string();
+        let out = in_zone(tz, &["case", "close", "--client", &id]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{tz}: {stderr}");
+        let st: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(st["closed_on"], local.to_string(), "{tz}");
+    }
+    assert!(differed >= 1, "neither zone had another date than UTC");
+}
