@@ -17,6 +17,8 @@ use crate::error::{Error, Result};
 use crate::record::{postcode_district, ClientRecord, Date};
 use crate::risk::{self, RiskConfig};
 
+pub mod matcher;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Treatment {
