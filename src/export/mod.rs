@@ -74,7 +74,9 @@ pub fn render_checked(
             }
             view.scan("the PDF's text", &rendered.text.join(" "))?;
             view.scan("the PDF's text", &rendered.text.concat())?;
-            view.scan("the PDF's bytes", &outside_streams(&rendered.bytes))?;
+            let plain = outside_streams(&rendered.bytes)
+                .ok_or_else(|| Error::Storage("the firewall could not read the PDF's bytes".into()))?;
+            view.scan("the PDF's bytes", &plain)?;
             Ok(rendered.bytes)
         }
     }
@@ -111,25 +113,10 @@ fn scan_json(view: &RedactedView, v: &Value, pointer: &mut String) -> Result<()>
 
 /// The PDF's bytes with each `stream … endstream` body left out (compressed font and page
 /// data, where text is glyph numbers): the dictionaries, the document information and
-/// anything else written as plain text.
-fn outside_streams(bytes: &[u8]) -> String {
-    let mut out = Vec::with_capacity(4096);
-    let mut rest = bytes;
-    while let Some(start) = find(rest, b"stream") {
-        let (head, tail) = rest.split_at(start);
-        out.extend_from_slice(head);
-        out.push(b'\n');
-        match find(tail, b"endstream") {
-            Some(end) => rest = tail.get(end + b"endstream".len()..).unwrap_or(&[]),
-            None => {
-                rest = &[];
-            }
-        }
-    }
-    out.extend_from_slice(rest);
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+/// anything else written as plain text. `None` if the pattern cannot be built (the caller
+/// refuses: the firewall fails closed).
+fn outside_streams(bytes: &[u8]) -> Option<String> {
+    static STREAM: std::sync::OnceLock<Option<regex::bytes::Regex>> = std::sync::OnceLock::new();
+    let re = STREAM.get_or_init(|| regex::bytes::Regex::new(r"(?s-u)stream.*?endstream").ok()).as_ref()?;
+    Some(String::from_utf8_lossy(&re.replace_all(bytes, &b"\n"[..])).into_owned())
 }

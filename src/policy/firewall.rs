@@ -250,6 +250,44 @@ mod tests {
         assert_eq!(w, vec!["smith".to_string(), "jones".to_string()]);
     }
 
+    fn derived(fields: &[(&'static str, &str, Fate)]) -> Vec<(ValueKind, String)> {
+        let rows: Vec<_> =
+            fields.iter().map(|(p, v, f)| (*p, None, RawValue::Text((*v).to_string()), *f)).collect();
+        protected_values(&ClientRecord::default(), &rows).into_iter().map(|p| (p.kind, p.value)).collect()
+    }
+
+    #[test]
+    fn a_generalised_postcode_protects_the_full_postcode_and_a_withheld_one_its_district_too() {
+        let generalised = derived(&[("client.postcode", "DE1 1AA", Fate::Treated)]);
+        assert_eq!(generalised, vec![(ValueKind::Postcode, "DE1 1AA".to_string())]);
+        let withheld = derived(&[("client.postcode", "DE1 1AA", Fate::Withheld)]);
+        assert!(withheld.contains(&(ValueKind::OutwardCode, "DE1".to_string())), "{withheld:?}");
+        assert!(derived(&[("client.postcode", "DE1 1AA", Fate::Included)]).is_empty());
+    }
+
+    #[test]
+    fn a_withheld_name_protects_its_words_except_those_of_shared_names() {
+        let p = derived(&[
+            ("client.full_name", "Ada Example", Fate::Included),
+            ("perpetrator.full_name", "Lee Example", Fate::Withheld),
+        ]);
+        assert!(p.contains(&(ValueKind::Name, "Lee Example".to_string())), "{p:?}");
+        assert!(p.contains(&(ValueKind::NamePart, "lee".to_string())), "{p:?}");
+        assert!(!p.iter().any(|(_, v)| v == "example"), "a shared surname must not be protected: {p:?}");
+    }
+
+    #[test]
+    fn special_categories_are_protected_whole_and_by_clause_and_generic_text_is_not() {
+        let p = derived(&[
+            ("client.health_notes", "Asthma; anxiety", Fate::Withheld),
+            ("contact[].safe_times", "after six", Fate::Withheld),
+        ]);
+        let health: Vec<&str> =
+            p.iter().filter(|(k, _)| *k == ValueKind::Health).map(|(_, v)| v.as_str()).collect();
+        assert_eq!(health, vec!["Asthma; anxiety", "Asthma", "anxiety"]);
+        assert_eq!(p.len(), 3, "{p:?}");
+    }
+
     #[test]
     fn identifiers_refuse_and_free_text_masks() {
         let m = Matcher::new(&[Protected {

@@ -22,8 +22,6 @@ use crate::risk::{self, RiskConfig};
 use firewall::{Fate, Masking};
 use matcher::{Matcher, ValueKind};
 
-pub mod matcher;
-
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Treatment {
