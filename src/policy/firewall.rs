@@ -118,7 +118,13 @@ pub(super) fn protected_values(
                     push(ValueKind::NamePart, &w);
                 }
             }
-            "client.address" | "perpetrator.address" => push(ValueKind::Address, value),
+            "client.address" | "perpetrator.address" => {
+                push(ValueKind::Address, value);
+                // Also the whole value as plain text: the matcher looks for the parts of
+                // an address that locate a place, and a value it cannot read as an address
+                // ("Unit 0 0") would otherwise not be looked for at all.
+                push(ValueKind::Text, value);
+            }
             "client.postcode" => {
                 push(ValueKind::Postcode, value);
                 // A district that leaves generalised is not protected; a withheld one is.
