@@ -182,8 +182,8 @@ fn is_invisible(c: char) -> bool {
         | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
-/// The code point of digit zero of each block of decimal digits (General_Category Nd) that
-/// compatibility decomposition does not already map to ASCII.
+/// The code point of digit zero of each block of decimal digits (General_Category Nd);
+/// compatibility decomposition already maps a few of them (fullwidth, mathematical).
 const DIGIT_ZEROS: &[u32] = &[
     0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6,
     0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0,
@@ -654,6 +654,11 @@ fn address_parts(value: &str) -> (Vec<Vec<String>>, Vec<(String, ValueKind)>) {
             parts.push(toks);
         }
     }
+    // A country or county after the town ("…, Derby, Derbyshire, UK") is no part of the
+    // place, and must not make the town look like a locality.
+    while parts.len() >= 2 && parts.last().is_some_and(|p| is_region(p)) {
+        parts.pop();
+    }
     let mut out: Vec<Vec<String>> = Vec::new();
     let town = if parts.len() >= 2 { parts.len() - 1 } else { usize::MAX };
     for i in 0..parts.len() {
@@ -687,6 +692,15 @@ fn address_parts(value: &str) -> (Vec<Vec<String>>, Vec<(String, ValueKind)>) {
         }
     }
     (out, postcodes)
+}
+
+/// A country of the UK, or a county named "…shire", as the last part of an address.
+fn is_region(part: &[String]) -> bool {
+    let joined = part.concat();
+    matches!(
+        joined.as_str(),
+        "uk" | "unitedkingdom" | "gb" | "greatbritain" | "england" | "scotland" | "wales" | "northernireland"
+    ) || (part.len() == 1 && joined.ends_with("shire"))
 }
 
 /// The digits a phone value is matched by: the national significant number (after the
@@ -1107,6 +1121,7 @@ mod tests {
                 "447700900123",
                 "+447700900123",
                 "(07700) 900123",
+                "(07700) 900/123",
                 "07700-900-123",
                 "07700 \u{2013} 900 123",
                 "07700\u{2014}900123",
@@ -1171,7 +1186,7 @@ mod tests {
 
     #[test]
     fn outward_code_only_as_a_whole_token() {
-        finds_all(ValueKind::OutwardCode, "DE1", &["DE1", "de1", "De1"]);
+        finds_all(ValueKind::OutwardCode, "DE1", &["DE1", "de1", "De1", "DE 1"]);
         assert_eq!(found(ValueKind::OutwardCode, "DE1", "Derby (DE1)"), vec!["DE1"]);
         assert_eq!(found(ValueKind::OutwardCode, "DE1", "DE1 2ZZ"), vec!["DE1"]);
         misses(ValueKind::OutwardCode, "DE1", "DE12 and DE21 and ADE1 and DE 12 and DE1A");
@@ -1249,6 +1264,10 @@ mod tests {
         finds(ValueKind::Address, one, "10 Example Rd");
         finds(ValueKind::Address, one, "Example Road");
         misses(ValueKind::Address, one, "Littleover Derby");
+        // A county or country after the town leaves the town a town.
+        let county = "Rose House, Littleover, Derby, Derbyshire, DE1 1AA, United Kingdom";
+        finds(ValueKind::Address, county, "Littleover");
+        misses(ValueKind::Address, county, "Derby, Derbyshire, United Kingdom");
     }
 
     #[test]
