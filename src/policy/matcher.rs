@@ -389,8 +389,9 @@ fn fold(text: &str, want_mail: bool) -> Folded {
     Folded { units, words, mail }
 }
 
-/// A value's folded tokens (the same folding as texts get).
-fn fold_tokens(value: &str) -> Vec<String> {
+/// A text's folded tokens, as the matcher compares them: folded (NFKD, lowercase, marks,
+/// invisible characters, digits) and street types canonicalised ("Rd." is "road").
+pub fn fold_tokens(value: &str) -> Vec<String> {
     let f = fold(value, false);
     f.words.toks.iter().filter_map(|t| f.words.chars.get(t.s..t.e).map(|cs| cs.iter().collect())).collect()
 }
@@ -513,6 +514,8 @@ pub struct Matcher {
     label_safe: [bool; 16],
     /// The word of the generic mask, "[<word>]".
     generic: String,
+    /// Indices of the values that compiled to no needle (too short, a placeholder).
+    unmatched: Vec<usize>,
 }
 
 impl fmt::Debug for Matcher {
@@ -763,8 +766,10 @@ impl Matcher {
             strings: Vec::new(),
             label_safe: [false; 16],
             generic: String::new(),
+            unmatched: Vec::new(),
         };
         for (i, p) in values.iter().enumerate() {
+            let before = m.needles.len();
             match p.kind {
                 ValueKind::Phone => {
                     for d in phone_needles(&p.value) {
@@ -786,6 +791,9 @@ impl Matcher {
                     }
                 }
                 kind => m.add_tokens(&fold_tokens(&p.value), i, kind, false),
+            }
+            if m.needles.len() == before {
+                m.unmatched.push(i);
             }
         }
         m.choose_masks();
@@ -881,6 +889,12 @@ impl Matcher {
             }
         }
         "withheld".to_string()
+    }
+
+    /// Indices (into the values given to [`Matcher::new`]) of the values that are not
+    /// matched at all, being too short or a placeholder (see [`Matcher::new`]).
+    pub fn unmatched(&self) -> &[usize] {
+        &self.unmatched
     }
 
     /// Whether no value is matched at all.
@@ -1381,6 +1395,21 @@ mod tests {
             assert!(Matcher::new(&[pv(kind, v)]).is_empty(), "{kind:?} {v:?} should be skipped");
         }
         assert!(!Matcher::new(&[pv(ValueKind::CodeWord, "ox")]).is_empty());
+        let m = Matcher::new(&[
+            pv(ValueKind::Name, "Lee Example"),
+            pv(ValueKind::Health, "n/a"),
+            pv(ValueKind::Phone, "+44"),
+        ]);
+        assert_eq!(m.unmatched(), &[1, 2]);
+    }
+
+    #[test]
+    fn folded_tokens_are_what_is_compared() {
+        assert_eq!(
+            fold_tokens("L\u{00C9}E  Ex\u{200B}ample, 10 Oak Rd."),
+            vec!["lee", "example", "10", "oak", "road"]
+        );
+        assert_eq!(fold_tokens("\u{0660}\u{0667} \u{FF24}\u{FF25}\u{FF11}"), vec!["07", "de1"]);
     }
 
     #[test]
