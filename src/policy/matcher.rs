@@ -269,11 +269,42 @@ fn fold_char(c: char, emit: &mut impl FnMut(char)) {
                     'ŧ' => emit('t'),
                     'ı' => emit('i'),
                     'ς' => emit('σ'),
-                    other => emit(other),
+                    other => emit(homoglyph(other).unwrap_or(other)),
                 }
             });
         }
     });
+}
+
+/// The Latin letter a Cyrillic or Greek letter is written to look like (in upper or lower
+/// case), so that a value typed with look-alikes ("Ехаmple" with a Cyrillic "Е", "х",
+/// "а") is still found. Genuine Cyrillic and Greek text folds the same way on both sides,
+/// so it still matches itself.
+fn homoglyph(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ε' => 'e',
+        'һ' | 'н' | 'η' => 'h',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'ӏ' => 'l',
+        'м' | 'μ' => 'm',
+        'ν' => 'n',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'у' | 'υ' => 'y',
+        'ԝ' => 'w',
+        'х' | 'χ' => 'x',
+        'ζ' => 'z',
+        _ => return None,
+    })
 }
 
 /// Street-type words: each alias is read as its canonical word, in texts and in values.
@@ -1311,6 +1342,14 @@ mod tests {
         finds(ValueKind::CodeWord, "ash", "Ash's");
         finds(ValueKind::CodeWord, "daisy", "daisies");
         finds(ValueKind::CodeWord, "ox", "OX");
+        // Look-alike letters of other scripts: Greek capitals, Cyrillic small letters.
+        finds(ValueKind::CodeWord, "bluebell", "\u{0392}LU\u{0395}\u{0392}\u{0395}LL");
+        finds(ValueKind::Address, ADDRESS, "\u{0415}\u{0445}\u{0430}mple R\u{043E}ad");
+        finds(
+            ValueKind::Name,
+            "\u{0410}\u{043D}\u{043D}\u{0430} Example",
+            "\u{0410}\u{041D}\u{041D}\u{0410} EXAMPLE",
+        );
         misses(ValueKind::CodeWord, "ash", "washing the ashtray, a cash sale");
         misses(ValueKind::CodeWord, "bluebell", "blue belle, bluebelt");
     }
