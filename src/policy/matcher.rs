@@ -821,6 +821,16 @@ impl Matcher {
                         m.add_tokens(&[pc], i, kind, false);
                     }
                 }
+                ValueKind::Name => {
+                    let toks = fold_tokens(&p.value);
+                    m.add_tokens(&toks, i, ValueKind::Name, false);
+                    // Surname first, as lists and letters write it ("Example, Lee").
+                    if let Some((last, rest)) = toks.split_last().filter(|(_, rest)| !rest.is_empty()) {
+                        let mut reversed = vec![last.clone()];
+                        reversed.extend_from_slice(rest);
+                        m.add_tokens(&reversed, i, ValueKind::Name, false);
+                    }
+                }
                 kind => m.add_tokens(&fold_tokens(&p.value), i, kind, false),
             }
             if m.needles.len() == before {
@@ -1397,6 +1407,8 @@ mod tests {
         let text = "\u{6211}\u{8BA4}\u{8BC6}\u{674E}\u{660E}\u{5148}\u{751F}";
         assert_eq!(found(ValueKind::Name, "\u{674E}\u{660E}", text), vec!["\u{674E}\u{660E}"]);
         misses(ValueKind::Name, "Lee Example", "Leo Example");
+        finds(ValueKind::Name, "Lee Example", "EXAMPLE, Lee");
+        finds(ValueKind::Name, "Ada Mary Example", "Example, Ada Mary");
         finds(ValueKind::NamePart, "Lee", "Lee");
         finds(ValueKind::NamePart, "Lee", "LEE");
         assert_eq!(found(ValueKind::NamePart, "Lee", "Lee's bag"), vec!["Lee's"]);
