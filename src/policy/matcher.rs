@@ -182,8 +182,8 @@ fn is_invisible(c: char) -> bool {
         | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
-/// The code point of digit zero of each block of decimal digits (General_Category Nd) that
-/// compatibility decomposition does not already map to ASCII.
+/// The code point of digit zero of each block of decimal digits (General_Category Nd);
+/// compatibility decomposition already maps a few of them (fullwidth, mathematical).
 const DIGIT_ZEROS: &[u32] = &[
     0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6,
     0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0,
@@ -269,11 +269,42 @@ fn fold_char(c: char, emit: &mut impl FnMut(char)) {
                     'ŧ' => emit('t'),
                     'ı' => emit('i'),
                     'ς' => emit('σ'),
-                    other => emit(other),
+                    other => emit(homoglyph(other).unwrap_or(other)),
                 }
             });
         }
     });
+}
+
+/// The Latin letter a Cyrillic or Greek letter is written to look like (in upper or lower
+/// case), so that a value typed with look-alikes ("Ехаmple" with a Cyrillic "Е", "х",
+/// "а") is still found. Genuine Cyrillic and Greek text folds the same way on both sides,
+/// so it still matches itself.
+fn homoglyph(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'в' | 'β' => 'b',
+        'с' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'ε' => 'e',
+        'һ' | 'н' | 'η' => 'h',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'к' | 'κ' => 'k',
+        'ӏ' => 'l',
+        'м' | 'μ' => 'm',
+        'ν' => 'n',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' => 's',
+        'т' | 'τ' => 't',
+        'у' | 'υ' => 'y',
+        'ԝ' => 'w',
+        'х' | 'χ' => 'x',
+        'ζ' => 'z',
+        _ => return None,
+    })
 }
 
 /// Street-type words: each alias is read as its canonical word, in texts and in values.
@@ -389,8 +420,9 @@ fn fold(text: &str, want_mail: bool) -> Folded {
     Folded { units, words, mail }
 }
 
-/// A value's folded tokens (the same folding as texts get).
-fn fold_tokens(value: &str) -> Vec<String> {
+/// A text's folded tokens, as the matcher compares them: folded (NFKD, lowercase, marks,
+/// invisible characters, digits) and street types canonicalised ("Rd." is "road").
+pub fn fold_tokens(value: &str) -> Vec<String> {
     let f = fold(value, false);
     f.words.toks.iter().filter_map(|t| f.words.chars.get(t.s..t.e).map(|cs| cs.iter().collect())).collect()
 }
@@ -513,6 +545,8 @@ pub struct Matcher {
     label_safe: [bool; 16],
     /// The word of the generic mask, "[<word>]".
     generic: String,
+    /// Indices of the values that compiled to no needle (too short, a placeholder).
+    unmatched: Vec<usize>,
 }
 
 impl fmt::Debug for Matcher {
@@ -654,6 +688,11 @@ fn address_parts(value: &str) -> (Vec<Vec<String>>, Vec<(String, ValueKind)>) {
             parts.push(toks);
         }
     }
+    // A country or county after the town ("…, Derby, Derbyshire, UK") is no part of the
+    // place, and must not make the town look like a locality.
+    while parts.len() >= 2 && parts.last().is_some_and(|p| is_region(p)) {
+        parts.pop();
+    }
     let mut out: Vec<Vec<String>> = Vec::new();
     let town = if parts.len() >= 2 { parts.len() - 1 } else { usize::MAX };
     for i in 0..parts.len() {
@@ -687,6 +726,15 @@ fn address_parts(value: &str) -> (Vec<Vec<String>>, Vec<(String, ValueKind)>) {
         }
     }
     (out, postcodes)
+}
+
+/// A country of the UK, or a county named "…shire", as the last part of an address.
+fn is_region(part: &[String]) -> bool {
+    let joined = part.concat();
+    matches!(
+        joined.as_str(),
+        "uk" | "unitedkingdom" | "gb" | "greatbritain" | "england" | "scotland" | "wales" | "northernireland"
+    ) || (part.len() == 1 && joined.ends_with("shire"))
 }
 
 /// The digits a phone value is matched by: the national significant number (after the
@@ -749,8 +797,10 @@ impl Matcher {
             strings: Vec::new(),
             label_safe: [false; 16],
             generic: String::new(),
+            unmatched: Vec::new(),
         };
         for (i, p) in values.iter().enumerate() {
+            let before = m.needles.len();
             match p.kind {
                 ValueKind::Phone => {
                     for d in phone_needles(&p.value) {
@@ -771,7 +821,20 @@ impl Matcher {
                         m.add_tokens(&[pc], i, kind, false);
                     }
                 }
+                ValueKind::Name => {
+                    let toks = fold_tokens(&p.value);
+                    m.add_tokens(&toks, i, ValueKind::Name, false);
+                    // Surname first, as lists and letters write it ("Example, Lee").
+                    if let Some((last, rest)) = toks.split_last().filter(|(_, rest)| !rest.is_empty()) {
+                        let mut reversed = vec![last.clone()];
+                        reversed.extend_from_slice(rest);
+                        m.add_tokens(&reversed, i, ValueKind::Name, false);
+                    }
+                }
                 kind => m.add_tokens(&fold_tokens(&p.value), i, kind, false),
+            }
+            if m.needles.len() == before {
+                m.unmatched.push(i);
             }
         }
         m.choose_masks();
@@ -867,6 +930,12 @@ impl Matcher {
             }
         }
         "withheld".to_string()
+    }
+
+    /// Indices (into the values given to [`Matcher::new`]) of the values that are not
+    /// matched at all, being too short or a placeholder (see [`Matcher::new`]).
+    pub fn unmatched(&self) -> &[usize] {
+        &self.unmatched
     }
 
     /// Whether no value is matched at all.
@@ -1107,6 +1176,7 @@ mod tests {
                 "447700900123",
                 "+447700900123",
                 "(07700) 900123",
+                "(07700) 900/123",
                 "07700-900-123",
                 "07700 \u{2013} 900 123",
                 "07700\u{2014}900123",
@@ -1171,7 +1241,7 @@ mod tests {
 
     #[test]
     fn outward_code_only_as_a_whole_token() {
-        finds_all(ValueKind::OutwardCode, "DE1", &["DE1", "de1", "De1"]);
+        finds_all(ValueKind::OutwardCode, "DE1", &["DE1", "de1", "De1", "DE 1"]);
         assert_eq!(found(ValueKind::OutwardCode, "DE1", "Derby (DE1)"), vec!["DE1"]);
         assert_eq!(found(ValueKind::OutwardCode, "DE1", "DE1 2ZZ"), vec!["DE1"]);
         misses(ValueKind::OutwardCode, "DE1", "DE12 and DE21 and ADE1 and DE 12 and DE1A");
@@ -1249,6 +1319,10 @@ mod tests {
         finds(ValueKind::Address, one, "10 Example Rd");
         finds(ValueKind::Address, one, "Example Road");
         misses(ValueKind::Address, one, "Littleover Derby");
+        // A county or country after the town leaves the town a town.
+        let county = "Rose House, Littleover, Derby, Derbyshire, DE1 1AA, United Kingdom";
+        finds(ValueKind::Address, county, "Littleover");
+        misses(ValueKind::Address, county, "Derby, Derbyshire, United Kingdom");
     }
 
     #[test]
@@ -1278,6 +1352,14 @@ mod tests {
         finds(ValueKind::CodeWord, "ash", "Ash's");
         finds(ValueKind::CodeWord, "daisy", "daisies");
         finds(ValueKind::CodeWord, "ox", "OX");
+        // Look-alike letters of other scripts: Greek capitals, Cyrillic small letters.
+        finds(ValueKind::CodeWord, "bluebell", "\u{0392}LU\u{0395}\u{0392}\u{0395}LL");
+        finds(ValueKind::Address, ADDRESS, "\u{0415}\u{0445}\u{0430}mple R\u{043E}ad");
+        finds(
+            ValueKind::Name,
+            "\u{0410}\u{043D}\u{043D}\u{0430} Example",
+            "\u{0410}\u{041D}\u{041D}\u{0410} EXAMPLE",
+        );
         misses(ValueKind::CodeWord, "ash", "washing the ashtray, a cash sale");
         misses(ValueKind::CodeWord, "bluebell", "blue belle, bluebelt");
     }
@@ -1325,6 +1407,8 @@ mod tests {
         let text = "\u{6211}\u{8BA4}\u{8BC6}\u{674E}\u{660E}\u{5148}\u{751F}";
         assert_eq!(found(ValueKind::Name, "\u{674E}\u{660E}", text), vec!["\u{674E}\u{660E}"]);
         misses(ValueKind::Name, "Lee Example", "Leo Example");
+        finds(ValueKind::Name, "Lee Example", "EXAMPLE, Lee");
+        finds(ValueKind::Name, "Ada Mary Example", "Example, Ada Mary");
         finds(ValueKind::NamePart, "Lee", "Lee");
         finds(ValueKind::NamePart, "Lee", "LEE");
         assert_eq!(found(ValueKind::NamePart, "Lee", "Lee's bag"), vec!["Lee's"]);
@@ -1362,6 +1446,21 @@ mod tests {
             assert!(Matcher::new(&[pv(kind, v)]).is_empty(), "{kind:?} {v:?} should be skipped");
         }
         assert!(!Matcher::new(&[pv(ValueKind::CodeWord, "ox")]).is_empty());
+        let m = Matcher::new(&[
+            pv(ValueKind::Name, "Lee Example"),
+            pv(ValueKind::Health, "n/a"),
+            pv(ValueKind::Phone, "+44"),
+        ]);
+        assert_eq!(m.unmatched(), &[1, 2]);
+    }
+
+    #[test]
+    fn folded_tokens_are_what_is_compared() {
+        assert_eq!(
+            fold_tokens("L\u{00C9}E  Ex\u{200B}ample, 10 Oak Rd."),
+            vec!["lee", "example", "10", "oak", "road"]
+        );
+        assert_eq!(fold_tokens("\u{0660}\u{0667} \u{FF24}\u{FF25}\u{FF11}"), vec!["07", "de1"]);
     }
 
     #[test]
