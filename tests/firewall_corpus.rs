@@ -426,7 +426,15 @@ fn world(rng: &mut Rng) -> World {
     let immigration = *pick(rng, IMMIGRATION);
     let health = *pick(rng, HEALTH);
     let ethnicity = *pick(rng, ETHNICITY);
-    let school = *pick(rng, SCHOOLS);
+    // One record in 40 has a school named after the code word: an identifier holding a
+    // protected value, which must refuse the share where the school is included.
+    let school = if rng.below(40) == 0 {
+        let capital = code.get(..1).unwrap_or("").to_uppercase();
+        format!("{capital}{} Academy", code.get(1..).unwrap_or(""))
+    } else {
+        pick(rng, SCHOOLS).to_string()
+    };
+    let school = school.as_str();
     secrets.extend(special(Kind::Immigration, "client.immigration_status", immigration));
     secrets.extend(special(Kind::Health, "client.health_notes", health));
     secrets.extend(special(Kind::Ethnicity, "client.ethnicity", ethnicity));
@@ -463,6 +471,14 @@ fn world(rng: &mut Rng) -> World {
     let notes: Vec<Value> =
         (0..3).map(|_| json!({"date": "2026-10-01", "author": "cara", "text": plant(rng, 3)})).collect();
     let answers: Vec<&str> = (0..24).map(|i| if i < 12 { "yes" } else { "no" }).collect();
+    // One record in 40 has a relationship that is nothing but a planted value: a text
+    // masking would leave empty, which must refuse the share where it is protected.
+    let relationship = if rng.below(40) == 0 {
+        let s = &secrets[rng.below(secrets.len() as u64) as usize];
+        pick(rng, &s.forms).clone()
+    } else {
+        plant(rng, 1)
+    };
     let first = *pick(rng, FIRST);
     let last = *pick(rng, LAST);
     let record = json!({
@@ -487,7 +503,7 @@ fn world(rng: &mut Rng) -> World {
         "children": [{"full_name": format!("{} {last}", pick(rng, KIDS)), "date_of_birth": "2018-06-01",
                       "school": school, "lives_with_client": true}],
         "perpetrator": {"full_name": format!("{} Other", pick(rng, PERPS)), "date_of_birth": "1985-01-01",
-                        "address": perp_address, "relationship": plant(rng, 1),
+                        "address": perp_address, "relationship": relationship,
                         "police_reference": reference, "orders": plant(rng, 3)},
         "risk": [{"date": "2026-10-01", "answers": answers, "professional_judgement": true,
                   "judgement_reason": plant(rng, 3), "assessed_by": "cara"}],
