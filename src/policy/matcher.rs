@@ -59,7 +59,7 @@ pub enum ValueKind {
 }
 
 impl ValueKind {
-    /// Words for people: the mask says "[<label> withheld]".
+    /// Words for people: the mask says `[<label> withheld]`.
     pub fn label(self) -> &'static str {
         match self {
             ValueKind::Phone => "phone number",
@@ -130,7 +130,7 @@ impl ValueKind {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Protected {
     pub kind: ValueKind,
-    /// Catalogue path with the item, e.g. "contact[2].value".
+    /// Catalogue path with the item, e.g. `contact[2].value`.
     pub source: String,
     pub value: String,
 }
@@ -541,9 +541,9 @@ pub struct Matcher {
     digits: Trie,
     /// Every folded string in `words` and `mail`, to choose masks that cannot match.
     strings: Vec<String>,
-    /// For each kind (by `ALL` index), whether "[<label> withheld]" is safe to write.
+    /// For each kind (by `ALL` index), whether `[<label> withheld]` is safe to write.
     label_safe: [bool; 16],
-    /// The word of the generic mask, "[<word>]".
+    /// The word of the generic mask, `[<word>]`.
     generic: String,
     /// Indices of the values that compiled to no needle (too short, a placeholder).
     unmatched: Vec<usize>,
@@ -784,10 +784,11 @@ fn country_code_len(digits: &str) -> usize {
 const GENERIC_WORDS: &[&str] = &["withheld", "redacted", "removed", "omitted", "hidden", "masked"];
 
 impl Matcher {
-    /// Compiles `values`. Values too short or generic to match safely are skipped: fewer
-    /// than 3 folded letters or digits (2 for a code word or an outward code, 5 for a
-    /// postcode, 2 in a script written without spaces), a placeholder on [`STOPLIST`], a
-    /// phone number with fewer than 7 digits after its country code.
+    /// Compiles `values`. Values too short or generic to match safely are skipped (and
+    /// listed by [`Matcher::unmatched`]): fewer than 3 folded letters or digits (2 for a
+    /// code word or an outward code, 5 for a postcode, 2 in a script written without
+    /// spaces), a placeholder on the stoplist (docs/SHARING.md), a phone number with fewer
+    /// than 7 digits after its country code.
     pub fn new(values: &[Protected]) -> Matcher {
         let mut m = Matcher {
             needles: Vec::new(),
@@ -1050,7 +1051,7 @@ impl Matcher {
         }
     }
 
-    /// `text` with every hit replaced by "[<label> withheld]" (or, when a label's words
+    /// `text` with every hit replaced by `[<label> withheld]` (or, when a label's words
     /// could themselves match a protected value, by a generic mask that cannot). The
     /// result contains no hit of its own.
     pub fn mask(&self, text: &str) -> Masked {
