@@ -1372,6 +1372,11 @@ mod tests {
             "\u{0410}\u{043D}\u{043D}\u{0430} Example",
             "\u{0410}\u{041D}\u{041D}\u{0410} EXAMPLE",
         );
+        // Split after a street abbreviation ("pl" is not read as "place" in a text); a
+        // trailing combining mark goes with the word.
+        finds(ValueKind::CodeWord, "plum", "Pl-um");
+        finds(ValueKind::CodeWord, "stella", "St ella");
+        finds(ValueKind::CodeWord, "aaaa", "aaaa\u{0301}");
         misses(ValueKind::CodeWord, "ash", "washing the ashtray, a cash sale");
         misses(ValueKind::CodeWord, "bluebell", "blue belle, bluebelt");
     }
