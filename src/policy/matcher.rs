@@ -18,7 +18,7 @@
 //!
 //! Tokens are maximal runs of alphanumeric units (a character of a script written without
 //! spaces between words, such as Chinese or Thai, is a token of its own); everything else
-//! separates. Street-type words are canonicalised token by token ("rd" is "road"). Values
+//! separates. A value's street types are matched in every spelling ("road", "rd"). Values
 //! are folded the same way, and matched as concatenations of consecutive tokens that start
 //! at a token start and end at a token end, so separators of any kind and number between
 //! tokens do not matter ("Blue-Bell", "blue bell" and "BLUEBELL" are one code word) while
@@ -59,7 +59,7 @@ pub enum ValueKind {
 }
 
 impl ValueKind {
-    /// Words for people: the mask says "[<label> withheld]".
+    /// Words for people: the mask says `[<label> withheld]`.
     pub fn label(self) -> &'static str {
         match self {
             ValueKind::Phone => "phone number",
@@ -130,7 +130,7 @@ impl ValueKind {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Protected {
     pub kind: ValueKind,
-    /// Catalogue path with the item, e.g. "contact[2].value".
+    /// Catalogue path with the item, e.g. `contact[2].value`.
     pub source: String,
     pub value: String,
 }
@@ -307,7 +307,7 @@ fn homoglyph(c: char) -> Option<char> {
     })
 }
 
-/// Street-type words: each alias is read as its canonical word, in texts and in values.
+/// Street-type words and their abbreviations: a value's street type matches any of them.
 const STREET_TYPES: &[(&str, &[&str])] = &[
     ("road", &["rd"]),
     ("street", &["st"]),
@@ -392,14 +392,17 @@ fn fold(text: &str, want_mail: bool) -> Folded {
         if word.is_empty() {
             return;
         }
-        let w = canonical_street_type(word).unwrap_or(word);
+        let w = word.as_str();
         words.push(w, start, end);
         if want_mail && w != "at" && w != "dot" {
             mail.push(w, start, end);
         }
         word.clear();
     };
-    for u in &units {
+    // A token's span runs on over the invisible characters and combining marks that follow
+    // it (up to the next unit), so that a mask leaves none of them behind.
+    let next_start = |i: usize| units.get(i + 1).map_or(text.len(), |n| n.start);
+    for (i, u) in units.iter().enumerate() {
         if !u.c.is_alphanumeric() {
             flush(&mut word, start, end);
             continue;
@@ -407,21 +410,21 @@ fn fold(text: &str, want_mail: bool) -> Folded {
         if is_own_token(u.c) {
             flush(&mut word, start, end);
             word.push(u.c);
-            flush(&mut word, u.start, u.end);
+            flush(&mut word, u.start, u.end.max(next_start(i)));
             continue;
         }
         if word.is_empty() {
             start = u.start;
         }
         word.push(u.c);
-        end = u.end;
+        end = u.end.max(next_start(i));
     }
     flush(&mut word, start, end);
     Folded { units, words, mail }
 }
 
-/// A text's folded tokens, as the matcher compares them: folded (NFKD, lowercase, marks,
-/// invisible characters, digits) and street types canonicalised ("Rd." is "road").
+/// A text's folded tokens, as the matcher compares them: NFKD, lowercase, marks and
+/// invisible characters dropped, look-alikes and digits mapped.
 pub fn fold_tokens(value: &str) -> Vec<String> {
     let f = fold(value, false);
     f.words.toks.iter().filter_map(|t| f.words.chars.get(t.s..t.e).map(|cs| cs.iter().collect())).collect()
@@ -541,9 +544,9 @@ pub struct Matcher {
     digits: Trie,
     /// Every folded string in `words` and `mail`, to choose masks that cannot match.
     strings: Vec<String>,
-    /// For each kind (by `ALL` index), whether "[<label> withheld]" is safe to write.
+    /// For each kind (by `ALL` index), whether `[<label> withheld]` is safe to write.
     label_safe: [bool; 16],
-    /// The word of the generic mask, "[<word>]".
+    /// The word of the generic mask, `[<word>]`.
     generic: String,
     /// Indices of the values that compiled to no needle (too short, a placeholder).
     unmatched: Vec<usize>,
@@ -584,21 +587,28 @@ fn chunks(tokens: &[String]) -> Vec<Vec<String>> {
     out
 }
 
-/// Forms a token sequence is matched in: the tokens joined, and each street type written
-/// in each of its abbreviations glued on ("ExampleRd"; spaced ones are canonicalised).
+/// Street types read as their full word ("rd" is "road"), in values only: texts keep
+/// their tokens, and values are matched in every spelling (see [`spellings`]).
+fn canonical(tokens: &[String]) -> Vec<String> {
+    tokens.iter().map(|t| canonical_street_type(t).map_or_else(|| t.clone(), str::to_string)).collect()
+}
+
+/// Most spellings of one needle; past it, further street types keep their full word.
+const MAX_SPELLINGS: usize = 32;
+
+/// Forms a (canonical) token sequence is matched in: the tokens joined, with each street
+/// type written as its full word and as each of its abbreviations ("Example Rd",
+/// "ExampleRoad", "example rd").
 fn spellings(tokens: &[String]) -> Vec<String> {
-    let mut out = vec![tokens.concat()];
-    for (i, t) in tokens.iter().enumerate() {
-        for alias in street_aliases(t).unwrap_or(&[]) {
-            let mut v = tokens.to_vec();
-            if let Some(slot) = v.get_mut(i) {
-                *slot = (*alias).to_string();
-            }
-            out.push(v.concat());
+    let mut out = vec![String::new()];
+    for t in tokens {
+        let forms: Vec<&str> =
+            std::iter::once(t.as_str()).chain(street_aliases(t).unwrap_or(&[]).iter().copied()).collect();
+        if out.len() * forms.len() > MAX_SPELLINGS {
+            out.iter_mut().for_each(|o| o.push_str(t));
+            continue;
         }
-        if out.len() > 8 {
-            break;
-        }
+        out = out.iter().flat_map(|o| forms.iter().map(move |f| format!("{o}{f}"))).collect();
     }
     out
 }
@@ -685,7 +695,7 @@ fn address_parts(value: &str) -> (Vec<Vec<String>>, Vec<(String, ValueKind)>) {
             }
         }
         if !toks.is_empty() {
-            parts.push(toks);
+            parts.push(canonical(&toks));
         }
     }
     // A country or county after the town ("…, Derby, Derbyshire, UK") is no part of the
@@ -784,10 +794,11 @@ fn country_code_len(digits: &str) -> usize {
 const GENERIC_WORDS: &[&str] = &["withheld", "redacted", "removed", "omitted", "hidden", "masked"];
 
 impl Matcher {
-    /// Compiles `values`. Values too short or generic to match safely are skipped: fewer
-    /// than 3 folded letters or digits (2 for a code word or an outward code, 5 for a
-    /// postcode, 2 in a script written without spaces), a placeholder on [`STOPLIST`], a
-    /// phone number with fewer than 7 digits after its country code.
+    /// Compiles `values`. Values too short or generic to match safely are skipped (and
+    /// listed by [`Matcher::unmatched`]): fewer than 3 folded letters or digits (2 for a
+    /// code word or an outward code, 5 for a postcode, 2 in a script written without
+    /// spaces), a placeholder on the stoplist (docs/SHARING.md), a phone number with fewer
+    /// than 7 digits after its country code.
     pub fn new(values: &[Protected]) -> Matcher {
         let mut m = Matcher {
             needles: Vec::new(),
@@ -857,6 +868,7 @@ impl Matcher {
         if !worth_matching(&tokens.concat(), kind) {
             return;
         }
+        let tokens = &canonical(tokens);
         let Some(id) = self.push_needle(protected, kind) else { return };
         let pieces =
             if tokens.concat().chars().count() > CHUNK { chunks(tokens) } else { vec![tokens.to_vec()] };
@@ -1050,7 +1062,7 @@ impl Matcher {
         }
     }
 
-    /// `text` with every hit replaced by "[<label> withheld]" (or, when a label's words
+    /// `text` with every hit replaced by `[<label> withheld]` (or, when a label's words
     /// could themselves match a protected value, by a generic mask that cannot). The
     /// result contains no hit of its own.
     pub fn mask(&self, text: &str) -> Masked {
@@ -1360,6 +1372,11 @@ mod tests {
             "\u{0410}\u{043D}\u{043D}\u{0430} Example",
             "\u{0410}\u{041D}\u{041D}\u{0410} EXAMPLE",
         );
+        // Split after a street abbreviation ("pl" is not read as "place" in a text); a
+        // trailing combining mark goes with the word.
+        finds(ValueKind::CodeWord, "plum", "Pl-um");
+        finds(ValueKind::CodeWord, "stella", "St ella");
+        finds(ValueKind::CodeWord, "aaaa", "aaaa\u{0301}");
         misses(ValueKind::CodeWord, "ash", "washing the ashtray, a cash sale");
         misses(ValueKind::CodeWord, "bluebell", "blue belle, bluebelt");
     }
@@ -1458,7 +1475,7 @@ mod tests {
     fn folded_tokens_are_what_is_compared() {
         assert_eq!(
             fold_tokens("L\u{00C9}E  Ex\u{200B}ample, 10 Oak Rd."),
-            vec!["lee", "example", "10", "oak", "road"]
+            vec!["lee", "example", "10", "oak", "rd"]
         );
         assert_eq!(fold_tokens("\u{0660}\u{0667} \u{FF24}\u{FF25}\u{FF11}"), vec!["07", "de1"]);
     }
@@ -1603,8 +1620,85 @@ mod tests {
         (kinds, values).prop_map(|(kind, value)| Protected { kind, source: "p".into(), value })
     }
 
+    /// A word written as people (and hostile text) might: each letter maybe upper case,
+    /// fullwidth or with a combining accent, and separators between some letters.
+    fn written_word(word: &str, choices: &[u8]) -> String {
+        let mut out = String::new();
+        for (i, c) in word.chars().enumerate() {
+            let k = choices.get(i).copied().unwrap_or(0);
+            let c = if k & 1 == 1 { c.to_ascii_uppercase() } else { c };
+            if k & 2 == 2 {
+                out.push(char::from_u32(u32::from(c) - 0x21 + 0xFF01).unwrap());
+            } else {
+                out.push(c);
+            }
+            if k & 4 == 4 {
+                out.push('\u{0301}');
+            }
+            if i + 1 < word.len() {
+                out.push_str(["", "", " ", "-", "\u{200B}", "_", "\u{00AD}", "  "][usize::from(k >> 5)]);
+            }
+        }
+        out
+    }
+
+    /// A UK mobile number written with any prefix, separators and digit scripts.
+    fn written_phone(last3: u16, choices: &[u8]) -> String {
+        let prefixes = ["0", "+44 ", "+44 (0)", "0044 ", "44", "(0"];
+        let prefix = prefixes[usize::from(choices.first().copied().unwrap_or(0)) % prefixes.len()];
+        let digits = format!("7700900{last3:03}");
+        let mut out = prefix.to_string();
+        for (i, d) in digits.chars().enumerate() {
+            let k = choices.get(i + 1).copied().unwrap_or(0);
+            let v = d.to_digit(10).unwrap();
+            let zero = [0x30, 0x30, 0x660, 0x6F0, 0x966, 0xFF10][usize::from(k & 7) % 6];
+            out.push(char::from_u32(zero + v).unwrap());
+            out.push_str(
+                ["", "", " ", "-", ".", "\u{2013}", "\u{00A0}", " - ", "/", ") "][usize::from(k >> 4) % 10],
+            );
+        }
+        out
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        #[test]
+        fn a_planted_value_is_found_however_it_is_written(
+            word in "[a-z]{3,12}",
+            choices in prop::collection::vec(any::<u8>(), 16),
+            kind in prop::sample::select(vec![ValueKind::CodeWord, ValueKind::Name, ValueKind::Health, ValueKind::Text]),
+            before in "[a-z ]{0,20}",
+            after in "[a-z ]{0,20}",
+        ) {
+            prop_assume!(!STOPLIST.contains(&word.as_str()));
+            let written = written_word(&word, &choices);
+            let text = format!("{before} {written} {after}");
+            let start = before.len() + 1;
+            let end = start + written.len();
+            let m = Matcher::new(&[pv(kind, &word)]);
+            let hits = m.find(&text);
+            prop_assert!(hits.iter().any(|h| h.start <= start && h.end >= end), "choices {:?}", choices);
+        }
+
+        #[test]
+        fn a_planted_phone_number_is_found_however_it_is_written(
+            last3 in 0u16..1000,
+            choices in prop::collection::vec(any::<u8>(), 12),
+            before in "[a-z ]{0,20}",
+            after in "[a-z ]{0,20}",
+        ) {
+            let written = written_phone(last3, &choices);
+            let text = format!("{before} {written} {after}");
+            let m = Matcher::new(&[pv(ValueKind::Phone, &format!("+447700900{last3:03}"))]);
+            let hits = m.find(&text);
+            let start = before.len() + 1;
+            let digits_end = start + written.trim_end_matches(|c: char| !c.is_numeric()).len();
+            prop_assert!(hits.iter().any(|h| h.start <= start + 1 && h.end >= digits_end), "choices {:?}", choices);
+            // Another number of the same range is not this one.
+            let other = Matcher::new(&[pv(ValueKind::Phone, &format!("+447700900{:03}", (last3 + 1) % 1000))]);
+            prop_assert!(other.find(&text).is_empty());
+        }
+
         #[test]
         fn masked_text_has_no_hit_and_hits_are_well_formed(
             values in prop::collection::vec(protected(), 0..6),
