@@ -26,8 +26,9 @@ pair() {
 }
 pair client_json backup_reader
 pair key_slot ipc_args
+run firewall_matcher || status=1
 # Merge what the runs found into the committed corpus, keeping only inputs that add coverage.
-for t in client_json backup_reader key_slot ipc_args; do
+for t in client_json backup_reader key_slot ipc_args firewall_matcher; do
   cargo fuzz run -O "$t" "fuzz/corpus/$t" "fuzz/work/$t" -- -merge=1 >/dev/null 2>&1 || true
 done
 exit $status

@@ -85,3 +85,34 @@ fn command_args(data: &[u8]) {
         }
     }
 }
+
+/// The disclosure firewall's matcher: the input, split at NUL bytes, is up to eight
+/// protected values (the first byte of each picks its kind) and then the text. Checks the
+/// matcher's promises: hits in range, on character boundaries, sorted and not
+/// overlapping, naming a given value; the masked text contains no hit of its own.
+pub fn firewall_matcher(data: &[u8]) {
+    use crate::policy::matcher::{Matcher, Protected, ValueKind};
+    let mut parts: Vec<&[u8]> = data.split(|b| *b == 0).collect();
+    let text = String::from_utf8_lossy(parts.pop().unwrap_or_default());
+    let values: Vec<Protected> = parts
+        .iter()
+        .take(8)
+        .filter_map(|p| {
+            let (&k, rest) = p.split_first()?;
+            let kind = *ValueKind::ALL.get(usize::from(k) % ValueKind::ALL.len())?;
+            Some(Protected { kind, source: "fuzz".into(), value: String::from_utf8_lossy(rest).into_owned() })
+        })
+        .collect();
+    let m = Matcher::new(&values);
+    let hits = m.find(&text);
+    let mut last = 0;
+    for h in &hits {
+        assert!(h.start >= last && h.start < h.end && h.end <= text.len(), "hit out of order or range");
+        assert!(text.is_char_boundary(h.start) && text.is_char_boundary(h.end), "hit off a char boundary");
+        assert!(h.protected < values.len(), "hit names no value");
+        last = h.end;
+    }
+    let masked = m.mask(&text);
+    assert!(masked.hits == hits, "mask found other hits than find");
+    assert!(m.find(&masked.text).is_empty(), "the masked text matches again");
+}

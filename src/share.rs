@@ -14,6 +14,7 @@ use crate::crypto;
 use crate::error::{Error, Result};
 use crate::export::{self, deliver, Envelope, Format};
 use crate::log::{self, Kind, Signer};
+use crate::policy::matcher::FIREWALL_VERSION;
 use crate::policy::{self, RedactOptions, RedactedView};
 use crate::record::Date;
 use crate::slots::Passphrase;
@@ -289,14 +290,18 @@ impl Session {
             caseworker: self.user().name.clone(),
             agency: self.agency()?,
             risk: self.settings()?.risk,
+            purpose: req.purpose.clone(),
+            recipient_name: req.recipient_name.clone(),
         };
         let view = policy::redact(&rec, req.recipient, &opts, Date::today())?;
         Ok((outcome, view))
     }
 
-    /// What would leave, what would not and why, and what the gate says. Shows record
-    /// values, so it is recorded as a `share_preview` read (recipient kind and excerpt
-    /// numbers; never the purpose, the recipient's name or a value); nothing else is written.
+    /// What would leave, exactly as it will leave (the same view `share` renders: fields,
+    /// excerpts, purpose and recipient name after the firewall), what the firewall masked,
+    /// what would not leave and why, and what the gate says. Shows record values, so it is
+    /// recorded as a `share_preview` read (recipient kind and excerpt numbers; never the
+    /// purpose, the recipient's name or a value); nothing else is written.
     pub fn share_preview(&mut self, req: &ShareRequest) -> Result<Value> {
         let req = req.normalised()?;
         let read = json!({ "recipient": req.recipient, "excerpts": req.excerpts });
@@ -309,11 +314,12 @@ impl Session {
         Ok(json!({
             "recipient": view.recipient(),
             "recipient_label": view.recipient_label(),
-            "purpose": req.purpose,
+            "purpose": view.purpose(),
+            "recipient_name": view.recipient_name(),
             "gate": gate_report,
             "will_share": view.fields(),
             "excerpts": view.excerpts(),
-            "masked_in_excerpts": view.masked_in_excerpts(),
+            "masked": view.masked(),
             "contact_through": view.contact_through(),
             "withheld": view.withheld(),
         }))
@@ -332,6 +338,12 @@ impl Session {
         let purpose = req.purpose()?;
         check_out_path(out)?;
         let (outcome, view) = self.gate_and_view(&req, approver.is_some())?;
+        // The file name leaves with the file: the firewall scans it like the contents.
+        let file_name = out
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::invalid("the output file needs a name in UTF-8"))?;
+        view.scan("the file name", file_name)?;
         let agency = self.agency()?;
         let made_by = self.user().name.clone();
         let withheld = view.withheld().to_vec();
@@ -346,17 +358,17 @@ impl Session {
                 made_at: log::now(),
                 made_by: made_by.clone(),
                 agency: agency.clone(),
-                purpose: req.purpose.clone(),
-                recipient_name: req.recipient_name.clone(),
             };
-            let bytes = export::render(format, &view, &env)?;
+            let bytes = export::render_checked(format, &view, &env, file_name)?;
             let sha256 = HEXLOWER.encode(&crypto::sha256(&[&bytes]));
             let body = json!({
                 "decision": "share",
                 "recipient": req.recipient,
-                "recipient_name": req.recipient_name,
+                // As they left in the file: the firewall masked them like any other text.
+                "recipient_name": view.recipient_name(),
                 "purpose": purpose.code(),
-                "purpose_text": purpose.other_text(),
+                // The words of an `other` purpose as they left (after the firewall).
+                "purpose_text": purpose.other_text().map(|_| view.purpose()),
                 "consent_state": outcome.consent_state,
                 "consent_entry": outcome.consent_entry,
                 "allowed_by": outcome.allowed_by,
@@ -370,7 +382,8 @@ impl Session {
                 "fields_shared": shared,
                 "fields_withheld": withheld,
                 "excerpts": req.excerpts,
-                "masked_in_excerpts": view.masked_in_excerpts(),
+                "masked": view.masked(),
+                "firewall_version": FIREWALL_VERSION,
                 "format": format,
                 "method": "file export",
                 "sha256": sha256,

@@ -12,6 +12,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("backup_reader", casekeep::fuzzing::backup_reader),
     ("key_slot", casekeep::fuzzing::key_slot),
     ("ipc_args", casekeep::fuzzing::ipc_args),
+    ("firewall_matcher", casekeep::fuzzing::firewall_matcher),
 ];
 
 #[test]

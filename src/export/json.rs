@@ -17,8 +17,8 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
         "made_at": env.made_at,
         "recipient": view.recipient(),
         "recipient_label": view.recipient_label(),
-        "recipient_name": env.recipient_name,
-        "purpose": env.purpose,
+        "recipient_name": view.recipient_name(),
+        "purpose": view.purpose(),
         "from": {"caseworker": env.made_by, "agency": env.agency},
         "contact_through": view.contact_through(),
         "fields": view.fields().iter().map(|f| json!({

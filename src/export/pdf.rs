@@ -34,20 +34,18 @@ struct Writer {
     y: f32,
     page: usize,
     footer: String,
+    /// Every string drawn, in order, for the firewall's scan of the text layer.
+    drawn: Vec<String>,
 }
 
 impl Writer {
-    fn frame(&self) {
+    fn frame(&mut self) {
         // Marking at the top and bottom of every page, as government marking guidance asks.
         self.layer.use_text(MARKING, 10.0, Mm(LEFT), Mm(PAGE_H - 12.0), &self.bold);
         self.layer.use_text(MARKING, 10.0, Mm(LEFT), Mm(10.0), &self.bold);
-        self.layer.use_text(
-            format!("{}  ·  page {}", self.footer, self.page),
-            7.5,
-            Mm(LEFT),
-            Mm(15.0),
-            &self.regular,
-        );
+        let footer = format!("{}  ·  page {}", self.footer, self.page);
+        self.layer.use_text(footer.as_str(), 7.5, Mm(LEFT), Mm(15.0), &self.regular);
+        self.drawn.extend([MARKING.to_string(), MARKING.to_string(), footer]);
     }
 
     fn new_page(&mut self) {
@@ -69,6 +67,7 @@ impl Writer {
         self.need(step);
         let font = if bold { &self.bold } else { &self.regular };
         self.layer.use_text(text, size, Mm(LEFT), Mm(self.y), font);
+        self.drawn.push(text.to_string());
         self.y -= step;
     }
 
@@ -110,7 +109,15 @@ impl Writer {
     }
 }
 
-pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
+/// A rendered PDF and, for the firewall, every string it holds as text: the document
+/// information's title, then each string drawn on its pages in order.
+#[derive(Debug)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub text: Vec<String>,
+}
+
+pub fn render(view: &RedactedView, env: &Envelope) -> Result<Rendered> {
     let title = format!("Casekeep disclosure {}", env.disclosure_id);
     let (doc, page, layer) = PdfDocument::new(&title, Mm(PAGE_W), Mm(PAGE_H), "Layer 1");
     let doc = doc.with_conformance(PdfConformance::Custom(CustomPdfConformance {
@@ -130,15 +137,16 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
         y: TOP,
         page: 1,
         footer: format!("Disclosure record {} · log chain head {head}… · Casekeep", env.disclosure_id),
+        drawn: vec![title.clone()],
     };
     w.frame();
 
     w.para(&format!("Information shared with {}", view.recipient_label()), 15.0, true, 0);
     w.gap(2.0);
-    if let Some(name) = &env.recipient_name {
+    if let Some(name) = view.recipient_name() {
         w.para(&format!("For: {name}"), 10.0, false, 0);
     }
-    w.para(&format!("Purpose: {}", env.purpose), 10.0, false, 0);
+    w.para(&format!("Purpose: {}", view.purpose()), 10.0, false, 0);
     w.para(&format!("Date: {}", env.made_at.get(..10).unwrap_or(&env.made_at)), 10.0, false, 0);
     w.para(&format!("Shared by: {} ({})", env.made_by, env.agency), 10.0, false, 0);
     w.para(
@@ -220,5 +228,5 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
         let mut out = BufWriter::new(&mut bytes);
         w.doc.save(&mut out).map_err(pdf_err)?;
     }
-    Ok(bytes)
+    Ok(Rendered { bytes, text: w.drawn })
 }

@@ -5,6 +5,9 @@
 //! the CLI and the UI receive a `RedactedView`, never a `ClientRecord`, so what they can
 //! show is exactly what will leave.
 
+pub mod firewall;
+pub mod matcher;
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -16,6 +19,8 @@ use crate::consent::RecipientKind;
 use crate::error::{Error, Result};
 use crate::record::{postcode_district, ClientRecord, Date};
 use crate::risk::{self, RiskConfig};
+use firewall::{Fate, Masking};
+use matcher::{Matcher, ValueKind};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -171,17 +176,27 @@ pub struct ContactThrough {
     pub agency: String,
 }
 
-/// Exactly what will leave for one recipient. Only [`redact`] makes one.
-#[derive(Debug)]
+/// Exactly what will leave for one recipient, after the firewall masked every protected
+/// value in it. Only [`redact`] makes one.
 pub struct RedactedView {
     recipient: RecipientKind,
     recipient_label: String,
     profile_version: u32,
+    purpose: String,
+    recipient_name: Option<String>,
     fields: Vec<SharedField>,
     excerpts: Vec<Excerpt>,
     contact_through: Option<ContactThrough>,
     withheld: Vec<WithheldField>,
-    masked_in_excerpts: Vec<String>,
+    masked: Vec<Masking>,
+    /// The protected values of this record for this recipient, for the scan after rendering.
+    matcher: Matcher,
+}
+
+impl std::fmt::Debug for RedactedView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RedactedView {{ recipient: {}, .. }}", self.recipient)
+    }
 }
 
 impl RedactedView {
@@ -206,8 +221,21 @@ impl RedactedView {
     pub fn withheld(&self) -> &[WithheldField] {
         &self.withheld
     }
-    pub fn masked_in_excerpts(&self) -> &[String] {
-        &self.masked_in_excerpts
+    /// The purpose, as it will leave (masked by the firewall).
+    pub fn purpose(&self) -> &str {
+        &self.purpose
+    }
+    /// The recipient's name, as it will leave (masked by the firewall).
+    pub fn recipient_name(&self) -> Option<&str> {
+        self.recipient_name.as_deref()
+    }
+    /// Every masking the firewall applied: path and kind of value, never the value.
+    pub fn masked(&self) -> &[Masking] {
+        &self.masked
+    }
+    /// Refuses if any protected value is in `text` (the scan after rendering).
+    pub fn scan(&self, place: &str, text: &str) -> Result<()> {
+        firewall::scan(&self.matcher, place, text)
     }
     /// The catalogue paths (with item numbers) that will leave.
     pub fn shared_paths(&self) -> Vec<String> {
@@ -230,6 +258,10 @@ pub struct RedactOptions {
     pub agency: String,
     /// The vault's risk bands and referral criteria.
     pub risk: RiskConfig,
+    /// The purpose and the recipient's name as the worker typed them: they leave in the
+    /// file, so the firewall masks them like any other text.
+    pub purpose: String,
+    pub recipient_name: Option<String>,
 }
 
 fn label_of(path: &str, item: Option<usize>) -> String {
@@ -430,13 +462,16 @@ fn raw_fields(rec: &ClientRecord, cfg: &RiskConfig) -> Vec<(&'static str, Option
     out
 }
 
-fn patterns() -> &'static [(Regex, &'static str, &'static str)] {
-    static CELL: OnceLock<Vec<(Regex, &'static str, &'static str)>> = OnceLock::new();
+/// Phone numbers, e-mail addresses and UK postcodes of anyone: masked in note excerpts
+/// (after the firewall has masked the record's own protected values), since a note may
+/// hold a friend's number or a new address the record does not know yet.
+fn patterns() -> &'static [(Regex, &'static str, ValueKind)] {
+    static CELL: OnceLock<Vec<(Regex, &'static str, ValueKind)>> = OnceLock::new();
     CELL.get_or_init(|| {
         [
-            (r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", "[e-mail withheld]", "e-mail address"),
-            (r"(?:\+|\b)(?:\d[\s\-().]?){9,14}\d\b", "[phone withheld]", "phone number"),
-            (r"(?i)\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", "[postcode withheld]", "postcode"),
+            (r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", "[e-mail withheld]", ValueKind::Email),
+            (r"(?:\+|\b)(?:\d[\s\-().]?){9,14}\d\b", "[phone withheld]", ValueKind::Phone),
+            (r"(?i)\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", "[postcode withheld]", ValueKind::Postcode),
         ]
         .into_iter()
         .filter_map(|(p, r, k)| Regex::new(p).ok().map(|re| (re, r, k)))
@@ -444,73 +479,22 @@ fn patterns() -> &'static [(Regex, &'static str, &'static str)] {
     })
 }
 
-/// Masks phone numbers, e-mail addresses, postcodes and every withheld text value (and
-/// each word of withheld names) in a note excerpt; returns the text and what was masked.
-fn mask_excerpt(text: &str, withheld_texts: &[(String, &'static str)]) -> (String, Vec<String>) {
-    let mut out = text.to_string();
-    let mut masked = Vec::new();
-    let mut needles: Vec<(String, &'static str)> = Vec::new();
-    for (value, kind) in withheld_texts {
-        needles.push((value.clone(), kind));
-        if kind.ends_with("name") {
-            // "Lee" alone names Lee Example as surely as the full name does.
-            for w in value.split_whitespace().filter(|w| w.chars().count() >= 3) {
-                needles.push((w.to_string(), kind));
-            }
-        }
-        if *kind == "address" {
-            // Each line of an address ("10 Example Road"), not single words ("Road").
-            for part in value.split([',', '\n']).map(str::trim).filter(|p| p.split_whitespace().count() >= 2)
-            {
-                needles.push((part.to_string(), kind));
-            }
-        }
-    }
+/// Masks one picked note excerpt: the firewall's protected values first, then any phone
+/// number, e-mail address or postcode.
+fn mask_excerpt(matcher: &Matcher, path: &str, text: &str, masked: &mut Vec<Masking>) -> Result<String> {
+    let mut out = firewall::mask_text(matcher, path, text, false, masked)?;
     for (re, replacement, kind) in patterns() {
         if re.is_match(&out) {
             out = re.replace_all(&out, *replacement).into_owned();
-            masked.push(kind.to_string());
+            masked.push(Masking { path: path.to_string(), kind: *kind });
         }
     }
-    // Longest first, so a full name is masked before its parts; whole words only.
-    needles.sort_by_key(|(v, _)| std::cmp::Reverse(v.chars().count()));
-    for (needle, kind) in needles {
-        if needle.chars().count() < 3 {
-            continue;
-        }
-        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-        let start = if word(needle.chars().next()) { r"\b" } else { "" };
-        let end = if word(needle.chars().last()) { r"\b" } else { "" };
-        let Ok(re) = Regex::new(&format!("(?i){start}{}{end}", regex::escape(&needle))) else { continue };
-        if re.is_match(&out) {
-            out = re.replace_all(&out, format!("[{kind} withheld]").as_str()).into_owned();
-            masked.push(kind.to_string());
-        }
-    }
-    masked.sort();
-    masked.dedup();
-    (out, masked)
+    Ok(out)
 }
 
-/// Fields whose withheld values are searched for (and masked) in note excerpts, and what
-/// the mask calls them. Generic values (a channel, "yes") are not identifying.
-fn identifying(path: &str) -> Option<&'static str> {
-    Some(match path {
-        "client.full_name" | "client.preferred_name" => "client's name",
-        "child[].full_name" => "child's name",
-        "perpetrator.full_name" => "other person's name",
-        "contact[].code_word" => "code word",
-        "client.address" | "perpetrator.address" => "address",
-        "client.postcode" => "postcode",
-        "contact[].value" => "contact detail",
-        "child[].school" => "school",
-        "perpetrator.police_reference" => "police reference",
-        "client.case_reference" => "case reference",
-        _ => return None,
-    })
-}
-
-/// Builds the view of `rec` that `recipient`'s profile and the hard rules allow to leave.
+/// Builds the view of `rec` that `recipient`'s profile and the hard rules allow to leave,
+/// then runs the firewall over every text in it: protected values are masked (and the
+/// masking recorded), or the share is refused where masking would mislead.
 pub fn redact(
     rec: &ClientRecord,
     recipient: RecipientKind,
@@ -522,12 +506,13 @@ pub fn redact(
     let cfg = opts.risk;
     let mut fields = Vec::new();
     let mut withheld = Vec::new();
-    let mut withheld_texts: Vec<(String, &'static str)> = Vec::new();
+    let mut fates = Vec::new();
     for (path, item, raw) in raw_fields(rec, &cfg) {
         let shown = match item {
             Some(i) => path.replacen("[]", &format!("[{i}]"), 1),
             None => path.to_string(),
         };
+        let mut shared = None;
         let reason = if let Some(rule) = hard_rule(path, rec) {
             Some(rule.to_string())
         } else {
@@ -536,6 +521,7 @@ pub fn redact(
                 Some(value) => {
                     let label = label_of(path, item);
                     fields.push(SharedField { path, item, label, value, treatment: t });
+                    shared = Some(t);
                     None
                 }
                 None if t == Treatment::Withhold => {
@@ -545,25 +531,23 @@ pub fn redact(
             }
         };
         if let Some(reason) = reason {
-            if let (RawValue::Text(s), Some(kind)) = (&raw, identifying(path)) {
-                withheld_texts.push((s.clone(), kind));
-            }
             withheld.push(WithheldField { path: shown, reason });
         }
-    }
-    // Values that leave only treated (masked, generalised) must not leak raw through notes.
-    for f in &fields {
-        if let (Treatment::Generalise | Treatment::Mask, Some(kind)) = (f.treatment, identifying(f.path)) {
-            if let Some((_, _, RawValue::Text(s))) =
-                raw_fields(rec, &cfg).into_iter().find(|(p, i, _)| *p == f.path && *i == f.item)
-            {
-                withheld_texts.push((s, kind));
-            }
-        }
+        fates.push((path, item, raw, Fate::of(shared)));
     }
 
+    // The firewall, over every text that will leave.
+    let matcher = Matcher::new(&firewall::protected_values(rec, &fates));
+    let mut masked = Vec::new();
+    for f in &mut fields {
+        let shown = match f.item {
+            Some(i) => f.path.replacen("[]", &format!("[{i}]"), 1),
+            None => f.path.to_string(),
+        };
+        f.value =
+            firewall::mask_text(&matcher, &shown, &f.value, firewall::is_identifier(f.path), &mut masked)?;
+    }
     let mut excerpts = Vec::new();
-    let mut masked_all = Vec::new();
     let mut picked = opts.excerpts.clone();
     picked.sort_unstable();
     picked.dedup();
@@ -571,10 +555,14 @@ pub fn redact(
         let note = id.checked_sub(1).and_then(|i| rec.notes.get(i)).ok_or_else(|| {
             Error::invalid(format!("this client has no note {id} (notes are numbered from 1)"))
         })?;
-        let (text, masked) = mask_excerpt(&note.text, &withheld_texts);
-        masked_all.extend(masked.into_iter().map(|m| format!("note {id}: {m}")));
+        let text = mask_excerpt(&matcher, &format!("note[{id}].text"), &note.text, &mut masked)?;
         excerpts.push(Excerpt { note_id: id, date: note.date.to_string(), text });
     }
+    let purpose = firewall::mask_text(&matcher, "purpose", &opts.purpose, false, &mut masked)?;
+    let recipient_name = match &opts.recipient_name {
+        Some(n) => Some(firewall::mask_text(&matcher, "recipient_name", n, false, &mut masked)?),
+        None => None,
+    };
 
     let contact_through = profile
         .contact_through
@@ -583,11 +571,14 @@ pub fn redact(
         recipient,
         recipient_label: profile.label.clone(),
         profile_version: profiles.version,
+        purpose,
+        recipient_name,
         fields,
         excerpts,
         contact_through,
         withheld,
-        masked_in_excerpts: masked_all,
+        masked,
+        matcher,
     })
 }
 
@@ -628,18 +619,38 @@ mod tests {
 
     #[test]
     fn excerpts_lose_phones_emails_postcodes_and_withheld_names() {
-        let withheld =
-            vec![("Lee Example".to_string(), "other person's name"), ("bluebell".to_string(), "code word")];
-        let (text, masked) = mask_excerpt(
+        use matcher::Protected;
+        let p =
+            |kind, source: &str, value: &str| Protected { kind, source: source.into(), value: value.into() };
+        let matcher = Matcher::new(&[
+            p(ValueKind::Name, "perpetrator.full_name", "Lee Example"),
+            p(ValueKind::NamePart, "perpetrator.full_name", "lee"),
+            p(ValueKind::CodeWord, "contact[1].code_word", "bluebell"),
+        ]);
+        let mut masked = Vec::new();
+        let text = mask_excerpt(
+            &matcher,
+            "note[1].text",
             "Lee rang from 07700 900123, wrote to ada@example.org about DE1 1AA; the word is Bluebell.",
-            &withheld,
-        );
+            &mut masked,
+        )
+        .unwrap();
         assert!(!text.contains("Lee"), "{text}");
         assert!(!text.contains("900123") && !text.contains("ada@") && !text.contains("DE1"), "{text}");
         assert!(!text.to_lowercase().contains("bluebell"), "{text}");
+        let mut kinds: Vec<ValueKind> = masked.iter().map(|m| m.kind).collect();
+        kinds.sort();
+        kinds.dedup();
         assert_eq!(
-            masked,
-            vec!["code word", "e-mail address", "other person's name", "phone number", "postcode"]
+            kinds,
+            vec![
+                ValueKind::Phone,
+                ValueKind::Email,
+                ValueKind::Postcode,
+                ValueKind::CodeWord,
+                ValueKind::NamePart
+            ]
         );
+        assert!(masked.iter().all(|m| m.path == "note[1].text"));
     }
 }

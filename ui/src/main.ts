@@ -1013,7 +1013,7 @@ interface Preview {
   will_share: Array<{ label: string; value: string }>;
   withheld: Array<{ path: string; reason: string }>;
   excerpts: Array<{ note_id: number; text: string }>;
-  masked_in_excerpts: string[];
+  masked: Array<{ path: string; kind: string }>;
 }
 
 function shareWizard(rec: ClientRecord, purposes: PurposeOption[]) {
