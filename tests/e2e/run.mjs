@@ -398,6 +398,15 @@ async function main() {
   await browser.execute(() => [...document.querySelectorAll("h2")].find((x) => x.textContent === "Risk")?.scrollIntoView());
   await screen("client-record-with-referral");
 
+  // A note that repeats the code word (split and capitalised) and the refuge address (in
+  // capitals): picked as an excerpt, the preview shows it as it will leave, masked, with the
+  // maskings listed; the file then holds exactly that text.
+  await click("button", "Add a note");
+  const splitCode = `${SENTINEL_CODE.slice(0, 8)}-${SENTINEL_CODE.slice(8).toUpperCase()}`;
+  await fill("Note", `Rang back on the safe number; she says ${splitCode} when it is safe. Staying at ${SENTINEL_REFUGE.toUpperCase()} for now.`);
+  await click("button", "Save the note");
+  await byText("h2", "How to contact safely");
+
   // Share with MARAC: preview, then the file.
   await click("button", "Share…");
   await click("label", "MARAC");
@@ -408,6 +417,18 @@ async function main() {
   const preview = await text();
   check(preview.includes("a refuge address is never disclosed") && preview.includes("code words are never disclosed"), "the preview says what is withheld and why");
   check(!preview.includes(SENTINEL_CODE) && !preview.includes(SENTINEL_REFUGE), "the preview shows no withheld value");
+  const noteBox = await browser.$(`//label[starts-with(normalize-space(), "Note 2 (")]`);
+  await noteBox.waitForExist({ timeout: 15000 });
+  await noteBox.click();
+  const excerptEl = await browser.$("blockquote.excerpt[data-note='2']");
+  await excerptEl.waitForExist({ timeout: 15000 });
+  const excerptShown = (await excerptEl.getText()).replace(/^Note 2\s*/, "");
+  const fold = (t) => t.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const maskedList = await (await browser.$("#share-masked")).getText();
+  // (The mask reads "[withheld]" where its usual words, "code word", are part of the code word itself.)
+  check(excerptShown.includes("withheld]") && excerptShown.includes("Rang back") && !fold(excerptShown).includes(fold(SENTINEL_CODE)) && !fold(excerptShown).includes(fold(SENTINEL_REFUGE)),
+    "the picked excerpt is shown as it will leave: the split code word and the refuge address in capitals are masked");
+  check(maskedList.includes("note[2].text: code word masked"), "the preview lists each masking by path and kind");
   await screen("share-preview");
   await click("button", "Share and save the file");
   const fileEl = await browser.$("#share-file");
@@ -419,6 +440,9 @@ async function main() {
   check(pdfText.includes("Information shared with MARAC") && pdfText.includes(NAME), "the PDF is the MARAC summary");
   check(pdfText.includes("14 of 24") && pdfText.includes("visible high risk") && pdfText.includes("after separation"), "the MARAC PDF carries the score, the criteria met and the reason for referral");
   check(!pdfText.includes(SENTINEL_CODE) && !pdfText.includes(SENTINEL_REFUGE), "the PDF holds neither the code word nor the refuge address");
+  check(!fold(pdfText).includes(fold(SENTINEL_CODE)) && !fold(pdfText).includes(fold(SENTINEL_REFUGE)), "nor in any other spelling");
+  const squash = (t) => t.replace(/\s+/g, " ").trim();
+  check(squash(pdfText).includes(squash(excerptShown)), "the PDF's excerpt is exactly the text the preview showed");
   check((statSync(saved).mode & 0o777) === 0o600, "the export is owner-only");
 
   // The consent table and the share screen agree (both ask the core's consent::decide): a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysUntil, displayPhone, dueText, initials, passphraseStrength, recipientLabel, runningScore } from "./logic";
+import { daysUntil, displayPhone, dueText, initials, maskedKind, passphraseStrength, recipientLabel, runningScore } from "./logic";
 
 describe("passphrase strength", () => {
   it("refuses short passphrases and rewards unrelated words", () => {
@@ -50,5 +50,14 @@ describe("the risk checklist's running score", () => {
     expect(runningScore(answers(17, 0), false, null, strict).criteria).toEqual(["visible high risk"]);
     expect(runningScore(answers(2, 0), true, 3, cfg)).toMatchObject({ level: "high", criteria: ["professional judgement", "potential escalation"] });
     expect(runningScore(answers(2, 0, 5), false, 2, cfg)).toMatchObject({ unanswered: 5, level: "standard", criteria: [] });
+  });
+});
+
+describe("firewall masking kinds", () => {
+  it("names every kind of value in words", () => {
+    expect(maskedKind("code_word")).toBe("code word");
+    expect(maskedKind("outward_code")).toBe("postcode district");
+    expect(maskedKind("address")).toBe("address");
+    expect(maskedKind("name_part")).toBe("name");
   });
 });

@@ -103,3 +103,18 @@ export function runningScore(
   const level = score >= cfg.high_from || criteria.length > 0 ? "high" : score >= cfg.medium_from ? "medium" : "standard";
   return { score, notKnown, unanswered, level, criteria };
 }
+
+/** A firewall masking's kind of value (`ValueKind`, snake_case) in words. */
+export function maskedKind(kind: string): string {
+  const words: Record<string, string> = {
+    phone: "phone number",
+    email: "e-mail address",
+    outward_code: "postcode district",
+    code_word: "code word",
+    name_part: "name",
+    health: "health information",
+    immigration: "immigration status",
+    text: "detail",
+  };
+  return words[kind] ?? kind.replace(/_/g, " ");
+}

@@ -2,7 +2,7 @@
 // until asked for; locking clears everything the page showed.
 import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, RiskForm, Status, VaultSettings, isCmdError } from "./api";
 import { button, checkbox, errorSummary, field, h, radios, select } from "./dom";
-import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, passphraseStrength, recipientLabel, runningScore, todayIso } from "./logic";
+import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso } from "./logic";
 import { editForm } from "./edit";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 
@@ -1055,6 +1055,35 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
   const format = radios("Format", "format", [["pdf", "PDF summary"], ["json", "JSON for systems"]], "pdf");
   const excerpts = rec.notes.map((n) => ({ id: n.id, box: checkbox(`Note ${n.id} (${n.date})`) }));
   const errors = h("div", {});
+  // What leaves, exactly as it will leave: the fields, then the picked excerpts and every
+  // masking the firewall applied. Asked of the core again whenever the excerpts change,
+  // so the worker reads each excerpt as the recipient will (each ask is an audited read).
+  const leaving = h("div", { id: "share-leaving" });
+  const drawLeaving = (q: Preview) =>
+    leaving.replaceChildren(
+      h("h2", {}, "Will be shared"),
+      h("ul", { class: "list" }, ...q.will_share.map((f) => h("li", {}, `${f.label}: ${f.value}`))),
+      ...(q.excerpts.length ? [h("h2", {}, "Note excerpts, as they will leave")] : []),
+      ...q.excerpts.map((x) => h("blockquote", { class: "excerpt", "data-note": x.note_id }, h("p", { class: "caption" }, `Note ${x.note_id}`), h("p", {}, x.text))),
+      h("h2", {}, "Masked by the disclosure firewall"),
+      q.masked.length
+        ? h("ul", { class: "list", id: "share-masked" }, ...q.masked.map((m) => h("li", {}, `${m.path}: ${maskedKind(m.kind)} masked`)))
+        : h("p", { id: "share-masked" }, "Nothing was masked."),
+    );
+  drawLeaving(p);
+  const picked = () => excerpts.filter((x) => x.box.input.checked).map((x) => x.id);
+  for (const x of excerpts) {
+    x.box.input.addEventListener("change", async () => {
+      try {
+        drawLeaving(await call<Preview>("share_preview", { share: { ...args, excerpts: picked() } }));
+        errors.replaceChildren();
+      } catch (e) {
+        // A pick the firewall refuses (say, an excerpt that would be nothing but masks).
+        x.box.input.checked = false;
+        errors.replaceChildren(errorSummary(message(e)));
+      }
+    });
+  }
   const gateBox = p.gate.allowed
     ? h("div", { class: "notice ok" }, `Consent for ${recipientLabel(recipient)} is given and current: this share may go ahead.`)
     : h("div", { class: "notice warn" }, h("p", {}, p.gate.needs ?? ""),
@@ -1068,11 +1097,10 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
     h("h1", {}, `Share with ${recipientLabel(recipient)}: what leaves`),
     errors,
     gateBox,
-    h("h2", {}, "Will be shared"),
-    h("ul", { class: "list" }, ...p.will_share.map((f) => h("li", {}, `${f.label}: ${f.value}`))),
     h("h2", {}, "Will not be shared, and why"),
     h("ul", { class: "list withheld" }, ...p.withheld.map((w) => h("li", {}, `${w.path}: ${w.reason}`))),
-    excerpts.length ? h("fieldset", { class: "fieldset" }, h("legend", {}, "Add note excerpts (names, numbers, addresses are masked)"), ...excerpts.map((x) => x.box.el)) : null,
+    excerpts.length ? h("fieldset", { class: "fieldset" }, h("legend", {}, "Add note excerpts (each is shown below as it will leave)"), ...excerpts.map((x) => x.box.el)) : null,
+    leaving,
     told.el,
     field("Advice sought (optional)", advice),
     format.el,
@@ -1099,7 +1127,7 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
               approver: approver.value || null,
               approver_passphrase: approverPass.value || null,
               emergency: emergency.input.checked,
-              excerpts: excerpts.filter((x) => x.box.input.checked).map((x) => x.id),
+              excerpts: picked(),
               format: format.value(),
               out,
             },
