@@ -470,3 +470,40 @@ fn preview_shows_what_leaves_and_why_the_rest_does_not_and_writes_nothing() {
     assert!(reason("client.immigration_status").unwrap().contains("not in the police profile"));
     assert!(decisions(&s).is_empty());
 }
+
+/// An address written with its postcode ("…, Derby DE1 1AA", as most are) must not stop a
+/// share whose profile sends the postcode district: the district leaves, the full postcode
+/// and the street do not. For a refuge, the district is withheld too, even in a note.
+#[test]
+fn an_address_written_with_its_postcode_still_shares_its_district_unless_a_refuge() {
+    let s = Scratch::new();
+    s.init_with_worker();
+    let plain = s.add_client(
+        r#"{"full_name": "Bea Example", "address": "Flat 2, 10 Wrenfield Road, Littleover, Derby DE1 1AA",
+            "postcode": "DE1 1AA", "notes": [{"text": "Lives near 10 Wrenfield Rd, DE1 1AA."}]}"#,
+    );
+    let refuge = s.add_client(
+        r#"{"full_name": "Cleo Example", "address": "Rose House, 4 Quillmoor Close, Derby DE22 3ZZ",
+            "address_is_refuge": true, "notes": [{"text": "Moved to the DE22 area this week."}]}"#,
+    );
+    for (id, district, leaves) in [(&plain, "DE1", true), (&refuge, "DE22", false)] {
+        s.give_consent(id, "marac");
+        let out = s.tmp.path().join(format!("marac-{id}.json"));
+        let mut args = share_args(id, "marac", "MARAC referral", "json", &out);
+        args.extend(["--excerpt", "1"]);
+        s.worker(&args).ok();
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        let text = doc.to_string();
+        let postcode = doc["fields"].as_array().unwrap().iter().find(|f| f["path"] == "client.postcode");
+        if leaves {
+            assert_eq!(postcode.unwrap()["value"], format!("{district} district"));
+        } else {
+            assert!(postcode.is_none(), "a refuge's postcode never leaves");
+            assert!(!text.contains(district), "a refuge's district left in the file");
+        }
+        assert!(
+            !text.contains("Wrenfield") && !text.contains("Quillmoor") && !text.contains("1AA"),
+            "the street or postcode left"
+        );
+    }
+}

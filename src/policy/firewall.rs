@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::matcher::{Matcher, Protected, ValueKind};
+use super::matcher::{outward_codes_in_address, Matcher, Protected, ValueKind};
 use super::{RawValue, Treatment};
 use crate::error::{Error, Result};
 use crate::record::{postcode_district, Channel, ClientRecord};
@@ -124,6 +124,14 @@ pub(super) fn protected_values(
                 // an address that locate a place, and a value it cannot read as an address
                 // ("Unit 0 0") would otherwise not be looked for at all.
                 push(ValueKind::Text, value);
+                // A refuge's district is withheld too (its postcode field is, by the hard
+                // rule); any other address's district may leave as the client's district, so
+                // only its full postcode (found by the matcher in the value) is protected.
+                if *path == "client.address" && rec.address_is_refuge {
+                    for outward in outward_codes_in_address(value) {
+                        push(ValueKind::OutwardCode, &outward);
+                    }
+                }
             }
             "client.postcode" => {
                 push(ValueKind::Postcode, value);
@@ -269,6 +277,22 @@ mod tests {
         let withheld = derived(&[("client.postcode", "DE1 1AA", Fate::Withheld)]);
         assert!(withheld.contains(&(ValueKind::OutwardCode, "DE1".to_string())), "{withheld:?}");
         assert!(derived(&[("client.postcode", "DE1 1AA", Fate::Included)]).is_empty());
+    }
+
+    #[test]
+    fn an_address_protects_its_postcode_and_only_a_refuges_protects_the_district() {
+        let address = "Flat 2, 10 Example Road, Derby DE1 1AA";
+        let rows = [("client.address", None, RawValue::Text(address.to_string()), Fate::Treated)];
+        let plain = protected_values(&ClientRecord::default(), &rows);
+        assert!(!plain.iter().any(|p| p.kind == ValueKind::OutwardCode), "{plain:?}");
+        // The generalised district ("DE1 district") is not masked by the address's matcher.
+        let m = Matcher::new(&plain);
+        assert!(m.find("DE1 district").is_empty());
+        assert!(!m.find("DE1 1AA").is_empty());
+        let refuge = ClientRecord { address_is_refuge: true, ..ClientRecord::default() };
+        let rows = [("client.address", None, RawValue::Text(address.to_string()), Fate::Withheld)];
+        let hidden = protected_values(&refuge, &rows);
+        assert!(hidden.iter().any(|p| p.kind == ValueKind::OutwardCode && p.value == "de1"), "{hidden:?}");
     }
 
     #[test]

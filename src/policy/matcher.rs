@@ -34,7 +34,8 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// Version of the matching rules, recorded in each disclosure record. Raise it whenever
 /// what the matcher finds changes.
-pub const FIREWALL_VERSION: u32 = 1;
+/// 2: a postcode written in an address protects its outward code only for a refuge.
+pub const FIREWALL_VERSION: u32 = 2;
 
 /// What a protected value is: decides how it is matched and what its mask says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -674,10 +675,36 @@ fn is_sub_building(tokens: &[String]) -> bool {
     })
 }
 
+/// The postcodes written at the end of an address's parts ("Derby DE1 1AA", "DE11AA"),
+/// folded and joined, each with the length of its outward code.
+fn postcodes_in_address(value: &str) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    for raw in value.split([',', ';', '\n', '\r']) {
+        let toks = fold_tokens(raw);
+        for n in (1..=3).rev() {
+            let Some(cut) = toks.len().checked_sub(n) else { continue };
+            let joined: String = toks.get(cut..).unwrap_or(&[]).concat();
+            if let Some(outward) = uk_postcode(&joined) {
+                found.push((joined, outward));
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// The outward codes ("de1") of the postcodes written in an address. The matcher does not
+/// protect them for an address value (a district that leaves generalised is not withheld);
+/// the firewall adds them where the whole place must stay hidden (a refuge).
+pub fn outward_codes_in_address(value: &str) -> Vec<String> {
+    postcodes_in_address(value).into_iter().map(|(p, outward)| p.chars().take(outward).collect()).collect()
+}
+
 /// The parts of an address that locate a place (docs/SHARING.md): every run of up to six
 /// consecutive comma or line parts except the town alone (the last part, when there are
 /// two or more) and a bare house or flat number; each part's street without its number;
-/// and postcodes found in it, in full and as outward codes.
+/// and postcodes found in it, in full (their outward codes alone are the firewall's
+/// decision: see [`outward_codes_in_address`]).
 fn address_parts(value: &str) -> (Vec<Vec<String>>, Vec<(String, ValueKind)>) {
     let mut postcodes = Vec::new();
     let mut parts: Vec<Vec<String>> = Vec::new();
@@ -687,8 +714,7 @@ fn address_parts(value: &str) -> (Vec<Vec<String>>, Vec<(String, ValueKind)>) {
         for n in (1..=3).rev() {
             let Some(cut) = toks.len().checked_sub(n) else { continue };
             let joined: String = toks.get(cut..).unwrap_or(&[]).concat();
-            if let Some(outward) = uk_postcode(&joined) {
-                postcodes.push((joined.chars().take(outward).collect(), ValueKind::OutwardCode));
+            if uk_postcode(&joined).is_some() {
                 postcodes.push((joined, ValueKind::Postcode));
                 toks.truncate(cut);
                 break;
@@ -1323,7 +1349,10 @@ mod tests {
         let text = "Lives at DE11AA near DE1 and works in Derby";
         let hits = m.find(text);
         let kinds: Vec<ValueKind> = hits.iter().map(|h| h.kind).collect();
-        assert_eq!(kinds, vec![ValueKind::Postcode, ValueKind::OutwardCode]);
+        // The full postcode only: whether its district is withheld is the firewall's call.
+        assert_eq!(kinds, vec![ValueKind::Postcode]);
+        assert_eq!(outward_codes_in_address(value), vec!["de1".to_string()]);
+        assert_eq!(outward_codes_in_address("Flat 2, 10 Example Road, Derby"), Vec::<String>::new());
         finds(ValueKind::Address, value, "Example Cl");
         misses(ValueKind::Address, value, "Derby");
         // A one-part address is matched whole and by its street.
