@@ -507,3 +507,31 @@ fn an_address_written_with_its_postcode_still_shares_its_district_unless_a_refug
         );
     }
 }
+
+/// A victim still living with the person causing harm: his address is hers. MARAC gets
+/// his details but not her address, so his address leaves masked and recorded — the
+/// referral is not refused, and the address leaves in no form.
+#[test]
+fn a_shared_home_leaves_masked_in_the_perpetrators_address_not_refused() {
+    let s = Scratch::new();
+    s.init_with_worker();
+    let home = "22 Hartsdale Avenue, Chaddesden, Derby DE21 6AB";
+    let id = s.add_client(
+        &serde_json::json!({"full_name": "Dina Sample", "address": home, "postcode": "DE21 6AB",
+            "perpetrator": {"full_name": "Gary Sample", "address": home.to_uppercase()}})
+        .to_string(),
+    );
+    s.give_consent(&id, "marac");
+    let out = s.tmp.path().join("marac.json");
+    s.worker(&share_args(&id, "marac", "MARAC referral", "json", &out)).ok();
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let field = |p: &str| doc["fields"].as_array().unwrap().iter().find(|f| f["path"] == p).cloned();
+    assert!(field("perpetrator.address").unwrap()["value"].as_str().unwrap().contains("withheld]"));
+    assert_eq!(field("client.postcode").unwrap()["value"], "DE21 district");
+    let text = doc.to_string().to_lowercase();
+    assert!(!text.contains("hartsdale") && !text.contains("6ab"), "the shared home left in the file");
+    let log = s.manager(&["log", "show"]).ok().json();
+    let share = log.as_array().unwrap().iter().rfind(|e| e["event"] == "share").unwrap().clone();
+    let masked = share["body"]["masked"].as_array().unwrap();
+    assert!(masked.iter().any(|m| m["path"] == "perpetrator.address"), "{masked:?}");
+}

@@ -231,12 +231,20 @@ pub(super) fn mask_text(
         at = at.max(h.end);
     }
     rest.push_str(text.get(at..).unwrap_or(""));
-    if !rest.chars().any(char::is_alphanumeric) {
+    if !rest.chars().any(char::is_alphanumeric) && !may_leave_wholly_masked(path) {
         return Err(refusal(path, first.kind, "nothing but withheld values would be left"));
     }
     let kinds: BTreeSet<ValueKind> = out.hits.iter().map(|h| h.kind).collect();
     masked.extend(kinds.into_iter().map(|kind| Masking { path: path.to_string(), kind }));
     Ok(out.text)
+}
+
+/// Fields that may leave as nothing but a mask: the person causing harm's address, when it
+/// is the client's own withheld address (they live together) — "[address withheld]" tells
+/// the recipient there is an address and that it cannot be given, which misleads no one,
+/// and refusing would stop a MARAC referral for every victim still living with him.
+fn may_leave_wholly_masked(path: &str) -> bool {
+    path == "perpetrator.address"
 }
 
 /// The scan after rendering: any protected value in `text` refuses the share, naming
@@ -335,5 +343,8 @@ mod tests {
         );
         let e = mask_text(&m, "perpetrator.orders", " Bluebell. ", false, &mut masked).unwrap_err();
         assert!(e.to_string().contains("nothing but withheld"));
+        // His address, when it is nothing but a withheld value (hers), leaves masked.
+        let t = mask_text(&m, "perpetrator.address", "Bluebell", false, &mut masked).unwrap();
+        assert!(t.contains("withheld]") && !t.to_lowercase().contains("bluebell"), "{t}");
     }
 }

@@ -35,7 +35,8 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 /// Version of the matching rules, recorded in each disclosure record. Raise it whenever
 /// what the matcher finds changes.
 /// 2: a postcode written in an address protects its outward code only for a refuge.
-pub const FIREWALL_VERSION: u32 = 2;
+/// 3: the perpetrator's address may leave wholly masked (a home shared with the client).
+pub const FIREWALL_VERSION: u32 = 3;
 
 /// What a protected value is: decides how it is matched and what its mask says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
