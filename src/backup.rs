@@ -102,11 +102,8 @@ fn valid_part_path(path: &str) -> bool {
 }
 
 fn staging_beside(target: &Path, label: &str) -> Result<PathBuf> {
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    Ok(parent.join(format!(".casekeep-{label}-{}", HEXLOWER.encode(&crypto::make_random_bytes::<6>()?))))
+    Ok(fsutil::parent_dir(target)
+        .join(format!(".casekeep-{label}-{}", HEXLOWER.encode(&crypto::make_random_bytes::<6>()?))))
 }
 
 impl Session {

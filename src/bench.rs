@@ -85,7 +85,7 @@ pub fn unlock_after_kdf(vault: &Vault, keys: &BenchKeys, storage: Storage) -> Re
         Storage::Encrypted => db::open(&path, &secrets.vault_key, false)?,
         Storage::Plain => db::open_plain(&path)?,
     };
-    let attempts = vault.attempt_log()?;
+    let attempts = vault.attempt_log(&vault.scan_slots()?)?;
     vault.finish_unlock(conn, &attempts, &keys.user, &keys.user, secrets)
 }
 

@@ -782,32 +782,29 @@ fn report_failures(session: &Session) {
 }
 
 /// The first line of the file, newline stripped.
-fn read_passphrase_file(path: &Path) -> Result<Passphrase> {
+/// The first line of a small secret file (a passphrase, the recovery key), without its
+/// line ending; refused when it is not text or is empty.
+fn read_first_line(path: &Path, what: &str) -> Result<zeroize::Zeroizing<String>> {
     let bytes =
-        zeroize::Zeroizing::new(fsutil::read_bounded(path, PASSPHRASE_FILE_LIMIT, "passphrase file")?);
-    let text =
-        std::str::from_utf8(&bytes).map_err(|_| Error::invalid("the passphrase file is not UTF-8 text"))?;
+        zeroize::Zeroizing::new(fsutil::read_bounded(path, PASSPHRASE_FILE_LIMIT, &format!("{what} file"))?);
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Error::invalid(format!("the {what} file is not UTF-8 text")))?;
     let line = text.split('\n').next().unwrap_or("");
     let line = line.strip_suffix('\r').unwrap_or(line);
     if line.is_empty() {
-        return Err(Error::invalid("the passphrase file's first line is empty"));
+        return Err(Error::invalid(format!("the {what} file's first line is empty")));
     }
-    Ok(Passphrase::new(line.to_string()))
+    Ok(zeroize::Zeroizing::new(line.to_string()))
+}
+
+fn read_passphrase_file(path: &Path) -> Result<Passphrase> {
+    Ok(Passphrase::new(read_first_line(path, "passphrase")?.to_string()))
 }
 
 /// The recovery key from its file (first line), the command line, or the terminal.
 fn recovery_key_from(file: Option<&Path>, inline: Option<&str>) -> Result<RecoveryKey> {
     match (file, inline) {
-        (Some(path), _) => {
-            let bytes = zeroize::Zeroizing::new(fsutil::read_bounded(
-                path,
-                PASSPHRASE_FILE_LIMIT,
-                "recovery key file",
-            )?);
-            let text = std::str::from_utf8(&bytes)
-                .map_err(|_| Error::invalid("the recovery key file is not UTF-8 text"))?;
-            RecoveryKey::parse(text.lines().next().unwrap_or(""))
-        }
+        (Some(path), _) => RecoveryKey::parse(&read_first_line(path, "recovery key")?),
         (None, Some(key)) => RecoveryKey::parse(key),
         (None, None) => {
             if !std::io::stdin().is_terminal() {

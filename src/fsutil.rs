@@ -65,6 +65,11 @@ fn is_stale_temp_file(name: &std::ffi::OsStr, meta: &fs::Metadata) -> bool {
         && meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age >= STALE_TEMP_AGE)
 }
 
+/// The folder a file is in: its parent, or "." for a bare file name.
+pub fn parent_dir(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
 pub fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir).and_then(|d| d.sync_all()).map_err(Error::io("flush the vault directory to disk"))
 }

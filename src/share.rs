@@ -13,6 +13,7 @@ use crate::consent::{ConsentDecision, Purpose, RecipientKind};
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::export::{self, deliver, Envelope, Format};
+use crate::fsutil;
 use crate::log::{self, Kind, Signer};
 use crate::policy::matcher::FIREWALL_VERSION;
 use crate::policy::{self, RedactOptions, RedactedView};
@@ -203,8 +204,7 @@ fn check_out_path(out: &Path) -> Result<()> {
     if out.exists() {
         return Err(Error::invalid("the output file already exists; choose a new name"));
     }
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if !parent.is_dir() {
+    if !fsutil::parent_dir(out).is_dir() {
         return Err(Error::invalid("the output file's folder does not exist"));
     }
     Ok(())
@@ -239,12 +239,13 @@ impl Session {
             return Err(Error::Forbidden("a caseworker cannot approve their own share"));
         }
         let vault = Vault::open(self.dir())?;
-        let attempts = vault.attempt_log()?;
+        let slots = vault.scan_slots()?;
+        let attempts = vault.attempt_log(&slots)?;
         let wait = attempts.begin(&typed)?;
         std::thread::sleep(wait);
         let refused =
             Error::Forbidden("approval refused: the approver's user name or passphrase is not right");
-        let Some((secrets, user)) = vault.open_user_slot(&typed, &attempts, passphrase)? else {
+        let Some((secrets, user)) = vault.open_user_slot(&slots, &typed, &attempts, passphrase)? else {
             return Err(refused);
         };
         let found = self.users()?.into_iter().find(|u| u.name == user).ok_or(refused)?;

@@ -148,19 +148,20 @@ impl Vault {
         &self.header.vault_id
     }
 
-    pub(crate) fn attempt_log(&self) -> Result<AttemptLog> {
+    /// The failed-attempt log, knowing the vault's users from `slots` (the caller's one
+    /// scan of the slot folder, which the passphrase check then uses too).
+    pub(crate) fn attempt_log(&self, slots: &[Slot]) -> Result<AttemptLog> {
         let key = BASE64
             .decode(self.header.tag_key.as_bytes())
             .map_err(|_| Error::Integrity("the vault header is malformed".into()))?;
-        let users = self
-            .slots
-            .scan()?
-            .slots
-            .into_iter()
-            .filter(|s| s.kind == SlotKind::User)
-            .filter_map(|s| s.user)
-            .collect();
+        let users =
+            slots.iter().filter(|s| s.kind == SlotKind::User).filter_map(|s| s.user.clone()).collect();
         Ok(AttemptLog::new(&self.dir, key, users))
+    }
+
+    /// The vault's key slots, read once per unlock or approval.
+    pub(crate) fn scan_slots(&self) -> Result<Vec<Slot>> {
+        Ok(self.slots.scan()?.slots)
     }
 
     /// Creates a new vault in `dir` (which must not exist or be empty) with `manager` as
@@ -272,11 +273,12 @@ impl Vault {
     /// the same work and the same growing delay.
     pub fn unlock(&self, user: &str, passphrase: &Passphrase) -> Result<Session> {
         let typed = user.trim().to_lowercase();
-        let attempts = self.attempt_log()?;
+        let slots = self.scan_slots()?;
+        let attempts = self.attempt_log(&slots)?;
         let wait = attempts.begin(&typed)?;
         (self.delay)(wait);
         let (secrets, name) =
-            self.open_user_slot(&typed, &attempts, passphrase)?.ok_or(Error::UnlockFailed)?;
+            self.open_user_slot(&slots, &typed, &attempts, passphrase)?.ok_or(Error::UnlockFailed)?;
         let conn = db::open(&self.dir.join(db::DB_FILE), &secrets.vault_key, false)?;
         self.finish_unlock(conn, &attempts, &typed, &name, secrets)
     }
@@ -288,11 +290,11 @@ impl Vault {
     /// refused. Counting the attempt and waiting out the delay are the caller's.
     pub(crate) fn open_user_slot(
         &self,
+        slots: &[Slot],
         typed: &str,
         attempts: &AttemptLog,
         passphrase: &Passphrase,
     ) -> Result<Option<(UserSecrets, String)>> {
-        let slots = self.slots.scan()?.slots;
         let name = normalise_user_name(typed);
         let slot = name
             .as_deref()
@@ -300,7 +302,7 @@ impl Vault {
         let opened = match slot {
             Some(s) => s.open_user(&self.header.vault_id, passphrase)?,
             None => {
-                Slot::decoy_effort(&decoy_kdf(&slots, &attempts.keyed_tag(typed)), passphrase)?;
+                Slot::decoy_effort(&decoy_kdf(slots, &attempts.keyed_tag(typed)), passphrase)?;
                 None
             }
         };
@@ -333,10 +335,10 @@ impl Vault {
     ) -> Result<Session> {
         new_passphrase.check_new()?;
         let typed = user.trim().to_lowercase();
-        let attempts = self.attempt_log()?;
+        let slots = self.scan_slots()?;
+        let attempts = self.attempt_log(&slots)?;
         let wait = attempts.begin(&typed)?;
         (self.delay)(wait);
-        let slots = self.slots.scan()?.slots;
         let recovery = slots
             .iter()
             .find(|s| s.kind == SlotKind::Recovery)

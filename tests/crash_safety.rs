@@ -490,10 +490,5 @@ fn killed_exports_never_leave_a_file_without_its_record() {
 
 /// What a successful unlock by `user` does to the failed-attempt counts (test set-up).
 fn clear_failures_of(vault: &Path, user: &str) {
-    use data_encoding::BASE64;
-    let header: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(vault.join("casekeep.vault")).unwrap()).unwrap();
-    let key = BASE64.decode(header["tag_key"].as_str().unwrap().as_bytes()).unwrap();
-    let attempts = casekeep::attempts::AttemptLog::new(vault, key, vec!["mo".into(), "cara".into()]);
-    attempts.succeeded(user).unwrap();
+    attempt_log_of(vault).succeeded(user).unwrap();
 }

@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 use casekeep::attempts::{delay_for, AttemptLog, Attempts};
 use casekeep::{Error, Passphrase, Vault};
 use common::*;
-use data_encoding::BASE64;
 
 /// The KDF test hooks are process-wide: the two tests take turns.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -62,13 +61,7 @@ fn attempts_file(dir: &std::path::Path) -> (Attempts, String) {
 }
 
 fn tag_log(dir: &std::path::Path) -> AttemptLog {
-    let header: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("casekeep.vault")).unwrap()).unwrap();
-    AttemptLog::new(
-        dir,
-        BASE64.decode(header["tag_key"].as_str().unwrap().as_bytes()).unwrap(),
-        vec!["mo".into(), "cara".into()],
-    )
+    attempt_log_of(dir)
 }
 
 fn median(v: &mut [Duration]) -> Duration {

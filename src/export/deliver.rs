@@ -20,7 +20,7 @@
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use data_encoding::HEXLOWER;
 use rusqlite::{params, Connection, Transaction};
@@ -55,7 +55,7 @@ pub(crate) fn write_file(conn: &Connection, decision: i64, path: &Path, bytes: &
         )?;
         f.write_all(bytes).map_err(Error::io("write the export"))?;
         f.sync_all().map_err(Error::io("flush the export to disk"))?;
-        fsutil::sync_dir(&parent_of(path))
+        fsutil::sync_dir(fsutil::parent_dir(path))
     })();
     if written.is_err() {
         drop(f);
@@ -87,13 +87,6 @@ pub(crate) fn finish(
         )?;
     }
     Ok(())
-}
-
-fn parent_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
 }
 
 /// What became of a file a crash interrupted.

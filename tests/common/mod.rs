@@ -305,3 +305,12 @@ pub fn share_args<'a>(
         "yes",
     ]
 }
+
+/// The vault's failed-attempt log (users mo and cara), as the vault itself builds it.
+pub fn attempt_log_of(vault: &Path) -> casekeep::attempts::AttemptLog {
+    use data_encoding::BASE64;
+    let header: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(vault.join("casekeep.vault")).unwrap()).unwrap();
+    let key = BASE64.decode(header["tag_key"].as_str().unwrap().as_bytes()).unwrap();
+    casekeep::attempts::AttemptLog::new(vault, key, vec!["mo".into(), "cara".into()])
+}
