@@ -27,6 +27,7 @@ use serde_json::json;
 
 use crate::crypto;
 use crate::db;
+use crate::envelopes;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::integrity::CheckReport;
@@ -34,7 +35,8 @@ use crate::log;
 use crate::slots::{Passphrase, RecoveryKey, Slot, SlotDir};
 use crate::vault::{Session, Vault, HEADER_FILE};
 
-pub const BACKUP_FORMAT: u64 = 1;
+/// 2: the key envelopes and anchors are parts; the manifest pins the root key.
+pub const BACKUP_FORMAT: u64 = 2;
 const MAGIC_PREFIX: &str = "CASEKEEP-BACKUP ";
 /// The largest backup `restore` reads (the whole file is checked in memory).
 const BACKUP_LIMIT: u64 = 2 * 1024 * 1024 * 1024;
@@ -53,6 +55,9 @@ struct Manifest {
     schema_version: u32,
     log_entries: i64,
     log_head: String,
+    /// The log's root public key (hex): a restore refuses a database that begins with
+    /// another.
+    root_key: String,
     parts: Vec<Part>,
 }
 
@@ -92,13 +97,15 @@ fn damaged(what: &str) -> Error {
 
 /// A part's path must be one of the vault's own file names: nothing else is ever written.
 fn valid_part_path(path: &str) -> bool {
-    if path == HEADER_FILE || path == db::DB_FILE {
+    if path == HEADER_FILE || path == db::DB_FILE || path == envelopes::FILE {
         return true;
     }
-    let Some(name) = path.strip_prefix("slots/").and_then(|n| n.strip_suffix(".slot")) else {
+    let Some(name) =
+        path.strip_prefix("slots/").and_then(|n| n.strip_suffix(".slot").or(n.strip_suffix(".seen")))
+    else {
         return false;
     };
-    name == "recovery" || (name.len() == 16 && name.bytes().all(|b| b.is_ascii_hexdigit()))
+    name.len() == 16 && name.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn staging_beside(target: &Path, label: &str) -> Result<PathBuf> {
@@ -192,11 +199,17 @@ impl Session {
             db::DB_FILE.to_string(),
             fs::read(&copy_path).map_err(Error::io("read the database copy"))?,
         ));
+        // The envelopes of the key the copy is under (this session's: a rotation owed is
+        // made at unlock, so they are current).
+        parts.push((
+            envelopes::FILE.to_string(),
+            fsutil::read_bounded(&self.dir().join(envelopes::FILE), 1024 * 1024, "key envelopes file")?,
+        ));
         let mut slot_names: Vec<String> = Vec::new();
         for entry in fs::read_dir(self.dir().join("slots")).map_err(Error::io("list the key slots"))? {
             let entry = entry.map_err(Error::io("list the key slots"))?;
             let n = entry.file_name().to_string_lossy().into_owned();
-            if n.ends_with(".slot") {
+            if n.ends_with(".slot") || n.ends_with(".seen") {
                 slot_names.push(n);
             }
         }
@@ -204,7 +217,9 @@ impl Session {
         for n in slot_names {
             let bytes =
                 fsutil::read_bounded(&self.dir().join("slots").join(&n), SLOT_LIMIT, "key slot file")?;
-            Slot::parse(&bytes)?;
+            if n.ends_with(".slot") {
+                Slot::parse(&bytes)?;
+            }
             parts.push((format!("slots/{n}"), bytes));
         }
         if parts.iter().any(|(p, _)| !valid_part_path(p)) {
@@ -219,6 +234,7 @@ impl Session {
             schema_version: db::latest_version(),
             log_entries: source.entries,
             log_head: source.head.clone(),
+            root_key: source.root_key.clone(),
             parts: parts
                 .iter()
                 .map(|(path, bytes)| Part {
@@ -308,6 +324,11 @@ fn parse(bytes: &[u8]) -> Result<Parsed> {
     if version > BACKUP_FORMAT {
         return Err(Error::TooNew { what: "backup format", found: version, supported: BACKUP_FORMAT });
     }
+    if version < BACKUP_FORMAT {
+        return Err(Error::invalid(
+            "this backup was made by a development build of Casekeep before identities and keys were signed in the log; this build does not restore it",
+        ));
+    }
     let manifest_line =
         take_line(&mut rest, MANIFEST_LIMIT).ok_or_else(|| damaged("its manifest is unreadable"))?;
     let manifest: Manifest =
@@ -344,7 +365,7 @@ fn parse(bytes: &[u8]) -> Result<Parsed> {
         }
         parts.push((p.path.clone(), bytes.to_vec()));
     }
-    for required in [HEADER_FILE, db::DB_FILE, "slots/recovery.slot"] {
+    for required in [HEADER_FILE, db::DB_FILE, envelopes::FILE] {
         if !seen.contains(required) {
             return Err(damaged("a vault file is missing from it"));
         }
@@ -414,15 +435,29 @@ fn restore_into(
     if vault.vault_id() != parsed.manifest.vault_id {
         return Err(damaged("its manifest names another vault"));
     }
+    let manifest_checks = |vault_key: &crypto::Secret32| -> Result<()> {
+        let tag_key = crypto::derive_subkey(vault_key, PURPOSE)?;
+        if !crypto::verify_tag(tag_key.expose(), &parsed.manifest_line, &parsed.tag) {
+            return Err(damaged("its manifest does not match its vault key"));
+        }
+        Ok(())
+    };
     let mut session = match credentials {
-        Credentials::Passphrase(p) => vault.unlock(user, p)?,
+        Credentials::Passphrase(p) => {
+            let session = vault.unlock(user, p)?;
+            manifest_checks(session.vault_key())?;
+            session
+        }
         Credentials::Recovery { key, new_passphrase } => {
+            // A recovery reset rotates the vault key: the manifest is checked with the key
+            // the backup was made under, before that.
+            let (_, vault_key) = vault.open_database(&key.secrets()?.kem_seed)?.ok_or(Error::UnlockFailed)?;
+            manifest_checks(&vault_key)?;
             vault.unlock_with_recovery(user, key, new_passphrase)?
         }
     };
-    let tag_key = crypto::derive_subkey(session.vault_key(), PURPOSE)?;
-    if !crypto::verify_tag(tag_key.expose(), &parsed.manifest_line, &parsed.tag) {
-        return Err(damaged("its manifest does not match its vault key"));
+    if session.root_key() != parsed.manifest.root_key {
+        return Err(damaged("its log begins with another root key than its manifest records"));
     }
     let check = session.check()?;
     if !check.ok {

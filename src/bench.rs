@@ -16,7 +16,7 @@ use crate::db;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::log::{self, VerifyReport};
-use crate::slots::{Passphrase, SlotDir, SlotKind, UserSecrets};
+use crate::slots::{Passphrase, Slot, SlotDir, UserSecrets};
 use crate::synth::{self, Populated, Synth};
 use crate::vault::{Session, Vault, HEADER_FILE};
 
@@ -42,10 +42,11 @@ impl Storage {
     }
 }
 
-/// A user's vault key and signing seed, derived once (the KDF) so that the unlock can be
-/// measured without it.
+/// A user's slot secrets, derived once (the KDF) so that the unlock can be measured
+/// without it.
 pub struct BenchKeys {
     user: String,
+    slot: Slot,
     secrets: UserSecrets,
 }
 
@@ -57,36 +58,34 @@ impl fmt::Debug for BenchKeys {
 
 impl BenchKeys {
     fn secrets(&self) -> UserSecrets {
-        UserSecrets {
-            vault_key: self.secrets.vault_key.duplicate(),
-            signing_seed: self.secrets.signing_seed.duplicate(),
-        }
+        self.secrets.duplicate()
     }
 }
 
 /// Runs the key derivation for `user` once (Argon2id, as in an unlock).
 pub fn derive_keys(vault: &Vault, user: &str, passphrase: &Passphrase) -> Result<BenchKeys> {
     let slots = SlotDir::new(vault.dir()).scan()?.slots;
-    let slot = slots
-        .iter()
-        .find(|s| s.kind == SlotKind::User && s.user.as_deref() == Some(user))
-        .ok_or(Error::UnlockFailed)?;
+    let slot = slots.into_iter().find(|s| s.user == user).ok_or(Error::UnlockFailed)?;
     let secrets = slot.open_user(vault.vault_id(), passphrase)?.ok_or(Error::UnlockFailed)?;
-    Ok(BenchKeys { user: user.to_string(), secrets })
+    Ok(BenchKeys { user: user.to_string(), slot, secrets })
 }
 
-/// Everything an unlock does after the key derivation: open the database with the
-/// already-derived key (SQLCipher's checks, pragmas, migrations), count the attempt,
-/// start the session and write the signed `unlock` audit entry with a synchronous commit.
+/// Everything an unlock does after the key derivation: open the envelope (HPKE) and the
+/// database with the key in it (SQLCipher's checks, pragmas, migrations), rebuild who may
+/// sign what from the log, check the anchor, count the attempt, start the session, write
+/// the signed `unlock` audit entry with a synchronous commit and the new anchor.
 pub fn unlock_after_kdf(vault: &Vault, keys: &BenchKeys, storage: Storage) -> Result<Session> {
-    let path = vault.dir().join(db::DB_FILE);
     let secrets = keys.secrets();
+    let (conn, vault_key) = vault.open_database(&secrets.kem_seed)?.ok_or(Error::UnlockFailed)?;
     let conn = match storage {
-        Storage::Encrypted => db::open(&path, &secrets.vault_key, false)?,
-        Storage::Plain => db::open_plain(&path)?,
+        Storage::Encrypted => conn,
+        Storage::Plain => {
+            drop(conn);
+            db::open_plain(&vault.dir().join(db::DB_FILE))?
+        }
     };
     let attempts = vault.attempt_log(&vault.scan_slots()?)?;
-    vault.finish_unlock(conn, &attempts, &keys.user, &keys.user, secrets)
+    vault.finish_unlock(conn, vault_key, &attempts, &keys.user, keys.slot.clone(), secrets)
 }
 
 /// The hash chain only (no signature checks), to count the two apart.
@@ -103,6 +102,8 @@ pub fn make_plain_twin(session: &Session, dest: &Path) -> Result<()> {
     let src = session.dir();
     fsutil::create_private_dir(dest)?;
     fs::copy(src.join(HEADER_FILE), dest.join(HEADER_FILE)).map_err(Error::io("copy the vault header"))?;
+    fs::copy(src.join(crate::envelopes::FILE), dest.join(crate::envelopes::FILE))
+        .map_err(Error::io("copy the key envelopes"))?;
     let slots_dest = dest.join("slots");
     fsutil::create_private_dir(&slots_dest)?;
     let entries = fs::read_dir(src.join("slots")).map_err(Error::io("read the key slots"))?;
@@ -162,7 +163,7 @@ pub fn fixture(
     seed: u64,
     progress: &mut dyn FnMut(Populated),
 ) -> Result<Fixture> {
-    let name = format!("{clients}-clients-seed-{seed}");
+    let name = format!("{clients}-clients-seed-{seed}-vault-format-{}", crate::vault::VAULT_FORMAT);
     let encrypted = root.join(format!("encrypted-{name}"));
     let plain = root.join(format!("plain-{name}"));
     let ready = root.join(format!("ready-{name}"));

@@ -278,8 +278,11 @@ enum UserCmd {
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: PathBuf,
     },
-    /// List users and roles
+    /// List users and roles (as the signed log records them)
     List,
+    /// Remove a user (managers; never yourself or the last manager): signed in the log, the
+    /// vault key rotated to everyone else, their key slot deleted
+    Remove { name: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -518,10 +521,18 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             emit(&session.users()?)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::User(UserCmd::Remove { name }) => {
+            session.remove_user(&name)?;
+            emit(&serde_json::json!({ "removed": name.trim().to_lowercase(), "vault_key_rotated": true }))?;
+            eprintln!(
+                "User removed; the vault key was rotated. Backups made before now still open with their old passphrase: make a fresh backup and destroy the old ones."
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Passphrase(PassphraseCmd::Change { new_passphrase_file }) => {
             let new = read_passphrase_file(&new_passphrase_file)?;
             session.change_passphrase(&new)?;
-            eprintln!("Passphrase changed; a new signing key was made.");
+            eprintln!("Passphrase changed; new keys were made and the vault key was rotated.");
             Ok(ExitCode::SUCCESS)
         }
         Command::RecoveryKey(RecoveryKeyCmd::Replace) => {

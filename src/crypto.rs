@@ -351,6 +351,74 @@ pub fn verify(public_key: &[u8], message: &[u8], sig: &[u8]) -> bool {
     signature::UnparsedPublicKey::new(&signature::ED25519, public_key).verify(message, sig).is_ok()
 }
 
+// ---------------------------------------------------------------------------------------
+// Public-key envelopes (HPKE, RFC 9180, base mode: DHKEM(X25519, HKDF-SHA-256),
+// HKDF-SHA-256, ChaCha20-Poly1305), from the `hpke` crate. A key-agreement key pair is
+// derived from a 32-byte seed (RFC 9180's DeriveKeyPair), so slots store seeds only.
+
+type HpkeKem = hpke::kem::X25519HkdfSha256;
+type HpkeKdf = hpke::kdf::HkdfSha256;
+type HpkeAead = hpke::aead::ChaCha20Poly1305;
+
+fn kem_pair(seed: &Secret32) -> (<HpkeKem as hpke::Kem>::PrivateKey, <HpkeKem as hpke::Kem>::PublicKey) {
+    <HpkeKem as hpke::Kem>::derive_keypair(seed.expose())
+}
+
+/// The public half of the key-agreement key derived from `seed` (32 bytes).
+pub fn derive_kem_public(seed: &Secret32) -> [u8; 32] {
+    use hpke::Serializable;
+    let (_, public) = kem_pair(seed);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&public.to_bytes());
+    out
+}
+
+/// Seals `plaintext` to a recipient's public key; returns (encapsulated key, ciphertext).
+pub fn envelope_seal(
+    recipient: &[u8],
+    info: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    use hpke::{Deserializable, Serializable};
+    let public = <<HpkeKem as hpke::Kem>::PublicKey as Deserializable>::from_bytes(recipient)
+        .map_err(|_| Error::Crypto("a recipient's public key is malformed"))?;
+    let mut rng = rand_core::UnwrapErr(rand_core::OsRng);
+    let (enc, sealed) = hpke::single_shot_seal::<HpkeAead, HpkeKdf, HpkeKem, _>(
+        &hpke::OpModeS::Base,
+        &public,
+        info,
+        plaintext,
+        aad,
+        &mut rng,
+    )
+    .map_err(|_| Error::Crypto("sealing an envelope failed"))?;
+    Ok((enc.to_bytes().to_vec(), sealed))
+}
+
+/// Opens an envelope with the recipient's seed; `None` when it is not theirs or was altered.
+pub fn envelope_open(
+    seed: &Secret32,
+    enc: &[u8],
+    info: &[u8],
+    aad: &[u8],
+    sealed: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    use hpke::Deserializable;
+    let (private, _) = kem_pair(seed);
+    let enc = <<HpkeKem as hpke::Kem>::EncappedKey as Deserializable>::from_bytes(enc).ok()?;
+    hpke::single_shot_open::<HpkeAead, HpkeKdf, HpkeKem>(
+        &hpke::OpModeR::Base,
+        &private,
+        &enc,
+        info,
+        sealed,
+        aad,
+    )
+    .ok()
+    .map(Zeroizing::new)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,6 +447,20 @@ mod tests {
         assert!(!verify(&public, b"entrY", &sig));
         let other = derive_public_key(&make_secret()?)?;
         assert!(!verify(&other, b"entry", &sig));
+        Ok(())
+    }
+
+    #[test]
+    fn envelopes_open_only_for_their_recipient_info_and_aad() -> Result<()> {
+        let seed = make_secret()?;
+        let public = derive_kem_public(&seed);
+        let (enc, sealed) = envelope_seal(&public, b"info", b"aad", b"vault key")?;
+        let opened = envelope_open(&seed, &enc, b"info", b"aad", &sealed).ok_or(Error::Crypto("open"))?;
+        assert_eq!(opened.as_slice(), b"vault key");
+        assert!(envelope_open(&make_secret()?, &enc, b"info", b"aad", &sealed).is_none());
+        assert!(envelope_open(&seed, &enc, b"other", b"aad", &sealed).is_none());
+        assert!(envelope_open(&seed, &enc, b"info", b"other", &sealed).is_none());
+        assert!(envelope_seal(&[1, 2, 3], b"info", b"aad", b"x").is_err());
         Ok(())
     }
 

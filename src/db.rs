@@ -20,6 +20,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../migrations/0003_case_status.sql")),
     (4, include_str!("../migrations/0004_log_by_kind.sql")),
     (5, include_str!("../migrations/0005_pending_exports.sql")),
+    (6, include_str!("../migrations/0006_log_by_event.sql")),
 ];
 
 pub fn latest_version() -> u32 {
@@ -87,6 +88,32 @@ pub fn open(path: &Path, key: &Secret32, create: bool) -> Result<Connection> {
         return Err(Error::Integrity("the vault database was written without encryption".into()));
     }
     Ok(conn)
+}
+
+/// Whether `open` failed because the key does not open the file (SQLite's "not a
+/// database"), as opposed to any other refusal.
+pub fn is_wrong_key(e: &Error) -> bool {
+    matches!(e, Error::Integrity(m) if m == WRONG_KEY)
+}
+
+pub(crate) const WRONG_KEY: &str = "the database file is damaged or does not match its key";
+
+/// Re-encrypts every page of the open database under `new_key` (SQLCipher's
+/// `PRAGMA rekey`, one transaction), then folds the write-ahead log back into the file
+/// and truncates it, so no page under the old key is left in the WAL.
+pub fn rekey(conn: &Connection, new_key: &Secret32) -> Result<()> {
+    let hex = Zeroizing::new(HEXLOWER.encode(new_key.expose()));
+    let mut pragma = Zeroizing::new(String::with_capacity(hex.len() + 22));
+    pragma.push_str("PRAGMA rekey = \"x'");
+    pragma.push_str(&hex);
+    pragma.push_str("'\";");
+    drop(hex);
+    conn.execute_batch(&pragma)?;
+    drop(pragma);
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))?;
+    // Proves the connection now reads under the new key.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    Ok(())
 }
 
 /// The pragmas every vault connection runs with, then the migrations.
@@ -200,4 +227,31 @@ pub fn integrity_problems(conn: &Connection) -> Result<Vec<String>> {
         problems.push(format!("sqlite: {fk} rows break foreign keys"));
     }
     Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto;
+
+    #[test]
+    fn rekey_moves_every_page_to_the_new_key() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(Error::io("make a temporary directory"))?;
+        let path = dir.path().join(DB_FILE);
+        drop(std::fs::File::create(&path).map_err(Error::io("create"))?);
+        let old = crypto::make_secret()?;
+        let new = crypto::make_secret()?;
+        {
+            let conn = open(&path, &old, true)?;
+            conn.execute("INSERT INTO meta (key, value) VALUES ('k', 'before')", [])?;
+            rekey(&conn, &new)?;
+            conn.execute("INSERT INTO meta (key, value) VALUES ('k2', 'after')", [])?;
+        }
+        assert!(open(&path, &old, false).is_err(), "the old key still opens the database");
+        let conn = open(&path, &new, false)?;
+        let n: i64 =
+            conn.query_row("SELECT count(*) FROM meta WHERE key IN ('k', 'k2')", [], |r| r.get(0))?;
+        assert_eq!(n, 2);
+        Ok(())
+    }
 }

@@ -73,7 +73,7 @@ impl From<rusqlite::Error> for Error {
         match e {
             rusqlite::Error::SqliteFailure(code, msg) => {
                 if code.code == rusqlite::ErrorCode::NotADatabase {
-                    return Error::Integrity("the database file is damaged or does not match its key".into());
+                    return Error::Integrity(crate::db::WRONG_KEY.into());
                 }
                 if code.code == rusqlite::ErrorCode::DatabaseCorrupt {
                     return Error::Integrity("the database file is damaged".into());

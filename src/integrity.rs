@@ -8,7 +8,7 @@ use crate::clients::ClientId;
 use crate::db;
 use crate::error::{Error, Result};
 use crate::log::{self, Entry, VerifyReport};
-use crate::slots::{SlotDir, SlotKind};
+use crate::slots::SlotDir;
 use crate::vault::Session;
 
 /// Where a chain head an export carries stands in this vault's log.
@@ -33,8 +33,19 @@ impl Session {
         log::list(self.conn(), client.map(|c| c.0), None)
     }
 
+    /// The whole log: every hash, link and signature, who may sign what rebuilt from the
+    /// log alone, and its root key against the one this user's slot pins.
     pub fn verify_log(&self) -> Result<VerifyReport> {
-        log::verify(self.conn(), self.vault_id())
+        let mut report = log::verify(self.conn(), self.vault_id())?;
+        if report.first_break.is_none() && report.root_key != self.root_key() {
+            report.first_break = Some(log::Break {
+                seq: 1,
+                problem:
+                    "the log begins with another root key than the one your key slot pins (a substituted log)"
+                        .into(),
+            });
+        }
+        Ok(report)
     }
 
     /// Whether the log holds `head` (64 hex digits: the `log_chain_head` an export carries,
@@ -70,20 +81,19 @@ impl Session {
             }
         };
         let users = self.users()?;
-        if !slots.is_empty() && !slots.iter().any(|s| s.kind == SlotKind::Recovery) {
-            problems.push("key slots: the recovery slot is missing".into());
-        }
         for u in &users {
-            if !slots.is_empty() && !slots.iter().any(|s| s.user.as_deref() == Some(u.name.as_str())) {
+            if !slots.is_empty() && !slots.iter().any(|s| s.user == u.name && s.user_id == u.id) {
                 problems.push(format!("key slots: user {} has no key slot", u.name));
             }
         }
         for s in &slots {
-            if let Some(name) = &s.user {
-                if !users.iter().any(|u| &u.name == name) {
-                    problems.push("key slots: a slot names a user the vault does not know".into());
-                }
+            if !users.iter().any(|u| u.name == s.user && u.id == s.user_id) {
+                problems
+                    .push("key slots: a slot names a user the log does not list (unknown or removed)".into());
             }
+        }
+        if let Some(p) = self.envelope_problem()? {
+            problems.push(p);
         }
         let log = self.verify_log()?;
         if let Some(b) = &log.first_break {

@@ -1,9 +1,11 @@
 //! The log: consents, decisions and audit events in one append-only hash chain.
 //!
 //! Entry `n` is hashed over its canonical bytes, which include `n` and the hash of entry
-//! `n-1`; it is signed (Ed25519) by the user whose session wrote it. The database refuses
-//! UPDATE and DELETE on the table (triggers); `verify` recomputes everything and names
-//! the first entry that does not hold.
+//! `n-1`; it is signed (Ed25519) by the user whose session wrote it, with the key the log
+//! itself certified for them at that point (`identity.rs`). The database refuses UPDATE
+//! and DELETE on the table (triggers) — which an insider holding the vault key can drop, so
+//! nothing rests on them: `verify` recomputes every hash, link and signature, rebuilds who
+//! may sign what from the log alone, and names the first entry that does not hold.
 
 use std::fmt;
 
@@ -15,6 +17,7 @@ use serde_json::Value;
 
 use crate::crypto::{self, Secret32};
 use crate::error::{Error, Result};
+use crate::identity::{EntryRef, Identities, IDENTITY_EVENTS};
 
 mod verify;
 
@@ -238,7 +241,72 @@ pub struct VerifyReport {
     pub entries: i64,
     pub signatures_checked: i64,
     pub head: String,
+    /// The root public key (hex) the log begins with: the signer of `vault_created`.
+    pub root_key: String,
     pub first_break: Option<Break>,
+}
+
+/// Who may sign what, rebuilt at unlock from the identity entries alone (found through
+/// the `log_by_event` index): each one's hash, its link to the entry before it, the rules
+/// of [`Identities::admit`] and its signature. The rest of the log is checked by
+/// [`verify`]; what an unlock does not read is covered by the user's anchor (`vault.rs`).
+pub fn identities(conn: &Connection, vault_id: &str) -> Result<Identities> {
+    let marks = vec!["?"; IDENTITY_EVENTS.len()].join(", ");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash
+           FROM log_entries WHERE event IN ({marks}) AND kind = 'audit' ORDER BY seq"
+    ))?;
+    let mut before = conn.prepare("SELECT hash FROM log_entries WHERE seq = ?1")?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(IDENTITY_EVENTS.iter()))?;
+    let mut ids = Identities::default();
+    let broken = |seq: i64, problem: &str| {
+        Error::Integrity(format!(
+            "the signed log does not hold at entry {seq}: {problem} (`casekeep log verify` checks the whole log)"
+        ))
+    };
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let prev_hash = blob(r, 9)?;
+        let hash = blob(r, 10)?;
+        let c = Canonical {
+            seq,
+            prev_hash,
+            at: text(r, 1)?,
+            kind: text(r, 2)?,
+            event: text(r, 3)?,
+            actor_id: r.get(4)?,
+            client_id: r.get(5)?,
+            key_id: r.get(7)?,
+            body: text(r, 6)?,
+        };
+        if c.hash().as_slice() != hash {
+            return Err(broken(seq, "its contents do not match its hash (the entry was changed)"));
+        }
+        let linked = if seq == 1 {
+            prev_hash == genesis(vault_id).as_slice()
+        } else {
+            before.query_row([seq - 1], |p| p.get::<_, Vec<u8>>(0)).optional()?.as_deref() == Some(prev_hash)
+        };
+        if !linked {
+            return Err(broken(seq, "its link to the previous entry is broken"));
+        }
+        let e = EntryRef {
+            seq,
+            kind: c.kind,
+            event: c.event,
+            actor_id: c.actor_id,
+            key_id: c.key_id,
+            body: c.body,
+        };
+        let public = ids.admit(&e).map_err(|p| broken(seq, &p))?;
+        if !crypto::verify(&public, &sig_message(hash), blob(r, 8)?) {
+            return Err(broken(seq, "its signature does not verify"));
+        }
+    }
+    if ids.root().is_none() {
+        return Err(broken(1, "the log does not begin with the vault's creation"));
+    }
+    Ok(ids)
 }
 
 /// Recomputes the chain and every signature from the first entry.

@@ -245,10 +245,10 @@ impl Session {
         std::thread::sleep(wait);
         let refused =
             Error::Forbidden("approval refused: the approver's user name or passphrase is not right");
-        let Some((secrets, user)) = vault.open_user_slot(&slots, &typed, &attempts, passphrase)? else {
+        let Some((secrets, slot)) = vault.open_user_slot(&slots, &typed, &attempts, passphrase)? else {
             return Err(refused);
         };
-        let found = self.users()?.into_iter().find(|u| u.name == user).ok_or(refused)?;
+        let found = self.users()?.into_iter().find(|u| u.name == slot.user).ok_or(refused)?;
         attempts.succeeded(&typed)?;
         if found.role != Role::Manager {
             return Err(Error::Forbidden("the approver must be a manager"));

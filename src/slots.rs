@@ -1,10 +1,12 @@
-//! Key slots: the vault key, wrapped for one user (by their passphrase) or for the
-//! recovery key, in small files beside the database (`slots/*.slot`).
+//! Key slots: each user's private keys, wrapped by their passphrase, in small files beside
+//! the database (`slots/<id>.slot`), each with its [`Anchor`] (`slots/<id>.seen`).
 //!
-//! A user slot's payload is the vault key followed by that user's Ed25519 signing seed,
-//! so that nobody — not even another user who holds the vault key — can sign as them.
-//! Every slot's metadata (vault id, slot id, kind, user, KDF parameters, salt) is bound
-//! into the AEAD as associated data: changing any byte of a slot makes it refuse to open.
+//! A user slot's payload is that user's Ed25519 signing seed and X25519 key-agreement
+//! seed, so that nobody — not even another user who holds the vault key — can sign as
+//! them or open their envelope. Every slot's metadata (vault id, slot id, user, user id,
+//! root key, KDF parameters, salt) is bound into the AEAD as associated data: changing any
+//! byte of a slot makes it refuse to open. The recovery key has no slot: its key pairs are
+//! derived from it ([`RecoveryKey::secrets`]).
 
 use std::fmt;
 use std::fs;
@@ -18,10 +20,9 @@ use crate::crypto::{self, KdfParams, Secret32, NONCE_BYTES};
 use crate::error::{Error, Result};
 use crate::fsutil;
 
-pub const SLOT_FORMAT: u64 = 1;
+pub const SLOT_FORMAT: u64 = 2;
 const SLOT_FILE_LIMIT: u64 = 16 * 1024;
 const MAX_SLOTS: usize = 1000;
-const RECOVERY_FILE: &str = "recovery.slot";
 
 /// A passphrase as typed. Wiped on drop; `Debug` prints nothing.
 pub struct Passphrase(Zeroizing<String>);
@@ -116,24 +117,22 @@ impl fmt::Debug for RecoveryKey {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SlotKind {
-    User,
-    Recovery,
-}
-
-/// A slot file as stored (JSON). Nothing in it is secret on its own.
+/// A user's key slot as stored (JSON). Nothing in it is secret on its own: the payload is
+/// the user's Ed25519 signing seed and X25519 key-agreement seed, sealed under a key
+/// derived from their passphrase. The vault key is not in it: it is wrapped to the user's
+/// public key in `envelopes.json` (see `envelopes.rs`), so it can be rotated without
+/// anyone's passphrase. The root public key of the vault's log is pinned here, bound into
+/// the AEAD with everything else: a database whose log begins with another root is refused.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Slot {
     pub format: u64,
     pub slot_id: String,
-    pub kind: SlotKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kdf: Option<KdfParams>,
+    pub user: String,
+    pub user_id: i64,
+    /// The log's root public key (hex).
+    pub root: String,
+    pub kdf: KdfParams,
     pub salt: String,
     pub nonce: String,
     pub sealed: String,
@@ -142,21 +141,57 @@ pub struct Slot {
 /// What a user slot holds once opened.
 #[derive(Debug)]
 pub struct UserSecrets {
-    pub vault_key: Secret32,
     pub signing_seed: Secret32,
+    pub kem_seed: Secret32,
+}
+
+impl UserSecrets {
+    pub fn make() -> Result<Self> {
+        Ok(UserSecrets { signing_seed: crypto::make_secret()?, kem_seed: crypto::make_secret()? })
+    }
+
+    pub fn signing_public(&self) -> Result<Vec<u8>> {
+        crypto::derive_public_key(&self.signing_seed)
+    }
+
+    pub fn kem_public(&self) -> [u8; 32] {
+        crypto::derive_kem_public(&self.kem_seed)
+    }
+
+    /// The key that authenticates this user's [`Anchor`].
+    pub fn anchor_key(&self) -> Result<Secret32> {
+        crypto::derive_subkey(&self.kem_seed, b"casekeep/anchor/v1")
+    }
+
+    pub fn duplicate(&self) -> Self {
+        UserSecrets { signing_seed: self.signing_seed.duplicate(), kem_seed: self.kem_seed.duplicate() }
+    }
+}
+
+impl RecoveryKey {
+    /// The recovery key's own key pairs (derived, so nothing about it is stored): it signs
+    /// passphrase resets and the vault key is wrapped to its key-agreement key.
+    pub fn secrets(&self) -> Result<UserSecrets> {
+        Ok(UserSecrets {
+            signing_seed: crypto::derive_subkey(&self.0, b"casekeep/recovery-signing/v1")?,
+            kem_seed: crypto::derive_subkey(&self.0, b"casekeep/recovery-kem/v1")?,
+        })
+    }
 }
 
 impl Slot {
     fn aad(&self, vault_id: &str) -> Vec<u8> {
-        let kdf = self.kdf.map(|k| format!("{}/{}/{}", k.m_kib, k.t, k.p)).unwrap_or_default();
         format!(
-            "casekeep-slot-v{}\0{}\0{}\0{:?}\0{}\0{}\0{}",
+            "casekeep-slot-v{}\0{}\0{}\0{}\0{}\0{}\0{}/{}/{}\0{}",
             self.format,
             vault_id,
             self.slot_id,
-            self.kind,
-            self.user.as_deref().unwrap_or(""),
-            kdf,
+            self.user,
+            self.user_id,
+            self.root,
+            self.kdf.m_kib,
+            self.kdf.t,
+            self.kdf.p,
             self.salt
         )
         .into_bytes()
@@ -182,17 +217,18 @@ impl Slot {
                 supported: SLOT_FORMAT,
             });
         }
+        if self.format < SLOT_FORMAT {
+            return Err(Error::Integrity(
+                "a key slot was made by an earlier development version of Casekeep, whose vaults this build does not open".into(),
+            ));
+        }
         let ok_id = self.slot_id.len() == 16 && self.slot_id.bytes().all(|b| b.is_ascii_hexdigit());
-        let shape_ok = match self.kind {
-            SlotKind::User => self.user.is_some() && self.kdf.is_some(),
-            SlotKind::Recovery => self.user.is_none() && self.kdf.is_none(),
-        };
-        if !ok_id || !shape_ok {
+        let ok_root =
+            self.root.len() == 64 && self.root.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !ok_id || !ok_root || self.user_id <= 0 {
             return Err(Error::Integrity("a key slot file is malformed".into()));
         }
-        if let Some(k) = &self.kdf {
-            k.check()?;
-        }
+        self.kdf.check()?;
         self.decode_parts().map(|_| ())
     }
 
@@ -206,9 +242,8 @@ impl Slot {
     /// Opens a user slot with a passphrase; `None` on any mismatch.
     pub fn open_user(&self, vault_id: &str, passphrase: &Passphrase) -> Result<Option<UserSecrets>> {
         let (salt, nonce, sealed) = self.decode_parts()?;
-        let kdf = self.kdf.ok_or_else(|| Error::Integrity("a key slot file is malformed".into()))?;
-        let master = crypto::derive_from_passphrase(passphrase.expose().as_bytes(), &salt, &kdf)?;
-        let wrap = crypto::derive_subkey(&master, b"casekeep/user-slot/v1")?;
+        let master = crypto::derive_from_passphrase(passphrase.expose().as_bytes(), &salt, &self.kdf)?;
+        let wrap = crypto::derive_subkey(&master, b"casekeep/user-slot/v2")?;
         let Some(payload) = crypto::open(&wrap, &self.aad(vault_id), &nonce, &sealed) else {
             return Ok(None);
         };
@@ -216,9 +251,9 @@ impl Slot {
         if secrets.len() != 2 {
             return Err(Error::Integrity("a key slot's payload has the wrong length".into()));
         }
+        let kem_seed = secrets.pop().ok_or(Error::Crypto("slot"))?;
         let signing_seed = secrets.pop().ok_or(Error::Crypto("slot"))?;
-        let vault_key = secrets.pop().ok_or(Error::Crypto("slot"))?;
-        Ok(Some(UserSecrets { vault_key, signing_seed }))
+        Ok(Some(UserSecrets { signing_seed, kem_seed }))
     }
 
     /// Spends the same effort as opening a user slot, for a user name that has none, so
@@ -226,27 +261,26 @@ impl Slot {
     pub fn decoy_effort(kdf: &KdfParams, passphrase: &Passphrase) -> Result<()> {
         let salt = [0u8; 16];
         let master = crypto::derive_from_passphrase(passphrase.expose().as_bytes(), &salt, kdf)?;
-        let _ = crypto::derive_subkey(&master, b"casekeep/user-slot/v1")?;
+        let _ = crypto::derive_subkey(&master, b"casekeep/user-slot/v2")?;
         Ok(())
     }
 
-    pub fn open_recovery(&self, vault_id: &str, key: &RecoveryKey) -> Result<Option<Secret32>> {
-        let (_salt, nonce, sealed) = self.decode_parts()?;
-        let wrap = crypto::derive_subkey(&key.0, b"casekeep/recovery-slot/v1")?;
-        let Some(payload) = crypto::open(&wrap, &self.aad(vault_id), &nonce, &sealed) else {
-            return Ok(None);
-        };
-        let mut secrets = crypto::secrets_from_payload(&payload)?;
-        if secrets.len() != 1 {
-            return Err(Error::Integrity("a key slot's payload has the wrong length".into()));
-        }
-        secrets.pop().ok_or(Error::Crypto("slot")).map(Some)
+    /// The root public key this slot pins.
+    pub fn root(&self) -> Result<[u8; 32]> {
+        HEXLOWER
+            .decode(self.root.as_bytes())
+            .ok()
+            .and_then(|v| <[u8; 32]>::try_from(v.as_slice()).ok())
+            .ok_or_else(|| Error::Integrity("a key slot file is malformed".into()))
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub fn make_user(
         vault_id: &str,
         slot_id: Option<String>,
         user: &str,
+        user_id: i64,
+        root: &[u8],
         passphrase: &Passphrase,
         kdf: KdfParams,
         secrets: &UserSecrets,
@@ -258,48 +292,65 @@ impl Slot {
                 Some(id) => id,
                 None => HEXLOWER.encode(&crypto::make_random_bytes::<8>()?),
             },
-            kind: SlotKind::User,
-            user: Some(user.to_string()),
-            kdf: Some(kdf),
+            user: user.to_string(),
+            user_id,
+            root: HEXLOWER.encode(root),
+            kdf,
             salt: BASE64.encode(&salt),
             nonce: String::new(),
             sealed: String::new(),
         };
         let master = crypto::derive_from_passphrase(passphrase.expose().as_bytes(), &salt, &kdf)?;
-        let wrap = crypto::derive_subkey(&master, b"casekeep/user-slot/v1")?;
+        let wrap = crypto::derive_subkey(&master, b"casekeep/user-slot/v2")?;
         let mut payload = Zeroizing::new(Vec::with_capacity(64));
-        payload.extend_from_slice(secrets.vault_key.expose());
         payload.extend_from_slice(secrets.signing_seed.expose());
+        payload.extend_from_slice(secrets.kem_seed.expose());
         let (nonce, sealed) = crypto::seal(&wrap, &slot.aad(vault_id), &payload)?;
         slot.nonce = BASE64.encode(&nonce);
         slot.sealed = BASE64.encode(&sealed);
         Ok(slot)
     }
 
-    pub fn make_recovery(vault_id: &str, key: &RecoveryKey, vault_key: &Secret32) -> Result<Slot> {
-        let salt = crypto::make_random_bytes::<16>()?;
-        let mut slot = Slot {
-            format: SLOT_FORMAT,
-            slot_id: HEXLOWER.encode(&crypto::make_random_bytes::<8>()?),
-            kind: SlotKind::Recovery,
-            user: None,
-            kdf: None,
-            salt: BASE64.encode(&salt),
-            nonce: String::new(),
-            sealed: String::new(),
-        };
-        let wrap = crypto::derive_subkey(&key.0, b"casekeep/recovery-slot/v1")?;
-        let (nonce, sealed) = crypto::seal(&wrap, &slot.aad(vault_id), vault_key.expose())?;
-        slot.nonce = BASE64.encode(&nonce);
-        slot.sealed = BASE64.encode(&sealed);
-        Ok(slot)
+    fn file_name(&self) -> String {
+        format!("{}.slot", self.slot_id)
     }
 
-    fn file_name(&self) -> String {
-        match self.kind {
-            SlotKind::Recovery => RECOVERY_FILE.to_string(),
-            SlotKind::User => format!("{}.slot", self.slot_id),
-        }
+    fn anchor_file_name(&self) -> String {
+        format!("{}.seen", self.slot_id)
+    }
+}
+
+/// The furthest point of the log a user has seen: entry `seq` with hash `head`, kept beside
+/// their slot (`<slot id>.seen`) and authenticated with a key only their slot's secrets
+/// give (HMAC-SHA-256). Another user can delete or replace the file but cannot write one
+/// that checks; a missing or failing anchor refuses the unlock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Anchor {
+    pub seq: i64,
+    pub head: String,
+    pub mac: String,
+}
+
+impl Anchor {
+    fn message(vault_id: &str, slot_id: &str, seq: i64, head: &str) -> Vec<u8> {
+        format!("casekeep-anchor-v1\0{vault_id}\0{slot_id}\0{seq}\0{head}").into_bytes()
+    }
+
+    pub fn make(vault_id: &str, slot: &Slot, key: &Secret32, seq: i64, head: &str) -> Anchor {
+        let mac = crypto::derive_tag(key.expose(), &Self::message(vault_id, &slot.slot_id, seq, head));
+        Anchor { seq, head: head.to_string(), mac: HEXLOWER.encode(&mac) }
+    }
+
+    /// True when the anchor was written by the slot's owner for this slot.
+    pub fn checks(&self, vault_id: &str, slot: &Slot, key: &Secret32) -> bool {
+        HEXLOWER.decode(self.mac.as_bytes()).is_ok_and(|mac| {
+            crypto::verify_tag(
+                key.expose(),
+                &Self::message(vault_id, &slot.slot_id, self.seq, &self.head),
+                &mac,
+            )
+        })
     }
 }
 
@@ -356,17 +407,14 @@ impl SlotDir {
                 Err(e) => problems.push(format!("key slot file {name}: {e}")),
             }
         }
-        let mut claimed: Vec<String> = slots.iter().filter_map(|s| s.user.clone()).collect();
+        let mut claimed: Vec<String> = slots.iter().map(|s| s.user.clone()).collect();
         claimed.sort_unstable();
         let twice: Vec<String> =
             claimed.windows(2).filter(|w| w.first() == w.get(1)).filter_map(|w| w.first().cloned()).collect();
         if !twice.is_empty() {
             problems
                 .push(format!("{} users have more than one key slot; those slots are refused", twice.len()));
-            slots.retain(|s| s.user.as_ref().is_none_or(|u| !twice.contains(u)));
-        }
-        if slots.iter().filter(|s| s.kind == SlotKind::Recovery).count() > 1 {
-            return Err(Error::Integrity("the vault has more than one recovery slot".into()));
+            slots.retain(|s| !twice.contains(&s.user));
         }
         Ok(SlotScan { slots, problems })
     }
@@ -380,9 +428,30 @@ pub struct SlotScan {
 }
 
 impl SlotDir {
-    /// Removes a slot file (used only to undo a slot whose database change failed).
+    /// Removes a slot file and its anchor (a removed user's, or a slot whose database
+    /// change failed).
     pub fn remove(&self, slot: &Slot) -> Result<()> {
-        fs::remove_file(self.0.join(slot.file_name())).map_err(Error::io("remove a key slot"))
+        match fs::remove_file(self.0.join(slot.anchor_file_name())) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::Io { context: "remove a key slot's anchor", source: e })
+            }
+            _ => {}
+        }
+        fs::remove_file(self.0.join(slot.file_name())).map_err(Error::io("remove a key slot"))?;
+        fsutil::sync_dir(&self.0)
+    }
+
+    /// Writes (atomically) the anchor of `slot`.
+    pub fn write_anchor(&self, slot: &Slot, anchor: &Anchor) -> Result<()> {
+        let json =
+            serde_json::to_vec_pretty(anchor).map_err(|_| Error::Crypto("could not encode an anchor"))?;
+        fsutil::write_atomic(&self.0.join(slot.anchor_file_name()), &json)
+    }
+
+    /// The anchor of `slot`, `None` when there is none (or it is unreadable).
+    pub fn read_anchor(&self, slot: &Slot) -> Option<Anchor> {
+        let bytes = fsutil::read_bounded(&self.0.join(slot.anchor_file_name()), 4096, "anchor").ok()?;
+        serde_json::from_slice(&bytes).ok()
     }
 }
 
@@ -411,20 +480,44 @@ mod tests {
     fn a_slot_with_any_metadata_changed_does_not_open() -> Result<()> {
         let params = KdfParams { m_kib: KdfParams::MIN_M_KIB, t: 1, p: 1 };
         let pass = Passphrase::new("correct horse battery".into());
-        let secrets = UserSecrets { vault_key: crypto::make_secret()?, signing_seed: crypto::make_secret()? };
-        let slot = Slot::make_user("vault-a", None, "alice", &pass, params, &secrets)?;
+        let secrets = UserSecrets::make()?;
+        let root = [7u8; 32];
+        let slot = Slot::make_user("vault-a", None, "alice", 2, &root, &pass, params, &secrets)?;
         let opened = slot.open_user("vault-a", &pass)?.ok_or(Error::UnlockFailed)?;
-        assert_eq!(opened.vault_key.expose(), secrets.vault_key.expose());
+        assert_eq!(opened.kem_seed.expose(), secrets.kem_seed.expose());
         assert_eq!(opened.signing_seed.expose(), secrets.signing_seed.expose());
+        assert_eq!(slot.root()?, root);
 
         assert!(slot.open_user("vault-b", &pass)?.is_none());
         assert!(slot.open_user("vault-a", &Passphrase::new("wrong horse battery".into()))?.is_none());
         let mut renamed = slot.clone();
-        renamed.user = Some("mallory".into());
+        renamed.user = "mallory".into();
         assert!(renamed.open_user("vault-a", &pass)?.is_none());
+        let mut other_id = slot.clone();
+        other_id.user_id = 3;
+        assert!(other_id.open_user("vault-a", &pass)?.is_none());
+        let mut other_root = slot.clone();
+        other_root.root = HEXLOWER.encode(&[8u8; 32]);
+        assert!(other_root.open_user("vault-a", &pass)?.is_none());
         let mut weaker = slot.clone();
-        weaker.kdf = Some(KdfParams { t: 2, ..params });
+        weaker.kdf = KdfParams { t: 2, ..params };
         assert!(weaker.open_user("vault-a", &pass)?.is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn an_anchor_checks_only_for_its_slot_and_key() -> Result<()> {
+        let params = KdfParams { m_kib: KdfParams::MIN_M_KIB, t: 1, p: 1 };
+        let pass = Passphrase::new("correct horse battery".into());
+        let secrets = UserSecrets::make()?;
+        let slot = Slot::make_user("v", None, "alice", 2, &[7u8; 32], &pass, params, &secrets)?;
+        let key = secrets.anchor_key()?;
+        let a = Anchor::make("v", &slot, &key, 12, "ab");
+        assert!(a.checks("v", &slot, &key));
+        assert!(!a.checks("w", &slot, &key));
+        assert!(!Anchor { seq: 13, ..a.clone() }.checks("v", &slot, &key));
+        assert!(!Anchor { head: "ac".into(), ..a.clone() }.checks("v", &slot, &key));
+        assert!(!a.checks("v", &slot, &UserSecrets::make()?.anchor_key()?));
         Ok(())
     }
 

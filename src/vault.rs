@@ -3,19 +3,30 @@
 //! ```text
 //! DIR/                     0700
 //!   casekeep.vault         header: format, vault id, tag key for attempts.json
-//!   casekeep.db (+wal,shm) SQLCipher, raw 256-bit key
-//!   slots/<id>.slot        one per user: vault key + signing seed, Argon2id + AEAD
-//!   slots/recovery.slot    vault key under the recovery key
+//!   casekeep.db (+wal,shm) SQLCipher, raw 256-bit vault key
+//!   envelopes.json         the vault key wrapped (HPKE) to each member's and the recovery key's public key
+//!   envelopes.next.json    only while a rotation is under way (envelopes.rs)
+//!   slots/<id>.slot        one per user: signing and key-agreement seeds, Argon2id + AEAD; pins the log's root key
+//!   slots/<id>.seen        the furthest log entry that user has seen, authenticated (rollback/fork detection)
 //!   attempts.json          failed-unlock counts (users' names only as HMAC tags; others as "unknown")
 //!   attempts.lock          held while attempts.json is read and rewritten
 //! ```
 //! A locked [`Vault`] knows only files; a [`Session`] holds the open database, the
-//! user and their signing key, and drops (zeroising) them when it ends.
+//! user and their keys, and drops (zeroising) them when it ends.
+//!
+//! Unlocking: the passphrase opens the user's slot (their private keys); their private
+//! key-agreement key opens their envelope (the vault key); the vault key opens the
+//! database. Then, before anything is read or written: who may sign what is rebuilt from
+//! the log's identity entries (`log::identities`); the log must begin with the root key
+//! the slot pins; the user must be in the vault with the key their slot holds; and the
+//! log must still hold the entry the user's anchor says they last saw (else the database
+//! was rolled back or forked). Whenever the members the log names differ from those the
+//! envelopes are wrapped to, the vault key is rotated (`Session::rotate_vault_key`).
 
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use data_encoding::{BASE64, HEXLOWER};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -25,13 +36,20 @@ use serde_json::json;
 use crate::attempts::AttemptLog;
 use crate::crypto::{self, KdfParams, Secret32};
 use crate::db;
+use crate::envelopes::{EnvelopeFiles, Envelopes};
 use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::identity::{self, Identities};
 use crate::log::{self, Kind, Signer};
-use crate::slots::{Passphrase, RecoveryKey, Slot, SlotDir, SlotKind, UserSecrets};
+use crate::slots::{Anchor, Passphrase, RecoveryKey, Slot, SlotDir, UserSecrets};
 
 pub const HEADER_FILE: &str = "casekeep.vault";
-pub const VAULT_FORMAT: u64 = 1;
+/// 2: identities in the log, public-key envelopes, anchors. Vaults of format 1 (made only
+/// by development builds) are refused.
+pub const VAULT_FORMAT: u64 = 2;
+/// How often, at most, a session rewrites its user's anchor after a write (it always does
+/// at unlock and at lock).
+const ANCHOR_EVERY: Duration = Duration::from_secs(2);
 const KDF_TARGET: Duration = Duration::from_millis(750);
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -47,13 +65,6 @@ impl Role {
         match self {
             Role::Manager => "manager",
             Role::Caseworker => "caseworker",
-        }
-    }
-    fn parse(s: &str) -> Result<Role> {
-        match s {
-            "manager" => Ok(Role::Manager),
-            "caseworker" => Ok(Role::Caseworker),
-            _ => Err(Error::Integrity("a user has an unknown role".into())),
         }
     }
 }
@@ -95,6 +106,7 @@ pub struct Vault {
     dir: PathBuf,
     header: Header,
     slots: SlotDir,
+    envelopes: EnvelopeFiles,
     delay: fn(Duration),
 }
 
@@ -126,13 +138,24 @@ impl Vault {
         if format > VAULT_FORMAT {
             return Err(Error::TooNew { what: "vault format", found: format, supported: VAULT_FORMAT });
         }
+        if format < VAULT_FORMAT {
+            return Err(Error::Integrity(format!(
+                "this vault (format {format}) was made by a development build of Casekeep before identities and keys were signed in the log; this build does not open it"
+            )));
+        }
         let header: Header = serde_json::from_value(value)
             .map_err(|_| Error::Integrity("the vault header is malformed".into()))?;
         if header.vault_id.len() != 32 || !header.vault_id.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(Error::Integrity("the vault header is malformed".into()));
         }
         fsutil::tidy_vault_dir(dir)?;
-        Ok(Vault { dir: dir.to_path_buf(), header, slots: SlotDir::new(dir), delay: std::thread::sleep })
+        Ok(Vault {
+            dir: dir.to_path_buf(),
+            header,
+            slots: SlotDir::new(dir),
+            envelopes: EnvelopeFiles::new(dir),
+            delay: std::thread::sleep,
+        })
     }
 
     /// Replaces the function that waits out the unlock delay (tests count instead of sleep).
@@ -154,12 +177,11 @@ impl Vault {
         let key = BASE64
             .decode(self.header.tag_key.as_bytes())
             .map_err(|_| Error::Integrity("the vault header is malformed".into()))?;
-        let users =
-            slots.iter().filter(|s| s.kind == SlotKind::User).filter_map(|s| s.user.clone()).collect();
+        let users = slots.iter().map(|s| s.user.clone()).collect();
         Ok(AttemptLog::new(&self.dir, key, users))
     }
 
-    /// The vault's key slots, read once per unlock or approval.
+    /// The vault's key slots, read once per unlock.
     pub(crate) fn scan_slots(&self) -> Result<Vec<Slot>> {
         Ok(self.slots.scan()?.slots)
     }
@@ -185,7 +207,7 @@ impl Vault {
         let staging =
             parent.join(format!(".casekeep-new-{}", HEXLOWER.encode(&crypto::make_random_bytes::<6>()?)));
         let built = Self::build(&staging, &manager, passphrase);
-        let recovery = match built {
+        let (recovery, secrets, vault_key) = match built {
             Ok(r) => r,
             Err(e) => {
                 let _ = fs::remove_dir_all(&staging);
@@ -201,11 +223,19 @@ impl Vault {
         }
         fsutil::sync_dir(&parent)?;
         let vault = Vault::open(dir)?;
-        let session = vault.session_after_create(&manager, recovery.1)?;
-        Ok((session, recovery.0))
+        let slot =
+            vault.scan_slots()?.into_iter().next().ok_or(Error::Crypto("the new vault has no slot"))?;
+        let conn = db::open(&vault.dir.join(db::DB_FILE), &vault_key, false)?;
+        let mut session = Session::start_without_anchor(&vault, conn, vault_key, slot, secrets, 0)?;
+        session.write_anchor()?;
+        Ok((session, recovery))
     }
 
-    fn build(staging: &Path, manager: &str, passphrase: &Passphrase) -> Result<(RecoveryKey, UserSecrets)> {
+    fn build(
+        staging: &Path,
+        manager: &str,
+        passphrase: &Passphrase,
+    ) -> Result<(RecoveryKey, UserSecrets, Secret32)> {
         fsutil::create_private_dir(staging)?;
         let vault_id = HEXLOWER.encode(&crypto::make_random_bytes::<16>()?);
         let header = Header {
@@ -219,114 +249,147 @@ impl Vault {
         fsutil::write_atomic(&staging.join(HEADER_FILE), &header_json)?;
 
         let vault_key = crypto::make_secret()?;
-        let seed = crypto::make_secret()?;
+        let secrets = UserSecrets::make()?;
+        let recovery = RecoveryKey::make()?;
+        let recovery_secrets = recovery.secrets()?;
+        let root = secrets.signing_public()?;
         let db_path = staging.join(db::DB_FILE);
         drop(fsutil::create_private_file(&db_path)?);
         let mut conn = db::open(&db_path, &vault_key, true)?;
-        let public = crypto::derive_public_key(&seed)?;
+        let (user_id, key_id, recovery_key_id) = (1, 1, 2);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?1)", [&vault_id])?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?1)", [&header.created_at])?;
-        tx.execute(
-            "INSERT INTO users (name, role, created_at) VALUES (?1, 'manager', ?2)",
-            params![manager, header.created_at],
-        )?;
-        let user_id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO user_keys (user_id, public_key, created_at) VALUES (?1, ?2, ?3)",
-            params![user_id, public, header.created_at],
-        )?;
-        let key_id = tx.last_insert_rowid();
-        let signer = Signer { user_id, key_id, seed: seed.duplicate() };
-        log::append(
-            &tx,
-            &vault_id,
-            &signer,
-            Kind::Audit,
-            "vault_created",
-            None,
-            &json!({ "first_manager": manager }),
-        )?;
+        let mut body = identity::keys_body(key_id, &root, &secrets.kem_public());
+        body["first_manager"] = json!(manager);
+        body["user_id"] = json!(user_id);
+        body["recovery"] = identity::keys_body(
+            recovery_key_id,
+            &recovery_secrets.signing_public()?,
+            &recovery_secrets.kem_public(),
+        );
+        let signer = Signer { user_id, key_id, seed: secrets.signing_seed.duplicate() };
+        log::append(&tx, &vault_id, &signer, Kind::Audit, "vault_created", None, &body)?;
+        let ids = log::identities(&tx, &vault_id)?;
+        rewrite_caches(&tx, &ids)?;
         tx.commit()?;
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         drop(conn);
 
         let slots = SlotDir::new(staging);
         slots.create()?;
-        let secrets = UserSecrets { vault_key, signing_seed: seed };
         let kdf = KdfParams::calibrate(KDF_TARGET)?;
-        slots.write(&Slot::make_user(&vault_id, None, manager, passphrase, kdf, &secrets)?)?;
-        let recovery = RecoveryKey::make()?;
-        slots.write(&Slot::make_recovery(&vault_id, &recovery, &secrets.vault_key)?)?;
+        slots
+            .write(&Slot::make_user(&vault_id, None, manager, user_id, &root, passphrase, kdf, &secrets)?)?;
+        let envelopes = Envelopes::seal(&vault_id, 1, &vault_key, &ids.recipients())?;
+        EnvelopeFiles::new(staging).write_current(&envelopes)?;
         fsutil::tidy_vault_dir(staging)?;
         fsutil::sync_dir(staging)?;
-        Ok((recovery, secrets))
-    }
-
-    fn session_after_create(&self, manager: &str, secrets: UserSecrets) -> Result<Session> {
-        let conn = db::open(&self.dir.join(db::DB_FILE), &secrets.vault_key, false)?;
-        Session::start(self, conn, manager, secrets, 0)
+        Ok((recovery, secrets, vault_key))
     }
 
     /// Unlocks with a user name and passphrase. Any failure — unknown user, wrong
-    /// passphrase, a slot that does not open — is the same [`Error::UnlockFailed`], after
-    /// the same work and the same growing delay.
+    /// passphrase, a slot that does not open, a removed user — is the same
+    /// [`Error::UnlockFailed`], after the same work and the same growing delay.
     pub fn unlock(&self, user: &str, passphrase: &Passphrase) -> Result<Session> {
         let typed = user.trim().to_lowercase();
         let slots = self.scan_slots()?;
         let attempts = self.attempt_log(&slots)?;
         let wait = attempts.begin(&typed)?;
         (self.delay)(wait);
-        let (secrets, name) =
+        let (secrets, slot) =
             self.open_user_slot(&slots, &typed, &attempts, passphrase)?.ok_or(Error::UnlockFailed)?;
-        let conn = db::open(&self.dir.join(db::DB_FILE), &secrets.vault_key, false)?;
-        self.finish_unlock(conn, &attempts, &typed, &name, secrets)
+        let (conn, vault_key) = self.open_database(&secrets.kem_seed)?.ok_or(Error::UnlockFailed)?;
+        self.finish_unlock(conn, vault_key, &attempts, &typed, slot, secrets)
     }
 
-    /// The passphrase check every unlock and every approval pays, for a known name and an
-    /// unknown one alike: the named user's slot opened with `passphrase`, or, for a name
-    /// with no slot, the same key-derivation work on a real slot's parameters
-    /// ([`decoy_kdf`]). Returns the user's secrets and normalised name, or `None` when
-    /// refused. Counting the attempt and waiting out the delay are the caller's.
+    /// The part of an unlock after the key derivation and the database's opening: who may
+    /// sign what from the log (a removed user is refused like an unknown name), the
+    /// attempt count, the session's checks, then its first entries and anchor.
+    pub(crate) fn finish_unlock(
+        &self,
+        conn: Connection,
+        vault_key: Secret32,
+        attempts: &AttemptLog,
+        typed: &str,
+        slot: Slot,
+        secrets: UserSecrets,
+    ) -> Result<Session> {
+        let ids = log::identities(&conn, self.vault_id())?;
+        if ids.member(slot.user_id).is_none_or(|m| m.removed || m.name != slot.user) {
+            return Err(Error::UnlockFailed);
+        }
+        let (failures, pending, dropped) = attempts.succeeded(typed)?;
+        let mut session = Session::start(self, conn, vault_key, slot, secrets, failures)?;
+        session.after_unlock(attempts, pending, dropped)?;
+        Ok(session)
+    }
+
+    /// The passphrase check every unlock pays, for a known name and an unknown one alike:
+    /// the named user's slot opened with `passphrase`, or, for a name with no slot, the
+    /// same key-derivation work on a real slot's parameters ([`decoy_kdf`]). Returns the
+    /// user's secrets and slot, or `None` when refused. Counting the attempt and waiting
+    /// out the delay are the caller's.
     pub(crate) fn open_user_slot(
         &self,
         slots: &[Slot],
         typed: &str,
         attempts: &AttemptLog,
         passphrase: &Passphrase,
-    ) -> Result<Option<(UserSecrets, String)>> {
+    ) -> Result<Option<(UserSecrets, Slot)>> {
         let name = normalise_user_name(typed);
-        let slot = name
-            .as_deref()
-            .and_then(|n| slots.iter().find(|s| s.kind == SlotKind::User && s.user.as_deref() == Some(n)));
-        let opened = match slot {
-            Some(s) => s.open_user(&self.header.vault_id, passphrase)?,
+        let slot = name.as_deref().and_then(|n| slots.iter().find(|s| s.user == n));
+        match slot {
+            Some(s) => {
+                Ok(s.open_user(&self.header.vault_id, passphrase)?.map(|secrets| (secrets, s.clone())))
+            }
             None => {
                 Slot::decoy_effort(&decoy_kdf(slots, &attempts.keyed_tag(typed)), passphrase)?;
-                None
+                Ok(None)
             }
-        };
-        Ok(opened.zip(name))
+        }
     }
 
-    /// The part of an unlock after the key derivation, once the database is open: the
-    /// attempt count, the session, the `unlock` audit entry.
-    pub(crate) fn finish_unlock(
-        &self,
-        conn: Connection,
-        attempts: &AttemptLog,
-        typed: &str,
-        name: &str,
-        secrets: UserSecrets,
-    ) -> Result<Session> {
-        let (failures, pending, dropped) = attempts.succeeded(typed)?;
-        let mut session = Session::start(self, conn, name, secrets, failures)?;
-        session.record_unlock(attempts, pending, dropped)?;
-        Ok(session)
+    /// Opens the envelope addressed to the holder of `kem_seed` and the database with the
+    /// key inside. `None` when no envelope is theirs (a removed user, a retired key). A
+    /// rotation cut short is finished here: when the current generation's key does not
+    /// open the database and the next one's does, the next one becomes current.
+    pub(crate) fn open_database(&self, kem_seed: &Secret32) -> Result<Option<(Connection, Secret32)>> {
+        let path = self.dir.join(db::DB_FILE);
+        let next = self.envelopes.next()?;
+        let mut tried = false;
+        if let Some(key) = self.envelopes.current()?.open(self.vault_id(), kem_seed) {
+            tried = true;
+            match db::open(&path, &key, false) {
+                Ok(conn) => return Ok(Some((conn, key))),
+                Err(e) if db::is_wrong_key(&e) && next.is_some() => {}
+                Err(e) if db::is_wrong_key(&e) => return Err(envelope_mismatch()),
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(key) = next.and_then(|n| n.open(self.vault_id(), kem_seed)) {
+            let conn = db::open(&path, &key, false).map_err(|e| {
+                if db::is_wrong_key(&e) {
+                    envelope_mismatch()
+                } else {
+                    e
+                }
+            })?;
+            match self.envelopes.promote_next() {
+                Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
+                other => other?,
+            }
+            return Ok(Some((conn, key)));
+        }
+        if tried {
+            return Err(envelope_mismatch());
+        }
+        Ok(None)
     }
 
-    /// Resets `user`'s passphrase with the recovery key (their slot is rewritten and they
-    /// get a new signing key; entries signed with the old one still verify).
+    /// Resets `user`'s passphrase with the recovery key: they get new key pairs, certified
+    /// in the log by the recovery key's signature, and the vault key is rotated so their
+    /// old slot and passphrase open nothing written afterwards.
     pub fn unlock_with_recovery(
         &self,
         user: &str,
@@ -339,19 +402,36 @@ impl Vault {
         let attempts = self.attempt_log(&slots)?;
         let wait = attempts.begin(&typed)?;
         (self.delay)(wait);
-        let recovery = slots
-            .iter()
-            .find(|s| s.kind == SlotKind::Recovery)
-            .ok_or_else(|| Error::Integrity("the vault has no recovery slot".into()))?;
-        let vault_key = recovery.open_recovery(&self.header.vault_id, key)?.ok_or(Error::UnlockFailed)?;
+        let recovery = key.secrets()?;
+        let (mut conn, vault_key) = self.open_database(&recovery.kem_seed)?.ok_or(Error::UnlockFailed)?;
+        let ids = log::identities(&conn, self.vault_id())?;
+        let (recovery_key_id, current) = ids.recovery().ok_or(Error::UnlockFailed)?;
+        if current.kem != recovery.kem_public() {
+            return Err(Error::UnlockFailed);
+        }
         let name = normalise_user_name(&typed).ok_or(Error::UnlockFailed)?;
-        let mut conn = db::open(&self.dir.join(db::DB_FILE), &vault_key, false)?;
-        let user = find_user(&conn, &name)?.ok_or(Error::UnlockFailed)?;
-        let existing = slots.iter().find(|s| s.user.as_deref() == Some(name.as_str()));
-        let secrets = UserSecrets { vault_key, signing_seed: crypto::make_secret()? };
+        let member = ids.member_named(&name).filter(|m| !m.removed).cloned().ok_or(Error::UnlockFailed)?;
+        let root = *ids.root().ok_or(Error::Crypto("the log has no root"))?;
+        let existing = slots.iter().find(|s| s.user == name);
+        let secrets = UserSecrets::make()?;
+        let kdf = KdfParams::calibrate(KDF_TARGET)?;
+        let slot = Slot::make_user(
+            &self.header.vault_id,
+            existing.map(|s| s.slot_id.clone()),
+            &name,
+            member.id,
+            &root,
+            new_passphrase,
+            kdf,
+            &secrets,
+        )?;
+        let key_id = ids.next_key_id();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let key_id = rotate_key(&tx, user.id, &secrets.signing_seed)?;
-        let signer = Signer { user_id: user.id, key_id, seed: secrets.signing_seed.duplicate() };
+        let signer =
+            Signer { user_id: member.id, key_id: recovery_key_id, seed: recovery.signing_seed.duplicate() };
+        let mut body = identity::keys_body(key_id, &secrets.signing_public()?, &secrets.kem_public());
+        body["user_id"] = json!(member.id);
+        body["user"] = json!(name);
         log::append(
             &tx,
             &self.header.vault_id,
@@ -359,23 +439,24 @@ impl Vault {
             Kind::Audit,
             "passphrase_reset_with_recovery_key",
             None,
-            &json!({ "user": name, "new_key_id": key_id }),
+            &body,
         )?;
-        let kdf = KdfParams::calibrate(KDF_TARGET)?;
-        let slot = Slot::make_user(
-            &self.header.vault_id,
-            existing.map(|s| s.slot_id.clone()),
-            &name,
-            new_passphrase,
-            kdf,
-            &secrets,
-        )?;
+        rewrite_caches(&tx, &log::identities(&tx, self.vault_id())?)?;
         commit_with_slot(tx, &self.slots, &slot, existing)?;
         let (failures, pending, dropped) = attempts.succeeded(&typed)?;
-        let mut session = Session::start(self, conn, &name, secrets, failures)?;
-        session.record_unlock(&attempts, pending, dropped)?;
+        // The old anchor was authenticated with the old keys: it starts again from here.
+        let mut session = Session::start_without_anchor(self, conn, vault_key, slot, secrets, failures)?;
+        session.write_anchor()?;
+        session.after_unlock(&attempts, pending, dropped)?;
         Ok(session)
     }
+}
+
+fn envelope_mismatch() -> Error {
+    Error::Integrity(
+        "the key in your envelope does not open this database: the database or the envelopes file was replaced"
+            .into(),
+    )
 }
 
 /// The work an unknown user name costs: the parameters of one of the real user slots,
@@ -383,8 +464,7 @@ impl Vault {
 /// cost is spread over exactly what real users cost, so no name's timing stands out
 /// (with one fixed choice, a user whose slot was calibrated differently would).
 fn decoy_kdf(slots: &[Slot], tag: &str) -> KdfParams {
-    let mut all: Vec<KdfParams> =
-        slots.iter().filter(|s| s.kind == SlotKind::User).filter_map(|s| s.kdf).collect();
+    let mut all: Vec<KdfParams> = slots.iter().map(|s| s.kdf).collect();
     all.sort_unstable_by_key(|k| (k.m_kib, k.t, k.p));
     let pick = tag.get(..8).and_then(|h| u64::from_str_radix(h, 16).ok()).unwrap_or(0);
     let n = all.len().max(1) as u64;
@@ -409,38 +489,89 @@ fn commit_with_slot(tx: Transaction<'_>, dir: &SlotDir, slot: &Slot, previous: O
     Ok(())
 }
 
-fn find_user(conn: &Connection, name: &str) -> Result<Option<User>> {
-    let row: Option<(i64, String, String)> = conn
-        .query_row("SELECT id, name, role FROM users WHERE name = ?1", [name], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    row.map(|(id, name, role)| Ok(User { id, name, role: Role::parse(&role)? })).transpose()
-}
-
-/// Retires the user's current key and records the public half of `seed`; returns its id.
-fn rotate_key(tx: &Transaction<'_>, user_id: i64, seed: &Secret32) -> Result<i64> {
+/// Rewrites the `users` and `user_keys` tables from the log's identities. They are caches
+/// for joins and listings: nothing that decides who may do what reads them.
+fn rewrite_caches(conn: &Connection, ids: &Identities) -> Result<()> {
     let now = log::now();
-    tx.execute(
-        "UPDATE user_keys SET retired_at = ?1 WHERE user_id = ?2 AND retired_at IS NULL",
-        params![now, user_id],
-    )?;
-    tx.execute(
-        "INSERT INTO user_keys (user_id, public_key, created_at) VALUES (?1, ?2, ?3)",
-        params![user_id, crypto::derive_public_key(seed)?, now],
-    )?;
-    Ok(tx.last_insert_rowid())
+    let known: Vec<i64> = ids.members().iter().map(|m| m.id).collect();
+    let mut stmt = conn.prepare("SELECT id FROM users")?;
+    let rows: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for id in rows.into_iter().filter(|id| !known.contains(id)) {
+        // A row the log never made: it keeps its id (other rows may refer to it) but
+        // neither a usable name nor a role.
+        conn.execute("UPDATE users SET name = 'not-in-log-' || id, role = 'caseworker' WHERE id = ?1", [id])?;
+    }
+    for m in ids.members() {
+        conn.execute(
+            "UPDATE users SET name = 'renaming-' || id WHERE name = ?1 AND id <> ?2",
+            params![m.name, m.id],
+        )?;
+        conn.execute(
+            "INSERT INTO users (id, name, role, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role",
+            params![m.id, m.name, m.role.as_str(), now],
+        )?;
+    }
+    conn.execute("DELETE FROM user_keys", [])?;
+    for m in ids.members() {
+        let mut keys: Vec<(i64, &identity::KeyInfo)> = Vec::new();
+        for id in 1..ids.next_key_id() {
+            if let Some(k) = ids.key(id).filter(|k| k.owner == identity::Owner::User(m.id)) {
+                keys.push((id, k));
+            }
+        }
+        for (id, k) in keys {
+            conn.execute(
+                "INSERT INTO user_keys (id, user_id, public_key, created_at, retired_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, m.id, k.signing.to_vec(), now, k.retired.then(|| now.clone())],
+            )?;
+        }
+    }
+    Ok(())
 }
 
-/// An unlocked vault: the open database, who is working, and their signing key.
+/// Whether the caches say what the log says (checked at every unlock; rewritten if not).
+fn caches_match(conn: &Connection, ids: &Identities) -> Result<bool> {
+    let mut stmt = conn.prepare("SELECT id, name, role FROM users ORDER BY id")?;
+    let rows: Vec<(i64, String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut expected: Vec<(i64, String, String)> =
+        ids.members().iter().map(|m| (m.id, m.name.clone(), m.role.as_str().to_string())).collect();
+    expected.sort();
+    if rows != expected {
+        return Ok(false);
+    }
+    let mut stmt =
+        conn.prepare("SELECT id, user_id, public_key, retired_at IS NOT NULL FROM user_keys ORDER BY id")?;
+    let keys: Vec<(i64, i64, Vec<u8>, bool)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut want = Vec::new();
+    for id in 1..ids.next_key_id() {
+        if let Some(k) = ids.key(id) {
+            if let identity::Owner::User(u) = k.owner {
+                want.push((id, u, k.signing.to_vec(), k.retired));
+            }
+        }
+    }
+    Ok(keys == want)
+}
+
+/// An unlocked vault: the open database, who is working, and their keys.
 pub struct Session {
     dir: PathBuf,
     vault_id: String,
     slots: SlotDir,
+    envelopes: EnvelopeFiles,
     conn: Connection,
     user: User,
     signer: Signer,
+    /// This user's slot (its id and pinned root) and the key of their anchor.
+    slot: Slot,
+    anchor_key: Secret32,
+    anchor_written: Option<Instant>,
     vault_key: Secret32,
+    identities: Identities,
     failed_attempts: u32,
     /// Exports a crash cut short, found (and logged) at this unlock.
     incomplete_exports: usize,
@@ -456,7 +587,23 @@ impl Session {
     fn start(
         vault: &Vault,
         conn: Connection,
-        name: &str,
+        vault_key: Secret32,
+        slot: Slot,
+        secrets: UserSecrets,
+        failed_attempts: u32,
+    ) -> Result<Session> {
+        let session = Self::start_without_anchor(vault, conn, vault_key, slot, secrets, failed_attempts)?;
+        session.check_anchor()?;
+        Ok(session)
+    }
+
+    /// Everything [`Session::start`] checks but the anchor (a recovery reset, whose old
+    /// anchor was authenticated with the keys it replaces).
+    fn start_without_anchor(
+        vault: &Vault,
+        conn: Connection,
+        vault_key: Secret32,
+        slot: Slot,
         secrets: UserSecrets,
         failed_attempts: u32,
     ) -> Result<Session> {
@@ -465,30 +612,130 @@ impl Session {
         if stored_id.as_deref() != Some(vault.header.vault_id.as_str()) {
             return Err(Error::Integrity("the database does not belong to this vault's header".into()));
         }
-        let user = find_user(&conn, name)?
-            .ok_or_else(|| Error::Integrity("a key slot names a user the vault does not know".into()))?;
-        let public = crypto::derive_public_key(&secrets.signing_seed)?;
-        let key_id: Option<i64> = conn
-            .query_row(
-                "SELECT id FROM user_keys WHERE user_id = ?1 AND public_key = ?2 AND retired_at IS NULL",
-                params![user.id, public],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let key_id = key_id.ok_or_else(|| {
-            Error::Integrity("this user's key slot does not hold their current signing key".into())
-        })?;
-        Ok(Session {
+        let identities = log::identities(&conn, vault.vault_id())?;
+        if identities.root().map(|r| r.as_slice()) != Some(slot.root()?.as_slice()) {
+            return Err(Error::Integrity(
+                "this database's log does not begin with the root key your key slot pins: it is not this vault's database (substituted or forged)".into(),
+            ));
+        }
+        let member = identities
+            .member(slot.user_id)
+            .filter(|m| !m.removed && m.name == slot.user)
+            .cloned()
+            .ok_or(Error::UnlockFailed)?;
+        let key = identities.key(member.key_id).ok_or(Error::Crypto("a member without a key"))?;
+        if key.signing.as_slice() != secrets.signing_public()?.as_slice() || key.kem != secrets.kem_public() {
+            return Err(Error::Integrity(
+                "your key slot does not hold the keys the log says are your current ones (an old copy of your slot?); use the recovery key to reset your passphrase".into(),
+            ));
+        }
+        let anchor_key = secrets.anchor_key()?;
+        let user = User { id: member.id, name: member.name.clone(), role: member.role };
+        let mut session = Session {
             dir: vault.dir.clone(),
             vault_id: vault.header.vault_id.clone(),
             slots: vault.slots.clone(),
+            envelopes: vault.envelopes.clone(),
             conn,
-            signer: Signer { user_id: user.id, key_id, seed: secrets.signing_seed },
+            signer: Signer { user_id: member.id, key_id: member.key_id, seed: secrets.signing_seed },
             user,
-            vault_key: secrets.vault_key,
+            slot,
+            anchor_key,
+            anchor_written: None,
+            vault_key,
+            identities,
             failed_attempts,
             incomplete_exports: 0,
-        })
+        };
+        if !caches_match(&session.conn, &session.identities)? {
+            session.write(|tx, s| {
+                rewrite_caches(tx, s.identities)?;
+                log::append(
+                    tx,
+                    s.vault_id,
+                    s.signer,
+                    Kind::Audit,
+                    "identity_cache_repaired",
+                    None,
+                    &json!({}),
+                )
+                .map(|_| ())
+            })?;
+        }
+        Ok(session)
+    }
+
+    /// Refuses a database that no longer holds the entry this user last saw (rolled back)
+    /// or holds another one in its place (forked).
+    fn check_anchor(&self) -> Result<()> {
+        let anchor = self
+            .slots
+            .read_anchor(&self.slot)
+            .filter(|a| a.checks(&self.vault_id, &self.slot, &self.anchor_key))
+            .ok_or_else(|| {
+                Error::Integrity(
+                    "the record of the last log entry you saw (your slot's anchor) is missing or was altered; the vault folder was tampered with — restore it from a backup (`restore`)".into(),
+                )
+            })?;
+        let found: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT hash FROM log_entries WHERE seq = ?1", [anchor.seq], |r| r.get(0))
+            .optional()?;
+        match found {
+            None => {
+                let last: i64 =
+                    self.conn.query_row("SELECT coalesce(max(seq), 0) FROM log_entries", [], |r| r.get(0))?;
+                Err(Error::Integrity(format!(
+                    "this database was rolled back: its log ends at entry {last}, but you have seen entry {}; a database is put back only through `restore`",
+                    anchor.seq
+                )))
+            }
+            Some(h) if HEXLOWER.encode(&h) != anchor.head => Err(Error::Integrity(format!(
+                "this database is a fork: log entry {} is not the one you saw; a database is put back only through `restore`",
+                anchor.seq
+            ))),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Records the current head as the furthest this user has seen.
+    fn write_anchor(&mut self) -> Result<()> {
+        let head: Option<(i64, Vec<u8>)> = self
+            .conn
+            .query_row("SELECT seq, hash FROM log_entries ORDER BY seq DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let (seq, hash) = head.ok_or_else(|| Error::Integrity("the log is empty".into()))?;
+        let anchor = Anchor::make(&self.vault_id, &self.slot, &self.anchor_key, seq, &HEXLOWER.encode(&hash));
+        self.slots.write_anchor(&self.slot, &anchor)?;
+        self.anchor_written = Some(Instant::now());
+        Ok(())
+    }
+
+    /// After an unlock's checks: a rotation the log calls for, the unlock's audit entries,
+    /// exports a crash interrupted, and the anchor.
+    fn after_unlock(
+        &mut self,
+        attempts: &AttemptLog,
+        pending: Vec<crate::attempts::PendingFailure>,
+        dropped: u64,
+    ) -> Result<()> {
+        if self.envelopes.current()?.recipients() != self.identities.recipients() {
+            // A rotation owed (a crash between an identity entry and its rotation). It can
+            // let a key in as well as shut one out, so it is made only on a log that
+            // verifies whole: an insider who deletes a removal from the log must not get
+            // the removed user's key wrapped again.
+            let report = log::verify(&self.conn, &self.vault_id)?;
+            if let Some(b) = report.first_break {
+                return Err(Error::Integrity(format!(
+                    "the vault key must be rotated to the members the log names, but the log does not hold ({b}); nothing was rotated — restore from a backup"
+                )));
+            }
+            self.rotate_vault_key("members_changed")?;
+        }
+        self.record_unlock(attempts, pending, dropped)?;
+        self.write_anchor()
     }
 
     fn record_unlock(
@@ -552,6 +799,11 @@ impl Session {
         &self.dir
     }
 
+    /// The log's root public key (hex), as this user's slot pins it.
+    pub fn root_key(&self) -> &str {
+        &self.slot.root
+    }
+
     /// Failed unlock attempts for this user since their previous successful unlock.
     pub fn failed_attempts_since_last_unlock(&self) -> u32 {
         self.failed_attempts
@@ -563,6 +815,7 @@ impl Session {
         self.incomplete_exports
     }
 
+    /// Refused unless the log (not a table) says this user is a manager.
     pub fn require_manager(&self) -> Result<()> {
         if self.user.role != Role::Manager {
             return Err(Error::Forbidden("only a manager can do this"));
@@ -584,10 +837,18 @@ impl Session {
         &mut self,
         f: impl FnOnce(&Transaction<'_>, &SessionCtx<'_>) -> Result<T>,
     ) -> Result<T> {
-        let ctx = SessionCtx { vault_id: &self.vault_id, signer: &self.signer, user: &self.user };
+        let ctx = SessionCtx {
+            vault_id: &self.vault_id,
+            signer: &self.signer,
+            user: &self.user,
+            identities: &self.identities,
+        };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx, &ctx)?;
         tx.commit()?;
+        if self.anchor_written.is_some_and(|t| t.elapsed() >= ANCHOR_EVERY) {
+            self.write_anchor()?;
+        }
         Ok(out)
     }
 
@@ -603,114 +864,183 @@ impl Session {
         })
     }
 
-    /// Ends the session on request: records it, then drops the key and the database.
+    /// Ends the session on request: records it and the anchor, then drops the keys and
+    /// the database.
     pub fn lock(mut self) -> Result<()> {
-        self.audit("lock", None, json!({}))
+        self.audit("lock", None, json!({}))?;
+        self.write_anchor()
     }
 
-    /// Adds a user (managers only) with their own key slot and signing key.
+    /// Re-reads who may sign what after this session wrote an identity entry.
+    fn reload_identities(&mut self) -> Result<()> {
+        self.identities = log::identities(&self.conn, &self.vault_id)?;
+        Ok(())
+    }
+
+    /// A new vault key for the members the log names now: wrapped to each (no one's
+    /// passphrase is needed), the database re-encrypted under it, the envelopes replaced
+    /// (`envelopes.rs` explains why a crash at any point leaves a key that opens it), and
+    /// the rotation logged. Old slots, passphrases and recovery keys open nothing written
+    /// afterwards; backups made before still open with the keys of their time.
+    pub(crate) fn rotate_vault_key(&mut self, why: &str) -> Result<()> {
+        let generation = self.envelopes.current()?.generation() + 1;
+        let recipients = self.identities.recipients();
+        let key = crypto::make_secret()?;
+        let next = Envelopes::seal(&self.vault_id, generation, &key, &recipients)?;
+        self.envelopes.write_next(&next)?;
+        if let Err(e) = db::rekey(&self.conn, &key) {
+            let _ = self.envelopes.discard_next();
+            return Err(e);
+        }
+        self.vault_key = key;
+        self.envelopes.promote_next()?;
+        self.audit(
+            "vault_key_rotated",
+            None,
+            json!({ "generation": generation, "recipients": recipients.len(), "why": why }),
+        )
+    }
+
+    /// Adds a user (managers only) with their own key slot and key pairs, certified in the
+    /// log by the manager's signature; their envelope is added to the current generation.
     pub fn add_user(&mut self, name: &str, role: Role, passphrase: &Passphrase) -> Result<User> {
         self.require_manager()?;
         let name = require_user_name(name)?;
         passphrase.check_new()?;
-        if find_user(&self.conn, &name)?.is_some() {
-            return Err(Error::invalid("a user with that name already exists"));
+        if self.identities.member_named(&name).is_some() {
+            return Err(Error::invalid(
+                "a user with that name exists or once existed in this vault; choose another name",
+            ));
         }
-        let secrets =
-            UserSecrets { vault_key: self.vault_key.duplicate(), signing_seed: crypto::make_secret()? };
+        let secrets = UserSecrets::make()?;
         let kdf = KdfParams::calibrate(KDF_TARGET)?;
-        let slot = Slot::make_user(&self.vault_id, None, &name, passphrase, kdf, &secrets)?;
-        let now = log::now();
-        let (vault_id, signer, me) = (&self.vault_id, &self.signer, self.user.id);
+        let (id, key_id) = (self.identities.next_user_id(), self.identities.next_key_id());
+        let root = self.slot.root()?;
+        let slot = Slot::make_user(&self.vault_id, None, &name, id, &root, passphrase, kdf, &secrets)?;
+        let mut body = identity::keys_body(key_id, &secrets.signing_public()?, &secrets.kem_public());
+        body["user"] = json!(name);
+        body["user_id"] = json!(id);
+        body["role"] = json!(role);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO users (name, role, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
-            params![name, role.as_str(), now, me],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO user_keys (user_id, public_key, created_at) VALUES (?1, ?2, ?3)",
-            params![id, crypto::derive_public_key(&secrets.signing_seed)?, now],
-        )?;
-        log::append(
-            &tx,
-            vault_id,
-            signer,
-            Kind::Audit,
-            "user_added",
-            None,
-            &json!({ "user": name, "role": role }),
-        )?;
+        log::append(&tx, &self.vault_id, &self.signer, Kind::Audit, "user_added", None, &body)?;
+        let ids = log::identities(&tx, &self.vault_id)?;
+        rewrite_caches(&tx, &ids)?;
         commit_with_slot(tx, &self.slots, &slot, None)?;
+        self.identities = ids;
+        // Their envelope, and their first anchor (they have seen nothing yet: the head now).
+        let mut envelopes = self.envelopes.current()?;
+        envelopes.add(&self.vault_id, &self.vault_key, &secrets.kem_public())?;
+        self.envelopes.write_current(&envelopes)?;
+        let (seq, head): (i64, Vec<u8>) =
+            self.conn.query_row("SELECT seq, hash FROM log_entries ORDER BY seq DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let anchor =
+            Anchor::make(&self.vault_id, &slot, &secrets.anchor_key()?, seq, &HEXLOWER.encode(&head));
+        self.slots.write_anchor(&slot, &anchor)?;
         Ok(User { id, name, role })
     }
 
-    /// Changes this user's passphrase: rewrites their slot (not the database) and gives
-    /// them a new signing key, so whoever knew the old passphrase cannot sign as them.
+    /// Removes a user (managers only; never themself, never the last manager): a signed
+    /// entry, then a rotation of the vault key to the remaining members, then their slot
+    /// is deleted. The name is refused at unlock from then on, like an unknown one.
+    pub fn remove_user(&mut self, name: &str) -> Result<()> {
+        self.require_manager()?;
+        let name = normalise_user_name(name).ok_or(Error::NotFound("user"))?;
+        let member = self
+            .identities
+            .member_named(&name)
+            .filter(|m| !m.removed)
+            .cloned()
+            .ok_or(Error::NotFound("user"))?;
+        if member.id == self.user.id {
+            return Err(Error::Forbidden("you cannot remove yourself; another manager can"));
+        }
+        if member.role == Role::Manager && self.identities.managers() <= 1 {
+            return Err(Error::Forbidden("the last manager cannot be removed"));
+        }
+        self.write(|tx, s| {
+            log::append(
+                tx,
+                s.vault_id,
+                s.signer,
+                Kind::Audit,
+                "user_removed",
+                None,
+                &json!({ "user": member.name, "user_id": member.id }),
+            )
+            .map(|_| ())
+        })?;
+        self.reload_identities()?;
+        self.write(|tx, s| rewrite_caches(tx, s.identities))?;
+        self.rotate_vault_key("user_removed")?;
+        for slot in
+            self.slots.scan()?.slots.iter().filter(|s| s.user_id == member.id || s.user == member.name)
+        {
+            self.slots.remove(slot)?;
+        }
+        Ok(())
+    }
+
+    /// Changes this user's passphrase: new key pairs, certified in the log by their
+    /// previous signing key, a new slot, and a rotation of the vault key, so whoever knew
+    /// the old passphrase (or holds the old slot) can neither sign as them nor read what
+    /// is written afterwards.
     pub fn change_passphrase(&mut self, new_passphrase: &Passphrase) -> Result<()> {
         new_passphrase.check_new()?;
-        let slots = self.slots.scan()?.slots;
-        let existing = slots.iter().find(|s| s.user.as_deref() == Some(self.user.name.as_str()));
-        let secrets =
-            UserSecrets { vault_key: self.vault_key.duplicate(), signing_seed: crypto::make_secret()? };
+        let secrets = UserSecrets::make()?;
         let kdf = KdfParams::calibrate(KDF_TARGET)?;
+        let key_id = self.identities.next_key_id();
         let slot = Slot::make_user(
             &self.vault_id,
-            existing.map(|s| s.slot_id.clone()),
+            Some(self.slot.slot_id.clone()),
             &self.user.name,
+            self.user.id,
+            &self.slot.root()?,
             new_passphrase,
             kdf,
             &secrets,
         )?;
+        let mut body = identity::keys_body(key_id, &secrets.signing_public()?, &secrets.kem_public());
+        body["user_id"] = json!(self.user.id);
+        body["old_key_id"] = json!(self.signer.key_id);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let old_key = self.signer.key_id;
-        let key_id = rotate_key(&tx, self.user.id, &secrets.signing_seed)?;
-        let new_signer = Signer { user_id: self.user.id, key_id, seed: secrets.signing_seed.duplicate() };
-        log::append(
-            &tx,
-            &self.vault_id,
-            &new_signer,
-            Kind::Audit,
-            "passphrase_changed",
-            None,
-            &json!({ "old_key_id": old_key, "new_key_id": key_id }),
-        )?;
-        commit_with_slot(tx, &self.slots, &slot, existing)?;
-        self.signer = new_signer;
-        Ok(())
+        log::append(&tx, &self.vault_id, &self.signer, Kind::Audit, "passphrase_changed", None, &body)?;
+        let ids = log::identities(&tx, &self.vault_id)?;
+        rewrite_caches(&tx, &ids)?;
+        commit_with_slot(tx, &self.slots, &slot, Some(&self.slot))?;
+        self.identities = ids;
+        self.signer = Signer { user_id: self.user.id, key_id, seed: secrets.signing_seed.duplicate() };
+        self.anchor_key = secrets.anchor_key()?;
+        self.slot = slot;
+        self.rotate_vault_key("passphrase_changed")?;
+        self.write_anchor()
     }
 
-    /// Replaces the vault's recovery key (managers only): the old key stops opening the
-    /// vault at once. Returns the new key, which is stored nowhere and must be shown once.
+    /// Replaces the vault's recovery key (managers only): its new public keys are certified
+    /// in the log and the vault key is rotated, so the old recovery key opens nothing from
+    /// now on. Returns the new key, which is stored nowhere and must be shown once.
     pub fn replace_recovery_key(&mut self) -> Result<RecoveryKey> {
         self.require_manager()?;
-        let scan = self.slots.scan()?;
-        let existing = scan.slots.iter().find(|s| s.kind == SlotKind::Recovery);
         let key = RecoveryKey::make()?;
-        let slot = Slot::make_recovery(&self.vault_id, &key, &self.vault_key)?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        log::append(
-            &tx,
-            &self.vault_id,
-            &self.signer,
-            Kind::Audit,
-            "recovery_key_replaced",
-            None,
-            &json!({}),
-        )?;
-        commit_with_slot(tx, &self.slots, &slot, existing)?;
+        let secrets = key.secrets()?;
+        let body = identity::keys_body(
+            self.identities.next_key_id(),
+            &secrets.signing_public()?,
+            &secrets.kem_public(),
+        );
+        self.write(|tx, s| {
+            log::append(tx, s.vault_id, s.signer, Kind::Audit, "recovery_key_replaced", None, &body)
+                .map(|_| ())
+        })?;
+        self.reload_identities()?;
+        self.rotate_vault_key("recovery_key_replaced")?;
         Ok(key)
     }
 
+    /// The vault's users, as the log says they are now (removed users are not listed).
     pub fn users(&self) -> Result<Vec<User>> {
-        let mut stmt = self.conn.prepare("SELECT id, name, role FROM users ORDER BY id")?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
-        rows.map(|r| {
-            let (id, name, role) = r?;
-            Ok(User { id, name, role: Role::parse(&role)? })
-        })
-        .collect()
+        Ok(self.identities.users())
     }
 
     #[cfg(feature = "test-hooks")]
@@ -731,6 +1061,39 @@ impl Session {
     pub fn raw_connection(&mut self) -> &mut Connection {
         &mut self.conn
     }
+
+    #[cfg(feature = "test-hooks")]
+    /// Test hook: appends an entry signed with any seed under any key id and author, as an
+    /// insider with the vault key and a seed of their own (or a stolen one) could.
+    pub fn append_as(
+        &mut self,
+        user_id: i64,
+        key_id: i64,
+        seed: &Secret32,
+        event: &str,
+        body: serde_json::Value,
+    ) -> Result<i64> {
+        let signer = Signer { user_id, key_id, seed: seed.duplicate() };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let seq = log::append(&tx, &self.vault_id, &signer, Kind::Audit, event, None, &body)?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    #[cfg(feature = "test-hooks")]
+    /// Test hook: the vault key in use (an insider who can unlock holds it).
+    pub fn vault_key_for_tests(&self) -> &Secret32 {
+        &self.vault_key
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // The furthest head this session saw, kept even when it ends without `lock`.
+        if self.anchor_written.is_some() {
+            let _ = self.write_anchor();
+        }
+    }
 }
 
 /// What a write closure may use of the session while the connection is borrowed.
@@ -739,4 +1102,19 @@ pub(crate) struct SessionCtx<'a> {
     pub vault_id: &'a str,
     pub signer: &'a Signer,
     pub user: &'a User,
+    pub identities: &'a Identities,
+}
+
+impl Session {
+    /// Whether the envelopes are wrapped to exactly the members the log names now (for
+    /// `check`; an unlock rotates when they are not).
+    pub(crate) fn envelope_problem(&self) -> Result<Option<String>> {
+        Ok(match self.envelopes.current() {
+            Err(e) => Some(format!("key envelopes: {e}")),
+            Ok(env) if env.recipients() != self.identities.recipients() => Some(
+                "key envelopes: the vault key is not wrapped to exactly the members the log names (a rotation is owed; the next unlock makes it)".into(),
+            ),
+            Ok(_) => None,
+        })
+    }
 }

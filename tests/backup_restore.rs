@@ -70,11 +70,11 @@ fn a_backup_restores_elsewhere_and_opens_with_the_same_passphrases_and_the_recov
     let out = s.tmp.path().join("vault.ckbackup");
     let receipt = backup(&s, &out);
     assert_eq!(receipt["bytes"].as_u64().unwrap(), std::fs::metadata(&out).unwrap().len());
-    assert_eq!(receipt["key_slots"], 3);
+    assert_eq!(receipt["key_slots"], 2, "one slot per user; the recovery key has none");
 
     // Encrypted: no record value and no plaintext SQLite header anywhere in the file.
     let bytes = std::fs::read(&out).unwrap();
-    assert!(bytes.starts_with(b"CASEKEEP-BACKUP 1\n"));
+    assert!(bytes.starts_with(b"CASEKEEP-BACKUP 2\n"));
     for needle in [NAME.as_bytes(), b"bluebell", b"Flat 2", b"+447700900123", b"SQLite format 3"] {
         assert!(
             !contains(&bytes, needle),

@@ -147,7 +147,7 @@ fn a_vault_written_by_a_newer_version_is_refused_clearly() {
     s.init_with_worker();
     let header = s.vault().join("casekeep.vault");
     let text = std::fs::read_to_string(&header).unwrap();
-    std::fs::write(&header, text.replace("\"format\": 1", "\"format\": 7")).unwrap();
+    std::fs::write(&header, text.replace("\"format\": 2", "\"format\": 7")).unwrap();
     let r = s.worker(&["client", "list"]).refused();
     assert!(r.stderr.contains("newer version"), "{}", r.stderr);
     std::fs::write(&header, text).unwrap();

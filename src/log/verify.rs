@@ -10,7 +10,6 @@
 //! link problems come first at the same entry, as in a single pass), and the counts are
 //! those of a single pass up to that entry.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -22,6 +21,7 @@ use rusqlite::Connection;
 use super::{blob, genesis, sig_message, text, Break, Canonical, VerifyReport};
 use crate::crypto;
 use crate::error::{Error, Result};
+use crate::identity::{EntryRef, Identities};
 
 /// Entries per batch handed to a worker.
 const BATCH: usize = 2048;
@@ -33,8 +33,9 @@ struct Item {
     seq: i64,
     canonical: Range<usize>,
     hash: Range<usize>,
-    /// For a full verify: the signer's public key (an index into `keys`), or why none.
-    key: std::result::Result<usize, &'static str>,
+    /// For a full verify: the signer's public key (bytes of the batch), or why no key may
+    /// sign this entry here (the rules of `identity.rs`).
+    key: std::result::Result<Range<usize>, String>,
     signature: Range<usize>,
 }
 
@@ -54,7 +55,7 @@ fn earlier(a: Found, b: Found) -> Found {
     }
 }
 
-fn check_batch(b: &Batch, keys: &[Vec<u8>], signatures: bool) -> Found {
+fn check_batch(b: &Batch, signatures: bool) -> Found {
     let bytes = |r: &Range<usize>| b.bytes.get(r.clone()).unwrap_or_default();
     for it in &b.items {
         let fail = |problem: &str| Break { seq: it.seq, problem: problem.to_string() };
@@ -69,11 +70,10 @@ fn check_batch(b: &Batch, keys: &[Vec<u8>], signatures: bool) -> Found {
         if !signatures {
             continue;
         }
-        match it.key {
+        match &it.key {
             Err(problem) => return Some((it.index, false, fail(problem))),
             Ok(k) => {
-                let public = keys.get(k).map(Vec::as_slice).unwrap_or_default();
-                if !crypto::verify(public, &sig_message(hash), bytes(&it.signature)) {
+                if !crypto::verify(bytes(k), &sig_message(hash), bytes(&it.signature)) {
                     return Some((it.index, true, fail("its signature does not verify")));
                 }
             }
@@ -83,24 +83,14 @@ fn check_batch(b: &Batch, keys: &[Vec<u8>], signatures: bool) -> Found {
 }
 
 pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result<VerifyReport> {
-    // key id -> (owner, index into `keys`)
-    let mut key_ids: HashMap<i64, (i64, usize)> = HashMap::new();
-    let mut keys: Vec<Vec<u8>> = Vec::new();
-    {
-        let mut stmt = conn.prepare("SELECT id, user_id, public_key FROM user_keys")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            key_ids.insert(r.get(0)?, (r.get(1)?, keys.len()));
-            keys.push(r.get(2)?);
-        }
-    }
+    // Who may sign what, rebuilt from the log as it is read (never from the tables).
+    let mut ids = Identities::default();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     // The chain alone: hashing is ≈ 10 % of the work (SHA-NI) and handing it to another
     // thread cost more than it saved (measured), so this thread hashes too. Signatures cost
     // ≈ 50× a hash: then every core verifies and this thread mostly reads.
     let inline = !signatures || cores < 2;
     let workers = if inline { 0 } else { cores };
-    let keys = &keys;
     let stop = AtomicBool::new(false);
     let (to_workers, from_reader) = mpsc::sync_channel::<Batch>(workers * 2);
     let from_reader = Arc::new(Mutex::new(from_reader));
@@ -117,7 +107,7 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
                     Err(_) => break,
                 };
                 let Ok(batch) = next else { break };
-                let found = check_batch(&batch, keys, signatures);
+                let found = check_batch(&batch, signatures);
                 if found.is_some() {
                     stop.store(true, Ordering::Relaxed);
                 }
@@ -129,7 +119,7 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
         drop(to_collector);
 
         // The reader: order and links, then hand the bytes on.
-        let read = (|| -> Result<(usize, Found, Vec<u8>, Found)> {
+        let read = (|| -> Result<(usize, Found, Vec<u8>, Found, String)> {
             let mut stmt = conn.prepare(
                 "SELECT seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash
                    FROM log_entries ORDER BY seq",
@@ -171,13 +161,6 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
                     found = Some((index, false, p));
                     break;
                 }
-                let key = match key_ids.get(&key_id) {
-                    None => Err("it is signed with a key the vault does not know"),
-                    Some((owner, _)) if Some(*owner) != actor_id => {
-                        Err("it is signed with a key that does not belong to its author")
-                    }
-                    Some((_, k)) => Ok(*k),
-                };
                 let c = Canonical {
                     seq,
                     prev_hash,
@@ -195,11 +178,17 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
                 let canonical = start..b.len();
                 b.extend_from_slice(hash);
                 let hash_range = canonical.end..b.len();
-                let signature = if signatures {
+                let (signature, key) = if signatures {
                     b.extend_from_slice(blob(r, 8)?);
-                    hash_range.end..b.len()
+                    let signature = hash_range.end..b.len();
+                    let e = EntryRef { seq, kind: c.kind, event: c.event, actor_id, key_id, body: c.body };
+                    let key = ids.admit(&e).map(|public| {
+                        b.extend_from_slice(&public);
+                        signature.end..b.len()
+                    });
+                    (signature, key)
                 } else {
-                    0..0
+                    (0..0, Ok(0..0))
                 };
                 batch.items.push(Item { index, seq, canonical, hash: hash_range, key, signature });
                 prev.clear();
@@ -207,7 +196,7 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
                 index += 1;
                 expected_seq += 1;
                 if batch.items.len() == BATCH && inline {
-                    hashed = check_batch(&batch, keys, signatures);
+                    hashed = check_batch(&batch, signatures);
                     batch.bytes.clear();
                     batch.items.clear();
                     if hashed.is_some() {
@@ -228,19 +217,19 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
             }
             if inline {
                 if hashed.is_none() {
-                    hashed = check_batch(&batch, keys, signatures);
+                    hashed = check_batch(&batch, signatures);
                 }
             } else if !batch.items.is_empty() && !stop.load(Ordering::Relaxed) {
                 let _ = to_workers.send(batch);
             }
-            Ok((index, found, prev, hashed))
+            Ok((index, found, prev, hashed, ids.root().map(|r| HEXLOWER.encode(r)).unwrap_or_default()))
         })();
         drop(to_workers);
         let mut found: Found = None;
         for f in results.iter() {
             found = earlier(found, f);
         }
-        let (read_count, reader_found, last_hash, hashed) = read?;
+        let (read_count, reader_found, last_hash, hashed, root_key) = read?;
         let found = earlier(found, hashed);
         // At the same entry the reader's problem (sequence, link) comes first.
         let found = match (reader_found, found) {
@@ -253,6 +242,7 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
                 entries: read_count as i64,
                 signatures_checked: if signatures { read_count as i64 } else { 0 },
                 head: HEXLOWER.encode(&last_hash),
+                root_key,
                 first_break: None,
             },
             Some((index, at_signature, b)) => {
@@ -269,6 +259,7 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
                     entries: index as i64 + 1,
                     signatures_checked: if signatures { index as i64 + i64::from(at_signature) } else { 0 },
                     head: HEXLOWER.encode(&head),
+                    root_key,
                     first_break: Some(b),
                 }
             }
