@@ -20,6 +20,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../migrations/0003_case_status.sql")),
     (4, include_str!("../migrations/0004_log_by_kind.sql")),
     (5, include_str!("../migrations/0005_pending_exports.sql")),
+    (6, include_str!("../migrations/0006_client_keys.sql")),
 ];
 
 pub fn latest_version() -> u32 {
