@@ -190,3 +190,90 @@ pub(crate) fn open_entries(conn: &Connection, entries: &mut [Entry]) -> Result<(
 pub(crate) fn destroy_key(conn: &Connection, client: i64) -> Result<bool> {
     Ok(conn.execute("DELETE FROM client_keys WHERE client_id = ?1", [client])? > 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE clients (id INTEGER PRIMARY KEY);
+             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             INSERT INTO clients (id) VALUES (1), (2);
+             INSERT INTO meta (key, value) VALUES ('vault_id', 'vault-one');",
+        )
+        .unwrap();
+        conn.execute_batch(include_str!("../../migrations/0006_client_keys.sql")).unwrap();
+        conn
+    }
+
+    fn entry(client: Option<i64>, body: Value) -> Entry {
+        Entry {
+            seq: 1,
+            at: String::new(),
+            kind: "decision".into(),
+            event: "decline".into(),
+            actor: None,
+            client_id: client,
+            body,
+            hash: String::new(),
+        }
+    }
+
+    fn read(conn: &Connection, client: i64, body: Value) -> Value {
+        let mut e = [entry(Some(client), body)];
+        open_entries(conn, &mut e).unwrap();
+        let [e] = e;
+        e.body
+    }
+
+    #[test]
+    fn a_sealed_field_opens_only_for_its_vault_client_and_field_name() {
+        let conn = db();
+        let body =
+            json!({ "reason": "Moved to Fernhollow", "advice": "Keep the door locked", "state": "given" });
+        let sealed = seal(&conn, "vault-one", "decline", Some(1), &body).unwrap().into_owned();
+        assert_eq!(sealed["state"], "given");
+        assert!(sealed["reason"]["sealed"].is_string() && sealed["advice"]["sealed"].is_string());
+        assert!(!sealed.to_string().contains("Fernhollow"));
+        assert_eq!(read(&conn, 1, sealed.clone()), body);
+
+        // Under another field's name, for another client: it does not open.
+        let mut swapped = sealed.clone();
+        swapped["advice"] = sealed["reason"].clone();
+        assert_eq!(read(&conn, 1, swapped)["advice"], UNREADABLE);
+        assert_eq!(read(&conn, 2, sealed.clone())["reason"], UNREADABLE);
+        // In another vault (the same key copied there): it does not open.
+        conn.execute("UPDATE meta SET value = 'vault-two' WHERE key = 'vault_id'", []).unwrap();
+        assert_eq!(read(&conn, 1, sealed.clone())["reason"], UNREADABLE);
+        conn.execute("UPDATE meta SET value = 'vault-one' WHERE key = 'vault_id'", []).unwrap();
+
+        // A second entry uses the same key; destroyed, both read as erased.
+        let second = json!({ "reason": "x" });
+        let again = seal(&conn, "vault-one", "consent_recorded", Some(1), &second).unwrap();
+        assert_eq!(again["reason"]["key"], sealed["reason"]["key"]);
+        assert!(destroy_key(&conn, 1).unwrap());
+        assert!(!destroy_key(&conn, 1).unwrap());
+        assert_eq!(read(&conn, 1, sealed)["reason"], ERASED);
+        assert_eq!(read(&conn, 1, again.into_owned())["reason"], ERASED);
+    }
+
+    #[test]
+    fn bodies_without_a_client_free_text_or_with_a_plain_event_are_left_as_they_are() {
+        let conn = db();
+        let body = json!({ "reason": "Annual review", "purpose_text": null });
+        for (event, client) in [("settings_changed", None), ("case_purged", Some(1))] {
+            assert!(matches!(seal(&conn, "vault-one", event, client, &body).unwrap(), Cow::Borrowed(_)));
+        }
+        let no_text = json!({ "read": "summary", "purpose_text": null });
+        assert!(matches!(
+            seal(&conn, "vault-one", "client_viewed", Some(1), &no_text).unwrap(),
+            Cow::Borrowed(_)
+        ));
+        let keys: i64 = conn.query_row("SELECT count(*) FROM client_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(keys, 0, "no key is made when nothing is sealed");
+        // A plain value (an entry written before sealing) reads as written.
+        assert_eq!(read(&conn, 1, body.clone()), body);
+    }
+}
