@@ -21,6 +21,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("../migrations/0004_log_by_kind.sql")),
     (5, include_str!("../migrations/0005_pending_exports.sql")),
     (6, include_str!("../migrations/0006_log_by_event.sql")),
+    (7, include_str!("../migrations/0007_client_keys.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -19,6 +19,7 @@ use crate::crypto::{self, Secret32};
 use crate::error::{Error, Result};
 use crate::identity::{EntryRef, Identities, IDENTITY_EVENTS};
 
+pub mod shred;
 mod verify;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
@@ -143,8 +144,9 @@ pub fn append(
         None => (1, genesis(vault_id).to_vec()),
     };
     let at = now();
+    let body = shred::seal(tx, vault_id, event, client_id, body)?;
     let body =
-        serde_json::to_string(body).map_err(|_| Error::Storage("could not encode a log entry".into()))?;
+        serde_json::to_string(&*body).map_err(|_| Error::Storage("could not encode a log entry".into()))?;
     let c = Canonical {
         seq,
         prev_hash: &prev_hash,
@@ -216,7 +218,9 @@ pub fn list(conn: &Connection, client_id: Option<i64>, kind: Option<Kind>) -> Re
             hash: HEXLOWER.encode(&hash),
         })
     })?;
-    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+    let mut entries = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    shred::open_entries(conn, &mut entries)?;
+    Ok(entries)
 }
 
 fn text<'a>(r: &'a rusqlite::Row<'_>, i: usize) -> Result<&'a str> {

@@ -1,8 +1,10 @@
 //! Retention: closing a case gives it a date until which it is kept (by default six years
 //! after closure); a manager's purge deletes the cases past that date — never one under
 //! legal hold — and leaves a signed tombstone in the log (ids, dates, who, why: no
-//! personal data). The database runs with `secure_delete`, and a purge rebuilds the search
-//! index and truncates the write-ahead log, so the deleted record's bytes are overwritten.
+//! personal data). The purge also destroys the client's log key, so the staff free text
+//! sealed in the log's entries about them can no longer be read (src/log/shred.rs). The
+//! database runs with `secure_delete`, and a purge rebuilds the search index and truncates
+//! the write-ahead log, so the deleted record's bytes are overwritten.
 
 use chrono::Months;
 use rusqlite::{params, OptionalExtension};
@@ -219,6 +221,9 @@ impl Session {
             for (id, reference, closed_on, retain_until) in &purge {
                 tx.execute("DELETE FROM client_search WHERE rowid = ?1", [id])?;
                 tx.execute("DELETE FROM case_status WHERE client_id = ?1", [id])?;
+                // The key of the staff free text about the client in the log: with it
+                // goes every word of it (the entries stay, signed, as they were).
+                let key = if log::shred::destroy_key(tx, *id)? { "destroyed" } else { "none" };
                 tx.execute("DELETE FROM clients WHERE id = ?1", [id])?;
                 let body = json!({
                     "client_id": id,
@@ -228,6 +233,7 @@ impl Session {
                     "purged_on": today,
                     "purged_by": by,
                     "reason": reason,
+                    "free_text_key": key,
                 });
                 entries.push(log::append(
                     tx,

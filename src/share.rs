@@ -347,6 +347,7 @@ impl Session {
         view.scan("the file name", file_name)?;
         let agency = self.agency()?;
         let made_by = self.user().name.clone();
+        let root_key = self.root_key().to_string();
         let withheld = view.withheld().to_vec();
         let shared = view.shared_paths();
         // The record (and a pending-export row) is committed first, then the file is
@@ -356,6 +357,7 @@ impl Session {
             let env = Envelope {
                 disclosure_id: next_seq,
                 log_chain_head: head.clone(),
+                vault_root_key: root_key.clone(),
                 made_at: log::now(),
                 made_by: made_by.clone(),
                 agency: agency.clone(),

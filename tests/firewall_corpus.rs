@@ -637,6 +637,7 @@ fn run_case(seed: u64, case: u64, kind: RecipientKind, w: &World, pdf_dir: Optio
     let env = Envelope {
         disclosure_id: case as i64 + 1,
         log_chain_head: hex(&mut rng),
+        vault_root_key: hex(&mut rng),
         made_at: "2026-11-23T10:00:00Z".into(),
         made_by: "cara".into(),
         agency: "Derby Outreach Service".into(),

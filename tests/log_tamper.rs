@@ -187,6 +187,9 @@ fn log_verify_expect_head_proves_the_log_still_holds_an_exports_head() {
     // The vault the export came from holds the head: the entry before the disclosure record.
     let r = s.manager(&["log", "verify", "--expect-head", &head.to_uppercase()]).ok().json();
     assert_eq!(r["expected_head"]["entry"].as_i64(), Some(receipt["decision_id"].as_i64().unwrap() - 1));
+    // The export names the log's root key, the one the vault's slots pin.
+    assert_eq!(export["vault_root_key"], r["root_key"]);
+    assert_eq!(r["root_key"].as_str().unwrap().len(), 64);
 
     // The fork grew its own entries after the copy: a valid log, but not the export's.
     let pf = s.pass_file(MANAGER_PASS);

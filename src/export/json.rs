@@ -14,6 +14,7 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
         "marking": MARKING,
         "disclosure_id": env.disclosure_id,
         "log_chain_head": env.log_chain_head,
+        "vault_root_key": env.vault_root_key,
         "made_at": env.made_at,
         "recipient": view.recipient(),
         "recipient_label": view.recipient_label(),

@@ -38,6 +38,9 @@ impl std::str::FromStr for Format {
 pub struct Envelope {
     pub disclosure_id: i64,
     pub log_chain_head: String,
+    /// The root public key (hex) of the log the record is in: which vault's log
+    /// `log verify --expect-head` must be run against.
+    pub vault_root_key: String,
     pub made_at: String,
     pub made_by: String,
     pub agency: String,

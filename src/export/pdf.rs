@@ -214,9 +214,10 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Rendered> {
     w.gap(4.0);
     w.para(
         &format!(
-            "Disclosure record {}. Casekeep's log chain head when this was made: {}. \
-             The sender can prove from their log that this file is what was shared.",
-            env.disclosure_id, env.log_chain_head
+            "Disclosure record {}. Casekeep's log chain head when this was made: {}; \
+             the log's root key: {}. The sender can prove from their log that this file is \
+             what was shared.",
+            env.disclosure_id, env.log_chain_head, env.vault_root_key
         ),
         8.0,
         false,
