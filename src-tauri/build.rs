@@ -37,6 +37,7 @@ fn casekeep_commands() -> &'static [&'static str] {
         "decline",
         "change_passphrase",
         "add_user",
+        "remove_user",
         "list_users",
         "risk_form",
         "record_marac",

@@ -76,19 +76,19 @@ pub fn derive_keys(vault: &Vault, user: &str, passphrase: &Passphrase) -> Result
 /// the signed `unlock` audit entry with a synchronous commit and the new anchor.
 pub fn unlock_after_kdf(vault: &Vault, keys: &BenchKeys, storage: Storage) -> Result<Session> {
     let secrets = keys.secrets();
-    let (conn, vault_key) = vault.open_database(&secrets.kem_seed)?.ok_or(Error::UnlockFailed)?;
-    let conn = match storage {
-        Storage::Encrypted => conn,
-        Storage::Plain => {
-            drop(conn);
-            db::open_plain(&vault.dir().join(db::DB_FILE))?
-        }
+    let (conn, vault_key) = match storage {
+        Storage::Encrypted => vault.open_database(&secrets.kem_seed)?.ok_or(Error::UnlockFailed)?,
+        Storage::Plain => (
+            db::open_plain(&vault.dir().join(db::DB_FILE))?,
+            vault.envelope_key(&secrets.kem_seed)?.ok_or(Error::UnlockFailed)?,
+        ),
     };
     let attempts = vault.attempt_log(&vault.scan_slots()?)?;
     vault.finish_unlock(conn, vault_key, &attempts, &keys.user, keys.slot.clone(), secrets)
 }
 
-/// The hash chain only (no signature checks), to count the two apart.
+/// The hash chain and the key-certification rules, without the signature checks, to count
+/// the two apart.
 pub fn verify_chain_only(session: &Session) -> Result<VerifyReport> {
     log::verify_chain_only(session.conn(), session.vault_id())
 }
@@ -188,4 +188,10 @@ pub fn fixture(
     let session = unlock_after_kdf(&Vault::open(&encrypted)?, &keys, Storage::Encrypted)?;
     let log_entries: i64 = session.conn().query_row("SELECT count(*) FROM log_entries", [], |r| r.get(0))?;
     Ok(Fixture { encrypted, plain, keys, clients, log_entries, built })
+}
+
+/// One rotation of the vault key (a new key wrapped to every member, `PRAGMA rekey`, the
+/// envelopes replaced, the rotation logged), as a removal or a passphrase change makes.
+pub fn rotate_vault_key(session: &mut Session) -> Result<()> {
+    session.rotate_vault_key("benchmark")
 }

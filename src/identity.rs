@@ -389,9 +389,17 @@ impl Identities {
     }
 }
 
-/// The body of an entry that certifies keys: `{"key_id", "signing_key", "kem_key"}`.
-pub fn keys_body(key_id: i64, signing: &[u8], kem: &[u8]) -> serde_json::Value {
-    json!({ "key_id": key_id, "signing_key": HEXLOWER.encode(signing), "kem_key": HEXLOWER.encode(kem) })
+/// The body of an entry that certifies keys: `{"key_id", "signing_key", "kem_key"}` and
+/// the entry's other fields (`with`).
+pub fn keys_body(key_id: i64, signing: &[u8], kem: &[u8], with: serde_json::Value) -> serde_json::Value {
+    let mut body = match with {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    body.insert("key_id".into(), json!(key_id));
+    body.insert("signing_key".into(), json!(HEXLOWER.encode(signing)));
+    body.insert("kem_key".into(), json!(HEXLOWER.encode(kem)));
+    serde_json::Value::Object(body)
 }
 
 #[cfg(test)]

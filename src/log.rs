@@ -318,7 +318,8 @@ pub fn verify(conn: &Connection, vault_id: &str) -> Result<VerifyReport> {
     verify_with(conn, vault_id, true)
 }
 
-/// Benchmarks only: the hash chain without the signatures, to count the two apart.
+/// Benchmarks only: the hash chain and who may sign each entry (the certification rules), without
+/// the signatures themselves, to count the two apart.
 #[cfg(feature = "bench")]
 pub fn verify_chain_only(conn: &Connection, vault_id: &str) -> Result<VerifyReport> {
     verify_with(conn, vault_id, false)

@@ -441,6 +441,40 @@ impl SlotDir {
         fsutil::sync_dir(&self.0)
     }
 
+    /// Writes a slot that is to replace `slot.slot_id`'s once its change is committed
+    /// (`<id>.next`): a crash between the two leaves both, and an unlock takes whichever
+    /// holds the keys the log says are current.
+    pub fn write_next(&self, slot: &Slot) -> Result<()> {
+        let json =
+            serde_json::to_vec_pretty(slot).map_err(|_| Error::Crypto("could not encode a key slot"))?;
+        fsutil::write_atomic(&self.0.join(format!("{}.next", slot.slot_id)), &json)
+    }
+
+    /// The replacement a change left for the slot `slot_id`, if any (and well-formed).
+    pub fn read_next(&self, slot_id: &str) -> Option<Slot> {
+        let bytes =
+            fsutil::read_bounded(&self.0.join(format!("{slot_id}.next")), SLOT_FILE_LIMIT, "key slot file")
+                .ok()?;
+        Slot::parse(&bytes).ok().filter(|s| s.slot_id == slot_id)
+    }
+
+    /// Puts a committed replacement in its slot's place (an atomic rename).
+    pub fn promote_next(&self, slot_id: &str) -> Result<()> {
+        fs::rename(self.0.join(format!("{slot_id}.next")), self.0.join(format!("{slot_id}.slot")))
+            .map_err(Error::io("replace a key slot"))?;
+        fsutil::sync_dir(&self.0)
+    }
+
+    /// Drops a replacement whose change never committed.
+    pub fn discard_next(&self, slot_id: &str) -> Result<()> {
+        match fs::remove_file(self.0.join(format!("{slot_id}.next"))) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::Io { context: "remove an unused key slot", source: e })
+            }
+            _ => fsutil::sync_dir(&self.0),
+        }
+    }
+
     /// Writes (atomically) the anchor of `slot`.
     pub fn write_anchor(&self, slot: &Slot, anchor: &Anchor) -> Result<()> {
         let json =

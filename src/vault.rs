@@ -260,13 +260,17 @@ impl Vault {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?1)", [&vault_id])?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?1)", [&header.created_at])?;
-        let mut body = identity::keys_body(key_id, &root, &secrets.kem_public());
-        body["first_manager"] = json!(manager);
-        body["user_id"] = json!(user_id);
-        body["recovery"] = identity::keys_body(
+        let recovery_keys = identity::keys_body(
             recovery_key_id,
             &recovery_secrets.signing_public()?,
             &recovery_secrets.kem_public(),
+            json!({}),
+        );
+        let body = identity::keys_body(
+            key_id,
+            &root,
+            &secrets.kem_public(),
+            json!({ "first_manager": manager, "user_id": user_id, "recovery": recovery_keys }),
         );
         let signer = Signer { user_id, key_id, seed: secrets.signing_seed.duplicate() };
         log::append(&tx, &vault_id, &signer, Kind::Audit, "vault_created", None, &body)?;
@@ -297,10 +301,36 @@ impl Vault {
         let attempts = self.attempt_log(&slots)?;
         let wait = attempts.begin(&typed)?;
         (self.delay)(wait);
-        let (secrets, slot) =
-            self.open_user_slot(&slots, &typed, &attempts, passphrase)?.ok_or(Error::UnlockFailed)?;
-        let (conn, vault_key) = self.open_database(&secrets.kem_seed)?.ok_or(Error::UnlockFailed)?;
-        self.finish_unlock(conn, vault_key, &attempts, &typed, slot, secrets)
+        let main = self.open_user_slot(&slots, &typed, &attempts, passphrase)?;
+        // A passphrase change or reset cut short by a crash leaves its new slot beside the
+        // old one (`<id>.next`): whichever the passphrase opens *and* holds the keys the log
+        // says are current is the user's slot.
+        let next = normalise_user_name(&typed)
+            .and_then(|n| slots.iter().find(|s| s.user == n))
+            .and_then(|s| self.slots.read_next(&s.slot_id));
+        let mut candidates: Vec<(UserSecrets, Slot, bool)> = Vec::new();
+        if let Some((secrets, slot)) = main {
+            candidates.push((secrets, slot, false));
+        }
+        if let Some(n) = next.as_ref() {
+            if let Some(secrets) = n.open_user(&self.header.vault_id, passphrase)? {
+                candidates.push((secrets, n.clone(), true));
+            }
+        }
+        for (secrets, slot, is_next) in candidates {
+            let Some((conn, vault_key)) = self.open_database(&secrets.kem_seed)? else { continue };
+            let ids = log::identities(&conn, self.vault_id())?;
+            if !keys_current(&ids, &slot, &secrets)? {
+                continue;
+            }
+            if is_next {
+                self.slots.promote_next(&slot.slot_id)?;
+            } else if next.is_some() {
+                self.slots.discard_next(&slot.slot_id)?;
+            }
+            return self.finish_unlock(conn, vault_key, &attempts, &typed, slot, secrets);
+        }
+        Err(Error::UnlockFailed)
     }
 
     /// The part of an unlock after the key derivation and the database's opening: who may
@@ -348,6 +378,12 @@ impl Vault {
                 Ok(None)
             }
         }
+    }
+
+    /// The vault key in the current envelope addressed to the holder of `kem_seed`.
+    #[cfg(feature = "bench")]
+    pub(crate) fn envelope_key(&self, kem_seed: &Secret32) -> Result<Option<Secret32>> {
+        Ok(self.envelopes.current()?.open(self.vault_id(), kem_seed))
     }
 
     /// Opens the envelope addressed to the holder of `kem_seed` and the database with the
@@ -426,12 +462,16 @@ impl Vault {
             &secrets,
         )?;
         let key_id = ids.next_key_id();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let signer =
             Signer { user_id: member.id, key_id: recovery_key_id, seed: recovery.signing_seed.duplicate() };
-        let mut body = identity::keys_body(key_id, &secrets.signing_public()?, &secrets.kem_public());
-        body["user_id"] = json!(member.id);
-        body["user"] = json!(name);
+        let body = identity::keys_body(
+            key_id,
+            &secrets.signing_public()?,
+            &secrets.kem_public(),
+            json!({ "user_id": member.id, "user": name }),
+        );
+        self.wrap_current_key_to(&vault_key, &secrets.kem_public())?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         log::append(
             &tx,
             &self.header.vault_id,
@@ -442,7 +482,7 @@ impl Vault {
             &body,
         )?;
         rewrite_caches(&tx, &log::identities(&tx, self.vault_id())?)?;
-        commit_with_slot(tx, &self.slots, &slot, existing)?;
+        commit_replacing_slot(tx, &self.slots, &slot, existing.is_some())?;
         let (failures, pending, dropped) = attempts.succeeded(&typed)?;
         // The old anchor was authenticated with the old keys: it starts again from here.
         let mut session = Session::start_without_anchor(self, conn, vault_key, slot, secrets, failures)?;
@@ -450,6 +490,15 @@ impl Vault {
         session.after_unlock(&attempts, pending, dropped)?;
         Ok(session)
     }
+}
+
+/// Whether `secrets` are the keys the log says are `slot`'s user's current ones.
+fn keys_current(ids: &Identities, slot: &Slot, secrets: &UserSecrets) -> Result<bool> {
+    let Some(member) = ids.member(slot.user_id).filter(|m| !m.removed && m.name == slot.user) else {
+        return Ok(false);
+    };
+    Ok(ids.key(member.key_id).is_some_and(|k| k.kem == secrets.kem_public())
+        && ids.key(member.key_id).map(|k| k.signing.to_vec()) == Some(secrets.signing_public()?))
 }
 
 fn envelope_mismatch() -> Error {
@@ -469,6 +518,34 @@ fn decoy_kdf(slots: &[Slot], tag: &str) -> KdfParams {
     let pick = tag.get(..8).and_then(|h| u64::from_str_radix(h, 16).ok()).unwrap_or(0);
     let n = all.len().max(1) as u64;
     all.get((pick % n) as usize).copied().unwrap_or(KdfParams { m_kib: KdfParams::MIN_M_KIB, t: 3, p: 1 })
+}
+
+impl Vault {
+    /// Adds an envelope of the current generation's key for one more public key (a user's
+    /// next keys, before the entry that certifies them commits), so that a crash between
+    /// that commit and the rotation does not lock them out. Until the rotation (the same
+    /// call's, or the next unlock's) the envelopes name one key more than the log.
+    fn wrap_current_key_to(&self, vault_key: &Secret32, kem: &[u8; 32]) -> Result<()> {
+        let mut envelopes = self.envelopes.current()?;
+        envelopes.add(self.vault_id(), vault_key, kem)?;
+        self.envelopes.write_current(&envelopes)
+    }
+}
+
+/// Commits `tx`, a slot's replacement written first beside it (`<id>.next`) and put in its
+/// place after the commit: a crash at any point leaves the slot that matches the log
+/// (`Vault::unlock` takes whichever holds the current keys). A new slot (no slot before) is
+/// written in place and removed if the commit fails.
+fn commit_replacing_slot(tx: Transaction<'_>, dir: &SlotDir, slot: &Slot, replaces: bool) -> Result<()> {
+    if !replaces {
+        return commit_with_slot(tx, dir, slot, None);
+    }
+    dir.write_next(slot)?;
+    if let Err(e) = tx.commit() {
+        let _ = dir.discard_next(&slot.slot_id);
+        return Err(e.into());
+    }
+    dir.promote_next(&slot.slot_id)
 }
 
 /// Commits `tx` only once `slot` is on disk; if the commit fails, puts back the slot
@@ -917,10 +994,12 @@ impl Session {
         let (id, key_id) = (self.identities.next_user_id(), self.identities.next_key_id());
         let root = self.slot.root()?;
         let slot = Slot::make_user(&self.vault_id, None, &name, id, &root, passphrase, kdf, &secrets)?;
-        let mut body = identity::keys_body(key_id, &secrets.signing_public()?, &secrets.kem_public());
-        body["user"] = json!(name);
-        body["user_id"] = json!(id);
-        body["role"] = json!(role);
+        let body = identity::keys_body(
+            key_id,
+            &secrets.signing_public()?,
+            &secrets.kem_public(),
+            json!({ "user": name, "user_id": id, "role": role }),
+        );
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         log::append(&tx, &self.vault_id, &self.signer, Kind::Audit, "user_added", None, &body)?;
         let ids = log::identities(&tx, &self.vault_id)?;
@@ -1001,14 +1080,20 @@ impl Session {
             kdf,
             &secrets,
         )?;
-        let mut body = identity::keys_body(key_id, &secrets.signing_public()?, &secrets.kem_public());
-        body["user_id"] = json!(self.user.id);
-        body["old_key_id"] = json!(self.signer.key_id);
+        let body = identity::keys_body(
+            key_id,
+            &secrets.signing_public()?,
+            &secrets.kem_public(),
+            json!({ "user_id": self.user.id, "old_key_id": self.signer.key_id }),
+        );
+        let mut envelopes = self.envelopes.current()?;
+        envelopes.add(&self.vault_id, &self.vault_key, &secrets.kem_public())?;
+        self.envelopes.write_current(&envelopes)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         log::append(&tx, &self.vault_id, &self.signer, Kind::Audit, "passphrase_changed", None, &body)?;
         let ids = log::identities(&tx, &self.vault_id)?;
         rewrite_caches(&tx, &ids)?;
-        commit_with_slot(tx, &self.slots, &slot, Some(&self.slot))?;
+        commit_replacing_slot(tx, &self.slots, &slot, true)?;
         self.identities = ids;
         self.signer = Signer { user_id: self.user.id, key_id, seed: secrets.signing_seed.duplicate() };
         self.anchor_key = secrets.anchor_key()?;
@@ -1028,6 +1113,7 @@ impl Session {
             self.identities.next_key_id(),
             &secrets.signing_public()?,
             &secrets.kem_public(),
+            json!({}),
         );
         self.write(|tx, s| {
             log::append(tx, s.vault_id, s.signer, Kind::Audit, "recovery_key_replaced", None, &body)

@@ -492,3 +492,94 @@ fn killed_exports_never_leave_a_file_without_its_record() {
 fn clear_failures_of(vault: &Path, user: &str) {
     attempt_log_of(vault).succeeded(user).unwrap();
 }
+
+/// Rotations killed at random points (a recovery-key replacement, which rotates the vault
+/// key, by the manager; a passphrase change, which rotates it too, by the caseworker): after
+/// every kill both can still unlock — the caseworker with her old passphrase or her new one,
+/// never neither — the next unlock finishes or discards what the kill left, and `check`
+/// passes (the envelopes are wrapped to exactly the members the log names).
+#[test]
+fn killed_rotations_leave_a_vault_every_member_can_open() {
+    casekeep::crypto::test_hooks::memoize_kdf(true);
+    let runs = env_u64("CASEKEEP_ROTATION_CRASH_RUNS", 30) as usize;
+    let seed = env_u64("CASEKEEP_CRASH_SEED", 0x00C0_FFEE_D00D) ^ 0x0707;
+    let mut rng = Rng::new(seed);
+    let scratch = Scratch::new();
+    let vault = scratch.tmp.path().join("vault");
+    fast_vault(&vault);
+    {
+        // Enough pages that the re-encryption takes a measurable part of a child's life.
+        let mut s = unlock_now(&vault, "cara", WORKER_PASS).unwrap();
+        for i in 0..150 {
+            let mut c: serde_json::Value = serde_json::from_str(ADA).unwrap();
+            c["case_reference"] = serde_json::json!(format!("ROT-{i}"));
+            c["notes"] = serde_json::json!([{"text": "Rotation padding note. ".repeat(40)}]);
+            s.add_client(c.to_string().as_bytes()).unwrap();
+        }
+    }
+    let passes = [WORKER_PASS, "a rotated caseworker passphrase"];
+    let pass_files = [scratch.pass_file(passes[0]), scratch.file("p2", passes[1])];
+    let manager_file = scratch.pass_file(MANAGER_PASS);
+    let command = |run: usize, cara_pass: usize| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_casekeep"));
+        c.arg("--vault").arg(&vault).env("HOME", scratch.tmp.path());
+        if run.is_multiple_of(2) {
+            c.args(["--user", "mo", "--passphrase-file"])
+                .arg(&manager_file)
+                .args(["recovery-key", "replace"]);
+        } else {
+            c.args(["--user", "cara", "--passphrase-file"])
+                .arg(&pass_files[cara_pass])
+                .args(["passphrase", "change", "--new-passphrase-file"])
+                .arg(&pass_files[1 - cara_pass]);
+        }
+        c
+    };
+    // cara's passphrase now (an index into `passes`).
+    let mut current = 0usize;
+    let mut lives = [Duration::ZERO; 2];
+    for (k, life) in lives.iter_mut().enumerate() {
+        let t = Instant::now();
+        let done = run_killed(&mut command(k, current), Duration::from_secs(120));
+        assert_eq!(done.exit, Some(0), "{}", done.stderr);
+        *life = t.elapsed();
+        if k % 2 == 1 {
+            current = 1 - current;
+        }
+    }
+    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+    for run in 0..runs {
+        let l = lives[run % 2].as_micros() as u64;
+        let after = Duration::from_micros(l / 3 + rng.below(l * 3 / 4));
+        let ctx = format!("seed {seed:#x}, run {run}, kill after {after:?}");
+        let child = run_killed(&mut command(run, current), after);
+        assert!(!child.stderr.contains("panicked"), "{ctx}: {}", child.stderr);
+        clear_failures_of(&vault, "cara");
+        clear_failures_of(&vault, "mo");
+        let mo = unlock_now(&vault, "mo", MANAGER_PASS).unwrap_or_else(|e| panic!("{ctx}: mo refused: {e}"));
+        assert!(mo.check().unwrap().ok, "{ctx}: {:?}", mo.check().unwrap().problems);
+        drop(mo);
+        if run % 2 == 1 {
+            let old = unlock_now(&vault, "cara", passes[current]);
+            let new = unlock_now(&vault, "cara", passes[1 - current]);
+            match (old.is_ok(), new.is_ok()) {
+                (true, false) => {
+                    *tally.entry("passphrase change: killed before its commit").or_default() += 1
+                }
+                (false, true) => {
+                    current = 1 - current;
+                    *tally.entry("passphrase change: committed").or_default() += 1;
+                }
+                (a, b) => panic!("{ctx}: old passphrase opens: {a}, new opens: {b}"),
+            }
+        } else {
+            *tally
+                .entry(if child.killed { "replacement killed" } else { "replacement finished" })
+                .or_default() += 1;
+        }
+        let s = unlock_now(&vault, "cara", passes[current])
+            .unwrap_or_else(|e| panic!("{ctx}: cara refused: {e}"));
+        assert!(s.check().unwrap().ok, "{ctx}");
+    }
+    eprintln!("rotation crash safety: seed {seed:#x}, {runs} kills; {tally:?}");
+}

@@ -287,14 +287,12 @@ fn roles_come_from_the_log_not_the_table() {
     // She writes a `user_added` entry of her own, making a new manager.
     let seed = casekeep::crypto::make_secret().unwrap();
     let kem = casekeep::crypto::make_secret().unwrap();
-    let mut body = casekeep::identity::keys_body(
+    let body = casekeep::identity::keys_body(
         9,
         &casekeep::crypto::derive_public_key(&seed).unwrap(),
         &casekeep::crypto::derive_kem_public(&kem),
+        serde_json::json!({ "user": "eve", "user_id": 9, "role": "manager" }),
     );
-    body["user"] = serde_json::json!("eve");
-    body["user_id"] = serde_json::json!(9);
-    body["role"] = serde_json::json!("manager");
     let forged = cara.append_unchecked(casekeep::log::Kind::Audit, "user_added", None, body).unwrap();
     let report = cara.verify_log().unwrap();
     let b = report.first_break.unwrap();
@@ -361,12 +359,15 @@ fn swapped_envelopes_open_nothing() {
     fast_vault(&dir);
     let path = dir.join("envelopes.json");
     let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    // Each recipient's envelope moved to the next recipient (mo's, cara's, the recovery key's).
     let list = v["envelopes"].as_array_mut().unwrap();
-    let (x, y) = (list[0].clone(), list[1].clone());
-    list[0]["enc"] = y["enc"].clone();
-    list[0]["sealed"] = y["sealed"].clone();
-    list[1]["enc"] = x["enc"].clone();
-    list[1]["sealed"] = x["sealed"].clone();
+    assert_eq!(list.len(), 3);
+    let was = list.clone();
+    for (i, e) in list.iter_mut().enumerate() {
+        let from = &was[(i + 1) % was.len()];
+        e["enc"] = from["enc"].clone();
+        e["sealed"] = from["sealed"].clone();
+    }
     std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
     let refused = [unlock_now(&dir, "mo", MANAGER_PASS), unlock_now(&dir, "cara", WORKER_PASS)]
         .into_iter()

@@ -299,7 +299,9 @@ fn decline(
     Ok(g.session_mut()?.decline(ClientId(client), recipient.parse::<RecipientKind>()?, &purpose, &reason)?)
 }
 
-#[tauri::command]
+/// Re-encrypts the vault under a new key (a rotation): run off the main thread so that the
+/// window keeps drawing the page's progress indication.
+#[tauri::command(async)]
 fn change_passphrase(state: State<'_, AppState>, passphrase: Arg<String>) -> CmdResult<()> {
     let Arg(passphrase) = passphrase;
     let mut g = state.guard()?;
@@ -319,6 +321,15 @@ fn add_user(
     let mut g = state.guard()?;
     g.session_mut()?.add_user(&name, role, &Passphrase::new(passphrase))?;
     Ok(())
+}
+
+/// Removes a user (managers): a signed entry, a rotation of the vault key (off the main
+/// thread, like a passphrase change), their key slot deleted.
+#[tauri::command(async)]
+fn remove_user(state: State<'_, AppState>, name: Arg<String>) -> CmdResult<()> {
+    let Arg(name) = name;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.remove_user(&name)?)
 }
 
 #[tauri::command]
@@ -367,7 +378,7 @@ fn set_vault_settings(
 }
 
 /// A new recovery key (managers); the old one stops working. Shown once by the UI.
-#[tauri::command]
+#[tauri::command(async)]
 fn replace_recovery_key(state: State<'_, AppState>) -> CmdResult<Created> {
     let mut g = state.guard()?;
     let key = g.session_mut()?.replace_recovery_key()?;
@@ -540,6 +551,7 @@ fn main() {
             decline,
             change_passphrase,
             add_user,
+            remove_user,
             list_users,
             risk_form,
             record_marac,

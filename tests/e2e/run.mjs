@@ -113,6 +113,7 @@ const ARGS = {
   decline: ["client", "recipient", "purpose", "reason"],
   change_passphrase: ["passphrase"],
   add_user: ["name", "role", "passphrase"],
+  remove_user: ["name"],
   record_marac: ["client", "referral"],
   set_vault_settings: ["patch"],
   case_status: ["client"],
@@ -152,6 +153,7 @@ const LOCKED_CALLS = {
   decline: { client: 1, recipient: "police", purpose: "a request", reason: "no consent and no lawful basis" },
   change_passphrase: { passphrase: "another long passphrase" },
   add_user: { name: "eve", role: "manager", passphrase: "another long passphrase" },
+  remove_user: { name: "cara" },
   list_users: {},
   risk_form: {},
   record_marac: { client: 1, referral: {} },
@@ -498,6 +500,26 @@ async function main() {
   await byText("h1", "Caseload (1)");
   check(!(await text()).includes(newKey), "the new recovery key is gone from the page");
   key = newKey;
+
+  // A manager adds a user, then removes her: confirmed first, the vault key rotated while the
+  // page says so, then the advice to replace old backups.
+  await click("button", "Settings");
+  await byText("h1", "Settings");
+  await fill("New user's name", "dana");
+  await fill("Their first passphrase", "dana's first long passphrase");
+  await click("button", "Add user");
+  await waitFor(async () => (await text()).includes("dana (caseworker)"), "the new user in the list");
+  await click("button", "Remove dana");
+  await screen("remove-user-confirm");
+  await click("button", "Yes, remove dana");
+  await browser.$("#removed-user").waitForExist({ timeout: 60000 });
+  await (await browser.$("#removed-user")).click();
+  const afterRemoval = await text();
+  check(!afterRemoval.includes("dana (caseworker)") && afterRemoval.includes("Backups made before now still open"),
+    "a removed user leaves the list, and the page says old backups still open with her passphrase");
+  await screen("user-removed");
+  await click("button", "Caseload");
+  await byText("h1", "Caseload (1)");
 
   // Retention: close the case; a purge run lists nothing due (six years to go).
   await (await browser.$("button[aria-label^='Open ']")).click();

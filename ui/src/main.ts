@@ -1198,6 +1198,7 @@ async function logScreen() {
 async function settings() {
   const idle = select([["1", "1 minute"], ["2", "2 minutes"], ["5", "5 minutes"], ["10", "10 minutes"], ["15", "15 minutes"]], String(status?.idle_minutes ?? 5));
   const newPass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
+  const passBusy = h("div", { "aria-live": "polite" });
   const errors = h("div", {});
   const parts: Node[] = [
     h("h1", {}, "Settings"),
@@ -1225,14 +1226,18 @@ async function settings() {
       void settings();
     }, "secondary", { id: "theme-toggle" }),
     h("h2", {}, "Your passphrase"),
-    field("New passphrase", newPass, "At least 12 characters. Changing it also gives you a new signing key."),
+    field("New passphrase", newPass, "At least 12 characters. Changing it also gives you new keys and re-encrypts the vault, so your old passphrase opens nothing written from now on."),
+    passBusy,
     button("Change passphrase", async () => {
+      passBusy.replaceChildren(rotating("Changing your passphrase"));
       try {
         await call("change_passphrase", { passphrase: newPass.value });
         newPass.value = "";
-        say("Passphrase changed.");
+        passBusy.replaceChildren();
+        say("Passphrase changed. Backups made before now still open with your old passphrase.");
       } catch (e) {
         newPass.value = "";
+        passBusy.replaceChildren();
         errors.replaceChildren(errorSummary(message(e)));
       }
     }, "secondary"),
@@ -1285,9 +1290,12 @@ async function settings() {
     const uname = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
     const upass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
     const role = radios("Role", "role", [["caseworker", "Caseworker"], ["manager", "Manager"]], "caseworker");
+    const removal = h("div", { id: "remove-user", "aria-live": "polite" });
     parts.push(
       h("h2", {}, "Users"),
-      h("ul", { class: "list" }, ...users.map((u) => h("li", {}, `${u.name} (${u.role})`))),
+      h("ul", { class: "list", id: "user-list" }, ...users.map((u) => h("li", {}, `${u.name} (${u.role}) `,
+        u.name === status?.user ? h("span", { class: "hint" }, "(you)") : button(`Remove ${u.name}`, () => confirmRemoval(u.name, removal, errors), "secondary")))),
+      removal,
       field("New user's name", uname),
       field("Their first passphrase", upass, "They should change it when they first unlock."),
       role.el,
@@ -1329,6 +1337,42 @@ async function settings() {
   show(...parts);
 }
 
+/** Rotating the vault key re-encrypts every page: say so while it runs (the command runs off
+ * the window's main thread, so this stays drawn). */
+function rotating(what: string): Node {
+  return h("div", { class: "notice", role: "status", "aria-busy": "true", id: "rotating" },
+    h("p", {}, `${what}: re-encrypting the vault under a new key. On a large vault this takes up to half a minute; keep Casekeep open.`),
+    h("progress", { "aria-label": "Re-encrypting the vault" }));
+}
+
+function confirmRemoval(name: string, box: HTMLElement, errors: HTMLElement) {
+  box.replaceChildren(
+    h("p", { class: "warning-text", role: "alert" },
+      `Remove ${name}? They will not be able to unlock this vault again: their key is removed and the vault is re-encrypted under a new key that only the remaining users can open. `,
+      "Backups made before now still open with their old passphrase."),
+    h("div", { class: "button-group" },
+      button(`Yes, remove ${name}`, async () => {
+        box.replaceChildren(rotating(`Removing ${name}`));
+        document.querySelectorAll("button").forEach((b) => ((b as HTMLButtonElement).disabled = true));
+        try {
+          await call("remove_user", { name });
+          await settings();
+          say(`${name} was removed.`);
+          const after = document.getElementById("remove-user");
+          const notice = h("p", { class: "notice", id: "removed-user", tabindex: "-1" },
+            `${name} was removed and the vault key was replaced. Backups made before now still open with ${name}'s old passphrase: make a fresh backup now, then delete the old backup files.`);
+          after?.replaceChildren(notice, button("Make a fresh backup now", () => document.getElementById("make-backup")?.click(), "secondary"));
+          notice.scrollIntoView({ block: "center" });
+          notice.focus();
+        } catch (e) {
+          await settings();
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }, "warning"),
+      button("Keep them", () => box.replaceChildren(), "secondary")),
+  );
+}
+
 function backupSection(errors: HTMLElement): Node[] {
   const result = h("div", { "aria-live": "polite" });
   return [
@@ -1346,7 +1390,7 @@ function backupSection(errors: HTMLElement): Node[] {
       } catch (e) {
         errors.replaceChildren(errorSummary(message(e)));
       }
-    }, "secondary"),
+    }, "secondary", { id: "make-backup" }),
     result,
   ];
 }
