@@ -129,8 +129,6 @@ pub struct ShareArgs {
     pub told: Option<String>,
     pub advice: Option<String>,
     pub excerpts: Vec<usize>,
-    pub approver: Option<String>,
-    pub approver_passphrase: Option<String>,
     pub format: Option<String>,
     /// The file chosen in the save dialog (absent when exports go to a fixed folder).
     pub out: Option<String>,

@@ -273,14 +273,7 @@ fn share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<casekee
         }
         _ => state.export_path(&share.recipient, format)?,
     };
-    let session = g.session_mut()?;
-    let approver = match (&share.approver, &share.approver_passphrase) {
-        (Some(name), Some(pass)) if !name.is_empty() => {
-            Some(session.approver(name, &Passphrase::new(pass.clone()))?)
-        }
-        _ => None,
-    };
-    Ok(session.share(&req, approver, format, &out)?)
+    Ok(g.session_mut()?.share(&req, format, &out)?)
 }
 
 #[tauri::command]
