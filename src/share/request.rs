@@ -36,7 +36,6 @@ pub(super) struct Approved {
 }
 
 /// Where a share request stands.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestState {
