@@ -329,14 +329,16 @@ async function caseload(search = "") {
       h("td", { class: urgent ? "due urgent" : "due" }, text),
     );
   };
-  const queueRow = (i: Queue["items"][number]) =>
-    h(
+  const queueRow = (i: Queue["items"][number]) => {
+    const act = requestAction(i);
+    return h(
       "tr",
       {},
       h("td", { class: i.overdue ? "due urgent" : "due" }, i.overdue ? `${i.due} (overdue)` : i.due),
       h("td", {}, i.client_id !== null ? button(`${i.initials ?? ""} ${i.case_reference ?? ""}`.trim(), () => void clientScreen(i.client_id as number), "link") : ""),
-      h("td", {}, i.what, requestAction(i)),
+      h("td", {}, i.what, ...(act ? [" ", act] : [])),
     );
+  };
   const [queueBody, moreQueue] = paged(queue.items, queueRow, "work queue items");
   const [clientBody, moreClients] = paged(clients, clientRow, "clients");
   show(
@@ -1133,7 +1135,7 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
           const out = await chooseOut(recipient, format.value());
           if (out === undefined) return;
           const receipt = await call<ShareReceipt>("share", { share: { ...asked(), format: format.value(), out } });
-          shared(receipt, () => void clientScreen(rec.id));
+          shared(receipt, "Back to the client", () => void clientScreen(rec.id));
         } catch (e) {
           errors.replaceChildren(errorSummary(message(e)));
         }
@@ -1155,7 +1157,7 @@ async function chooseOut(name: string, ext: string): Promise<string | null | und
   return out ?? undefined;
 }
 
-function shared(receipt: ShareReceipt, back: () => void) {
+function shared(receipt: ShareReceipt, backLabel: string, back: () => void) {
   show(
     h("h1", {}, "Shared"),
     h("div", { class: "notice ok", id: "share-receipt" },
@@ -1163,7 +1165,7 @@ function shared(receipt: ShareReceipt, back: () => void) {
       h("p", {}, "Saved to: ", h("code", { id: "share-file" }, receipt.file)),
       h("p", {}, `SHA-256: ${receipt.sha256}`),
       receipt.approval === "awaiting" ? h("p", {}, h("strong", {}, "Awaiting a manager's approval.")) : null),
-    button("Back", back),
+    button(backLabel, back),
   );
 }
 
@@ -1250,7 +1252,7 @@ function finishRequest(id: number) {
         try {
           const out = await chooseOut(`request-${id}`, format.value());
           if (out === undefined) return;
-          shared(await call<ShareReceipt>("finish_request", { finish: { request: id, format: format.value(), out } }), () => void caseload());
+          shared(await call<ShareReceipt>("finish_request", { finish: { request: id, format: format.value(), out } }), "Back to the caseload", () => void caseload());
         } catch (e) {
           errors.replaceChildren(errorSummary(message(e)));
         }
