@@ -358,3 +358,35 @@ fn through_the_api_a_finished_request_is_the_approved_view() {
     );
     assert!(cara.verify_log().unwrap().first_break.is_none());
 }
+
+#[test]
+fn an_approval_signed_by_the_requester_or_a_caseworker_does_not_count() {
+    use casekeep::log::Kind;
+    let (s, id) = setup();
+    let request = ask(&s, &id);
+    let rid: i64 = request.parse().unwrap();
+    let digest = decisions(&s)[0]["body"]["digest"].as_str().unwrap().to_string();
+    // Every user holds the database key: cara (the requester) and dev (a caseworker) each
+    // append a well-formed approval signed by themself, naming the manager.
+    for (who, pass) in [("cara", WORKER_PASS), ("dev", DEV)] {
+        let mut session = unlock_now(&s.vault(), who, pass).unwrap();
+        session
+            .append_unchecked(
+                Kind::Decision,
+                "share_request_approved",
+                Some(id.parse::<i64>().unwrap()),
+                serde_json::json!({ "request": rid, "digest": digest, "approved_by": "mo" }),
+            )
+            .unwrap();
+    }
+    let out = s.tmp.path().join("forged.json");
+    let r = finish(&s, "cara", WORKER_PASS, &request, &out).refused();
+    assert!(r.stderr.contains("awaits a manager's approval"), "{}", r.stderr);
+    assert!(!out.exists());
+    // Still pending for the managers, who can decide it.
+    assert_eq!(request_items(&queue_of(&s, "ann", ANN)), [("share_request".to_string(), rid)]);
+    s.as_user("ann", ANN, &["approve", "--request", &request]).ok();
+    let r = finish(&s, "cara", WORKER_PASS, &request, &out).ok().json();
+    assert_eq!(decisions(&s).last().unwrap()["body"]["approved_by"], "ann");
+    assert_eq!(r["approval"], "approved");
+}

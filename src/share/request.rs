@@ -26,7 +26,7 @@ use crate::export::Format;
 use crate::log::{self, Kind};
 use crate::policy::matcher::FIREWALL_VERSION;
 use crate::policy::RedactedView;
-use crate::vault::Session;
+use crate::vault::{Role, Session};
 
 /// The manager's approval a finished request rests on.
 pub(super) struct Approved {
@@ -191,25 +191,32 @@ impl Session {
         Ok(Stored { client, actor, body })
     }
 
-    /// The approval of request `id`: (entry, approved_by, digest), if any.
-    fn approval_of(&self, id: i64) -> Result<Option<(i64, String, String)>> {
-        let row: Option<(i64, String)> = self
+    /// The approval of request `id`, if any: (entry, approved_by, digest) — the first one
+    /// signed by a current manager other than the requester (as [`STATE_COLUMNS`] counts
+    /// them), and refused unless it names its signer.
+    fn approval_of(&self, id: i64, requester: Option<i64>) -> Result<Option<(i64, String, String)>> {
+        let row: Option<(i64, String, Option<i64>)> = self
             .conn()
             .query_row(
-                "SELECT seq, body FROM log_entries WHERE kind = 'decision' AND event = 'share_request_approved'
-                   AND json_extract(body, '$.request') = ?1 ORDER BY seq LIMIT 1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                "SELECT a.seq, a.body, a.actor_id FROM log_entries a JOIN users u ON u.id = a.actor_id AND u.role = 'manager'
+                  WHERE a.kind = 'decision' AND a.event = 'share_request_approved' AND json_extract(a.body, '$.request') = ?1
+                    AND a.actor_id IS NOT ?2 ORDER BY a.seq LIMIT 1",
+                rusqlite::params![id, requester],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let Some((seq, body)) = row else { return Ok(None) };
-        let body: Value = serde_json::from_str(&body)
-            .map_err(|_| Error::Integrity("an approval entry is malformed".into()))?;
+        let Some((seq, body, actor)) = row else { return Ok(None) };
+        let malformed = || Error::Integrity("an approval entry is malformed".into());
+        let body: Value = serde_json::from_str(&body).map_err(|_| malformed())?;
         let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string);
-        match (text("approved_by"), text("digest")) {
-            (Some(by), Some(digest)) => Ok(Some((seq, by, digest))),
-            _ => Err(Error::Integrity("an approval entry is malformed".into())),
+        let (Some(by), Some(digest)) = (text("approved_by"), text("digest")) else { return Err(malformed()) };
+        let signer = self.users()?.into_iter().find(|u| Some(u.id) == actor);
+        if !signer.is_some_and(|u| u.role == Role::Manager && u.name == by && Some(u.id) != requester) {
+            return Err(Error::Integrity(
+                "the approval of that share request does not name its signer".into(),
+            ));
         }
+        Ok(Some((seq, by, digest)))
     }
 
     /// Where request `id` stands.
@@ -292,7 +299,7 @@ impl Session {
             RequestState::Finished => return Err(Error::invalid("that share request was already shared")),
         }
         let (entry, by, digest) = self
-            .approval_of(id)?
+            .approval_of(id, stored.actor)?
             .ok_or_else(|| Error::Integrity("an approved request has no approval".into()))?;
         let req = stored.share_request()?.normalised()?;
         check_out_path(out)?;
@@ -327,15 +334,22 @@ impl Session {
     }
 }
 
-/// Counts of a request's approvals, rejections and delivered shares (a share whose file
-/// was never delivered — `export_failed` or `export_incomplete` — does not finish it).
+/// Counts of a request's approvals and rejections (only those signed by a current manager
+/// other than the worker who asked: every user holds the database key and can append an
+/// entry signed by themself, so an approval or rejection signed by anyone else does not
+/// count) and of its delivered shares (signed by the worker who asked; a share whose file was
+/// never delivered — `export_failed` or `export_incomplete` — does not finish it). `?1` is
+/// the request's seq.
 const STATE_COLUMNS: &str = "
-    (SELECT count(*) FROM log_entries a WHERE a.kind = 'decision' AND a.event = 'share_request_approved'
-        AND json_extract(a.body, '$.request') = ?1),
-    (SELECT count(*) FROM log_entries j WHERE j.kind = 'decision' AND j.event = 'share_request_rejected'
-        AND json_extract(j.body, '$.request') = ?1),
-    (SELECT count(*) FROM log_entries f WHERE f.kind = 'decision' AND f.event = 'share'
-        AND json_extract(f.body, '$.request') = ?1
+    (SELECT count(*) FROM log_entries a JOIN users u ON u.id = a.actor_id AND u.role = 'manager'
+      WHERE a.kind = 'decision' AND a.event = 'share_request_approved' AND json_extract(a.body, '$.request') = ?1
+        AND a.actor_id IS NOT (SELECT q.actor_id FROM log_entries q WHERE q.seq = ?1)),
+    (SELECT count(*) FROM log_entries j JOIN users u ON u.id = j.actor_id AND u.role = 'manager'
+      WHERE j.kind = 'decision' AND j.event = 'share_request_rejected' AND json_extract(j.body, '$.request') = ?1
+        AND j.actor_id IS NOT (SELECT q.actor_id FROM log_entries q WHERE q.seq = ?1)),
+    (SELECT count(*) FROM log_entries f
+      WHERE f.kind = 'decision' AND f.event = 'share' AND json_extract(f.body, '$.request') = ?1
+        AND f.actor_id IS (SELECT q.actor_id FROM log_entries q WHERE q.seq = ?1)
         AND NOT EXISTS (SELECT 1 FROM log_entries x WHERE x.kind = 'audit'
             AND x.event IN ('export_failed', 'export_incomplete') AND json_extract(x.body, '$.decision') = f.seq))";
 
