@@ -89,9 +89,10 @@ enum Command {
         reason: String,
     },
     /// Approve a share request, or an emergency share afterwards (managers; never your own)
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["decision", "request"])))]
     Approve {
         /// An emergency share (its decision id) to approve afterwards
-        #[arg(long, value_name = "ID", required_unless_present = "request", conflicts_with = "request")]
+        #[arg(long, value_name = "ID")]
         decision: Option<String>,
         /// A share request (its id, as `share --request` printed it) to approve
         #[arg(long, value_name = "ID")]
@@ -250,10 +251,11 @@ struct ShareArgs {
     /// (needed, except when finishing a request)
     #[arg(long, value_name = "CODE|TEXT")]
     purpose: Option<String>,
-    /// pdf or json (not needed with --preview or --request)
+    /// pdf or json (not needed with --preview, nor when asking with --request)
     #[arg(long, value_name = "pdf|json")]
     format: Option<String>,
-    /// The file to write; it must not exist (not needed with --preview or --request)
+    /// The file to write; it must not exist (not needed with --preview, nor when asking with
+    /// --request)
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// The organisation or person receiving it

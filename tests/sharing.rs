@@ -465,7 +465,10 @@ fn a_shared_home_leaves_masked_in_the_perpetrators_address_not_refused() {
     let field = |p: &str| doc["fields"].as_array().unwrap().iter().find(|f| f["path"] == p).cloned();
     assert!(field("perpetrator.address").unwrap()["value"].as_str().unwrap().contains("withheld]"));
     assert_eq!(field("client.postcode").unwrap()["value"], "DE21 district");
-    let text = doc.to_string().to_lowercase();
+    // Without the chain head: 64 random-looking hex digits hold "6ab" one run in seventy.
+    let mut doc_without_head = doc.clone();
+    doc_without_head["log_chain_head"] = serde_json::Value::Null;
+    let text = doc_without_head.to_string().to_lowercase();
     assert!(!text.contains("hartsdale") && !text.contains("6ab"), "the shared home left in the file");
     let log = s.manager(&["log", "show"]).ok().json();
     let share = log.as_array().unwrap().iter().rfind(|e| e["event"] == "share").unwrap().clone();
