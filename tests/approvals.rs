@@ -284,6 +284,14 @@ fn a_share_that_needs_no_approval_is_not_asked_for_and_the_old_flags_are_gone() 
     // No lawful basis: the gate refuses the request as it refuses the share.
     let r = bare("police", "criminal_investigation");
     assert!(r.stderr.contains("needs a lawful basis"), "{}", r.stderr);
+    // A recipient name the firewall would mask (it holds the code word) is not asked for:
+    // the request is rebuilt from the words as they leave.
+    let mut masked = police(&id);
+    let at = masked.iter().position(|a| a == "Derby CID").unwrap();
+    masked[at] = "Bluebell unit, Derby CID".into();
+    let r = s.worker(&args(&masked, &["--request"])).refused();
+    assert!(r.stderr.contains("recipient name would leave masked"), "{}", r.stderr);
+    assert!(!r.stderr.to_lowercase().contains("bluebell"), "no value in the refusal: {}", r.stderr);
     // The refusal of a share on a lawful basis points at --request and --emergency.
     let out = s.tmp.path().join("police.json");
     let base = police(&id);
