@@ -109,7 +109,7 @@ fn core(c: &mut Criterion) {
                 file += 1;
                 (pool[file % pool.len()], out.path().join(format!("marac-{file}.pdf")))
             },
-            |(id, path)| s.share(&marac_request(id), None, Format::Pdf, &path).expect("export"),
+            |(id, path)| s.share(&marac_request(id), Format::Pdf, &path).expect("export"),
             BatchSize::PerIteration,
         )
     });

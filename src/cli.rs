@@ -88,10 +88,22 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
-    /// Approve an emergency share afterwards (managers)
+    /// Approve a share request, or an emergency share afterwards (managers; never your own)
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["decision", "request"])))]
     Approve {
+        /// An emergency share (its decision id) to approve afterwards
         #[arg(long, value_name = "ID")]
-        decision: String,
+        decision: Option<String>,
+        /// A share request (its id, as `share --request` printed it) to approve
+        #[arg(long, value_name = "ID")]
+        request: Option<String>,
+    },
+    /// Reject a share request, with a reason (managers; never your own)
+    Reject {
+        #[arg(long, value_name = "ID")]
+        request: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
     },
     /// The agency named in exports (managers set it)
     #[command(subcommand)]
@@ -229,17 +241,21 @@ enum AgencyCmd {
 
 #[derive(Args, Debug)]
 struct ShareArgs {
+    /// Needed, except when finishing a request
     #[arg(long, value_name = "ID")]
-    client: String,
+    client: Option<String>,
+    /// Needed, except when finishing a request
     #[arg(long, value_name = "KIND")]
-    recipient: String,
+    recipient: Option<String>,
     /// What it is for: a purpose code of the recipient (or its label), or other words
+    /// (needed, except when finishing a request)
     #[arg(long, value_name = "CODE|TEXT")]
-    purpose: String,
-    /// pdf or json (not needed with --preview)
+    purpose: Option<String>,
+    /// pdf or json (not needed with --preview, nor when asking with --request)
     #[arg(long, value_name = "pdf|json")]
     format: Option<String>,
-    /// The file to write; it must not exist (not needed with --preview)
+    /// The file to write; it must not exist (not needed with --preview, nor when asking with
+    /// --request)
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// The organisation or person receiving it
@@ -249,12 +265,8 @@ struct ShareArgs {
     lawful_basis: Option<String>,
     #[arg(long, value_name = "TEXT")]
     justification: Option<String>,
-    #[arg(long, value_name = "NAME")]
-    approver: Option<String>,
-    #[arg(long, value_name = "FILE")]
-    approver_passphrase_file: Option<PathBuf>,
     /// Share now; a manager approves afterwards (`approve --decision ID`)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "request")]
     emergency: bool,
     #[arg(long, value_name = "yes|no|not_safe")]
     told: Option<String>,
@@ -264,8 +276,12 @@ struct ShareArgs {
     #[arg(long = "excerpt", value_name = "NOTE_ID")]
     excerpts: Vec<String>,
     /// Show what would leave and what would not, and why; write nothing
-    #[arg(long)]
+    #[arg(long, conflicts_with = "request")]
     preview: bool,
+    /// Alone: ask a manager to approve this share (prints the request id; nothing leaves
+    /// yet). With an id: finish that approved request (only --format and --out besides)
+    #[arg(long, value_name = "ID", num_args = 0..=1)]
+    request: Option<Option<String>>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -643,15 +659,24 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             emit(&serde_json::json!({ "decision_id": seq, "decision": "decline" }))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Approve { decision } => {
-            let id = decision
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| Error::invalid("a decision id is a positive whole number"))?;
+        Command::Approve { decision, request } => {
+            if let Some(request) = request {
+                let id = positive_id(&request, "a request id")?;
+                let seq = session.approve_request(id)?;
+                emit(&serde_json::json!({ "request_id": id, "approval_entry": seq, "state": "approved" }))?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let decision =
+                decision.ok_or_else(|| Stop::Usage("approve needs --decision ID or --request ID".into()))?;
+            let id = positive_id(&decision, "a decision id")?;
             let seq = session.approve(id)?;
             emit(&serde_json::json!({ "decision_id": id, "approval_entry": seq }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reject { request, reason } => {
+            let id = positive_id(&request, "a request id")?;
+            let seq = session.reject_request(id, &reason)?;
+            emit(&serde_json::json!({ "request_id": id, "rejection_entry": seq, "state": "rejected" }))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Agency(AgencyCmd::Set { name }) => {
@@ -727,7 +752,19 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
     }
 }
 
+fn positive_id(typed: &str, what: &str) -> Result<i64> {
+    typed
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| Error::invalid(format!("{what} is a positive whole number")))
+}
+
 fn share(session: &mut Session, a: ShareArgs) -> std::result::Result<ExitCode, Stop> {
+    if let Some(Some(id)) = a.request.clone() {
+        return finish_request(session, &id, a);
+    }
     let excerpts = a
         .excerpts
         .iter()
@@ -737,10 +774,16 @@ fn share(session: &mut Session, a: ShareArgs) -> std::result::Result<ExitCode, S
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let (Some(client), Some(recipient), Some(purpose)) = (a.client, a.recipient, a.purpose) else {
+        return Err(Stop::Usage(
+            "share needs --client ID, --recipient KIND and --purpose (or --request ID to finish an approved request)"
+                .into(),
+        ));
+    };
     let req = ShareRequest {
-        client: ClientId::parse(&a.client)?,
-        recipient: a.recipient.parse::<RecipientKind>()?,
-        purpose: a.purpose,
+        client: ClientId::parse(&client)?,
+        recipient: recipient.parse::<RecipientKind>()?,
+        purpose,
         recipient_name: a.recipient_name,
         lawful_basis: a.lawful_basis.map(|b| b.parse::<LawfulBasis>()).transpose()?,
         justification: a.justification,
@@ -753,22 +796,52 @@ fn share(session: &mut Session, a: ShareArgs) -> std::result::Result<ExitCode, S
         emit(&session.share_preview(&req)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let format = a
-        .format
-        .ok_or_else(|| Stop::Usage("share needs --format pdf|json (or --preview)".into()))?
+    if a.request.is_some() {
+        let id = session.request_share(&req)?;
+        emit(&serde_json::json!({ "request_id": id, "state": "pending" }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (format, out) = format_and_out(a.format, a.out, "(or --preview, or --request)")?;
+    let receipt = session.share(&req, format, &out)?;
+    emit(&receipt)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn format_and_out(
+    format: Option<String>,
+    out: Option<PathBuf>,
+    or: &str,
+) -> std::result::Result<(Format, PathBuf), Stop> {
+    let format = format
+        .ok_or_else(|| Stop::Usage(format!("share needs --format pdf|json {or}")))?
         .parse::<Format>()?;
-    let out = a.out.ok_or_else(|| Stop::Usage("share needs --out FILE (or --preview)".into()))?;
-    let approver = match (a.approver, a.approver_passphrase_file) {
-        (Some(name), Some(file)) => Some(session.approver(&name, &read_passphrase_file(&file)?)?),
-        (Some(name), None) => {
-            Some(session.approver(&name, &prompt_passphrase(&format!("Passphrase for approver {name}"))?)?)
-        }
-        (None, Some(_)) => {
-            return Err(Stop::Usage("--approver-passphrase-file needs --approver NAME".into()))
-        }
-        (None, None) => None,
-    };
-    let receipt = session.share(&req, approver, format, &out)?;
+    let out = out.ok_or_else(|| Stop::Usage(format!("share needs --out FILE {or}")))?;
+    Ok((format, out))
+}
+
+/// `share --request ID --format pdf|json --out FILE`: every other share flag comes from
+/// the approved request, so none may be given.
+fn finish_request(session: &mut Session, id: &str, a: ShareArgs) -> std::result::Result<ExitCode, Stop> {
+    let others = a.client.is_some()
+        || a.recipient.is_some()
+        || a.purpose.is_some()
+        || a.recipient_name.is_some()
+        || a.lawful_basis.is_some()
+        || a.justification.is_some()
+        || a.emergency
+        || a.told.is_some()
+        || a.advice.is_some()
+        || !a.excerpts.is_empty()
+        || a.preview;
+    if others {
+        return Err(Stop::Usage(
+            "finishing a request (--request ID) takes only --format and --out: the rest is the approved request's"
+                .into(),
+        ));
+    }
+    let id = positive_id(id, "a request id")?;
+    let (format, out) = format_and_out(a.format, a.out, "to finish a request")?;
+    let receipt = session.finish_request(id, format, &out)?;
     emit(&receipt)?;
     Ok(ExitCode::SUCCESS)
 }

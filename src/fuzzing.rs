@@ -56,7 +56,7 @@ pub fn ipc_args(data: &[u8]) {
 /// The argument types of the shell's commands, decoded from each value of a JSON body (or
 /// the body itself when it is not an object), and the checks the commands make on them.
 fn command_args(data: &[u8]) {
-    use crate::ipc::{ConsentArgs, ShareArgs};
+    use crate::ipc::{ConsentArgs, FinishArgs, ShareArgs};
     use serde::Deserialize;
     use serde_json::Value;
     let Ok(body) = serde_json::from_slice::<Value>(data) else { return };
@@ -82,6 +82,9 @@ fn command_args(data: &[u8]) {
         if let Ok(args) = ShareArgs::deserialize(v) {
             let _ = args.request();
             let _ = args.format();
+        }
+        if let Ok(args) = FinishArgs::deserialize(v) {
+            let _ = args.checked();
         }
     }
 }

@@ -1,7 +1,7 @@
 //! What crosses the desktop shell's IPC boundary that is not a record type: the answers
 //! the UI receives (declared here, once, so that their TypeScript twins are generated with
-//! feature `ts` and cannot drift), and the two structured arguments the UI sends
-//! ([`ConsentArgs`], [`ShareArgs`]) with their checks, so that the shell stays a thin
+//! feature `ts` and cannot drift), and the structured arguments the UI sends
+//! ([`ConsentArgs`], [`ShareArgs`], [`FinishArgs`]) with their checks, so that the shell stays a thin
 //! mapping and the fuzz target `ipc_args` decodes exactly what the shell decodes.
 
 use serde::{Deserialize, Serialize};
@@ -116,7 +116,8 @@ impl ConsentArgs {
     }
 }
 
-/// `share_preview`'s and `share`'s argument: a share as the share form sends it.
+/// `share_preview`'s, `share`'s and `request_share`'s argument: a share as the share form
+/// sends it.
 #[derive(Debug, Deserialize)]
 pub struct ShareArgs {
     pub client: i64,
@@ -129,8 +130,6 @@ pub struct ShareArgs {
     pub told: Option<String>,
     pub advice: Option<String>,
     pub excerpts: Vec<usize>,
-    pub approver: Option<String>,
-    pub approver_passphrase: Option<String>,
     pub format: Option<String>,
     /// The file chosen in the save dialog (absent when exports go to a fixed folder).
     pub out: Option<String>,
@@ -163,6 +162,25 @@ impl ShareArgs {
     /// The export format asked for (PDF when absent).
     pub fn format(&self) -> Result<Format> {
         self.format.as_deref().unwrap_or("pdf").parse::<Format>()
+    }
+}
+
+/// `finish_request`'s argument: an approved share request to finish, the format and the
+/// file (absent when exports go to a fixed folder). Everything else is the request's.
+#[derive(Debug, Deserialize)]
+pub struct FinishArgs {
+    pub request: i64,
+    pub format: Option<String>,
+    pub out: Option<String>,
+}
+
+impl FinishArgs {
+    /// The request id (a positive number) and the format (PDF when absent).
+    pub fn checked(&self) -> Result<(i64, Format)> {
+        if self.request <= 0 {
+            return Err(Error::invalid("A request id is a positive whole number."));
+        }
+        Ok((self.request, self.format.as_deref().unwrap_or("pdf").parse::<Format>()?))
     }
 }
 
@@ -201,6 +219,24 @@ mod tests {
         wrong.purpose = Some("Criminal investigation".into());
         let e = wrong.into_input().err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.contains("marac_referral"), "{e}");
+    }
+
+    #[test]
+    fn finish_args_check_the_id_and_the_format() {
+        let f = |json: serde_json::Value| -> FinishArgs {
+            serde_json::from_value(json).unwrap_or_else(|e| unreachable!("test args decode: {e}"))
+        };
+        assert_eq!(f(serde_json::json!({"request": 7})).checked().ok(), Some((7, Format::Pdf)));
+        assert_eq!(
+            f(serde_json::json!({"request": 7, "format": "json", "out": "/tmp/x.json"})).checked().ok(),
+            Some((7, Format::Json))
+        );
+        assert_eq!(
+            f(serde_json::json!({"request": 0})).checked().err().map(|e| e.code()),
+            Some("invalid_input")
+        );
+        let bad = f(serde_json::json!({"request": 3, "format": "docx"}));
+        assert_eq!(bad.checked().err().map(|e| e.code()), Some("invalid_input"));
     }
 
     #[test]

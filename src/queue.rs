@@ -1,7 +1,9 @@
 //! The caseworker's work queue for a given day: safe-contact arrangements to re-confirm,
-//! consents at their review date, MARAC meetings coming up, MARAC actions due, and (for
-//! managers) emergency shares awaiting approval. Items name the client by case reference
-//! and initials only, and say what is due — never a contact value or a note.
+//! consents at their review date, MARAC meetings coming up, MARAC actions due, (for
+//! managers) emergency shares awaiting approval and other workers' share requests to
+//! approve or reject, and (for the worker who asked) their approved requests to finish and
+//! their rejected ones. Items name the client by case reference and initials only, and say
+//! what is due — never a contact value or a note.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +15,7 @@ use crate::error::Result;
 use crate::log::{self, Kind};
 use crate::record::{ClientRecord, Date};
 use crate::settings::QueueConfig;
+use crate::share::RequestState;
 use crate::vault::{Role, Session};
 
 word_enum!(
@@ -23,6 +26,9 @@ word_enum!(
         MaracMeeting => "marac_meeting",
         MaracAction => "marac_action",
         Approval => "approval",
+        ShareRequest => "share_request",
+        RequestApproved => "request_approved",
+        RequestRejected => "request_rejected",
     }
 );
 
@@ -38,6 +44,9 @@ pub struct QueueItem {
     pub initials: Option<String>,
     /// What to do, in words that carry no record value.
     pub what: String,
+    /// The share request the item is about (kinds `share_request`, `request_approved`,
+    /// `request_rejected`).
+    pub request: Option<i64>,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -63,6 +72,7 @@ pub fn record_items(id: i64, rec: &ClientRecord, cfg: &QueueConfig, on: Date) ->
         case_reference: Some(rec.case_reference.clone()),
         initials: Some(rec.initials()),
         what,
+        request: None,
     };
     for (n, c) in rec.contacts.iter().enumerate() {
         if c.do_not_use {
@@ -151,6 +161,7 @@ impl Session {
                         d.recipient.as_str().replace('_', " "),
                         entry.purpose.label
                     ),
+                    request: None,
                 });
             }
         }
@@ -169,10 +180,48 @@ impl Session {
                     case_reference: reference,
                     initials,
                     what: format!("Approve or question emergency share (decision {decision})"),
+                    request: None,
                 });
             }
         }
+        items.extend(self.request_items(&people, on)?);
         items.sort_by_key(|i| (i.due, i.kind, i.client_id));
         Ok(Queue { on, items })
+    }
+
+    /// Share requests: for managers, the pending ones of other workers; for the worker who
+    /// asked, their approved ones to finish and their rejected ones.
+    fn request_items(&self, people: &BTreeMap<i64, (String, String)>, on: Date) -> Result<Vec<QueueItem>> {
+        let me = self.user();
+        let mut items = Vec::new();
+        for r in self.share_requests()? {
+            let mine = r.requested_by == Some(me.id);
+            let (kind, what) = match r.state {
+                RequestState::Pending if !mine && me.role == Role::Manager => {
+                    (QueueKind::ShareRequest, format!("Approve or reject share request {}", r.id))
+                }
+                RequestState::Approved if mine => (
+                    QueueKind::RequestApproved,
+                    format!("Share request {} was approved: finish the share", r.id),
+                ),
+                RequestState::Rejected if mine => {
+                    (QueueKind::RequestRejected, format!("Share request {} was rejected", r.id))
+                }
+                _ => continue,
+            };
+            let due = r.at.get(..10).and_then(Date::parse).unwrap_or(on);
+            let (reference, initials) = r.client_id.and_then(|c| people.get(&c).cloned()).unzip();
+            items.push(QueueItem {
+                due,
+                overdue: false,
+                kind,
+                client_id: r.client_id,
+                case_reference: reference,
+                initials,
+                what,
+                request: Some(r.id),
+            });
+        }
+        Ok(items)
     }
 }

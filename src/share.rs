@@ -1,10 +1,15 @@
-//! Sharing and not sharing: the consent / lawful-basis gate, manager approval, the
-//! export, and the signed disclosure record written in the same transaction as the file.
+//! Sharing and not sharing: the consent / lawful-basis gate, the export, and the signed
+//! disclosure record written in the same transaction as the file. A share that needs a
+//! manager's approval is asked for, approved and finished in [`request`].
+
+mod request;
+
+pub use request::{view_digest, RequestState, ShareRequestStatus};
 
 use std::path::{Path, PathBuf};
 
 use data_encoding::HEXLOWER;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -14,12 +19,11 @@ use crate::crypto;
 use crate::error::{Error, Result};
 use crate::export::{self, deliver, Envelope, Format};
 use crate::fsutil;
-use crate::log::{self, Kind, Signer};
+use crate::log::{self, Kind};
 use crate::policy::matcher::FIREWALL_VERSION;
 use crate::policy::{self, RedactOptions, RedactedView};
 use crate::record::Date;
-use crate::slots::Passphrase;
-use crate::vault::{Role, Session, Vault};
+use crate::vault::Session;
 
 word_enum!(
     /// Lawful bases for sharing without consent.
@@ -55,13 +59,6 @@ pub struct ShareRequest {
     pub told: Option<Told>,
     pub advice: Option<String>,
     pub excerpts: Vec<usize>,
-}
-
-/// A manager whose credentials were checked just now. Only [`Session::approver`] makes one.
-#[derive(Debug)]
-pub struct Approver {
-    name: String,
-    signer: Signer,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -155,19 +152,20 @@ impl ShareRequest {
     }
 }
 
-/// The gate: consent `given` and not past review allows the share; otherwise a lawful
-/// basis, a justification and a manager's approval (or an emergency, approved later).
-pub fn gate(consent: &ConsentDecision, req: &ShareRequest, has_approver: bool) -> Result<GateOutcome> {
+/// The consent / lawful-basis part of the gate: consent allows the share (`approval:
+/// not_required`), or a lawful basis and a justification stand and a manager must approve
+/// it (`approval: awaiting`, with the sentence saying why consent does not allow it).
+fn basis(consent: &ConsentDecision, req: &ShareRequest) -> Result<(GateOutcome, String)> {
     let state = consent.state_word().to_string();
     let consent_entry = consent.entry_seq();
-    let approval_if_any = if has_approver { Approval::Approved } else { Approval::NotRequired };
     if consent.allows_share {
-        return Ok(GateOutcome {
+        let outcome = GateOutcome {
             consent_state: state,
             consent_entry,
             allowed_by: "consent",
-            approval: approval_if_any,
-        });
+            approval: Approval::NotRequired,
+        };
+        return Ok((outcome, String::new()));
     }
     let why = match consent.state {
         Some(_) if consent.review_overdue => format!(
@@ -188,16 +186,65 @@ pub fn gate(consent: &ConsentDecision, req: &ShareRequest, has_approver: bool) -
             "{why}: a share on a lawful basis needs a justification of at least 10 characters (--justification)"
         )));
     }
-    let approval = match (has_approver, req.emergency) {
-        (true, _) => Approval::Approved,
-        (false, true) => Approval::Awaiting,
-        (false, false) => {
+    let outcome = GateOutcome {
+        consent_state: state,
+        consent_entry,
+        allowed_by: "lawful_basis",
+        approval: Approval::Awaiting,
+    };
+    Ok((outcome, why))
+}
+
+/// The gate: consent `given` and not past review allows the share; otherwise a lawful
+/// basis, a justification and a manager's approval, given in the manager's own session to
+/// a request (`approved`), or an emergency, approved afterwards.
+pub fn gate(consent: &ConsentDecision, req: &ShareRequest, approved: bool) -> Result<GateOutcome> {
+    let (mut outcome, why) = basis(consent, req)?;
+    outcome.approval = match (outcome.approval, approved, req.emergency) {
+        (_, true, _) => Approval::Approved,
+        (Approval::Awaiting, false, false) => {
             return Err(Error::invalid(format!(
-                "{why}: a share without consent needs a manager's approval (--approver NAME --approver-passphrase-file FILE), or --emergency to be approved afterwards"
+                "{why}: a share without consent needs a manager's approval: ask for it with --request (a manager approves it in their own session, then you finish the share), or --emergency to share now and be approved afterwards"
             )))
         }
+        (a, false, _) => a,
     };
-    Ok(GateOutcome { consent_state: state, consent_entry, allowed_by: "lawful_basis", approval })
+    Ok(outcome)
+}
+
+/// What a share and a share request both record of what was asked and what would leave:
+/// the recipient, its name and the purpose's words as they leave (after the firewall: masked
+/// like any other text), the consent state, the basis, what the person was told, the
+/// advice, the excerpts, the maskings and the versions of the rules.
+fn asked(
+    req: &ShareRequest,
+    purpose: &Purpose,
+    view: &RedactedView,
+    outcome: &GateOutcome,
+    decision: &str,
+) -> serde_json::Map<String, Value> {
+    let body = json!({
+        "decision": decision,
+        "recipient": req.recipient,
+        "recipient_name": view.recipient_name(),
+        "purpose": purpose.code(),
+        // The words of an `other` purpose as they leave.
+        "purpose_text": purpose.other_text().map(|_| view.purpose()),
+        "consent_state": outcome.consent_state,
+        "consent_entry": outcome.consent_entry,
+        "lawful_basis": req.lawful_basis,
+        "justification": req.justification,
+        "told": req.told,
+        "advice": req.advice,
+        "excerpts": req.excerpts,
+        "masked": view.masked(),
+        "firewall_version": FIREWALL_VERSION,
+        "profile_version": view.profile_version(),
+    });
+    match body {
+        Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    }
 }
 
 fn check_out_path(out: &Path) -> Result<()> {
@@ -231,61 +278,16 @@ impl Session {
         })
     }
 
-    /// Checks a manager's credentials for approving a share now. Refused uniformly for a
-    /// wrong name or passphrase; refused for the worker themself and for non-managers.
-    pub fn approver(&self, name: &str, passphrase: &Passphrase) -> Result<Approver> {
-        let typed = name.trim().to_lowercase();
-        if typed == self.user().name {
-            return Err(Error::Forbidden("a caseworker cannot approve their own share"));
-        }
-        let vault = Vault::open(self.dir())?;
-        let slots = vault.scan_slots()?;
-        let attempts = vault.attempt_log(&slots)?;
-        let wait = attempts.begin(&typed)?;
-        std::thread::sleep(wait);
-        let refused =
-            Error::Forbidden("approval refused: the approver's user name or passphrase is not right");
-        let Some((secrets, slot)) = vault.open_user_slot(&slots, &typed, &attempts, passphrase)? else {
-            return Err(refused);
-        };
-        let found = self.users()?.into_iter().find(|u| u.name == slot.user).ok_or(refused)?;
-        attempts.succeeded(&typed)?;
-        if found.role != Role::Manager {
-            return Err(Error::Forbidden("the approver must be a manager"));
-        }
-        let public = crypto::derive_public_key(&secrets.signing_seed)?;
-        let key_id: i64 = self
-            .conn()
-            .query_row(
-                "SELECT id FROM user_keys WHERE user_id = ?1 AND public_key = ?2 AND retired_at IS NULL",
-                params![found.id, public],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| {
-                Error::Integrity("the approver's key slot does not hold their current signing key".into())
-            })?;
-        Ok(Approver {
-            name: found.name,
-            signer: Signer { user_id: found.id, key_id, seed: secrets.signing_seed },
-        })
+    fn gate_and_view(&self, req: &ShareRequest, approved: bool) -> Result<(GateOutcome, RedactedView)> {
+        let (consent, view) = self.consent_and_view(req)?;
+        Ok((gate(&consent, req, approved)?, view))
     }
 
-    fn gate_and_view(&self, req: &ShareRequest, has_approver: bool) -> Result<(GateOutcome, RedactedView)> {
-        let (gate, view) = self.gate_report_and_view(req, has_approver)?;
-        Ok((gate?, view))
-    }
-
-    /// The gate's answer (kept as a result: a preview shows a refusal, a share stops on it)
-    /// and the redacted view of the client for the recipient.
-    fn gate_report_and_view(
-        &self,
-        req: &ShareRequest,
-        has_approver: bool,
-    ) -> Result<(Result<GateOutcome>, RedactedView)> {
+    /// The consent decision that applies to the share and the redacted view of the client
+    /// for the recipient.
+    fn consent_and_view(&self, req: &ShareRequest) -> Result<(ConsentDecision, RedactedView)> {
         let rec = self.load_client(req.client)?;
         let consent = self.consent_decision(req.client, req.recipient, &req.purpose()?)?;
-        let outcome = gate(&consent, req, has_approver);
         let opts = RedactOptions {
             excerpts: req.excerpts.clone(),
             caseworker: self.user().name.clone(),
@@ -295,7 +297,7 @@ impl Session {
             recipient_name: req.recipient_name.clone(),
         };
         let view = policy::redact(&rec, req.recipient, &opts, Date::today())?;
-        Ok((outcome, view))
+        Ok((consent, view))
     }
 
     /// What would leave, exactly as it will leave (the same view `share` renders: fields,
@@ -306,8 +308,8 @@ impl Session {
     pub fn share_preview(&mut self, req: &ShareRequest) -> Result<Value> {
         let req = req.normalised()?;
         let read = json!({ "recipient": req.recipient, "excerpts": req.excerpts });
-        let (outcome, view) = self.gate_report_and_view(&req, false)?;
-        let gate_report = match outcome {
+        let (consent, view) = self.consent_and_view(&req)?;
+        let gate_report = match gate(&consent, &req, false) {
             Ok(g) => json!({ "allowed": true, "outcome": g }),
             Err(e) => json!({ "allowed": false, "needs": e.to_string() }),
         };
@@ -327,18 +329,26 @@ impl Session {
     }
 
     /// Shares: checks the gate, builds the export from the redacted view, writes the file
-    /// and the signed disclosure record (and the approver's signed approval) together.
-    pub fn share(
+    /// and the signed disclosure record together.
+    pub fn share(&mut self, req: &ShareRequest, format: Format, out: &Path) -> Result<ShareReceipt> {
+        let req = req.normalised()?;
+        check_out_path(out)?;
+        let (outcome, view) = self.gate_and_view(&req, false)?;
+        self.export(&req, &outcome, &view, format, out, None)
+    }
+
+    /// Renders `view` to `out` and records the disclosure (with the approval it rests on, for
+    /// a finished request): the record is committed first, then the file is written.
+    fn export(
         &mut self,
         req: &ShareRequest,
-        approver: Option<Approver>,
+        outcome: &GateOutcome,
+        view: &RedactedView,
         format: Format,
         out: &Path,
+        approved: Option<&request::Approved>,
     ) -> Result<ShareReceipt> {
-        let req = req.normalised()?;
         let purpose = req.purpose()?;
-        check_out_path(out)?;
-        let (outcome, view) = self.gate_and_view(&req, approver.is_some())?;
         // The file name leaves with the file: the firewall scans it like the contents.
         let file_name = out
             .file_name()
@@ -362,56 +372,30 @@ impl Session {
                 made_by: made_by.clone(),
                 agency: agency.clone(),
             };
-            let bytes = export::render_checked(format, &view, &env, file_name)?;
+            let bytes = export::render_checked(format, view, &env, file_name)?;
             let sha256 = HEXLOWER.encode(&crypto::sha256(&[&bytes]));
-            let body = json!({
-                "decision": "share",
-                "recipient": req.recipient,
-                // As they left in the file: the firewall masked them like any other text.
-                "recipient_name": view.recipient_name(),
-                "purpose": purpose.code(),
-                // The words of an `other` purpose as they left (after the firewall).
-                "purpose_text": purpose.other_text().map(|_| view.purpose()),
-                "consent_state": outcome.consent_state,
-                "consent_entry": outcome.consent_entry,
-                "allowed_by": outcome.allowed_by,
-                "lawful_basis": req.lawful_basis,
-                "justification": req.justification,
-                "emergency": req.emergency,
-                "approval": outcome.approval,
-                "approved_by": approver.as_ref().map(|a| a.name.clone()),
-                "told": req.told,
-                "advice": req.advice,
-                "fields_shared": shared,
-                "fields_withheld": withheld,
-                "excerpts": req.excerpts,
-                "masked": view.masked(),
-                "firewall_version": FIREWALL_VERSION,
-                "format": format,
-                "method": "file export",
-                "sha256": sha256,
-                "chain_head_at_export": head,
-                "profile_version": view.profile_version(),
-                "made_by": made_by,
-                "made_at": env.made_at,
-            });
+            let mut body = asked(req, &purpose, view, outcome, "share");
+            body.extend([
+                ("allowed_by".to_string(), json!(outcome.allowed_by)),
+                ("emergency".to_string(), json!(req.emergency)),
+                ("approval".to_string(), json!(outcome.approval)),
+                ("approved_by".to_string(), json!(approved.map(|a| a.by.clone()))),
+                ("request".to_string(), json!(approved.map(|a| a.request))),
+                ("approval_entry".to_string(), json!(approved.map(|a| a.entry))),
+                ("fields_shared".to_string(), json!(shared)),
+                ("fields_withheld".to_string(), json!(withheld)),
+                ("format".to_string(), json!(format)),
+                ("method".to_string(), json!("file export")),
+                ("sha256".to_string(), json!(sha256)),
+                ("chain_head_at_export".to_string(), json!(head)),
+                ("made_by".to_string(), json!(made_by)),
+                ("made_at".to_string(), json!(env.made_at)),
+            ]);
+            let body = Value::Object(body);
             let seq =
                 log::append(tx, s.vault_id, s.signer, Kind::Decision, "share", Some(req.client.0), &body)?;
             if seq != next_seq {
                 return Err(Error::Storage("the log moved while the export was made".into()));
-            }
-            if let Some(a) = &approver {
-                let approval =
-                    json!({ "decision": seq, "approved_by": a.name, "sha256": sha256, "afterwards": false });
-                log::append(
-                    tx,
-                    s.vault_id,
-                    &a.signer,
-                    Kind::Decision,
-                    "approval",
-                    Some(req.client.0),
-                    &approval,
-                )?;
             }
             deliver::stage(tx, seq, out, &sha256)?;
             let receipt = ShareReceipt {

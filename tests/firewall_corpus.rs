@@ -922,14 +922,14 @@ fn every_profile_and_consent_state_masks_and_records_or_refuses_with_nothing_wri
             // A file name holding the code word: refused, no file, no log entry.
             let before = entries(&mut s);
             let bad = tmp.path().join(format!("foxglove-{n}.json"));
-            let e = s.share(&req, None, Format::Json, &bad).unwrap_err();
+            let e = s.share(&req, Format::Json, &bad).unwrap_err();
             assert!(e.to_string().contains("the file name"), "{what}: {e}");
             assert!(!bad.exists(), "{what}: a refused share left a file");
             assert_eq!(entries(&mut s), before, "{what}: a refused share wrote to the log");
 
             // The same share to a plain name: masked, and the maskings recorded.
             let out = tmp.path().join(format!("share-{n}.json"));
-            let receipt = s.share(&req, None, Format::Json, &out).unwrap();
+            let receipt = s.share(&req, Format::Json, &out).unwrap();
             let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
             let mut texts = Vec::new();
             strings(&doc, &mut texts);

@@ -170,7 +170,7 @@ fn check_one(rec: &Value, recipient: RecipientKind, state: ConsentState, format:
     };
     let out = dir.join(format!("out-{n}.{}", if format == Format::Pdf { "pdf" } else { "json" }));
     let before = w.session.log_entries(Some(id)).unwrap().len();
-    let receipt = match w.session.share(&req, None, format, &out) {
+    let receipt = match w.session.share(&req, format, &out) {
         Ok(r) => r,
         // The disclosure firewall refuses where masking would mislead (a code word that is
         // also the person's name, say): then no file, no decision, and no value in the error.

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use arg::Arg;
 use casekeep::clients::Names;
 use casekeep::consent::RecipientKind;
-use casekeep::ipc::{AppStatus, ConsentArgs, Created, ShareArgs, Unlocked};
+use casekeep::export::Format;
+use casekeep::ipc::{AppStatus, ConsentArgs, Created, FinishArgs, ShareArgs, Unlocked};
 use casekeep::{ClientId, Passphrase, Role};
 use serde_json::Value;
 use state::{AppState, CmdError, CmdResult};
@@ -255,32 +256,68 @@ fn share_preview(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult
     Ok(g.session_mut()?.share_preview(&req)?)
 }
 
-#[tauri::command]
-fn share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<casekeep::share::ShareReceipt> {
-    let Arg(share) = share;
-    let req = share.request()?;
-    let format = share.format()?;
-    // Where the file goes: the file the person chose in the native save dialog, or a
-    // fresh name in the fixed exports folder. Never an existing file.
-    let mut g = state.guard()?;
-    let out: PathBuf = match share.out.as_deref().filter(|o| !o.is_empty()) {
+/// Where a shared file goes: the file the person chose in the native save dialog, or a
+/// fresh name (`casekeep-{name}-…`) in the fixed exports folder. Never an existing file.
+fn export_out(state: &AppState, chosen: Option<&str>, name: &str, format: Format) -> CmdResult<PathBuf> {
+    match chosen.filter(|o| !o.is_empty()) {
         Some(chosen) if !state.fixed_export_dir => {
             let p = PathBuf::from(chosen);
             if !p.is_absolute() {
                 return Err(CmdError::new("invalid_input", "Choose where to save the file."));
             }
-            p
+            Ok(p)
         }
-        _ => state.export_path(&share.recipient, format)?,
-    };
-    let session = g.session_mut()?;
-    let approver = match (&share.approver, &share.approver_passphrase) {
-        (Some(name), Some(pass)) if !name.is_empty() => {
-            Some(session.approver(name, &Passphrase::new(pass.clone()))?)
-        }
-        _ => None,
-    };
-    Ok(session.share(&req, approver, format, &out)?)
+        _ => state.export_path(name, format),
+    }
+}
+
+#[tauri::command]
+fn share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<casekeep::share::ShareReceipt> {
+    let Arg(share) = share;
+    let req = share.request()?;
+    let format = share.format()?;
+    let mut g = state.guard()?;
+    let out = export_out(&state, share.out.as_deref(), &share.recipient, format)?;
+    Ok(g.session_mut()?.share(&req, format, &out)?)
+}
+
+/// Asks a manager to approve a share that needs approval; returns the request id.
+#[tauri::command]
+fn request_share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<i64> {
+    let Arg(share) = share;
+    let req = share.request()?;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.request_share(&req)?)
+}
+
+/// A manager approves a share request in their own session.
+#[tauri::command]
+fn approve_request(state: State<'_, AppState>, request: Arg<i64>) -> CmdResult<i64> {
+    let Arg(request) = request;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.approve_request(request)?)
+}
+
+/// A manager rejects a share request, with a reason.
+#[tauri::command]
+fn reject_request(state: State<'_, AppState>, request: Arg<i64>, reason: Arg<String>) -> CmdResult<i64> {
+    let Arg(request) = request;
+    let Arg(reason) = reason;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.reject_request(request, &reason)?)
+}
+
+/// The worker who asked finishes their approved request.
+#[tauri::command]
+fn finish_request(
+    state: State<'_, AppState>,
+    finish: Arg<FinishArgs>,
+) -> CmdResult<casekeep::share::ShareReceipt> {
+    let Arg(finish) = finish;
+    let (request, format) = finish.checked()?;
+    let mut g = state.guard()?;
+    let out = export_out(&state, finish.out.as_deref(), &format!("request-{request}"), format)?;
+    Ok(g.session_mut()?.finish_request(request, format, &out)?)
 }
 
 #[tauri::command]
@@ -548,6 +585,10 @@ fn main() {
             verify_log,
             share_preview,
             share,
+            request_share,
+            approve_request,
+            reject_request,
+            finish_request,
             decline,
             change_passphrase,
             add_user,

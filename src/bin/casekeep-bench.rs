@@ -152,7 +152,7 @@ fn workload(fx: &Fixture, storage: Storage, quick: bool, full_verify: bool) -> F
         s.record_consent(id, ConsentInput::given_verbally(RecipientKind::Marac)).expect("consent");
         let req = ShareRequest::on_consent(id, RecipientKind::Marac, "MARAC referral");
         let out = out_dir.path().join(format!("export-{k}.pdf"));
-        f.export.time(|| s.share(&req, None, Format::Pdf, &out).expect("export"));
+        f.export.time(|| s.share(&req, Format::Pdf, &out).expect("export"));
     }
     for _ in 0..n_chain {
         let r = f.chain.time(|| bench::verify_chain_only(&s).expect("verify"));

@@ -281,6 +281,30 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The decision entries of the log, oldest first (as the manager reads them).
+pub fn decisions(s: &Scratch) -> Vec<serde_json::Value> {
+    let log = s.manager(&["log", "show"]).ok().json();
+    log.as_array().unwrap().iter().filter(|e| e["kind"] == "decision").cloned().collect()
+}
+
+/// A vault with Ada (consent given for MARAC only), a second manager (ann, passphrase
+/// "ann manager passphrase") and a second caseworker (dev, "dev caseworker passphrase"),
+/// and the agency set.
+pub fn team_with_ada() -> (Scratch, String) {
+    let s = Scratch::new();
+    s.init_with_worker();
+    let f = s.file("ann-pass", "ann manager passphrase\n");
+    s.manager(&["user", "add", "ann", "--role", "manager", "--new-passphrase-file", f.to_str().unwrap()])
+        .ok();
+    let f = s.file("dev-pass", "dev caseworker passphrase\n");
+    s.manager(&["user", "add", "dev", "--role", "caseworker", "--new-passphrase-file", f.to_str().unwrap()])
+        .ok();
+    s.manager(&["agency", "set", "Derby Outreach Service"]).ok();
+    let id = s.add_client(ADA);
+    s.give_consent(&id, "marac");
+    (s, id)
+}
+
 /// The arguments of a share on consent (`told yes`) as the caseworker gives them.
 pub fn share_args<'a>(
     id: &'a str,

@@ -3,7 +3,8 @@
 //
 // The journey: first run → create a vault → recovery key → add a client with safe
 // contacts → record consent → share with MARAC and check the saved file → withdraw consent:
-// the consent table and the share screen agree → decision log
+// the consent table and the share screen agree → a caseworker asks for approval, the manager
+// approves in their own session, the caseworker finishes → decision log
 // and verify → settings → a second start (single instance) → quick exit → every command called while locked →
 // wrong passphrase → malformed calls to every command while unlocked → idle lock → demo vault. (Idle time is 15 s in this run.) Every screen is screenshotted and scanned with axe-core.
 // Afterwards every vault file is searched for the sentinel values: none may be there.
@@ -110,6 +111,10 @@ const ARGS = {
   log_entries: ["client?"],
   share_preview: ["share"],
   share: ["share"],
+  request_share: ["share"],
+  approve_request: ["request"],
+  reject_request: ["request", "reason"],
+  finish_request: ["finish"],
   decline: ["client", "recipient", "purpose", "reason"],
   change_passphrase: ["passphrase"],
   add_user: ["name", "role", "passphrase"],
@@ -150,6 +155,10 @@ const LOCKED_CALLS = {
   verify_log: {},
   share_preview: { share: SHARE },
   share: { share: SHARE },
+  request_share: { share: SHARE },
+  approve_request: { request: 1 },
+  reject_request: { request: 1, reason: "not needed after all" },
+  finish_request: { finish: { request: 1, format: "pdf", out: null } },
   decline: { client: 1, recipient: "police", purpose: "a request", reason: "no consent and no lawful basis" },
   change_passphrase: { passphrase: "another long passphrase" },
   add_user: { name: "eve", role: "manager", passphrase: "another long passphrase" },
@@ -466,6 +475,73 @@ async function main() {
   const refusedGate = await text();
   check(refusedGate.includes("is withdrawn") && refusedGate.includes("Lawful basis") && !refusedGate.includes("is given and current"), "the share screen agrees: consent for the MARAC referral is withdrawn, a lawful basis is asked for");
   await screen("share-consent-withdrawn");
+
+  // Approval in the approver's own session: a caseworker asks, the manager approves from
+  // their own work queue, the caseworker finishes from theirs. No passphrase of one is ever
+  // typed into the other's session.
+  await click("button", "Settings");
+  await fill("New user's name", "cara");
+  await fill("Their first passphrase", "cara's own long passphrase here");
+  await click("button", "Add user");
+  await waitFor(async () => (await text()).includes("cara (caseworker)"), "the caseworker to be added");
+  const relock = async (user, pass) => {
+    await click("button", "Lock");
+    await byText("h1", "Unlock Casekeep");
+    await fill("User name", user);
+    await fill("Passphrase", pass);
+    await click("button", "Unlock");
+    await byText("h1", "Caseload (1)");
+  };
+  await relock("cara", "cara's own long passphrase here");
+  await (await browser.$("button[aria-label^='Open ']")).click();
+  await byText("h2", "How to contact safely");
+  await click("button", "Share…");
+  await click("label", "MARAC");
+  await choose("Purpose", "MARAC referral");
+  await click("button", "Continue");
+  await byText("h2", "Will not be shared, and why");
+  check(!(await text()).includes("passphrase"), "the share screen asks for no manager's passphrase");
+  await choose("Lawful basis", "Preventing or detecting serious crime");
+  await fill("Justification", "Serious assault reported; the MARAC meets this week.");
+  await (await browser.$("#ask-approval")).click();
+  await byText("h1", "Approval asked for");
+  const asked = await (await browser.$("#share-requested")).getText();
+  const requestId = Number((asked.match(/Share request (\d+)/) ?? [])[1]);
+  check(Number.isInteger(requestId) && requestId > 0, `the caseworker's request is signed (${asked.slice(0, 60)})`);
+  await screen("share-requested");
+  check(!existsSync(exportsDir) || readdirSync(exportsDir).filter((f) => f.includes("request")).length === 0, "nothing has left yet");
+
+  await relock("mo", PASS);
+  const review = await browser.$(`button[aria-label='Review share request ${requestId}']`);
+  await review.waitForExist({ timeout: 15000 });
+  await screen("queue-share-request");
+  await review.click();
+  await byText("h1", `Share request ${requestId}`);
+  const facts = await (await browser.$("#request-facts")).getText();
+  check(facts.includes("cara") && facts.includes("prevent_detect_crime") && !facts.includes(NAME) && !facts.includes(SENTINEL_REFUGE), "the manager reads who asked, why and the paths that would leave, no record value");
+  await screen("review-share-request");
+  await (await browser.$("#approve-request")).click();
+  await (await browser.$("#request-decided")).waitForExist({ timeout: 15000 });
+  check((await text()).includes(`Approved: share request ${requestId}`), "the manager approves in their own session");
+
+  await relock("cara", "cara's own long passphrase here");
+  const finishButton = await browser.$(`button[aria-label='Finish share request ${requestId}']`);
+  await finishButton.waitForExist({ timeout: 15000 });
+  await finishButton.click();
+  await byText("h1", `Finish share request ${requestId}`);
+  await screen("finish-share-request");
+  await (await browser.$("#finish-request")).click();
+  const finishedEl = await browser.$("#share-file");
+  await finishedEl.waitForExist({ timeout: 20000 });
+  const finishedFile = await finishedEl.getText();
+  check(existsSync(finishedFile) && readFileSync(finishedFile).subarray(0, 5).toString() === "%PDF-", "the caseworker finishes the approved share: the PDF is saved");
+  const finishedText = execFileSync("pdftotext", [finishedFile, "-"]).toString();
+  check(finishedText.includes(NAME) && !finishedText.includes(SENTINEL_CODE) && !finishedText.includes(SENTINEL_REFUGE), "the finished share is the redacted MARAC summary");
+  const requestLog = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("log_entries", { client: null }).then((l) => done(l.filter((e) => e.kind === "decision").map((e) => `${e.event}:${e.actor}:${e.body?.request ?? ""}:${e.body?.approved_by ?? ""}`))));
+  check(requestLog.includes(`share_requested:cara::`) && requestLog.includes(`share_request_approved:mo:${requestId}:mo`) && requestLog.includes(`share:cara:${requestId}:mo`),
+    `the log holds the request, the manager's approval and the share, each signed by its author (${requestLog.slice(-3).join(" | ")})`);
+  await screen("finished-share-request");
+  await relock("mo", PASS);
 
   // Decision log and verify.
   await click("button", "Decision log");

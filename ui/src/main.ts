@@ -1,6 +1,6 @@
 // Casekeep's screens. The window title never changes ("Casekeep"); names are masked
 // until asked for; locking clears everything the page showed.
-import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, RiskForm, Status, VaultSettings, isCmdError } from "./api";
+import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, QueueItem, RiskForm, ShareReceipt, Status, VaultSettings, isCmdError } from "./api";
 import { button, checkbox, errorSummary, field, h, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso } from "./logic";
 import { editForm } from "./edit";
@@ -329,14 +329,16 @@ async function caseload(search = "") {
       h("td", { class: urgent ? "due urgent" : "due" }, text),
     );
   };
-  const queueRow = (i: Queue["items"][number]) =>
-    h(
+  const queueRow = (i: Queue["items"][number]) => {
+    const act = requestAction(i);
+    return h(
       "tr",
       {},
       h("td", { class: i.overdue ? "due urgent" : "due" }, i.overdue ? `${i.due} (overdue)` : i.due),
       h("td", {}, i.client_id !== null ? button(`${i.initials ?? ""} ${i.case_reference ?? ""}`.trim(), () => void clientScreen(i.client_id as number), "link") : ""),
-      h("td", {}, i.what),
+      h("td", {}, i.what, ...(act ? [" ", act] : [])),
     );
+  };
   const [queueBody, moreQueue] = paged(queue.items, queueRow, "work queue items");
   const [clientBody, moreClients] = paged(clients, clientRow, "clients");
   show(
@@ -1049,8 +1051,6 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
   const justification = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
   const told = radios("Was the person told?", "told", [["yes", "Yes"], ["no", "No"], ["not_safe", "Not safe to tell"]], "yes");
   const advice = h("input", { type: "text" }) as HTMLInputElement;
-  const approver = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
-  const approverPass = h("input", { type: "password", autocomplete: "off" }) as HTMLInputElement;
   const emergency = checkbox("Emergency: share now, a manager approves afterwards");
   const format = radios("Format", "format", [["pdf", "PDF summary"], ["json", "JSON for systems"]], "pdf");
   const excerpts = rec.notes.map((n) => ({ id: n.id, box: checkbox(`Note ${n.id} (${n.date})`) }));
@@ -1090,9 +1090,34 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
         field("Lawful basis", basis),
         field("Justification", justification, "Why sharing is necessary and proportionate without consent."),
         h("h3", {}, "Manager approval"),
-        field("Approving manager's user name", approver),
-        field("Approving manager's passphrase", approverPass),
+        h("p", {}, "Ask a manager to approve this share: they approve or reject it in their own session, and once approved you finish it from your work queue. In an emergency, share now and a manager approves afterwards."),
         emergency.el);
+  // The share as the form now stands (the same words for a share and for a request).
+  const asked = () => ({
+    ...args,
+    lawful_basis: basis.value || null,
+    justification: justification.value || null,
+    told: told.value(),
+    advice: advice.value || null,
+    emergency: emergency.input.checked,
+    excerpts: picked(),
+  });
+  const askButton = p.gate.allowed
+    ? null
+    : button("Ask a manager to approve", async () => {
+        try {
+          const id = await call<number>("request_share", { share: { ...asked(), emergency: false } });
+          show(
+            h("h1", {}, "Approval asked for"),
+            h("div", { class: "notice ok", id: "share-requested" },
+              h("p", {}, `Share request ${id} is signed and waits for a manager.`),
+              h("p", {}, "Nothing has left yet. When a manager approves it, finish the share from your work queue.")),
+            button("Back to the client", () => void clientScreen(rec.id)),
+          );
+        } catch (e) {
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }, "secondary", { id: "ask-approval" });
   show(
     h("h1", {}, `Share with ${recipientLabel(recipient)}: what leaves`),
     errors,
@@ -1107,47 +1132,132 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
     h("div", { class: "button-group" },
       button("Share and save the file", async () => {
         try {
-          let out: string | null = null;
-          if (!status?.fixed_export_dir) {
-            const ext = format.value();
-            out = await saveDialog({
-              title: "Save the shared file",
-              defaultPath: `casekeep-${recipient}-${todayIso()}.${ext}`,
-              filters: [{ name: ext === "pdf" ? "PDF" : "JSON", extensions: [ext] }],
-            });
-            if (!out) return;
-          }
-          const receipt = await call<{ decision_id: number; file: string; sha256: string; approval: string }>("share", {
-            share: {
-              ...args,
-              lawful_basis: basis.value || null,
-              justification: justification.value || null,
-              told: told.value(),
-              advice: advice.value || null,
-              approver: approver.value || null,
-              approver_passphrase: approverPass.value || null,
-              emergency: emergency.input.checked,
-              excerpts: picked(),
-              format: format.value(),
-              out,
-            },
-          });
-          approverPass.value = "";
-          show(
-            h("h1", {}, "Shared"),
-            h("div", { class: "notice ok", id: "share-receipt" },
-              h("p", {}, `Disclosure record ${receipt.decision_id} is signed and kept.`),
-              h("p", {}, "Saved to: ", h("code", { id: "share-file" }, receipt.file)),
-              h("p", {}, `SHA-256: ${receipt.sha256}`),
-              receipt.approval === "awaiting" ? h("p", {}, h("strong", {}, "Awaiting a manager's approval.")) : null),
-            button("Back to the client", () => void clientScreen(rec.id)),
-          );
+          const out = await chooseOut(recipient, format.value());
+          if (out === undefined) return;
+          const receipt = await call<ShareReceipt>("share", { share: { ...asked(), format: format.value(), out } });
+          shared(receipt, "Back to the client", () => void clientScreen(rec.id));
         } catch (e) {
-          approverPass.value = "";
           errors.replaceChildren(errorSummary(message(e)));
         }
       }),
+      askButton,
       button("Cancel", () => void clientScreen(rec.id), "secondary")),
+  );
+}
+
+/** Where the shared file goes: null for the fixed exports folder, undefined when the person
+ *  closed the save dialog. */
+async function chooseOut(name: string, ext: string): Promise<string | null | undefined> {
+  if (status?.fixed_export_dir) return null;
+  const out = await saveDialog({
+    title: "Save the shared file",
+    defaultPath: `casekeep-${name}-${todayIso()}.${ext}`,
+    filters: [{ name: ext === "pdf" ? "PDF" : "JSON", extensions: [ext] }],
+  });
+  return out ?? undefined;
+}
+
+function shared(receipt: ShareReceipt, backLabel: string, back: () => void) {
+  show(
+    h("h1", {}, "Shared"),
+    h("div", { class: "notice ok", id: "share-receipt" },
+      h("p", {}, `Disclosure record ${receipt.decision_id} is signed and kept.`),
+      h("p", {}, "Saved to: ", h("code", { id: "share-file" }, receipt.file)),
+      h("p", {}, `SHA-256: ${receipt.sha256}`),
+      receipt.approval === "awaiting" ? h("p", {}, h("strong", {}, "Awaiting a manager's approval.")) : null),
+    button(backLabel, back),
+  );
+}
+
+// ---------------------------------------------------------------- share requests
+
+/** The work queue's button for a share request: a manager reviews another worker's
+ *  request; the worker who asked finishes an approved one. */
+function requestAction(i: QueueItem): HTMLElement | null {
+  const id = i.request;
+  if (id === null) return null;
+  if (i.kind === "share_request") return button("Review", () => void reviewRequest(i, id), "link", { "aria-label": `Review share request ${id}`, "data-request": id });
+  if (i.kind === "request_approved") return button("Finish", () => finishRequest(id), "link", { "aria-label": `Finish share request ${id}`, "data-request": id });
+  return null;
+}
+
+/** A manager reads the signed request (what was asked, the basis, the paths that would
+ *  leave — never their values) and approves or rejects it in their own session. */
+async function reviewRequest(i: QueueItem, id: number) {
+  let entry: LogEntry | undefined;
+  try {
+    entry = (await call<LogEntry[]>("log_entries", { client: i.client_id })).find((e) => e.seq === id && e.event === "share_requested");
+  } catch (e) {
+    return show(errorSummary(message(e)));
+  }
+  if (!entry) return show(errorSummary("That share request is no longer in the log."));
+  const b = (entry.body ?? {}) as Record<string, unknown>;
+  const text = (k: string) => (typeof b[k] === "string" ? (b[k] as string) : "—");
+  const list = (k: string) => (Array.isArray(b[k]) ? (b[k] as unknown[]).map(String).join(", ") || "none" : "none");
+  const reason = h("textarea", { rows: "3", id: "reject-reason" }) as HTMLTextAreaElement;
+  const errors = h("div", {});
+  const decided = (words: string) =>
+    show(h("h1", {}, words), h("div", { class: "notice ok", id: "request-decided" }, h("p", {}, `${words}: share request ${id}, signed by you.`)), button("Back to the caseload", () => void caseload()));
+  show(
+    h("h1", {}, `Share request ${id}`),
+    errors,
+    h("dl", { class: "summary", id: "request-facts" },
+      h("dt", {}, "Client"), h("dd", {}, `${i.initials ?? ""} ${i.case_reference ?? ""}`.trim()),
+      h("dt", {}, "Asked by"), h("dd", {}, entry.actor ?? "—"),
+      h("dt", {}, "Recipient"), h("dd", {}, `${recipientLabel(text("recipient"))}${typeof b.recipient_name === "string" ? ` (${b.recipient_name})` : ""}`),
+      h("dt", {}, "Purpose"), h("dd", {}, typeof b.purpose_text === "string" ? b.purpose_text : text("purpose")),
+      h("dt", {}, "Consent"), h("dd", {}, text("consent_state")),
+      h("dt", {}, "Lawful basis"), h("dd", {}, text("lawful_basis")),
+      h("dt", {}, "Justification"), h("dd", {}, text("justification")),
+      h("dt", {}, "Person told"), h("dd", {}, text("told")),
+      h("dt", {}, "Advice sought"), h("dd", {}, text("advice")),
+      h("dt", {}, "Fields that would leave"), h("dd", {}, list("fields_shared")),
+      h("dt", {}, "Note excerpts"), h("dd", {}, list("excerpts"))),
+    h("p", {}, "If the record changes before the share is finished, it will not leave: the worker must ask again."),
+    h("div", { class: "button-group" },
+      button("Approve", async () => {
+        try {
+          await call<number>("approve_request", { request: id });
+          decided("Approved");
+        } catch (e) {
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }, "primary", { id: "approve-request" })),
+    field("Reason for rejecting (at least 10 characters)", reason),
+    h("div", { class: "button-group" },
+      button("Reject", async () => {
+        try {
+          await call<number>("reject_request", { request: id, reason: reason.value });
+          decided("Rejected");
+        } catch (e) {
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }, "secondary", { id: "reject-request" }),
+      button("Cancel", () => void caseload(), "secondary")),
+  );
+}
+
+/** The worker who asked finishes an approved request: the core rebuilds what leaves now and
+ *  refuses if it is not what the manager approved. */
+function finishRequest(id: number) {
+  const format = radios("Format", "format", [["pdf", "PDF summary"], ["json", "JSON for systems"]], "pdf");
+  const errors = h("div", {});
+  show(
+    h("h1", {}, `Finish share request ${id}`),
+    errors,
+    h("p", {}, "A manager approved this share. It leaves exactly as approved, or not at all if the record changed since."),
+    format.el,
+    h("div", { class: "button-group" },
+      button("Share and save the file", async () => {
+        try {
+          const out = await chooseOut(`request-${id}`, format.value());
+          if (out === undefined) return;
+          shared(await call<ShareReceipt>("finish_request", { finish: { request: id, format: format.value(), out } }), "Back to the caseload", () => void caseload());
+        } catch (e) {
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }, "primary", { id: "finish-request" }),
+      button("Cancel", () => void caseload(), "secondary")),
   );
 }
 

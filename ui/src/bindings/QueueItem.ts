@@ -5,4 +5,9 @@ export type QueueItem = { due: string, overdue: boolean, kind: QueueKind, client
 /**
  * What to do, in words that carry no record value.
  */
-what: string, };
+what: string, 
+/**
+ * The share request the item is about (kinds `share_request`, `request_approved`,
+ * `request_rejected`).
+ */
+request: number | null, };

@@ -1,0 +1,366 @@
+//! A share that needs a manager's approval, approved in the manager's own session.
+//!
+//! 1. The caseworker asks ([`Session::request_share`]): the gate runs as for a share, the
+//!    redacted view is built (firewall included), and a signed `share_requested` decision
+//!    records the request with the [`view_digest`] of what would leave.
+//! 2. A manager other than the requester approves it ([`Session::approve_request`]: a signed
+//!    `share_request_approved` naming the digest) or rejects it with a reason
+//!    ([`Session::reject_request`]: `share_request_rejected`).
+//! 3. The requester finishes it ([`Session::finish_request`]): the view is rebuilt now from
+//!    the request's stored parameters, the gate runs again, and the share goes ahead only if
+//!    the view's digest is the approved one. Once.
+
+use std::path::Path;
+
+use data_encoding::HEXLOWER;
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::{asked, basis, check_out_path, clean, Approval, LawfulBasis, ShareReceipt, ShareRequest, Told};
+use crate::clients::ClientId;
+use crate::consent::RecipientKind;
+use crate::crypto;
+use crate::error::{Error, Result};
+use crate::export::Format;
+use crate::log::{self, Kind};
+use crate::policy::matcher::FIREWALL_VERSION;
+use crate::policy::RedactedView;
+use crate::vault::{Role, Session};
+
+/// The manager's approval a finished request rests on.
+pub(super) struct Approved {
+    pub by: String,
+    pub request: i64,
+    pub entry: i64,
+}
+
+/// Where a share request stands.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestState {
+    /// Awaiting a manager.
+    Pending,
+    /// Approved; the requester may finish it.
+    Approved,
+    Rejected,
+    /// Approved and shared.
+    Finished,
+}
+
+/// One share request and where it stands (no record value).
+#[derive(Debug, Clone)]
+pub struct ShareRequestStatus {
+    pub id: i64,
+    pub client_id: Option<i64>,
+    /// The user id of the caseworker who asked.
+    pub requested_by: Option<i64>,
+    /// When it was asked (RFC 3339).
+    pub at: String,
+    pub state: RequestState,
+}
+
+/// The SHA-256 (hex) of the canonical bytes of what would leave: the recipient, the
+/// purpose and recipient name as they leave, every field and excerpt, the contact line,
+/// every masking, and the profile and firewall versions. Not the export's envelope (the
+/// disclosure id, the chain head, the time), which differs at every export.
+pub fn view_digest(view: &RedactedView) -> Result<String> {
+    let canonical = json!({
+        "recipient": view.recipient(),
+        "recipient_label": view.recipient_label(),
+        "profile_version": view.profile_version(),
+        "firewall_version": FIREWALL_VERSION,
+        "purpose": view.purpose(),
+        "recipient_name": view.recipient_name(),
+        "fields": view.fields(),
+        "excerpts": view.excerpts(),
+        "contact_through": view.contact_through(),
+        "masked": view.masked(),
+    });
+    let bytes = serde_json::to_vec(&canonical)
+        .map_err(|_| Error::Storage("could not encode the view for its digest".into()))?;
+    Ok(HEXLOWER.encode(&crypto::sha256(&[&bytes])))
+}
+
+/// A stored `share_requested` entry.
+struct Stored {
+    client: Option<i64>,
+    actor: Option<i64>,
+    body: Value,
+}
+
+fn parse_id(id: i64) -> Result<i64> {
+    if id > 0 {
+        Ok(id)
+    } else {
+        Err(Error::invalid("a request id is a positive whole number"))
+    }
+}
+
+impl Stored {
+    fn text(&self, key: &str) -> Option<String> {
+        self.body.get(key).and_then(Value::as_str).map(str::to_string)
+    }
+
+    /// The share as it was asked, rebuilt from the signed entry: the purpose and recipient
+    /// name as they would leave (a request never carries masked ones, so they are the
+    /// words typed), every other word as recorded.
+    fn share_request(&self) -> Result<ShareRequest> {
+        let malformed = || Error::Integrity("a share request entry is malformed".into());
+        let client = self.client.map(ClientId).ok_or_else(malformed)?;
+        let recipient = self.text("recipient").ok_or_else(malformed)?.parse::<RecipientKind>()?;
+        let purpose = self.text("purpose_text").or_else(|| self.text("purpose")).ok_or_else(malformed)?;
+        let excerpts = match self.body.get("excerpts") {
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|n| n.as_u64().and_then(|n| usize::try_from(n).ok()).ok_or_else(malformed))
+                .collect::<Result<Vec<_>>>()?,
+            _ => return Err(malformed()),
+        };
+        Ok(ShareRequest {
+            client,
+            recipient,
+            purpose,
+            recipient_name: self.text("recipient_name"),
+            lawful_basis: self.text("lawful_basis").map(|b| b.parse::<LawfulBasis>()).transpose()?,
+            justification: self.text("justification"),
+            emergency: false,
+            told: self.text("told").map(|t| t.parse::<Told>()).transpose()?,
+            advice: self.text("advice"),
+            excerpts,
+        })
+    }
+}
+
+impl Session {
+    /// Asks a manager to approve a share that needs approval (no consent: a lawful basis
+    /// and a justification). Runs the gate and builds the view exactly as `share` would,
+    /// writes nothing but the signed `share_requested` entry, and returns its id.
+    pub fn request_share(&mut self, req: &ShareRequest) -> Result<i64> {
+        let req = req.normalised()?;
+        if req.emergency {
+            return Err(Error::invalid(
+                "an emergency share is shared now and approved afterwards: use --emergency or --request, not both",
+            ));
+        }
+        let purpose = req.purpose()?;
+        let (consent, view) = self.consent_and_view(&req)?;
+        let (outcome, _) = basis(&consent, &req)?;
+        if outcome.approval != Approval::Awaiting {
+            return Err(Error::invalid("this share needs no approval; share it directly"));
+        }
+        // The request is rebuilt from the words as they would leave: masked ones would not
+        // rebuild the same view, and the approver should read what will leave.
+        if let Some(m) = view.masked().iter().find(|m| m.path == "purpose" || m.path == "recipient_name") {
+            return Err(Error::invalid(format!(
+                "the {} would leave masked ({}): reword it before asking for approval",
+                m.path.replace('_', " "),
+                m.kind.label()
+            )));
+        }
+        let digest = view_digest(&view)?;
+        let mut body = asked(&req, &purpose, &view, &outcome, "share_requested");
+        body.extend([
+            ("fields_shared".to_string(), json!(view.shared_paths())),
+            ("digest".to_string(), json!(digest)),
+            ("requested_by".to_string(), json!(self.user().name)),
+        ]);
+        let body = Value::Object(body);
+        let client = req.client.0;
+        self.write(|tx, s| {
+            log::append(tx, s.vault_id, s.signer, Kind::Decision, "share_requested", Some(client), &body)
+        })
+    }
+
+    fn stored_request(&self, id: i64) -> Result<Stored> {
+        let id = parse_id(id)?;
+        let row: Option<(String, String, Option<i64>, Option<i64>)> = self
+            .conn()
+            .query_row(
+                "SELECT event, body, client_id, actor_id FROM log_entries WHERE seq = ?1 AND kind = 'decision'",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let (event, body, client, actor) = row.ok_or(Error::NotFound("share request"))?;
+        if event != "share_requested" {
+            return Err(Error::invalid("that decision is not a share request"));
+        }
+        let body = serde_json::from_str(&body)
+            .map_err(|_| Error::Integrity("a share request entry is malformed".into()))?;
+        Ok(Stored { client, actor, body })
+    }
+
+    /// The approval of request `id`, if any: (entry, approved_by, digest) — the first one
+    /// signed by a current manager other than the requester (as [`STATE_COLUMNS`] counts
+    /// them), and refused unless it names its signer.
+    fn approval_of(&self, id: i64, requester: Option<i64>) -> Result<Option<(i64, String, String)>> {
+        let row: Option<(i64, String, Option<i64>)> = self
+            .conn()
+            .query_row(
+                "SELECT a.seq, a.body, a.actor_id FROM log_entries a JOIN users u ON u.id = a.actor_id AND u.role = 'manager'
+                  WHERE a.kind = 'decision' AND a.event = 'share_request_approved' AND json_extract(a.body, '$.request') = ?1
+                    AND a.actor_id IS NOT ?2 ORDER BY a.seq LIMIT 1",
+                rusqlite::params![id, requester],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((seq, body, actor)) = row else { return Ok(None) };
+        let malformed = || Error::Integrity("an approval entry is malformed".into());
+        let body: Value = serde_json::from_str(&body).map_err(|_| malformed())?;
+        let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string);
+        let (Some(by), Some(digest)) = (text("approved_by"), text("digest")) else { return Err(malformed()) };
+        let signer = self.users()?.into_iter().find(|u| Some(u.id) == actor);
+        if !signer.is_some_and(|u| u.role == Role::Manager && u.name == by && Some(u.id) != requester) {
+            return Err(Error::Integrity(
+                "the approval of that share request does not name its signer".into(),
+            ));
+        }
+        Ok(Some((seq, by, digest)))
+    }
+
+    /// Where request `id` stands.
+    fn request_state(&self, id: i64) -> Result<RequestState> {
+        let sql = format!("SELECT {STATE_COLUMNS}");
+        let (approved, rejected, finished): (i64, i64, i64) =
+            self.conn().query_row(&sql, [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(state_of(approved, rejected, finished))
+    }
+
+    /// Checks that a manager other than the requester may decide on request `id` now.
+    fn decidable(&self, id: i64) -> Result<Stored> {
+        self.require_manager()?;
+        let stored = self.stored_request(id)?;
+        if stored.actor == Some(self.user().id) {
+            return Err(Error::Forbidden("a caseworker cannot approve or reject their own share request"));
+        }
+        match self.request_state(id)? {
+            RequestState::Pending => Ok(stored),
+            RequestState::Rejected => Err(Error::invalid("that share request was already rejected")),
+            RequestState::Approved | RequestState::Finished => {
+                Err(Error::invalid("that share request was already approved"))
+            }
+        }
+    }
+
+    /// Appends a manager's signed decision `event` on request `id` (see [`Self::decidable`]),
+    /// its body made from the stored request and the manager's name.
+    fn decide(
+        &mut self,
+        id: i64,
+        event: &str,
+        body: impl FnOnce(&Stored, &str) -> Result<Value>,
+    ) -> Result<i64> {
+        let stored = self.decidable(id)?;
+        let body = body(&stored, &self.user().name)?;
+        self.write(|tx, s| log::append(tx, s.vault_id, s.signer, Kind::Decision, event, stored.client, &body))
+    }
+
+    /// A manager (never the requester) approves share request `id`, in their own session:
+    /// a signed `share_request_approved` entry naming the digest of what may leave.
+    pub fn approve_request(&mut self, id: i64) -> Result<i64> {
+        self.decide(id, "share_request_approved", |stored, me| {
+            let digest = stored
+                .text("digest")
+                .ok_or_else(|| Error::Integrity("a share request entry is malformed".into()))?;
+            Ok(json!({ "request": id, "digest": digest, "approved_by": me }))
+        })
+    }
+
+    /// A manager (never the requester) rejects share request `id`, with a reason of at
+    /// least 10 characters: a signed `share_request_rejected` entry.
+    pub fn reject_request(&mut self, id: i64, reason: &str) -> Result<i64> {
+        let reason =
+            clean(Some(reason), "reason", 4000)?.filter(|r| r.chars().count() >= 10).ok_or_else(|| {
+                Error::invalid(
+                    "rejecting a share request needs a reason of at least 10 characters (--reason)",
+                )
+            })?;
+        self.decide(id, "share_request_rejected", |_, me| {
+            Ok(json!({ "request": id, "reason": reason, "rejected_by": me }))
+        })
+    }
+
+    /// The requester finishes their approved request `id`: the view is rebuilt now, the gate
+    /// runs again, and the share goes ahead (exactly as `share`) only if what would leave
+    /// is what was approved. A request is finished once (a file that was never delivered
+    /// may be tried again).
+    pub fn finish_request(&mut self, id: i64, format: Format, out: &Path) -> Result<ShareReceipt> {
+        let stored = self.stored_request(id)?;
+        if stored.actor != Some(self.user().id) {
+            return Err(Error::Forbidden("only the caseworker who asked can finish a share request"));
+        }
+        match self.request_state(id)? {
+            RequestState::Approved => {}
+            RequestState::Pending => {
+                return Err(Error::invalid("that share request awaits a manager's approval"))
+            }
+            RequestState::Rejected => return Err(Error::invalid("that share request was rejected")),
+            RequestState::Finished => return Err(Error::invalid("that share request was already shared")),
+        }
+        let (entry, by, digest) = self
+            .approval_of(id, stored.actor)?
+            .ok_or_else(|| Error::Integrity("an approved request has no approval".into()))?;
+        let req = stored.share_request()?.normalised()?;
+        check_out_path(out)?;
+        let (outcome, view) = self.gate_and_view(&req, true)?;
+        if view_digest(&view)? != digest {
+            return Err(Error::invalid(
+                "what would leave now differs from what was approved (the record or the consent changed since): ask again",
+            ));
+        }
+        let approved = Approved { by, request: id, entry };
+        self.export(&req, &outcome, &view, format, out, Some(&approved))
+    }
+
+    /// Every share request and where it stands, oldest first.
+    pub fn share_requests(&self) -> Result<Vec<ShareRequestStatus>> {
+        let sql = format!(
+            "SELECT r.seq, r.client_id, r.actor_id, r.at, {} FROM log_entries r
+              WHERE r.kind = 'decision' AND r.event = 'share_requested' ORDER BY r.seq",
+            STATE_COLUMNS.replace("?1", "r.seq")
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ShareRequestStatus {
+                id: r.get(0)?,
+                client_id: r.get(1)?,
+                requested_by: r.get(2)?,
+                at: r.get(3)?,
+                state: state_of(r.get(4)?, r.get(5)?, r.get(6)?),
+            })
+        })?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+    }
+}
+
+/// Counts of a request's approvals and rejections (only those signed by a current manager
+/// other than the worker who asked: every user holds the database key and can append an
+/// entry signed by themself, so an approval or rejection signed by anyone else does not
+/// count) and of its delivered shares (signed by the worker who asked; a share whose file was
+/// never delivered — `export_failed` or `export_incomplete` — does not finish it). `?1` is
+/// the request's seq.
+const STATE_COLUMNS: &str = "
+    (SELECT count(*) FROM log_entries a JOIN users u ON u.id = a.actor_id AND u.role = 'manager'
+      WHERE a.kind = 'decision' AND a.event = 'share_request_approved' AND json_extract(a.body, '$.request') = ?1
+        AND a.actor_id IS NOT (SELECT q.actor_id FROM log_entries q WHERE q.seq = ?1)),
+    (SELECT count(*) FROM log_entries j JOIN users u ON u.id = j.actor_id AND u.role = 'manager'
+      WHERE j.kind = 'decision' AND j.event = 'share_request_rejected' AND json_extract(j.body, '$.request') = ?1
+        AND j.actor_id IS NOT (SELECT q.actor_id FROM log_entries q WHERE q.seq = ?1)),
+    (SELECT count(*) FROM log_entries f
+      WHERE f.kind = 'decision' AND f.event = 'share' AND json_extract(f.body, '$.request') = ?1
+        AND f.actor_id IS (SELECT q.actor_id FROM log_entries q WHERE q.seq = ?1)
+        AND NOT EXISTS (SELECT 1 FROM log_entries x WHERE x.kind = 'audit'
+            AND x.event IN ('export_failed', 'export_incomplete') AND json_extract(x.body, '$.decision') = f.seq))";
+
+fn state_of(approved: i64, rejected: i64, finished: i64) -> RequestState {
+    if rejected > 0 {
+        RequestState::Rejected
+    } else if finished > 0 {
+        RequestState::Finished
+    } else if approved > 0 {
+        RequestState::Approved
+    } else {
+        RequestState::Pending
+    }
+}
