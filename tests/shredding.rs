@@ -180,7 +180,7 @@ fn write_a(session: &mut Session, a: ClientId, out_dir: &Path) {
     req.emergency = true;
     req.told = Some(Told::NotSafe);
     req.advice = Some(A_ADVICE.into());
-    session.share(&req, None, Format::Json, &out_dir.join("share.json")).unwrap();
+    session.share(&req, Format::Json, &out_dir.join("share.json")).unwrap();
     // Free text in other JSON shapes (an entry as the approvals will write one).
     session
         .append_unchecked(
