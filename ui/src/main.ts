@@ -518,7 +518,7 @@ function safeContactCard(rec: ClientView): HTMLElement {
     return h(
       "div",
       { class: "do-not-use" },
-      h("p", {}, h("strong", {}, "✖ DO NOT USE: "), c.value ? displayPhone(c.value) : c.channel, c.notes ? ` (${c.notes})` : "",
+      h("p", {}, h("strong", {}, "✖ DO NOT USE: "), c.value ? displayPhone(c.value) : c.channel, c.notes ? ` (${c.notes})` : "", " ",
         c.value ? button("Copy anyway…", () => void copyNumber(rec.id, c.n, c.cautions ?? ["do_not_use"], ackBox), "link", { "aria-label": "Copy the do-not-use number anyway" }) : null),
       ackBox,
     );
