@@ -324,3 +324,26 @@ fn the_cli_asks_for_an_acknowledgement_and_records_it() {
     assert_eq!(copies[1]["body"]["reason"], REASON);
     s.manager(&["log", "verify"]).ok();
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+    /// Whatever is written, reading it never panics, and any windows it gives are ones the
+    /// record accepts (days named, times real, `from` before `to`), already normalised.
+    #[test]
+    fn reading_safe_times_never_panics_and_gives_only_valid_windows(
+        text in "([0-9]{1,2}(:[0-9]{2})?(am|pm)?|mon|fri|sat|weekdays|weekends|after|before|to|-|–|,| |noon|midnight|any time|x){0,12}"
+    ) {
+        if let Some(mut ws) = safe_times::parse(&text) {
+            let before = ws.clone();
+            proptest::prop_assert!(!ws.is_empty());
+            proptest::prop_assert!(safe_times::validate("w", &mut ws).is_ok(), "{text:?}");
+            proptest::prop_assert_eq!(before, ws);
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_reader(text in "\\PC{0,80}") {
+        let _ = safe_times::parse(&text);
+    }
+}
