@@ -572,7 +572,7 @@ pub fn refusal(cautions: &[Caution]) -> Error {
 pub fn refusal_text(cautions: &[Caution]) -> String {
     let why: Vec<&str> = cautions.iter().map(|c| c.words()).collect();
     format!(
-        "acknowledgement required before this contact is used: {} [{}]. Check with the client's arrangement, then give a reason (at least {REASON_MIN} characters) to go ahead; it is recorded.",
+        "acknowledgement required before this contact is used: {} [{}]. Check the arrangement first; to go ahead anyway, give a reason (at least {REASON_MIN} characters), which is recorded.",
         why.join("; "),
         cautions.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
     )
