@@ -35,6 +35,7 @@ pub const FIELDS: &[(&str, Class)] = &[
     ("contact[].channel", Class::SafeContact),
     ("contact[].value", Class::SafeContact),
     ("contact[].safe_times", Class::SafeContact),
+    ("contact[].safe_windows", Class::SafeContact),
     ("contact[].voicemail_ok", Class::SafeContact),
     ("contact[].may_identify_agency", Class::SafeContact),
     ("contact[].code_word", Class::SafeContact),

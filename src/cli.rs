@@ -16,6 +16,7 @@ use crate::export::Format;
 use crate::fsutil;
 use crate::input::JSON_LIMIT;
 use crate::record::Date;
+use crate::safe_times::Acknowledgement;
 use crate::share::{LawfulBasis, ShareRequest, Told};
 use crate::slots::{Passphrase, RecoveryKey};
 use crate::vault::{self, Role, Session, Vault};
@@ -143,29 +144,21 @@ enum Command {
         from: PathBuf,
         /// Unlock with the recovery key instead of a passphrase: the file whose first line is
         /// the key (needs --new-passphrase-file)
-        #[arg(long, value_name = "FILE", requires = "new_passphrase_file", conflicts_with = "recovery_key")]
+        #[arg(long, value_name = "FILE", requires = "new_passphrase_file")]
         recovery_key_file: Option<PathBuf>,
-        /// The recovery key itself. Avoid: a command line is kept in the shell's history and
-        /// seen by other processes; use --recovery-key-file
-        #[arg(long, value_name = "KEY", requires = "new_passphrase_file")]
-        recovery_key: Option<String>,
         /// --user's new passphrase in the restored vault (with the recovery key)
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<PathBuf>,
     },
 }
 
-/// Where the recovery key comes from: a file, the terminal (hidden), or (discouraged, kept
-/// for scripts written against the first CLI) the command line.
+/// Where the recovery key comes from: a file or the terminal (hidden). Never the command
+/// line: it is kept in the shell's history and seen by other processes while it runs.
 #[derive(Args, Debug)]
 struct RecoveryKeyArg {
     /// File whose first line is the recovery key (otherwise it is asked for on the terminal)
-    #[arg(long, value_name = "FILE", conflicts_with = "recovery_key")]
+    #[arg(long, value_name = "FILE")]
     recovery_key_file: Option<PathBuf>,
-    /// The recovery key itself. Avoid: a command line is kept in the shell's history and
-    /// seen by other processes; use --recovery-key-file or the prompt
-    #[arg(long, value_name = "KEY")]
-    recovery_key: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -329,6 +322,18 @@ enum ClientCmd {
         #[arg(long, value_name = "N")]
         contact: usize,
     },
+    /// Print the number (value) of a client's safe contact (numbered from 1), for a call;
+    /// recorded as a `safe_number_copied` read. Refused, naming why, when the contact is
+    /// do-not-use, outside its safe times (or has none known) or stale, unless acknowledged
+    SafeNumber {
+        id: String,
+        #[arg(long, value_name = "N")]
+        contact: usize,
+        /// Go ahead despite the situations the refusal named, and why (at least 10
+        /// characters; recorded, sealed, in the audit entry)
+        #[arg(long, value_name = "TEXT")]
+        acknowledge_reason: Option<String>,
+    },
     /// List clients as a JSON array of summaries with full names (recorded as a
     /// `names_shown` read), or initials only with --initials
     List {
@@ -469,19 +474,19 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    if let Command::Restore { from, recovery_key, recovery_key_file, new_passphrase_file } = &cli.command {
+    if let Command::Restore { from, recovery_key_file, new_passphrase_file } = &cli.command {
         let target = cli
             .vault
             .clone()
             .ok_or_else(|| Stop::Usage("restore needs --vault NEWDIR (a new, empty directory)".into()))?;
         let name = user()?;
-        let with_key = recovery_key.is_some() || recovery_key_file.is_some();
+        let with_key = recovery_key_file.is_some();
         if new_passphrase_file.is_some() && !with_key {
             return Err(Stop::Usage("--new-passphrase-file goes with --recovery-key-file".into()));
         }
         let report = match (with_key, new_passphrase_file) {
             (true, Some(file)) => {
-                let key = recovery_key_from(recovery_key_file.as_deref(), recovery_key.as_deref())?;
+                let key = recovery_key_from(recovery_key_file.as_deref())?;
                 let new = read_passphrase_file(file)?;
                 let creds = crate::backup::Credentials::Recovery { key: &key, new_passphrase: &new };
                 crate::backup::restore_with(from, &target, &name, creds)?
@@ -502,7 +507,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
 
     if let Command::UnlockWithRecovery { key, new_passphrase_file } = &cli.command {
         let name = user()?;
-        let key = recovery_key_from(key.recovery_key_file.as_deref(), key.recovery_key.as_deref())?;
+        let key = recovery_key_from(key.recovery_key_file.as_deref())?;
         let new = read_passphrase_file(new_passphrase_file)?;
         let session = vault.unlock_with_recovery(&name, &key, &new)?;
         report_failures(&session);
@@ -579,6 +584,12 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         Command::Client(ClientCmd::CodeWord { id, contact }) => {
             let id = ClientId::parse(&id)?;
             out(&session.reveal_code_word(id, contact)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Client(ClientCmd::SafeNumber { id, contact, acknowledge_reason }) => {
+            let id = ClientId::parse(&id)?;
+            let ack = acknowledge_reason.as_deref().map(Acknowledgement::new).transpose()?;
+            out(&session.safe_contact_value(id, contact, ack.as_ref())?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Client(ClientCmd::List { search, initials }) => {
@@ -885,12 +896,11 @@ fn read_passphrase_file(path: &Path) -> Result<Passphrase> {
     Ok(Passphrase::new(read_first_line(path, "passphrase")?.to_string()))
 }
 
-/// The recovery key from its file (first line), the command line, or the terminal.
-fn recovery_key_from(file: Option<&Path>, inline: Option<&str>) -> Result<RecoveryKey> {
-    match (file, inline) {
-        (Some(path), _) => RecoveryKey::parse(&read_first_line(path, "recovery key")?),
-        (None, Some(key)) => RecoveryKey::parse(key),
-        (None, None) => {
+/// The recovery key from its file (first line) or the terminal.
+fn recovery_key_from(file: Option<&Path>) -> Result<RecoveryKey> {
+    match file {
+        Some(path) => RecoveryKey::parse(&read_first_line(path, "recovery key")?),
+        None => {
             if !std::io::stdin().is_terminal() {
                 return Err(Error::invalid(
                     "no recovery key: give --recovery-key-file FILE or run in a terminal",

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use chrono::NaiveDateTime;
+
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -13,6 +15,7 @@ use crate::input;
 use crate::log::{self, Kind};
 use crate::record::{check_case_reference, initials_of, ClientPatch, ClientRecord, Date};
 use crate::risk::{self, RiskConfig, RiskLevel};
+use crate::safe_times::{self, Acknowledgement, Caution};
 use crate::vault::Session;
 
 /// A client's id in this vault.
@@ -300,18 +303,55 @@ impl Session {
         decode(&stored.ok_or(Error::NotFound("client"))?)
     }
 
-    /// The value of a client's safe contact (numbered from 1), for copying. Refused for a
-    /// contact marked do-not-use. The read is recorded (which contact, never the value)
-    /// before the value is handed over.
-    pub fn safe_contact_value(&mut self, id: ClientId, contact: usize) -> Result<String> {
+    /// The value of a client's safe contact (numbered from 1), for copying, at the laptop's
+    /// local time now. See [`Session::safe_contact_value_at`].
+    pub fn safe_contact_value(
+        &mut self,
+        id: ClientId,
+        contact: usize,
+        ack: Option<&Acknowledgement>,
+    ) -> Result<String> {
+        self.safe_contact_value_at(id, contact, ack, safe_times::now_local())
+    }
+
+    /// The safe-contact gate. The value of contact `contact` (from 1) at `now` (local
+    /// wall-clock time; injectable for tests). When the contact is marked do-not-use, `now`
+    /// is outside its safe windows or it has none known, its review date has passed, or it
+    /// was not confirmed within the vault's re-confirmation window, it is refused with
+    /// [`Error::AcknowledgementRequired`] naming each situation unless `ack` is given. The
+    /// read is recorded before the value is handed over (which contact, the situations,
+    /// that they were acknowledged and the reason; never the value).
+    pub fn safe_contact_value_at(
+        &mut self,
+        id: ClientId,
+        contact: usize,
+        ack: Option<&Acknowledgement>,
+        now: NaiveDateTime,
+    ) -> Result<String> {
         let rec = self.load_client(id)?;
         let c = contact.checked_sub(1).and_then(|i| rec.contacts.get(i)).ok_or(Error::NotFound("contact"))?;
-        if c.do_not_use {
-            return Err(Error::Forbidden("this channel is marked do-not-use"));
-        }
         let value = c.value.clone().ok_or(Error::NotFound("contact value"))?;
-        self.audit_read("safe_number_copied", Some(id), json!({ "contact": contact }))?;
+        let window = self.settings()?.queue.reconfirm_after_days;
+        let found = safe_times::cautions(c, now, window);
+        let body = match (found.is_empty(), ack) {
+            (true, _) => json!({ "contact": contact }),
+            (false, None) => return Err(safe_times::refusal(&found)),
+            (false, Some(ack)) => json!({
+                "contact": contact,
+                "situations": found.iter().map(|c| c.code()).collect::<Vec<_>>(),
+                "acknowledged": true,
+                "reason": ack.reason(),
+            }),
+        };
+        self.audit_read("safe_number_copied", Some(id), body)?;
         Ok(value)
+    }
+
+    /// Each contact's cautions at `now` (local time), in the record's order, for the card.
+    pub fn safe_contact_cautions(&self, id: ClientId, now: NaiveDateTime) -> Result<Vec<Vec<Caution>>> {
+        let rec = self.load_client(id)?;
+        let window = self.settings()?.queue.reconfirm_after_days;
+        Ok(rec.contacts.iter().map(|c| safe_times::cautions(c, now, window)).collect())
     }
 
     /// The code word of a client's contact (numbered from 1), on request: the record as
@@ -331,7 +371,8 @@ impl Session {
     pub fn show_client(&mut self, id: ClientId, names: Names) -> Result<Value> {
         let rec = self.load_client(id)?;
         let cfg = self.settings()?.risk;
-        let view = client_view(id, &rec, &cfg, names)?;
+        let mut view = client_view(id, &rec, &cfg, names)?;
+        add_cautions(&mut view, &rec, safe_times::now_local(), self.settings()?.queue.reconfirm_after_days);
         let read = match names {
             Names::Hidden => "summary",
             Names::Shown => "names_shown",
@@ -425,6 +466,19 @@ impl Session {
             });
         }
         Ok(out)
+    }
+}
+
+/// Adds to each contact of a view the gate's `cautions` at `now` (codes, see
+/// [`Caution`]), so that the card shows "stale" and "outside safe times" and asks for an
+/// acknowledgement before a copy. The gate itself is [`Session::safe_contact_value_at`].
+fn add_cautions(view: &mut Value, rec: &ClientRecord, now: NaiveDateTime, reconfirm_after_days: u32) {
+    if let Some(Value::Array(contacts)) = view.get_mut("contacts") {
+        for (v, c) in contacts.iter_mut().zip(&rec.contacts) {
+            if let Some(o) = v.as_object_mut() {
+                o.insert("cautions".into(), json!(safe_times::cautions(c, now, reconfirm_after_days)));
+            }
+        }
     }
 }
 

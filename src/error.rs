@@ -37,6 +37,9 @@ pub enum Error {
     },
     #[error("cryptographic failure: {0}")]
     Crypto(&'static str),
+    /// The safe-contact gate: the situations that need an acknowledgement with a reason.
+    #[error("{}", crate::safe_times::refusal_text(.0))]
+    AcknowledgementRequired(Vec<crate::safe_times::Caution>),
 }
 
 impl Error {
@@ -54,6 +57,7 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::Io { .. } => "io",
             Error::Crypto(_) => "crypto",
+            Error::AcknowledgementRequired(_) => "acknowledgement_required",
         }
     }
 

@@ -35,6 +35,7 @@ pub mod queue;
 pub mod record;
 pub mod retention;
 pub mod risk;
+pub mod safe_times;
 pub mod settings;
 pub mod share;
 pub mod slots;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::{Error, Result};
 use crate::input::OWN;
 use crate::risk::{RiskAnswer, ANSWER_COUNT};
+use crate::safe_times::{self, SafeWindow};
 
 // ---------------------------------------------------------------------------------------
 // Scalars
@@ -127,6 +128,12 @@ pub struct Contact {
     pub value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safe_times: Option<String>,
+    /// `safe_times` read as windows (days and local times). Absent in a change: derived
+    /// from the text when it is understood (otherwise left absent: no known safe window).
+    /// Given: checked and kept as given (the app edits them as such); `[]` says no window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub safe_windows: Option<Vec<SafeWindow>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voicemail_ok: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -632,6 +639,10 @@ impl Contact {
     fn validate(&mut self, path: &str, today: Date) -> Result<()> {
         clean(&format!("{path}.value"), &mut self.value, SHORT, false)?;
         clean(&format!("{path}.safe_times"), &mut self.safe_times, SHORT, false)?;
+        match &mut self.safe_windows {
+            Some(windows) => safe_times::validate(&format!("{path}.safe_windows"), windows)?,
+            None => self.safe_windows = self.safe_times.as_deref().and_then(safe_times::parse),
+        }
         clean(&format!("{path}.code_word"), &mut self.code_word, 100, false)?;
         clean(&format!("{path}.notes"), &mut self.notes, MEDIUM, true)?;
         let vpath = format!("{path}.value");

@@ -31,20 +31,7 @@ const CODE_WORD: &str = "bluebell";
 const NUMBER_DIGITS: &str = "900123";
 
 fn session() -> (tempfile::TempDir, Session, ClientId) {
-    let dir = tempfile::tempdir().unwrap();
-    let vault = dir.path().join("vault");
-    fast_vault(&vault);
-    let mut s = unlock_now(&vault, "cara", WORKER_PASS).unwrap();
-    let id = s.add_client(ADA.as_bytes()).unwrap();
-    (dir, s, id)
-}
-
-/// Runs `read` and returns the audit entries it wrote.
-fn entries_of<T>(s: &mut Session, read: impl FnOnce(&mut Session) -> T) -> (T, Vec<Entry>) {
-    let last = s.log_entries(None).unwrap().last().map(|e| e.seq).unwrap_or(0);
-    let out = read(s);
-    let new = s.log_entries(None).unwrap().into_iter().filter(|e| e.seq > last).collect();
-    (out, new)
+    session_with_client(ADA)
 }
 
 /// Exactly one audit entry of `event` for `client`, whose body says `read`.
@@ -72,17 +59,21 @@ fn assert_holds_none(text: &str, values: &[&str], what: &str) {
 fn each_read_writes_one_signed_entry_naming_the_kind_and_the_client_never_a_value() {
     let (_dir, mut s, id) = session();
     // A note on the usable contact (the card does not show it; the hidden view drops it).
+    // Safe at any time and confirmed today, so that the safe-contact gate asks nothing
+    // (tests/safe_contact.rs tests the gate).
+    let today = casekeep::record::Date::today().to_string();
     let contacts = json!({"contacts": [
-        {"channel": "phone", "value": "07700 900123", "keep_code_word_of": 1, "notes": "via her sister"},
+        {"channel": "phone", "value": "07700 900123", "keep_code_word_of": 1, "notes": "via her sister",
+         "safe_times": "any time", "last_confirmed": today},
         {"channel": "phone", "value": "07700 900999", "do_not_use": true, "notes": "shared landline"}]});
     s.update_client(id, contacts.to_string().as_bytes()).unwrap();
 
     // A copied safe number: the value is handed over and the read recorded.
-    let (number, new) = entries_of(&mut s, |s| s.safe_contact_value(id, 1));
+    let (number, new) = entries_of(&mut s, |s| s.safe_contact_value(id, 1, None));
     assert_eq!(number.unwrap(), "+447700900123");
     assert_eq!(one_read(&new, "safe_number_copied", "safe_number_copied", Some(id))["contact"], 1);
     // A do-not-use number is refused, and a refused read writes nothing.
-    let (refused, new) = entries_of(&mut s, |s| s.safe_contact_value(id, 2));
+    let (refused, new) = entries_of(&mut s, |s| s.safe_contact_value(id, 2, None));
     assert!(refused.is_err() && new.is_empty(), "a do-not-use number is refused without a read entry");
 
     // A revealed code word.

@@ -114,14 +114,15 @@ fn a_backup_restores_elsewhere_and_opens_with_the_same_passphrases_and_the_recov
 
     // The recovery key opens the restored vault (and resets a passphrase there).
     let np = s.file("new-pass", "a fresh passphrase for cara\n");
+    let kf = s.file("recovery-key", &format!("{recovery}\n"));
     s.cli_in(
         &new,
         &[
             "--user",
             "cara",
             "unlock-with-recovery",
-            "--recovery-key",
-            &recovery,
+            "--recovery-key-file",
+            kf.to_str().unwrap(),
             "--new-passphrase-file",
             np.to_str().unwrap(),
         ],

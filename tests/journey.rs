@@ -70,13 +70,13 @@ fn init_add_caseworker_add_client_show_change_passphrase_recover_consent_and_ver
     assert_eq!(list[0]["id"], 1);
     // The failed attempt above is reported at this successful unlock? (No: recovery
     // unlocks reset it.) A wrong recovery key is refused like a wrong passphrase.
-    let bad_key = recovery.replace(&recovery[..5], "AAAAA");
+    let bad_key = s.file("bad-recovery-key", &format!("{}\n", recovery.replace(&recovery[..5], "AAAAA")));
     let r = s.cli(&[
         "--user",
         "cara",
         "unlock-with-recovery",
-        "--recovery-key",
-        &bad_key,
+        "--recovery-key-file",
+        bad_key.to_str().unwrap(),
         "--new-passphrase-file",
         rf.to_str().unwrap(),
     ]);

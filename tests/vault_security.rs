@@ -258,12 +258,13 @@ fn a_replaced_recovery_key_stops_working_and_the_new_one_works() {
     assert_ne!(new, old);
     let rf = s.file("reset-pass", "a reset passphrase for mo\n");
     let reset = |key: &str| {
+        let kf = s.file("recovery-key", &format!("{key}\n"));
         s.cli(&[
             "--user",
             "mo",
             "unlock-with-recovery",
-            "--recovery-key",
-            key,
+            "--recovery-key-file",
+            kf.to_str().unwrap(),
             "--new-passphrase-file",
             rf.to_str().unwrap(),
         ])

@@ -175,19 +175,24 @@ fn reveal_code_word(state: State<'_, AppState>, client: Arg<i64>, contact: Arg<u
 
 /// Puts a client's safe number on the clipboard and takes it off again 10 seconds later
 /// (if it is still there). Done here, not in the page: WebKit lets a page write the
-/// clipboard only in direct answer to a click, so the page could not clear it.
+/// clipboard only in direct answer to a click, so the page could not clear it. The core's
+/// safe-contact gate refuses (`acknowledgement_required`) unless `reason` acknowledges a
+/// do-not-use, out-of-hours or stale contact; the card asks for it first.
 #[tauri::command]
 fn copy_safe_number(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     client: Arg<i64>,
     contact: Arg<usize>,
+    reason: Arg<Option<String>>,
 ) -> CmdResult<()> {
     let Arg(client) = client;
     let Arg(contact) = contact;
+    let Arg(reason) = reason;
     use tauri_plugin_clipboard_manager::ClipboardExt;
+    let ack = reason.as_deref().map(casekeep::safe_times::Acknowledgement::new).transpose()?;
     let mut g = state.guard()?;
-    let value = g.session_mut()?.safe_contact_value(ClientId(client), contact)?;
+    let value = g.session_mut()?.safe_contact_value(ClientId(client), contact, ack.as_ref())?;
     app.clipboard()
         .write_text(value.clone())
         .map_err(|_| CmdError::new("clipboard", "Could not copy: select the number and copy it by hand."))?;

@@ -267,6 +267,28 @@ pub fn unlock_now(dir: &Path, user: &str, pass: &str) -> casekeep::Result<caseke
     vault.unlock(user, &casekeep::Passphrase::new(pass.into()))
 }
 
+/// A fresh vault (manager `mo`, caseworker `cara`) in a temporary directory, unlocked in
+/// this process as `cara`, with one client added from `client_json`.
+pub fn session_with_client(client_json: &str) -> (tempfile::TempDir, casekeep::Session, casekeep::ClientId) {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    fast_vault(&vault);
+    let mut s = unlock_now(&vault, "cara", WORKER_PASS).unwrap();
+    let id = s.add_client(client_json.as_bytes()).unwrap();
+    (dir, s, id)
+}
+
+/// Runs `read` and returns what it returned and the log entries it wrote.
+pub fn entries_of<T>(
+    s: &mut casekeep::Session,
+    read: impl FnOnce(&mut casekeep::Session) -> T,
+) -> (T, Vec<casekeep::log::Entry>) {
+    let last = s.log_entries(None).unwrap().last().map(|e| e.seq).unwrap_or(0);
+    let out = read(s);
+    let new = s.log_entries(None).unwrap().into_iter().filter(|e| e.seq > last).collect();
+    (out, new)
+}
+
 /// Copies a directory tree (a vault folder, say) file by file.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -103,7 +103,7 @@ const ARGS = {
   list_clients: ["search?", "names"],
   show_client: ["id", "names"],
   reveal_code_word: ["client", "contact"],
-  copy_safe_number: ["client", "contact"],
+  copy_safe_number: ["client", "contact", "reason?"],
   add_client: ["record"],
   update_client: ["id", "patch"],
   consent_report: ["client"],
@@ -331,7 +331,19 @@ async function main() {
   check(!(await text()).includes(SENTINEL_CODE), "the code word hides again");
 
   // Copy the safe number: it is on the clipboard, and gone from it 10 seconds later.
+  // Outside its safe times (Mon–Fri 10:00–12:00, local time) the card says so plainly and
+  // asks why before it copies (the safe-contact gate; the reason is audited).
+  const outside = (await text()).includes("OUTSIDE SAFE TIMES");
   await (await browser.$("button[aria-label='Copy the safe number']")).click();
+  if (outside) {
+    await byText("h3", "Check before you contact");
+    await fill("Why contact now? (at least 10 characters)", "short");
+    await click("button", "Copy anyway");
+    check(await waitFor(async () => (await text()).includes("too short"), "the short reason refused", 10000).catch(() => false), "a reason under 10 characters is refused");
+    await fill("Why contact now? (at least 10 characters)", "The client asked us to call back now");
+    await screen("safe-contact-acknowledgement");
+    await click("button", "Copy anyway");
+  }
   // The page may not read the clipboard (WebKit refuses), so read the X clipboard itself.
   const readClipboard = async () => {
     try {

@@ -23,7 +23,8 @@ import type { RiskEntry } from "./bindings/RiskEntry";
 import type { RiskLevel } from "./bindings/RiskLevel";
 import type { Note } from "./bindings/Note";
 import type { Contact } from "./bindings/Contact";
-export type { Contact };
+import type { Caution } from "./bindings/Caution";
+export type { Contact, Caution };
 import type { MaracReferral } from "./bindings/MaracReferral";
 export type { MaracAction } from "./bindings/MaracAction";
 export type { MaracOutcome } from "./bindings/MaracOutcome";
@@ -51,7 +52,13 @@ export async function call<T>(cmd: string, args: Record<string, unknown> = {}): 
 
 /** A contact as `show_client` gives it: the code word is never sent with the record, only
  *  whether one is set (`reveal_code_word` fetches it on request, and that is recorded). */
-export type ContactView = Omit<Contact, "code_word"> & { code_word_set: boolean };
+export type ContactView = Omit<Contact, "code_word"> & {
+  code_word_set: boolean;
+  /** The safe-contact gate's situations when the record was shown (`show_client` only):
+   *  the card shows them ("stale", "outside safe times") and asks for an acknowledgement
+   *  with a reason before a copy. */
+  cautions?: Caution[];
+};
 
 /** What `show_client` returns with names shown (`details: true`): the stored record
  *  (generated type) plus its id, initials, note ids and each risk assessment's derived

@@ -2,6 +2,7 @@
 // and the person causing harm. The result is one patch, saved in one transaction.
 import type { ClientRecord } from "./api";
 import { button, checkbox, field, h, nextId, select } from "./dom";
+import { SafeWindowLike, WEEK, windowsToSend } from "./logic";
 
 type Kind = "text" | "textarea" | "date" | "bool" | "tri";
 type Spec = [key: string, label: string, kind: Kind, hint?: string];
@@ -95,6 +96,47 @@ function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
 }
 
+/** The safe windows of one contact, edited as such: for each window, its days and its
+ *  times (local, HH:MM; 24:00 is the end of the day). `edited()` says whether anything was
+ *  touched, so that untouched windows can be read again from changed words. */
+function windowsEditor(initial: SafeWindowLike[]): { el: HTMLElement; read: () => SafeWindowLike[]; edited: () => boolean } {
+  let touched = false;
+  const rows: Array<{ el: HTMLElement; read: () => SafeWindowLike }> = [];
+  const box = h("div", { class: "windows" });
+  const addRow = (w: SafeWindowLike) => {
+    const days = WEEK.map(([d, label]) => ({ d, c: checkbox(label, w.days.includes(d)) }));
+    const time = (label: string) => h("input", { type: "text", inputmode: "numeric", placeholder: "HH:MM", size: "5", autocomplete: "off", "aria-label": label }) as HTMLInputElement;
+    const from = time("From (HH:MM)");
+    const to = time("To (HH:MM)");
+    from.value = w.from;
+    to.value = w.to;
+    const el = h("div", { class: "window-row" }, h("div", { class: "days" }, ...days.map((x) => x.c.el)), h("label", {}, "From ", from), h("label", {}, " to ", to));
+    const row = { el, read: () => ({ days: days.filter((x) => x.c.input.checked).map((x) => x.d), from: from.value.trim(), to: to.value.trim() }) };
+    el.append(button("Remove this window", () => {
+      touched = true;
+      rows.splice(rows.indexOf(row), 1);
+      el.remove();
+    }, "secondary"));
+    rows.push(row);
+    box.append(el);
+  };
+  initial.forEach(addRow);
+  const el = h(
+    "fieldset",
+    { class: "fieldset windows-editor" },
+    h("legend", {}, "Safe windows (local time)"),
+    h("p", { class: "hint" }, "Read from \"When it is safe\" when saved. Change them here to say exactly when; leave them as they are to have them read again from changed words. With no window, copying the number asks for a reason."),
+    box,
+    button("Add a window", () => {
+      touched = true;
+      addRow({ days: [], from: "", to: "" });
+    }, "secondary"),
+  );
+  box.addEventListener("input", () => (touched = true));
+  box.addEventListener("change", () => (touched = true));
+  return { el, read: () => rows.map((r) => r.read()), edited: () => touched };
+}
+
 /** The whole edit form; `onSave` gets the patch. */
 export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unknown>) => void, onCancel: () => void): HTMLElement[] {
   const details = group(CLIENT_FIELDS, rec);
@@ -108,9 +150,15 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
     const g = group(CONTACT_FIELDS, c, hasWord ? { code_word: "A code word is set (not shown here). Leave this empty to keep it, or type a new one to replace it." } : {});
     const removeWord = hasWord ? checkbox("Remove the code word") : null;
     const channel = select(CHANNELS, String(c.channel ?? "phone"));
-    const fs = h("fieldset", { class: "fieldset item" }, h("legend", {}, `Contact ${contactReaders.length + 1}`), field("Channel", channel), ...g.nodes, ...(removeWord ? [removeWord.el] : []));
+    const storedWindows = Array.isArray(c.safe_windows) ? (c.safe_windows as SafeWindowLike[]) : undefined;
+    const storedWords = typeof c.safe_times === "string" ? c.safe_times.trim() : "";
+    const windows = windowsEditor(storedWindows ?? []);
+    const fs = h("fieldset", { class: "fieldset item" }, h("legend", {}, `Contact ${contactReaders.length + 1}`), field("Channel", channel), ...g.nodes, windows.el, ...(removeWord ? [removeWord.el] : []));
     const read = () => {
       const v = withoutNulls(g.read());
+      const words = typeof v.safe_times === "string" ? v.safe_times.trim() : "";
+      const send = windowsToSend(storedWindows, windows.edited() ? windows.read() : null, words !== storedWords);
+      if (send !== undefined) v.safe_windows = send;
       if (hasWord && v.code_word === undefined && !removeWord?.input.checked) v.keep_code_word_of = stored;
       return { channel: channel.value, ...v };
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysUntil, displayPhone, dueText, initials, maskedKind, passphraseStrength, recipientLabel, runningScore } from "./logic";
+import { cardWarnings, daysText, daysUntil, displayPhone, dueText, initials, maskedKind, passphraseStrength, recipientLabel, runningScore, windowText, windowsToSend } from "./logic";
 
 describe("passphrase strength", () => {
   it("refuses short passphrases and rewards unrelated words", () => {
@@ -59,5 +59,31 @@ describe("firewall masking kinds", () => {
     expect(maskedKind("outward_code")).toBe("postcode district");
     expect(maskedKind("address")).toBe("address");
     expect(maskedKind("name_part")).toBe("name");
+  });
+});
+
+describe("safe-contact windows and warnings", () => {
+  it("writes days and windows the way people read them", () => {
+    expect(daysText(["mon", "tue", "wed", "thu", "fri"])).toBe("Mon–Fri");
+    expect(daysText(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])).toBe("every day");
+    expect(daysText(["sat", "sun"])).toBe("Sat, Sun");
+    expect(daysText(["mon", "wed", "thu", "fri", "sun"])).toBe("Mon, Wed–Fri, Sun");
+    expect(windowText({ days: ["mon", "tue", "wed", "thu", "fri"], from: "10:00", to: "12:00" })).toBe("Mon–Fri 10:00–12:00");
+    expect(windowText({ days: ["sat", "sun"], from: "00:00", to: "24:00" })).toBe("Sat, Sun all day");
+  });
+  it("says stale and outside safe times plainly", () => {
+    expect(cardWarnings([])).toEqual([]);
+    expect(cardWarnings(["outside_safe_times", "review_overdue"])).toEqual(["OUTSIDE SAFE TIMES now", "STALE: review date passed"]);
+    expect(cardWarnings(["unconfirmed"])).toEqual(["STALE: not confirmed recently"]);
+    expect(cardWarnings(["no_known_safe_time", "do_not_use"])).toEqual(["DO NOT USE", "NO KNOWN SAFE TIME"]);
+  });
+  it("sends edited windows, re-reads the words when only they changed, else keeps the stored ones", () => {
+    const stored = [{ days: ["mon"], from: "10:00", to: "12:00" }];
+    const edited = [{ days: ["sat"], from: "09:00", to: "11:00" }];
+    expect(windowsToSend(stored, edited, true)).toEqual(edited);
+    expect(windowsToSend(stored, null, true)).toBeUndefined();
+    expect(windowsToSend(stored, null, false)).toEqual(stored);
+    expect(windowsToSend(undefined, null, false)).toBeUndefined();
+    expect(windowsToSend(stored, [], false)).toEqual([]);
   });
 });

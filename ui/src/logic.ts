@@ -118,3 +118,76 @@ export function maskedKind(kind: string): string {
   };
   return words[kind] ?? kind.replace(/_/g, " ");
 }
+
+// ---------------------------------------------------------------- safe-contact windows
+
+/** A safe window as the core stores it (`safe_times::SafeWindow`): days and local times. */
+export interface SafeWindowLike {
+  days: string[];
+  from: string;
+  to: string;
+}
+
+export const WEEK: Array<[string, string]> = [
+  ["mon", "Mon"],
+  ["tue", "Tue"],
+  ["wed", "Wed"],
+  ["thu", "Thu"],
+  ["fri", "Fri"],
+  ["sat", "Sat"],
+  ["sun", "Sun"],
+];
+
+/** Days as people write them: runs of three or more joined with a dash ("Mon–Fri, Sun"),
+ *  the whole week "every day". */
+export function daysText(days: string[]): string {
+  const idx = WEEK.map(([d]) => d);
+  const on = idx.map((d) => days.includes(d));
+  if (on.every(Boolean)) return "every day";
+  const parts: string[] = [];
+  let i = 0;
+  while (i < 7) {
+    if (!on[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < 7 && on[j + 1]) j++;
+    const name = (k: number) => WEEK[k][1];
+    if (j - i >= 2) parts.push(`${name(i)}–${name(j)}`);
+    else for (let k = i; k <= j; k++) parts.push(name(k));
+    i = j + 1;
+  }
+  return parts.join(", ");
+}
+
+/** One window in words: "Mon–Fri 10:00–12:00", "Sat, Sun all day". */
+export function windowText(w: SafeWindowLike): string {
+  const times = w.from === "00:00" && w.to === "24:00" ? "all day" : `${w.from}–${w.to}`;
+  return `${daysText(w.days)} ${times}`;
+}
+
+/** The warnings the safe-contact card shows for a contact's cautions (codes from the core's
+ *  gate): "stale" for a passed review date or an unconfirmed arrangement. */
+export function cardWarnings(cautions: readonly string[]): string[] {
+  const out: string[] = [];
+  if (cautions.includes("do_not_use")) out.push("DO NOT USE");
+  if (cautions.includes("outside_safe_times")) out.push("OUTSIDE SAFE TIMES now");
+  if (cautions.includes("no_known_safe_time")) out.push("NO KNOWN SAFE TIME");
+  if (cautions.includes("review_overdue")) out.push("STALE: review date passed");
+  if (cautions.includes("unconfirmed")) out.push("STALE: not confirmed recently");
+  return out;
+}
+
+/** The `safe_windows` an edited contact sends: the edited windows when they were touched;
+ *  nothing (the core reads them again from the words) when only the words changed; the
+ *  stored ones otherwise. */
+export function windowsToSend(
+  stored: SafeWindowLike[] | undefined,
+  edited: SafeWindowLike[] | null,
+  wordsChanged: boolean,
+): SafeWindowLike[] | undefined {
+  if (edited !== null) return edited;
+  if (wordsChanged) return undefined;
+  return stored;
+}

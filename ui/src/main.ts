@@ -1,8 +1,8 @@
 // Casekeep's screens. The window title never changes ("Casekeep"); names are masked
 // until asked for; locking clears everything the page showed.
-import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, QueueItem, RiskForm, ShareReceipt, Status, VaultSettings, isCmdError } from "./api";
-import { button, checkbox, errorSummary, field, h, radios, select } from "./dom";
-import { LAWFUL_BASES, RECIPIENTS, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso } from "./logic";
+import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, ContactView, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, QueueItem, RiskForm, ShareReceipt, Status, VaultSettings, isCmdError } from "./api";
+import { button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
+import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 
@@ -467,9 +467,20 @@ function yesNo(v: boolean | null | undefined): HTMLElement {
   return h("strong", { class: v ? "yes" : "no" }, v ? "YES" : "NO");
 }
 
+/** When a contact is safe, in words: its windows (the core read them from the words, or
+ *  they were edited as such) and the words as written; or that no safe time is known. */
+function whenText(c: ContactView): string {
+  const windows = c.safe_windows ?? [];
+  const read = windows.map(windowText).join("; ");
+  if (windows.length) return c.safe_times ? `${c.safe_times} only (read as ${read})` : `${read} only`;
+  if (c.safe_times) return `“${c.safe_times}”: not understood as days and times, so no known safe time`;
+  return "no safe times recorded, so no known safe time";
+}
+
 function safeContactCard(rec: ClientView): HTMLElement {
-  const usable = rec.contacts.map((c, i) => ({ ...c, n: i + 1 })).filter((c) => !c.do_not_use);
-  const avoid = rec.contacts.filter((c) => c.do_not_use);
+  const all = rec.contacts.map((c, i) => ({ ...c, n: i + 1 }));
+  const usable = all.filter((c) => !c.do_not_use);
+  const avoid = all.filter((c) => c.do_not_use);
   const items = usable.map((c) => {
     const codeSpan = h("span", { class: "code-word", "aria-live": "polite" }, c.code_word_set ? "•••••" : "none");
     // The code word is not in the record the page holds: the core hands it over on
@@ -490,19 +501,30 @@ function safeContactCard(rec: ClientView): HTMLElement {
         }, "secondary", { "aria-label": "Reveal code word" })
       : null;
     const number = c.value ? (c.value.startsWith("+") ? displayPhone(c.value) : c.value) : "(no number)";
+    const warnings = cardWarnings(c.cautions ?? []);
+    const ackBox = h("div", { class: "ack-box" });
     return h(
       "div",
       { class: "contact" },
       h("p", { class: "number" }, h("span", { class: "channel" }, c.channel === "phone" ? "☎ " : `${c.channel}: `), h("span", { class: "value" }, number),
-        c.value ? button("Copy", () => void copyNumber(rec.id, c.n), "secondary", { "aria-label": "Copy the safe number" }) : null),
-      h("p", { class: "when" }, h("strong", {}, "When: "), c.safe_times ? `${c.safe_times} only` : "no safe times recorded"),
+        c.value ? button("Copy", () => void copyNumber(rec.id, c.n, c.cautions ?? [], ackBox), "secondary", { "aria-label": "Copy the safe number" }) : null),
+      h("p", { class: "when" }, h("strong", {}, "When: "), whenText(c)),
+      warnings.length ? h("p", { class: "cautions", "aria-label": "Warnings" }, ...warnings.map((w) => h("strong", { class: "caution-tag" }, w))) : null,
       h("p", {}, "Voicemail: ", yesNo(c.voicemail_ok), "   Say who we are: ", yesNo(c.may_identify_agency), "   Code word: ", codeSpan, " ", reveal),
       h("p", { class: "muted" }, `Confirmed ${c.last_confirmed ?? "never"}; review due ${c.review_due ?? "not set"}`),
+      ackBox,
     );
   });
-  const avoidItems = avoid.map((c) =>
-    h("p", { class: "do-not-use" }, h("strong", {}, "✖ DO NOT USE: "), c.value ? displayPhone(c.value) : c.channel, c.notes ? ` (${c.notes})` : ""),
-  );
+  const avoidItems = avoid.map((c) => {
+    const ackBox = h("div", { class: "ack-box" });
+    return h(
+      "div",
+      { class: "do-not-use" },
+      h("p", {}, h("strong", {}, "✖ DO NOT USE: "), c.value ? displayPhone(c.value) : c.channel, c.notes ? ` (${c.notes})` : "", " ",
+        c.value ? button("Copy anyway…", () => void copyNumber(rec.id, c.n, c.cautions ?? ["do_not_use"], ackBox), "link", { "aria-label": "Copy the do-not-use number anyway" }) : null),
+      ackBox,
+    );
+  });
   return h(
     "section",
     { class: "safe-card", "aria-labelledby": "safe-title" },
@@ -512,14 +534,46 @@ function safeContactCard(rec: ClientView): HTMLElement {
   );
 }
 
-async function copyNumber(client: number, contact: number) {
+/** Copies a number. When the card shows warnings (or the core's gate finds some by the time
+ *  of the click), the number is copied only after the worker acknowledges them with a
+ *  reason, which the core records in the audit trail. */
+async function copyNumber(client: number, contact: number, cautions: readonly string[], ackBox: HTMLElement) {
+  if (cautions.length) return askAcknowledgement(client, contact, cardWarnings(cautions), ackBox);
   try {
     // The shell copies it and clears it again after 10 seconds.
     await call("copy_safe_number", { client, contact });
     say("Number copied. It will be cleared from the clipboard in 10 seconds.");
   } catch (e) {
+    if (isCmdError(e) && e.code === "acknowledgement_required") return askAcknowledgement(client, contact, [message(e)], ackBox);
     say(message(e));
   }
+}
+
+function askAcknowledgement(client: number, contact: number, warnings: string[], box: HTMLElement) {
+  const reason = h("textarea", { rows: "2", id: nextId("ack"), maxlength: "500" }) as HTMLTextAreaElement;
+  const errors = h("div", {});
+  const go = async () => {
+    try {
+      await call("copy_safe_number", { client, contact, reason: reason.value });
+      box.replaceChildren();
+      say("Number copied with your reason recorded. It will be cleared from the clipboard in 10 seconds.");
+    } catch (e) {
+      errors.replaceChildren(errorSummary(message(e)));
+    }
+  };
+  box.replaceChildren(
+    h(
+      "div",
+      { class: "ack", role: "alertdialog", "aria-labelledby": `${reason.id}-title` },
+      h("h3", { id: `${reason.id}-title` }, "Check before you contact"),
+      h("ul", {}, ...warnings.map((w) => h("li", {}, w))),
+      h("p", {}, "A call or message now could put the client at risk. Check the arrangement first. To copy the number anyway, say why: this is recorded in the audit trail."),
+      errors,
+      field("Why contact now? (at least 10 characters)", reason),
+      h("div", { class: "button-group" }, button("Copy anyway", () => void go(), "warning"), button("Cancel", () => box.replaceChildren(), "secondary")),
+    ),
+  );
+  reason.focus();
 }
 
 /** Runs `then` with the client's full record: fetched (an audited read of their details)
