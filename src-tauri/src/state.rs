@@ -134,14 +134,19 @@ fn chrono_stamp() -> String {
 }
 
 /// Locks the session after the idle time without a command (the UI sends `touch` on
-/// keyboard and pointer activity).
+/// keyboard and pointer activity). A command counts from its start; one that held the
+/// session for a while (an export on a slow machine, a re-encryption) counts until it
+/// ends too: work in progress is not idleness.
 pub fn start_idle_timer(app: tauri::AppHandle) {
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_secs(1));
         let state = app.state::<AppState>();
+        let asked = Instant::now();
         let guard = state.guard();
         if let Ok(mut g) = guard {
-            if g.session.is_some() && g.last_activity.elapsed() >= g.idle {
+            if asked.elapsed() >= Duration::from_millis(250) {
+                g.last_activity = Instant::now();
+            } else if g.session.is_some() && g.last_activity.elapsed() >= g.idle {
                 g.lock();
             }
         }
