@@ -185,6 +185,25 @@ pub(crate) fn open_entries(conn: &Connection, entries: &mut [Entry]) -> Result<(
     Ok(())
 }
 
+/// Opens the sealed fields of one stored body about `client_id` in place (as
+/// [`open_entries`] does for listed entries), for code that reads an entry's body itself.
+pub(crate) fn open_body(conn: &Connection, client_id: Option<i64>, body: &mut Value) -> Result<()> {
+    let mut one = [Entry {
+        seq: 0,
+        at: String::new(),
+        kind: String::new(),
+        event: String::new(),
+        actor: None,
+        client_id,
+        body: std::mem::take(body),
+        hash: String::new(),
+    }];
+    let opened = open_entries(conn, &mut one);
+    let [e] = one;
+    *body = e.body;
+    opened
+}
+
 /// Destroys a client's key (a purge, inside its transaction): every field sealed under it
 /// is unreadable from then on. True when there was a key.
 pub(crate) fn destroy_key(conn: &Connection, client: i64) -> Result<bool> {

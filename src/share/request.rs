@@ -186,8 +186,11 @@ impl Session {
         if event != "share_requested" {
             return Err(Error::invalid("that decision is not a share request"));
         }
-        let body = serde_json::from_str(&body)
+        let mut body = serde_json::from_str(&body)
             .map_err(|_| Error::Integrity("a share request entry is malformed".into()))?;
+        // Its free text (justification, advice, recipient name, purpose words) is sealed
+        // under the client's key in the log (log::shred).
+        crate::log::shred::open_body(self.conn(), client, &mut body)?;
         Ok(Stored { client, actor, body })
     }
 
