@@ -90,7 +90,7 @@ pub fn unlock_after_kdf(vault: &Vault, keys: &BenchKeys, storage: Storage) -> Re
 /// The hash chain and the key-certification rules, without the signature checks, to count
 /// the two apart.
 pub fn verify_chain_only(session: &Session) -> Result<VerifyReport> {
-    log::verify_chain_only(session.conn(), session.vault_id())
+    log::verify_chain(session.conn(), session.vault_id())
 }
 
 /// Makes `dest` a plain twin of the session's vault: the header and key slots copied, the

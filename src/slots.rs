@@ -332,6 +332,13 @@ pub struct Anchor {
     pub mac: String,
 }
 
+/// The anchor file: at most a few anchors (see [`SlotDir::write_anchor`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnchorFile {
+    anchors: Vec<Anchor>,
+}
+
 impl Anchor {
     fn message(vault_id: &str, slot_id: &str, seq: i64, head: &str) -> Vec<u8> {
         format!("casekeep-anchor-v1\0{vault_id}\0{slot_id}\0{seq}\0{head}").into_bytes()
@@ -475,17 +482,22 @@ impl SlotDir {
         }
     }
 
-    /// Writes (atomically) the anchor of `slot`.
-    pub fn write_anchor(&self, slot: &Slot, anchor: &Anchor) -> Result<()> {
-        let json =
-            serde_json::to_vec_pretty(anchor).map_err(|_| Error::Crypto("could not encode an anchor"))?;
+    /// Writes (atomically) the anchor file of `slot`: usually one anchor; while the slot's
+    /// keys are being replaced, one under the old keys and one under the new, so that
+    /// whichever slot a crash leaves finds its own.
+    pub fn write_anchor(&self, slot: &Slot, anchors: &[Anchor]) -> Result<()> {
+        let json = serde_json::to_vec_pretty(&AnchorFile { anchors: anchors.to_vec() })
+            .map_err(|_| Error::Crypto("could not encode an anchor"))?;
         fsutil::write_atomic(&self.0.join(slot.anchor_file_name()), &json)
     }
 
-    /// The anchor of `slot`, `None` when there is none (or it is unreadable).
-    pub fn read_anchor(&self, slot: &Slot) -> Option<Anchor> {
-        let bytes = fsutil::read_bounded(&self.0.join(slot.anchor_file_name()), 4096, "anchor").ok()?;
-        serde_json::from_slice(&bytes).ok()
+    /// The anchors of `slot` (none when the file is missing or unreadable).
+    pub fn read_anchor(&self, slot: &Slot) -> Vec<Anchor> {
+        fsutil::read_bounded(&self.0.join(slot.anchor_file_name()), 4096, "anchor")
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<AnchorFile>(&bytes).ok())
+            .map(|f| f.anchors)
+            .unwrap_or_default()
     }
 }
 

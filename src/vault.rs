@@ -471,6 +471,13 @@ impl Vault {
             json!({ "user_id": member.id, "user": name }),
         );
         self.wrap_current_key_to(&vault_key, &secrets.kem_public())?;
+        // The old anchor stays (the old slot may be the one a crash leaves) beside one under
+        // the new keys, at the head now.
+        let mut anchors = existing.map(|s| self.slots.read_anchor(s)).unwrap_or_default();
+        anchors.truncate(2);
+        let (seq, head) = log_head(&conn)?;
+        anchors.push(Anchor::make(&self.header.vault_id, &slot, &secrets.anchor_key()?, seq, &head));
+        self.slots.write_anchor(&slot, &anchors)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         log::append(
             &tx,
@@ -490,6 +497,17 @@ impl Vault {
         session.after_unlock(&attempts, pending, dropped)?;
         Ok(session)
     }
+}
+
+/// The log's last entry: (its number, its hash in hex).
+fn log_head(conn: &Connection) -> Result<(i64, String)> {
+    let head: Option<(i64, Vec<u8>)> = conn
+        .query_row("SELECT seq, hash FROM log_entries ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (seq, hash) = head.ok_or_else(|| Error::Integrity("the log is empty".into()))?;
+    Ok((seq, HEXLOWER.encode(&hash)))
 }
 
 /// Whether `secrets` are the keys the log says are `slot`'s user's current ones.
@@ -748,7 +766,8 @@ impl Session {
         let anchor = self
             .slots
             .read_anchor(&self.slot)
-            .filter(|a| a.checks(&self.vault_id, &self.slot, &self.anchor_key))
+            .into_iter()
+            .find(|a| a.checks(&self.vault_id, &self.slot, &self.anchor_key))
             .ok_or_else(|| {
                 Error::Integrity(
                     "the record of the last log entry you saw (your slot's anchor) is missing or was altered; the vault folder was tampered with — restore it from a backup (`restore`)".into(),
@@ -777,15 +796,9 @@ impl Session {
 
     /// Records the current head as the furthest this user has seen.
     fn write_anchor(&mut self) -> Result<()> {
-        let head: Option<(i64, Vec<u8>)> = self
-            .conn
-            .query_row("SELECT seq, hash FROM log_entries ORDER BY seq DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        let (seq, hash) = head.ok_or_else(|| Error::Integrity("the log is empty".into()))?;
-        let anchor = Anchor::make(&self.vault_id, &self.slot, &self.anchor_key, seq, &HEXLOWER.encode(&hash));
-        self.slots.write_anchor(&self.slot, &anchor)?;
+        let (seq, head) = log_head(&self.conn)?;
+        let anchor = Anchor::make(&self.vault_id, &self.slot, &self.anchor_key, seq, &head);
+        self.slots.write_anchor(&self.slot, &[anchor])?;
         self.anchor_written = Some(Instant::now());
         Ok(())
     }
@@ -800,10 +813,11 @@ impl Session {
     ) -> Result<()> {
         if self.envelopes.current()?.recipients() != self.identities.recipients() {
             // A rotation owed (a crash between an identity entry and its rotation). It can
-            // let a key in as well as shut one out, so it is made only on a log that
-            // verifies whole: an insider who deletes a removal from the log must not get
-            // the removed user's key wrapped again.
-            let report = log::verify(&self.conn, &self.vault_id)?;
+            // let a key in as well as shut one out, so it is made only on a log whose whole
+            // chain holds under the rules (identity entries' signatures were checked at this
+            // unlock): an insider who deletes a removal from the log must not get the
+            // removed user's key wrapped again.
+            let report = log::verify_chain(&self.conn, &self.vault_id)?;
             if let Some(b) = report.first_break {
                 return Err(Error::Integrity(format!(
                     "the vault key must be rotated to the members the log names, but the log does not hold ({b}); nothing was rotated — restore from a backup"
@@ -1000,23 +1014,22 @@ impl Session {
             &secrets.kem_public(),
             json!({ "user": name, "user_id": id, "role": role }),
         );
+        // Their envelope and their first anchor (they have seen nothing yet: the head now)
+        // go in before the entry that admits them commits, so that a crash cannot leave a
+        // user the log admits but who cannot open the vault. A crash before the commit
+        // leaves an envelope for a key the log does not name: the next unlock rotates it away.
+        let mut envelopes = self.envelopes.current()?;
+        envelopes.add(&self.vault_id, &self.vault_key, &secrets.kem_public())?;
+        self.envelopes.write_current(&envelopes)?;
+        let (seq, head) = log_head(&self.conn)?;
+        let anchor = Anchor::make(&self.vault_id, &slot, &secrets.anchor_key()?, seq, &head);
+        self.slots.write_anchor(&slot, &[anchor])?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         log::append(&tx, &self.vault_id, &self.signer, Kind::Audit, "user_added", None, &body)?;
         let ids = log::identities(&tx, &self.vault_id)?;
         rewrite_caches(&tx, &ids)?;
         commit_with_slot(tx, &self.slots, &slot, None)?;
         self.identities = ids;
-        // Their envelope, and their first anchor (they have seen nothing yet: the head now).
-        let mut envelopes = self.envelopes.current()?;
-        envelopes.add(&self.vault_id, &self.vault_key, &secrets.kem_public())?;
-        self.envelopes.write_current(&envelopes)?;
-        let (seq, head): (i64, Vec<u8>) =
-            self.conn.query_row("SELECT seq, hash FROM log_entries ORDER BY seq DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        let anchor =
-            Anchor::make(&self.vault_id, &slot, &secrets.anchor_key()?, seq, &HEXLOWER.encode(&head));
-        self.slots.write_anchor(&slot, &anchor)?;
         Ok(User { id, name, role })
     }
 
@@ -1086,6 +1099,16 @@ impl Session {
             &secrets.kem_public(),
             json!({ "user_id": self.user.id, "old_key_id": self.signer.key_id }),
         );
+        // Until the change is complete, the anchor is kept under both the old keys and the
+        // new, so that whichever slot a crash leaves finds its own.
+        let (seq, head) = log_head(&self.conn)?;
+        self.slots.write_anchor(
+            &self.slot,
+            &[
+                Anchor::make(&self.vault_id, &self.slot, &self.anchor_key, seq, &head),
+                Anchor::make(&self.vault_id, &slot, &secrets.anchor_key()?, seq, &head),
+            ],
+        )?;
         let mut envelopes = self.envelopes.current()?;
         envelopes.add(&self.vault_id, &self.vault_key, &secrets.kem_public())?;
         self.envelopes.write_current(&envelopes)?;
