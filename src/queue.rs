@@ -1,6 +1,6 @@
 //! The caseworker's work queue for a given day: safe-contact arrangements to re-confirm,
 //! consents at their review date, MARAC meetings coming up, MARAC actions due, and (for
-//! managers) emergency shares awaiting approval. Items name the client by case reference
+//! managers) emergency shares awaiting approval and the enquiry tripwire's alerts. Items name the client by case reference
 //! and initials only, and say what is due — never a contact value or a note.
 
 use std::collections::BTreeMap;
@@ -23,6 +23,7 @@ word_enum!(
         MaracMeeting => "marac_meeting",
         MaracAction => "marac_action",
         Approval => "approval",
+        EnquiryAlert => "enquiry_alert",
     }
 );
 
@@ -169,6 +170,29 @@ impl Session {
                     case_reference: reference,
                     initials,
                     what: format!("Approve or question emergency share (decision {decision})"),
+                });
+            }
+            // The enquiry tripwire (enquiry.rs): enquiry ids and case references only.
+            for alert in self.enquiry_alerts()? {
+                let due = crate::enquiry::day_of(&alert.last_at).unwrap_or(on);
+                let references: Vec<String> = alert
+                    .clients
+                    .iter()
+                    .map(|c| people.get(c).map_or_else(|| format!("#{c}"), |p| p.0.clone()))
+                    .collect();
+                let single = match alert.clients.as_slice() {
+                    [c] => Some(*c),
+                    _ => None,
+                };
+                let (reference, initials) = single.and_then(|c| people.get(&c).cloned()).unzip();
+                items.push(QueueItem {
+                    due,
+                    overdue: due < on,
+                    kind: QueueKind::EnquiryAlert,
+                    client_id: single,
+                    case_reference: reference,
+                    initials,
+                    what: alert.what(&references),
                 });
             }
         }
