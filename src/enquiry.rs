@@ -214,6 +214,13 @@ pub struct Switchboard {
     pub numbers: Vec<String>,
 }
 
+/// An enquiry's link to a client: the client, the `enquiry_linked` entry, who made it.
+struct Link {
+    client: i64,
+    entry: i64,
+    by: Option<String>,
+}
+
 const SWITCHBOARDS_KEY: &str = "enquiry_switchboards";
 
 /// Names that say nothing about who called: never used to match callers.
@@ -521,8 +528,8 @@ impl Session {
         self.write(|tx, s| log::append(tx, s.vault_id, s.signer, Kind::Audit, LINKED, Some(client.0), &body))
     }
 
-    /// enquiry id → (client id, link entry, who linked it).
-    fn links(&self) -> Result<BTreeMap<i64, (i64, i64, Option<String>)>> {
+    /// enquiry id → its link.
+    fn links(&self) -> Result<BTreeMap<i64, Link>> {
         let mut stmt = self.conn().prepare(
             "SELECT e.seq, e.client_id, e.body, u.name FROM log_entries e LEFT JOIN users u ON u.id = e.actor_id
               WHERE e.event = ?1 ORDER BY e.seq",
@@ -537,7 +544,7 @@ impl Session {
                 .ok()
                 .and_then(|v| v.get("enquiry").and_then(Value::as_i64))
                 .ok_or_else(|| Error::Integrity("a stored enquiry link is malformed".into()))?;
-            out.entry(enquiry).or_insert((client, seq, r.get(3)?));
+            out.entry(enquiry).or_insert(Link { client, entry: seq, by: r.get(3)? });
         }
         Ok(out)
     }
@@ -576,10 +583,10 @@ impl Session {
                 response: s.response,
                 verified: s.verified,
                 recorded_by: s.recorded_by,
-                client_id: link.map(|l| l.0),
-                case_reference: link.and_then(|l| refs.get(&l.0).cloned()),
-                link_entry: link.map(|l| l.1),
-                linked_by: link.and_then(|l| l.2.clone()),
+                client_id: link.map(|l| l.client),
+                case_reference: link.and_then(|l| refs.get(&l.client).cloned()),
+                link_entry: link.map(|l| l.entry),
+                linked_by: link.and_then(|l| l.by.clone()),
                 alert: false,
             });
         }
