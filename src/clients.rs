@@ -467,8 +467,7 @@ fn fts_query(s: &str) -> Result<String> {
 
 /// What a view with names hidden keeps: enough to contact the person safely and see their
 /// risk, nothing that says who they are or where they live.
-const HIDDEN_VIEW_KEYS: [&str; 7] =
-    ["id", "case_reference", "initials", "details", "risk", "contacts", "enquiry_alert"];
+const HIDDEN_VIEW_KEYS: [&str; 6] = ["id", "case_reference", "initials", "details", "risk", "contacts"];
 
 /// The record with `id`, `initials`, each risk entry's derived score, level and threshold,
 /// and each contact's code word replaced by `code_word_set` (revealed only on request).

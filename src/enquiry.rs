@@ -552,13 +552,11 @@ impl Session {
     /// Every enquiry in id order, with its link; `alert` is left false.
     fn all_enquiries(&self) -> Result<Vec<Enquiry>> {
         let links = self.links()?;
+        let mut reference = self.conn().prepare_cached("SELECT case_reference FROM clients WHERE id = ?1")?;
         let mut refs: BTreeMap<i64, String> = BTreeMap::new();
-        {
-            let mut stmt = self.conn().prepare("SELECT id, case_reference FROM clients")?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-            for row in rows {
-                let (id, reference) = row?;
-                refs.insert(id, reference);
+        for link in links.values() {
+            if let Some(r) = reference.query_row([link.client], |r| r.get(0)).optional()? {
+                refs.insert(link.client, r);
             }
         }
         let mut stmt =

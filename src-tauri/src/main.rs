@@ -348,10 +348,13 @@ fn record_marac(
     Ok(g.session_mut()?.record_marac(ClientId(client), &bytes)?)
 }
 
-/// The script the person taking an enquiry says first.
+/// The script the person taking an enquiry says first (for an unlocked session, as
+/// every command but the few meant for a locked app).
 #[tauri::command]
-fn enquiry_script() -> String {
-    casekeep::enquiry::SCRIPT.to_string()
+fn enquiry_script(state: State<'_, AppState>) -> CmdResult<String> {
+    let mut g = state.guard()?;
+    g.session_mut()?;
+    Ok(casekeep::enquiry::SCRIPT.to_string())
 }
 
 /// Records an enquiry (the form's JSON, read by the same strict reader as the CLI's file).
