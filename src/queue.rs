@@ -102,6 +102,18 @@ pub fn record_items(id: i64, rec: &ClientRecord, cfg: &QueueConfig, on: Date) ->
 }
 
 impl Session {
+    /// A client's case reference and initials, closed cases included.
+    fn reference_of(&self, client: i64) -> Result<Option<(String, String)>> {
+        use rusqlite::OptionalExtension;
+        let row: Option<(String, String)> = self
+            .conn()
+            .query_row("SELECT case_reference, full_name FROM clients WHERE id = ?1", [client], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok(row.map(|(reference, name)| (reference, crate::record::initials_of(&name))))
+    }
+
     /// The work queue on `on`, soonest first.
     pub fn queue(&self, on: Date) -> Result<Queue> {
         let cfg = self.settings()?.queue;
@@ -175,16 +187,25 @@ impl Session {
             // The enquiry tripwire (enquiry.rs): enquiry ids and case references only.
             for alert in self.enquiry_alerts()? {
                 let due = crate::enquiry::day_of(&alert.last_at).unwrap_or(on);
-                let references: Vec<String> = alert
-                    .clients
-                    .iter()
-                    .map(|c| people.get(c).map_or_else(|| format!("#{c}"), |p| p.0.clone()))
-                    .collect();
+                // A closed case's client is named too (an alert about them still matters).
+                let mut references = Vec::with_capacity(alert.clients.len());
+                for c in &alert.clients {
+                    references.push(match people.get(c) {
+                        Some(p) => p.0.clone(),
+                        None => self.reference_of(*c)?.map_or_else(|| format!("#{c}"), |p| p.0),
+                    });
+                }
                 let single = match alert.clients.as_slice() {
                     [c] => Some(*c),
                     _ => None,
                 };
-                let (reference, initials) = single.and_then(|c| people.get(&c).cloned()).unzip();
+                let (reference, initials) = match single {
+                    None => (None, None),
+                    Some(c) => match people.get(&c) {
+                        Some((r, i)) => (Some(r.clone()), Some(i.clone())),
+                        None => self.reference_of(c)?.unzip(),
+                    },
+                };
                 items.push(QueueItem {
                     due,
                     overdue: due < on,

@@ -232,6 +232,12 @@ fn three_enquiries_about_one_client_by_email_or_name_raise_an_alert() {
     assert!(a[0]["case_reference"].is_string());
     assert!(flagged(&s, &ada));
     assert!(!flagged(&s, &bea));
+    // A closed case keeps its alert, still named by reference and initials.
+    s.manager(&["case", "close", "--client", &ada]).ok();
+    let a = alerts(&s);
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0]["client_id"].to_string(), ada);
+    assert!(a[0]["case_reference"].is_string() && a[0]["initials"].is_string(), "{a:?}");
 }
 
 #[test]

@@ -336,7 +336,7 @@ async function caseload(search = "") {
       "tr",
       {},
       h("td", { class: i.overdue ? "due urgent" : "due" }, i.overdue ? `${i.due} (overdue)` : i.due),
-      h("td", {}, i.client_id !== null ? button(`${i.initials ?? ""} ${i.case_reference ?? ""}`.trim(), () => void clientScreen(i.client_id as number), "link") : ""),
+      h("td", {}, i.client_id !== null ? button(`${i.initials ?? ""} ${i.case_reference ?? ""}`.trim() || `Client ${i.client_id}`, () => void clientScreen(i.client_id as number), "link") : ""),
       h("td", {}, i.what),
     );
   const [queueBody, moreQueue] = paged(queue.items, queueRow, "work queue items");
