@@ -231,6 +231,12 @@ enum EnquiryCmd {
         #[arg(long, value_name = "ID")]
         client: String,
     },
+    /// Review the open alert that holds an enquiry (managers): it leaves the queue; the
+    /// flag on its clients stays; prints the alert reviewed
+    Review {
+        #[arg(long, value_name = "ID")]
+        enquiry: String,
+    },
     /// The organisations' known switchboard numbers (managers change the list)
     #[command(subcommand)]
     Switchboard(SwitchboardCmd),
@@ -730,12 +736,14 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Enquiry(EnquiryCmd::Link { enquiry, client }) => {
-            let id = enquiry.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                Error::invalid("an enquiry id is a positive whole number (as `enquiry record` prints it)")
-            })?;
+            let id = enquiry_id(&enquiry)?;
             let client = ClientId::parse(&client)?;
             let seq = session.link_enquiry(id, client)?;
             emit(&serde_json::json!({ "enquiry": id, "client_id": client.0, "log_entry": seq }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Enquiry(EnquiryCmd::Review { enquiry }) => {
+            emit(&session.review_enquiry_alert(enquiry_id(&enquiry)?)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Enquiry(EnquiryCmd::Switchboard(cmd)) => {
@@ -803,6 +811,12 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             }
         }
     }
+}
+
+fn enquiry_id(s: &str) -> Result<i64> {
+    s.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        Error::invalid("an enquiry id is a positive whole number (as `enquiry record` prints it)")
+    })
 }
 
 fn share(session: &mut Session, a: ShareArgs) -> std::result::Result<ExitCode, Stop> {

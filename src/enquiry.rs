@@ -41,6 +41,8 @@ use crate::vault::Session;
 pub const RECORDED: &str = "enquiry_recorded";
 /// The signed entry that links an enquiry to a client (with the client id).
 pub const LINKED: &str = "enquiry_linked";
+/// The signed entry of a manager's review of an alert (it leaves the queue).
+pub const ALERT_REVIEWED: &str = "enquiry_alert_reviewed";
 /// The signed entry of a change to the switchboard list.
 pub const SWITCHBOARD_CHANGED: &str = "switchboard_changed";
 
@@ -203,6 +205,13 @@ impl Alert {
         }
         s
     }
+}
+
+/// The body of an `enquiry_alert_reviewed` entry.
+#[derive(Serialize, Deserialize)]
+struct Reviewed {
+    enquiries: Vec<i64>,
+    reasons: Vec<AlertReason>,
 }
 
 /// One organisation on the switchboard list.
@@ -594,6 +603,47 @@ impl Session {
     /// The tripwire's alerts now (see the module's documentation).
     pub fn enquiry_alerts(&self) -> Result<Vec<Alert>> {
         Ok(tripwire(&self.all_enquiries()?, &self.switchboards()?))
+    }
+
+    /// The alerts no manager has reviewed: those not covered by a review of the same
+    /// reasons over the same enquiries (or more). A new enquiry from the same caller makes
+    /// a new alert, which is open again.
+    pub fn open_enquiry_alerts(&self) -> Result<Vec<Alert>> {
+        let mut stmt = self.conn().prepare("SELECT body FROM log_entries WHERE event = ?1 ORDER BY seq")?;
+        let mut rows = stmt.query([ALERT_REVIEWED])?;
+        let mut reviews: Vec<(BTreeSet<i64>, BTreeSet<AlertReason>)> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let body: String = r.get(0)?;
+            let review: Reviewed = serde_json::from_str(&body)
+                .map_err(|_| Error::Integrity("a stored alert review is malformed".into()))?;
+            reviews.push((review.enquiries.into_iter().collect(), review.reasons.into_iter().collect()));
+        }
+        let covered = |a: &Alert| {
+            reviews.iter().any(|(enquiries, reasons)| {
+                a.enquiries.iter().all(|e| enquiries.contains(e))
+                    && a.reasons.iter().all(|r| reasons.contains(r))
+            })
+        };
+        Ok(self.enquiry_alerts()?.into_iter().filter(|a| !covered(a)).collect())
+    }
+
+    /// A manager reviews the open alert that holds `enquiry` (the first, if there are
+    /// several): a signed entry, and the alert leaves the queue. The flag on its clients
+    /// stays. Returns the alert reviewed.
+    pub fn review_enquiry_alert(&mut self, enquiry: i64) -> Result<Alert> {
+        self.require_manager()?;
+        let alert = self
+            .open_enquiry_alerts()?
+            .into_iter()
+            .find(|a| a.enquiries.contains(&enquiry))
+            .ok_or(Error::NotFound("open enquiry alert with that enquiry"))?;
+        let body = serde_json::to_value(Reviewed {
+            enquiries: alert.enquiries.clone(),
+            reasons: alert.reasons.clone(),
+        })
+        .map_err(|_| Error::Storage("could not encode an alert review".into()))?;
+        self.write(|tx, s| log::append(tx, s.vault_id, s.signer, Kind::Audit, ALERT_REVIEWED, None, &body))?;
+        Ok(alert)
     }
 
     /// The clients linked to an alert.

@@ -184,8 +184,9 @@ impl Session {
                     what: format!("Approve or question emergency share (decision {decision})"),
                 });
             }
-            // The enquiry tripwire (enquiry.rs): enquiry ids and case references only.
-            for alert in self.enquiry_alerts()? {
+            // The enquiry tripwire's alerts no manager has reviewed (enquiry.rs): enquiry
+            // ids and case references only.
+            for alert in self.open_enquiry_alerts()? {
                 let due = crate::enquiry::day_of(&alert.last_at).unwrap_or(on);
                 // A closed case's client is named too (an alert about them still matters).
                 let mut references = Vec::with_capacity(alert.clients.len());

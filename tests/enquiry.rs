@@ -204,6 +204,14 @@ fn the_same_caller_about_two_clients_with_the_number_written_three_ways_raises_a
     // Caseworkers' queues do not carry the alert; the flag is on the client.
     let q = s.worker(&["queue"]).ok().json();
     assert!(!q["items"].as_array().unwrap().iter().any(|i| i["kind"] == "enquiry_alert"));
+    // Reviewed, the alert leaves the queue; the same caller again opens a new one.
+    s.manager(&["enquiry", "review", "--enquiry", &second]).ok();
+    assert!(alerts(&s).is_empty());
+    let fourth = record(&s, &enquiry("Lee", None, Some("07700900123")));
+    link(&s, &fourth, &bea);
+    let a = alerts(&s);
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert!(a[0]["what"].as_str().unwrap().contains(fourth.as_str()));
     assert_eq!(s.manager(&["log", "verify"]).ok().json()["first_break"], Value::Null);
 }
 
@@ -310,6 +318,18 @@ fn a_professional_is_checked_against_the_switchboard_list_managers_keep() {
     link(&s, &bad, &ada);
     assert_eq!(alerts(&s)[0]["client_id"].to_string(), ada);
     assert!(flagged(&s, &ada));
+
+    // A manager reviews it (a signed entry): it leaves the queue, the flag stays.
+    let e = s.worker(&["enquiry", "review", "--enquiry", &bad]).refused();
+    assert!(e.stderr.contains("only a manager"), "{}", e.stderr);
+    let reviewed = s.manager(&["enquiry", "review", "--enquiry", &bad]).ok().json();
+    assert_eq!(reviewed["reasons"], json!(["not_switchboard"]));
+    assert!(alerts(&s).is_empty());
+    assert!(flagged(&s, &ada), "the client stays flagged");
+    let e = s.manager(&["enquiry", "review", "--enquiry", &bad]).refused();
+    assert!(e.stderr.contains("open enquiry alert with that enquiry not found"), "{}", e.stderr);
+    let log = s.manager(&["log", "show"]).ok().json();
+    assert!(log.as_array().unwrap().iter().any(|e| e["event"] == "enquiry_alert_reviewed"));
 
     // An organisation with no switchboard on the list is an alert too.
     record(&s, &enquiry("Ms Sample", Some("Example Housing"), Some("07700 900600")));
