@@ -112,6 +112,9 @@ enum Command {
     /// Record and show MARAC referrals, meetings and actions
     #[command(subcommand)]
     Marac(MaracCmd),
+    /// Record enquiries about clients, link them, and keep the switchboard list
+    #[command(subcommand)]
+    Enquiry(EnquiryCmd),
     /// The work queue (JSON): reviews, consents, meetings and actions due
     Queue {
         /// The day to build the queue for (default today)
@@ -213,6 +216,54 @@ enum MaracCmd {
     Show {
         #[arg(long, value_name = "ID")]
         client: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EnquiryCmd {
+    /// Record an enquiry from JSON (no client is named); prints its id alone
+    Record(JsonArg),
+    /// Enquiries as JSON, newest first (recorded as an `enquiries_shown` read)
+    List {
+        /// Only the enquiries linked to this client
+        #[arg(long, value_name = "ID")]
+        client: Option<String>,
+    },
+    /// Link an enquiry to the client it was about (a signed entry; tells the caller nothing)
+    Link {
+        #[arg(long, value_name = "ID")]
+        enquiry: String,
+        #[arg(long, value_name = "ID")]
+        client: String,
+    },
+    /// Review the open alert that holds an enquiry (managers): it leaves the queue; the
+    /// flag on its clients stays; prints the alert reviewed
+    Review {
+        #[arg(long, value_name = "ID")]
+        enquiry: String,
+    },
+    /// The organisations' known switchboard numbers (managers change the list)
+    #[command(subcommand)]
+    Switchboard(SwitchboardCmd),
+}
+
+#[derive(Subcommand, Debug)]
+enum SwitchboardCmd {
+    /// Add a known switchboard number of an organisation (managers)
+    Set {
+        #[arg(long, value_name = "NAME")]
+        organisation: String,
+        #[arg(long, value_name = "NUMBER")]
+        number: String,
+    },
+    /// The list as JSON
+    List,
+    /// Remove one number of an organisation, or the organisation (managers)
+    Remove {
+        #[arg(long, value_name = "NAME")]
+        organisation: String,
+        #[arg(long, value_name = "NUMBER")]
+        number: Option<String>,
     },
 }
 
@@ -709,6 +760,41 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             emit(&session.marac_referrals(client)?)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Enquiry(EnquiryCmd::Record(JsonArg { json })) => {
+            let bytes = read_json(&json)?;
+            let id = session.record_enquiry(&bytes)?;
+            out(&id.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Enquiry(EnquiryCmd::List { client }) => {
+            let client = client.map(|c| ClientId::parse(&c)).transpose()?;
+            emit(&session.enquiries(client)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Enquiry(EnquiryCmd::Link { enquiry, client }) => {
+            let id = enquiry_id(&enquiry)?;
+            let client = ClientId::parse(&client)?;
+            let seq = session.link_enquiry(id, client)?;
+            emit(&serde_json::json!({ "enquiry": id, "client_id": client.0, "log_entry": seq }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Enquiry(EnquiryCmd::Review { enquiry }) => {
+            emit(&session.review_enquiry_alert(enquiry_id(&enquiry)?)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Enquiry(EnquiryCmd::Switchboard(cmd)) => {
+            let list = match cmd {
+                SwitchboardCmd::Set { organisation, number } => {
+                    session.set_switchboard(&organisation, &number)?
+                }
+                SwitchboardCmd::List => session.switchboards()?,
+                SwitchboardCmd::Remove { organisation, number } => {
+                    session.remove_switchboard(&organisation, number.as_deref())?
+                }
+            };
+            emit(&list)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Queue { on } => {
             let on = match on {
                 None => Date::today(),
@@ -770,6 +856,10 @@ fn positive_id(typed: &str, what: &str) -> Result<i64> {
         .ok()
         .filter(|n| *n > 0)
         .ok_or_else(|| Error::invalid(format!("{what} is a positive whole number")))
+}
+
+fn enquiry_id(s: &str) -> Result<i64> {
+    positive_id(s, "an enquiry id (as `enquiry record` prints it)")
 }
 
 fn share(session: &mut Session, a: ShareArgs) -> std::result::Result<ExitCode, Stop> {

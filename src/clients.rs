@@ -62,6 +62,8 @@ pub struct ClientSummary {
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub safe_contact_review_due: Option<Date>,
     pub updated_at: String,
+    /// The enquiry tripwire has an alert about an enquiry linked to this client (enquiry.rs).
+    pub enquiry_alert: bool,
 }
 
 fn encode(rec: &ClientRecord) -> Result<String> {
@@ -373,6 +375,7 @@ impl Session {
         let cfg = self.settings()?.risk;
         let mut view = client_view(id, &rec, &cfg, names)?;
         add_cautions(&mut view, &rec, safe_times::now_local(), self.settings()?.queue.reconfirm_after_days);
+        self.flag_enquiry_alert(id, &mut view)?;
         let read = match names {
             Names::Hidden => "summary",
             Names::Shown => "names_shown",
@@ -388,6 +391,7 @@ impl Session {
         let rec = self.load_client(id)?;
         let cfg = self.settings()?.risk;
         let mut view = client_view(id, &rec, &cfg, Names::Shown)?;
+        self.flag_enquiry_alert(id, &mut view)?;
         let mut revealed = 0;
         if let Some(Value::Array(contacts)) = view.get_mut("contacts") {
             for (c, stored) in contacts.iter_mut().zip(&rec.contacts) {
@@ -400,6 +404,16 @@ impl Session {
         let body = json!({ "read": "names_shown", "code_words_revealed": revealed });
         self.audit("client_viewed", Some(id.0), body)?;
         Ok(view)
+    }
+
+    /// Adds `enquiry_alert` to a client's view: whether the enquiry tripwire has an alert
+    /// about an enquiry linked to them (enquiry.rs).
+    fn flag_enquiry_alert(&self, id: ClientId, view: &mut Value) -> Result<()> {
+        let flagged = self.clients_with_enquiry_alerts()?.contains(&id.0);
+        if let Some(o) = view.as_object_mut() {
+            o.insert("enquiry_alert".into(), json!(flagged));
+        }
+        Ok(())
     }
 
     /// Records a read of record data (the kind of read and where, never a value).
@@ -444,6 +458,7 @@ impl Session {
             None => stmt.query([])?,
             Some(q) => stmt.query([q])?,
         };
+        let flagged = self.clients_with_enquiry_alerts()?;
         // One pass, reading the date and the level in place: four strings a row, no more.
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -463,7 +478,11 @@ impl Session {
                 case_reference: r.get(1)?,
                 full_name: (names == Names::Shown).then_some(full_name),
                 updated_at: r.get(5)?,
+                enquiry_alert: false,
             });
+        }
+        for c in &mut out {
+            c.enquiry_alert = flagged.contains(&c.id);
         }
         Ok(out)
     }

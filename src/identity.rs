@@ -54,6 +54,8 @@ pub const MANAGER_EVENTS: &[&str] = &[
     "approval",
     "share_request_approved",
     "share_request_rejected",
+    "enquiry_alert_reviewed",
+    "switchboard_changed",
 ];
 
 /// Whose key a key is.

@@ -18,6 +18,7 @@ pub mod consent;
 pub mod crypto;
 pub mod db;
 pub mod demo;
+pub mod enquiry;
 pub mod envelopes;
 pub mod error;
 pub mod export;

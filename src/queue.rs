@@ -1,9 +1,9 @@
 //! The caseworker's work queue for a given day: safe-contact arrangements to re-confirm,
 //! consents at their review date, MARAC meetings coming up, MARAC actions due, (for
-//! managers) emergency shares awaiting approval and other workers' share requests to
-//! approve or reject, and (for the worker who asked) their approved requests to finish and
-//! their rejected ones. Items name the client by case reference and initials only, and say
-//! what is due — never a contact value or a note.
+//! managers) emergency shares awaiting approval, other workers' share requests to approve
+//! or reject and the enquiry tripwire's alerts, and (for the worker who asked) their
+//! approved requests to finish and their rejected ones. Items name the client by case
+//! reference and initials only, and say what is due — never a contact value or a note.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +29,7 @@ word_enum!(
         ShareRequest => "share_request",
         RequestApproved => "request_approved",
         RequestRejected => "request_rejected",
+        EnquiryAlert => "enquiry_alert",
     }
 );
 
@@ -111,6 +112,18 @@ pub fn record_items(id: i64, rec: &ClientRecord, cfg: &QueueConfig, on: Date) ->
 }
 
 impl Session {
+    /// A client's case reference and initials, closed cases included.
+    fn reference_of(&self, client: i64) -> Result<Option<(String, String)>> {
+        use rusqlite::OptionalExtension;
+        let row: Option<(String, String)> = self
+            .conn()
+            .query_row("SELECT case_reference, full_name FROM clients WHERE id = ?1", [client], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok(row.map(|(reference, name)| (reference, crate::record::initials_of(&name))))
+    }
+
     /// The work queue on `on`, soonest first.
     pub fn queue(&self, on: Date) -> Result<Queue> {
         let cfg = self.settings()?.queue;
@@ -180,6 +193,40 @@ impl Session {
                     case_reference: reference,
                     initials,
                     what: format!("Approve or question emergency share (decision {decision})"),
+                    request: None,
+                });
+            }
+            // The enquiry tripwire's alerts no manager has reviewed (enquiry.rs): enquiry
+            // ids and case references only.
+            for alert in self.open_enquiry_alerts()? {
+                let due = crate::enquiry::day_of(&alert.last_at).unwrap_or(on);
+                // A closed case's client is named too (an alert about them still matters).
+                let mut references = Vec::with_capacity(alert.clients.len());
+                for c in &alert.clients {
+                    references.push(match people.get(c) {
+                        Some(p) => p.0.clone(),
+                        None => self.reference_of(*c)?.map_or_else(|| format!("#{c}"), |p| p.0),
+                    });
+                }
+                let single = match alert.clients.as_slice() {
+                    [c] => Some(*c),
+                    _ => None,
+                };
+                let (reference, initials) = match single {
+                    None => (None, None),
+                    Some(c) => match people.get(&c) {
+                        Some((r, i)) => (Some(r.clone()), Some(i.clone())),
+                        None => self.reference_of(c)?.unzip(),
+                    },
+                };
+                items.push(QueueItem {
+                    due,
+                    overdue: due < on,
+                    kind: QueueKind::EnquiryAlert,
+                    client_id: single,
+                    case_reference: reference,
+                    initials,
+                    what: alert.what(&references),
                     request: None,
                 });
             }

@@ -91,7 +91,7 @@ fn each_read_writes_one_signed_entry_naming_the_kind_and_the_client_never_a_valu
     one_read(&new, "client_viewed", "summary", Some(id));
     let mut keys: Vec<&str> = view.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["case_reference", "contacts", "details", "id", "initials", "risk"]);
+    assert_eq!(keys, ["case_reference", "contacts", "details", "enquiry_alert", "id", "initials", "risk"]);
     assert_eq!(view["details"], false);
     let text = view.to_string();
     assert_holds_none(&text, &IDENTIFYING, "the view with names hidden");

@@ -401,6 +401,43 @@ fn record_marac(
     Ok(g.session_mut()?.record_marac(ClientId(client), &bytes)?)
 }
 
+/// The script the person taking an enquiry says first (for an unlocked session, as
+/// every command but the few meant for a locked app).
+#[tauri::command]
+fn enquiry_script(state: State<'_, AppState>) -> CmdResult<String> {
+    let mut g = state.guard()?;
+    g.session_mut()?;
+    Ok(casekeep::enquiry::SCRIPT.to_string())
+}
+
+/// Records an enquiry (the form's JSON, read by the same strict reader as the CLI's file).
+/// No client is named: linking is a later, separate step.
+#[tauri::command]
+fn record_enquiry(state: State<'_, AppState>, enquiry: Arg<Value>) -> CmdResult<i64> {
+    let Arg(enquiry) = enquiry;
+    let mut g = state.guard()?;
+    let bytes = json_bytes(&enquiry)?;
+    Ok(g.session_mut()?.record_enquiry(&bytes)?)
+}
+
+#[tauri::command]
+fn list_enquiries(
+    state: State<'_, AppState>,
+    client: Arg<Option<i64>>,
+) -> CmdResult<Vec<casekeep::enquiry::Enquiry>> {
+    let Arg(client) = client;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.enquiries(client.map(ClientId))?)
+}
+
+#[tauri::command]
+fn link_enquiry(state: State<'_, AppState>, enquiry: Arg<i64>, client: Arg<i64>) -> CmdResult<i64> {
+    let Arg(enquiry) = enquiry;
+    let Arg(client) = client;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.link_enquiry(enquiry, ClientId(client))?)
+}
+
 /// Today's work queue.
 #[tauri::command]
 fn work_queue(state: State<'_, AppState>) -> CmdResult<casekeep::queue::Queue> {
@@ -602,6 +639,10 @@ fn main() {
             risk_form,
             record_marac,
             work_queue,
+            enquiry_script,
+            record_enquiry,
+            list_enquiries,
+            link_enquiry,
             set_vault_settings,
             replace_recovery_key,
             case_status,

@@ -126,8 +126,11 @@ const ARGS = {
   purge: ["reason", "dryRun"],
   backup_vault: ["out?"],
   restore_vault: ["from", "user", "passphrase"],
+  record_enquiry: ["enquiry"],
+  list_enquiries: ["client?"],
+  link_enquiry: ["enquiry", "client"],
 };
-const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list_users", "risk_form", "work_queue", "replace_recovery_key"];
+const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list_users", "risk_form", "work_queue", "replace_recovery_key", "enquiry_script"];
 // Commands that exist to be used while locked (or that only end a session); every other one
 // must answer `locked`. Their well-formed-looking calls below are built so that none of them
 // unlocks anything or counts as a failed unlock attempt.
@@ -169,6 +172,10 @@ const LOCKED_CALLS = {
   work_queue: {},
   set_vault_settings: { patch: {} },
   replace_recovery_key: {},
+  enquiry_script: {},
+  record_enquiry: { enquiry: { channel: "phone", caller_name: "Someone", claimed_organisation: null, callback: null, asked: "a question", response: "an answer", verified: false } },
+  list_enquiries: { client: null },
+  link_enquiry: { enquiry: 1, client: 1 },
   case_status: { client: 1 },
   change_case: { client: 1, action: "close", reason: null },
   purge: { reason: "scheduled purge", dryRun: false },
@@ -554,6 +561,54 @@ async function main() {
     `the log holds the request, the manager's approval and the share, each signed by its author (${requestLog.slice(-3).join(" | ")})`);
   await screen("finished-share-request");
   await relock("mo", PASS);
+  // An enquiry: the form opens with the script and offers no client lookup of any kind;
+  // the enquiry is linked to the client afterwards, by a deliberate step. A caller for an
+  // organisation with no switchboard on the vault's list raises an alert: on the manager's
+  // work queue and on the client.
+  await click("button", "Record an enquiry");
+  await byText("h1", "Record an enquiry");
+  const enquiryPage = await text();
+  check(/neither confirm nor deny whether we are working with anyone/i.test(enquiryPage) && enquiryPage.indexOf("Say this first") < enquiryPage.indexOf("Who they said they were"),
+    "the enquiry form opens with the script");
+  const lookups = await browser.execute(() => document.querySelectorAll("#main select, #main datalist, #main input[type=search], #main [list], #main input:not([autocomplete=off]):not([type=radio]):not([type=checkbox]):not([type=datetime-local])").length);
+  check(lookups === 0 && !enquiryPage.includes("CK-0001"), `the enquiry form suggests and looks up no client (${lookups} lookup controls)`);
+  await fill("Who they said they were", "Pat Caller");
+  await fill("The organisation they said they were calling for", "Example Police");
+  await fill("The call-back number, e-mail or address they gave", "07700 900777");
+  await fill("What they asked", "Whether a named woman is staying with us");
+  await fill("What you told them", "We can neither confirm nor deny; took a message");
+  await screen("enquiry-form");
+  await click("button", "Save the enquiry");
+  await browser.$("#enquiry-recorded").waitForExist({ timeout: 15000 });
+  const enquiryId = Number((await (await browser.$("#enquiry-recorded")).getText()).match(/Enquiry (\d+)/)?.[1]);
+  check(enquiryId > 0, `the enquiry is recorded and signed (${enquiryId})`);
+  await click("button", "Link it to a client now");
+  const linkChoice = await browser.execute(() => {
+    const el = document.getElementById("link-client");
+    const o = [...el.options].find((x) => x.value !== "");
+    if (!o) return null;
+    el.value = o.value;
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+    return o.textContent;
+  });
+  check(typeof linkChoice === "string" && linkChoice.startsWith("CK-0001") && !linkChoice.includes(NAME), "the link step offers the client by reference and initials only");
+  await screen("enquiry-link");
+  await click("button", "Link");
+  await waitFor(async () => (await text()).includes(`Enquiry ${enquiryId} linked and signed.`), "the link");
+  const enquiriesPage = await text();
+  check(enquiriesPage.includes("CK-0001") && enquiriesPage.includes("Pat Caller") && enquiriesPage.includes("ALERT"), "the enquiries list shows the link and the alert");
+  await screen("enquiries");
+  await click("button", "Caseload");
+  await byText("h1", "Caseload (1)");
+  const alertPage = await text();
+  check(alertPage.includes("ENQUIRY ALERT") && alertPage.includes(`Enquiry alert: a caller for an organisation with no switchboard`) && alertPage.includes(`enquiry ${enquiryId}`),
+    "the manager's work queue has the enquiry alert and the caseload flags the client");
+  const queueItems = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("work_queue").then((q) => done(JSON.stringify(q.items.filter((i) => i.kind === "enquiry_alert")))));
+  check(!/Pat Caller|Example Police|900777|staying/.test(queueItems) && queueItems.includes("CK-0001"), "the alert names the case reference and the enquiry, nothing the caller said or gave");
+  await (await browser.$("button[aria-label^='Open ']")).click();
+  await browser.$("#enquiry-alert").waitForExist({ timeout: 15000 });
+  check((await text()).includes("Enquiry alert."), "the client's screen shows the enquiry alert");
+  await screen("client-enquiry-alert");
 
   // Decision log and verify.
   await click("button", "Decision log");

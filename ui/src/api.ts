@@ -34,6 +34,7 @@ export type { RiskForm } from "./bindings/RiskForm";
 export type { Settings as VaultSettings } from "./bindings/Settings";
 export type { CaseStatus } from "./bindings/CaseStatus";
 export type { PurgeReport } from "./bindings/PurgeReport";
+export type { Enquiry } from "./bindings/Enquiry";
 
 export function isCmdError(e: unknown): e is CmdError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
@@ -72,11 +73,13 @@ export type ClientRecord = Omit<StoredRecord, "risk" | "notes" | "marac" | "cont
   /** MARAC referrals in date order, each numbered from 1 with its repeat flag. */
   marac: Array<MaracReferral & { referral: number; repeat: boolean }>;
   notes: Array<Note & { id: number }>;
+  /** The enquiry tripwire has an alert about an enquiry linked to this client. */
+  enquiry_alert: boolean;
 };
 
 /** What `show_client` returns with names hidden (`details: false`): the case reference,
  *  initials, risk (without free-text reasons) and the safe contacts; nothing else. */
-export type ClientOverview = Pick<ClientRecord, "id" | "case_reference" | "initials" | "contacts"> & {
+export type ClientOverview = Pick<ClientRecord, "id" | "case_reference" | "initials" | "contacts" | "enquiry_alert"> & {
   details: false;
   risk: Array<Omit<ClientRecord["risk"][number], "judgement_reason">>;
 };

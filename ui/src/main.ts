@@ -1,6 +1,6 @@
 // Casekeep's screens. The window title never changes ("Casekeep"); names are masked
 // until asked for; locking clears everything the page showed.
-import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, ContactView, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, QueueItem, RiskForm, ShareReceipt, Status, VaultSettings, isCmdError } from "./api";
+import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, ContactView, Enquiry, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, QueueItem, RiskForm, ShareReceipt, Status, VaultSettings, isCmdError } from "./api";
 import { button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
@@ -61,6 +61,8 @@ function renderTopbar() {
         "nav",
         { "aria-label": "Main" },
         button("Caseload", () => { say(""); void caseload(); }, "secondary"),
+        button("Record an enquiry", () => { say(""); void enquiryForm(); }, "secondary", { id: "record-enquiry" }),
+        button("Enquiries", () => { say(""); void enquiriesScreen(null); }, "secondary"),
         button("Decision log", () => { say(""); void logScreen(); }, "secondary"),
         button("Settings", () => { say(""); void settings(); }, "secondary"),
       ),
@@ -326,7 +328,7 @@ async function caseload(search = "") {
       h("td", {}, button(name, () => void clientScreen(c.id), "link", { "aria-label": `Open ${name}, ${c.case_reference}` })),
       h("td", {}, c.case_reference),
       h("td", {}, riskTag(c.risk_level)),
-      h("td", { class: urgent ? "due urgent" : "due" }, text),
+      h("td", { class: urgent || c.enquiry_alert ? "due urgent" : "due" }, c.enquiry_alert ? h("span", { class: "tag enquiry-alert" }, "ENQUIRY ALERT") : "", c.enquiry_alert && text ? " " : "", text),
     );
   };
   const queueRow = (i: Queue["items"][number]) => {
@@ -335,7 +337,7 @@ async function caseload(search = "") {
       "tr",
       {},
       h("td", { class: i.overdue ? "due urgent" : "due" }, i.overdue ? `${i.due} (overdue)` : i.due),
-      h("td", {}, i.client_id !== null ? button(`${i.initials ?? ""} ${i.case_reference ?? ""}`.trim(), () => void clientScreen(i.client_id as number), "link") : ""),
+      h("td", {}, i.client_id !== null ? button(`${i.initials ?? ""} ${i.case_reference ?? ""}`.trim() || `Client ${i.client_id}`, () => void clientScreen(i.client_id as number), "link") : ""),
       h("td", {}, i.what, ...(act ? [" ", act] : [])),
     );
   };
@@ -632,8 +634,17 @@ async function clientScreen(id: number) {
       button("Edit details", () => void withDetails(rec, editScreen), "secondary"),
       button("Add a note", () => noteForm(rec), "secondary"),
       button("Risk checklist", () => void riskForm(rec), "secondary"),
+      button("Enquiries about this client", () => void enquiriesScreen(id), "secondary"),
       toggle,
     ),
+    rec.enquiry_alert
+      ? h(
+          "div",
+          { class: "notice warn", role: "note", id: "enquiry-alert" },
+          h("strong", {}, "Enquiry alert. "),
+          "Someone may be fishing for this client: the same caller has asked about several clients or again and again about this one, or a caller for an organisation could not be matched to its switchboard. Confirm nothing to anyone; your manager has it on their work queue.",
+        )
+      : null,
     safeContactCard(rec),
     h("h2", {}, "Consent"),
     h("table", { class: "table", id: "consent-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Recipient"), h("th", { scope: "col" }, "Purpose"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, "Review"), h("th", { scope: "col" }, "Recorded"))), h("tbody", {}, ...consentRows)),
@@ -1323,6 +1334,155 @@ function recipientOf(body: unknown): string | null {
     return typeof r === "string" ? r : null;
   }
   return null;
+}
+
+// ---------------------------------------------------------------- enquiries
+
+const CHANNELS: Array<[string, string]> = [["phone", "Phone"], ["email", "E-mail"], ["in_person", "In person"], ["letter", "Letter"], ["other", "Other"]];
+const channelLabel = (c: string) => CHANNELS.find(([v]) => v === c)?.[1] ?? c;
+
+/** The enquiry form: the script first; plain fields that never look up or suggest a
+ *  client (no search, no autocomplete). The client is linked afterwards, on purpose. */
+async function enquiryForm() {
+  let script: string;
+  try {
+    script = await call<string>("enquiry_script");
+  } catch (e) {
+    return show(errorSummary(message(e)));
+  }
+  const inp = () => h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
+  const area = () => h("textarea", { rows: "3", autocomplete: "off" }) as HTMLTextAreaElement;
+  const channel = radios("How did they get in touch?", "enquiry-channel", CHANNELS, "phone");
+  const caller = inp();
+  const org = inp();
+  const callback = inp();
+  const asked = area();
+  const response = area();
+  const verified = checkbox("Their identity was verified (for example by calling their organisation's switchboard back)");
+  const at = h("input", { type: "datetime-local" }) as HTMLInputElement;
+  const errors = h("div", {});
+  caller.id = "enquiry-caller";
+  asked.id = "enquiry-asked";
+  response.id = "enquiry-response";
+  show(
+    h("h1", {}, "Record an enquiry"),
+    h("section", { class: "notice", id: "enquiry-script", "aria-labelledby": "script-heading" }, h("h2", { id: "script-heading" }, "Say this first"), h("p", { class: "script-text" }, script)),
+    h("p", { class: "hint" }, "Do not look anyone up while they are on the line. Write what they asked without the client's name (“asked whether a named woman is staying with us”). Link the enquiry to the client afterwards."),
+    errors,
+    channel.el,
+    field("Who they said they were", caller, "Write “unknown” if they would not say."),
+    field("The organisation they said they were calling for", org, "Leave empty for a private caller."),
+    field("The call-back number, e-mail or address they gave", callback, "Leave empty if they gave none."),
+    field("What they asked", asked),
+    field("What you told them", response),
+    verified.el,
+    field("When", at, "Leave empty for now."),
+    h("div", { class: "button-group" },
+      button("Save the enquiry", async () => {
+        const gap = missing([
+          [!!channel.value(), "Choose how they got in touch."],
+          [!!caller.value.trim(), "Write who they said they were (or “unknown”)."],
+          [!!asked.value.trim(), "Write what they asked."],
+          [!!response.value.trim(), "Write what you told them."],
+        ]);
+        if (gap) return errors.replaceChildren(errorSummary(gap));
+        const enquiry: Record<string, unknown> = {
+          channel: channel.value(),
+          caller_name: caller.value,
+          claimed_organisation: org.value.trim() ? org.value : null,
+          callback: callback.value.trim() ? callback.value : null,
+          asked: asked.value,
+          response: response.value,
+          verified: verified.input.checked,
+        };
+        if (at.value) enquiry.at = at.value;
+        try {
+          const id = await call<number>("record_enquiry", { enquiry });
+          enquiryRecorded(id);
+        } catch (e) {
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }),
+      button("Cancel", () => void caseload(), "secondary")),
+  );
+}
+
+function enquiryRecorded(id: number) {
+  show(
+    h("h1", {}, `Enquiry ${id} recorded`),
+    h("div", { class: "notice ok", id: "enquiry-recorded" }, `Enquiry ${id} is recorded and signed.`),
+    h("p", {}, "When the call is over, link it to the client it was about, whether or not the caller was verified. Linking tells the caller nothing; it lets Casekeep notice the same caller asking about several clients, or again and again about one."),
+    h("div", { class: "button-group" },
+      button("Link it to a client now", () => void linkForm(id)),
+      button("Later", () => void enquiriesScreen(null), "secondary")),
+  );
+}
+
+/** The deliberate step: choose the client an enquiry was about (case reference and
+ *  initials only; choosing shows no name and records no read). */
+async function linkForm(id: number) {
+  let clients: ClientSummary[];
+  try {
+    clients = await call<ClientSummary[]>("list_clients", { search: null, names: false });
+  } catch (e) {
+    return show(errorSummary(message(e)));
+  }
+  const pick = select([["", "Choose a client"], ...clients.map((c): [string, string] => [String(c.id), `${c.case_reference} · ${c.initials}`])]);
+  pick.id = "link-client";
+  const errors = h("div", {});
+  show(
+    h("h1", {}, `Link enquiry ${id} to a client`),
+    errors,
+    field("The client it was about", pick, "An enquiry is linked once. This is signed and kept."),
+    h("div", { class: "button-group" },
+      button("Link", async () => {
+        if (!pick.value) return errors.replaceChildren(errorSummary("Choose the client the enquiry was about."));
+        try {
+          await call("link_enquiry", { enquiry: id, client: Number(pick.value) });
+          await enquiriesScreen(null);
+          say(`Enquiry ${id} linked and signed.`);
+        } catch (e) {
+          errors.replaceChildren(errorSummary(message(e)));
+        }
+      }),
+      button("Cancel", () => void enquiriesScreen(null), "secondary")),
+  );
+}
+
+/** The enquiries (all, or those linked to one client), newest first. */
+async function enquiriesScreen(client: number | null) {
+  let list: Enquiry[];
+  try {
+    list = await call<Enquiry[]>("list_enquiries", { client });
+  } catch (e) {
+    return show(errorSummary(message(e)));
+  }
+  const row = (e: Enquiry) =>
+    h(
+      "tr",
+      {},
+      h("td", {}, String(e.id), e.alert ? h("span", { class: "tag enquiry-alert" }, " ALERT") : ""),
+      h("td", {}, e.at.slice(0, 16).replace("T", " ")),
+      h("td", {}, channelLabel(e.channel)),
+      h("td", {}, e.caller_name, e.claimed_organisation ? ` (${e.claimed_organisation})` : "", e.callback ? h("div", { class: "hint" }, e.callback) : ""),
+      h("td", {}, e.asked, h("div", { class: "hint" }, `Told: ${e.response}`)),
+      h("td", {}, e.verified ? "Yes" : "No"),
+      h("td", {}, e.case_reference ?? (e.client_id !== null ? `#${e.client_id}` : button("Link to a client…", () => void linkForm(e.id), "link", { "aria-label": `Link enquiry ${e.id} to a client` }))),
+    );
+  const [body, more] = paged(list, row, "enquiries");
+  show(
+    h("h1", {}, client === null ? `Enquiries (${list.length})` : `Enquiries about this client (${list.length})`),
+    h("div", { class: "button-group" }, button("Record an enquiry", () => void enquiryForm()), client !== null ? button("Back to the client", () => void clientScreen(client), "secondary") : null),
+    list.length
+      ? h(
+          "table",
+          { class: "table", id: "enquiries" },
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "When"), h("th", { scope: "col" }, "How"), h("th", { scope: "col" }, "Who"), h("th", { scope: "col" }, "Asked"), h("th", { scope: "col" }, "Verified"), h("th", { scope: "col" }, "Client"))),
+          body,
+        )
+      : h("p", {}, "No enquiries."),
+    more,
+  );
 }
 
 async function logScreen() {

@@ -4,4 +4,8 @@ import type { RiskLevel } from "./RiskLevel";
 /**
  * One line of the caseload. `full_name` is there only when names were asked for.
  */
-export type ClientSummary = { id: number, case_reference: string, full_name?: string, initials: string, risk_level: RiskLevel | null, safe_contact_review_due: string | null, updated_at: string, };
+export type ClientSummary = { id: number, case_reference: string, full_name?: string, initials: string, risk_level: RiskLevel | null, safe_contact_review_due: string | null, updated_at: string, 
+/**
+ * The enquiry tripwire has an alert about an enquiry linked to this client (enquiry.rs).
+ */
+enquiry_alert: boolean, };

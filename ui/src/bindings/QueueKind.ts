@@ -3,4 +3,4 @@
 /**
  * What kind of work a queue item is.
  */
-export type QueueKind = "safe_contact_review" | "consent_review" | "marac_meeting" | "marac_action" | "approval" | "share_request" | "request_approved" | "request_rejected";
+export type QueueKind = "safe_contact_review" | "consent_review" | "marac_meeting" | "marac_action" | "approval" | "share_request" | "request_approved" | "request_rejected" | "enquiry_alert";
