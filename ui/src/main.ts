@@ -1677,9 +1677,14 @@ function confirmRemoval(name: string, box: HTMLElement, errors: HTMLElement) {
     h("div", { class: "button-group" },
       button(`Yes, remove ${name}`, async () => {
         box.replaceChildren(rotating(`Removing ${name}`));
-        document.querySelectorAll("button").forEach((b) => ((b as HTMLButtonElement).disabled = true));
+        // Nothing else is started while the vault is re-encrypted; every button comes back
+        // when it is done, whatever the outcome.
+        const paused = [...document.querySelectorAll("button")].filter((b) => !b.disabled);
+        paused.forEach((b) => (b.disabled = true));
+        const resume = () => paused.forEach((b) => (b.disabled = false));
         try {
           await call("remove_user", { name });
+          resume();
           await settings();
           say(`${name} was removed.`);
           const after = document.getElementById("remove-user");
@@ -1689,6 +1694,7 @@ function confirmRemoval(name: string, box: HTMLElement, errors: HTMLElement) {
           notice.scrollIntoView({ block: "center" });
           notice.focus();
         } catch (e) {
+          resume();
           await settings();
           errors.replaceChildren(errorSummary(message(e)));
         }
