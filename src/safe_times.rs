@@ -462,12 +462,12 @@ impl Caution {
     /// In words, for the refusal and the card.
     pub fn words(self) -> &'static str {
         match self {
-            Caution::DoNotUse => "it is marked do-not-use",
-            Caution::OutsideSafeTimes => "it is outside its safe times now",
-            Caution::NoKnownSafeTime => "it has no known safe time (none recorded, or not understood)",
-            Caution::ReviewOverdue => "the arrangement is stale: its review date has passed",
+            Caution::DoNotUse => "marked do-not-use",
+            Caution::OutsideSafeTimes => "outside its safe times now",
+            Caution::NoKnownSafeTime => "no known safe time",
+            Caution::ReviewOverdue => "review date passed",
             Caution::Unconfirmed => {
-                "the arrangement is stale: not confirmed within the vault's re-confirmation window"
+                "not confirmed within the re-confirmation window"
             }
         }
     }
@@ -572,7 +572,7 @@ pub fn refusal(cautions: &[Caution]) -> Error {
 pub fn refusal_text(cautions: &[Caution]) -> String {
     let why: Vec<&str> = cautions.iter().map(|c| c.words()).collect();
     format!(
-        "acknowledgement required before this contact is used: {} [{}]. Check the arrangement first; to go ahead anyway, give a reason (at least {REASON_MIN} characters), which is recorded.",
+        "acknowledgement required before this contact is used (a reason of at least {REASON_MIN} characters, which is recorded): {} [{}]",
         why.join("; "),
         cautions.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
     )

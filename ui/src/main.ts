@@ -523,7 +523,7 @@ function safeContactCard(rec: ClientView): HTMLElement {
       "div",
       { class: "do-not-use" },
       h("p", {}, h("strong", {}, "✖ DO NOT USE: "), c.value ? displayPhone(c.value) : c.channel, c.notes ? ` (${c.notes})` : "", " ",
-        c.value ? button("Copy anyway…", () => void copyNumber(rec.id, c.n, c.cautions ?? ["do_not_use"], ackBox), "link", { "aria-label": "Copy the do-not-use number anyway" }) : null),
+        c.value ? button("Copy the do-not-use number…", () => void copyNumber(rec.id, c.n, c.cautions ?? ["do_not_use"], ackBox), "link") : null),
       ackBox,
     );
   });
