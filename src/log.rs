@@ -66,6 +66,28 @@ struct Canonical<'a> {
     body: &'a str,
 }
 
+/// The columns every reader of whole entries selects, in the order [`Canonical::of_row`]
+/// reads them.
+const ENTRY_COLUMNS: &str =
+    "seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash";
+
+impl<'a> Canonical<'a> {
+    /// An entry's hashed fields from a row of [`ENTRY_COLUMNS`].
+    fn of_row(r: &'a rusqlite::Row<'_>) -> Result<Canonical<'a>> {
+        Ok(Canonical {
+            seq: r.get(0)?,
+            prev_hash: blob(r, 9)?,
+            at: text(r, 1)?,
+            kind: text(r, 2)?,
+            event: text(r, 3)?,
+            actor_id: r.get(4)?,
+            client_id: r.get(5)?,
+            key_id: r.get(7)?,
+            body: text(r, 6)?,
+        })
+    }
+}
+
 impl Canonical<'_> {
     fn bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(128 + self.body.len());
@@ -257,8 +279,7 @@ pub struct VerifyReport {
 pub fn identities(conn: &Connection, vault_id: &str) -> Result<Identities> {
     let marks = vec!["?"; IDENTITY_EVENTS.len()].join(", ");
     let mut stmt = conn.prepare(&format!(
-        "SELECT seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash
-           FROM log_entries WHERE event IN ({marks}) AND kind = 'audit' ORDER BY seq"
+        "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE event IN ({marks}) AND kind = 'audit' ORDER BY seq"
     ))?;
     let mut before = conn.prepare("SELECT hash FROM log_entries WHERE seq = ?1")?;
     let mut rows = stmt.query(rusqlite::params_from_iter(IDENTITY_EVENTS.iter()))?;
@@ -269,20 +290,9 @@ pub fn identities(conn: &Connection, vault_id: &str) -> Result<Identities> {
         ))
     };
     while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        let prev_hash = blob(r, 9)?;
+        let c = Canonical::of_row(r)?;
+        let (seq, prev_hash) = (c.seq, c.prev_hash);
         let hash = blob(r, 10)?;
-        let c = Canonical {
-            seq,
-            prev_hash,
-            at: text(r, 1)?,
-            kind: text(r, 2)?,
-            event: text(r, 3)?,
-            actor_id: r.get(4)?,
-            client_id: r.get(5)?,
-            key_id: r.get(7)?,
-            body: text(r, 6)?,
-        };
         if c.hash().as_slice() != hash {
             return Err(broken(seq, "its contents do not match its hash (the entry was changed)"));
         }

@@ -466,9 +466,7 @@ impl Caution {
             Caution::OutsideSafeTimes => "outside its safe times now",
             Caution::NoKnownSafeTime => "no known safe time",
             Caution::ReviewOverdue => "review date passed",
-            Caution::Unconfirmed => {
-                "not confirmed within the re-confirmation window"
-            }
+            Caution::Unconfirmed => "not confirmed within the re-confirmation window",
         }
     }
 }

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use data_encoding::HEXLOWER;
 use rusqlite::Connection;
 
-use super::{blob, genesis, sig_message, text, Break, Canonical, VerifyReport};
+use super::{blob, genesis, sig_message, Break, Canonical, VerifyReport, ENTRY_COLUMNS};
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::identity::{EntryRef, Identities};
@@ -118,10 +118,7 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
 
         // The reader: order and links, then hand the bytes on.
         let read = (|| -> Result<(usize, Found, Vec<u8>, Found, String)> {
-            let mut stmt = conn.prepare(
-                "SELECT seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash
-                   FROM log_entries ORDER BY seq",
-            )?;
+            let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM log_entries ORDER BY seq"))?;
             let mut rows = stmt.query([])?;
             let mut expected_seq = 1i64;
             // The stored hash of the last entry read.
@@ -134,9 +131,6 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
                 Batch { bytes: Vec::with_capacity(BATCH * 512), items: Vec::with_capacity(BATCH) };
             while let Some(r) = rows.next()? {
                 let seq: i64 = r.get(0)?;
-                let actor_id: Option<i64> = r.get(4)?;
-                let client_id: Option<i64> = r.get(5)?;
-                let key_id: i64 = r.get(7)?;
                 let prev_hash = blob(r, 9)?;
                 let hash = blob(r, 10)?;
                 let problem = if seq != expected_seq {
@@ -159,17 +153,7 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
                     found = Some((index, false, p));
                     break;
                 }
-                let c = Canonical {
-                    seq,
-                    prev_hash,
-                    at: text(r, 1)?,
-                    kind: text(r, 2)?,
-                    event: text(r, 3)?,
-                    actor_id,
-                    client_id,
-                    key_id,
-                    body: text(r, 6)?,
-                };
+                let c = Canonical::of_row(r)?;
                 let b = &mut batch.bytes;
                 let start = b.len();
                 c.write_to(b);
@@ -178,7 +162,14 @@ pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result
                 let hash_range = canonical.end..b.len();
                 // Who may sign here is checked on every verify (the chain alone included);
                 // the signature itself only on a full one.
-                let e = EntryRef { seq, kind: c.kind, event: c.event, actor_id, key_id, body: c.body };
+                let e = EntryRef {
+                    seq,
+                    kind: c.kind,
+                    event: c.event,
+                    actor_id: c.actor_id,
+                    key_id: c.key_id,
+                    body: c.body,
+                };
                 let admitted = ids.admit(&e);
                 let (signature, key) = if signatures {
                     b.extend_from_slice(blob(r, 8)?);
