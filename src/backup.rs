@@ -174,7 +174,9 @@ impl Session {
                     "the copy of the database does not check; nothing was written".into(),
                 ));
             }
-            let copied = log::verify(&copy, self.vault_id())?;
+            let key = self.vault_key();
+            let reopen = || db::open(&copy_path, key, false);
+            let copied = log::verify(&copy, self.vault_id(), Some(&reopen))?;
             if copied.first_break.is_some() || copied.entries != source.entries || copied.head != source.head
             {
                 return Err(Error::Integrity(
@@ -451,7 +453,7 @@ fn restore_into(
         Credentials::Recovery { key, new_passphrase } => {
             // A recovery reset rotates the vault key: the manifest is checked with the key
             // the backup was made under, before that.
-            let (_, vault_key) = vault.open_database(&key.secrets()?.kem_seed)?.ok_or(Error::UnlockFailed)?;
+            let vault_key = vault.open_database(&key.secrets()?.kem_seed)?.ok_or(Error::UnlockFailed)?.key;
             manifest_checks(&vault_key)?;
             vault.unlock_with_recovery(user, key, new_passphrase)?
         }

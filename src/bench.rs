@@ -76,21 +76,27 @@ pub fn derive_keys(vault: &Vault, user: &str, passphrase: &Passphrase) -> Result
 /// the signed `unlock` audit entry with a synchronous commit and the new anchor.
 pub fn unlock_after_kdf(vault: &Vault, keys: &BenchKeys, storage: Storage) -> Result<Session> {
     let secrets = keys.secrets();
-    let (conn, vault_key) = match storage {
+    let opened = match storage {
         Storage::Encrypted => vault.open_database(&secrets.kem_seed)?.ok_or(Error::UnlockFailed)?,
-        Storage::Plain => (
+        Storage::Plain => crate::vault::Opened::read(
             db::open_plain(&vault.dir().join(db::DB_FILE))?,
             vault.envelope_key(&secrets.kem_seed)?.ok_or(Error::UnlockFailed)?,
-        ),
+            vault.vault_id(),
+        )?,
     };
     let attempts = vault.attempt_log(&vault.scan_slots()?)?;
-    vault.finish_unlock(conn, vault_key, &attempts, &keys.user, keys.slot.clone(), secrets)
+    vault.finish_unlock(opened, &attempts, &keys.user, keys.slot.clone(), secrets)
 }
 
 /// The hash chain and the key-certification rules, without the signature checks, to count
 /// the two apart.
 pub fn verify_chain_only(session: &Session) -> Result<VerifyReport> {
-    log::verify_chain(session.conn(), session.vault_id())
+    log::verify_chain(session.conn(), session.vault_id(), Some(&session.reopen()))
+}
+
+/// The same on one connection, read by this thread alone: what the ranges buy.
+pub fn verify_chain_one_reader(session: &Session) -> Result<VerifyReport> {
+    log::verify_chain(session.conn(), session.vault_id(), None)
 }
 
 /// Makes `dest` a plain twin of the session's vault: the header and key slots copied, the

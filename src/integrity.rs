@@ -36,7 +36,7 @@ impl Session {
     /// The whole log: every hash, link and signature, who may sign what rebuilt from the
     /// log alone, and its root key against the one this user's slot pins.
     pub fn verify_log(&self) -> Result<VerifyReport> {
-        let mut report = log::verify(self.conn(), self.vault_id())?;
+        let mut report = log::verify(self.conn(), self.vault_id(), Some(&self.reopen()))?;
         if report.first_break.is_none() && report.root_key != self.root_key() {
             report.first_break = Some(log::Break {
                 seq: 1,

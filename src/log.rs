@@ -115,6 +115,18 @@ impl Canonical<'_> {
     fn hash(&self) -> [u8; 32] {
         crypto::sha256(&[&self.bytes()])
     }
+
+    /// The fields the key-certification rules look at.
+    fn entry_ref(&self) -> EntryRef<'_> {
+        EntryRef {
+            seq: self.seq,
+            kind: self.kind,
+            event: self.event,
+            actor_id: self.actor_id,
+            key_id: self.key_id,
+            body: self.body,
+        }
+    }
 }
 
 fn sig_message(hash: &[u8]) -> Vec<u8> {
@@ -304,15 +316,7 @@ pub fn identities(conn: &Connection, vault_id: &str) -> Result<Identities> {
         if !linked {
             return Err(broken(seq, "its link to the previous entry is broken"));
         }
-        let e = EntryRef {
-            seq,
-            kind: c.kind,
-            event: c.event,
-            actor_id: c.actor_id,
-            key_id: c.key_id,
-            body: c.body,
-        };
-        let public = ids.admit(&e).map_err(|p| broken(seq, &p))?;
+        let public = ids.admit(&c.entry_ref()).map_err(|p| broken(seq, &p))?;
         if !crypto::verify(&public, &sig_message(hash), blob(r, 8)?) {
             return Err(broken(seq, "its signature does not verify"));
         }
@@ -323,22 +327,21 @@ pub fn identities(conn: &Connection, vault_id: &str) -> Result<Identities> {
     Ok(ids)
 }
 
+/// Opens another connection to the same database: the verify reads with one per core
+/// (`log/verify.rs`). Without it, one pass on the caller's connection.
+pub type Reopen<'a> = &'a (dyn Fn() -> Result<Connection> + Sync);
+
 /// Recomputes the chain and every signature from the first entry.
-pub fn verify(conn: &Connection, vault_id: &str) -> Result<VerifyReport> {
-    verify_with(conn, vault_id, true)
+pub fn verify(conn: &Connection, vault_id: &str, reopen: Option<Reopen<'_>>) -> Result<VerifyReport> {
+    verify::run(conn, vault_id, true, reopen)
 }
 
 /// The hash chain and who may sign each entry (the certification rules), without the
 /// signatures themselves (each identity entry's signature is checked by [`identities`] at
 /// every unlock): what an unlock runs before a rotation owed, and the benchmarks count
 /// apart from the signatures.
-pub fn verify_chain(conn: &Connection, vault_id: &str) -> Result<VerifyReport> {
-    verify_with(conn, vault_id, false)
-}
-
-fn verify_with(conn: &Connection, vault_id: &str, signatures: bool) -> Result<VerifyReport> {
-    // Read on this thread, hash and check signatures on the others (log/verify.rs).
-    verify::run(conn, vault_id, signatures)
+pub fn verify_chain(conn: &Connection, vault_id: &str, reopen: Option<Reopen<'_>>) -> Result<VerifyReport> {
+    verify::run(conn, vault_id, false, reopen)
 }
 
 impl fmt::Display for Break {

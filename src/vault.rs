@@ -226,7 +226,8 @@ impl Vault {
         let slot =
             vault.scan_slots()?.into_iter().next().ok_or(Error::Crypto("the new vault has no slot"))?;
         let conn = db::open(&vault.dir.join(db::DB_FILE), &vault_key, false)?;
-        let mut session = Session::start_without_anchor(&vault, conn, vault_key, slot, secrets, 0)?;
+        let opened = Opened::read(conn, vault_key, vault.vault_id())?;
+        let mut session = Session::start_without_anchor(&vault, opened, slot, secrets, 0)?;
         session.write_anchor()?;
         Ok((session, recovery))
     }
@@ -318,9 +319,8 @@ impl Vault {
             }
         }
         for (secrets, slot, is_next) in candidates {
-            let Some((conn, vault_key)) = self.open_database(&secrets.kem_seed)? else { continue };
-            let ids = log::identities(&conn, self.vault_id())?;
-            if !keys_current(&ids, &slot, &secrets)? {
+            let Some(opened) = self.open_database(&secrets.kem_seed)? else { continue };
+            if !keys_current(&opened.identities, &slot, &secrets)? {
                 continue;
             }
             if is_next {
@@ -328,7 +328,7 @@ impl Vault {
             } else if next.is_some() {
                 self.slots.discard_next(&slot.slot_id)?;
             }
-            return self.finish_unlock(conn, vault_key, &attempts, &typed, slot, secrets);
+            return self.finish_unlock(opened, &attempts, &typed, slot, secrets);
         }
         Err(Error::UnlockFailed)
     }
@@ -338,19 +338,17 @@ impl Vault {
     /// attempt count, the session's checks, then its first entries and anchor.
     pub(crate) fn finish_unlock(
         &self,
-        conn: Connection,
-        vault_key: Secret32,
+        opened: Opened,
         attempts: &AttemptLog,
         typed: &str,
         slot: Slot,
         secrets: UserSecrets,
     ) -> Result<Session> {
-        let ids = log::identities(&conn, self.vault_id())?;
-        if ids.member(slot.user_id).is_none_or(|m| m.removed || m.name != slot.user) {
+        if opened.identities.member(slot.user_id).is_none_or(|m| m.removed || m.name != slot.user) {
             return Err(Error::UnlockFailed);
         }
         let (failures, pending, dropped) = attempts.succeeded(typed)?;
-        let mut session = Session::start(self, conn, vault_key, slot, secrets, failures)?;
+        let mut session = Session::start(self, opened, slot, secrets, failures)?;
         session.after_unlock(attempts, pending, dropped)?;
         Ok(session)
     }
@@ -390,14 +388,14 @@ impl Vault {
     /// key inside. `None` when no envelope is theirs (a removed user, a retired key). A
     /// rotation cut short is finished here: when the current generation's key does not
     /// open the database and the next one's does, the next one becomes current.
-    pub(crate) fn open_database(&self, kem_seed: &Secret32) -> Result<Option<(Connection, Secret32)>> {
+    pub(crate) fn open_database(&self, kem_seed: &Secret32) -> Result<Option<Opened>> {
         let path = self.dir.join(db::DB_FILE);
         let next = self.envelopes.next()?;
         let mut tried = false;
         if let Some(key) = self.envelopes.current()?.open(self.vault_id(), kem_seed) {
             tried = true;
             match db::open(&path, &key, false) {
-                Ok(conn) => return Ok(Some((conn, key))),
+                Ok(conn) => return Opened::read(conn, key, self.vault_id()).map(Some),
                 Err(e) if db::is_wrong_key(&e) && next.is_some() => {}
                 Err(e) if db::is_wrong_key(&e) => return Err(envelope_mismatch()),
                 Err(e) => return Err(e),
@@ -415,7 +413,7 @@ impl Vault {
                 Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
                 other => other?,
             }
-            return Ok(Some((conn, key)));
+            return Opened::read(conn, key, self.vault_id()).map(Some);
         }
         if tried {
             return Err(envelope_mismatch());
@@ -439,8 +437,8 @@ impl Vault {
         let wait = attempts.begin(&typed)?;
         (self.delay)(wait);
         let recovery = key.secrets()?;
-        let (mut conn, vault_key) = self.open_database(&recovery.kem_seed)?.ok_or(Error::UnlockFailed)?;
-        let ids = log::identities(&conn, self.vault_id())?;
+        let Opened { mut conn, key: vault_key, identities: ids } =
+            self.open_database(&recovery.kem_seed)?.ok_or(Error::UnlockFailed)?;
         let (recovery_key_id, current) = ids.recovery().ok_or(Error::UnlockFailed)?;
         if current.kem != recovery.kem_public() {
             return Err(Error::UnlockFailed);
@@ -488,11 +486,13 @@ impl Vault {
             None,
             &body,
         )?;
-        rewrite_caches(&tx, &log::identities(&tx, self.vault_id())?)?;
+        let identities = log::identities(&tx, self.vault_id())?;
+        rewrite_caches(&tx, &identities)?;
         commit_replacing_slot(tx, &self.slots, &slot, existing.is_some())?;
         let (failures, pending, dropped) = attempts.succeeded(&typed)?;
         // The old anchor was authenticated with the old keys: it starts again from here.
-        let mut session = Session::start_without_anchor(self, conn, vault_key, slot, secrets, failures)?;
+        let opened = Opened { conn, key: vault_key, identities };
+        let mut session = Session::start_without_anchor(self, opened, slot, secrets, failures)?;
         session.write_anchor()?;
         session.after_unlock(&attempts, pending, dropped)?;
         Ok(session)
@@ -653,6 +653,21 @@ fn caches_match(conn: &Connection, ids: &Identities) -> Result<bool> {
 }
 
 /// An unlocked vault: the open database, who is working, and their keys.
+/// The database opened with the vault key, and who may sign what in it, rebuilt from the
+/// log's identity entries once per unlock.
+pub(crate) struct Opened {
+    pub(crate) conn: Connection,
+    pub(crate) key: Secret32,
+    pub(crate) identities: Identities,
+}
+
+impl Opened {
+    pub(crate) fn read(conn: Connection, key: Secret32, vault_id: &str) -> Result<Opened> {
+        let identities = log::identities(&conn, vault_id)?;
+        Ok(Opened { conn, key, identities })
+    }
+}
+
 pub struct Session {
     dir: PathBuf,
     vault_id: String,
@@ -681,13 +696,12 @@ impl fmt::Debug for Session {
 impl Session {
     fn start(
         vault: &Vault,
-        conn: Connection,
-        vault_key: Secret32,
+        opened: Opened,
         slot: Slot,
         secrets: UserSecrets,
         failed_attempts: u32,
     ) -> Result<Session> {
-        let session = Self::start_without_anchor(vault, conn, vault_key, slot, secrets, failed_attempts)?;
+        let session = Self::start_without_anchor(vault, opened, slot, secrets, failed_attempts)?;
         session.check_anchor()?;
         Ok(session)
     }
@@ -696,18 +710,17 @@ impl Session {
     /// anchor was authenticated with the keys it replaces).
     fn start_without_anchor(
         vault: &Vault,
-        conn: Connection,
-        vault_key: Secret32,
+        opened: Opened,
         slot: Slot,
         secrets: UserSecrets,
         failed_attempts: u32,
     ) -> Result<Session> {
+        let Opened { conn, key: vault_key, identities } = opened;
         let stored_id: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = 'vault_id'", [], |r| r.get(0)).optional()?;
         if stored_id.as_deref() != Some(vault.header.vault_id.as_str()) {
             return Err(Error::Integrity("the database does not belong to this vault's header".into()));
         }
-        let identities = log::identities(&conn, vault.vault_id())?;
         if identities.root().map(|r| r.as_slice()) != Some(slot.root()?.as_slice()) {
             return Err(Error::Integrity(
                 "this database's log does not begin with the root key your key slot pins: it is not this vault's database (substituted or forged)".into(),
@@ -817,7 +830,7 @@ impl Session {
             // chain holds under the rules (identity entries' signatures were checked at this
             // unlock): an insider who deletes a removal from the log must not get the
             // removed user's key wrapped again.
-            let report = log::verify_chain(&self.conn, &self.vault_id)?;
+            let report = log::verify_chain(&self.conn, &self.vault_id, Some(&self.reopen()))?;
             if let Some(b) = report.first_break {
                 return Err(Error::Integrity(format!(
                     "the vault key must be rotated to the members the log names, but the log does not hold ({b}); nothing was rotated — restore from a backup"
@@ -916,6 +929,21 @@ impl Session {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Opens another connection to this session's database, as the session's own was
+    /// opened: the log verify reads with one per core.
+    pub(crate) fn reopen(&self) -> impl Fn() -> Result<Connection> + Sync + '_ {
+        let path = self.dir.join(db::DB_FILE);
+        let key = &self.vault_key;
+        move || {
+            // The benchmarks' plain twin (an unkeyed database exists only in bench builds).
+            #[cfg(feature = "bench")]
+            if db::has_plaintext_header(&path)? {
+                return db::open_plain(&path);
+            }
+            db::open(&path, key, false)
+        }
     }
 
     /// The vault key, for the backup module (a copy of the database under the same key).

@@ -22,7 +22,8 @@ const USAGE: &str = "usage: casekeep-bench [--quick] [--clients N] [--seed N] [-
   (default)      10,000 clients
   --clients N    another size (e.g. 100000)
   --dir DIR      keep the vaults in DIR and reuse them on the next run with the same size and seed
-  --full-verify  also time one full `log verify` (every signature) on each vault";
+  --full-verify  also time one full `log verify` (every signature) on each vault
+  --verify-only  time only the log verify (chain and key rules, n=7) on each vault, alternately";
 
 struct Options {
     quick: bool,
@@ -30,10 +31,12 @@ struct Options {
     seed: u64,
     dir: Option<PathBuf>,
     full_verify: bool,
+    verify_only: bool,
 }
 
 fn options() -> Result<Options, String> {
-    let mut o = Options { quick: false, clients: 10_000, seed: 1, dir: None, full_verify: false };
+    let mut o =
+        Options { quick: false, clients: 10_000, seed: 1, dir: None, full_verify: false, verify_only: false };
     let mut clients = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -44,6 +47,7 @@ fn options() -> Result<Options, String> {
             "--seed" => o.seed = value("--seed")?.parse().map_err(|_| "--seed N")?,
             "--dir" => o.dir = Some(PathBuf::from(value("--dir")?)),
             "--full-verify" => o.full_verify = true,
+            "--verify-only" => o.verify_only = true,
             "--bench" => {} // passed by `cargo bench`
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
@@ -168,6 +172,40 @@ fn workload(fx: &Fixture, storage: Storage, quick: bool, full_verify: bool) -> F
     f
 }
 
+/// The log verify alone (chain and key rules), on both vaults in turn: for a figure taken
+/// while the machine is otherwise quiet, without the rest of the workload.
+fn verify_only(fx: &Fixture) {
+    let (enc, plain) =
+        (fx.unlock(Storage::Encrypted).expect("unlock"), fx.unlock(Storage::Plain).expect("unlock"));
+    let (mut e, mut p, mut e1, mut p1) =
+        (Samples::default(), Samples::default(), Samples::default(), Samples::default());
+    let mut entries = 0;
+    type Verify = fn(&Session) -> casekeep::Result<casekeep::log::VerifyReport>;
+    let ranges: Verify = bench::verify_chain_only;
+    let one: Verify = bench::verify_chain_one_reader;
+    for _ in 0..7 {
+        for (s, samples, verify) in
+            [(&enc, &mut e, ranges), (&plain, &mut p, ranges), (&enc, &mut e1, one), (&plain, &mut p1, one)]
+        {
+            let r = samples.time(|| verify(s).expect("verify"));
+            assert!(r.first_break.is_none(), "the chain holds");
+            entries = r.entries;
+        }
+    }
+    for (label, f) in
+        [("encrypted", &e), ("plain", &p), ("encrypted, one reader", &e1), ("plain, one reader", &p1)]
+    {
+        println!(
+            "log verify, chain + key rules, {label}: {entries} entries, median {:.0} ms (min {:.0}, max {:.0}, n={}) = {:.0} entries/s",
+            ms(f.median()),
+            ms(f.quantile(0.0)),
+            ms(f.quantile(1.0)),
+            f.0.len(),
+            entries as f64 / f.median().as_secs_f64().max(1e-9)
+        );
+    }
+}
+
 fn main() {
     let o = match options() {
         Ok(o) => o,
@@ -210,6 +248,10 @@ fn main() {
         db_size(Storage::Plain) as f64 / 1048576.0
     );
 
+    if o.verify_only {
+        verify_only(&fx);
+        return;
+    }
     // Alternate so that neither storage always runs on a warmer machine.
     let enc = workload(&fx, Storage::Encrypted, o.quick, o.full_verify);
     let plain = workload(&fx, Storage::Plain, o.quick, o.full_verify);

@@ -1,260 +1,365 @@
-//! Verifying the log on more than one core: this thread reads the entries (SQLite, and
-//! SQLCipher's page decryption) and checks their order and links; worker threads hash
-//! each entry's canonical bytes and, for a full verify, check its signature.
+//! Verifying the log on every core. SQLCipher decrypts and authenticates each page on the
+//! thread that reads it, and on a large log that is most of the work; so the log is cut
+//! into consecutive ranges of sequence numbers, one per core, and each range is read
+//! through a connection of its own and checked — order, links, hashes, who may sign, and
+//! for a full verify the signatures — exactly as a single pass checks it.
 //!
-//! The answer is the one a single pass gives. A single pass stops at the first entry `i`
-//! whose sequence number, link, hash, key or signature does not hold, checked in that
-//! order. Here the reader checks the link of entry `i` against the *stored* hash of entry
-//! `i-1`; while every entry before `i` holds, that stored hash is the computed one, so the
-//! check is the same. The earliest problem found by anyone wins (the reader's sequence and
-//! link problems come first at the same entry, as in a single pass), and the counts are
-//! those of a single pass up to that entry.
+//! The answer is the one a single pass gives, which stops at the first entry whose
+//! sequence number, link, hash, key or signature does not hold, checked in that order:
+//! - **Where ranges meet.** A range checks the order and links of its own entries; the
+//!   number and link of its first entry are checked here, against the last entry of the
+//!   range before it that held, as a single pass would.
+//! - **Who may sign.** [`Identities::admit`] needs the state the entries before a range
+//!   built. Only identity entries change that state, so a pre-pass reads them (a handful,
+//!   through the `log_by_event` index) and takes a copy of the state at each range's
+//!   start. The copy is only trusted once the ranges before it were read in full and held
+//!   and the identity entries they met are, hash for hash, the ones the pre-pass used: an
+//!   index that disagrees with the table (an insider's doing) sends the verify back to a
+//!   single pass over the table.
+//! - **The earliest problem wins.** Ranges are taken in order: the first problem met,
+//!   with the counts of the entries before it, is the answer, and no later range's
+//!   finding is looked at.
 
-use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::ops::Bound;
 
 use data_encoding::HEXLOWER;
 use rusqlite::Connection;
 
-use super::{blob, genesis, sig_message, Break, Canonical, VerifyReport, ENTRY_COLUMNS};
+use super::{blob, genesis, sig_message, Break, Canonical, Reopen, VerifyReport, ENTRY_COLUMNS};
 use crate::crypto;
 use crate::error::{Error, Result};
-use crate::identity::{EntryRef, Identities};
+use crate::identity::{Identities, IDENTITY_EVENTS};
 
-/// Entries per batch handed to a worker.
-const BATCH: usize = 2048;
+/// Below this many entries one pass on this thread is quicker than opening connections.
+const PARALLEL_FROM: i64 = 8192;
+/// More readers than this buy nothing on a laptop (and each holds a page cache).
+const MAX_READERS: usize = 8;
 
-/// What a worker checks about one entry; byte ranges index the batch's buffer.
-struct Item {
-    /// Position in the log (0 = the first entry read).
-    index: usize,
-    seq: i64,
-    canonical: Range<usize>,
-    hash: Range<usize>,
-    /// For a full verify: the signer's public key (bytes of the batch), or why no key may
-    /// sign this entry here (the rules of `identity.rs`).
-    key: std::result::Result<Range<usize>, String>,
-    signature: Range<usize>,
+/// Identity entries met, in order: sequence number and computed hash.
+type Met = Vec<(i64, [u8; 32])>;
+
+/// What reading one range found.
+#[derive(Default)]
+struct Outcome {
+    /// Entries read that held, in order, before any problem.
+    held: usize,
+    /// The first entry's sequence number and stored link (checked by the caller).
+    first: Option<(i64, Vec<u8>)>,
+    /// The last entry that held: its sequence number and stored hash.
+    last: Option<(i64, Vec<u8>)>,
+    /// The first problem after the first entry's number and link, and whether it was the
+    /// signature's.
+    problem: Option<(Break, bool)>,
+    /// A storage error met while reading (reported only if no earlier problem is).
+    error: Option<Error>,
+    /// The identity entries that held.
+    identities: Met,
+    /// The root key, once entry 1 was admitted in this range.
+    root: Option<[u8; 32]>,
 }
 
-struct Batch {
-    bytes: Vec<u8>,
-    items: Vec<Item>,
-}
-
-/// The earliest problem: its entry's position, whether it was the signature's, and the break.
-type Found = Option<(usize, bool, Break)>;
-
-fn earlier(a: Found, b: Found) -> Found {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(if y.0 < x.0 { y } else { x }),
-        (x, None) => x,
-        (None, y) => y,
+/// Checks the entries with sequence numbers in `range`, from `ids` (the state the entries
+/// before the range built), as one pass would; stops at the first problem.
+fn check_range(
+    conn: &Connection,
+    range: (Bound<i64>, Bound<i64>),
+    mut ids: Identities,
+    signatures: bool,
+) -> Outcome {
+    let mut out = Outcome::default();
+    if let Err(e) = read_range(conn, range, &mut ids, signatures, &mut out) {
+        out.error = Some(e);
     }
+    out.root = ids.root().copied();
+    out
 }
 
-fn check_batch(b: &Batch, signatures: bool) -> Found {
-    let bytes = |r: &Range<usize>| b.bytes.get(r.clone()).unwrap_or_default();
-    for it in &b.items {
-        let fail = |problem: &str| Break { seq: it.seq, problem: problem.to_string() };
-        let hash = bytes(&it.hash);
-        if crypto::sha256(&[bytes(&it.canonical)]).as_slice() != hash {
-            return Some((
-                it.index,
-                false,
-                fail("its contents do not match its hash (the entry was changed)"),
-            ));
-        }
-        match &it.key {
-            Err(problem) => return Some((it.index, false, fail(problem))),
-            Ok(k) if signatures => {
-                if !crypto::verify(bytes(k), &sig_message(hash), bytes(&it.signature)) {
-                    return Some((it.index, true, fail("its signature does not verify")));
-                }
-            }
-            Ok(_) => {}
-        }
+fn read_range(
+    conn: &Connection,
+    range: (Bound<i64>, Bound<i64>),
+    ids: &mut Identities,
+    signatures: bool,
+    out: &mut Outcome,
+) -> Result<()> {
+    let (low, high) = range;
+    let mut clauses = Vec::new();
+    match low {
+        Bound::Included(a) => clauses.push(format!("seq >= {a}")),
+        Bound::Excluded(a) => clauses.push(format!("seq > {a}")),
+        Bound::Unbounded => {}
     }
-    None
-}
-
-pub(super) fn run(conn: &Connection, vault_id: &str, signatures: bool) -> Result<VerifyReport> {
-    // Who may sign what, rebuilt from the log as it is read (never from the tables).
-    let mut ids = Identities::default();
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    // The chain alone: hashing is ≈ 10 % of the work (SHA-NI) and handing it to another
-    // thread cost more than it saved (measured), so this thread hashes too. Signatures cost
-    // ≈ 50× a hash: then every core verifies and this thread mostly reads.
-    let inline = !signatures || cores < 2;
-    let workers = if inline { 0 } else { cores };
-    let stop = AtomicBool::new(false);
-    let (to_workers, from_reader) = mpsc::sync_channel::<Batch>(workers * 2);
-    let from_reader = Arc::new(Mutex::new(from_reader));
-    let (to_collector, results) = mpsc::channel::<Found>();
-
-    std::thread::scope(|scope| -> Result<VerifyReport> {
-        for _ in 0..workers {
-            let rx = Arc::clone(&from_reader);
-            let tx = to_collector.clone();
-            let stop = &stop;
-            scope.spawn(move || loop {
-                let next = match rx.lock() {
-                    Ok(g) => g.recv(),
-                    Err(_) => break,
-                };
-                let Ok(batch) = next else { break };
-                let found = check_batch(&batch, signatures);
-                if found.is_some() {
-                    stop.store(true, Ordering::Relaxed);
-                }
-                if tx.send(found).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(to_collector);
-
-        // The reader: order and links, then hand the bytes on.
-        let read = (|| -> Result<(usize, Found, Vec<u8>, Found, String)> {
-            let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM log_entries ORDER BY seq"))?;
-            let mut rows = stmt.query([])?;
-            let mut expected_seq = 1i64;
-            // The stored hash of the last entry read.
-            let mut prev: Vec<u8> = genesis(vault_id).to_vec();
-            let mut index = 0usize;
-            let mut found: Found = None;
-            // What this thread's own hashing found (the chain alone).
-            let mut hashed: Found = None;
-            let mut batch =
-                Batch { bytes: Vec::with_capacity(BATCH * 512), items: Vec::with_capacity(BATCH) };
-            while let Some(r) = rows.next()? {
-                let seq: i64 = r.get(0)?;
-                let prev_hash = blob(r, 9)?;
-                let hash = blob(r, 10)?;
-                let problem = if seq != expected_seq {
-                    Some(Break {
-                        seq: expected_seq,
-                        problem: format!(
-                            "entry {expected_seq} is missing (the chain goes on at entry {seq})"
-                        ),
-                    })
-                } else if prev_hash != prev.as_slice() {
-                    Some(Break {
-                        seq,
-                        problem: "its link to the previous entry is broken (an entry before it was removed, changed or moved)"
-                            .into(),
-                    })
+    match high {
+        Bound::Included(b) => clauses.push(format!("seq <= {b}")),
+        Bound::Excluded(b) => clauses.push(format!("seq < {b}")),
+        Bound::Unbounded => {}
+    }
+    let filter = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM log_entries {filter} ORDER BY seq"))?;
+    let mut rows = stmt.query([])?;
+    let mut canonical = Vec::with_capacity(4096);
+    while let Some(r) = rows.next()? {
+        let c = Canonical::of_row(r)?;
+        let seq = c.seq;
+        let stored = blob(r, 10)?;
+        match &out.last {
+            None if out.first.is_none() => out.first = Some((seq, c.prev_hash.to_vec())),
+            None => {}
+            Some((last, hash)) => {
+                let problem = if seq != last + 1 {
+                    Some(format!("entry {} is missing (the chain goes on at entry {seq})", last + 1))
+                } else if c.prev_hash != hash.as_slice() {
+                    Some("its link to the previous entry is broken (an entry before it was removed, changed or moved)".into())
                 } else {
                     None
                 };
-                if let Some(p) = problem {
-                    found = Some((index, false, p));
-                    break;
-                }
-                let c = Canonical::of_row(r)?;
-                let b = &mut batch.bytes;
-                let start = b.len();
-                c.write_to(b);
-                let canonical = start..b.len();
-                b.extend_from_slice(hash);
-                let hash_range = canonical.end..b.len();
-                // Who may sign here is checked on every verify (the chain alone included);
-                // the signature itself only on a full one.
-                let e = EntryRef {
-                    seq,
-                    kind: c.kind,
-                    event: c.event,
-                    actor_id: c.actor_id,
-                    key_id: c.key_id,
-                    body: c.body,
-                };
-                let admitted = ids.admit(&e);
-                let (signature, key) = if signatures {
-                    b.extend_from_slice(blob(r, 8)?);
-                    let signature = hash_range.end..b.len();
-                    let key = admitted.map(|public| {
-                        b.extend_from_slice(&public);
-                        signature.end..b.len()
-                    });
-                    (signature, key)
-                } else {
-                    (0..0, admitted.map(|_| 0..0))
-                };
-                batch.items.push(Item { index, seq, canonical, hash: hash_range, key, signature });
-                prev.clear();
-                prev.extend_from_slice(hash);
-                index += 1;
-                expected_seq += 1;
-                if batch.items.len() == BATCH && inline {
-                    hashed = check_batch(&batch, signatures);
-                    batch.bytes.clear();
-                    batch.items.clear();
-                    if hashed.is_some() {
-                        break;
-                    }
-                } else if batch.items.len() == BATCH {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let full = std::mem::replace(
-                        &mut batch,
-                        Batch { bytes: Vec::with_capacity(BATCH * 512), items: Vec::with_capacity(BATCH) },
-                    );
-                    if to_workers.send(full).is_err() {
-                        return Err(Error::Storage("the log verify stopped unexpectedly".into()));
-                    }
+                if let Some(problem) = problem {
+                    let at = if seq != last + 1 { last + 1 } else { seq };
+                    out.problem = Some((Break { seq: at, problem }, false));
+                    return Ok(());
                 }
             }
-            if inline {
-                if hashed.is_none() {
-                    hashed = check_batch(&batch, signatures);
-                }
-            } else if !batch.items.is_empty() && !stop.load(Ordering::Relaxed) {
-                let _ = to_workers.send(batch);
-            }
-            Ok((index, found, prev, hashed, ids.root().map(|r| HEXLOWER.encode(r)).unwrap_or_default()))
-        })();
-        drop(to_workers);
-        let mut found: Found = None;
-        for f in results.iter() {
-            found = earlier(found, f);
         }
-        let (read_count, reader_found, last_hash, hashed, root_key) = read?;
-        let found = earlier(found, hashed);
-        // At the same entry the reader's problem (sequence, link) comes first.
-        let found = match (reader_found, found) {
-            (Some(r), Some(w)) if w.0 < r.0 => Some(w),
-            (Some(r), _) => Some(r),
-            (None, w) => w,
-        };
-        Ok(match found {
-            None => VerifyReport {
-                entries: read_count as i64,
-                signatures_checked: if signatures { read_count as i64 } else { 0 },
-                head: HEXLOWER.encode(&last_hash),
-                root_key,
-                first_break: None,
-            },
-            Some((index, at_signature, b)) => {
-                // Every entry before position `index` held, so entry `index` (its sequence
-                // number is its position + 1) is the last one that did: the head.
-                let head = if index == 0 {
-                    genesis(vault_id).to_vec()
-                } else {
-                    conn.query_row("SELECT hash FROM log_entries WHERE seq = ?1", [index as i64], |r| {
-                        r.get(0)
-                    })?
-                };
-                VerifyReport {
-                    entries: index as i64 + 1,
-                    signatures_checked: if signatures { index as i64 + i64::from(at_signature) } else { 0 },
-                    head: HEXLOWER.encode(&head),
-                    root_key,
-                    first_break: Some(b),
-                }
+        canonical.clear();
+        c.write_to(&mut canonical);
+        let hash = crypto::sha256(&[&canonical]);
+        let fail = |problem: &str| Some((Break { seq, problem: problem.to_string() }, false));
+        if hash.as_slice() != stored {
+            out.problem = fail("its contents do not match its hash (the entry was changed)");
+            return Ok(());
+        }
+        // Who may sign here is checked on every verify (the chain alone included); the
+        // signature itself only on a full one.
+        let e = c.entry_ref();
+        let public = match ids.admit(&e) {
+            Ok(public) => public,
+            Err(problem) => {
+                out.problem = fail(&problem);
+                return Ok(());
             }
-        })
-    })
+        };
+        if signatures && !crypto::verify(&public, &sig_message(stored), blob(r, 8)?) {
+            out.problem = Some((Break { seq, problem: "its signature does not verify".into() }, true));
+            return Ok(());
+        }
+        if e.is_identity() {
+            out.identities.push((seq, hash));
+        }
+        out.held += 1;
+        out.last = Some((seq, stored.to_vec()));
+    }
+    Ok(())
+}
+
+/// The identity entries before `until` (through the index), each with its computed hash,
+/// and the state they build, copied at each of `starts` (ascending).
+fn identity_timeline(conn: &Connection, starts: &[i64], until: i64) -> Result<(Met, Vec<Identities>)> {
+    let marks = vec!["?"; IDENTITY_EVENTS.len()].join(", ");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM log_entries
+          WHERE event IN ({marks}) AND kind = 'audit' AND seq < {until} ORDER BY seq"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(IDENTITY_EVENTS.iter()))?;
+    let mut ids = Identities::default();
+    let mut seen = Vec::new();
+    let mut copies = Vec::with_capacity(starts.len());
+    while let Some(r) = rows.next()? {
+        let c = Canonical::of_row(r)?;
+        while copies.len() < starts.len() && starts.get(copies.len()).is_some_and(|s| *s <= c.seq) {
+            copies.push(ids.clone());
+        }
+        seen.push((c.seq, c.hash()));
+        // A problem here is the range's to report (it meets the same entry in the same
+        // state); the copies after it are never trusted, as that range's answer comes first.
+        let _ = ids.admit(&c.entry_ref());
+    }
+    while copies.len() < starts.len() {
+        copies.push(ids.clone());
+    }
+    Ok((seen, copies))
+}
+
+/// What the ranges, taken in order, say: the report, or `None` when the copies of the
+/// identity state cannot be trusted (then a single pass decides).
+fn combine(
+    vault_id: &str,
+    signatures: bool,
+    outcomes: Vec<Outcome>,
+    expected_identities: &[Met],
+) -> Result<Option<VerifyReport>> {
+    let root = outcomes.first().and_then(|o| o.root).map(|r| HEXLOWER.encode(&r)).unwrap_or_default();
+    let mut expected_seq = 1i64;
+    let mut prev: Vec<u8> = genesis(vault_id).to_vec();
+    let mut held = 0usize;
+    let report = |held: usize, head: &[u8], found: Option<(Break, bool)>| {
+        let (entries, checked) = match &found {
+            None => (held, if signatures { held } else { 0 }),
+            Some((_, at_signature)) => {
+                (held + 1, if signatures { held + usize::from(*at_signature) } else { 0 })
+            }
+        };
+        VerifyReport {
+            entries: entries as i64,
+            signatures_checked: checked as i64,
+            head: HEXLOWER.encode(head),
+            root_key: root.clone(),
+            first_break: found.map(|(b, _)| b),
+        }
+    };
+    for (k, o) in outcomes.into_iter().enumerate() {
+        if let Some((seq, link)) = &o.first {
+            let found = if *seq != expected_seq {
+                Some(Break {
+                    seq: expected_seq,
+                    problem: format!("entry {expected_seq} is missing (the chain goes on at entry {seq})"),
+                })
+            } else if link.as_slice() != prev.as_slice() {
+                Some(Break {
+                    seq: *seq,
+                    problem: "its link to the previous entry is broken (an entry before it was removed, changed or moved)"
+                        .into(),
+                })
+            } else {
+                None
+            };
+            if let Some(b) = found {
+                return Ok(Some(report(held, &prev, Some((b, false)))));
+            }
+        }
+        if let Some(e) = o.error {
+            return Err(e);
+        }
+        if let Some(found) = o.problem {
+            let head = o.last.map(|(_, h)| h).unwrap_or(prev);
+            return Ok(Some(report(held + o.held, &head, Some(found))));
+        }
+        // The next range started from a copy of the identity state; it is the state this
+        // and the earlier ranges built only if they met the identity entries the copy did.
+        if expected_identities.get(k).is_some_and(|want| *want != o.identities) {
+            return Ok(None);
+        }
+        held += o.held;
+        if let Some((seq, hash)) = o.last {
+            expected_seq = seq + 1;
+            prev = hash;
+        }
+    }
+    Ok(Some(report(held, &prev, None)))
+}
+
+pub(super) fn run(
+    conn: &Connection,
+    vault_id: &str,
+    signatures: bool,
+    reopen: Option<Reopen<'_>>,
+) -> Result<VerifyReport> {
+    let whole = (Bound::Unbounded, Bound::Unbounded);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(MAX_READERS);
+    let last: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM log_entries", [], |r| r.get(0))?;
+    let single = |conn: &Connection| -> Result<VerifyReport> {
+        let o = check_range(conn, whole, Identities::default(), signatures);
+        combine(vault_id, signatures, vec![o], &[])?
+            .ok_or_else(|| Error::Storage("the log verify could not finish".into()))
+    };
+    let Some(reopen) = reopen.filter(|_| cores > 1 && last >= PARALLEL_FROM) else {
+        return single(conn);
+    };
+    // Ranges [start_k, start_k+1): the first open below (an entry numbered 0 or less is
+    // a problem a single pass reports at entry 1), the last open above.
+    let n = cores as i64;
+    let starts: Vec<i64> = (1..n).map(|k| 1 + last * k / n).collect();
+    let lows = std::iter::once(Bound::Unbounded).chain(starts.iter().map(|s| Bound::Included(*s)));
+    let highs = starts.iter().map(|s| Bound::Excluded(*s)).chain(std::iter::once(Bound::Unbounded));
+    let ranges: Vec<(Bound<i64>, Bound<i64>)> = lows.zip(highs).collect();
+    let until = starts.last().copied().unwrap_or(last + 1);
+    let (seen, copies) = identity_timeline(conn, &starts, until)?;
+    // The identity entries each range but the last should meet.
+    let expected: Vec<Met> = std::iter::once(i64::MIN)
+        .chain(starts.iter().copied())
+        .zip(starts.iter().copied())
+        .map(|(low, high)| seen.iter().filter(|(s, _)| *s >= low && *s < high).copied().collect())
+        .collect();
+
+    let outcomes = std::thread::scope(|scope| -> Result<Option<Vec<Outcome>>> {
+        let mut handles = Vec::new();
+        for (ids, range) in copies.into_iter().zip(ranges.iter().skip(1).copied()) {
+            handles.push(scope.spawn(move || -> Result<Outcome> {
+                let own = reopen()?;
+                Ok(check_range(&own, range, ids, signatures))
+            }));
+        }
+        let first =
+            check_range(conn, ranges.first().copied().unwrap_or(whole), Identities::default(), signatures);
+        let mut outcomes = vec![first];
+        for h in handles {
+            match h.join() {
+                Ok(Ok(o)) => outcomes.push(o),
+                // A reader that could not open its connection: one pass decides instead.
+                Ok(Err(_)) => return Ok(None),
+                Err(_) => return Err(Error::Storage("the log verify stopped unexpectedly".into())),
+            }
+        }
+        Ok(Some(outcomes))
+    })?;
+    match outcomes {
+        Some(o) => match combine(vault_id, signatures, o, &expected)? {
+            Some(report) => Ok(report),
+            None => single(conn),
+        },
+        None => single(conn),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn range(first: i64, last: i64, vault_id: &str, identities: Vec<(i64, [u8; 32])>) -> Outcome {
+        let link = if first == 1 { genesis(vault_id).to_vec() } else { vec![first as u8 - 1; 32] };
+        Outcome {
+            held: (last - first + 1) as usize,
+            first: Some((first, link)),
+            last: Some((last, vec![last as u8; 32])),
+            identities,
+            ..Outcome::default()
+        }
+    }
+
+    #[test]
+    fn copies_of_the_identity_state_are_trusted_only_when_the_ranges_met_the_same_identity_entries() {
+        let id = "vault";
+        let met = vec![(1, [1u8; 32]), (3, [3u8; 32])];
+        // The ranges met what the pre-pass read: one report for the whole log.
+        let r = combine(
+            id,
+            false,
+            vec![range(1, 4, id, met.clone()), range(5, 9, id, vec![])],
+            std::slice::from_ref(&met),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((r.entries, r.first_break), (9, None));
+        assert_eq!(r.head, HEXLOWER.encode(&[9u8; 32]));
+        // A first range met an identity entry the index did not give the pre-pass (or
+        // another one): the next range's copy is not trusted, and a single pass decides.
+        let more = vec![(1, [1u8; 32]), (2, [2u8; 32]), (3, [3u8; 32])];
+        let other = vec![(1, [1u8; 32]), (3, [4u8; 32])];
+        for seen in [more, other, vec![(1, [1u8; 32])]] {
+            let r = combine(
+                id,
+                false,
+                vec![range(1, 4, id, seen), range(5, 9, id, vec![])],
+                std::slice::from_ref(&met),
+            );
+            assert!(r.unwrap().is_none());
+        }
+        // Ranges that do not meet: entry 5 is reported missing where the next one begins.
+        let r = combine(id, true, vec![range(1, 4, id, met.clone()), range(6, 9, id, vec![])], &[met])
+            .unwrap()
+            .unwrap();
+        let b = r.first_break.unwrap();
+        assert_eq!((b.seq, r.entries, r.signatures_checked), (5, 5, 4));
+        assert_eq!(b.problem, "entry 5 is missing (the chain goes on at entry 6)");
+        assert_eq!(r.head, HEXLOWER.encode(&[4u8; 32]));
+    }
 }
