@@ -24,7 +24,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Local, NaiveDateTime, SecondsFormat, TimeZone, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Value};
 
@@ -229,8 +229,6 @@ struct Link {
     entry: i64,
     by: Option<String>,
 }
-
-const SWITCHBOARDS_KEY: &str = "enquiry_switchboards";
 
 /// Names that say nothing about who called: never used to match callers.
 const NO_NAME: &[&str] = &[
@@ -609,20 +607,11 @@ impl Session {
     /// reasons over the same enquiries (or more). A new enquiry from the same caller makes
     /// a new alert, which is open again.
     pub fn open_enquiry_alerts(&self) -> Result<Vec<Alert>> {
-        // Only a manager's review (as the log records roles) closes an alert: a review an
-        // insider signed themself does not silence the tripwire.
-        let managers = self.manager_ids()?;
-        let mut stmt = self.conn().prepare(
-            "SELECT body, actor_id FROM log_entries WHERE event = ?1 AND kind = 'audit' ORDER BY seq",
-        )?;
-        let mut rows = stmt.query([ALERT_REVIEWED])?;
+        // Only a manager's signed review closes an alert (`log::by_managers`): a review an
+        // insider signed themself, or wrote under a manager's name, does not silence the
+        // tripwire.
         let mut reviews: Vec<(BTreeSet<i64>, BTreeSet<AlertReason>)> = Vec::new();
-        while let Some(r) = rows.next()? {
-            let actor: Option<i64> = r.get(1)?;
-            if !actor.is_some_and(|a| managers.contains(&a)) {
-                continue;
-            }
-            let body: String = r.get(0)?;
+        for body in log::by_managers(self.conn(), self.identities(), ALERT_REVIEWED, false)? {
             let review: Reviewed = serde_json::from_str(&body)
                 .map_err(|_| Error::Integrity("a stored alert review is malformed".into()))?;
             reviews.push((review.enquiries.into_iter().collect(), review.reasons.into_iter().collect()));
@@ -682,43 +671,20 @@ impl Session {
         Ok(all)
     }
 
-    /// The switchboard list, by organisation.
-    /// The list as the latest signed change by a manager (as the log records roles) left
-    /// it: the copy in `meta` is only written, never trusted, so an insider who edits it
-    /// (or signs a change of their own) cannot silence the tripwire.
+    /// The switchboard list, by organisation, as the latest change a manager signed left
+    /// it (`log::latest_by_manager`; there is no other copy): an insider who signs a change
+    /// of her own, or copies an old one to the end, cannot silence the tripwire.
     pub fn switchboards(&self) -> Result<Vec<Switchboard>> {
-        let managers = self.manager_ids()?;
-        let mut stmt = self.conn().prepare(
-            "SELECT body, actor_id FROM log_entries WHERE event = ?1 AND kind = 'audit' ORDER BY seq DESC",
-        )?;
-        let mut rows = stmt.query([SWITCHBOARD_CHANGED])?;
-        while let Some(r) = rows.next()? {
-            let actor: Option<i64> = r.get(1)?;
-            if !actor.is_some_and(|a| managers.contains(&a)) {
-                continue;
-            }
-            let body: String = r.get(0)?;
-            let body: Value = serde_json::from_str(&body)
-                .map_err(|_| Error::Integrity("a switchboard change entry is malformed".into()))?;
-            return serde_json::from_value(body.get("list").cloned().unwrap_or(Value::Array(Vec::new())))
-                .map_err(|_| Error::Integrity("a switchboard change entry is malformed".into()));
-        }
-        Ok(Vec::new())
-    }
-
-    /// The users the log makes managers now.
-    fn manager_ids(&self) -> Result<Vec<i64>> {
-        Ok(self
-            .users()?
-            .into_iter()
-            .filter(|u| u.role == crate::vault::Role::Manager)
-            .map(|u| u.id)
-            .collect())
+        let Some(body) = log::latest_by_manager(self.conn(), self.identities(), SWITCHBOARD_CHANGED)? else {
+            return Ok(Vec::new());
+        };
+        let body: Value = serde_json::from_str(&body)
+            .map_err(|_| Error::Integrity("a switchboard change entry is malformed".into()))?;
+        serde_json::from_value(body.get("list").cloned().unwrap_or(Value::Array(Vec::new())))
+            .map_err(|_| Error::Integrity("a switchboard change entry is malformed".into()))
     }
 
     fn save_switchboards(&mut self, list: &[Switchboard], body: &Value) -> Result<()> {
-        let text = serde_json::to_string(list)
-            .map_err(|_| Error::Storage("could not encode the switchboard list".into()))?;
         let mut body = body.clone();
         if let Some(o) = body.as_object_mut() {
             o.insert(
@@ -729,10 +695,6 @@ impl Session {
         }
         let body = &body;
         self.write(|tx, s| {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
-                params![SWITCHBOARDS_KEY, text],
-            )?;
             log::append(tx, s.vault_id, s.signer, Kind::Audit, SWITCHBOARD_CHANGED, None, body)?;
             Ok(())
         })

@@ -327,6 +327,55 @@ pub fn identities(conn: &Connection, vault_id: &str) -> Result<Identities> {
     Ok(ids)
 }
 
+/// The bodies of the `event` entries (audit entries about no client) that a manager
+/// signed, oldest first — or only the latest with `latest_only`: each one's hash
+/// recomputed, its key one the log certified for its author, the author a manager (roles
+/// are set when a user is added and never change), its signature checked. Settings, the
+/// agency name, the enquiry switchboard list and the reviews of enquiry alerts are read
+/// this way, never from a table: an insider who edits a copy, writes an entry of her own
+/// under a manager's name, or copies an old entry to the end changes nothing (and
+/// `log verify` names the last two).
+pub fn by_managers(
+    conn: &Connection,
+    ids: &Identities,
+    event: &str,
+    latest_only: bool,
+) -> Result<Vec<String>> {
+    let order = if latest_only { "DESC" } else { "ASC" };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE event = ?1 AND kind = 'audit' ORDER BY seq {order}"
+    ))?;
+    let mut rows = stmt.query([event])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let c = Canonical::of_row(r)?;
+        let manager =
+            c.actor_id.and_then(|a| ids.member(a)).is_some_and(|m| m.role == crate::vault::Role::Manager);
+        let key = ids
+            .key(c.key_id)
+            .filter(|k| c.actor_id.is_some_and(|a| k.owner == crate::identity::Owner::User(a)));
+        let hash = blob(r, 10)?;
+        let holds = manager
+            && c.client_id.is_none()
+            && c.hash().as_slice() == hash
+            && key.is_some_and(|k| {
+                crypto::verify(&k.signing, &sig_message(hash), blob(r, 8).unwrap_or_default())
+            });
+        if holds {
+            out.push(c.body.to_string());
+            if latest_only {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The latest [`by_managers`] body of `event`, if any.
+pub fn latest_by_manager(conn: &Connection, ids: &Identities, event: &str) -> Result<Option<String>> {
+    Ok(by_managers(conn, ids, event, true)?.pop())
+}
+
 /// Opens another connection to the same database: the verify reads with one per core
 /// (`log/verify.rs`). Without it, one pass on the caller's connection.
 pub type Reopen<'a> = &'a (dyn Fn() -> Result<Connection> + Sync);

@@ -1,8 +1,8 @@
 //! Per-vault settings: the MARAC referral criteria and risk bands (local MARACs differ) and
-//! the work queue's windows. Stored in the encrypted database; a manager changes them and
-//! each change is a signed audit entry holding the new settings (no personal data).
+//! the work queue's windows. A manager changes them and each change is a signed audit entry
+//! holding the new settings (no personal data); the settings *are* the latest such entry
+//! (`log::latest_by_manager`), so there is no copy an insider could edit instead.
 
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -117,19 +117,27 @@ impl Settings {
     }
 }
 
-const KEY: &str = "settings";
+/// The signed entry of a change of settings.
+const SETTINGS_CHANGED: &str = "settings_changed";
+
+#[derive(Deserialize)]
+struct Changed {
+    after: Settings,
+}
 
 impl Session {
-    /// This vault's settings (the defaults until a manager changes them).
+    /// This vault's settings: those of the latest change a manager signed (the defaults
+    /// until a manager changes them).
     pub fn settings(&self) -> Result<Settings> {
-        let stored: Option<String> =
-            self.conn().query_row("SELECT value FROM meta WHERE key = ?1", [KEY], |r| r.get(0)).optional()?;
-        match stored {
+        match log::latest_by_manager(self.conn(), self.identities(), SETTINGS_CHANGED)? {
             None => Ok(Settings::default()),
-            Some(s) => serde_json::from_str::<Settings>(&s)
+            Some(body) => serde_json::from_str::<Changed>(&body)
                 .ok()
+                .map(|c| c.after)
                 .filter(|s| s.validate().is_ok())
-                .ok_or_else(|| Error::Integrity("the stored vault settings are malformed".into())),
+                .ok_or_else(|| {
+                    Error::Integrity("the latest signed change of the vault settings is malformed".into())
+                }),
         }
     }
 
@@ -141,18 +149,12 @@ impl Session {
         if after == before {
             return Ok(after);
         }
-        let text = serde_json::to_string(&after)
-            .map_err(|_| Error::Storage("could not encode the settings".into()))?;
         let body = json!({ "before": before, "after": after });
         self.write(|tx, s| {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
-                [KEY, text.as_str()],
-            )?;
             if after.risk != before.risk {
                 crate::clients::relevel_all(tx, &after.risk)?;
             }
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, "settings_changed", None, &body)?;
+            log::append(tx, s.vault_id, s.signer, Kind::Audit, SETTINGS_CHANGED, None, &body)?;
             Ok(())
         })?;
         Ok(after)

@@ -258,13 +258,19 @@ fn check_out_path(out: &Path) -> Result<()> {
 }
 
 impl Session {
-    /// The agency named in exports ("contact through …").
+    /// The agency named in exports ("contact through …"): as the latest `agency_set` entry
+    /// a manager signed says (`log::latest_by_manager`; there is no other copy).
     pub fn agency(&self) -> Result<String> {
-        let v: Option<String> = self
-            .conn()
-            .query_row("SELECT value FROM meta WHERE key = 'agency'", [], |r| r.get(0))
-            .optional()?;
-        Ok(v.unwrap_or_else(|| "agency not set".into()))
+        #[derive(serde::Deserialize)]
+        struct Set {
+            agency: String,
+        }
+        match log::latest_by_manager(self.conn(), self.identities(), "agency_set")? {
+            None => Ok("agency not set".into()),
+            Some(body) => serde_json::from_str::<Set>(&body)
+                .map(|s| s.agency)
+                .map_err(|_| Error::Integrity("the latest signed agency name is malformed".into())),
+        }
     }
 
     pub fn set_agency(&mut self, name: &str) -> Result<()> {
@@ -272,8 +278,15 @@ impl Session {
         let name = clean(Some(name), "agency name", 200)?
             .ok_or_else(|| Error::invalid("the agency name is empty"))?;
         self.write(|tx, s| {
-            tx.execute("INSERT INTO meta (key, value) VALUES ('agency', ?1) ON CONFLICT(key) DO UPDATE SET value = ?1", [&name])?;
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, "agency_set", None, &json!({ "agency": name }))?;
+            log::append(
+                tx,
+                s.vault_id,
+                s.signer,
+                Kind::Audit,
+                "agency_set",
+                None,
+                &json!({ "agency": name }),
+            )?;
             Ok(())
         })
     }

@@ -1175,6 +1175,11 @@ impl Session {
         Ok(key)
     }
 
+    /// Who may sign what, as the log said at unlock (and after this session's changes).
+    pub(crate) fn identities(&self) -> &Identities {
+        &self.identities
+    }
+
     /// The vault's users, as the log says they are now (removed users are not listed).
     pub fn users(&self) -> Result<Vec<User>> {
         Ok(self.identities.users())

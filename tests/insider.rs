@@ -443,3 +443,57 @@ fn a_substituted_database_is_refused_at_unlock() {
         assert!(e.to_string().contains("entry 1") || e.to_string().contains("root key"), "{user}: {e}");
     }
 }
+
+/// Refused in effect (nothing changes): the vault's settings and the agency name exports
+/// print are read only from entries a manager signed (`log::by_managers`). A caseworker who
+/// edits the old copies in `meta`, signs a change of her own, signs one in the manager's
+/// name with a key of her own, or copies the manager's old entry to the end of the log
+/// changes nothing; `log verify` names the first of her entries.
+#[test]
+fn settings_and_the_agency_name_come_from_a_managers_signed_entries_only() {
+    use casekeep::log::Kind;
+    use serde_json::json;
+    let scratch = Scratch::new();
+    let dir = scratch.vault();
+    fast_vault(&dir);
+    let mut mo = unlock_now(&dir, "mo", MANAGER_PASS).unwrap();
+    mo.set_agency("Example Outreach (first name)").unwrap();
+    mo.set_agency("Example Outreach").unwrap();
+    mo.set_settings(br#"{"retention": {"years_after_closure": 7}}"#).unwrap();
+    drop(mo);
+
+    let mut cara = unlock_now(&dir, "cara", WORKER_PASS).unwrap();
+    cara.raw_connection()
+        .execute_batch(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES
+               ('settings', '{\"retention\": {\"years_after_closure\": 1}}'), ('agency', 'Forged Agency');",
+        )
+        .unwrap();
+    let own = cara
+        .append_unchecked(
+            Kind::Audit,
+            "settings_changed",
+            None,
+            json!({"before": {}, "after": {"retention": {"years_after_closure": 1}}}),
+        )
+        .unwrap();
+    let seed = casekeep::crypto::make_secret().unwrap();
+    cara.append_as(1, 99, &seed, "agency_set", json!({"agency": "Forged Agency"})).unwrap();
+    // The manager's first agency entry, copied to the end (its hash no longer matches).
+    cara.raw_connection()
+        .execute_batch(
+            "INSERT INTO log_entries (seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash)
+             SELECT (SELECT max(seq) + 1 FROM log_entries), at, kind, event, actor_id, client_id, body, key_id,
+                    signature, (SELECT hash FROM log_entries ORDER BY seq DESC LIMIT 1), hash
+               FROM log_entries WHERE event = 'agency_set' ORDER BY seq LIMIT 1;",
+        )
+        .unwrap();
+    for s in [&cara, &unlock_now(&dir, "mo", MANAGER_PASS).unwrap()] {
+        assert_eq!(s.settings().unwrap().retention.years_after_closure, 7);
+        assert_eq!(s.agency().unwrap(), "Example Outreach");
+    }
+    drop(cara);
+    let (seq, problem) = first_break(&dir, "mo", MANAGER_PASS);
+    assert_eq!(seq, own, "{problem}");
+    assert!(problem.contains("manager"), "{problem}");
+}
