@@ -882,7 +882,7 @@ async function main() {
   // Lock with the laptop: logind's and the screen saver's signals on the private buses, and a
   // sleep longer than the idle time. Each time a record is open with its details shown; the
   // page must say why it locked (so it was not the idle timer) and hold no record text.
-  const lockedBy = async (what, send, says) => {
+  const lockedBy = async (what, send, says, shot = null) => {
     await click("button", "Caseload");
     await byText("h1", "Caseload (1)");
     await (await browser.$("button[aria-label^='Open ']")).click();
@@ -896,6 +896,7 @@ async function main() {
     const page = await browser.execute(() => document.documentElement.outerHTML);
     check(!saidBefore && locked && !page.includes(NAME) && !page.includes("Sentinel") && !page.includes("900123") && !page.includes("CK-0001"),
       `${what} locks the app at once and the page holds no record text`);
+    if (shot) await screen(shot);
     await fill("User name", "mo");
     await fill("Passphrase", "a brand new long passphrase");
     await click("button", "Unlock");
@@ -903,8 +904,7 @@ async function main() {
   };
   await lockedBy("logind's PrepareForSleep(true)",
     () => sendSignal("system", "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", "boolean:true"),
-    "Locked because the laptop went to sleep.");
-  await screen("locked-on-sleep");
+    "Locked because the laptop went to sleep.", "locked-on-sleep");
   await lockedBy("the screen saver's ActiveChanged(true)",
     () => sendSignal("session", "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", "boolean:true"),
     "Locked because the screen was locked.");
@@ -918,8 +918,7 @@ async function main() {
   // one does not; the first tick after "waking" locks.
   await lockedBy("a sleep longer than the idle time",
     () => writeFileSync(clockFile, "600\n"),
-    "Locked: the laptop was asleep for longer than the idle time.");
-  await screen("locked-after-sleep");
+    "Locked: the laptop was asleep for longer than the idle time.", "locked-after-sleep");
   await browser.keys(["Control", "Shift", "L"]);
   await byText("h1", "Unlock Casekeep");
 

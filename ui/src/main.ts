@@ -1774,7 +1774,11 @@ document.addEventListener("pointerdown", activity);
 async function lockedByShell(reason: string) {
   if (status?.unlocked) {
     wipe();
-    status = await call<Status>("app_status");
+    try {
+      status = await call<Status>("app_status");
+    } catch {
+      status = null;
+    }
     renderTopbar();
     unlockScreen(false);
   }
