@@ -403,6 +403,31 @@ mod tests {
                     );
                 }
             }
+            // The session switch: logind's PropertiesChanged carries a dictionary of variants,
+            // which dbus-send cannot write; another client sends it instead.
+            let sender = zbus::blocking::connection::Builder::address(private.address.as_str())?.build()?;
+            for (on, active, expected) in [
+                (LOGIN_SESSION, true, None),
+                ("org.freedesktop.login1.Seat", false, None),
+                (LOGIN_SESSION, false, Some(LockCause::SessionSwitched)),
+            ] {
+                let changed: HashMap<&str, Value<'_>> = HashMap::from([("Active", Value::Bool(active))]);
+                sender.emit_signal(
+                    None::<&str>,
+                    "/org/freedesktop/login1/session/_31",
+                    PROPERTIES,
+                    "PropertiesChanged",
+                    &(on, changed, Vec::<&str>::new()),
+                )?;
+                let want = if matches!(bus, Bus::System) { expected } else { None };
+                if let Some(cause) = want {
+                    assert_eq!(
+                        rx.recv_timeout(Duration::from_secs(5)).ok(),
+                        Some(cause),
+                        "{bus:?}: {on} Active {active}"
+                    );
+                }
+            }
             std::thread::sleep(Duration::from_millis(300));
             assert_eq!(rx.try_iter().collect::<Vec<_>>(), vec![], "{bus:?}: a signal that must not lock did");
             drop(private);
