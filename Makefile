@@ -1,7 +1,7 @@
 # Casekeep: two commands on a fresh Debian/Ubuntu machine.
 #   make run    installs what is missing, builds, and starts the Casekeep app (default vault location)
 #   make test   installs what is missing, then runs every check and test
-.PHONY: setup run test build lint rust-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb bench-app
+.PHONY: setup run test build lint rust-test app-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb bench-app
 
 APP := target/debug/casekeep-app
 
@@ -47,6 +47,11 @@ rust-test: setup
 	  echo "FAIL: ui/src/bindings differ from the Rust types; commit the regenerated files"; \
 	  git status --short -- ui/src/bindings; exit 1; fi
 
+# The shell's own unit tests (the lock signals on a private D-Bus bus, the idle clock). The app
+# embeds ui/dist, so the UI is built first.
+app-test: setup ui-build
+	cargo test --locked -p casekeep-app
+
 tauri-driver: setup
 	@test -x build/tools/bin/tauri-driver || cargo install tauri-driver --locked --root build/tools
 
@@ -68,5 +73,5 @@ deb: ui-build
 bench-app: ui-build tauri-driver
 	bash scripts/bench-app.sh
 
-test: lint rust-test ui-test e2e
+test: lint rust-test app-test ui-test e2e
 	@echo "make test: all checks passed"

@@ -7,7 +7,7 @@ APT_PACKAGES=(
   build-essential pkg-config curl wget file
   libssl-dev               # bundled SQLCipher links the system libcrypto
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev   # Tauri on Linux
-  xvfb webkit2gtk-driver imagemagick poppler-utils xclip dbus                 # e2e: display, WebDriver, screenshots, PDFs, clipboard, session bus
+  xvfb webkit2gtk-driver imagemagick poppler-utils xclip dbus                 # e2e: display, WebDriver, screenshots, PDFs, clipboard, private D-Bus buses (dbus-daemon, dbus-send)
 )
 
 missing=()

@@ -3,6 +3,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod arg;
+mod clock;
+mod lockwatch;
 mod state;
 
 use std::path::PathBuf;
@@ -604,6 +606,7 @@ fn main() {
         })
         .setup(|app| {
             state::start_idle_timer(app.handle().clone());
+            lockwatch::start(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -9,6 +9,9 @@ use casekeep::export::Format;
 use casekeep::Session;
 use tauri::Manager;
 
+use crate::clock;
+use crate::lockwatch::{self, LockCause};
+
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(5 * 60);
 
 /// What the UI receives when a command is refused (declared in the core, so that its
@@ -21,7 +24,8 @@ pub struct Inner {
     pub session: Option<Session>,
     pub demo: bool,
     pub idle: Duration,
-    last_activity: Instant,
+    /// On `clock::now()`, which counts time asleep.
+    last_activity: Duration,
 }
 
 impl Inner {
@@ -29,7 +33,7 @@ impl Inner {
         self.lock();
         self.session = Some(session);
         self.demo = demo;
-        self.last_activity = Instant::now();
+        self.last_activity = clock::now();
     }
 
     /// Locks: records it, then drops the session (the key is zeroised, the database closed).
@@ -42,7 +46,7 @@ impl Inner {
 
     /// The unlocked session, counting the call as activity; `locked` otherwise.
     pub fn session_mut(&mut self) -> CmdResult<&mut Session> {
-        self.last_activity = Instant::now();
+        self.last_activity = clock::now();
         self.session
             .as_mut()
             .ok_or_else(|| CmdError::new("locked", "Casekeep is locked. Unlock it to go on."))
@@ -86,7 +90,7 @@ impl AppState {
             demo_dir,
             export_dir,
             fixed_export_dir,
-            inner: Mutex::new(Inner { session: None, demo: false, idle, last_activity: Instant::now() }),
+            inner: Mutex::new(Inner { session: None, demo: false, idle, last_activity: clock::now() }),
         })
     }
 
@@ -136,19 +140,28 @@ fn chrono_stamp() -> String {
 /// Locks the session after the idle time without a command (the UI sends `touch` on
 /// keyboard and pointer activity). A command counts from its start; one that held the
 /// session for a while (an export on a slow machine, a re-encryption) counts until it
-/// ends too: work in progress is not idleness.
+/// ends too: work in progress is not idleness. Time asleep counts (clock.rs): on waking
+/// from a sleep longer than the idle time, the first tick locks.
 pub fn start_idle_timer(app: tauri::AppHandle) {
-    std::thread::spawn(move || loop {
-        std::thread::sleep(Duration::from_secs(1));
-        let state = app.state::<AppState>();
-        let asked = Instant::now();
-        let guard = state.guard();
-        if let Ok(mut g) = guard {
-            if asked.elapsed() >= Duration::from_millis(250) {
-                g.last_activity = Instant::now();
-            } else if g.session.is_some() && g.last_activity.elapsed() >= g.idle {
-                g.lock();
+    std::thread::spawn(move || {
+        let mut last_tick = (clock::now(), Instant::now());
+        loop {
+            std::thread::sleep(Duration::from_secs(1));
+            let state = app.state::<AppState>();
+            // The clock that counts sleep ran on further than the one that does not: the
+            // laptop was asleep since the last tick (or, in a test, the clock was moved on).
+            let asleep = clock::now().saturating_sub(last_tick.0).saturating_sub(last_tick.1.elapsed());
+            let cause = if asleep >= Duration::from_secs(2) { LockCause::Slept } else { LockCause::Idle };
+            let asked = Instant::now();
+            let guard = state.guard();
+            if let Ok(mut g) = guard {
+                if asked.elapsed() >= Duration::from_millis(250) {
+                    g.last_activity = clock::now();
+                } else if g.session.is_some() && clock::now().saturating_sub(g.last_activity) >= g.idle {
+                    lockwatch::lock_held(&app, &mut g, cause);
+                }
             }
+            last_tick = (clock::now(), Instant::now());
         }
     });
 }

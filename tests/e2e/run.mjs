@@ -6,10 +6,12 @@
 // the consent table and the share screen agree → a caseworker asks for approval, the manager
 // approves in their own session, the caseworker finishes → decision log
 // and verify → settings → a second start (single instance) → quick exit → every command called while locked →
-// wrong passphrase → malformed calls to every command while unlocked → idle lock → demo vault. (Idle time is 15 s in this run.) Every screen is screenshotted and scanned with axe-core.
+// wrong passphrase → malformed calls to every command while unlocked → idle lock → recovery key →
+// lock on logind's PrepareForSleep and Session.Lock and the screen savers' ActiveChanged, sent on
+// private buses, and after a simulated sleep → demo vault. (Idle time is 15 s in this run.) Every screen is screenshotted and scanned with axe-core.
 // Afterwards every vault file is searched for the sentinel values: none may be there.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, statSync, mkdirSync, existsSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, statSync, mkdirSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,9 +72,9 @@ async function waitFor(fn, what, ms = 15000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** A private D-Bus session bus for this run: the single-instance plugin finds the first
- *  instance over it (as on a desktop, where the session bus is always there). */
-async function startSessionBus() {
+/** A private D-Bus bus for this run (killed with the other children whatever happens);
+ *  its address. */
+async function startBus() {
   const bus = spawn("dbus-daemon", ["--session", "--nofork", "--print-address=1"], { stdio: ["ignore", "pipe", "inherit"] });
   children.push(bus);
   const address = await new Promise((resolveAddr, reject) => {
@@ -86,8 +88,27 @@ async function startSessionBus() {
       }
     });
   });
-  process.env.DBUS_SESSION_BUS_ADDRESS = address;
+  return address;
 }
+
+/** Two private buses: the session bus (the single-instance plugin finds the first instance
+ *  over it, as on a desktop; the screen saver's signals) and one standing in for the system
+ *  bus (logind's signals). The app finds both through the environment. */
+async function startBuses() {
+  process.env.DBUS_SESSION_BUS_ADDRESS = await startBus();
+  process.env.DBUS_SYSTEM_BUS_ADDRESS = await startBus();
+}
+
+/** Sends a signal on one of the private buses, as logind or a screen saver would. */
+function sendSignal(bus, path, member, ...args) {
+  const address = bus === "system" ? process.env.DBUS_SYSTEM_BUS_ADDRESS : process.env.DBUS_SESSION_BUS_ADDRESS;
+  // --bus, not --address (an alias of --peer): dbus-send must register on the bus, as logind does.
+  execFileSync("dbus-send", [`--bus=${address}`, "--type=signal", path, member, ...args], { stdio: "inherit", timeout: 10000 });
+}
+
+// A debug build of the app adds the number of seconds in this file to its idle clock (a
+// release build has no such code): writing it simulates a sleep (src-tauri/src/clock.rs).
+const clockFile = join(work, "clock-offset-seconds");
 
 // Every registered command (src-tauri/build.rs, which also grants each one) and the data
 // arguments it takes, by the key the page sends. The hostile calls below cover exactly this
@@ -183,7 +204,7 @@ const LOCKED_CALLS = {
 };
 
 async function main() {
-  await startSessionBus();
+  await startBuses();
   start("Xvfb", [display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"]);
   await sleep(800);
   const port = 4444 + Math.floor(Math.random() * 400) * 2;
@@ -192,6 +213,7 @@ async function main() {
     CASEKEEP_DEMO_VAULT: join(work, "demo-vault"),
     CASEKEEP_EXPORT_DIR: exportsDir,
     CASEKEEP_IDLE_SECONDS: "15",
+    CASEKEEP_TEST_CLOCK_FILE: clockFile,
     // The app's (and WebKit's) data, cache and config directories, so the leak scan below
     // knows exactly where they are.
     XDG_DATA_HOME: join(work, "xdg-data"),
@@ -856,6 +878,47 @@ async function main() {
   await click("button", "Reset and unlock");
   await byText("h1", "Caseload (1)");
   check(true, "the recovery key resets the passphrase and unlocks");
+
+  // Lock with the laptop: logind's and the screen saver's signals on the private buses, and a
+  // sleep longer than the idle time. Each time a record is open with its details shown; the
+  // page must say why it locked (so it was not the idle timer) and hold no record text.
+  const lockedBy = async (what, send, says, shot = null) => {
+    await click("button", "Caseload");
+    await byText("h1", "Caseload (1)");
+    await (await browser.$("button[aria-label^='Open ']")).click();
+    await byText("h2", "How to contact safely");
+    await (await browser.$("#toggle-details")).click();
+    await waitFor(async () => (await text()).includes(NAME), "the record's details", 10000);
+    const saidBefore = (await text()).includes(says);
+    send();
+    const locked = await waitFor(async () => (await text()).includes(says), `the lock on ${what}`, 12000).catch(() => false);
+    await byText("h1", "Unlock Casekeep");
+    const page = await browser.execute(() => document.documentElement.outerHTML);
+    check(!saidBefore && locked && !page.includes(NAME) && !page.includes("Sentinel") && !page.includes("900123") && !page.includes("CK-0001"),
+      `${what} locks the app at once and the page holds no record text`);
+    if (shot) await screen(shot);
+    await fill("User name", "mo");
+    await fill("Passphrase", "a brand new long passphrase");
+    await click("button", "Unlock");
+    await byText("h1", "Caseload (1)");
+  };
+  await lockedBy("logind's PrepareForSleep(true)",
+    () => sendSignal("system", "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", "boolean:true"),
+    "Locked because the laptop went to sleep.", "locked-on-sleep");
+  await lockedBy("the screen saver's ActiveChanged(true)",
+    () => sendSignal("session", "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", "boolean:true"),
+    "Locked because the screen was locked.");
+  await lockedBy("GNOME's ScreenSaver ActiveChanged(true)",
+    () => sendSignal("session", "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver.ActiveChanged", "boolean:true"),
+    "Locked because the screen was locked.");
+  await lockedBy("logind's Session.Lock",
+    () => sendSignal("system", "/org/freedesktop/login1/session/_31", "org.freedesktop.login1.Session.Lock"),
+    "Locked because the screen was locked.");
+  // A simulated sleep of 10 minutes (the idle time is 15 s): the clock jumps, the monotonic
+  // one does not; the first tick after "waking" locks.
+  await lockedBy("a sleep longer than the idle time",
+    () => writeFileSync(clockFile, "600\n"),
+    "Locked: the laptop was asleep for longer than the idle time.", "locked-after-sleep");
   await browser.keys(["Control", "Shift", "L"]);
   await byText("h1", "Unlock Casekeep");
 

@@ -5,6 +5,7 @@ import { button, checkbox, errorSummary, field, h, nextId, radios, select } from
 import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { listen } from "@tauri-apps/api/event";
 
 const main = document.getElementById("main") as HTMLElement;
 const topbar = document.getElementById("topbar") as HTMLElement;
@@ -1768,7 +1769,24 @@ document.addEventListener("keydown", (e) => {
 });
 document.addEventListener("pointerdown", activity);
 
-// The shell locks on idle; notice it and clear the page.
+// The shell locks by itself (idle, sleep, screen lock, session switch: src-tauri/src/lockwatch)
+// and sends `locked` with what to say; the page clears itself at once.
+async function lockedByShell(reason: string) {
+  if (status?.unlocked) {
+    wipe();
+    try {
+      status = await call<Status>("app_status");
+    } catch {
+      status = null;
+    }
+    renderTopbar();
+    unlockScreen(false);
+  }
+  say(reason);
+}
+void listen<string>("locked", (e) => void lockedByShell(typeof e.payload === "string" ? e.payload : "Locked.")).catch(() => undefined);
+
+// And, should an event be missed, the status poll notices the lock and clears the page too.
 window.setInterval(async () => {
   try {
     const s = await call<Status>("app_status");
@@ -1777,7 +1795,7 @@ window.setInterval(async () => {
       status = s;
       renderTopbar();
       unlockScreen(false);
-      say("Locked after a period without use.");
+      say("Locked.");
     }
   } catch {
     /* ignore */
