@@ -343,32 +343,43 @@ pub fn by_managers(
 ) -> Result<Vec<String>> {
     let order = if latest_only { "DESC" } else { "ASC" };
     let mut stmt = conn.prepare(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE event = ?1 AND kind = 'audit' ORDER BY seq {order}"
+        "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE event = ?1 AND kind = 'audit' AND client_id IS NULL ORDER BY seq {order}"
     ))?;
     let mut rows = stmt.query([event])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let c = Canonical::of_row(r)?;
-        let manager =
-            c.actor_id.and_then(|a| ids.member(a)).is_some_and(|m| m.role == crate::vault::Role::Manager);
-        let key = ids
-            .key(c.key_id)
-            .filter(|k| c.actor_id.is_some_and(|a| k.owner == crate::identity::Owner::User(a)));
-        let hash = blob(r, 10)?;
-        let holds = manager
-            && c.client_id.is_none()
-            && c.hash().as_slice() == hash
-            && key.is_some_and(|k| {
-                crypto::verify(&k.signing, &sig_message(hash), blob(r, 8).unwrap_or_default())
-            });
-        if holds {
-            out.push(c.body.to_string());
+        if signed_by_manager(ids, r)? {
+            out.push(text(r, 6)?.to_string());
             if latest_only {
                 break;
             }
         }
     }
     Ok(out)
+}
+
+/// Whether entry `seq` holds as a manager's act, checked as [`by_managers`] checks.
+pub fn is_signed_by_manager(conn: &Connection, ids: &Identities, seq: i64) -> Result<bool> {
+    let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq = ?1"))?;
+    let mut rows = stmt.query([seq])?;
+    match rows.next()? {
+        Some(r) => signed_by_manager(ids, r),
+        None => Ok(false),
+    }
+}
+
+/// A row of [`ENTRY_COLUMNS`]: its hash recomputed, its key certified for its author, the
+/// author a manager, its signature checked.
+fn signed_by_manager(ids: &Identities, r: &rusqlite::Row<'_>) -> Result<bool> {
+    let c = Canonical::of_row(r)?;
+    let Some(author) = c.actor_id else { return Ok(false) };
+    let manager = ids.member(author).is_some_and(|m| m.role == crate::vault::Role::Manager);
+    let key = ids.key(c.key_id).filter(|k| k.owner == crate::identity::Owner::User(author));
+    let hash = blob(r, 10)?;
+    Ok(manager
+        && c.hash().as_slice() == hash
+        && key
+            .is_some_and(|k| crypto::verify(&k.signing, &sig_message(hash), blob(r, 8).unwrap_or_default())))
 }
 
 /// The latest [`by_managers`] body of `event`, if any.

@@ -387,6 +387,22 @@ fn an_approval_signed_by_the_requester_or_a_caseworker_does_not_count() {
             )
             .unwrap();
     }
+    // And one she re-attributes to the manager in the table (the author column changed
+    // after signing): the approval names mo and its author is mo, but mo never signed it.
+    let mut cara = unlock_now(&s.vault(), "cara", WORKER_PASS).unwrap();
+    let mo = cara.users().unwrap().into_iter().find(|u| u.name == "mo").unwrap().id;
+    let forged = cara
+        .append_unchecked(
+            Kind::Decision,
+            "share_request_approved",
+            Some(id.parse::<i64>().unwrap()),
+            serde_json::json!({ "request": rid, "digest": digest, "approved_by": "mo" }),
+        )
+        .unwrap();
+    let conn = cara.raw_connection();
+    conn.execute_batch("DROP TRIGGER log_entries_no_update;").unwrap();
+    conn.execute("UPDATE log_entries SET actor_id = ?1 WHERE seq = ?2", [mo, forged]).unwrap();
+    drop(cara);
     let out = s.tmp.path().join("forged.json");
     let r = finish(&s, "cara", WORKER_PASS, &request, &out).refused();
     assert!(r.stderr.contains("awaits a manager's approval"), "{}", r.stderr);

@@ -195,20 +195,18 @@ impl Session {
     }
 
     /// The approval of request `id`, if any: (entry, approved_by, digest) — the first one
-    /// signed by a current manager other than the requester (as [`STATE_COLUMNS`] counts
-    /// them), and refused unless it names its signer.
+    /// a manager other than the requester signed (checked as [`log::is_signed_by_manager`]
+    /// checks: hash, certified key, role, signature), and refused unless it names its signer.
     fn approval_of(&self, id: i64, requester: Option<i64>) -> Result<Option<(i64, String, String)>> {
-        let row: Option<(i64, String, Option<i64>)> = self
-            .conn()
-            .query_row(
-                "SELECT a.seq, a.body, a.actor_id FROM log_entries a JOIN users u ON u.id = a.actor_id AND u.role = 'manager'
-                  WHERE a.kind = 'decision' AND a.event = 'share_request_approved' AND json_extract(a.body, '$.request') = ?1
-                    AND a.actor_id IS NOT ?2 ORDER BY a.seq LIMIT 1",
-                rusqlite::params![id, requester],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((seq, body, actor)) = row else { return Ok(None) };
+        let Some(seq) =
+            self.decisions_by_managers(id, "share_request_approved", requester)?.into_iter().next()
+        else {
+            return Ok(None);
+        };
+        let (body, actor): (String, Option<i64>) =
+            self.conn().query_row("SELECT body, actor_id FROM log_entries WHERE seq = ?1", [seq], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         let malformed = || Error::Integrity("an approval entry is malformed".into());
         let body: Value = serde_json::from_str(&body).map_err(|_| malformed())?;
         let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string);
@@ -222,11 +220,37 @@ impl Session {
         Ok(Some((seq, by, digest)))
     }
 
+    /// The `event` entries (approvals or rejections) on request `id` that a manager other
+    /// than the requester signed, oldest first. Every user holds the database key and can
+    /// append an entry under any name; only a manager's own signature counts, checked on
+    /// read (never the `users` table, a cache).
+    fn decisions_by_managers(&self, id: i64, event: &str, requester: Option<i64>) -> Result<Vec<i64>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT seq FROM log_entries WHERE kind = 'decision' AND event = ?1
+                AND json_extract(body, '$.request') = ?2 AND actor_id IS NOT ?3 ORDER BY seq",
+        )?;
+        let seqs = stmt
+            .query_map(rusqlite::params![event, id, requester], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        let mut out = Vec::new();
+        for seq in seqs {
+            if log::is_signed_by_manager(self.conn(), self.identities(), seq)? {
+                out.push(seq);
+            }
+        }
+        Ok(out)
+    }
+
     /// Where request `id` stands.
     fn request_state(&self, id: i64) -> Result<RequestState> {
-        let sql = format!("SELECT {STATE_COLUMNS}");
-        let (approved, rejected, finished): (i64, i64, i64) =
-            self.conn().query_row(&sql, [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let requester: Option<i64> = self
+            .conn()
+            .query_row("SELECT actor_id FROM log_entries WHERE seq = ?1", [id], |r| r.get(0))
+            .optional()?
+            .flatten();
+        let approved = self.decisions_by_managers(id, "share_request_approved", requester)?.len() as i64;
+        let rejected = self.decisions_by_managers(id, "share_request_rejected", requester)?.len() as i64;
+        let finished: i64 = self.conn().query_row(&format!("SELECT {FINISHED}"), [id], |r| r.get(0))?;
         Ok(state_of(approved, rejected, finished))
     }
 
@@ -318,38 +342,26 @@ impl Session {
 
     /// Every share request and where it stands, oldest first.
     pub fn share_requests(&self) -> Result<Vec<ShareRequestStatus>> {
-        let sql = format!(
-            "SELECT r.seq, r.client_id, r.actor_id, r.at, {} FROM log_entries r
+        let mut stmt = self.conn().prepare(
+            "SELECT r.seq, r.client_id, r.actor_id, r.at FROM log_entries r
               WHERE r.kind = 'decision' AND r.event = 'share_requested' ORDER BY r.seq",
-            STATE_COLUMNS.replace("?1", "r.seq")
-        );
-        let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ShareRequestStatus {
-                id: r.get(0)?,
-                client_id: r.get(1)?,
-                requested_by: r.get(2)?,
-                at: r.get(3)?,
-                state: state_of(r.get(4)?, r.get(5)?, r.get(6)?),
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<Vec<(i64, Option<i64>, Option<i64>, String)>>>()?;
+        rows.into_iter()
+            .map(|(id, client_id, requested_by, at)| {
+                Ok(ShareRequestStatus { id, client_id, requested_by, at, state: self.request_state(id)? })
             })
-        })?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+            .collect()
     }
 }
 
-/// Counts of a request's approvals and rejections (only those signed by a current manager
-/// other than the worker who asked: every user holds the database key and can append an
-/// entry signed by themself, so an approval or rejection signed by anyone else does not
-/// count) and of its delivered shares (signed by the worker who asked; a share whose file was
-/// never delivered — `export_failed` or `export_incomplete` — does not finish it). `?1` is
-/// the request's seq.
-const STATE_COLUMNS: &str = "
-    (SELECT count(*) FROM log_entries a JOIN users u ON u.id = a.actor_id AND u.role = 'manager'
-      WHERE a.kind = 'decision' AND a.event = 'share_request_approved' AND json_extract(a.body, '$.request') = ?1
-        AND a.actor_id IS NOT (SELECT q.actor_id FROM log_entries q WHERE q.seq = ?1)),
-    (SELECT count(*) FROM log_entries j JOIN users u ON u.id = j.actor_id AND u.role = 'manager'
-      WHERE j.kind = 'decision' AND j.event = 'share_request_rejected' AND json_extract(j.body, '$.request') = ?1
-        AND j.actor_id IS NOT (SELECT q.actor_id FROM log_entries q WHERE q.seq = ?1)),
+/// The count of a request's delivered shares: signed by the worker who asked (a share whose
+/// file was never delivered — `export_failed` or `export_incomplete` — does not finish it).
+/// `?1` is the request's seq. Approvals and rejections are counted apart, by signature
+/// ([`Session::decisions_by_managers`]).
+const FINISHED: &str = "
     (SELECT count(*) FROM log_entries f
       WHERE f.kind = 'decision' AND f.event = 'share' AND json_extract(f.body, '$.request') = ?1
         AND f.actor_id IS (SELECT q.actor_id FROM log_entries q WHERE q.seq = ?1)
