@@ -3,6 +3,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod arg;
+mod quiet_panic;
 mod state;
 
 use std::path::PathBuf;
@@ -574,10 +575,7 @@ fn main() {
         std::process::exit(1);
     }
     // A panic is a bug; its message could carry a record value, so only its place is shown.
-    std::panic::set_hook(Box::new(|info| {
-        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!("casekeep-app: internal error{place}. Please report this.");
-    }));
+    quiet_panic::install();
     let state = match AppState::from_env() {
         Ok(s) => s,
         Err(e) => {
