@@ -3,6 +3,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod arg;
+mod clipboard;
 mod quiet_panic;
 mod state;
 
@@ -174,14 +175,15 @@ fn reveal_code_word(state: State<'_, AppState>, client: Arg<i64>, contact: Arg<u
     Ok(g.session_mut()?.reveal_code_word(ClientId(client), contact)?)
 }
 
-/// Puts a client's safe number on the clipboard and takes it off again 10 seconds later
-/// (if it is still there). Done here, not in the page: WebKit lets a page write the
-/// clipboard only in direct answer to a click, so the page could not clear it. The core's
+/// Puts a client's safe number on the clipboard, excluded from clipboard history where the
+/// platform allows, and takes it off again 10 seconds later, on lock and on quit (each time
+/// only if it is still there: `clipboard.rs`). Done here, not in the page: WebKit lets a
+/// page write the clipboard only in direct answer to a click, so the page could not clear
+/// it. The core's
 /// safe-contact gate refuses (`acknowledgement_required`) unless `reason` acknowledges a
 /// do-not-use, out-of-hours or stale contact; the card asks for it first.
 #[tauri::command]
 fn copy_safe_number(
-    app: tauri::AppHandle,
     state: State<'_, AppState>,
     client: Arg<i64>,
     contact: Arg<usize>,
@@ -190,20 +192,10 @@ fn copy_safe_number(
     let Arg(client) = client;
     let Arg(contact) = contact;
     let Arg(reason) = reason;
-    use tauri_plugin_clipboard_manager::ClipboardExt;
     let ack = reason.as_deref().map(casekeep::safe_times::Acknowledgement::new).transpose()?;
     let mut g = state.guard()?;
     let value = g.session_mut()?.safe_contact_value(ClientId(client), contact, ack.as_ref())?;
-    app.clipboard()
-        .write_text(value.clone())
-        .map_err(|_| CmdError::new("clipboard", "Could not copy: select the number and copy it by hand."))?;
-    std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(10));
-        if app.clipboard().read_text().ok().as_deref() == Some(value.as_str()) {
-            let _ = app.clipboard().write_text(String::new());
-        }
-    });
-    Ok(())
+    state.clipboard.copy(value)
 }
 
 #[tauri::command]
@@ -592,8 +584,6 @@ fn main() {
             }
         }))
         .plugin(tauri_plugin_dialog::init())
-        // Used from Rust only (copy_safe_number); the page is granted no clipboard permission.
-        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
         .on_page_load(|_, p| {
             if p.event() == tauri::webview::PageLoadEvent::Finished {
@@ -649,9 +639,16 @@ fn main() {
             backup_vault,
             restore_vault,
         ])
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("casekeep-app: the window could not start: {e}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                tauri::Manager::state::<AppState>(app).quit();
+            }
+        }),
+        Err(e) => {
+            eprintln!("casekeep-app: the window could not start: {e}");
+            std::process::exit(1);
+        }
     }
 }

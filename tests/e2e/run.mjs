@@ -718,8 +718,23 @@ async function main() {
   }
   const valueInLog = logged.filter((r) => [SENTINEL_CODE, SENTINEL_REFUGE, NAME, "Sentinelchild", "900123"].some((v) => r.body.includes(v)));
   check(valueInLog.length === 0, `no audit entry holds a record value (${valueInLog.length})`);
+  // Copy the safe number again, then lock at once: the lock takes it off the clipboard
+  // (well before the 10 s timer). The copy carries the history-exclusion hint that
+  // clipboard managers (Klipper, GNOME's) honour.
+  const recopied = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("copy_safe_number", { client: 1, contact: 0, reason: "The client asked us to call back now" })
+    .then(() => done("ok"), (e) => done("ERROR " + JSON.stringify(e))));
+  check(recopied === "ok" && (await readClipboard()) === "+447700900123", `the safe number is copied again (${recopied})`);
+  let targets = "";
+  try {
+    targets = execFileSync("xclip", ["-o", "-selection", "clipboard", "-t", "TARGETS"], { env: { ...process.env, DISPLAY: display }, timeout: 3000 }).toString();
+  } catch (e) {
+    targets = "ERR " + e.message;
+  }
+  check(targets.includes("x-kde-passwordManagerHint"), `the copied number is marked to stay out of clipboard history (${targets.replace(/\s+/g, " ").trim()})`);
   await browser.keys(["Control", "Shift", "L"]);
   await byText("h1", "Unlock Casekeep");
+  const lockedClipboard = await waitFor(async () => (await readClipboard()) === "", "the clipboard emptied by the lock", 3000).then(() => "", async () => await readClipboard());
+  check(lockedClipboard === "", `locking takes the copied number off the clipboard at once (${lockedClipboard.includes("900123") ? "the number is still there" : lockedClipboard})`);
   let after = await browser.execute(() => document.documentElement.outerHTML);
   check(!after.includes(NAME) && !after.includes("Sentinelperson") && !after.includes("900123"), "quick exit leaves no record text in the page");
   await screen("unlock-after-quick-exit");
