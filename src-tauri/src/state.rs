@@ -9,6 +9,7 @@ use casekeep::export::Format;
 use casekeep::Session;
 use tauri::Manager;
 
+use crate::chosen::Chosen;
 use crate::clipboard::Clipboard;
 
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(5 * 60);
@@ -66,6 +67,8 @@ pub struct AppState {
     pub fixed_export_dir: bool,
     /// The clipboard thread (also held by `Inner`, which clears it on every lock).
     pub clipboard: Clipboard,
+    /// Paths the shell's file dialogs returned, each for one use.
+    pub chosen: Chosen,
     inner: Mutex<Inner>,
 }
 
@@ -104,6 +107,7 @@ impl AppState {
             export_dir,
             fixed_export_dir,
             clipboard: clipboard.clone(),
+            chosen: Chosen::default(),
             inner: Mutex::new(Inner::new(idle, clipboard)),
         })
     }

@@ -126,15 +126,16 @@ const ARGS = {
   purge: ["reason", "dryRun"],
   backup_vault: ["out?"],
   restore_vault: ["from", "user", "passphrase"],
+  choose_save_file: ["name", "ext"],
   record_enquiry: ["enquiry"],
   list_enquiries: ["client?"],
   link_enquiry: ["enquiry", "client"],
 };
-const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list_users", "risk_form", "work_queue", "replace_recovery_key", "enquiry_script"];
+const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list_users", "risk_form", "work_queue", "replace_recovery_key", "enquiry_script", "choose_backup_file"];
 // Commands that exist to be used while locked (or that only end a session); every other one
 // must answer `locked`. Their well-formed-looking calls below are built so that none of them
 // unlocks anything or counts as a failed unlock attempt.
-const WORK_WHILE_LOCKED = ["app_status", "create_vault", "open_demo", "unlock", "recover", "lock", "restore_vault"];
+const WORK_WHILE_LOCKED = ["app_status", "create_vault", "open_demo", "unlock", "recover", "lock", "restore_vault", "choose_backup_file"];
 const SHARE = { client: 1, recipient: "marac", purpose: "MARAC referral", emergency: false, excerpts: [] };
 const LOCKED_CALLS = {
   app_status: {},
@@ -180,6 +181,9 @@ const LOCKED_CALLS = {
   change_case: { client: 1, action: "close", reason: null },
   purge: { reason: "scheduled purge", dryRun: false },
   backup_vault: { out: null },
+  // With CASEKEEP_EXPORT_DIR the shell opens no dialog (WebDriver cannot drive one): refused.
+  choose_save_file: { name: "casekeep-backup.ckbackup", ext: "ckbackup" },
+  choose_backup_file: {},
 };
 
 async function main() {
@@ -774,6 +778,11 @@ async function main() {
     ]).then((r) => done(r.map((x) => x.status)));
   });
   check(outsiders.length === 4 && outsiders.every((st) => st === "rejected"), `unknown commands and ungranted plugin commands are refused (${outsiders.join(", ")})`);
+  // Restore from a real backup's path, sent by the page: refused (only the open dialog's
+  // answer is used), before anything is read.
+  const restoreByPath = await browser.executeAsync((from, done) => window.__TAURI_INTERNALS__.invoke("restore_vault", { from, user: "mo", passphrase: "another long passphrase" })
+    .then(() => done("ACCEPTED"), (e) => done(`${e?.code}: ${e?.message}`)), backupFile);
+  check(restoreByPath.startsWith("invalid_input") && restoreByPath.includes("own dialog"), `restore from a path the dialog did not return is refused (${restoreByPath})`);
   const stillLocked = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("app_status").then((s) => done(s.unlocked)));
   check(stillLocked === false && (await text()).includes("Unlock Casekeep"), "after the hostile calls the app is up and still locked");
 
@@ -854,6 +863,19 @@ async function main() {
   const echoes = unlockedHostile.results.filter((r) => typeof r.message === "string" && (r.message.length > 300 || /DROP TABLE|\$gt|xxxxxxxx|telepathy|superuser|explode|QZXV/.test(r.message)));
   check(echoes.length === 0, `no refusal repeats a value that was sent (${JSON.stringify(echoes).slice(0, 300)})`);
   check(unlockedHostile.unlocked === true && (await text()).includes("Caseload (1)"), "the app stays up and unlocked after the hostile calls");
+  // Paths from the page are refused: the shell writes only where its own dialog answered
+  // (a one-use token), or to a fresh name in its exports folder.
+  const madeUp = join(work, "made-up-by-the-page");
+  const pathCalls = await browser.executeAsync((madeUp, share, done) => {
+    const inv = window.__TAURI_INTERNALS__.invoke;
+    Promise.allSettled([
+      inv("backup_vault", { out: madeUp + ".ckbackup" }),
+      inv("share", { share: { ...share, format: "json", out: madeUp + ".json" } }),
+      inv("finish_request", { finish: { request: 1, format: "pdf", out: madeUp + ".pdf" } }),
+    ]).then((r) => done(r.map((x) => (x.status === "rejected" ? `${x.reason?.code}: ${x.reason?.message}` : "ACCEPTED"))));
+  }, madeUp, SHARE);
+  check(pathCalls.every((r) => r.startsWith("invalid_input") && r.includes("own dialog")) && ["ckbackup", "json", "pdf"].every((e) => !existsSync(`${madeUp}.${e}`)),
+    `a path the dialog did not return is refused for a backup, a share and a finished request, and nothing is written (${pathCalls.join(" | ")})`);
   await screen("caseload");
   await click("button", "Show names");
   await waitFor(async () => (await text()).includes(NAME), "the names before the idle lock", 10000);
