@@ -725,7 +725,7 @@ async function main() {
   // Copy the safe number again, then lock at once: the lock takes it off the clipboard
   // (well before the 10 s timer). The copy carries the history-exclusion hint that
   // clipboard managers (Klipper, GNOME's) honour.
-  const recopied = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("copy_safe_number", { client: 1, contact: 0, reason: "The client asked us to call back now" })
+  const recopied = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("copy_safe_number", { client: 1, contact: 1, reason: "The client asked us to call back now" })
     .then(() => done("ok"), (e) => done("ERROR " + JSON.stringify(e))));
   check(recopied === "ok" && (await readClipboard()) === "+447700900123", `the safe number is copied again (${recopied})`);
   let targets = "";
