@@ -57,5 +57,7 @@ fn casekeep_commands() -> &'static [&'static str] {
         "purge",
         "backup_vault",
         "restore_vault",
+        "choose_save_file",
+        "choose_backup_file",
     ]
 }

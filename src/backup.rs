@@ -14,11 +14,12 @@
 //! A backup is verified when it is made (the copy is opened with the key and checked page
 //! by page, and its log chain must end where the vault's does). `restore` refuses a file
 //! whose sizes, hashes or manifest tag do not match, builds the vault in a staging
-//! directory, unlocks it, runs the full `check` and the log chain, and only then moves it
+//! directory (reading the backup once, as a stream: the file is opened without following a
+//! link, and anything but a regular file — a device, a pipe, a folder — is refused), unlocks it, runs the full `check` and the log chain, and only then moves it
 //! into an empty directory: an existing vault is never overwritten.
 
 use std::fs;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use data_encoding::HEXLOWER;
@@ -38,8 +39,6 @@ use crate::vault::{Session, Vault, HEADER_FILE};
 /// 2: the key envelopes and anchors are parts; the manifest pins the root key.
 pub const BACKUP_FORMAT: u64 = 2;
 const MAGIC_PREFIX: &str = "CASEKEEP-BACKUP ";
-/// The largest backup `restore` reads (the whole file is checked in memory).
-const BACKUP_LIMIT: u64 = 2 * 1024 * 1024 * 1024;
 const MANIFEST_LIMIT: usize = 1024 * 1024;
 const SLOT_LIMIT: u64 = 16 * 1024;
 const MAX_PARTS: usize = 1002;
@@ -293,36 +292,48 @@ impl Session {
     }
 }
 
-/// The checked contents of a backup file: the manifest, its tag, and each part.
-struct Parsed {
+/// The checked head of a backup file: the manifest, its line (what the tag covers) and its
+/// tag. The parts follow it and are read as a stream ([`copy_part`]), never held whole.
+struct Head {
     manifest: Manifest,
     manifest_line: Vec<u8>,
     tag: Vec<u8>,
-    parts: Vec<(String, Vec<u8>)>,
 }
 
-fn take_line<'a>(rest: &mut &'a [u8], limit: usize) -> Option<&'a [u8]> {
-    let end = rest.iter().take(limit + 1).position(|b| *b == b'\n')?;
-    let line = rest.get(..end)?;
-    *rest = rest.get(end + 1..)?;
-    Some(line)
+/// One line of at most `limit` bytes (without its newline); `None` when there is no
+/// newline within the limit.
+fn take_line(r: &mut impl BufRead, limit: usize) -> Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    r.take(limit as u64 + 1).read_until(b'\n', &mut line).map_err(Error::io("read the backup file"))?;
+    if line.pop() == Some(b'\n') {
+        Ok(Some(line))
+    } else {
+        Ok(None)
+    }
 }
 
 /// Parses the container (magic line, manifest, parts) without any key: the fuzzed surface.
 #[doc(hidden)]
 pub fn parse_container(bytes: &[u8]) -> Result<()> {
-    parse(bytes).map(|_| ())
+    let mut r = bytes;
+    let head = read_head(&mut r, bytes.len() as u64)?;
+    for part in &head.manifest.parts {
+        copy_part(&mut r, part, &mut std::io::sink())?;
+    }
+    expect_end(&mut r)
 }
 
-fn parse(bytes: &[u8]) -> Result<Parsed> {
-    let mut rest = bytes;
-    let magic =
-        take_line(&mut rest, 64).ok_or_else(|| Error::invalid("this is not a Casekeep backup file"))?;
-    let version = std::str::from_utf8(magic)
+/// Reads and checks the head of a backup file of `size` bytes: the magic line, the
+/// manifest (each part a vault file, once; the required ones present; the sizes adding up
+/// to what follows the head) and the tag's form (the tag itself needs the vault key).
+fn read_head(r: &mut impl BufRead, size: u64) -> Result<Head> {
+    let not_a_backup = || Error::invalid("this is not a Casekeep backup file");
+    let magic = take_line(r, 64)?.ok_or_else(not_a_backup)?;
+    let version = std::str::from_utf8(&magic)
         .ok()
         .and_then(|m| m.strip_prefix(MAGIC_PREFIX))
         .and_then(|v| v.parse::<u64>().ok())
-        .ok_or_else(|| Error::invalid("this is not a Casekeep backup file"))?;
+        .ok_or_else(not_a_backup)?;
     if version > BACKUP_FORMAT {
         return Err(Error::TooNew { what: "backup format", found: version, supported: BACKUP_FORMAT });
     }
@@ -331,48 +342,113 @@ fn parse(bytes: &[u8]) -> Result<Parsed> {
             "this backup was made by a development build of Casekeep before identities and keys were signed in the log; this build does not restore it",
         ));
     }
-    let manifest_line =
-        take_line(&mut rest, MANIFEST_LIMIT).ok_or_else(|| damaged("its manifest is unreadable"))?;
+    let manifest_line = take_line(r, MANIFEST_LIMIT)?.ok_or_else(|| damaged("its manifest is unreadable"))?;
     let manifest: Manifest =
-        serde_json::from_slice(manifest_line).map_err(|_| damaged("its manifest is malformed"))?;
+        serde_json::from_slice(&manifest_line).map_err(|_| damaged("its manifest is malformed"))?;
     if manifest.format != version {
         return Err(damaged("its manifest does not match its header"));
     }
-    let tag_line = take_line(&mut rest, 64).ok_or_else(|| damaged("its manifest tag is missing"))?;
-    let tag = HEXLOWER.decode(tag_line).map_err(|_| damaged("its manifest tag is malformed"))?;
+    let tag_line = take_line(r, 64)?.ok_or_else(|| damaged("its manifest tag is missing"))?;
+    let tag = HEXLOWER.decode(&tag_line).map_err(|_| damaged("its manifest tag is malformed"))?;
     if tag.len() != 32 {
         return Err(damaged("its manifest tag is malformed"));
     }
     if manifest.parts.len() > MAX_PARTS {
         return Err(damaged("it lists more parts than a vault has"));
     }
+    let head_len = [magic.len(), manifest_line.len(), tag_line.len()].iter().map(|n| *n as u64 + 1).sum();
     let total = manifest.parts.iter().try_fold(0u64, |sum, p| sum.checked_add(p.size));
-    if total != Some(rest.len() as u64) {
+    if total != size.checked_sub(head_len) {
         return Err(damaged("its parts do not add up to its length (truncated or padded)"));
     }
     let mut seen = std::collections::BTreeSet::new();
-    let mut parts = Vec::with_capacity(manifest.parts.len());
     for p in &manifest.parts {
         if !valid_part_path(&p.path) || !seen.insert(p.path.as_str()) {
             return Err(damaged("it names a file a vault does not have, or one twice"));
         }
-        let size = usize::try_from(p.size).map_err(|_| damaged("a part is too large"))?;
-        let (bytes, after) = rest.split_at_checked(size).ok_or_else(|| damaged("a part is cut short"))?;
-        rest = after;
-        if HEXLOWER.encode(&crypto::sha256(&[bytes])) != p.sha256 {
-            return Err(Error::Integrity(format!(
-                "the backup is damaged or was altered: {} does not match its SHA-256",
-                p.path
-            )));
-        }
-        parts.push((p.path.clone(), bytes.to_vec()));
     }
     for required in [HEADER_FILE, db::DB_FILE, envelopes::FILE] {
         if !seen.contains(required) {
             return Err(damaged("a vault file is missing from it"));
         }
     }
-    Ok(Parsed { manifest_line: manifest_line.to_vec(), manifest, tag, parts })
+    Ok(Head { manifest, manifest_line, tag })
+}
+
+/// Copies the next part from `r` to `out` in bounded pieces, hashing as it goes; refuses a
+/// part cut short or whose SHA-256 is not the manifest's (what was written to `out` is then
+/// the caller's to discard).
+fn copy_part(r: &mut impl Read, part: &Part, out: &mut impl Write) -> Result<()> {
+    let mut hash = crypto::Sha256Stream::new();
+    let mut left = part.size;
+    let mut buf = vec![0u8; 64 * 1024];
+    while left > 0 {
+        let want = usize::try_from(left.min(buf.len() as u64)).unwrap_or(buf.len());
+        let piece = buf.get_mut(..want).ok_or_else(|| damaged("a part is too large"))?;
+        let n = match r.read(piece) {
+            Ok(0) => return Err(damaged("a part is cut short")),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io("read the backup file")(e)),
+        };
+        let got = piece.get(..n).ok_or_else(|| damaged("a part is cut short"))?;
+        hash.update(got);
+        out.write_all(got).map_err(Error::io("write a restored vault file"))?;
+        left -= n as u64;
+    }
+    if HEXLOWER.encode(&hash.finish()) != part.sha256 {
+        return Err(Error::Integrity(format!(
+            "the backup is damaged or was altered: {} does not match its SHA-256",
+            part.path
+        )));
+    }
+    Ok(())
+}
+
+/// Nothing may follow the last part (the file grew after it was measured).
+fn expect_end(r: &mut impl Read) -> Result<()> {
+    let mut one = [0u8; 1];
+    match r.read(&mut one).map_err(Error::io("read the backup file"))? {
+        0 => Ok(()),
+        _ => Err(damaged("its parts do not add up to its length (truncated or padded)")),
+    }
+}
+
+/// Opens the backup once, without following a symbolic link and without waiting on a pipe,
+/// and checks the open handle: only a regular file is read (never a device such as
+/// /dev/zero, a FIFO, a socket or a folder). Returns it with its size.
+fn open_backup(from: &Path) -> Result<(fs::File, u64)> {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    #[cfg(not(unix))]
+    if fs::symlink_metadata(from).map(|m| m.file_type().is_symlink()).unwrap_or(false) {
+        return Err(Error::invalid("the backup path is a symbolic link; choose the backup file itself"));
+    }
+    let f = opts.open(from).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return Error::invalid("the backup path is a symbolic link; choose the backup file itself");
+        }
+        match e.kind() {
+            std::io::ErrorKind::NotFound => Error::invalid("cannot read the backup file: no such file"),
+            std::io::ErrorKind::PermissionDenied => {
+                Error::invalid("cannot read the backup file: permission denied")
+            }
+            _ => Error::io("open the backup file")(e),
+        }
+    })?;
+    let meta = f.metadata().map_err(Error::io("read the backup file's details"))?;
+    if !meta.is_file() {
+        return Err(Error::invalid(
+            "the backup path is not a regular file (a folder, a device or a pipe); choose the backup file itself",
+        ));
+    }
+    Ok((f, meta.len()))
 }
 
 /// How `restore` unlocks the restored vault to verify it.
@@ -405,34 +481,39 @@ pub fn restore_with(
             return Err(Error::VaultExists);
         }
     }
-    let bytes = fsutil::read_bounded(from, BACKUP_LIMIT, "backup file")?;
-    let parsed = parse(&bytes)?;
-    drop(bytes);
+    let (file, size) = open_backup(from)?;
+    let mut r = BufReader::with_capacity(64 * 1024, file);
+    let head = read_head(&mut r, size)?;
     let staging = staging_beside(dir, "restore")?;
-    let result = restore_into(&parsed, &staging, dir, user, credentials);
+    let result = unpack_parts(&mut r, &head, &staging)
+        .and_then(|()| restore_into(&head, &staging, dir, user, credentials));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
+/// Streams the parts into owner-only files in `staging`, each checked against its hash.
+fn unpack_parts(r: &mut impl Read, head: &Head, staging: &Path) -> Result<()> {
+    fsutil::create_private_dir(staging)?;
+    fsutil::create_private_dir(&staging.join("slots"))?;
+    for part in &head.manifest.parts {
+        let mut f = fsutil::create_private_file(&staging.join(&part.path))?;
+        copy_part(r, part, &mut f)?;
+        f.sync_all().map_err(Error::io("flush a restored vault file to disk"))?;
+    }
+    expect_end(r)?;
+    fsutil::sync_dir(&staging.join("slots"))?;
+    fsutil::sync_dir(staging)
+}
+
 fn restore_into(
-    parsed: &Parsed,
+    parsed: &Head,
     staging: &Path,
     dir: &Path,
     user: &str,
     credentials: Credentials<'_>,
 ) -> Result<RestoreReport> {
-    fsutil::create_private_dir(staging)?;
-    fsutil::create_private_dir(&staging.join("slots"))?;
-    for (path, bytes) in &parsed.parts {
-        let mut f = fsutil::create_private_file(&staging.join(path))?;
-        f.write_all(bytes).map_err(Error::io("write a restored vault file"))?;
-        f.sync_all().map_err(Error::io("flush a restored vault file to disk"))?;
-    }
-    fsutil::sync_dir(&staging.join("slots"))?;
-    fsutil::sync_dir(staging)?;
-
     let vault = Vault::open(staging)?;
     if vault.vault_id() != parsed.manifest.vault_id {
         return Err(damaged("its manifest names another vault"));

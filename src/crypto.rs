@@ -69,14 +69,43 @@ pub fn make_secret() -> Result<Secret32> {
 }
 
 pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut ctx = digest::Context::new(&digest::SHA256);
+    let mut h = Sha256Stream::new();
     for p in parts {
-        ctx.update(p);
+        h.update(p);
     }
-    let d = ctx.finish();
-    let mut out = [0u8; 32];
-    out.copy_from_slice(d.as_ref());
-    out
+    h.finish()
+}
+
+/// SHA-256 over data read in pieces (a backup part streamed from disk).
+pub struct Sha256Stream(digest::Context);
+
+impl Sha256Stream {
+    pub fn new() -> Self {
+        Sha256Stream(digest::Context::new(&digest::SHA256))
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    pub fn finish(self) -> [u8; 32] {
+        let d = self.0.finish();
+        let mut out = [0u8; 32];
+        out.copy_from_slice(d.as_ref());
+        out
+    }
+}
+
+impl std::fmt::Debug for Sha256Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sha256Stream")
+    }
+}
+
+impl Default for Sha256Stream {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// HMAC-SHA-256, used to turn typed user names into tags that do not reveal them.

@@ -131,7 +131,8 @@ pub struct ShareArgs {
     pub advice: Option<String>,
     pub excerpts: Vec<usize>,
     pub format: Option<String>,
-    /// The file chosen in the save dialog (absent when exports go to a fixed folder).
+    /// The one-use token the shell's save dialog gave for the chosen file (never a path;
+    /// absent: a fresh name in the exports folder).
     pub out: Option<String>,
 }
 
@@ -166,7 +167,8 @@ impl ShareArgs {
 }
 
 /// `finish_request`'s argument: an approved share request to finish, the format and the
-/// file (absent when exports go to a fixed folder). Everything else is the request's.
+/// save dialog's one-use token for the file (absent: a fresh name in the exports folder).
+/// Everything else is the request's.
 #[derive(Debug, Deserialize)]
 pub struct FinishArgs {
     pub request: i64,

@@ -14,6 +14,7 @@ pub mod bench;
 pub mod catalogue;
 pub mod cli;
 pub mod clients;
+pub mod clock;
 pub mod consent;
 pub mod crypto;
 pub mod db;

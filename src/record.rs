@@ -23,7 +23,13 @@ impl Date {
     /// UTC: from 00:00 to 01:00 BST a UTC "today" is still yesterday, so an entry dated
     /// today was refused as "in the future" and review dates turned an hour late.
     pub fn today() -> Date {
-        Date(chrono::Local::now().date_naive())
+        Date::on(crate::clock::now(), &chrono::Local)
+    }
+
+    /// The date at `instant` in time zone `tz` (what [`Date::today`] is, for the laptop's
+    /// zone and the clock's instant).
+    pub fn on<Tz: chrono::TimeZone>(instant: chrono::DateTime<chrono::Utc>, tz: &Tz) -> Date {
+        Date(instant.with_timezone(tz).date_naive())
     }
 
     pub fn parse(s: &str) -> Option<Date> {
@@ -793,6 +799,75 @@ pub fn initials_of(full_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Instants around both 2027 clock changes in the UK (BST from 2027-03-28 01:00 UTC to
+    /// 2027-10-31 01:00 UTC) and the local date there; `true` where a UTC "today" is another
+    /// day (the last is where one stuck in summer time is).
+    const AROUND_2027_CHANGES: [(&str, &str, bool); 8] = [
+        ("2027-03-27T23:30:00Z", "2027-03-27", false), // 23:30 GMT
+        ("2027-03-28T00:30:00Z", "2027-03-28", false), // 00:30 GMT, half an hour before the change
+        ("2027-03-28T01:30:00Z", "2027-03-28", false), // 02:30 BST
+        ("2027-03-28T23:30:00Z", "2027-03-29", true),  // 00:30 BST: UTC still says the 28th
+        ("2027-10-30T23:30:00Z", "2027-10-31", true),  // 00:30 BST on the night the clocks go back
+        ("2027-10-31T00:30:00Z", "2027-10-31", false), // 01:30 BST, the first time
+        ("2027-10-31T01:30:00Z", "2027-10-31", false), // 01:30 GMT, the second time
+        ("2027-10-31T23:30:00Z", "2027-10-31", false), // 23:30 GMT: summer time would say Nov 1
+    ];
+
+    fn instant(s: &str) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc)
+    }
+
+    /// `Date::on` with the laptop's zone (`chrono::Local`, read from `TZ`): run in a child
+    /// process of this test binary for each way of naming UK time, since `TZ` is read per
+    /// process. The zone database name needs tzdata; the POSIX rule does not.
+    #[test]
+    fn today_follows_the_laptops_time_zone_across_the_2027_clock_changes() {
+        let mut zones = vec!["GMT0BST,M3.5.0/1,M10.5.0"];
+        if std::path::Path::new("/usr/share/zoneinfo/Europe/London").exists() {
+            zones.push("Europe/London");
+        }
+        for tz in zones {
+            let out = std::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "record::tests::local_dates_in_this_process",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env("TZ", tz)
+                .env("CASEKEEP_LOCAL_DATES_CHILD", "1")
+                .output()
+                .unwrap();
+            let text =
+                String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "TZ={tz}: {text}");
+            assert!(text.contains("local dates checked: 8"), "TZ={tz}: the child did not run: {text}");
+        }
+        // The cases discriminate: in UTC the marked ones are another day.
+        for (at, local, utc_differs) in AROUND_2027_CHANGES {
+            assert_eq!(Date::on(instant(at), &chrono::Utc).to_string() != local, utc_differs, "{at}");
+        }
+        // And a fixed one-hour offset (summer time all year) is wrong in winter.
+        let bst = chrono::FixedOffset::east_opt(3600).unwrap();
+        assert_eq!(Date::on(instant("2027-10-31T23:30:00Z"), &bst).to_string(), "2027-11-01");
+    }
+
+    /// The child of the test above (does nothing unless asked).
+    #[test]
+    fn local_dates_in_this_process() {
+        if std::env::var_os("CASEKEEP_LOCAL_DATES_CHILD").is_none() {
+            return;
+        }
+        for (at, local, _) in AROUND_2027_CHANGES {
+            assert_eq!(Date::on(instant(at), &chrono::Local).to_string(), local, "{at}");
+        }
+        // The parent looks for this line (a skipped child would print nothing).
+        #[allow(clippy::print_stdout)]
+        {
+            println!("local dates checked: {}", AROUND_2027_CHANGES.len());
+        }
+    }
 
     #[test]
     fn dates_must_be_written_exactly() {

@@ -478,7 +478,7 @@ pub fn local_time<Tz: TimeZone>(instant: DateTime<Utc>, tz: &Tz) -> NaiveDateTim
 
 /// The laptop's local wall-clock time now (its time zone: British Summer Time in summer).
 pub fn now_local() -> NaiveDateTime {
-    local_time(Utc::now(), &Local)
+    local_time(crate::clock::now(), &Local)
 }
 
 /// A contact's safe windows, when it has any.

@@ -297,3 +297,46 @@ fn a_damaged_or_altered_backup_is_refused_and_leaves_nothing() {
     assert_eq!(leftovers(s.tmp.path()), Vec::<String>::new());
     eprintln!("backup flips: seed {seed:#x}, {flips} flips over {n} bytes, refused as {refused:#?}");
 }
+
+/// Restore reads only a regular file, opened once: a device that never ends (/dev/zero),
+/// a FIFO (which would block a plain open until a writer came), a folder and a symbolic
+/// link are refused at once, by the CLI and by the core, and nothing is left behind.
+#[test]
+fn restore_refuses_devices_pipes_folders_and_links() {
+    let s = Scratch::new();
+    vault_with_a_client(&s);
+    let out = s.tmp.path().join("b.ckbackup");
+    backup(&s, &out);
+    let fifo = s.tmp.path().join("pipe.ckbackup");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let link = s.tmp.path().join("link.ckbackup");
+    std::os::unix::fs::symlink(&out, &link).unwrap();
+    let folder = s.tmp.path().join("folder.ckbackup");
+    std::fs::create_dir(&folder).unwrap();
+
+    let cases: [(&str, &Path, &str); 4] = [
+        ("/dev/zero", Path::new("/dev/zero"), "not a regular file"),
+        ("a FIFO", &fifo, "not a regular file"),
+        ("a folder", &folder, "not a regular file"),
+        ("a symbolic link to a good backup", &link, "symbolic link"),
+    ];
+    cheap_kdf();
+    for (what, from, says) in cases {
+        let new = s.tmp.path().join("restored");
+        let started = std::time::Instant::now();
+        let r = restore_cli(&s, from, &new, "mo", MANAGER_PASS).refused();
+        assert!(r.stderr.contains(says), "{what}: {}", r.stderr);
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "{what}: took too long");
+        let e =
+            casekeep::backup::restore(from, &new, "mo", &Passphrase::new(MANAGER_PASS.into())).unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "{what}: {e}");
+        assert!(e.to_string().contains(says), "{what}: {e}");
+        assert!(!new.exists(), "{what}: a vault appeared");
+        assert_eq!(leftovers(s.tmp.path()), Vec::<String>::new(), "{what}");
+    }
+    // The backup itself, by its real path, still restores (streamed).
+    let new = s.tmp.path().join("restored");
+    restore_cli(&s, &out, &new, "mo", MANAGER_PASS).ok();
+    assert!(new.join(casekeep::vault::HEADER_FILE).exists());
+}

@@ -3,8 +3,11 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod arg;
+mod chosen;
+mod clipboard;
 mod clock;
 mod lockwatch;
+mod quiet_panic;
 mod state;
 
 use std::path::PathBuf;
@@ -15,6 +18,7 @@ use casekeep::consent::RecipientKind;
 use casekeep::export::Format;
 use casekeep::ipc::{AppStatus, ConsentArgs, Created, FinishArgs, ShareArgs, Unlocked};
 use casekeep::{ClientId, Passphrase, Role};
+use chosen::{ChosenFile, Purpose};
 use serde_json::Value;
 use state::{AppState, CmdError, CmdResult};
 use tauri::State;
@@ -175,14 +179,15 @@ fn reveal_code_word(state: State<'_, AppState>, client: Arg<i64>, contact: Arg<u
     Ok(g.session_mut()?.reveal_code_word(ClientId(client), contact)?)
 }
 
-/// Puts a client's safe number on the clipboard and takes it off again 10 seconds later
-/// (if it is still there). Done here, not in the page: WebKit lets a page write the
-/// clipboard only in direct answer to a click, so the page could not clear it. The core's
+/// Puts a client's safe number on the clipboard, excluded from clipboard history where the
+/// platform allows, and takes it off again 10 seconds later, on lock and on quit (each time
+/// only if it is still there: `clipboard.rs`). Done here, not in the page: WebKit lets a
+/// page write the clipboard only in direct answer to a click, so the page could not clear
+/// it. The core's
 /// safe-contact gate refuses (`acknowledgement_required`) unless `reason` acknowledges a
 /// do-not-use, out-of-hours or stale contact; the card asks for it first.
 #[tauri::command]
 fn copy_safe_number(
-    app: tauri::AppHandle,
     state: State<'_, AppState>,
     client: Arg<i64>,
     contact: Arg<usize>,
@@ -191,20 +196,10 @@ fn copy_safe_number(
     let Arg(client) = client;
     let Arg(contact) = contact;
     let Arg(reason) = reason;
-    use tauri_plugin_clipboard_manager::ClipboardExt;
     let ack = reason.as_deref().map(casekeep::safe_times::Acknowledgement::new).transpose()?;
     let mut g = state.guard()?;
     let value = g.session_mut()?.safe_contact_value(ClientId(client), contact, ack.as_ref())?;
-    app.clipboard()
-        .write_text(value.clone())
-        .map_err(|_| CmdError::new("clipboard", "Could not copy: select the number and copy it by hand."))?;
-    std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(10));
-        if app.clipboard().read_text().ok().as_deref() == Some(value.as_str()) {
-            let _ = app.clipboard().write_text(String::new());
-        }
-    });
-    Ok(())
+    state.clipboard.copy(value)
 }
 
 #[tauri::command]
@@ -263,19 +258,104 @@ fn share_preview(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult
     Ok(g.session_mut()?.share_preview(&req)?)
 }
 
-/// Where a shared file goes: the file the person chose in the native save dialog, or a
-/// fresh name (`casekeep-{name}-…`) in the fixed exports folder. Never an existing file.
-fn export_out(state: &AppState, chosen: Option<&str>, name: &str, format: Format) -> CmdResult<PathBuf> {
-    match chosen.filter(|o| !o.is_empty()) {
-        Some(chosen) if !state.fixed_export_dir => {
-            let p = PathBuf::from(chosen);
-            if !p.is_absolute() {
-                return Err(CmdError::new("invalid_input", "Choose where to save the file."));
-            }
-            Ok(p)
-        }
-        _ => state.export_path(name, format),
+/// Where a shared file goes: the file the person chose in the shell's save dialog (`out` is
+/// the token `choose_save_file` gave, used once), or with no token a fresh name
+/// (`casekeep-{name}-…`) in the exports folder. Never a path the page wrote, never an
+/// existing file.
+fn export_out(state: &AppState, token: Option<&str>, name: &str, format: Format) -> CmdResult<PathBuf> {
+    match token.filter(|o| !o.is_empty()) {
+        Some(token) => state.chosen.take(Purpose::Save(extension(format)), token),
+        None => state.export_path(name, format),
     }
+}
+
+fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Pdf => "pdf",
+        Format::Json => "json",
+    }
+}
+
+/// The refusal of a dialog when the app saves to a fixed folder (CASEKEEP_EXPORT_DIR: the
+/// end-to-end run, where WebDriver cannot drive a native dialog).
+fn no_dialog() -> CmdError {
+    CmdError::new(
+        "invalid_input",
+        "This app was started with a fixed exports folder (CASEKEEP_EXPORT_DIR) and opens no file dialog.",
+    )
+}
+
+/// Opens the native save dialog (from here, not from the page) for a shared file (`ext`
+/// `pdf` or `json`) or a backup (`ckbackup`), suggesting `name`. Returns a one-use token
+/// for the chosen path and the file's name, or nothing if the dialog was closed. Run off the
+/// main thread; the session is not held while the dialog is open.
+#[tauri::command(async)]
+fn choose_save_file(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    name: Arg<String>,
+    ext: Arg<String>,
+) -> CmdResult<Option<ChosenFile>> {
+    let Arg(name) = name;
+    let Arg(ext) = ext;
+    state.guard()?.session_mut()?;
+    if state.fixed_export_dir {
+        return Err(no_dialog());
+    }
+    let (ext, title, kind): (&'static str, &str, &str) = match ext.as_str() {
+        "pdf" => ("pdf", "Save the shared file", "PDF"),
+        "json" => ("json", "Save the shared file", "JSON"),
+        "ckbackup" => ("ckbackup", "Save the backup", "Casekeep backup"),
+        _ => return Err(CmdError::new("invalid_input", "Unknown kind of file to save.")),
+    };
+    let plain = !name.is_empty()
+        && name.chars().count() <= 200
+        && !name.contains(['/', '\\', '\0'])
+        && name != "."
+        && name != "..";
+    if !plain {
+        return Err(CmdError::new("invalid_input", "The suggested file name must be a plain file name."));
+    }
+    let answer = file_dialog(&app, title).set_file_name(name).add_filter(kind, &[ext]).blocking_save_file();
+    remember(&state, Purpose::Save(ext), answer)
+}
+
+/// Opens the native open dialog for a backup to restore (while locked). Returns a one-use
+/// token for the chosen file and its name, or nothing if the dialog was closed.
+#[tauri::command(async)]
+fn choose_backup_file(app: tauri::AppHandle, state: State<'_, AppState>) -> CmdResult<Option<ChosenFile>> {
+    if state.guard()?.session.is_some() {
+        return Err(CmdError::new("invalid_input", "Lock the open vault before restoring a backup."));
+    }
+    if state.fixed_export_dir {
+        return Err(no_dialog());
+    }
+    let answer = file_dialog(&app, "Choose the backup")
+        .add_filter("Casekeep backup", &["ckbackup"])
+        .blocking_pick_file();
+    remember(&state, Purpose::Restore, answer)
+}
+
+/// A native file dialog with `title`, over the main window.
+fn file_dialog(app: &tauri::AppHandle, title: &str) -> tauri_plugin_dialog::FileDialogBuilder<tauri::Wry> {
+    use tauri_plugin_dialog::DialogExt;
+    let dialog = app.dialog().file().set_title(title);
+    match tauri::Manager::get_webview_window(app, "main") {
+        Some(w) => dialog.set_parent(&w),
+        None => dialog,
+    }
+}
+
+/// Keeps a dialog's answer (nothing if it was closed) for one use; the page gets its token.
+fn remember(
+    state: &AppState,
+    purpose: Purpose,
+    answer: Option<tauri_plugin_dialog::FilePath>,
+) -> CmdResult<Option<ChosenFile>> {
+    let Some(p) = answer else { return Ok(None) };
+    let path =
+        p.into_path().map_err(|_| CmdError::new("invalid_input", "Choose a file on this computer."))?;
+    Ok(Some(state.chosen.remember(purpose, path)?))
 }
 
 #[tauri::command]
@@ -508,8 +588,9 @@ fn purge(
     Ok(g.session_mut()?.purge(&reason, dry_run)?)
 }
 
-/// Writes an encrypted, self-verifying backup to the file chosen in the save dialog (or a
-/// fresh name in the fixed exports folder). Never over an existing file.
+/// Writes an encrypted, self-verifying backup to the file chosen in the shell's save dialog
+/// (`out`: the one-use token `choose_save_file` gave), or with no token to a fresh name in
+/// the exports folder. Never a path the page wrote, never over an existing file.
 #[tauri::command]
 fn backup_vault(
     state: State<'_, AppState>,
@@ -517,21 +598,18 @@ fn backup_vault(
 ) -> CmdResult<casekeep::backup::BackupReceipt> {
     let Arg(out) = out;
     let mut g = state.guard()?;
+    g.session_mut()?;
     let path = match out.filter(|o| !o.is_empty()) {
-        Some(chosen) if !state.fixed_export_dir => {
-            let p = PathBuf::from(chosen);
-            if !p.is_absolute() {
-                return Err(CmdError::new("invalid_input", "Choose where to save the backup."));
-            }
-            p
-        }
-        _ => state.backup_path()?,
+        Some(token) => state.chosen.take(Purpose::Save("ckbackup"), &token)?,
+        None => state.backup_path()?,
     };
     Ok(g.session_mut()?.backup(&path)?)
 }
 
 /// Restores a backup into this app's vault location, which must be empty (first run).
-/// The backup is verified completely before anything is moved into place.
+/// `from` is the one-use token `choose_backup_file` gave for the file chosen in the shell's
+/// open dialog, never a path. The backup is verified completely before anything is moved
+/// into place.
 #[tauri::command]
 fn restore_vault(
     state: State<'_, AppState>,
@@ -546,10 +624,7 @@ fn restore_vault(
     if g.session.is_some() {
         return Err(CmdError::new("invalid_input", "Lock the open vault before restoring a backup."));
     }
-    let from = PathBuf::from(from);
-    if !from.is_absolute() {
-        return Err(CmdError::new("invalid_input", "Choose the backup file."));
-    }
+    let from = state.chosen.take(Purpose::Restore, &from)?;
     Ok(casekeep::backup::restore(&from, &state.vault_dir, &user, &Passphrase::new(passphrase))?)
 }
 
@@ -576,10 +651,7 @@ fn main() {
         std::process::exit(1);
     }
     // A panic is a bug; its message could carry a record value, so only its place is shown.
-    std::panic::set_hook(Box::new(|info| {
-        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!("casekeep-app: internal error{place}. Please report this.");
-    }));
+    quiet_panic::install();
     let state = match AppState::from_env() {
         Ok(s) => s,
         Err(e) => {
@@ -596,8 +668,6 @@ fn main() {
             }
         }))
         .plugin(tauri_plugin_dialog::init())
-        // Used from Rust only (copy_safe_number); the page is granted no clipboard permission.
-        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
         .on_page_load(|_, p| {
             if p.event() == tauri::webview::PageLoadEvent::Finished {
@@ -653,10 +723,19 @@ fn main() {
             purge,
             backup_vault,
             restore_vault,
+            choose_save_file,
+            choose_backup_file,
         ])
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("casekeep-app: the window could not start: {e}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                tauri::Manager::state::<AppState>(app).quit();
+            }
+        }),
+        Err(e) => {
+            eprintln!("casekeep-app: the window could not start: {e}");
+            std::process::exit(1);
+        }
     }
 }

@@ -9,6 +9,8 @@ use casekeep::export::Format;
 use casekeep::Session;
 use tauri::Manager;
 
+use crate::chosen::Chosen;
+use crate::clipboard::Clipboard;
 use crate::clock;
 use crate::lockwatch::{self, LockCause};
 
@@ -26,9 +28,14 @@ pub struct Inner {
     pub idle: Duration,
     /// On `clock::now()`, which counts time asleep.
     last_activity: Duration,
+    clipboard: Clipboard,
 }
 
 impl Inner {
+    pub fn new(idle: Duration, clipboard: Clipboard) -> Inner {
+        Inner { session: None, demo: false, idle, last_activity: clock::now(), clipboard }
+    }
+
     pub fn start(&mut self, session: Session, demo: bool) {
         self.lock();
         self.session = Some(session);
@@ -37,7 +44,10 @@ impl Inner {
     }
 
     /// Locks: records it, then drops the session (the key is zeroised, the database closed).
+    /// Every lock (the button, the idle timer, the system's lock signals) also takes a
+    /// copied safe number off the clipboard, if it is still there.
     pub fn lock(&mut self) {
+        self.clipboard.clear();
         if let Some(s) = self.session.take() {
             let _ = s.lock();
         }
@@ -58,6 +68,10 @@ pub struct AppState {
     pub demo_dir: PathBuf,
     pub export_dir: PathBuf,
     pub fixed_export_dir: bool,
+    /// The clipboard thread (also held by `Inner`, which clears it on every lock).
+    pub clipboard: Clipboard,
+    /// Paths the shell's file dialogs returned, each for one use.
+    pub chosen: Chosen,
     inner: Mutex<Inner>,
 }
 
@@ -65,6 +79,11 @@ impl AppState {
     /// Vault locations: `CASEKEEP_VAULT` / `CASEKEEP_DEMO_VAULT` / `CASEKEEP_EXPORT_DIR`, or
     /// the platform's data directory (the demo vault beside the real one, never inside it).
     pub fn from_env() -> CmdResult<AppState> {
+        AppState::from_env_with(Clipboard::system())
+    }
+
+    /// [`AppState::from_env`] with a given clipboard (tests give a fake one).
+    pub fn from_env_with(clipboard: Clipboard) -> CmdResult<AppState> {
         let vault_dir = match std::env::var_os("CASEKEEP_VAULT") {
             Some(v) => PathBuf::from(v),
             None => casekeep::vault::default_dir()?,
@@ -90,8 +109,16 @@ impl AppState {
             demo_dir,
             export_dir,
             fixed_export_dir,
-            inner: Mutex::new(Inner { session: None, demo: false, idle, last_activity: clock::now() }),
+            clipboard: clipboard.clone(),
+            chosen: Chosen::default(),
+            inner: Mutex::new(Inner::new(idle, clipboard)),
         })
+    }
+
+    /// On quit: takes a copied safe number off the clipboard (if still there), waiting a
+    /// moment for it, before the process ends.
+    pub fn quit(&self) {
+        self.clipboard.clear_now(Duration::from_secs(2));
     }
 
     pub fn guard(&self) -> CmdResult<MutexGuard<'_, Inner>> {
@@ -164,4 +191,63 @@ pub fn start_idle_timer(app: tauri::AppHandle) {
             last_tick = (clock::now(), Instant::now());
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::clipboard::fake::FakeBoard;
+
+    const NUMBER: &str = "+447700900123";
+
+    fn fake() -> (FakeBoard, Clipboard) {
+        let board = FakeBoard::default();
+        let given = board.clone();
+        (board, Clipboard::start(move || Some(given)))
+    }
+
+    /// Waits (up to 3 s, well under the 10 s timer) for the clipboard thread to empty it.
+    fn cleared_soon(board: &FakeBoard) -> bool {
+        let until = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < until {
+            if board.now().is_none() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    #[test]
+    fn a_lock_clears_the_copied_number() {
+        let (board, clip) = fake();
+        let mut inner = Inner::new(DEFAULT_IDLE, clip.clone());
+        clip.copy(NUMBER.into()).unwrap();
+        assert_eq!(board.now().as_deref(), Some(NUMBER));
+        inner.lock();
+        assert!(cleared_soon(&board), "the number is still on the clipboard after a lock");
+    }
+
+    #[test]
+    fn a_lock_leaves_something_copied_since_alone() {
+        let (board, clip) = fake();
+        let mut inner = Inner::new(DEFAULT_IDLE, clip.clone());
+        clip.copy(NUMBER.into()).unwrap();
+        board.other_copy("the worker's own note");
+        inner.lock();
+        // The clear is done once a later request is answered (one thread, in order).
+        assert!(clip.clear_now(Duration::from_secs(5)));
+        assert_eq!(board.now().as_deref(), Some("the worker's own note"));
+    }
+
+    #[test]
+    fn quitting_clears_the_copied_number_before_it_returns() {
+        let (board, clip) = fake();
+        let state = AppState::from_env_with(clip.clone()).unwrap();
+        clip.copy(NUMBER.into()).unwrap();
+        state.quit();
+        assert_eq!(board.now(), None);
+    }
 }

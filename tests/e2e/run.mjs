@@ -147,15 +147,16 @@ const ARGS = {
   purge: ["reason", "dryRun"],
   backup_vault: ["out?"],
   restore_vault: ["from", "user", "passphrase"],
+  choose_save_file: ["name", "ext"],
   record_enquiry: ["enquiry"],
   list_enquiries: ["client?"],
   link_enquiry: ["enquiry", "client"],
 };
-const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list_users", "risk_form", "work_queue", "replace_recovery_key", "enquiry_script"];
+const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list_users", "risk_form", "work_queue", "replace_recovery_key", "enquiry_script", "choose_backup_file"];
 // Commands that exist to be used while locked (or that only end a session); every other one
 // must answer `locked`. Their well-formed-looking calls below are built so that none of them
 // unlocks anything or counts as a failed unlock attempt.
-const WORK_WHILE_LOCKED = ["app_status", "create_vault", "open_demo", "unlock", "recover", "lock", "restore_vault"];
+const WORK_WHILE_LOCKED = ["app_status", "create_vault", "open_demo", "unlock", "recover", "lock", "restore_vault", "choose_backup_file"];
 const SHARE = { client: 1, recipient: "marac", purpose: "MARAC referral", emergency: false, excerpts: [] };
 const LOCKED_CALLS = {
   app_status: {},
@@ -201,6 +202,9 @@ const LOCKED_CALLS = {
   change_case: { client: 1, action: "close", reason: null },
   purge: { reason: "scheduled purge", dryRun: false },
   backup_vault: { out: null },
+  // With CASEKEEP_EXPORT_DIR the shell opens no dialog (WebDriver cannot drive one): refused.
+  choose_save_file: { name: "casekeep-backup.ckbackup", ext: "ckbackup" },
+  choose_backup_file: {},
 };
 
 async function main() {
@@ -740,8 +744,23 @@ async function main() {
   }
   const valueInLog = logged.filter((r) => [SENTINEL_CODE, SENTINEL_REFUGE, NAME, "Sentinelchild", "900123"].some((v) => r.body.includes(v)));
   check(valueInLog.length === 0, `no audit entry holds a record value (${valueInLog.length})`);
+  // Copy the safe number again, then lock at once: the lock takes it off the clipboard
+  // (well before the 10 s timer). The copy carries the history-exclusion hint that
+  // clipboard managers (Klipper, GNOME's) honour.
+  const recopied = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("copy_safe_number", { client: 1, contact: 1, reason: "The client asked us to call back now" })
+    .then(() => done("ok"), (e) => done("ERROR " + JSON.stringify(e))));
+  check(recopied === "ok" && (await readClipboard()) === "+447700900123", `the safe number is copied again (${recopied})`);
+  let targets = "";
+  try {
+    targets = execFileSync("xclip", ["-o", "-selection", "clipboard", "-t", "TARGETS"], { env: { ...process.env, DISPLAY: display }, timeout: 3000 }).toString();
+  } catch (e) {
+    targets = "ERR " + e.message;
+  }
+  check(targets.includes("x-kde-passwordManagerHint"), `the copied number is marked to stay out of clipboard history (${targets.replace(/\s+/g, " ").trim()})`);
   await browser.keys(["Control", "Shift", "L"]);
   await byText("h1", "Unlock Casekeep");
+  const lockedClipboard = await waitFor(async () => (await readClipboard()) === "", "the clipboard emptied by the lock", 3000).then(() => "", async () => await readClipboard());
+  check(lockedClipboard === "", `locking takes the copied number off the clipboard at once (${lockedClipboard.includes("900123") ? "the number is still there" : lockedClipboard})`);
   let after = await browser.execute(() => document.documentElement.outerHTML);
   check(!after.includes(NAME) && !after.includes("Sentinelperson") && !after.includes("900123"), "quick exit leaves no record text in the page");
   await screen("unlock-after-quick-exit");
@@ -781,6 +800,11 @@ async function main() {
     ]).then((r) => done(r.map((x) => x.status)));
   });
   check(outsiders.length === 4 && outsiders.every((st) => st === "rejected"), `unknown commands and ungranted plugin commands are refused (${outsiders.join(", ")})`);
+  // Restore from a real backup's path, sent by the page: refused (only the open dialog's
+  // answer is used), before anything is read.
+  const restoreByPath = await browser.executeAsync((from, done) => window.__TAURI_INTERNALS__.invoke("restore_vault", { from, user: "mo", passphrase: "another long passphrase" })
+    .then(() => done("ACCEPTED"), (e) => done(`${e?.code}: ${e?.message}`)), backupFile);
+  check(restoreByPath.startsWith("invalid_input") && restoreByPath.includes("own dialog"), `restore from a path the dialog did not return is refused (${restoreByPath})`);
   const stillLocked = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("app_status").then((s) => done(s.unlocked)));
   check(stillLocked === false && (await text()).includes("Unlock Casekeep"), "after the hostile calls the app is up and still locked");
 
@@ -861,6 +885,19 @@ async function main() {
   const echoes = unlockedHostile.results.filter((r) => typeof r.message === "string" && (r.message.length > 300 || /DROP TABLE|\$gt|xxxxxxxx|telepathy|superuser|explode|QZXV/.test(r.message)));
   check(echoes.length === 0, `no refusal repeats a value that was sent (${JSON.stringify(echoes).slice(0, 300)})`);
   check(unlockedHostile.unlocked === true && (await text()).includes("Caseload (1)"), "the app stays up and unlocked after the hostile calls");
+  // Paths from the page are refused: the shell writes only where its own dialog answered
+  // (a one-use token), or to a fresh name in its exports folder.
+  const madeUp = join(work, "made-up-by-the-page");
+  const pathCalls = await browser.executeAsync((madeUp, share, done) => {
+    const inv = window.__TAURI_INTERNALS__.invoke;
+    Promise.allSettled([
+      inv("backup_vault", { out: madeUp + ".ckbackup" }),
+      inv("share", { share: { ...share, format: "json", out: madeUp + ".json" } }),
+      inv("finish_request", { finish: { request: 1, format: "pdf", out: madeUp + ".pdf" } }),
+    ]).then((r) => done(r.map((x) => (x.status === "rejected" ? `${x.reason?.code}: ${x.reason?.message}` : "ACCEPTED"))));
+  }, madeUp, SHARE);
+  check(pathCalls.every((r) => r.startsWith("invalid_input") && r.includes("own dialog")) && ["ckbackup", "json", "pdf"].every((e) => !existsSync(`${madeUp}.${e}`)),
+    `a path the dialog did not return is refused for a backup, a share and a finished request, and nothing is written (${pathCalls.join(" | ")})`);
   await screen("caseload");
   await click("button", "Show names");
   await waitFor(async () => (await text()).includes(NAME), "the names before the idle lock", 10000);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { cardWarnings, daysText, daysUntil, displayPhone, dueText, initials, maskedKind, passphraseStrength, recipientLabel, runningScore, windowText, windowsToSend } from "./logic";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cardWarnings, daysText, daysUntil, displayPhone, dueText, initials, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso, windowText, windowsToSend } from "./logic";
 
 describe("passphrase strength", () => {
   it("refuses short passphrases and rewards unrelated words", () => {
@@ -85,5 +85,42 @@ describe("safe-contact windows and warnings", () => {
     expect(windowsToSend(stored, null, false)).toEqual(stored);
     expect(windowsToSend(undefined, null, false)).toBeUndefined();
     expect(windowsToSend(stored, [], false)).toEqual([]);
+  });
+});
+
+// "Today" in the page is the laptop's date (UK time here, BST included), not UTC's: the
+// date inputs' defaults, "last confirmed" and what the card says is due.
+describe("local dates across the 2027 UK clock changes", () => {
+  let saved: string | undefined;
+  beforeEach(() => {
+    saved = process.env.TZ;
+    process.env.TZ = "Europe/London"; // Node re-reads TZ when it is set
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  });
+  it("takes today's date from the laptop's time zone", () => {
+    const cases: Array<[string, string]> = [
+      ["2027-03-27T23:30:00Z", "2027-03-27"], // 23:30 GMT
+      ["2027-03-28T00:30:00Z", "2027-03-28"], // 00:30 GMT, before the change
+      ["2027-03-28T23:30:00Z", "2027-03-29"], // 00:30 BST: UTC still says the 28th
+      ["2027-10-30T23:30:00Z", "2027-10-31"], // 00:30 BST, the night the clocks go back
+      ["2027-10-31T00:30:00Z", "2027-10-31"], // 01:30 BST
+      ["2027-10-31T01:30:00Z", "2027-10-31"], // 01:30 GMT
+      ["2027-10-31T23:30:00Z", "2027-10-31"], // 23:30 GMT: summer time would say Nov 1
+    ];
+    for (const [at, local] of cases) {
+      expect(todayIso(new Date(at)), at).toBe(local);
+    }
+    // The UTC way of writing a date is another day at 00:30 BST (what this guards against).
+    expect(new Date("2027-10-30T23:30:00Z").toISOString().slice(0, 10)).toBe("2027-10-30");
+  });
+  it("counts whole days across a 23- and a 25-hour day", () => {
+    expect(daysUntil("2027-03-29", "2027-03-27")).toBe(2);
+    expect(daysUntil("2027-11-01", "2027-10-30")).toBe(2);
+    const today = todayIso(new Date("2027-10-30T23:30:00Z"));
+    expect(dueText("2027-10-31", today)?.text).toBe("Safe contact check due today");
+    expect(dueText("2027-10-30", today)?.text).toBe("Safe contact check overdue (1 day)");
   });
 });

@@ -4,7 +4,6 @@ import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary
 import { button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
-import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { listen } from "@tauri-apps/api/event";
 
 const main = document.getElementById("main") as HTMLElement;
@@ -101,8 +100,16 @@ function start() {
   );
 }
 
+/** A file chosen in the shell's own dialog: the page gets a one-use token and the name to
+ *  show, never the path (and cannot send one). */
+interface ChosenFile {
+  token: string;
+  name: string;
+}
+
 function restoreScreen() {
-  const file = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
+  let chosen: ChosenFile | null = null;
+  const file = h("p", { id: "restore-file" }, "No file chosen yet.");
   const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false" }) as HTMLInputElement;
   const pass = h("input", { type: "password", autocomplete: "current-password" }) as HTMLInputElement;
   const errors = h("div", {});
@@ -110,17 +117,33 @@ function restoreScreen() {
     h("h1", {}, "Restore from a backup"),
     h("p", {}, "The backup is checked completely (every page, the key slots and the signed log) before anything is put in place. Use the user name and passphrase that were valid when the backup was made."),
     errors,
-    field("Backup file", file, "The full path of the .ckbackup file."),
+    h("h2", {}, "Backup file"),
+    file,
     button("Choose the file…", async () => {
-      const chosen = await openDialog({ title: "Choose the backup", multiple: false, directory: false, filters: [{ name: "Casekeep backup", extensions: ["ckbackup"] }] });
-      if (typeof chosen === "string") file.value = chosen;
+      try {
+        const picked = await call<ChosenFile | null>("choose_backup_file");
+        if (picked) {
+          chosen = picked;
+          file.textContent = `Chosen: ${picked.name}`;
+        }
+      } catch (e) {
+        errors.replaceChildren(errorSummary(message(e)));
+      }
     }, "secondary"),
     field("User name", user),
     field("Passphrase", pass),
     h("div", { class: "button-group" },
       button("Check and restore", async () => {
         try {
-          const r = await call<{ log_entries: number; key_slots: number }>("restore_vault", { from: file.value, user: user.value, passphrase: pass.value });
+          if (!chosen) {
+            errors.replaceChildren(errorSummary("Choose the backup file first."));
+            return;
+          }
+          // The token is spent by this call, whatever its outcome: a retry chooses again.
+          const from = chosen.token;
+          chosen = null;
+          file.textContent = "No file chosen yet.";
+          const r = await call<{ log_entries: number; key_slots: number }>("restore_vault", { from, user: user.value, passphrase: pass.value });
           pass.value = "";
           await refresh();
           say(`Restored and checked: ${r.log_entries} signed log entries, ${r.key_slots} key slots. Unlock to continue.`);
@@ -1211,16 +1234,12 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
   );
 }
 
-/** Where the shared file goes: null for the fixed exports folder, undefined when the person
- *  closed the save dialog. */
+/** Where a file goes: the one-use token of the file chosen in the shell's save dialog,
+ *  null for the fixed exports folder, undefined when the person closed the dialog. */
 async function chooseOut(name: string, ext: string): Promise<string | null | undefined> {
   if (status?.fixed_export_dir) return null;
-  const out = await saveDialog({
-    title: "Save the shared file",
-    defaultPath: `casekeep-${name}-${todayIso()}.${ext}`,
-    filters: [{ name: ext === "pdf" ? "PDF" : "JSON", extensions: [ext] }],
-  });
-  return out ?? undefined;
+  const picked = await call<ChosenFile | null>("choose_save_file", { name: `casekeep-${name}-${todayIso()}.${ext}`, ext });
+  return picked ? picked.token : undefined;
 }
 
 function shared(receipt: ShareReceipt, backLabel: string, back: () => void) {
@@ -1711,11 +1730,8 @@ function backupSection(errors: HTMLElement): Node[] {
     h("p", {}, "A backup is one encrypted file that the same passphrases and the recovery key open. Keep it somewhere as safe as this laptop."),
     button("Make a backup", async () => {
       try {
-        let out: string | null = null;
-        if (!status?.fixed_export_dir) {
-          out = await saveDialog({ title: "Save the backup", defaultPath: `casekeep-backup-${todayIso()}.ckbackup`, filters: [{ name: "Casekeep backup", extensions: ["ckbackup"] }] });
-          if (!out) return;
-        }
+        const out = await chooseOut("backup", "ckbackup");
+        if (out === undefined) return;
         const r = await call<{ file: string; bytes: number; sha256: string; log_entries: number }>("backup_vault", { out });
         result.replaceChildren(h("p", { class: "notice" }, "Backup saved and verified: ", h("span", { id: "backup-file" }, r.file), ` (${r.log_entries} signed log entries; SHA-256 ${r.sha256.slice(0, 16)}…).`));
       } catch (e) {
