@@ -534,9 +534,7 @@ fn restore_into(
         Credentials::Recovery { key, new_passphrase } => {
             // A recovery reset rotates the vault key: the manifest is checked with the key
             // the backup was made under, before that.
-            let vault_key = vault.open_database(&key.secrets()?.kem_seed)?.ok_or(Error::UnlockFailed)?.key;
-            manifest_checks(&vault_key)?;
-            vault.unlock_with_recovery(user, key, new_passphrase)?
+            vault.unlock_with_recovery_checked(user, key, new_passphrase, &manifest_checks)?
         }
     };
     if session.root_key() != parsed.manifest.root_key {

@@ -430,6 +430,19 @@ impl Vault {
         key: &RecoveryKey,
         new_passphrase: &Passphrase,
     ) -> Result<Session> {
+        self.unlock_with_recovery_checked(user, key, new_passphrase, &|_| Ok(()))
+    }
+
+    /// [`Self::unlock_with_recovery`], with `check` run on the vault key the recovery key
+    /// opened, before anything is written or rotated (a restore checks the backup's
+    /// manifest with it).
+    pub(crate) fn unlock_with_recovery_checked(
+        &self,
+        user: &str,
+        key: &RecoveryKey,
+        new_passphrase: &Passphrase,
+        check: &dyn Fn(&Secret32) -> Result<()>,
+    ) -> Result<Session> {
         new_passphrase.check_new()?;
         let typed = user.trim().to_lowercase();
         let slots = self.scan_slots()?;
@@ -439,6 +452,7 @@ impl Vault {
         let recovery = key.secrets()?;
         let Opened { mut conn, key: vault_key, identities: ids } =
             self.open_database(&recovery.kem_seed)?.ok_or(Error::UnlockFailed)?;
+        check(&vault_key)?;
         let (recovery_key_id, current) = ids.recovery().ok_or(Error::UnlockFailed)?;
         if current.kem != recovery.kem_public() {
             return Err(Error::UnlockFailed);
