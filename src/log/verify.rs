@@ -46,7 +46,7 @@ struct Outcome {
     /// The first entry's sequence number and stored link (checked by the caller).
     first: Option<(i64, Vec<u8>)>,
     /// The last entry that held: its sequence number and stored hash.
-    last: Option<(i64, Vec<u8>)>,
+    last: Option<(i64, [u8; 32])>,
     /// The first problem after the first entry's number and link, and whether it was the
     /// signature's.
     problem: Option<(Break, bool)>,
@@ -145,7 +145,8 @@ fn read_range(
             out.identities.push((seq, hash));
         }
         out.held += 1;
-        out.last = Some((seq, stored.to_vec()));
+        // The stored hash, which is the computed one (checked above).
+        out.last = Some((seq, hash));
     }
     Ok(())
 }
@@ -229,7 +230,7 @@ fn combine(
             return Err(e);
         }
         if let Some(found) = o.problem {
-            let head = o.last.map(|(_, h)| h).unwrap_or(prev);
+            let head = o.last.map(|(_, h)| h.to_vec()).unwrap_or(prev);
             return Ok(Some(report(held + o.held, &head, Some(found))));
         }
         // The next range started from a copy of the identity state; it is the state this
@@ -240,7 +241,7 @@ fn combine(
         held += o.held;
         if let Some((seq, hash)) = o.last {
             expected_seq = seq + 1;
-            prev = hash;
+            prev = hash.to_vec();
         }
     }
     Ok(Some(report(held, &prev, None)))
@@ -319,7 +320,7 @@ mod tests {
         Outcome {
             held: (last - first + 1) as usize,
             first: Some((first, link)),
-            last: Some((last, vec![last as u8; 32])),
+            last: Some((last, [last as u8; 32])),
             identities,
             ..Outcome::default()
         }
