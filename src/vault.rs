@@ -954,9 +954,9 @@ impl Session {
             // The benchmarks' plain twin (an unkeyed database exists only in bench builds).
             #[cfg(feature = "bench")]
             if db::has_plaintext_header(&path)? {
-                return db::open_plain(&path);
+                return db::reader(db::open_plain(&path)?);
             }
-            db::open(&path, key, false)
+            db::reader(db::open(&path, key, false)?)
         }
     }
 
