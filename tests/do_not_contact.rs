@@ -197,6 +197,11 @@ fn a_do_not_use_number_written_into_the_safe_route_is_refused() {
             assert!(!err.contains("900999"), "the refusal names the value: {err}");
         }
     }
+    // The same number recorded both as a safe contact and as a do-not-use one: refused.
+    let mut rec = ada("Mon-Fri 10:00-12:00");
+    rec.contacts[0].value = rec.contacts[1].value.clone();
+    let err = policy::redact(&rec, RecipientKind::Police, &opts(), today).unwrap_err().to_string();
+    assert!(err.contains("contact[1].value") && err.contains("do not use"), "{err}");
     // Elsewhere (a court order's terms, say) the number is not given as a route: it leaves.
     let mut rec = ada("Mon-Fri 10:00-12:00");
     rec.perpetrator.as_mut().unwrap().orders = Some("Not to contact her, including on 07700 900999".into());
