@@ -203,11 +203,13 @@ fn a_do_not_use_number_written_into_the_safe_route_is_refused() {
     let err = policy::redact(&rec, RecipientKind::Police, &opts(), today).unwrap_err().to_string();
     assert!(err.contains("contact[1].value") && err.contains("do not use"), "{err}");
     // Elsewhere (a court order's terms, say) the number is not given as a route: it leaves.
-    let mut rec = ada("Mon-Fri 10:00-12:00");
+    let mut rec = ada("Mon-Fri 10:00-12:00.");
     rec.perpetrator.as_mut().unwrap().orders = Some("Not to contact her, including on 07700 900999".into());
     let view = policy::redact(&rec, RecipientKind::Police, &opts(), today).unwrap();
     assert_eq!(view.do_not_contact().len(), 1);
     assert_eq!(view.safe_contacts().len(), 1);
+    // Times written with a full stop get one, not two.
+    assert_eq!(view.safe_contacts()[0].instructions[0], "Only contact at these times: Mon-Fri 10:00-12:00.");
 }
 
 /// The police PDF as a picture and by text position: every word of the do-not-use number

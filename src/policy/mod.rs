@@ -629,7 +629,9 @@ fn contact_lists(
         let mut instructions = Vec::new();
         let safe_times = of("contact[].safe_times").map(|f| f.value.clone());
         match &safe_times {
-            Some(t) => instructions.push(format!("Only contact at these times: {t}.")),
+            Some(t) => {
+                instructions.push(format!("Only contact at these times: {}.", t.trim_end_matches(['.', ' '])))
+            }
             None if includes("contact[].safe_times") => {
                 instructions.push("No safe times are recorded: ask the sender before contacting.".into())
             }
