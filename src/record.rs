@@ -596,6 +596,41 @@ pub fn normalise_phone(s: &str) -> Option<String> {
     (phonenumber::is_valid(&parsed) || is_drama_number(&e164)).then_some(e164)
 }
 
+/// A phone number as people read it: a UK number (`+44…`) in national format with the
+/// usual grouping — mobiles and other 07 numbers "07700 900123", London and the other 02
+/// areas "020 7946 0000", the 011x and 01x1 cities "0113 496 0000", other geographic
+/// areas "01632 960000", 03, 08 and 09 numbers "0300 123 4567" — and any other number left
+/// in international form as stored. Anything that is not an E.164 number (an e-mail
+/// address, a stored value of an older form) comes back unchanged.
+pub fn display_phone(value: &str) -> String {
+    let Some(n) = value.strip_prefix("+44") else {
+        return value.to_string();
+    };
+    if !(9..=10).contains(&n.len()) || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return value.to_string();
+    }
+    // Digit strings: every split below is at a character boundary.
+    let split = |cuts: &[usize]| -> String {
+        let mut parts = Vec::new();
+        let mut from = 0;
+        for &cut in cuts {
+            if let Some(part) = n.get(from..cut) {
+                parts.push(part);
+            }
+            from = cut;
+        }
+        parts.push(n.get(from..).unwrap_or(""));
+        format!("0{}", parts.join(" "))
+    };
+    let b = n.as_bytes();
+    match (b.first(), b.get(1), b.get(2)) {
+        (Some(b'2'), _, _) => split(&[2, 6]),
+        (Some(b'1'), Some(b'1'), _) | (Some(b'1'), _, Some(b'1')) => split(&[3, 6]),
+        (Some(b'3' | b'8' | b'9'), _, _) => split(&[3, 6]),
+        _ => split(&[4]),
+    }
+}
+
 /// Ofcom's numbers for TV and radio drama, in E.164: a prefix and a count of free digits.
 const DRAMA_RANGES: &[(&str, usize)] = &[
     ("+447700900", 3),
@@ -890,6 +925,37 @@ mod tests {
         assert_eq!(initials_of("ada  lovelace"), "A.L.");
         assert_eq!(initials_of(" Zoë  ÉLODIE o'Brien "), "Z.É.O.");
         assert_eq!(initials_of(""), "");
+    }
+
+    #[test]
+    fn phones_display_in_uk_national_format() {
+        for (e164, shown) in [
+            ("+447700900789", "07700 900789"),
+            ("+447911123456", "07911 123456"),
+            ("+442079460000", "020 7946 0000"),
+            ("+442920180000", "029 2018 0000"),
+            ("+441134960000", "0113 496 0000"),
+            ("+441214960123", "0121 496 0123"),
+            ("+441614960000", "0161 496 0000"),
+            ("+441632960000", "01632 960000"),
+            ("+441332123456", "01332 123456"),
+            ("+443069990000", "0306 999 0000"),
+            ("+448081570123", "0808 157 0123"),
+            ("+44800123456", "0800 123 456"),
+            ("+441387123456", "01387 123456"),
+        ] {
+            assert_eq!(display_phone(e164), shown, "{e164}");
+        }
+        // Every number the validator accepts, shown nationally, reads back as itself.
+        for e164 in ["+447700900789", "+442079460000", "+441134960000", "+441632960000"] {
+            assert_eq!(normalise_phone(&display_phone(e164)).as_deref(), Some(e164));
+        }
+        // Not UK, not E.164, or not a number: left as it is.
+        for other in
+            ["+33123456789", "+12025550123", "ada@example.org", "07700 900789", "+44abc", "+44123", ""]
+        {
+            assert_eq!(display_phone(other), other);
+        }
     }
 
     #[test]

@@ -334,6 +334,8 @@ impl Session {
             "recipient_name": view.recipient_name(),
             "gate": gate_report,
             "will_share": view.fields(),
+            "do_not_contact": view.do_not_contact(),
+            "safe_contacts": view.safe_contacts(),
             "excerpts": view.excerpts(),
             "masked": view.masked(),
             "contact_through": view.contact_through(),

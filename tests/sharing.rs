@@ -101,7 +101,7 @@ fn share_with_marac_on_consent_writes_the_file_and_a_matching_signed_record() {
     let raw = std::fs::read_to_string(&json).unwrap();
     assert_eq!(r["sha256"].as_str().unwrap(), sha256_hex(&json));
     let doc: serde_json::Value = serde_json::from_str(&raw).unwrap();
-    assert_eq!(doc["schema"], "casekeep.disclosure.v1");
+    assert_eq!(doc["schema"], "casekeep.disclosure.v2");
     assert_eq!(doc["marking"], "OFFICIAL-SENSITIVE");
     assert_eq!(doc["disclosure_id"], r["decision_id"]);
     assert_eq!(doc["contact_through"]["caseworker"], "cara");

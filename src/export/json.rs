@@ -1,4 +1,6 @@
-//! The JSON export (schema `casekeep.disclosure.v1`, documented in docs/SHARING.md).
+//! The JSON export (schema `casekeep.disclosure.v2`, documented in docs/SHARING.md): the
+//! contacts are two lists of their own, `do_not_contact` and `safe_contacts`, never
+//! fields.
 
 use serde_json::json;
 
@@ -6,7 +8,7 @@ use super::{Envelope, MARKING};
 use crate::error::{Error, Result};
 use crate::policy::RedactedView;
 
-pub const SCHEMA: &str = "casekeep.disclosure.v1";
+pub const SCHEMA: &str = "casekeep.disclosure.v2";
 
 pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
     let doc = json!({
@@ -22,7 +24,9 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
         "purpose": view.purpose(),
         "from": {"caseworker": env.made_by, "agency": env.agency},
         "contact_through": view.contact_through(),
-        "fields": view.fields().iter().map(|f| json!({
+        "do_not_contact": view.do_not_contact(),
+        "safe_contacts": view.safe_contacts(),
+        "fields": view.fields_besides_contacts().map(|f| json!({
             "path": f.path, "item": f.item, "label": f.label, "value": f.value, "treatment": f.treatment,
         })).collect::<Vec<_>>(),
         "excerpts": view.excerpts(),

@@ -4,9 +4,10 @@
 
 use std::io::BufWriter;
 
+use printpdf::path::PaintMode;
 use printpdf::{
-    CustomPdfConformance, IndirectFontRef, Mm, PdfConformance, PdfDocument, PdfDocumentReference,
-    PdfLayerReference,
+    Color, CustomPdfConformance, IndirectFontRef, Mm, PdfConformance, PdfDocument, PdfDocumentReference,
+    PdfLayerReference, Rect, Rgb,
 };
 
 use super::{Envelope, MARKING};
@@ -36,6 +37,8 @@ struct Writer {
     footer: String,
     /// Every string drawn, in order, for the firewall's scan of the text layer.
     drawn: Vec<String>,
+    /// The average character width, in em, that [`Writer::para`] wraps by.
+    em: f32,
 }
 
 impl Writer {
@@ -71,28 +74,30 @@ impl Writer {
         self.y -= step;
     }
 
-    /// Wraps at word boundaries to fit the text column (DejaVu Sans averages ≈0.55 em).
+    /// Wraps at word boundaries to fit the text column (by the average width `em`).
+    /// A no-break space (see [`keep_together`]) joins words that must stay on one line; it
+    /// is drawn as a plain space.
     fn para(&mut self, text: &str, size: f32, bold: bool, indent: usize) {
-        let width_chars = ((PAGE_W - 2.0 * LEFT) / (size * 0.3528 * 0.55)) as usize;
+        let width_chars = ((PAGE_W - 2.0 * LEFT) / (size * 0.3528 * self.em)) as usize;
         let pad = " ".repeat(indent);
         for raw_line in text.lines() {
             let mut current = String::new();
-            for word in raw_line.split_whitespace() {
+            for word in raw_line.split_ascii_whitespace() {
                 let mut word = word.to_string();
                 while word.chars().count() > width_chars.saturating_sub(indent) {
                     let head: String = word.chars().take(width_chars - indent).collect();
                     let tail: String = word.chars().skip(width_chars - indent).collect();
                     if !current.is_empty() {
-                        self.line(&format!("{pad}{current}"), size, bold);
+                        self.line(&format!("{pad}{}", current.replace(NBSP, " ")), size, bold);
                         current.clear();
                     }
-                    self.line(&format!("{pad}{head}"), size, bold);
+                    self.line(&format!("{pad}{}", head.replace(NBSP, " ")), size, bold);
                     word = tail;
                 }
                 if current.chars().count() + word.chars().count() + 1 > width_chars - indent
                     && !current.is_empty()
                 {
-                    self.line(&format!("{pad}{current}"), size, bold);
+                    self.line(&format!("{pad}{}", current.replace(NBSP, " ")), size, bold);
                     current.clear();
                 }
                 if !current.is_empty() {
@@ -100,13 +105,97 @@ impl Writer {
                 }
                 current.push_str(&word);
             }
-            self.line(&format!("{pad}{current}"), size, bold);
+            self.line(&format!("{pad}{}", current.replace(NBSP, " ")), size, bold);
         }
     }
 
     fn gap(&mut self, mm: f32) {
         self.y -= mm;
     }
+
+    fn colour(&self, rgb: (f32, f32, f32)) {
+        self.layer.set_fill_color(Color::Rgb(Rgb::new(rgb.0, rgb.1, rgb.2, None)));
+    }
+
+    /// The do-not-contact block: first on the page, in dark red inside a thick red frame.
+    fn do_not_contact(&mut self, view: &RedactedView) {
+        let list = view.do_not_contact();
+        if list.is_empty() {
+            return;
+        }
+        // The block is kept on one page (a frame cannot cross a page break).
+        let lines: f32 = list.iter().map(|d| 2.0 + f32::from(d.reason.is_some())).sum();
+        self.need(12.0 + lines * 6.0);
+        self.gap(2.0);
+        let (page, top) = (self.page, self.y + 6.0);
+        self.colour(DARK_RED);
+        self.line("DO NOT CONTACT ON THESE", 13.0, true);
+        self.gap(1.0);
+        for d in list {
+            let value = d.value.as_deref().map(keep_together);
+            let warning = match (&d.value, value) {
+                (Some(v), Some(kept)) => d.warning.replacen(v.as_str(), &kept, 1),
+                _ => d.warning.clone(),
+            };
+            // Capitals in bold are wider than text: wrap them by a wider average.
+            self.em = CAPITALS_EM;
+            self.para(&format!("✖ {warning}."), 10.5, true, 0);
+            self.em = TEXT_EM;
+            self.colour(BLACK);
+            if let Some(reason) = &d.reason {
+                self.para(&format!("Why: {reason}"), 10.0, false, 3);
+            }
+            self.colour(DARK_RED);
+            self.gap(1.0);
+        }
+        self.colour(BLACK);
+        if self.page == page {
+            let bottom = self.y + 1.5;
+            self.layer.set_outline_color(Color::Rgb(Rgb::new(0.75, 0.0, 0.0, None)));
+            self.layer.set_outline_thickness(2.5);
+            let frame = Rect::new(Mm(LEFT - 3.0), Mm(bottom), Mm(PAGE_W - LEFT + 3.0), Mm(top))
+                .with_mode(PaintMode::Stroke);
+            self.layer.add_rect(frame);
+        }
+        self.gap(3.0);
+    }
+
+    /// The safe route: each safe contact with its times and flags as instructions.
+    fn safe_contacts(&mut self, view: &RedactedView) {
+        let list = view.safe_contacts();
+        if list.is_empty() {
+            return;
+        }
+        self.gap(3.0);
+        self.line("How to contact safely", 12.0, true);
+        for (n, c) in list.iter().enumerate() {
+            let channel = c.channel.as_deref().map(|ch| format!(" ({ch})")).unwrap_or_default();
+            let head = match &c.value {
+                Some(v) => format!("Safe contact {}: {}{channel}", n + 1, keep_together(v)),
+                None => format!("Safe contact {}{channel}", n + 1),
+            };
+            self.para(&head, 10.5, true, 0);
+            for i in &c.instructions {
+                self.para(i, 10.0, false, 3);
+            }
+            if let Some(d) = &c.last_confirmed {
+                self.para(&format!("Last confirmed safe: {d}."), 10.0, false, 3);
+            }
+            self.gap(1.0);
+        }
+    }
+}
+
+const NBSP: char = '\u{a0}';
+/// DejaVu Sans averages ≈0.55 em over text; bold capitals are ≈0.75 em.
+const TEXT_EM: f32 = 0.55;
+const CAPITALS_EM: f32 = 0.75;
+const DARK_RED: (f32, f32, f32) = (0.65, 0.0, 0.0);
+const BLACK: (f32, f32, f32) = (0.0, 0.0, 0.0);
+
+/// A value (a phone number) that must not break over two lines.
+fn keep_together(v: &str) -> String {
+    v.replace(' ', &NBSP.to_string())
 }
 
 /// A rendered PDF and, for the firewall, every string it holds as text: the document
@@ -138,10 +227,15 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Rendered> {
         page: 1,
         footer: format!("Disclosure record {} · log chain head {head}… · Casekeep", env.disclosure_id),
         drawn: vec![title.clone()],
+        em: TEXT_EM,
     };
     w.frame();
 
     w.para(&format!("Information shared with {}", view.recipient_label()), 15.0, true, 0);
+    w.gap(2.0);
+    // First on the page: the channels never to use, then the safe route.
+    w.do_not_contact(view);
+    w.safe_contacts(view);
     w.gap(2.0);
     if let Some(name) = view.recipient_name() {
         w.para(&format!("For: {name}"), 10.0, false, 0);
@@ -170,10 +264,10 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Rendered> {
         );
     }
 
+    // Contacts are not fields here: they are the two blocks above.
     let section_of = |path: &str| match path.split('.').next().unwrap_or("") {
         _ if path == "client.agencies_involved" => 4,
         "client" => 0,
-        "contact[]" => 1,
         "child[]" => 2,
         "perpetrator" => 3,
         "risk[]" => 5,
@@ -182,7 +276,7 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Rendered> {
     };
     let titles = [
         "About the person",
-        "How to contact safely",
+        "",
         "Children",
         "Person causing harm",
         "Agencies involved",
@@ -191,7 +285,7 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Rendered> {
         "Other",
     ];
     for (n, title) in titles.iter().enumerate() {
-        let mut in_section = view.fields().iter().filter(|f| section_of(f.path) == n).peekable();
+        let mut in_section = view.fields_besides_contacts().filter(|f| section_of(f.path) == n).peekable();
         if in_section.peek().is_none() {
             continue;
         }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue;
 use crate::consent::RecipientKind;
 use crate::error::{Error, Result};
-use crate::record::{postcode_district, ClientRecord, Date};
+use crate::record::{display_phone, postcode_district, Channel, ClientRecord, Date};
 use crate::risk::{self, RiskConfig};
 use firewall::{Fate, Masking};
 use matcher::{Matcher, ValueKind};
@@ -111,6 +111,15 @@ fn load_profiles(text: &str) -> Result<Profiles> {
                 )));
             }
         }
+        // A contact that leaves must leave with its do-not-use flag: a number the person
+        // causing harm checks would otherwise read as a safe one.
+        let shares_contact =
+            p.fields.iter().any(|(path, t)| path.starts_with("contact[].") && *t != Treatment::Withhold);
+        if shares_contact && p.treatment("contact[].do_not_use") != Treatment::Include {
+            return Err(Error::Integrity(format!(
+                "profile {name} shares contact details without contact[].do_not_use"
+            )));
+        }
     }
     Ok(Profiles { version: file.version, by_kind: file.profiles })
 }
@@ -176,6 +185,47 @@ pub struct ContactThrough {
     pub agency: String,
 }
 
+/// A channel the recipient must never use: a contact marked "do not use" (the person
+/// causing harm may see or answer it). Built from the contact's fields that leave, after
+/// the firewall; listed apart from, and before, every safe contact.
+#[derive(Clone, Debug, Serialize)]
+pub struct DoNotContact {
+    /// Which contact of the record (from 1), as in `fields_shared` (`contact[N].…`).
+    pub item: usize,
+    /// The channel in words, when it leaves.
+    pub channel: Option<String>,
+    /// The number or address as people read it (a UK phone in national format), when it leaves.
+    pub value: Option<String>,
+    /// The phone number in E.164, for systems (only for a phone number that leaves whole).
+    pub value_e164: Option<String>,
+    /// The warning in words: "DO NOT CALL, TEXT OR LEAVE MESSAGES ON 07700 900789 — the
+    /// person causing harm may see it".
+    pub warning: String,
+    /// Why, when the contact's notes leave to this recipient (as the firewall left them).
+    pub reason: Option<String>,
+}
+
+/// A way to reach the person safely, with its safe times and its flags as instructions.
+#[derive(Clone, Debug, Serialize)]
+pub struct SafeContact {
+    /// Which contact of the record (from 1), as in `fields_shared` (`contact[N].…`).
+    pub item: usize,
+    pub channel: Option<String>,
+    /// The number or address as people read it (a UK phone in national format).
+    pub value: Option<String>,
+    /// The phone number in E.164, for systems (only for a phone number that leaves whole).
+    pub value_e164: Option<String>,
+    /// The safe times as recorded (after the firewall), when they leave.
+    pub safe_times: Option<String>,
+    /// Whether a voicemail may be left, when it leaves and is recorded.
+    pub voicemail_ok: Option<bool>,
+    /// Whether the caller may say who they are, when it leaves and is recorded.
+    pub may_identify_agency: Option<bool>,
+    /// The times and flags in words, in order: "Do not leave a voicemail.", …
+    pub instructions: Vec<String>,
+    pub last_confirmed: Option<String>,
+}
+
 /// Exactly what will leave for one recipient, after the firewall masked every protected
 /// value in it. Only [`redact`] makes one.
 pub struct RedactedView {
@@ -185,6 +235,8 @@ pub struct RedactedView {
     purpose: String,
     recipient_name: Option<String>,
     fields: Vec<SharedField>,
+    do_not_contact: Vec<DoNotContact>,
+    safe_contacts: Vec<SafeContact>,
     excerpts: Vec<Excerpt>,
     contact_through: Option<ContactThrough>,
     withheld: Vec<WithheldField>,
@@ -209,8 +261,23 @@ impl RedactedView {
     pub fn profile_version(&self) -> u32 {
         self.profile_version
     }
+    /// Every field that leaves, contacts included (their paths are what `fields_shared`
+    /// records); exports show contacts only as [`Self::do_not_contact`] and
+    /// [`Self::safe_contacts`], and the rest with [`Self::fields_besides_contacts`].
     pub fn fields(&self) -> &[SharedField] {
         &self.fields
+    }
+    /// The fields that leave, except the contacts' (shown as the two lists below).
+    pub fn fields_besides_contacts(&self) -> impl Iterator<Item = &SharedField> {
+        self.fields.iter().filter(|f| !is_contact_path(f.path))
+    }
+    /// The channels never to use, to be shown first and apart.
+    pub fn do_not_contact(&self) -> &[DoNotContact] {
+        &self.do_not_contact
+    }
+    /// The safe ways to reach the person, with their times and flags as instructions.
+    pub fn safe_contacts(&self) -> &[SafeContact] {
+        &self.safe_contacts
     }
     pub fn excerpts(&self) -> &[Excerpt] {
         &self.excerpts
@@ -272,7 +339,7 @@ fn label_of(path: &str, item: Option<usize>) -> String {
         s.replace_range(..1, &up);
     }
     let section = match path.split('.').next().unwrap_or("") {
-        "contact[]" => "Safe contact",
+        "contact[]" => "Contact",
         "child[]" => "Child",
         "perpetrator" => "Person causing harm",
         "risk[]" => "Risk",
@@ -314,7 +381,7 @@ fn treat(path: &str, t: Treatment, raw: &RawValue, rec: &ClientRecord, today: Da
         (Treatment::Withhold, _) => None,
         (Treatment::Include, RawValue::Text(s)) => Some(s.clone()),
         (Treatment::Include, RawValue::Bool(true)) if path == "contact[].do_not_use" => {
-            Some("YES: never use this channel".into())
+            Some("yes: never contact on this (the person causing harm may see it)".into())
         }
         (Treatment::Include, RawValue::Bool(b)) => Some(yes_no(*b)),
         (Treatment::Include, RawValue::Date(d)) => Some(d.to_string()),
@@ -492,6 +559,161 @@ fn mask_excerpt(matcher: &Matcher, path: &str, text: &str, masked: &mut Vec<Mask
     Ok(out)
 }
 
+fn is_contact_path(path: &str) -> bool {
+    path.starts_with("contact[].")
+}
+
+/// The warning for a do-not-use contact, by what its value is.
+fn do_not_contact_warning(channel: Option<Channel>, value: Option<&str>, phone: bool) -> String {
+    let (verb, risk) = match channel {
+        _ if phone => ("DO NOT CALL, TEXT OR LEAVE MESSAGES ON", "may see it"),
+        Some(Channel::Phone | Channel::Sms) => ("DO NOT CALL, TEXT OR LEAVE MESSAGES ON", "may see it"),
+        Some(Channel::Email) => ("DO NOT E-MAIL", "may see it"),
+        Some(Channel::Post) => ("DO NOT WRITE TO", "may see it"),
+        Some(Channel::InPerson) => ("DO NOT VISIT OR MEET AT", "may be there"),
+        Some(Channel::Other) | None => ("DO NOT USE", "may see it"),
+    };
+    match value {
+        Some(v) => format!("{verb} {v} — the person causing harm {risk}"),
+        None => {
+            let what = channel.map(|c| c.word()).unwrap_or("contact");
+            format!("{verb} THE {} MARKED DO NOT USE — the person causing harm {risk}", what.to_uppercase())
+        }
+    }
+}
+
+/// The record's contacts as the two lists an export shows: the do-not-use ones apart, and
+/// the safe ones with their flags as instructions. Text comes from `fields` (what leaves,
+/// after the firewall); a flag is used only when its field leaves. Which list a contact is
+/// in follows the record (a profile sharing any contact field must share `do_not_use`).
+/// Refuses when a safe contact's own words give a do-not-use number or address as a way
+/// to reach the person.
+fn contact_lists(
+    rec: &ClientRecord,
+    profile: &Profile,
+    fields: &[SharedField],
+) -> Result<(Vec<DoNotContact>, Vec<SafeContact>)> {
+    let mut dnc = Vec::new();
+    let mut safe = Vec::new();
+    let mut dnc_values = Vec::new();
+    for (n, c) in rec.contacts.iter().enumerate() {
+        let item = n + 1;
+        let of = |path: &str| fields.iter().find(|f| f.item == Some(item) && f.path == path);
+        if !fields.iter().any(|f| f.item == Some(item) && is_contact_path(f.path)) {
+            continue;
+        }
+        let channel_shared = of("contact[].channel").is_some();
+        let raw_value = of("contact[].value");
+        let e164 = raw_value
+            .filter(|f| f.treatment == Treatment::Include && f.value.starts_with('+'))
+            .map(|f| f.value.clone());
+        let value = raw_value.map(|f| display_phone(&f.value));
+        let phone = e164.is_some();
+        let channel_word = channel_shared.then(|| c.channel.word().to_string());
+        if c.do_not_use {
+            if let Some(v) = &c.value {
+                dnc_values.push((format!("contact[{item}].value"), v.clone()));
+            }
+            dnc.push(DoNotContact {
+                item,
+                channel: channel_word,
+                warning: do_not_contact_warning(channel_shared.then_some(c.channel), value.as_deref(), phone),
+                value,
+                value_e164: e164,
+                reason: of("contact[].notes").map(|f| f.value.clone()),
+            });
+            continue;
+        }
+        let is_voice = phone || matches!(c.channel, Channel::Phone | Channel::Sms);
+        let includes = |path: &str| profile.treatment(path) != Treatment::Withhold;
+        let mut instructions = Vec::new();
+        let safe_times = of("contact[].safe_times").map(|f| f.value.clone());
+        match &safe_times {
+            Some(t) => {
+                instructions.push(format!("Only contact at these times: {}.", t.trim_end_matches(['.', ' '])))
+            }
+            None if includes("contact[].safe_times") => {
+                instructions.push("No safe times are recorded: ask the sender before contacting.".into())
+            }
+            None => {}
+        }
+        let voicemail_ok = of("contact[].voicemail_ok").and(c.voicemail_ok);
+        if is_voice && includes("contact[].voicemail_ok") {
+            instructions.push(
+                match voicemail_ok {
+                    Some(true) => "A voicemail may be left.",
+                    Some(false) => "Do not leave a voicemail or message.",
+                    None => "Do not leave a voicemail or message (not known to be safe).",
+                }
+                .into(),
+            );
+        }
+        let may_identify = of("contact[].may_identify_agency").and(c.may_identify_agency);
+        if includes("contact[].may_identify_agency") {
+            instructions.push(
+                match may_identify {
+                    Some(true) => "You may say who you are and which agency you are from.",
+                    Some(false) => "Do not say who you are or which agency you are from.",
+                    None => "Do not say who you are or which agency you are from (not known to be safe).",
+                }
+                .into(),
+            );
+        }
+        safe.push(SafeContact {
+            item,
+            channel: channel_word,
+            value,
+            value_e164: e164,
+            safe_times,
+            voicemail_ok,
+            may_identify_agency: may_identify,
+            instructions,
+            last_confirmed: of("contact[].last_confirmed").map(|f| f.value.clone()),
+        });
+    }
+    refuse_do_not_use_in_safe_route(&dnc_values, fields, &safe)?;
+    Ok((dnc, safe))
+}
+
+/// A do-not-use number or address written into a safe contact's own fields (its safe
+/// times, its notes) would leave under "How to contact safely": refused, naming the field.
+fn refuse_do_not_use_in_safe_route(
+    dnc_values: &[(String, String)],
+    fields: &[SharedField],
+    safe: &[SafeContact],
+) -> Result<()> {
+    if dnc_values.is_empty() {
+        return Ok(());
+    }
+    let protected: Vec<matcher::Protected> = dnc_values
+        .iter()
+        .map(|(source, v)| matcher::Protected {
+            kind: if v.starts_with('+') {
+                ValueKind::Phone
+            } else if v.contains('@') {
+                ValueKind::Email
+            } else {
+                ValueKind::Text
+            },
+            source: source.clone(),
+            value: v.clone(),
+        })
+        .collect();
+    let m = Matcher::new(&protected);
+    for s in safe {
+        for f in fields.iter().filter(|f| f.item == Some(s.item) && is_contact_path(f.path)) {
+            if !m.find(&f.value).is_empty() {
+                let shown = f.path.replacen("[]", &format!("[{}]", s.item), 1);
+                return Err(Error::invalid(format!(
+                    "{shown} gives a contact marked do not use as a way to reach the person: \
+                     reword it before sharing"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Builds the view of `rec` that `recipient`'s profile and the hard rules allow to leave,
 /// then runs the firewall over every text in it: protected values are masked (and the
 /// masking recorded), or the share is refused where masking would mislead.
@@ -564,6 +786,8 @@ pub fn redact(
         None => None,
     };
 
+    let (do_not_contact, safe_contacts) = contact_lists(rec, profile, &fields)?;
+
     let contact_through = profile
         .contact_through
         .then(|| ContactThrough { caseworker: opts.caseworker.clone(), agency: opts.agency.clone() });
@@ -574,6 +798,8 @@ pub fn redact(
         purpose,
         recipient_name,
         fields,
+        do_not_contact,
+        safe_contacts,
         excerpts,
         contact_through,
         withheld,
@@ -608,6 +834,38 @@ mod tests {
         assert!(load_profiles(&bad_mask).is_err());
         let bad_word = base.replacen("\"client.gender\" = \"include\"", "\"client.gender\" = \"maybe\"", 1);
         assert!(load_profiles(&bad_word).is_err());
+        // Contacts without their do-not-use flag would show a number the person causing
+        // harm checks as a safe one.
+        let no_flag = base.replacen(
+            "\"contact[].do_not_use\" = \"include\"",
+            "\"contact[].do_not_use\" = \"withhold\"",
+            1,
+        );
+        let err = load_profiles(&no_flag).unwrap_err().to_string();
+        assert!(err.contains("without contact[].do_not_use"), "{err}");
+    }
+
+    #[test]
+    fn do_not_contact_warnings_say_what_not_to_do() {
+        assert_eq!(
+            do_not_contact_warning(Some(Channel::Phone), Some("07700 900789"), true),
+            "DO NOT CALL, TEXT OR LEAVE MESSAGES ON 07700 900789 — the person causing harm may see it"
+        );
+        assert_eq!(
+            do_not_contact_warning(Some(Channel::Email), Some("ada@example.org"), false),
+            "DO NOT E-MAIL ada@example.org — the person causing harm may see it"
+        );
+        assert_eq!(
+            do_not_contact_warning(Some(Channel::InPerson), Some("the school gate"), false),
+            "DO NOT VISIT OR MEET AT the school gate — the person causing harm may be there"
+        );
+        // A masked number is still a number: the warning follows the channel.
+        assert!(do_not_contact_warning(Some(Channel::Sms), Some("07700 9•••••"), false)
+            .starts_with("DO NOT CALL, TEXT OR LEAVE MESSAGES ON 07700 9•••••"));
+        assert_eq!(
+            do_not_contact_warning(None, None, false),
+            "DO NOT USE THE CONTACT MARKED DO NOT USE — the person causing harm may see it"
+        );
     }
 
     #[test]
