@@ -202,12 +202,33 @@ fn a_do_not_use_number_written_into_the_safe_route_is_refused() {
     rec.contacts[0].value = rec.contacts[1].value.clone();
     let err = policy::redact(&rec, RecipientKind::Police, &opts(), today).unwrap_err().to_string();
     assert!(err.contains("contact[1].value") && err.contains("do not use"), "{err}");
-    // Elsewhere (a court order's terms, say) the number is not given as a route: it leaves.
-    let mut rec = ada("Mon-Fri 10:00-12:00.");
-    rec.perpetrator.as_mut().unwrap().orders = Some("Not to contact her, including on 07700 900999".into());
+    // Elsewhere (a court order's terms, the purpose), in any form, it leaves only masked:
+    // outside the do-not-contact block it would have no warning beside it.
+    for written in ["07700 900999", "+44 7700 900999", "077009-00999", "(07700) 900 999"] {
+        let mut rec = ada("Mon-Fri 10:00-12:00.");
+        rec.perpetrator.as_mut().unwrap().orders =
+            Some(format!("Not to contact her, including on {written}"));
+        let mut o = opts();
+        o.purpose = format!("Criminal investigation (calls to {written})");
+        let view = policy::redact(&rec, RecipientKind::Police, &o, today).unwrap();
+        assert_eq!(view.do_not_contact().len(), 1);
+        assert_eq!(view.safe_contacts().len(), 1);
+        let orders = view.fields().iter().find(|f| f.path == "perpetrator.orders").unwrap();
+        for text in [orders.value.as_str(), view.purpose()] {
+            assert!(
+                !text.contains("900999") && !text.contains("900 999") && !text.contains("00999"),
+                "{written}: {text}"
+            );
+        }
+        assert!(orders.value.starts_with("Not to contact her, including on "), "{}", orders.value);
+        let masked: Vec<&str> = view.masked().iter().map(|m| m.path.as_str()).collect();
+        assert!(
+            masked.contains(&"perpetrator.orders") && masked.contains(&"purpose"),
+            "{written}: {masked:?}"
+        );
+    }
+    let rec = ada("Mon-Fri 10:00-12:00.");
     let view = policy::redact(&rec, RecipientKind::Police, &opts(), today).unwrap();
-    assert_eq!(view.do_not_contact().len(), 1);
-    assert_eq!(view.safe_contacts().len(), 1);
     // Times written with a full stop get one, not two.
     assert_eq!(view.safe_contacts()[0].instructions[0], "Only contact at these times: Mon-Fri 10:00-12:00.");
 }

@@ -675,6 +675,32 @@ fn contact_lists(
     Ok((dnc, safe))
 }
 
+/// A do-not-use contact's value as the matcher looks for it.
+fn do_not_use_value(source: &str, value: &str) -> matcher::Protected {
+    let kind = if value.starts_with('+') {
+        ValueKind::Phone
+    } else if value.contains('@') {
+        ValueKind::Email
+    } else {
+        ValueKind::Text
+    };
+    matcher::Protected { kind, source: source.to_string(), value: value.to_string() }
+}
+
+/// The values of the do-not-use contacts whose value leaves (in the do-not-contact block).
+fn do_not_use_values_leaving(rec: &ClientRecord, fields: &[SharedField]) -> Vec<matcher::Protected> {
+    rec.contacts
+        .iter()
+        .enumerate()
+        .filter(|(n, c)| {
+            c.do_not_use && fields.iter().any(|f| f.item == Some(n + 1) && f.path == "contact[].value")
+        })
+        .filter_map(|(n, c)| {
+            c.value.as_deref().map(|v| do_not_use_value(&format!("contact[{}].value", n + 1), v))
+        })
+        .collect()
+}
+
 /// A do-not-use number or address written into a safe contact's own fields (its safe
 /// times, its notes) would leave under "How to contact safely": refused, naming the field.
 fn refuse_do_not_use_in_safe_route(
@@ -685,20 +711,8 @@ fn refuse_do_not_use_in_safe_route(
     if dnc_values.is_empty() {
         return Ok(());
     }
-    let protected: Vec<matcher::Protected> = dnc_values
-        .iter()
-        .map(|(source, v)| matcher::Protected {
-            kind: if v.starts_with('+') {
-                ValueKind::Phone
-            } else if v.contains('@') {
-                ValueKind::Email
-            } else {
-                ValueKind::Text
-            },
-            source: source.clone(),
-            value: v.clone(),
-        })
-        .collect();
+    let protected: Vec<matcher::Protected> =
+        dnc_values.iter().map(|(source, v)| do_not_use_value(source, v)).collect();
     let m = Matcher::new(&protected);
     for s in safe {
         for f in fields.iter().filter(|f| f.item == Some(s.item) && is_contact_path(f.path)) {
@@ -760,14 +774,23 @@ pub fn redact(
 
     // The firewall, over every text that will leave.
     let matcher = Matcher::new(&firewall::protected_values(rec, &fates));
+    // A do-not-use number this recipient sees is not a protected value for them (it leaves
+    // in the do-not-contact block, with its warning), but written into any other text — a
+    // court order's terms, a MARAC action, an excerpt, the purpose — it would leave there
+    // without the warning, read as a way to reach her: masked there (refused in an
+    // identifier field), as a withheld value is.
+    let do_not_use = Matcher::new(&do_not_use_values_leaving(rec, &fields));
     let mut masked = Vec::new();
     for f in &mut fields {
         let shown = match f.item {
             Some(i) => f.path.replacen("[]", &format!("[{i}]"), 1),
             None => f.path.to_string(),
         };
-        f.value =
-            firewall::mask_text(&matcher, &shown, &f.value, firewall::is_identifier(f.path), &mut masked)?;
+        let identifier = firewall::is_identifier(f.path);
+        f.value = firewall::mask_text(&matcher, &shown, &f.value, identifier, &mut masked)?;
+        if !is_contact_path(f.path) {
+            f.value = firewall::mask_text(&do_not_use, &shown, &f.value, identifier, &mut masked)?;
+        }
     }
     let mut excerpts = Vec::new();
     let mut picked = opts.excerpts.clone();
@@ -777,12 +800,18 @@ pub fn redact(
         let note = id.checked_sub(1).and_then(|i| rec.notes.get(i)).ok_or_else(|| {
             Error::invalid(format!("this client has no note {id} (notes are numbered from 1)"))
         })?;
-        let text = mask_excerpt(&matcher, &format!("note[{id}].text"), &note.text, &mut masked)?;
+        let path = format!("note[{id}].text");
+        let text = mask_excerpt(&matcher, &path, &note.text, &mut masked)?;
+        let text = firewall::mask_text(&do_not_use, &path, &text, false, &mut masked)?;
         excerpts.push(Excerpt { note_id: id, date: note.date.to_string(), text });
     }
     let purpose = firewall::mask_text(&matcher, "purpose", &opts.purpose, false, &mut masked)?;
+    let purpose = firewall::mask_text(&do_not_use, "purpose", &purpose, false, &mut masked)?;
     let recipient_name = match &opts.recipient_name {
-        Some(n) => Some(firewall::mask_text(&matcher, "recipient_name", n, false, &mut masked)?),
+        Some(n) => {
+            let n = firewall::mask_text(&matcher, "recipient_name", n, false, &mut masked)?;
+            Some(firewall::mask_text(&do_not_use, "recipient_name", &n, false, &mut masked)?)
+        }
         None => None,
     };
 
