@@ -1,7 +1,7 @@
 # Casekeep: two commands on a fresh Debian/Ubuntu machine.
 #   make run    installs what is missing, builds, and starts the Casekeep app (default vault location)
 #   make test   installs what is missing, then runs every check and test
-.PHONY: setup run test build lint rust-test app-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb bench-app
+.PHONY: setup run test build lint rust-test app-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb deb-check bench-app
 
 APP := target/debug/casekeep-app
 
@@ -66,8 +66,14 @@ e2e: app tauri-driver symbols
 
 # The Debian package (release build, offline): target/release/bundle/deb/*.deb
 # Stripped: the symbol tables are ≈ 15 % of a release binary and no use to the people it ships to.
+# It holds the app and the administrators' `casekeep` CLI (built first: the bundler copies it
+# in) and the AppStream metainfo (packaging/); `make deb-check` runs lintian on it.
 deb: ui-build
+	CARGO_PROFILE_RELEASE_STRIP=symbols cargo build --release --locked --bin casekeep
 	CARGO_PROFILE_RELEASE_STRIP=symbols ui/node_modules/.bin/tauri build --bundles deb --ci
+
+deb-check: deb
+	bash scripts/deb-check.sh
 
 # App start-up and memory next to a bare Tauri window (docs/BENCHMARKS.md); not part of test.
 bench-app: ui-build tauri-driver

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Casekeep needs to build and test on a fresh Debian/Ubuntu machine.
 # Only what is missing is installed; a second run does nothing and takes a second.
+# Extra packages a target needs may be named as arguments (`make deb-check`: lintian).
 set -euo pipefail
 
 APT_PACKAGES=(
@@ -9,6 +10,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev   # Tauri on Linux
   xvfb webkit2gtk-driver imagemagick poppler-utils xclip dbus                 # e2e: display, WebDriver, screenshots, PDFs, clipboard, private D-Bus buses (dbus-daemon, dbus-send)
 )
+APT_PACKAGES+=("$@")
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
