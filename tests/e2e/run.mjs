@@ -274,6 +274,27 @@ async function main() {
     await click("label", stateLabel);
     await click("label", "Verbally");
   };
+  // Issue 17 item 2: a form that signs opens with no weighty answer chosen. `scope` is the
+  // form's container; radios are the consequential groups (a "Format" group, not weighty,
+  // is named in `except`), selects are the purpose and lawful-basis lists.
+  const nothingChosen = async (scope, except = []) =>
+    browser.execute((sc, ex) => {
+      const root = document.querySelector(sc);
+      if (!root) return `no ${sc}`;
+      const radios = [...root.querySelectorAll("input[type=radio]:checked")].filter((r) => !ex.includes(r.name)).map((r) => `${r.name}=${r.value}`);
+      const selects = [...root.querySelectorAll("select")].filter((x) => x.value !== "").map((x) => `${x.id}=${x.value}`);
+      return [...radios, ...selects].join(", ");
+    }, scope, except);
+  // How many entries the signed log holds (to prove a step signed nothing, or one thing).
+  const logLength = async () => browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("log_entries", { client: null }).then((l) => done(l.length)));
+  // Submits a form empty or half-filled: the problems are listed at the top and at each field.
+  const problemsShown = async () =>
+    browser.execute(() => ({
+      summary: document.querySelector(".error-summary")?.innerText ?? "",
+      atFields: [...document.querySelectorAll(".field-error")].map((e) => e.textContent),
+      invalid: document.querySelectorAll("[aria-invalid=true]").length,
+    }));
+  const caption = async () => browser.execute(() => document.getElementById("form-client")?.textContent ?? "");
   let shotNo = 0;
   const screen = async (name) => {
     shotNo += 1;
@@ -340,6 +361,9 @@ async function main() {
   await fill("Safe phone number", "07700 900123");
   await fill("When it is safe to call", "Mon-Fri 10:00-12:00");
   await fill("Code word", SENTINEL_CODE);
+  check((await nothingChosen("#main")) === "", "the new client form assumes no answer about voicemail or saying who we are");
+  await (await browser.$("input[name='vm'][value='no']")).click();
+  await (await browser.$("input[name='id'][value='no']")).click();
   await fill("A number that must NOT be used", "07700 900999");
   await fill("Why it must not be used", "shared landline");
   await fill("Note", "First contact at the outreach clinic.");
@@ -390,13 +414,40 @@ async function main() {
 
   // Record consent for MARAC: nothing weighty is chosen for the worker.
   await click("button", "Record consent");
-  await click("button", "Save");
-  check((await text()).includes("Choose who it is for."), "the consent form pre-selects no recipient, state or method");
-  await recordMaracConsent("MARAC referral", "Consent given");
+  await byText("h1", "Record consent");
+  check((await caption()) === "Client: CK-0001 · A.S.", `the consent form names the client by reference and initials (${await caption()})`);
+  const consentOpened = await nothingChosen("#consent-form");
+  check(consentOpened === "", `a fresh consent form has no recipient, purpose, state or method chosen (${consentOpened})`);
+  await screen("consent-form-fresh");
+  const beforeConsent = await logLength();
+  await click("button", "Continue");
+  const consentProblems = await problemsShown();
+  check(["Choose who it is for.", "Choose the purpose", "Choose what they decided.", "Choose how it was given."].every((m) => consentProblems.summary.includes(m)) && consentProblems.atFields.length === 4 && consentProblems.invalid >= 4,
+    `submitting the consent form empty lists every missing answer, at the top and at each field (${JSON.stringify(consentProblems)})`);
+  await screen("consent-form-errors");
+  await recordMaracConsent("MARAC referral", "Refused");
   await screen("record-consent");
-  await click("button", "Save");
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the consent");
+  let answersShown = await (await browser.$("#check-answers")).getText();
+  check(answersShown.includes("MARAC") && answersShown.includes("MARAC referral") && answersShown.includes("Refused") && answersShown.includes("Verbally"), `check your answers shows the consent in plain words (${answersShown.replace(/\n/g, " | ")})`);
+  check((await caption()) === "Client: CK-0001 · A.S." && !(await text()).includes(NAME), "check your answers names the client by reference and initials only");
+  await screen("consent-check-answers");
+  check((await logLength()) === beforeConsent, "nothing is signed before Confirm and sign");
+  // Change goes back to the form with every answer kept; the worker corrects the state.
+  await (await browser.$("button[aria-label='Change: What they decided']")).click();
+  await byText("h1", "Record consent");
+  const kept = await nothingChosen("#consent-form");
+  check(kept.includes("consent-purpose-recipient=marac") && kept.includes("state=refused") && kept.includes("method=verbal") && kept.includes("consent-purpose=marac_referral"), `Change keeps the answers (${kept})`);
+  await click("label", "Consent given");
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the consent");
+  answersShown = await (await browser.$("#check-answers")).getText();
+  check(answersShown.includes("Consent given") && !answersShown.includes("Refused"), "the summary shows the changed answer");
+  await (await browser.$("#confirm-sign")).click();
   await byText("h2", "How to contact safely");
   check((await text()).includes("given"), "consent given for MARAC is shown");
+  check((await logLength()) === beforeConsent + 1, "Confirm and sign signs exactly one entry");
 
   // Edit: change when it is safe to call and add a child; the card shows it at once.
   await click("button", "Edit details");
@@ -459,8 +510,20 @@ async function main() {
   await click("button", "Save the note");
   await byText("h2", "How to contact safely");
 
-  // Share with MARAC: preview, then the file.
+  // Share with MARAC: preview, then the file. The shell refuses a signed share that does not
+  // say whether the person was told (the app never answers it for the worker).
+  const toldRefusals = await browser.executeAsync((share, done) => {
+    const inv = window.__TAURI_INTERNALS__.invoke;
+    Promise.allSettled([inv("share", { share }), inv("share", { share: { ...share, told: "" } }), inv("request_share", { share })]).then((r) => done(r.map((x) => (x.status === "rejected" ? `${x.reason?.code}: ${x.reason?.message}` : "ACCEPTED"))));
+  }, SHARE);
+  check(toldRefusals.every((r) => r.startsWith("invalid_input") && r.includes("told")), `share and request_share refuse a missing "told" answer (${toldRefusals.join(" | ")})`);
   await click("button", "Share…");
+  await byText("h1", "Share: who and why");
+  const shareOpened = await nothingChosen("#share-who-form");
+  check(shareOpened === "" && (await caption()) === "Client: CK-0001 · A.S.", `a fresh share form has no recipient or purpose chosen and names the client (${shareOpened})`);
+  await click("button", "Continue");
+  const shareProblems = await problemsShown();
+  check(shareProblems.summary.includes("Choose who you are sharing with.") && shareProblems.atFields.length === 2, `submitting the share form empty shows both problems (${JSON.stringify(shareProblems)})`);
   await click("label", "MARAC");
   await choose("Purpose", "MARAC referral");
   await screen("share-who");
@@ -481,8 +544,24 @@ async function main() {
   check(excerptShown.includes("withheld]") && excerptShown.includes("Rang back") && !fold(excerptShown).includes(fold(SENTINEL_CODE)) && !fold(excerptShown).includes(fold(SENTINEL_REFUGE)),
     "the picked excerpt is shown as it will leave: the split code word and the refuge address in capitals are masked");
   check(maskedList.includes("note[2].text: code word masked"), "the preview lists each masking by path and kind");
+  const toldOpened = await nothingChosen("#share-form", ["format"]);
+  check(toldOpened === "", `"Was the person told?" starts unanswered (${toldOpened})`);
   await screen("share-preview");
-  await click("button", "Share and save the file");
+  const beforeShare = await logLength();
+  const filesBefore = existsSync(exportsDir) ? readdirSync(exportsDir).length : 0;
+  await (await browser.$("#share-continue")).click();
+  const toldProblem = await problemsShown();
+  check(toldProblem.summary.includes("Say whether the person was told") && toldProblem.atFields.length === 1, `sharing without saying whether the person was told is stopped (${JSON.stringify(toldProblem)})`);
+  await screen("share-told-missing");
+  await (await browser.$("input[name='told'][value='yes']")).click();
+  await (await browser.$("#share-continue")).click();
+  await byText("h1", "Check your answers before sharing with MARAC");
+  const shareAnswers = await (await browser.$("#check-answers")).getText();
+  check(shareAnswers.includes("MARAC referral") && shareAnswers.includes("Given and current") && shareAnswers.includes("Was the person told?") && shareAnswers.includes("Note 2") && shareAnswers.includes("PDF summary"),
+    `check your answers shows the share in plain words (${shareAnswers.replace(/\n/g, " | ")})`);
+  await screen("share-check-answers");
+  check((await logLength()) === beforeShare && (existsSync(exportsDir) ? readdirSync(exportsDir).length : 0) === filesBefore, "nothing is signed or written before Confirm and sign");
+  await (await browser.$("#confirm-sign")).click();
   const fileEl = await browser.$("#share-file");
   await fileEl.waitForExist({ timeout: 20000 });
   const saved = await fileEl.getText();
@@ -502,7 +581,9 @@ async function main() {
   await click("button", "Back to the client");
   await click("button", "Record consent");
   await recordMaracConsent("Any purpose (general)", "Withdrawn");
-  await click("button", "Save");
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the consent");
+  await (await browser.$("#confirm-sign")).click();
   await byText("h2", "How to contact safely");
   const consentRows = await browser.execute(() => [...document.querySelectorAll("#consent-table tbody tr")].map((r) => r.innerText));
   const maracRows = consentRows.filter((r) => r.startsWith("MARAC"));
@@ -516,6 +597,32 @@ async function main() {
   const refusedGate = await text();
   check(refusedGate.includes("is withdrawn") && refusedGate.includes("Lawful basis") && !refusedGate.includes("is given and current"), "the share screen agrees: consent for the MARAC referral is withdrawn, a lawful basis is asked for");
   await screen("share-consent-withdrawn");
+
+  // A decision not to share: nothing chosen, every problem shown, check your answers, then signed.
+  await click("button", "Cancel");
+  await click("button", "Record a decision not to share");
+  await byText("h1", "Record a decision not to share");
+  const declineOpened = await nothingChosen("#decline-form");
+  check(declineOpened === "" && (await caption()) === "Client: CK-0001 · A.S.", `a fresh decline form has no "who asked" or purpose chosen and names the client (${declineOpened})`);
+  const beforeDecline = await logLength();
+  await click("button", "Continue");
+  const declineProblems = await problemsShown();
+  check(["Choose who asked.", "Choose what was asked for", "Write why you decided not to share"].every((m) => declineProblems.summary.includes(m)) && declineProblems.atFields.length === 3,
+    `submitting the decline form empty shows every problem (${JSON.stringify(declineProblems)})`);
+  await screen("decline-form-errors");
+  await click("label", "Housing");
+  await choose("Purpose", "Other…");
+  await fill("The purpose in words", "a tenancy check");
+  await fill("Why you decided not to share", "No consent and no lawful basis for a tenancy check.");
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the decision");
+  const declineAnswers = await (await browser.$("#check-answers")).getText();
+  check(declineAnswers.includes("Housing") && declineAnswers.includes("Other: a tenancy check") && declineAnswers.includes("No consent and no lawful basis"), `the decision is summarised in plain words (${declineAnswers.replace(/\n/g, " | ")})`);
+  await screen("decline-check-answers");
+  check((await logLength()) === beforeDecline, "the decline form signed nothing before Confirm and sign");
+  await (await browser.$("#confirm-sign")).click();
+  await byText("h2", "How to contact safely");
+  check((await text()).includes("Decision recorded and signed.") && (await logLength()) === beforeDecline + 1, "Confirm and sign records the decision not to share");
 
   // Approval in the approver's own session: a caseworker asks, the manager approves from
   // their own work queue, the caseworker finishes from theirs. No passphrase of one is ever
@@ -544,7 +651,13 @@ async function main() {
   check(!(await text()).includes("passphrase"), "the share screen asks for no manager's passphrase");
   await choose("Lawful basis", "Preventing or detecting serious crime");
   await fill("Justification", "Serious assault reported; the MARAC meets this week.");
+  await (await browser.$("input[name='told'][value='not_safe']")).click();
   await (await browser.$("#ask-approval")).click();
+  await byText("h1", "Check your answers before asking for approval");
+  const requestAnswers = await (await browser.$("#check-answers")).getText();
+  check(requestAnswers.includes("Preventing or detecting serious crime") && requestAnswers.includes("Not safe to tell") && requestAnswers.includes("nothing leaves until a manager approves"), `the request is summarised before it is signed (${requestAnswers.replace(/\n/g, " | ")})`);
+  await screen("request-check-answers");
+  await (await browser.$("#confirm-sign")).click();
   await byText("h1", "Approval asked for");
   const asked = await (await browser.$("#share-requested")).getText();
   const requestId = Number((asked.match(/Share request (\d+)/) ?? [])[1]);

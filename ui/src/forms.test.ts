@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { CONSENT_STATES, FORMS, answerText, clientLine, consentSummary, declineSummary, initialState, optionLabel, problems } from "./forms";
+
+describe("forms start with nothing chosen", () => {
+  it("every consequential question of every signing form starts unanswered", () => {
+    for (const [name, questions] of Object.entries(FORMS)) {
+      const init = initialState(questions as Record<string, Array<[string, string]>>);
+      expect(Object.keys(init).sort(), name).toEqual(Object.keys(questions).sort());
+      for (const [q, v] of Object.entries(init)) {
+        expect(v, `${name}.${q}`).toBe("");
+        // "" is never one of the choices, so the radio group starts with nothing checked.
+        expect((questions as Record<string, Array<[string, string]>>)[q].some(([o]) => o === ""), `${name}.${q}`).toBe(false);
+      }
+    }
+  });
+  it("covers the answers issue 17 named: recipient, state, method, told, who asked", () => {
+    expect(Object.keys(FORMS.consent)).toEqual(["recipient", "state", "method"]);
+    expect(Object.keys(FORMS.decline)).toEqual(["recipient"]);
+    expect(Object.keys(FORMS.share)).toEqual(["recipient", "told"]);
+    expect(FORMS.share.told.map(([v]) => v)).toEqual(["yes", "no", "not_safe"]);
+  });
+});
+
+describe("the client on every form", () => {
+  it("names the client by case reference and initials only", () => {
+    expect(clientLine({ case_reference: "CK-0042", initials: "A.E." })).toBe("CK-0042 · A.E.");
+  });
+});
+
+describe("problems", () => {
+  it("lists every failed check, in order, with its field", () => {
+    const list = problems([
+      [false, "recipient", "Choose who it is for."],
+      [true, "purpose", "never shown"],
+      [false, "state", "Choose what they decided."],
+    ]);
+    expect(list).toEqual([
+      { field: "recipient", message: "Choose who it is for." },
+      { field: "state", message: "Choose what they decided." },
+    ]);
+    expect(problems([[true, "x", "no"]])).toEqual([]);
+  });
+});
+
+describe("check your answers", () => {
+  const f = { recipient: "r", purpose: "p", state: "s", method: "m", reason: "why", review: "on" };
+  it("puts a consent in plain words, each row with its Change target", () => {
+    const rows = consentSummary({ recipient: "childrens_social_care", purpose: "Child protection enquiry", state: "lacks_capacity", method: "written", reason: "", review: "" }, f);
+    expect(rows.map((r) => [r.label, r.value])).toEqual([
+      ["Who it is for", "Children's social care"],
+      ["Purpose", "Child protection enquiry"],
+      ["What they decided", "Lacks capacity"],
+      ["How it was given", "In writing"],
+      ["Reason", "Not given"],
+      ["Review on", "Not given"],
+    ]);
+    expect(rows.map((r) => r.change)).toEqual(["r", "p", "s", "m", "why", "on"]);
+    const given = consentSummary({ recipient: "marac", purpose: "MARAC referral", state: "given", method: "verbal", reason: "", review: "" }, f);
+    expect(given.find((r) => r.label === "Review on")?.value).toBe("In 3 months (the default)");
+    expect(given.find((r) => r.label === "How it was given")?.value).toBe("Verbally");
+    const dated = consentSummary({ recipient: "police", purpose: "x", state: "refused", method: "other", reason: "She said no", review: "2031-02-03" }, f);
+    expect(dated.find((r) => r.label === "Review on")?.value).toBe("2031-02-03");
+    expect(dated.find((r) => r.label === "Reason")?.value).toBe("She said no");
+  });
+  it("puts a decision not to share in plain words", () => {
+    const rows = declineSummary({ recipient: "housing", purpose: "Other: a tenancy check", reason: "  No consent and no basis  " }, { recipient: 1, purpose: 2, reason: 3 });
+    expect(rows.map((r) => [r.label, r.value, r.change])).toEqual([
+      ["Who asked", "Housing", 1],
+      ["What they asked for", "Other: a tenancy check", 2],
+      ["Why you decided not to share", "No consent and no basis", 3],
+    ]);
+  });
+  it("never shows an internal code when it knows the words", () => {
+    for (const [v, l] of CONSENT_STATES) expect(optionLabel(CONSENT_STATES, v)).toBe(l);
+    expect(optionLabel(CONSENT_STATES, "unknown_code")).toBe("unknown_code");
+    expect(answerText("   ")).toBe("Not given");
+    expect(answerText(null)).toBe("Not given");
+  });
+});
