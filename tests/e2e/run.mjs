@@ -156,7 +156,7 @@ const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list
 // must answer `locked`. Their well-formed-looking calls below are built so that none of them
 // unlocks anything or counts as a failed unlock attempt.
 const WORK_WHILE_LOCKED = ["app_status", "create_vault", "open_demo", "unlock", "recover", "lock", "restore_vault"];
-const SHARE = { client: 1, recipient: "marac", purpose: "MARAC referral", emergency: false, excerpts: [] };
+const SHARE = { client: 1, recipient: "marac", purpose: "MARAC referral", emergency: false, told: "yes", excerpts: [] };
 const LOCKED_CALLS = {
   app_status: {},
   create_vault: { user: "mo", passphrase: "another long passphrase" },
@@ -285,8 +285,9 @@ async function main() {
       const selects = [...root.querySelectorAll("select")].filter((x) => x.value !== "").map((x) => `${x.id}=${x.value}`);
       return [...radios, ...selects].join(", ");
     }, scope, except);
-  // How many entries the signed log holds (to prove a step signed nothing, or one thing).
-  const logLength = async () => browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("log_entries", { client: null }).then((l) => done(l.length)));
+  // How many signed entries of these events the log holds (to prove a step signed nothing,
+  // or exactly one thing; the audited reads each screen makes are not counted).
+  const signedCount = async (events) => browser.executeAsync((ev, done) => window.__TAURI_INTERNALS__.invoke("log_entries", { client: null }).then((l) => done(l.filter((e) => ev.includes(e.event)).length)), events);
   // Submits a form empty or half-filled: the problems are listed at the top and at each field.
   const problemsShown = async () =>
     browser.execute(() => ({
@@ -419,7 +420,7 @@ async function main() {
   const consentOpened = await nothingChosen("#consent-form");
   check(consentOpened === "", `a fresh consent form has no recipient, purpose, state or method chosen (${consentOpened})`);
   await screen("consent-form-fresh");
-  const beforeConsent = await logLength();
+  const beforeConsent = await signedCount(["consent_recorded"]);
   await click("button", "Continue");
   const consentProblems = await problemsShown();
   check(["Choose who it is for.", "Choose the purpose", "Choose what they decided.", "Choose how it was given."].every((m) => consentProblems.summary.includes(m)) && consentProblems.atFields.length === 4 && consentProblems.invalid >= 4,
@@ -433,7 +434,7 @@ async function main() {
   check(answersShown.includes("MARAC") && answersShown.includes("MARAC referral") && answersShown.includes("Refused") && answersShown.includes("Verbally"), `check your answers shows the consent in plain words (${answersShown.replace(/\n/g, " | ")})`);
   check((await caption()) === "Client: CK-0001 · A.S." && !(await text()).includes(NAME), "check your answers names the client by reference and initials only");
   await screen("consent-check-answers");
-  check((await logLength()) === beforeConsent, "nothing is signed before Confirm and sign");
+  check((await signedCount(["consent_recorded"])) === beforeConsent, "nothing is signed before Confirm and sign");
   // Change goes back to the form with every answer kept; the worker corrects the state.
   await (await browser.$("button[aria-label='Change: What they decided']")).click();
   await byText("h1", "Record consent");
@@ -447,7 +448,7 @@ async function main() {
   await (await browser.$("#confirm-sign")).click();
   await byText("h2", "How to contact safely");
   check((await text()).includes("given"), "consent given for MARAC is shown");
-  check((await logLength()) === beforeConsent + 1, "Confirm and sign signs exactly one entry");
+  check((await signedCount(["consent_recorded"])) === beforeConsent + 1, "Confirm and sign signs exactly one entry");
 
   // Edit: change when it is safe to call and add a child; the card shows it at once.
   await click("button", "Edit details");
@@ -493,9 +494,18 @@ async function main() {
   await fill("Agency", "Police");
   await fill("Owner", "DS Example");
   await fillDate("Due", "2030-01-20");
+  check((await caption()) === "Client: CK-0001 · A.S.", "the referral form names the client");
   await screen("marac-referral");
-  await click("button", "Record the referral");
+  const beforeReferral = await signedCount(["marac_referral_recorded"]);
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the referral");
+  const referralAnswers = await (await browser.$("#check-answers")).getText();
+  check(referralAnswers.includes("after separation") && referralAnswers.includes("2030-01-15") && referralAnswers.includes("Police (DS Example), due 2030-01-20, open"), `the referral is summarised before it is signed (${referralAnswers.replace(/\n/g, " | ")})`);
+  await screen("marac-check-answers");
+  check((await signedCount(["marac_referral_recorded"])) === beforeReferral, "the referral form signed nothing before Confirm and sign");
+  await (await browser.$("#confirm-sign")).click();
   await byText("h2", "MARAC");
+  check((await signedCount(["marac_referral_recorded"])) === beforeReferral + 1, "Confirm and sign signed the referral once");
   const referral = await text();
   check(referral.includes("Referral 1 ·") && referral.includes("visible high risk (score 14 of 24") && referral.includes("DS Example"), "the referral is recorded with its criteria and action");
   await browser.execute(() => [...document.querySelectorAll("h2")].find((x) => x.textContent === "Risk")?.scrollIntoView());
@@ -512,8 +522,9 @@ async function main() {
 
   // Share with MARAC: preview, then the file. The shell refuses a signed share that does not
   // say whether the person was told (the app never answers it for the worker).
-  const toldRefusals = await browser.executeAsync((share, done) => {
+  const toldRefusals = await browser.executeAsync((full, done) => {
     const inv = window.__TAURI_INTERNALS__.invoke;
+    const { told: _told, ...share } = full;
     Promise.allSettled([inv("share", { share }), inv("share", { share: { ...share, told: "" } }), inv("request_share", { share })]).then((r) => done(r.map((x) => (x.status === "rejected" ? `${x.reason?.code}: ${x.reason?.message}` : "ACCEPTED"))));
   }, SHARE);
   check(toldRefusals.every((r) => r.startsWith("invalid_input") && r.includes("told")), `share and request_share refuse a missing "told" answer (${toldRefusals.join(" | ")})`);
@@ -547,7 +558,7 @@ async function main() {
   const toldOpened = await nothingChosen("#share-form", ["format"]);
   check(toldOpened === "", `"Was the person told?" starts unanswered (${toldOpened})`);
   await screen("share-preview");
-  const beforeShare = await logLength();
+  const beforeShare = await signedCount(["share"]);
   const filesBefore = existsSync(exportsDir) ? readdirSync(exportsDir).length : 0;
   await (await browser.$("#share-continue")).click();
   const toldProblem = await problemsShown();
@@ -560,12 +571,13 @@ async function main() {
   check(shareAnswers.includes("MARAC referral") && shareAnswers.includes("Given and current") && shareAnswers.includes("Was the person told?") && shareAnswers.includes("Note 2") && shareAnswers.includes("PDF summary"),
     `check your answers shows the share in plain words (${shareAnswers.replace(/\n/g, " | ")})`);
   await screen("share-check-answers");
-  check((await logLength()) === beforeShare && (existsSync(exportsDir) ? readdirSync(exportsDir).length : 0) === filesBefore, "nothing is signed or written before Confirm and sign");
+  check((await signedCount(["share"])) === beforeShare && (existsSync(exportsDir) ? readdirSync(exportsDir).length : 0) === filesBefore, "nothing is signed or written before Confirm and sign");
   await (await browser.$("#confirm-sign")).click();
   const fileEl = await browser.$("#share-file");
   await fileEl.waitForExist({ timeout: 20000 });
   const saved = await fileEl.getText();
   await screen("share-done");
+  check((await signedCount(["share"])) === beforeShare + 1, "Confirm and sign signed exactly one disclosure");
   check(existsSync(saved) && readFileSync(saved).subarray(0, 5).toString() === "%PDF-", "the PDF was saved");
   const pdfText = execFileSync("pdftotext", [saved, "-"]).toString();
   check(pdfText.includes("Information shared with MARAC") && pdfText.includes(NAME), "the PDF is the MARAC summary");
@@ -604,7 +616,7 @@ async function main() {
   await byText("h1", "Record a decision not to share");
   const declineOpened = await nothingChosen("#decline-form");
   check(declineOpened === "" && (await caption()) === "Client: CK-0001 · A.S.", `a fresh decline form has no "who asked" or purpose chosen and names the client (${declineOpened})`);
-  const beforeDecline = await logLength();
+  const beforeDecline = await signedCount(["decline"]);
   await click("button", "Continue");
   const declineProblems = await problemsShown();
   check(["Choose who asked.", "Choose what was asked for", "Write why you decided not to share"].every((m) => declineProblems.summary.includes(m)) && declineProblems.atFields.length === 3,
@@ -619,10 +631,10 @@ async function main() {
   const declineAnswers = await (await browser.$("#check-answers")).getText();
   check(declineAnswers.includes("Housing") && declineAnswers.includes("Other: a tenancy check") && declineAnswers.includes("No consent and no lawful basis"), `the decision is summarised in plain words (${declineAnswers.replace(/\n/g, " | ")})`);
   await screen("decline-check-answers");
-  check((await logLength()) === beforeDecline, "the decline form signed nothing before Confirm and sign");
+  check((await signedCount(["decline"])) === beforeDecline, "the decline form signed nothing before Confirm and sign");
   await (await browser.$("#confirm-sign")).click();
   await byText("h2", "How to contact safely");
-  check((await text()).includes("Decision recorded and signed.") && (await logLength()) === beforeDecline + 1, "Confirm and sign records the decision not to share");
+  check((await text()).includes("Decision recorded and signed.") && (await signedCount(["decline"])) === beforeDecline + 1, "Confirm and sign records the decision not to share");
 
   // Approval in the approver's own session: a caseworker asks, the manager approves from
   // their own work queue, the caseworker finishes from theirs. No passphrase of one is ever
@@ -655,7 +667,7 @@ async function main() {
   await (await browser.$("#ask-approval")).click();
   await byText("h1", "Check your answers before asking for approval");
   const requestAnswers = await (await browser.$("#check-answers")).getText();
-  check(requestAnswers.includes("Preventing or detecting serious crime") && requestAnswers.includes("Not safe to tell") && requestAnswers.includes("nothing leaves until a manager approves"), `the request is summarised before it is signed (${requestAnswers.replace(/\n/g, " | ")})`);
+  check(requestAnswers.includes("Withdrawn: sharing without consent") && requestAnswers.includes("Preventing or detecting serious crime") && requestAnswers.includes("Not safe to tell") && requestAnswers.includes("nothing leaves until a manager approves"), `the request is summarised before it is signed (${requestAnswers.replace(/\n/g, " | ")})`);
   await screen("request-check-answers");
   await (await browser.$("#confirm-sign")).click();
   await byText("h1", "Approval asked for");
@@ -707,6 +719,8 @@ async function main() {
     "the enquiry form opens with the script");
   const lookups = await browser.execute(() => document.querySelectorAll("#main select, #main datalist, #main input[type=search], #main [list], #main input:not([autocomplete=off]):not([type=radio]):not([type=checkbox]):not([type=datetime-local])").length);
   check(lookups === 0 && !enquiryPage.includes("CK-0001"), `the enquiry form suggests and looks up no client (${lookups} lookup controls)`);
+  check((await nothingChosen("#main")) === "", "the enquiry form assumes no channel");
+  await click("label", "Phone");
   await fill("Who they said they were", "Pat Caller");
   await fill("The organisation they said they were calling for", "Example Police");
   await fill("The call-back number, e-mail or address they gave", "07700 900777");
@@ -728,7 +742,11 @@ async function main() {
   });
   check(typeof linkChoice === "string" && linkChoice.startsWith("CK-0001") && !linkChoice.includes(NAME), "the link step offers the client by reference and initials only");
   await screen("enquiry-link");
-  await click("button", "Link");
+  await click("button", "Continue");
+  await byText("h1", `Check your answers before linking enquiry ${enquiryId}`);
+  check((await (await browser.$("#check-answers")).getText()).includes("CK-0001 · A.S.") && (await caption()) === "Client: CK-0001 · A.S.", "the link is checked before it is signed");
+  await screen("enquiry-link-check-answers");
+  await (await browser.$("#confirm-sign")).click();
   await waitFor(async () => (await text()).includes(`Enquiry ${enquiryId} linked and signed.`), "the link");
   const enquiriesPage = await text();
   check(enquiriesPage.includes("CK-0001") && enquiriesPage.includes("Pat Caller") && enquiriesPage.includes("ALERT"), "the enquiries list shows the link and the alert");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CONSENT_STATES, FORMS, answerText, clientLine, consentSummary, declineSummary, initialState, optionLabel, problems } from "./forms";
+import { CONSENT_STATES, FORMS, answerText, clientLine, consentFromGate, consentSummary, declineSummary, initialState, maracSummary, optionLabel, problems } from "./forms";
 
 describe("forms start with nothing chosen", () => {
   it("every consequential question of every signing form starts unanswered", () => {
@@ -75,5 +75,38 @@ describe("check your answers", () => {
     expect(optionLabel(CONSENT_STATES, "unknown_code")).toBe("unknown_code");
     expect(answerText("   ")).toBe("Not given");
     expect(answerText(null)).toBe("Not given");
+  });
+});
+
+describe("check your answers: a MARAC referral", () => {
+  const f = { referredOn: "d", reason: "r", meeting: "m", agencies: "a", actions: "x" };
+  it("names every answer, the actions in one line each", () => {
+    const rows = maracSummary(
+      { referredOn: "2030-01-02", reason: "Visible high risk", meeting: "", agencies: ["Police", "Health"], actions: [{ agency: "Police", owner: "DS Example", due: "2030-01-20", done: false }, { agency: "Health", owner: "", description: "GP letter", due: "missing", done: true }] },
+      f,
+    );
+    expect(rows.map((r) => [r.label, r.value, r.change])).toEqual([
+      ["Date of referral", "2030-01-02", "d"],
+      ["Reason for referral", "Visible high risk", "r"],
+      ["Meeting date", "Not yet set", "m"],
+      ["Agencies present", "Police, Health", "a"],
+      ["Actions", "Police (DS Example), due 2030-01-20, open; Health (Not given): GP letter, due not given, done", "x"],
+    ]);
+  });
+  it("leaves out the referral date of an update", () => {
+    const rows = maracSummary({ referredOn: null, reason: "x", meeting: "2030-02-01", agencies: [], actions: [] }, f);
+    expect(rows.map((r) => r.label)).toEqual(["Reason for referral", "Meeting date", "Agencies present", "Actions"]);
+    expect(rows.find((r) => r.label === "Actions")?.value).toBe("None");
+    expect(rows.find((r) => r.label === "Agencies present")?.value).toBe("None recorded");
+  });
+});
+
+describe("the consent situation of a share without consent", () => {
+  it("reads the gate's words into plain ones", () => {
+    expect(consentFromGate("consent for marac (marac_referral) is withdrawn: sharing without consent needs a lawful basis")).toBe("Withdrawn");
+    expect(consentFromGate("consent for police (general) is lacks_capacity: a share without consent needs a manager's approval")).toBe("Lacks capacity");
+    expect(consentFromGate("consent for health is past its review date (2026-01-01): record it again, or share on a lawful basis")).toBe("Past its review date");
+    expect(consentFromGate("no consent is recorded for housing (general): sharing without consent needs a lawful basis")).toBe("Not recorded");
+    expect(consentFromGate(undefined)).toBe("Not given");
   });
 });

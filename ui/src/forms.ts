@@ -179,3 +179,35 @@ export function checkAnswers(opts: {
     h("div", { class: "button-group" }, sign, button("Cancel", opts.cancel, "secondary")),
   ].filter((n): n is HTMLElement => n !== null);
 }
+
+/** A MARAC referral (new, or an update of referral `n`) as the form stands. */
+export interface MaracAnswers {
+  referredOn: string | null;
+  reason: string;
+  meeting: string;
+  agencies: string[];
+  actions: Array<{ agency: string; owner: string; description?: string; due: string; done: boolean }>;
+}
+
+/** The summary of a MARAC referral about to be signed. */
+export function maracSummary<F>(a: MaracAnswers, fields: { referredOn: F; reason: F; meeting: F; agencies: F; actions: F }): Array<SummaryRow<F>> {
+  const action = (x: MaracAnswers["actions"][number]) =>
+    `${answerText(x.agency)} (${answerText(x.owner)})${x.description ? `: ${x.description}` : ""}, due ${x.due && x.due !== "missing" ? x.due : "not given"}, ${x.done ? "done" : "open"}`;
+  return [
+    ...(a.referredOn === null ? [] : [{ label: "Date of referral", value: answerText(a.referredOn), change: fields.referredOn }]),
+    { label: "Reason for referral", value: answerText(a.reason), change: fields.reason },
+    { label: "Meeting date", value: a.meeting || "Not yet set", change: fields.meeting },
+    { label: "Agencies present", value: a.agencies.length ? a.agencies.join(", ") : "None recorded", change: fields.agencies },
+    { label: "Actions", value: a.actions.length ? a.actions.map(action).join("; ") : "None", change: fields.actions },
+  ];
+}
+
+/** The consent situation in a few words, from the share gate's refusal (`share_preview`'s
+ *  `gate.needs`, which begins with it): "Withdrawn", "Past its review date", "Not recorded". */
+export function consentFromGate(needs: string | undefined): string {
+  const n = needs ?? "";
+  if (/past its review date/.test(n)) return "Past its review date";
+  if (/^no consent is recorded/.test(n)) return "Not recorded";
+  const m = /^consent for .*? is (\w+)/.exec(n);
+  return m?.[1] ? optionLabel(CONSENT_STATES, m[1]) : "Not given";
+}

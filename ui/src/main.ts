@@ -4,7 +4,8 @@ import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary
 import { button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
-import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentSummary, declineSummary, focusField, initialState, optionLabel, problems, showProblems } from "./forms";
+import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentFromGate, consentSummary, declineSummary, focusField, initialState, maracSummary, optionLabel, problems, showProblems } from "./forms";
+import type { MaracAnswers } from "./forms";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { listen } from "@tauri-apps/api/event";
 
@@ -890,7 +891,52 @@ function maracForm(rec: ClientRecord, referral: number | null) {
     actionsBox.append(row.el);
   };
   existing?.actions.forEach((a) => addAction(a));
-  const save = async () => {
+  const referredOnField = field("Date of referral", referredOn);
+  const reasonField = field("Reason for referral", reason);
+  const meetingField = field("Meeting date", meeting);
+  const agenciesField = field("Agencies present", agencies, "One per line.");
+  const actionsSection = h("div", {}, h("h2", {}, "Actions"), actionsBox, button("Add an action", () => addAction(), "secondary"));
+  const form = h("div", { id: "marac-form" },
+    existing ? null : h("p", { class: "hint" }, "The referral records the criteria met by the latest risk assessment on or before the referral date."),
+    existing ? null : referredOnField,
+    reasonField,
+    meetingField,
+    agenciesField,
+    actionsSection);
+  const page = formPage([
+    clientCaption(rec),
+    h("h1", {}, existing ? `Referral ${existing.referral} for ${rec.case_reference}` : `Refer ${rec.case_reference} to MARAC`),
+    errors,
+    form,
+    h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", () => void clientScreen(rec.id), "secondary")),
+  ]);
+  const review = () => {
+    const gaps = problems<HTMLElement>([
+      [!!existing || !!referredOn.value, referredOnField, "Enter the date of the referral."],
+      [!!reason.value.trim(), reasonField, "Write the reason for the referral."],
+    ]);
+    if (showProblems(errors, form, gaps)) return;
+    const body = referralBody();
+    show(...checkAnswers({
+      client: rec,
+      title: existing ? `Check your answers before signing the update to referral ${existing.referral}` : "Check your answers before signing the referral",
+      rows: maracSummary(
+        {
+          referredOn: existing ? null : referredOn.value,
+          reason: reason.value,
+          meeting: meeting.value,
+          agencies: agencies.value.split("\n").map((x) => x.trim()).filter(Boolean),
+          actions: (body.actions as MaracAnswers["actions"] | undefined) ?? [],
+        },
+        { referredOn: referredOnField, reason: reasonField, meeting: meetingField, agencies: agenciesField, actions: actionsSection },
+      ),
+      note: "Signing records the referral in the signed log.",
+      change: page.change,
+      cancel: () => void clientScreen(rec.id),
+      confirm: (box) => save(body, box),
+    }));
+  };
+  const referralBody = () => {
     const body: Record<string, unknown> = {};
     if (existing) {
       body.referral = existing.referral;
@@ -906,28 +952,18 @@ function maracForm(rec: ClientRecord, referral: number | null) {
         .filter((r) => r.agency.value.trim() || r.owner.value.trim() || r.description.value.trim() || r.due.value)
         .map((r) => ({ agency: r.agency.value, owner: r.owner.value, description: r.description.value.trim() || undefined, due: r.due.value || "missing", done: r.done.checked }));
     }
+    return body;
+  };
+  const save = async (body: Record<string, unknown>, box: HTMLElement) => {
     try {
       const out = await call<MaracOutcome>("record_marac", { client: rec.id, referral: body });
       await clientScreen(rec.id);
       say(existing ? `Referral ${out.referral} updated.` : `Referral ${out.referral} recorded${out.repeat ? " (a repeat referral)" : ""}. Criteria met: ${criteriaText(out.criteria_met)}.`);
     } catch (e) {
-      errors.replaceChildren(errorSummary(message(e)));
+      box.replaceChildren(errorSummary(message(e)));
     }
   };
-  show(
-    clientCaption(rec),
-    h("h1", {}, existing ? `Referral ${existing.referral} for ${rec.case_reference}` : `Refer ${rec.case_reference} to MARAC`),
-    errors,
-    existing ? null : h("p", { class: "hint" }, "The referral records the criteria met by the latest risk assessment on or before the referral date."),
-    existing ? null : field("Date of referral", referredOn),
-    field("Reason for referral", reason),
-    field("Meeting date", meeting),
-    field("Agencies present", agencies, "One per line."),
-    h("h2", {}, "Actions"),
-    actionsBox,
-    button("Add an action", () => addAction(), "secondary"),
-    h("div", { class: "button-group" }, button(existing ? "Save the referral" : "Record the referral", () => void save()), button("Cancel", () => void clientScreen(rec.id), "secondary")),
-  );
+  page.render();
 }
 
 function editScreen(rec: ClientRecord) {
@@ -1244,7 +1280,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
       [p.gate.allowed || [...justification.value.trim()].length >= 10, justificationField, "Write why sharing is necessary and proportionate without consent, in at least 10 characters."],
       [!!told.value(), told.el, "Say whether the person was told about the share."],
     ]);
-  const consentWords = p.gate.allowed ? "Given and current" : `${(p.gate.outcome?.consent_state ?? "not given").replace(/_/g, " ")}: sharing on a lawful basis`;
+  const consentWords = p.gate.allowed ? "Given and current" : `${consentFromGate(p.gate.needs)}: sharing without consent, on a lawful basis`;
   const review = (request: boolean) => {
     if (showProblems(errors, form, gaps(request))) return;
     const a = asked();
@@ -1532,23 +1568,41 @@ async function linkForm(id: number) {
   const pick = select([["", "Choose a client"], ...clients.map((c): [string, string] => [String(c.id), `${c.case_reference} · ${c.initials}`])]);
   pick.id = "link-client";
   const errors = h("div", {});
-  show(
+  const pickField = field("The client it was about", pick, "An enquiry is linked once. This is signed and kept.");
+  const form = h("div", { id: "link-form" }, pickField);
+  const page = formPage([
     h("h1", {}, `Link enquiry ${id} to a client`),
     errors,
-    field("The client it was about", pick, "An enquiry is linked once. This is signed and kept."),
+    form,
     h("div", { class: "button-group" },
-      button("Link", async () => {
-        if (!pick.value) return errors.replaceChildren(errorSummary("Choose the client the enquiry was about."));
-        try {
-          await call("link_enquiry", { enquiry: id, client: Number(pick.value) });
-          await enquiriesScreen(null);
-          say(`Enquiry ${id} linked and signed.`);
-        } catch (e) {
-          errors.replaceChildren(errorSummary(message(e)));
-        }
+      button("Continue", () => {
+        if (showProblems(errors, form, problems<HTMLElement>([[!!pick.value, pickField, "Choose the client the enquiry was about."]]))) return;
+        const client = clients.find((c) => String(c.id) === pick.value);
+        if (!client) return;
+        show(...checkAnswers({
+          client,
+          title: `Check your answers before linking enquiry ${id}`,
+          rows: [
+            { label: "Enquiry", value: `Enquiry ${id}` },
+            { label: "The client it was about", value: `${client.case_reference} · ${client.initials}`, change: pickField },
+          ],
+          note: "Signing links the enquiry for good: an enquiry is linked once.",
+          change: page.change,
+          cancel: () => void enquiriesScreen(null),
+          confirm: async (box) => {
+            try {
+              await call("link_enquiry", { enquiry: id, client: client.id });
+              await enquiriesScreen(null);
+              say(`Enquiry ${id} linked and signed.`);
+            } catch (e) {
+              box.replaceChildren(errorSummary(message(e)));
+            }
+          },
+        }));
       }),
       button("Cancel", () => void enquiriesScreen(null), "secondary")),
-  );
+  ]);
+  page.render();
 }
 
 /** The enquiries (all, or those linked to one client), newest first. */
