@@ -727,7 +727,14 @@ async function main() {
   await fill("What they asked", "Whether a named woman is staying with us");
   await fill("What you told them", "We can neither confirm nor deny; took a message");
   await screen("enquiry-form");
-  await click("button", "Save the enquiry");
+  const beforeEnquiry = await signedCount(["enquiry_recorded"]);
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the enquiry");
+  const enquiryAnswers = await (await browser.$("#check-answers")).getText();
+  check(enquiryAnswers.includes("Phone") && enquiryAnswers.includes("Pat Caller") && enquiryAnswers.includes("Example Police") && enquiryAnswers.includes("Identity verified"), `the enquiry is summarised before it is signed (${enquiryAnswers.replace(/\n/g, " | ")})`);
+  check((await signedCount(["enquiry_recorded"])) === beforeEnquiry, "the enquiry form signed nothing before Confirm and sign");
+  await screen("enquiry-check-answers");
+  await (await browser.$("#confirm-sign")).click();
   await browser.$("#enquiry-recorded").waitForExist({ timeout: 15000 });
   const enquiryId = Number((await (await browser.$("#enquiry-recorded")).getText()).match(/Enquiry (\d+)/)?.[1]);
   check(enquiryId > 0, `the enquiry is recorded and signed (${enquiryId})`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CONSENT_STATES, FORMS, answerText, clientLine, consentFromGate, consentSummary, declineSummary, initialState, maracSummary, optionLabel, problems } from "./forms";
+import { CONSENT_STATES, FORMS, answerText, clientLine, consentFromGate, consentSummary, declineSummary, enquirySummary, initialState, maracSummary, optionLabel, problems } from "./forms";
 
 describe("forms start with nothing chosen", () => {
   it("every consequential question of every signing form starts unanswered", () => {
@@ -108,5 +108,25 @@ describe("the consent situation of a share without consent", () => {
     expect(consentFromGate("consent for health is past its review date (2026-01-01): record it again, or share on a lawful basis")).toBe("Past its review date");
     expect(consentFromGate("no consent is recorded for housing (general): sharing without consent needs a lawful basis")).toBe("Not recorded");
     expect(consentFromGate(undefined)).toBe("Not given");
+  });
+});
+
+describe("check your answers: an enquiry", () => {
+  it("says what was asked and answered, and fills in the empty answers in words", () => {
+    const f = { channel: 1, caller: 2, organisation: 3, callback: 4, asked: 5, response: 6, verified: 7, at: 8 };
+    const rows = enquirySummary({ channel: "in_person", caller: "Pat Caller", organisation: " ", callback: "", asked: "Is she there?", response: "Neither confirm nor deny", verified: false, at: "" }, f);
+    expect(rows.map((r) => [r.label, r.value])).toEqual([
+      ["How they got in touch", "In person"],
+      ["Who they said they were", "Pat Caller"],
+      ["The organisation they said they were calling for", "None (a private caller)"],
+      ["The call-back they gave", "None"],
+      ["What they asked", "Is she there?"],
+      ["What you told them", "Neither confirm nor deny"],
+      ["Identity verified", "No"],
+      ["When", "Now"],
+    ]);
+    expect(rows.map((r) => r.change)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const dated = enquirySummary({ channel: "phone", caller: "x", organisation: "Example Police", callback: "07700 900777", asked: "a", response: "b", verified: true, at: "2030-01-02T09:30" }, f);
+    expect(dated.map((r) => r.value).slice(2)).toEqual(["Example Police", "07700 900777", "a", "b", "Yes", "2030-01-02 09:30"]);
   });
 });

@@ -138,7 +138,8 @@ export function focusField(field: HTMLElement) {
  *  "Change" for each (back to the form, answers kept), and "Confirm and sign", the only
  *  button that signs. `confirm` gets the screen's error box for a refusal by the core. */
 export function checkAnswers(opts: {
-  client: { case_reference: string; initials: string };
+  /** The client the entry is about (absent for an enquiry, which names no client). */
+  client?: { case_reference: string; initials: string };
   title: string;
   rows: SummaryRow[];
   note?: string;
@@ -160,7 +161,7 @@ export function checkAnswers(opts: {
     }
   }, "primary", { id: "confirm-sign" });
   return [
-    clientCaption(opts.client),
+    opts.client ? clientCaption(opts.client) : null,
     h("h1", {}, opts.title),
     errors,
     h(
@@ -210,4 +211,21 @@ export function consentFromGate(needs: string | undefined): string {
   if (/^no consent is recorded/.test(n)) return "Not recorded";
   const m = /^consent for .*? is (\w+)/.exec(n);
   return m?.[1] ? optionLabel(CONSENT_STATES, m[1]) : "Not given";
+}
+
+/** The summary of an enquiry about to be signed. */
+export function enquirySummary<F>(
+  a: { channel: string; caller: string; organisation: string; callback: string; asked: string; response: string; verified: boolean; at: string },
+  fields: { channel: F; caller: F; organisation: F; callback: F; asked: F; response: F; verified: F; at: F },
+): Array<SummaryRow<F>> {
+  return [
+    { label: "How they got in touch", value: optionLabel(CHANNELS, a.channel), change: fields.channel },
+    { label: "Who they said they were", value: answerText(a.caller), change: fields.caller },
+    { label: "The organisation they said they were calling for", value: a.organisation.trim() || "None (a private caller)", change: fields.organisation },
+    { label: "The call-back they gave", value: a.callback.trim() || "None", change: fields.callback },
+    { label: "What they asked", value: answerText(a.asked), change: fields.asked },
+    { label: "What you told them", value: answerText(a.response), change: fields.response },
+    { label: "Identity verified", value: a.verified ? "Yes" : "No", change: fields.verified },
+    { label: "When", value: a.at ? a.at.replace("T", " ") : "Now", change: fields.at },
+  ];
 }

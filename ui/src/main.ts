@@ -4,7 +4,7 @@ import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary
 import { button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
-import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentFromGate, consentSummary, declineSummary, focusField, initialState, maracSummary, optionLabel, problems, showProblems } from "./forms";
+import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentFromGate, consentSummary, declineSummary, enquirySummary, focusField, initialState, maracSummary, optionLabel, problems, showProblems } from "./forms";
 import type { MaracAnswers } from "./forms";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { listen } from "@tauri-apps/api/event";
@@ -1053,11 +1053,6 @@ function recipientAndPurpose(legend: string, purposes: PurposeOption[], id: stri
   return { recipient, purpose };
 }
 
-/** The first thing missing from a form, or null: each weighty answer must be chosen. */
-function missing(checks: Array<[boolean, string]>): string | null {
-  return checks.find(([ok]) => !ok)?.[1] ?? null;
-}
-
 /** A form's page as a function, so that "Change" on its check-your-answers page shows the
  *  same nodes again, every answer as the worker left it. */
 function formPage(nodes: Array<Node | null>) {
@@ -1502,47 +1497,58 @@ async function enquiryForm() {
   caller.id = "enquiry-caller";
   asked.id = "enquiry-asked";
   response.id = "enquiry-response";
-  show(
+  const callerField = field("Who they said they were", caller, "Write “unknown” if they would not say.");
+  const orgField = field("The organisation they said they were calling for", org, "Leave empty for a private caller.");
+  const callbackField = field("The call-back number, e-mail or address they gave", callback, "Leave empty if they gave none.");
+  const askedField = field("What they asked", asked);
+  const responseField = field("What you told them", response);
+  const atField = field("When", at, "Leave empty for now.");
+  const form = h("div", { id: "enquiry-form" }, channel.el, callerField, orgField, callbackField, askedField, responseField, verified.el, atField);
+  const page = formPage([
     h("h1", {}, "Record an enquiry"),
     h("section", { class: "notice", id: "enquiry-script", "aria-labelledby": "script-heading" }, h("h2", { id: "script-heading" }, "Say this first"), h("p", { class: "script-text" }, script)),
     h("p", { class: "hint" }, "Do not look anyone up while they are on the line. Write what they asked without the client's name (“asked whether a named woman is staying with us”). Link the enquiry to the client afterwards."),
     errors,
-    channel.el,
-    field("Who they said they were", caller, "Write “unknown” if they would not say."),
-    field("The organisation they said they were calling for", org, "Leave empty for a private caller."),
-    field("The call-back number, e-mail or address they gave", callback, "Leave empty if they gave none."),
-    field("What they asked", asked),
-    field("What you told them", response),
-    verified.el,
-    field("When", at, "Leave empty for now."),
-    h("div", { class: "button-group" },
-      button("Save the enquiry", async () => {
-        const gap = missing([
-          [!!channel.value(), "Choose how they got in touch."],
-          [!!caller.value.trim(), "Write who they said they were (or “unknown”)."],
-          [!!asked.value.trim(), "Write what they asked."],
-          [!!response.value.trim(), "Write what you told them."],
-        ]);
-        if (gap) return errors.replaceChildren(errorSummary(gap));
-        const enquiry: Record<string, unknown> = {
-          channel: channel.value(),
-          caller_name: caller.value,
-          claimed_organisation: org.value.trim() ? org.value : null,
-          callback: callback.value.trim() ? callback.value : null,
-          asked: asked.value,
-          response: response.value,
-          verified: verified.input.checked,
-        };
-        if (at.value) enquiry.at = at.value;
+    form,
+    h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", () => void caseload(), "secondary")),
+  ]);
+  const review = () => {
+    const gaps = problems<HTMLElement>([
+      [!!channel.value(), channel.el, "Choose how they got in touch."],
+      [!!caller.value.trim(), callerField, "Write who they said they were (or “unknown”)."],
+      [!!asked.value.trim(), askedField, "Write what they asked."],
+      [!!response.value.trim(), responseField, "Write what you told them."],
+    ]);
+    if (showProblems(errors, form, gaps)) return;
+    const enquiry: Record<string, unknown> = {
+      channel: channel.value(),
+      caller_name: caller.value,
+      claimed_organisation: org.value.trim() ? org.value : null,
+      callback: callback.value.trim() ? callback.value : null,
+      asked: asked.value,
+      response: response.value,
+      verified: verified.input.checked,
+    };
+    if (at.value) enquiry.at = at.value;
+    show(...checkAnswers({
+      title: "Check your answers before signing the enquiry",
+      rows: enquirySummary(
+        { channel: channel.value(), caller: caller.value, organisation: org.value, callback: callback.value, asked: asked.value, response: response.value, verified: verified.input.checked, at: at.value },
+        { channel: channel.el, caller: callerField, organisation: orgField, callback: callbackField, asked: askedField, response: responseField, verified: verified.el, at: atField },
+      ),
+      note: "Signing records the enquiry for good in the signed log.",
+      change: page.change,
+      cancel: () => void caseload(),
+      confirm: async (box) => {
         try {
-          const id = await call<number>("record_enquiry", { enquiry });
-          enquiryRecorded(id);
+          enquiryRecorded(await call<number>("record_enquiry", { enquiry }));
         } catch (e) {
-          errors.replaceChildren(errorSummary(message(e)));
+          box.replaceChildren(errorSummary(message(e)));
         }
-      }),
-      button("Cancel", () => void caseload(), "secondary")),
-  );
+      },
+    }));
+  };
+  page.render();
 }
 
 function enquiryRecorded(id: number) {
