@@ -160,6 +160,19 @@ impl ShareArgs {
         Ok(req)
     }
 
+    /// The request of a share that is signed (`share`, `request_share`): as [`Self::request`],
+    /// and whether the person was told must be answered. The app never answers it for the
+    /// worker, so an absent or empty `told` is refused here rather than signed as unknown.
+    pub fn signed_request(&self) -> Result<ShareRequest> {
+        let req = self.request()?;
+        if req.told.is_none() {
+            return Err(Error::invalid(
+                "Say whether the person was told about the share (yes, no, or not safe to tell).",
+            ));
+        }
+        Ok(req)
+    }
+
     /// The export format asked for (PDF when absent).
     pub fn format(&self) -> Result<Format> {
         self.format.as_deref().unwrap_or("pdf").parse::<Format>()
@@ -263,5 +276,28 @@ mod tests {
         let mut v = base;
         v["format"] = "docx".into();
         assert_eq!(share(v).format().err().map(|e| e.code()), Some("invalid_input"));
+    }
+
+    #[test]
+    fn a_signed_share_needs_the_told_answer_and_never_assumes_one() {
+        let base = serde_json::json!({"client": 1, "recipient": "police", "purpose": "p",
+            "emergency": true, "excerpts": []});
+        // Absent, null or empty: the preview may go ahead, a signed share may not.
+        for told in [None, Some(serde_json::Value::Null), Some("".into())] {
+            let mut v = base.clone();
+            if let Some(t) = told {
+                v["told"] = t;
+            }
+            let a = share(v);
+            assert!(a.request().is_ok(), "the preview takes no told answer");
+            let err = a.signed_request().err();
+            assert_eq!(err.as_ref().map(|e| e.code()), Some("invalid_input"));
+            assert!(err.map(|e| e.to_string()).unwrap_or_default().contains("told"));
+        }
+        for (word, told) in [("yes", Told::Yes), ("no", Told::No), ("not_safe", Told::NotSafe)] {
+            let mut v = base.clone();
+            v["told"] = word.into();
+            assert_eq!(share(v).signed_request().ok().and_then(|r| r.told), Some(told), "{word}");
+        }
     }
 }

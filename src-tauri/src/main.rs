@@ -361,7 +361,7 @@ fn remember(
 #[tauri::command]
 fn share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<casekeep::share::ShareReceipt> {
     let Arg(share) = share;
-    let req = share.request()?;
+    let req = share.signed_request()?;
     let format = share.format()?;
     let mut g = state.guard()?;
     let out = export_out(&state, share.out.as_deref(), &share.recipient, format)?;
@@ -372,7 +372,7 @@ fn share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<casekee
 #[tauri::command]
 fn request_share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<i64> {
     let Arg(share) = share;
-    let req = share.request()?;
+    let req = share.signed_request()?;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.request_share(&req)?)
 }

@@ -157,7 +157,7 @@ const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list
 // must answer `locked`. Their well-formed-looking calls below are built so that none of them
 // unlocks anything or counts as a failed unlock attempt.
 const WORK_WHILE_LOCKED = ["app_status", "create_vault", "open_demo", "unlock", "recover", "lock", "restore_vault", "choose_backup_file"];
-const SHARE = { client: 1, recipient: "marac", purpose: "MARAC referral", emergency: false, excerpts: [] };
+const SHARE = { client: 1, recipient: "marac", purpose: "MARAC referral", emergency: false, told: "yes", excerpts: [] };
 const LOCKED_CALLS = {
   app_status: {},
   create_vault: { user: "mo", passphrase: "another long passphrase" },
@@ -278,8 +278,31 @@ async function main() {
     await click("label", stateLabel);
     await click("label", "Verbally");
   };
+  // Issue 17 item 2: a form that signs opens with no weighty answer chosen. `scope` is the
+  // form's container; radios are the consequential groups (a "Format" group, not weighty,
+  // is named in `except`), selects are the purpose and lawful-basis lists.
+  const nothingChosen = async (scope, except = []) =>
+    browser.execute((sc, ex) => {
+      const root = document.querySelector(sc);
+      if (!root) return `no ${sc}`;
+      const radios = [...root.querySelectorAll("input[type=radio]:checked")].filter((r) => !ex.includes(r.name)).map((r) => `${r.name}=${r.value}`);
+      const selects = [...root.querySelectorAll("select")].filter((x) => x.value !== "").map((x) => `${x.id}=${x.value}`);
+      return [...radios, ...selects].join(", ");
+    }, scope, except);
+  // How many signed entries of these events the log holds (to prove a step signed nothing,
+  // or exactly one thing; the audited reads each screen makes are not counted).
+  const signedCount = async (events) => browser.executeAsync((ev, done) => window.__TAURI_INTERNALS__.invoke("log_entries", { client: null }).then((l) => done(l.filter((e) => ev.includes(e.event)).length)), events);
+  // Submits a form empty or half-filled: the problems are listed at the top and at each field.
+  const problemsShown = async () =>
+    browser.execute(() => ({
+      summary: document.querySelector(".error-summary")?.innerText ?? "",
+      atFields: [...document.querySelectorAll(".field-error")].map((e) => e.textContent),
+      invalid: document.querySelectorAll("[aria-invalid=true]").length,
+    }));
+  const caption = async () => browser.execute(() => document.getElementById("form-client")?.textContent ?? "");
   let shotNo = 0;
-  const screen = async (name) => {
+  // `strict`: the screens of issue 17's forms must have no axe violation of any impact.
+  const screen = async (name, strict = false) => {
     shotNo += 1;
     const file = join(shots, `${String(shotNo).padStart(2, "0")}-${name}.png`);
     await browser.saveScreenshot(file);
@@ -288,8 +311,8 @@ async function main() {
       // eslint-disable-next-line no-undef
       axe.run(document, { resultTypes: ["violations"] }).then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))).catch((e) => done([{ id: "axe-error " + e, impact: "critical", nodes: 0 }]));
     });
-    const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
-    check(bad.length === 0, `${name}: no serious or critical accessibility violations${bad.length ? " " + JSON.stringify(bad) : ""}`);
+    const bad = strict ? result : result.filter((v) => v.impact === "serious" || v.impact === "critical");
+    check(bad.length === 0, `${name}: no ${strict ? "" : "serious or critical "}accessibility violations${bad.length ? " " + JSON.stringify(bad) : ""}`);
   };
 
   // First run.
@@ -344,6 +367,9 @@ async function main() {
   await fill("Safe phone number", "07700 900123");
   await fill("When it is safe to call", "Mon-Fri 10:00-12:00");
   await fill("Code word", SENTINEL_CODE);
+  check((await nothingChosen("#main")) === "", "the new client form assumes no answer about voicemail or saying who we are");
+  await (await browser.$("input[name='vm'][value='no']")).click();
+  await (await browser.$("input[name='id'][value='no']")).click();
   await fill("A number that must NOT be used", "07700 900999");
   await fill("Why it must not be used", "shared landline");
   await fill("Note", "First contact at the outreach clinic.");
@@ -394,13 +420,40 @@ async function main() {
 
   // Record consent for MARAC: nothing weighty is chosen for the worker.
   await click("button", "Record consent");
-  await click("button", "Save");
-  check((await text()).includes("Choose who it is for."), "the consent form pre-selects no recipient, state or method");
-  await recordMaracConsent("MARAC referral", "Consent given");
-  await screen("record-consent");
-  await click("button", "Save");
+  await byText("h1", "Record consent");
+  check((await caption()) === "Client: CK-0001 · A.S.", `the consent form names the client by reference and initials (${await caption()})`);
+  const consentOpened = await nothingChosen("#consent-form");
+  check(consentOpened === "", `a fresh consent form has no recipient, purpose, state or method chosen (${consentOpened})`);
+  await screen("consent-form-fresh", true);
+  const beforeConsent = await signedCount(["consent_recorded"]);
+  await click("button", "Continue");
+  const consentProblems = await problemsShown();
+  check(["Choose who it is for.", "Choose the purpose", "Choose what they decided.", "Choose how it was given."].every((m) => consentProblems.summary.includes(m)) && consentProblems.atFields.length === 4 && consentProblems.invalid >= 4,
+    `submitting the consent form empty lists every missing answer, at the top and at each field (${JSON.stringify(consentProblems)})`);
+  await screen("consent-form-errors", true);
+  await recordMaracConsent("MARAC referral", "Refused");
+  await screen("record-consent", true);
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the consent");
+  let answersShown = await (await browser.$("#check-answers")).getText();
+  check(answersShown.includes("MARAC") && answersShown.includes("MARAC referral") && answersShown.includes("Refused") && answersShown.includes("Verbally"), `check your answers shows the consent in plain words (${answersShown.replace(/\n/g, " | ")})`);
+  check((await caption()) === "Client: CK-0001 · A.S." && !(await text()).includes(NAME), "check your answers names the client by reference and initials only");
+  await screen("consent-check-answers", true);
+  check((await signedCount(["consent_recorded"])) === beforeConsent, "nothing is signed before Confirm and sign");
+  // Change goes back to the form with every answer kept; the worker corrects the state.
+  await (await browser.$("button[aria-label='Change: What they decided']")).click();
+  await byText("h1", "Record consent");
+  const kept = await nothingChosen("#consent-form");
+  check(kept.includes("consent-purpose-recipient=marac") && kept.includes("state=refused") && kept.includes("method=verbal") && kept.includes("consent-purpose=marac_referral"), `Change keeps the answers (${kept})`);
+  await click("label", "Consent given");
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the consent");
+  answersShown = await (await browser.$("#check-answers")).getText();
+  check(answersShown.includes("Consent given") && !answersShown.includes("Refused"), "the summary shows the changed answer");
+  await (await browser.$("#confirm-sign")).click();
   await byText("h2", "How to contact safely");
   check((await text()).includes("given"), "consent given for MARAC is shown");
+  check((await signedCount(["consent_recorded"])) === beforeConsent + 1, "Confirm and sign signs exactly one entry");
 
   // Edit: change when it is safe to call and add a child; the card shows it at once.
   await click("button", "Edit details");
@@ -446,9 +499,18 @@ async function main() {
   await fill("Agency", "Police");
   await fill("Owner", "DS Example");
   await fillDate("Due", "2030-01-20");
+  check((await caption()) === "Client: CK-0001 · A.S.", "the referral form names the client");
   await screen("marac-referral");
-  await click("button", "Record the referral");
+  const beforeReferral = await signedCount(["marac_referral_recorded"]);
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the referral");
+  const referralAnswers = await (await browser.$("#check-answers")).getText();
+  check(referralAnswers.includes("after separation") && referralAnswers.includes("2030-01-15") && referralAnswers.includes("Police (DS Example), due 2030-01-20, open"), `the referral is summarised before it is signed (${referralAnswers.replace(/\n/g, " | ")})`);
+  await screen("marac-check-answers", true);
+  check((await signedCount(["marac_referral_recorded"])) === beforeReferral, "the referral form signed nothing before Confirm and sign");
+  await (await browser.$("#confirm-sign")).click();
   await byText("h2", "MARAC");
+  check((await signedCount(["marac_referral_recorded"])) === beforeReferral + 1, "Confirm and sign signed the referral once");
   const referral = await text();
   check(referral.includes("Referral 1 ·") && referral.includes("visible high risk (score 14 of 24") && referral.includes("DS Example"), "the referral is recorded with its criteria and action");
   await browser.execute(() => [...document.querySelectorAll("h2")].find((x) => x.textContent === "Risk")?.scrollIntoView());
@@ -463,8 +525,21 @@ async function main() {
   await click("button", "Save the note");
   await byText("h2", "How to contact safely");
 
-  // Share with MARAC: preview, then the file.
+  // Share with MARAC: preview, then the file. The shell refuses a signed share that does not
+  // say whether the person was told (the app never answers it for the worker).
+  const toldRefusals = await browser.executeAsync((full, done) => {
+    const inv = window.__TAURI_INTERNALS__.invoke;
+    const { told: _told, ...share } = full;
+    Promise.allSettled([inv("share", { share }), inv("share", { share: { ...share, told: "" } }), inv("request_share", { share })]).then((r) => done(r.map((x) => (x.status === "rejected" ? `${x.reason?.code}: ${x.reason?.message}` : "ACCEPTED"))));
+  }, SHARE);
+  check(toldRefusals.every((r) => r.startsWith("invalid_input") && r.includes("told")), `share and request_share refuse a missing "told" answer (${toldRefusals.join(" | ")})`);
   await click("button", "Share…");
+  await byText("h1", "Share: who and why");
+  const shareOpened = await nothingChosen("#share-who-form");
+  check(shareOpened === "" && (await caption()) === "Client: CK-0001 · A.S.", `a fresh share form has no recipient or purpose chosen and names the client (${shareOpened})`);
+  await click("button", "Continue");
+  const shareProblems = await problemsShown();
+  check(shareProblems.summary.includes("Choose who you are sharing with.") && shareProblems.atFields.length === 2, `submitting the share form empty shows both problems (${JSON.stringify(shareProblems)})`);
   await click("label", "MARAC");
   await choose("Purpose", "MARAC referral");
   await screen("share-who");
@@ -485,12 +560,29 @@ async function main() {
   check(excerptShown.includes("withheld]") && excerptShown.includes("Rang back") && !fold(excerptShown).includes(fold(SENTINEL_CODE)) && !fold(excerptShown).includes(fold(SENTINEL_REFUGE)),
     "the picked excerpt is shown as it will leave: the split code word and the refuge address in capitals are masked");
   check(maskedList.includes("note[2].text: code word masked"), "the preview lists each masking by path and kind");
+  const toldOpened = await nothingChosen("#share-form", ["format"]);
+  check(toldOpened === "", `"Was the person told?" starts unanswered (${toldOpened})`);
   await screen("share-preview");
-  await click("button", "Share and save the file");
+  const beforeShare = await signedCount(["share"]);
+  const filesBefore = existsSync(exportsDir) ? readdirSync(exportsDir).length : 0;
+  await (await browser.$("#share-continue")).click();
+  const toldProblem = await problemsShown();
+  check(toldProblem.summary.includes("Say whether the person was told") && toldProblem.atFields.length === 1, `sharing without saying whether the person was told is stopped (${JSON.stringify(toldProblem)})`);
+  await screen("share-told-missing", true);
+  await (await browser.$("input[name='told'][value='yes']")).click();
+  await (await browser.$("#share-continue")).click();
+  await byText("h1", "Check your answers before sharing with MARAC");
+  const shareAnswers = await (await browser.$("#check-answers")).getText();
+  check(shareAnswers.includes("MARAC referral") && shareAnswers.includes("Given and current") && shareAnswers.includes("Was the person told?") && shareAnswers.includes("Note 2") && shareAnswers.includes("PDF summary"),
+    `check your answers shows the share in plain words (${shareAnswers.replace(/\n/g, " | ")})`);
+  await screen("share-check-answers", true);
+  check((await signedCount(["share"])) === beforeShare && (existsSync(exportsDir) ? readdirSync(exportsDir).length : 0) === filesBefore, "nothing is signed or written before Confirm and sign");
+  await (await browser.$("#confirm-sign")).click();
   const fileEl = await browser.$("#share-file");
   await fileEl.waitForExist({ timeout: 20000 });
   const saved = await fileEl.getText();
   await screen("share-done");
+  check((await signedCount(["share"])) === beforeShare + 1, "Confirm and sign signed exactly one disclosure");
   check(existsSync(saved) && readFileSync(saved).subarray(0, 5).toString() === "%PDF-", "the PDF was saved");
   const pdfText = execFileSync("pdftotext", [saved, "-"]).toString();
   check(pdfText.includes("Information shared with MARAC") && pdfText.includes(NAME), "the PDF is the MARAC summary");
@@ -501,12 +593,32 @@ async function main() {
   check(squash(pdfText).includes(squash(excerptShown)), "the PDF's excerpt is exactly the text the preview showed");
   check((statSync(saved).mode & 0o777) === 0o600, "the export is owner-only");
 
+  // A police share's preview shows the contacts as the export does: the do-not-use number
+  // only in the "Do not contact" block with its warning, the safe number under "How to
+  // contact safely" with its instructions, and no "do not use" line among the fields.
+  await click("button", "Back to the client");
+  await click("button", "Share…");
+  await click("label", "Police");
+  await choose("Purpose", "Criminal investigation");
+  await click("button", "Continue");
+  await byText("h2", "Will not be shared, and why");
+  const dnc = await (await browser.$("#share-do-not-contact")).getText();
+  const safeRoute = await (await browser.$("#share-safe-contacts")).getText();
+  const policePreview = await text();
+  check(dnc.includes("DO NOT CALL, TEXT OR LEAVE MESSAGES ON 07700 900999"), `the police preview warns against the do-not-use number (${dnc})`);
+  check(!safeRoute.includes("900999") && safeRoute.includes("Safe contact 1:"), `the safe route does not hold the do-not-use number (${safeRoute})`);
+  check((policePreview.match(/07700 900999/g) ?? []).length === 1 && !/do not use: (yes|no)/i.test(policePreview) && !policePreview.includes("+447700"),
+    "the do-not-use number appears once in the preview, no \"do not use\" field line, numbers in national format");
+  await screen("share-preview-police");
+  await click("button", "Cancel");
+
   // The consent table and the share screen agree (both ask the core's consent::decide): a
   // general withdrawal after the MARAC referral consent stops the MARAC referral.
-  await click("button", "Back to the client");
   await click("button", "Record consent");
   await recordMaracConsent("Any purpose (general)", "Withdrawn");
-  await click("button", "Save");
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the consent");
+  await (await browser.$("#confirm-sign")).click();
   await byText("h2", "How to contact safely");
   const consentRows = await browser.execute(() => [...document.querySelectorAll("#consent-table tbody tr")].map((r) => r.innerText));
   const maracRows = consentRows.filter((r) => r.startsWith("MARAC"));
@@ -520,6 +632,32 @@ async function main() {
   const refusedGate = await text();
   check(refusedGate.includes("is withdrawn") && refusedGate.includes("Lawful basis") && !refusedGate.includes("is given and current"), "the share screen agrees: consent for the MARAC referral is withdrawn, a lawful basis is asked for");
   await screen("share-consent-withdrawn");
+
+  // A decision not to share: nothing chosen, every problem shown, check your answers, then signed.
+  await click("button", "Cancel");
+  await click("button", "Record a decision not to share");
+  await byText("h1", "Record a decision not to share");
+  const declineOpened = await nothingChosen("#decline-form");
+  check(declineOpened === "" && (await caption()) === "Client: CK-0001 · A.S.", `a fresh decline form has no "who asked" or purpose chosen and names the client (${declineOpened})`);
+  const beforeDecline = await signedCount(["decline"]);
+  await click("button", "Continue");
+  const declineProblems = await problemsShown();
+  check(["Choose who asked.", "Choose what was asked for", "Write why you decided not to share"].every((m) => declineProblems.summary.includes(m)) && declineProblems.atFields.length === 3,
+    `submitting the decline form empty shows every problem (${JSON.stringify(declineProblems)})`);
+  await screen("decline-form-errors", true);
+  await click("label", "Housing");
+  await choose("Purpose", "Other…");
+  await fill("The purpose in words", "a tenancy check");
+  await fill("Why you decided not to share", "No consent and no lawful basis for a tenancy check.");
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the decision");
+  const declineAnswers = await (await browser.$("#check-answers")).getText();
+  check(declineAnswers.includes("Housing") && declineAnswers.includes("Other: a tenancy check") && declineAnswers.includes("No consent and no lawful basis"), `the decision is summarised in plain words (${declineAnswers.replace(/\n/g, " | ")})`);
+  await screen("decline-check-answers", true);
+  check((await signedCount(["decline"])) === beforeDecline, "the decline form signed nothing before Confirm and sign");
+  await (await browser.$("#confirm-sign")).click();
+  await byText("h2", "How to contact safely");
+  check((await text()).includes("Decision recorded and signed.") && (await signedCount(["decline"])) === beforeDecline + 1, "Confirm and sign records the decision not to share");
 
   // Approval in the approver's own session: a caseworker asks, the manager approves from
   // their own work queue, the caseworker finishes from theirs. No passphrase of one is ever
@@ -548,7 +686,13 @@ async function main() {
   check(!(await text()).includes("passphrase"), "the share screen asks for no manager's passphrase");
   await choose("Lawful basis", "Preventing or detecting serious crime");
   await fill("Justification", "Serious assault reported; the MARAC meets this week.");
+  await (await browser.$("input[name='told'][value='not_safe']")).click();
   await (await browser.$("#ask-approval")).click();
+  await byText("h1", "Check your answers before asking for approval");
+  const requestAnswers = await (await browser.$("#check-answers")).getText();
+  check(requestAnswers.includes("Withdrawn: sharing without consent") && requestAnswers.includes("Preventing or detecting serious crime") && requestAnswers.includes("Not safe to tell") && requestAnswers.includes("nothing leaves until a manager approves"), `the request is summarised before it is signed (${requestAnswers.replace(/\n/g, " | ")})`);
+  await screen("request-check-answers", true);
+  await (await browser.$("#confirm-sign")).click();
   await byText("h1", "Approval asked for");
   const asked = await (await browser.$("#share-requested")).getText();
   const requestId = Number((asked.match(/Share request (\d+)/) ?? [])[1]);
@@ -598,13 +742,22 @@ async function main() {
     "the enquiry form opens with the script");
   const lookups = await browser.execute(() => document.querySelectorAll("#main select, #main datalist, #main input[type=search], #main [list], #main input:not([autocomplete=off]):not([type=radio]):not([type=checkbox]):not([type=datetime-local])").length);
   check(lookups === 0 && !enquiryPage.includes("CK-0001"), `the enquiry form suggests and looks up no client (${lookups} lookup controls)`);
+  check((await nothingChosen("#main")) === "", "the enquiry form assumes no channel");
+  await click("label", "Phone");
   await fill("Who they said they were", "Pat Caller");
   await fill("The organisation they said they were calling for", "Example Police");
   await fill("The call-back number, e-mail or address they gave", "07700 900777");
   await fill("What they asked", "Whether a named woman is staying with us");
   await fill("What you told them", "We can neither confirm nor deny; took a message");
   await screen("enquiry-form");
-  await click("button", "Save the enquiry");
+  const beforeEnquiry = await signedCount(["enquiry_recorded"]);
+  await click("button", "Continue");
+  await byText("h1", "Check your answers before signing the enquiry");
+  const enquiryAnswers = await (await browser.$("#check-answers")).getText();
+  check(enquiryAnswers.includes("Phone") && enquiryAnswers.includes("Pat Caller") && enquiryAnswers.includes("Example Police") && enquiryAnswers.includes("Identity verified"), `the enquiry is summarised before it is signed (${enquiryAnswers.replace(/\n/g, " | ")})`);
+  check((await signedCount(["enquiry_recorded"])) === beforeEnquiry, "the enquiry form signed nothing before Confirm and sign");
+  await screen("enquiry-check-answers", true);
+  await (await browser.$("#confirm-sign")).click();
   await browser.$("#enquiry-recorded").waitForExist({ timeout: 15000 });
   const enquiryId = Number((await (await browser.$("#enquiry-recorded")).getText()).match(/Enquiry (\d+)/)?.[1]);
   check(enquiryId > 0, `the enquiry is recorded and signed (${enquiryId})`);
@@ -619,7 +772,11 @@ async function main() {
   });
   check(typeof linkChoice === "string" && linkChoice.startsWith("CK-0001") && !linkChoice.includes(NAME), "the link step offers the client by reference and initials only");
   await screen("enquiry-link");
-  await click("button", "Link");
+  await click("button", "Continue");
+  await byText("h1", `Check your answers before linking enquiry ${enquiryId}`);
+  check((await (await browser.$("#check-answers")).getText()).includes("CK-0001 · A.S.") && (await caption()) === "Client: CK-0001 · A.S.", "the link is checked before it is signed");
+  await screen("enquiry-link-check-answers", true);
+  await (await browser.$("#confirm-sign")).click();
   await waitFor(async () => (await text()).includes(`Enquiry ${enquiryId} linked and signed.`), "the link");
   const enquiriesPage = await text();
   check(enquiriesPage.includes("CK-0001") && enquiriesPage.includes("Pat Caller") && enquiriesPage.includes("ALERT"), "the enquiries list shows the link and the alert");

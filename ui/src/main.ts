@@ -4,6 +4,8 @@ import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary
 import { button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
+import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentFromGate, consentSummary, declineSummary, enquirySummary, focusField, initialState, maracSummary, optionLabel, problems, showProblems } from "./forms";
+import type { MaracAnswers } from "./forms";
 import { listen } from "@tauri-apps/api/event";
 
 const main = document.getElementById("main") as HTMLElement;
@@ -422,14 +424,21 @@ function newClient() {
   const refuge = checkbox("This address is a refuge (it will never be shared)");
   const phone = inp("tel");
   const times = inp();
-  const voicemail = radios("Is a voicemail safe?", "vm", [["yes", "Yes"], ["no", "No"]], "no");
-  const identify = radios("May we say who we are?", "id", [["yes", "Yes"], ["no", "No"]], "no");
+  // Asked, never assumed: both start unanswered and are required with a safe number.
+  const firstContact = initialState(FORMS.newClient);
+  const voicemail = radios("Is a voicemail safe?", "vm", YES_NO, firstContact.voicemail);
+  const identify = radios("May we say who we are?", "id", YES_NO, firstContact.identify);
   const code = inp();
   const avoid = inp("tel");
   const avoidNote = inp();
   const note = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
   const errors = h("div", {});
   const save = async () => {
+    const gaps = problems<HTMLElement>([
+      [!phone.value.trim() || !!voicemail.value(), voicemail.el, "Say whether a voicemail on the safe number is safe."],
+      [!phone.value.trim() || !!identify.value(), identify.el, "Say whether we may say who we are when we call."],
+    ]);
+    if (showProblems(errors, main, gaps)) return;
     const contacts: unknown[] = [];
     if (phone.value.trim())
       contacts.push({
@@ -816,7 +825,7 @@ function caseSection(rec: ClientView, st: CaseStatus): Node[] {
   return parts;
 }
 
-async function riskForm(rec: { id: number; case_reference: string }) {
+async function riskForm(rec: { id: number; case_reference: string; initials: string }) {
   let form: RiskForm;
   try {
     form = await call<RiskForm>("risk_form");
@@ -870,6 +879,7 @@ async function riskForm(rec: { id: number; case_reference: string }) {
     }
   };
   show(
+    clientCaption(rec),
     h("h1", {}, `Risk checklist for ${rec.case_reference}`),
     errors,
     h("p", { class: "hint" }, `24 questions in the order of the SafeLives DASH checklist, in our own words. Ask them as written. This vault refers to MARAC at ${cfg.marac_score} or more yes answers, on professional judgement, or at ${cfg.escalation_incidents} or more police-reported incidents in 12 months.`),
@@ -904,7 +914,52 @@ function maracForm(rec: ClientRecord, referral: number | null) {
     actionsBox.append(row.el);
   };
   existing?.actions.forEach((a) => addAction(a));
-  const save = async () => {
+  const referredOnField = field("Date of referral", referredOn);
+  const reasonField = field("Reason for referral", reason);
+  const meetingField = field("Meeting date", meeting);
+  const agenciesField = field("Agencies present", agencies, "One per line.");
+  const actionsSection = h("div", {}, h("h2", {}, "Actions"), actionsBox, button("Add an action", () => addAction(), "secondary"));
+  const form = h("div", { id: "marac-form" },
+    existing ? null : h("p", { class: "hint" }, "The referral records the criteria met by the latest risk assessment on or before the referral date."),
+    existing ? null : referredOnField,
+    reasonField,
+    meetingField,
+    agenciesField,
+    actionsSection);
+  const page = formPage([
+    clientCaption(rec),
+    h("h1", {}, existing ? `Referral ${existing.referral} for ${rec.case_reference}` : `Refer ${rec.case_reference} to MARAC`),
+    errors,
+    form,
+    h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", () => void clientScreen(rec.id), "secondary")),
+  ]);
+  const review = () => {
+    const gaps = problems<HTMLElement>([
+      [!!existing || !!referredOn.value, referredOnField, "Enter the date of the referral."],
+      [!!reason.value.trim(), reasonField, "Write the reason for the referral."],
+    ]);
+    if (showProblems(errors, form, gaps)) return;
+    const body = referralBody();
+    show(...checkAnswers({
+      client: rec,
+      title: existing ? `Check your answers before signing the update to referral ${existing.referral}` : "Check your answers before signing the referral",
+      rows: maracSummary(
+        {
+          referredOn: existing ? null : referredOn.value,
+          reason: reason.value,
+          meeting: meeting.value,
+          agencies: agencies.value.split("\n").map((x) => x.trim()).filter(Boolean),
+          actions: (body.actions as MaracAnswers["actions"] | undefined) ?? [],
+        },
+        { referredOn: referredOnField, reason: reasonField, meeting: meetingField, agencies: agenciesField, actions: actionsSection },
+      ),
+      note: "Signing records the referral in the signed log.",
+      change: page.change,
+      cancel: () => void clientScreen(rec.id),
+      confirm: (box) => save(body, box),
+    }));
+  };
+  const referralBody = () => {
     const body: Record<string, unknown> = {};
     if (existing) {
       body.referral = existing.referral;
@@ -920,32 +975,24 @@ function maracForm(rec: ClientRecord, referral: number | null) {
         .filter((r) => r.agency.value.trim() || r.owner.value.trim() || r.description.value.trim() || r.due.value)
         .map((r) => ({ agency: r.agency.value, owner: r.owner.value, description: r.description.value.trim() || undefined, due: r.due.value || "missing", done: r.done.checked }));
     }
+    return body;
+  };
+  const save = async (body: Record<string, unknown>, box: HTMLElement) => {
     try {
       const out = await call<MaracOutcome>("record_marac", { client: rec.id, referral: body });
       await clientScreen(rec.id);
       say(existing ? `Referral ${out.referral} updated.` : `Referral ${out.referral} recorded${out.repeat ? " (a repeat referral)" : ""}. Criteria met: ${criteriaText(out.criteria_met)}.`);
     } catch (e) {
-      errors.replaceChildren(errorSummary(message(e)));
+      box.replaceChildren(errorSummary(message(e)));
     }
   };
-  show(
-    h("h1", {}, existing ? `Referral ${existing.referral} for ${rec.case_reference}` : `Refer ${rec.case_reference} to MARAC`),
-    errors,
-    existing ? null : h("p", { class: "hint" }, "The referral records the criteria met by the latest risk assessment on or before the referral date."),
-    existing ? null : field("Date of referral", referredOn),
-    field("Reason for referral", reason),
-    field("Meeting date", meeting),
-    field("Agencies present", agencies, "One per line."),
-    h("h2", {}, "Actions"),
-    actionsBox,
-    button("Add an action", () => addAction(), "secondary"),
-    h("div", { class: "button-group" }, button(existing ? "Save the referral" : "Record the referral", () => void save()), button("Cancel", () => void clientScreen(rec.id), "secondary")),
-  );
+  page.render();
 }
 
 function editScreen(rec: ClientRecord) {
   const errors = h("div", {});
   show(
+    clientCaption(rec),
     h("h1", {}, `Edit ${rec.case_reference}`),
     errors,
     ...editForm(
@@ -968,6 +1015,7 @@ function noteForm(rec: ClientView) {
   const text = h("textarea", { rows: "5" }) as HTMLTextAreaElement;
   const errors = h("div", {});
   show(
+    clientCaption(rec),
     h("h1", {}, "Add a note"),
     errors,
     field("Note", text, "Notes are kept in order and never changed afterwards."),
@@ -1015,120 +1063,158 @@ function purposeChooser(purposes: PurposeOption[], recipient: () => string, id: 
     el: h("div", {}, field("Purpose", sel, general ? "What the person agreed or did not agree to." : "What the information is for."), otherField),
     refresh,
     value: (): string | null => (sel.value === "other" ? other.value.trim() || null : sel.value || null),
+    /** The purpose in words, for the check-your-answers summary. */
+    label: (): string => (sel.value === "other" ? `Other: ${other.value.trim()}` : sel.value ? sel.selectedOptions[0]?.textContent ?? sel.value : ""),
   };
 }
 
 /** The recipient radios (nothing chosen at first) with the purpose select that follows them. */
-function recipientAndPurpose(legend: string, purposes: PurposeOption[], id: string, general: boolean) {
-  const recipient = radios(legend, `${id}-recipient`, RECIPIENTS);
+function recipientAndPurpose(legend: string, purposes: PurposeOption[], id: string, general: boolean, chosen = "") {
+  const recipient = radios(legend, `${id}-recipient`, RECIPIENTS, chosen);
   const purpose = purposeChooser(purposes, recipient.value, id, general);
   recipient.el.addEventListener("change", purpose.refresh);
   return { recipient, purpose };
 }
 
-/** The first thing missing from a form, or null: each weighty answer must be chosen. */
-function missing(checks: Array<[boolean, string]>): string | null {
-  return checks.find(([ok]) => !ok)?.[1] ?? null;
+/** A form's page as a function, so that "Change" on its check-your-answers page shows the
+ *  same nodes again, every answer as the worker left it. */
+function formPage(nodes: Array<Node | null>) {
+  return {
+    render: () => show(...nodes),
+    change: (f: HTMLElement) => {
+      show(...nodes);
+      focusField(f);
+    },
+  };
+}
+
+/** A signing form's first page: the client, the heading, the problems, the questions, then
+ *  Continue (to `next`, which checks the answers) and Cancel (back to the client). */
+function signingForm(rec: ClientView, title: string, errors: HTMLElement, form: HTMLElement, next: () => void) {
+  return formPage([
+    clientCaption(rec),
+    h("h1", {}, title),
+    errors,
+    form,
+    h("div", { class: "button-group" }, button("Continue", next), button("Cancel", () => void clientScreen(rec.id), "secondary")),
+  ]);
 }
 
 function consentForm(rec: ClientView, purposes: PurposeOption[]) {
-  const { recipient, purpose } = recipientAndPurpose("Who is it for?", purposes, "consent-purpose", true);
-  const state = radios("What did they decide?", "state", [["given", "Consent given"], ["refused", "Refused"], ["withdrawn", "Withdrawn"], ["not_sought", "Not sought"], ["lacks_capacity", "Lacks capacity"]]);
-  const method = radios("How was it given?", "method", [["verbal", "Verbally"], ["written", "In writing"], ["other", "Other"]]);
+  const init = initialState(FORMS.consent);
+  const { recipient, purpose } = recipientAndPurpose("Who is it for?", purposes, "consent-purpose", true, init.recipient);
+  const state = radios("What did they decide?", "state", CONSENT_STATES, init.state);
+  const method = radios("How was it given?", "method", CONSENT_METHODS, init.method);
   const reason = h("textarea", { rows: "2" }) as HTMLTextAreaElement;
   const review = h("input", { type: "date" }) as HTMLInputElement;
+  const reasonField = field("Reason", reason, "Required when consent was not sought.");
+  const reviewField = field("Review on", review, "Leave empty: a consent given is reviewed after 3 months.");
   const errors = h("div", {});
-  show(
-    h("h1", {}, "Record consent"),
-    errors,
-    recipient.el,
-    purpose.el,
-    state.el,
-    method.el,
-    field("Reason", reason, "Required when consent was not sought."),
-    field("Review on", review, "Leave empty: a consent given is reviewed after 3 months."),
-    h("div", { class: "button-group" },
-      button("Save", async () => {
-        const gap = missing([
-          [!!recipient.value(), "Choose who it is for."],
-          [purpose.value() !== null, "Choose the purpose (or “Any purpose”), or write the other purpose in words."],
-          [!!state.value(), "Choose what they decided."],
-          [!!method.value(), "Choose how it was given."],
-        ]);
-        if (gap) return errors.replaceChildren(errorSummary(gap));
+  const form = h("div", { id: "consent-form" }, recipient.el, purpose.el, state.el, method.el, reasonField, reviewField);
+  const page = signingForm(rec, "Record consent", errors, form, () => next());
+  const next = () => {
+    const gaps = problems<HTMLElement>([
+      [!!recipient.value(), recipient.el, "Choose who it is for."],
+      [purpose.value() !== null, purpose.el, "Choose the purpose (or “Any purpose”), or write the other purpose in words."],
+      [!!state.value(), state.el, "Choose what they decided."],
+      [!!method.value(), method.el, "Choose how it was given."],
+      [state.value() !== "not_sought" || !!reason.value.trim(), reasonField, "Write why consent was not sought."],
+    ]);
+    if (showProblems(errors, form, gaps)) return;
+    const answers = { recipient: recipient.value(), purpose: purpose.label(), state: state.value(), method: method.value(), reason: reason.value, review: review.value };
+    show(...checkAnswers({
+      client: rec,
+      title: "Check your answers before signing the consent",
+      rows: consentSummary(answers, { recipient: recipient.el, purpose: purpose.el, state: state.el, method: method.el, reason: reasonField, review: reviewField }),
+      note: "Signing records this consent for good: it is kept in the signed log and cannot be edited, only replaced by a newer decision.",
+      change: page.change,
+      cancel: () => void clientScreen(rec.id),
+      confirm: async (box) => {
         try {
           await call("record_consent", { consent: { client: rec.id, recipient: recipient.value(), state: state.value(), method: method.value(), purpose: purpose.value(), reason: reason.value || null, review_on: review.value || null } });
           await clientScreen(rec.id);
           say("Consent recorded and signed.");
         } catch (e) {
-          errors.replaceChildren(errorSummary(message(e)));
+          box.replaceChildren(errorSummary(message(e)));
         }
-      }),
-      button("Cancel", () => void clientScreen(rec.id), "secondary")),
-  );
+      },
+    }));
+  };
+  page.render();
 }
 
 function declineForm(rec: ClientView, purposes: PurposeOption[]) {
-  const { recipient, purpose } = recipientAndPurpose("Who asked?", purposes, "decline-purpose", false);
+  const init = initialState(FORMS.decline);
+  const { recipient, purpose } = recipientAndPurpose("Who asked?", purposes, "decline-purpose", false, init.recipient);
   const reason = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
+  const reasonField = field("Why you decided not to share", reason, "At least 10 characters. This is signed and kept.");
   const errors = h("div", {});
-  show(
-    h("h1", {}, "Record a decision not to share"),
-    errors,
-    recipient.el,
-    purpose.el,
-    field("Why you decided not to share", reason, "At least 10 characters. This is signed and kept."),
-    h("div", { class: "button-group" },
-      button("Record the decision", async () => {
-        const gap = missing([
-          [!!recipient.value(), "Choose who asked."],
-          [purpose.value() !== null, "Choose what was asked for, or write it in words."],
-        ]);
-        if (gap) return errors.replaceChildren(errorSummary(gap));
+  const form = h("div", { id: "decline-form" }, recipient.el, purpose.el, reasonField);
+  const page = signingForm(rec, "Record a decision not to share", errors, form, () => next());
+  const next = () => {
+    const gaps = problems<HTMLElement>([
+      [!!recipient.value(), recipient.el, "Choose who asked."],
+      [purpose.value() !== null, purpose.el, "Choose what was asked for, or write it in words."],
+      [[...reason.value.trim()].length >= 10, reasonField, "Write why you decided not to share, in at least 10 characters."],
+    ]);
+    if (showProblems(errors, form, gaps)) return;
+    show(...checkAnswers({
+      client: rec,
+      title: "Check your answers before signing the decision",
+      rows: declineSummary({ recipient: recipient.value(), purpose: purpose.label(), reason: reason.value }, { recipient: recipient.el, purpose: purpose.el, reason: reasonField }),
+      note: "Signing records this decision for good in the signed log.",
+      change: page.change,
+      cancel: () => void clientScreen(rec.id),
+      confirm: async (box) => {
         try {
           await call("decline", { client: rec.id, recipient: recipient.value(), purpose: purpose.value(), reason: reason.value });
           await clientScreen(rec.id);
           say("Decision recorded and signed.");
         } catch (e) {
-          errors.replaceChildren(errorSummary(message(e)));
+          box.replaceChildren(errorSummary(message(e)));
         }
-      }),
-      button("Cancel", () => void clientScreen(rec.id), "secondary")),
-  );
+      },
+    }));
+  };
+  page.render();
 }
 
 // ---------------------------------------------------------------- share wizard
 
 interface Preview {
   gate: { allowed: boolean; needs?: string; outcome?: { consent_state: string } };
-  will_share: Array<{ label: string; value: string }>;
+  will_share: Array<{ path: string; label: string; value: string }>;
+  /** Do-not-use contacts, each with its warning in words (first in every export). */
+  do_not_contact: Array<{ item: number; warning: string; reason: string | null }>;
+  /** The safe route: each contact with its times and flags as instructions. */
+  safe_contacts: Array<{ item: number; channel: string | null; value: string | null; instructions: string[] }>;
   withheld: Array<{ path: string; reason: string }>;
   excerpts: Array<{ note_id: number; text: string }>;
   masked: Array<{ path: string; kind: string }>;
 }
 
 function shareWizard(rec: ClientRecord, purposes: PurposeOption[]) {
-  const { recipient, purpose } = recipientAndPurpose("Who are you sharing with?", purposes, "share-purpose", false);
+  const init = initialState(FORMS.share);
+  const { recipient, purpose } = recipientAndPurpose("Who are you sharing with?", purposes, "share-purpose", false, init.recipient);
   const errors = h("div", {});
-  show(
-    h("h1", {}, "Share: who and why"),
-    errors,
-    recipient.el,
-    purpose.el,
-    h("div", { class: "button-group" },
-      button("Continue", () => {
-        const gap = missing([
-          [!!recipient.value(), "Choose who you are sharing with."],
-          [purpose.value() !== null, "Say what the information is for: choose a purpose, or write it in words."],
-        ]);
-        if (gap) return errors.replaceChildren(errorSummary(gap));
-        void shareStep2(rec, recipient.value(), purpose.value() ?? "");
-      }),
-      button("Cancel", () => void clientScreen(rec.id), "secondary")),
-  );
+  const form = h("div", { id: "share-who-form" }, recipient.el, purpose.el);
+  const page = signingForm(rec, "Share: who and why", errors, form, () => {
+    const gaps = problems<HTMLElement>([
+      [!!recipient.value(), recipient.el, "Choose who you are sharing with."],
+      [purpose.value() !== null, purpose.el, "Say what the information is for: choose a purpose, or write it in words."],
+    ]);
+    if (showProblems(errors, form, gaps)) return;
+    void shareStep2(rec, { recipient: recipient.value(), purpose: purpose.value() ?? "", purposeLabel: purpose.label() }, page.change, { recipient: recipient.el, purpose: purpose.el });
+  });
+  page.render();
 }
 
-async function shareStep2(rec: ClientRecord, recipient: string, purpose: string) {
+/** Step 2 of a share: what leaves, the answers a signed share needs (nothing chosen for the
+ *  worker: not the lawful basis, not whether the person was told), then check your answers.
+ *  `back` returns to step 1 with its answers kept (a new recipient or purpose means a new
+ *  preview, so step 2 starts again from there). */
+async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: string; purposeLabel: string }, back: (f: HTMLElement) => void, step1: { recipient: HTMLElement; purpose: HTMLElement }) {
+  const { recipient, purpose } = who;
   const args = { client: rec.id, recipient, purpose, emergency: false, excerpts: [] as number[] };
   let p: Preview;
   try {
@@ -1136,22 +1222,38 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
   } catch (e) {
     return show(errorSummary(message(e)));
   }
+  const init = initialState(FORMS.share);
   const basis = select([["", "Choose a lawful basis"], ...LAWFUL_BASES]);
   const justification = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
-  const told = radios("Was the person told?", "told", [["yes", "Yes"], ["no", "No"], ["not_safe", "Not safe to tell"]], "yes");
+  const told = radios("Was the person told?", "told", TOLD, init.told);
   const advice = h("input", { type: "text" }) as HTMLInputElement;
   const emergency = checkbox("Emergency: share now, a manager approves afterwards");
   const format = radios("Format", "format", [["pdf", "PDF summary"], ["json", "JSON for systems"]], "pdf");
-  const excerpts = rec.notes.map((n) => ({ id: n.id, box: checkbox(`Note ${n.id} (${n.date})`) }));
+  const excerpts = rec.notes.map((n) => ({ id: n.id, date: n.date, box: checkbox(`Note ${n.id} (${n.date})`) }));
   const errors = h("div", {});
   // What leaves, exactly as it will leave: the fields, then the picked excerpts and every
   // masking the firewall applied. Asked of the core again whenever the excerpts change,
   // so the worker reads each excerpt as the recipient will (each ask is an audited read).
   const leaving = h("div", { id: "share-leaving" });
-  const drawLeaving = (q: Preview) =>
+  let current = p;
+  const drawLeaving = (q: Preview) => {
+    current = q;
+    // Contacts as the export shows them: the do-not-contact warnings first, then the safe
+    // route with its instructions; never a "do not use: yes" line among the fields.
     leaving.replaceChildren(
+      ...(q.do_not_contact.length
+        ? [h("div", { class: "notice warn", id: "share-do-not-contact" },
+            h("h2", {}, "Do not contact on these"),
+            h("ul", { class: "list" }, ...q.do_not_contact.map((d) => h("li", {}, h("strong", {}, d.warning), d.reason ? ` Why: ${d.reason}` : ""))))]
+        : []),
+      ...(q.safe_contacts.length
+        ? [h("h2", {}, "How to contact safely"),
+            h("ul", { class: "list", id: "share-safe-contacts" }, ...q.safe_contacts.map((c, n) =>
+              h("li", {}, `Safe contact ${n + 1}: ${c.value ?? "(not shared)"}${c.channel ? ` (${c.channel})` : ""}`,
+                h("ul", {}, ...c.instructions.map((i) => h("li", {}, i))))))]
+        : []),
       h("h2", {}, "Will be shared"),
-      h("ul", { class: "list" }, ...q.will_share.map((f) => h("li", {}, `${f.label}: ${f.value}`))),
+      h("ul", { class: "list" }, ...q.will_share.filter((f) => !f.path.startsWith("contact[]")).map((f) => h("li", {}, `${f.label}: ${f.value}`))),
       ...(q.excerpts.length ? [h("h2", {}, "Note excerpts, as they will leave")] : []),
       ...q.excerpts.map((x) => h("blockquote", { class: "excerpt", "data-note": x.note_id }, h("p", { class: "caption" }, `Note ${x.note_id}`), h("p", {}, x.text))),
       h("h2", {}, "Masked by the disclosure firewall"),
@@ -1159,6 +1261,7 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
         ? h("ul", { class: "list", id: "share-masked" }, ...q.masked.map((m) => h("li", {}, `${m.path}: ${maskedKind(m.kind)} masked`)))
         : h("p", { id: "share-masked" }, "Nothing was masked."),
     );
+  };
   drawLeaving(p);
   const picked = () => excerpts.filter((x) => x.box.input.checked).map((x) => x.id);
   for (const x of excerpts) {
@@ -1173,11 +1276,13 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
       }
     });
   }
+  const basisField = field("Lawful basis", basis);
+  const justificationField = field("Justification", justification, "Why sharing is necessary and proportionate without consent. At least 10 characters.");
   const gateBox = p.gate.allowed
     ? h("div", { class: "notice ok" }, `Consent for ${recipientLabel(recipient)} is given and current: this share may go ahead.`)
     : h("div", { class: "notice warn" }, h("p", {}, p.gate.needs ?? ""),
-        field("Lawful basis", basis),
-        field("Justification", justification, "Why sharing is necessary and proportionate without consent."),
+        basisField,
+        justificationField,
         h("h3", {}, "Manager approval"),
         h("p", {}, "Ask a manager to approve this share: they approve or reject it in their own session, and once approved you finish it from your work queue. In an emergency, share now and a manager approves afterwards."),
         emergency.el);
@@ -1186,52 +1291,97 @@ async function shareStep2(rec: ClientRecord, recipient: string, purpose: string)
     ...args,
     lawful_basis: basis.value || null,
     justification: justification.value || null,
-    told: told.value(),
+    told: told.value() || null,
     advice: advice.value || null,
     emergency: emergency.input.checked,
     excerpts: picked(),
   });
-  const askButton = p.gate.allowed
-    ? null
-    : button("Ask a manager to approve", async () => {
-        try {
-          const id = await call<number>("request_share", { share: { ...asked(), emergency: false } });
-          show(
-            h("h1", {}, "Approval asked for"),
-            h("div", { class: "notice ok", id: "share-requested" },
-              h("p", {}, `Share request ${id} is signed and waits for a manager.`),
-              h("p", {}, "Nothing has left yet. When a manager approves it, finish the share from your work queue.")),
-            button("Back to the client", () => void clientScreen(rec.id)),
-          );
-        } catch (e) {
-          errors.replaceChildren(errorSummary(message(e)));
-        }
-      }, "secondary", { id: "ask-approval" });
-  show(
-    h("h1", {}, `Share with ${recipientLabel(recipient)}: what leaves`),
-    errors,
+  const adviceField = field("Advice sought (optional)", advice);
+  const form = h("div", { id: "share-form" },
     gateBox,
     h("h2", {}, "Will not be shared, and why"),
     h("ul", { class: "list withheld" }, ...p.withheld.map((w) => h("li", {}, `${w.path}: ${w.reason}`))),
     excerpts.length ? h("fieldset", { class: "fieldset" }, h("legend", {}, "Add note excerpts (each is shown below as it will leave)"), ...excerpts.map((x) => x.box.el)) : null,
     leaving,
     told.el,
-    field("Advice sought (optional)", advice),
-    format.el,
-    h("div", { class: "button-group" },
-      button("Share and save the file", async () => {
+    adviceField,
+    format.el);
+  // A share (or a request for approval) needs every answer: whether the person was told,
+  // and without consent a lawful basis and a justification.
+  const gaps = (request: boolean) =>
+    problems<HTMLElement>([
+      [p.gate.allowed || request || emergency.input.checked, emergency.el, "Without consent, tick Emergency to share now, or ask a manager to approve."],
+      [p.gate.allowed || !!basis.value, basisField, "Choose the lawful basis for sharing without consent."],
+      [p.gate.allowed || [...justification.value.trim()].length >= 10, justificationField, "Write why sharing is necessary and proportionate without consent, in at least 10 characters."],
+      [!!told.value(), told.el, "Say whether the person was told about the share."],
+    ]);
+  const consentWords = p.gate.allowed ? "Given and current" : `${consentFromGate(p.gate.needs)}: sharing without consent, on a lawful basis`;
+  const review = (request: boolean) => {
+    if (showProblems(errors, form, gaps(request))) return;
+    const a = asked();
+    const emergencyNow = !request && a.emergency;
+    const rows = [
+      { label: "Recipient", value: recipientLabel(recipient), change: step1.recipient, back: true },
+      { label: "Purpose", value: who.purposeLabel, change: step1.purpose, back: true },
+      { label: "Consent", value: consentWords },
+      ...(p.gate.allowed
+        ? []
+        : [
+            { label: "Lawful basis", value: optionLabel(LAWFUL_BASES, a.lawful_basis ?? ""), change: basisField },
+            { label: "Justification", value: a.justification ?? "", change: justificationField },
+            { label: request ? "Manager approval" : "Emergency", value: request ? "Asked for now; nothing leaves until a manager approves" : emergencyNow ? "Yes: shared now, a manager approves afterwards" : "No", change: request ? undefined : emergency.el },
+          ]),
+      { label: "Was the person told?", value: optionLabel(TOLD, a.told ?? ""), change: told.el },
+      { label: "Advice sought", value: a.advice ?? "None", change: adviceField },
+      { label: "What will leave", value: current.will_share.map((f) => f.label).join(", ") || "Nothing", change: undefined },
+      { label: "Note excerpts", value: a.excerpts.length ? a.excerpts.map((n) => `Note ${n}`).join(", ") : "None" },
+      ...(request ? [] : [{ label: "Format", value: format.value() === "json" ? "JSON for systems" : "PDF summary", change: format.el }]),
+    ];
+    const backTo = new Set(rows.filter((r) => r.back).map((r) => r.change));
+    show(...checkAnswers({
+      client: rec,
+      title: request ? "Check your answers before asking for approval" : `Check your answers before sharing with ${recipientLabel(recipient)}`,
+      rows: rows.map(({ label, value, change }) => ({ label, value, change })),
+      note: request
+        ? "Signing records the request in the signed log. Nothing leaves until a manager approves it."
+        : "Signing records this disclosure for good in the signed log, then saves the file.",
+      change: (f) => (backTo.has(f) ? back(f) : page.change(f)),
+      cancel: () => void clientScreen(rec.id),
+      confirm: async (box) => {
         try {
+          if (request) {
+            const id = await call<number>("request_share", { share: { ...a, emergency: false } });
+            show(
+              h("h1", {}, "Approval asked for"),
+              h("div", { class: "notice ok", id: "share-requested" },
+                h("p", {}, `Share request ${id} is signed and waits for a manager.`),
+                h("p", {}, "Nothing has left yet. When a manager approves it, finish the share from your work queue.")),
+              button("Back to the client", () => void clientScreen(rec.id)),
+            );
+            return;
+          }
           const out = await chooseOut(recipient, format.value());
           if (out === undefined) return;
-          const receipt = await call<ShareReceipt>("share", { share: { ...asked(), format: format.value(), out } });
+          const receipt = await call<ShareReceipt>("share", { share: { ...a, format: format.value(), out } });
           shared(receipt, "Back to the client", () => void clientScreen(rec.id));
         } catch (e) {
-          errors.replaceChildren(errorSummary(message(e)));
+          box.replaceChildren(errorSummary(message(e)));
         }
-      }),
+      },
+    }));
+  };
+  const askButton = p.gate.allowed ? null : button("Ask a manager to approve", () => review(true), "secondary", { id: "ask-approval" });
+  const page = formPage([
+    clientCaption(rec),
+    h("h1", {}, `Share with ${recipientLabel(recipient)}: what leaves`),
+    errors,
+    form,
+    h("div", { class: "button-group" },
+      button("Continue to check your answers", () => review(false), "primary", { id: "share-continue" }),
       askButton,
       button("Cancel", () => void clientScreen(rec.id), "secondary")),
-  );
+  ]);
+  page.render();
 }
 
 /** Where a file goes: the one-use token of the file chosen in the shell's save dialog,
@@ -1358,7 +1508,6 @@ function recipientOf(body: unknown): string | null {
 
 // ---------------------------------------------------------------- enquiries
 
-const CHANNELS: Array<[string, string]> = [["phone", "Phone"], ["email", "E-mail"], ["in_person", "In person"], ["letter", "Letter"], ["other", "Other"]];
 const channelLabel = (c: string) => CHANNELS.find(([v]) => v === c)?.[1] ?? c;
 
 /** The enquiry form: the script first; plain fields that never look up or suggest a
@@ -1372,7 +1521,7 @@ async function enquiryForm() {
   }
   const inp = () => h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
   const area = () => h("textarea", { rows: "3", autocomplete: "off" }) as HTMLTextAreaElement;
-  const channel = radios("How did they get in touch?", "enquiry-channel", CHANNELS, "phone");
+  const channel = radios("How did they get in touch?", "enquiry-channel", CHANNELS, initialState(FORMS.enquiry).channel);
   const caller = inp();
   const org = inp();
   const callback = inp();
@@ -1384,47 +1533,58 @@ async function enquiryForm() {
   caller.id = "enquiry-caller";
   asked.id = "enquiry-asked";
   response.id = "enquiry-response";
-  show(
+  const callerField = field("Who they said they were", caller, "Write “unknown” if they would not say.");
+  const orgField = field("The organisation they said they were calling for", org, "Leave empty for a private caller.");
+  const callbackField = field("The call-back number, e-mail or address they gave", callback, "Leave empty if they gave none.");
+  const askedField = field("What they asked", asked);
+  const responseField = field("What you told them", response);
+  const atField = field("When", at, "Leave empty for now.");
+  const form = h("div", { id: "enquiry-form" }, channel.el, callerField, orgField, callbackField, askedField, responseField, verified.el, atField);
+  const page = formPage([
     h("h1", {}, "Record an enquiry"),
     h("section", { class: "notice", id: "enquiry-script", "aria-labelledby": "script-heading" }, h("h2", { id: "script-heading" }, "Say this first"), h("p", { class: "script-text" }, script)),
     h("p", { class: "hint" }, "Do not look anyone up while they are on the line. Write what they asked without the client's name (“asked whether a named woman is staying with us”). Link the enquiry to the client afterwards."),
     errors,
-    channel.el,
-    field("Who they said they were", caller, "Write “unknown” if they would not say."),
-    field("The organisation they said they were calling for", org, "Leave empty for a private caller."),
-    field("The call-back number, e-mail or address they gave", callback, "Leave empty if they gave none."),
-    field("What they asked", asked),
-    field("What you told them", response),
-    verified.el,
-    field("When", at, "Leave empty for now."),
-    h("div", { class: "button-group" },
-      button("Save the enquiry", async () => {
-        const gap = missing([
-          [!!channel.value(), "Choose how they got in touch."],
-          [!!caller.value.trim(), "Write who they said they were (or “unknown”)."],
-          [!!asked.value.trim(), "Write what they asked."],
-          [!!response.value.trim(), "Write what you told them."],
-        ]);
-        if (gap) return errors.replaceChildren(errorSummary(gap));
-        const enquiry: Record<string, unknown> = {
-          channel: channel.value(),
-          caller_name: caller.value,
-          claimed_organisation: org.value.trim() ? org.value : null,
-          callback: callback.value.trim() ? callback.value : null,
-          asked: asked.value,
-          response: response.value,
-          verified: verified.input.checked,
-        };
-        if (at.value) enquiry.at = at.value;
+    form,
+    h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", () => void caseload(), "secondary")),
+  ]);
+  const review = () => {
+    const gaps = problems<HTMLElement>([
+      [!!channel.value(), channel.el, "Choose how they got in touch."],
+      [!!caller.value.trim(), callerField, "Write who they said they were (or “unknown”)."],
+      [!!asked.value.trim(), askedField, "Write what they asked."],
+      [!!response.value.trim(), responseField, "Write what you told them."],
+    ]);
+    if (showProblems(errors, form, gaps)) return;
+    const enquiry: Record<string, unknown> = {
+      channel: channel.value(),
+      caller_name: caller.value,
+      claimed_organisation: org.value.trim() ? org.value : null,
+      callback: callback.value.trim() ? callback.value : null,
+      asked: asked.value,
+      response: response.value,
+      verified: verified.input.checked,
+    };
+    if (at.value) enquiry.at = at.value;
+    show(...checkAnswers({
+      title: "Check your answers before signing the enquiry",
+      rows: enquirySummary(
+        { channel: channel.value(), caller: caller.value, organisation: org.value, callback: callback.value, asked: asked.value, response: response.value, verified: verified.input.checked, at: at.value },
+        { channel: channel.el, caller: callerField, organisation: orgField, callback: callbackField, asked: askedField, response: responseField, verified: verified.el, at: atField },
+      ),
+      note: "Signing records the enquiry for good in the signed log.",
+      change: page.change,
+      cancel: () => void caseload(),
+      confirm: async (box) => {
         try {
-          const id = await call<number>("record_enquiry", { enquiry });
-          enquiryRecorded(id);
+          enquiryRecorded(await call<number>("record_enquiry", { enquiry }));
         } catch (e) {
-          errors.replaceChildren(errorSummary(message(e)));
+          box.replaceChildren(errorSummary(message(e)));
         }
-      }),
-      button("Cancel", () => void caseload(), "secondary")),
-  );
+      },
+    }));
+  };
+  page.render();
 }
 
 function enquiryRecorded(id: number) {
@@ -1450,23 +1610,41 @@ async function linkForm(id: number) {
   const pick = select([["", "Choose a client"], ...clients.map((c): [string, string] => [String(c.id), `${c.case_reference} · ${c.initials}`])]);
   pick.id = "link-client";
   const errors = h("div", {});
-  show(
+  const pickField = field("The client it was about", pick, "An enquiry is linked once. This is signed and kept.");
+  const form = h("div", { id: "link-form" }, pickField);
+  const page = formPage([
     h("h1", {}, `Link enquiry ${id} to a client`),
     errors,
-    field("The client it was about", pick, "An enquiry is linked once. This is signed and kept."),
+    form,
     h("div", { class: "button-group" },
-      button("Link", async () => {
-        if (!pick.value) return errors.replaceChildren(errorSummary("Choose the client the enquiry was about."));
-        try {
-          await call("link_enquiry", { enquiry: id, client: Number(pick.value) });
-          await enquiriesScreen(null);
-          say(`Enquiry ${id} linked and signed.`);
-        } catch (e) {
-          errors.replaceChildren(errorSummary(message(e)));
-        }
+      button("Continue", () => {
+        if (showProblems(errors, form, problems<HTMLElement>([[!!pick.value, pickField, "Choose the client the enquiry was about."]]))) return;
+        const client = clients.find((c) => String(c.id) === pick.value);
+        if (!client) return;
+        show(...checkAnswers({
+          client,
+          title: `Check your answers before linking enquiry ${id}`,
+          rows: [
+            { label: "Enquiry", value: `Enquiry ${id}` },
+            { label: "The client it was about", value: `${client.case_reference} · ${client.initials}`, change: pickField },
+          ],
+          note: "Signing links the enquiry for good: an enquiry is linked once.",
+          change: page.change,
+          cancel: () => void enquiriesScreen(null),
+          confirm: async (box) => {
+            try {
+              await call("link_enquiry", { enquiry: id, client: client.id });
+              await enquiriesScreen(null);
+              say(`Enquiry ${id} linked and signed.`);
+            } catch (e) {
+              box.replaceChildren(errorSummary(message(e)));
+            }
+          },
+        }));
       }),
       button("Cancel", () => void enquiriesScreen(null), "secondary")),
-  );
+  ]);
+  page.render();
 }
 
 /** The enquiries (all, or those linked to one client), newest first. */
