@@ -1,7 +1,7 @@
 # Casekeep: two commands on a fresh Debian/Ubuntu machine.
 #   make run    installs what is missing, builds, and starts the Casekeep app (default vault location)
 #   make test   installs what is missing, then runs every check and test
-.PHONY: setup run test build lint rust-test app-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb bench-app
+.PHONY: setup run test build lint rust-test app-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb bench-app guide-shots
 
 APP := target/debug/casekeep-app
 
@@ -68,6 +68,11 @@ e2e: app tauri-driver symbols
 # Stripped: the symbol tables are ≈ 15 % of a release binary and no use to the people it ships to.
 deb: ui-build
 	CARGO_PROFILE_RELEASE_STRIP=symbols ui/node_modules/.bin/tauri build --bundles deb --ci
+
+# The screenshots in docs/GUIDE.md and docs/ADMIN.md, refreshed from the last e2e run
+# (target/e2e-shots) into docs/img under stable names; not part of test.
+guide-shots:
+	bash scripts/guide-shots.sh
 
 # App start-up and memory next to a bare Tauri window (docs/BENCHMARKS.md); not part of test.
 bench-app: ui-build tauri-driver
