@@ -15,11 +15,11 @@ NAMES=(
   unlock-after-quick-exit settings locked-on-sleep caseload client-record safe-contact-acknowledgement
   client-names-hidden-below record-consent risk-checklist marac-referral
   client-record-with-referral share-who share-preview share-done share-consent-withdrawn
-  share-requested review-share-request finish-share-request enquiry-form enquiry-link
+  share-requested queue-share-request review-share-request finish-share-request enquiry-form enquiry-link
   enquiries client-enquiry-alert
   # docs/ADMIN.md
   start recovery-key user-removed replace-recovery-key-confirm backup-made
-  retention case-closed recover
+  retention case-closed recover decision-log
 )
 
 # Every picture the guides show must be one this script copies.
