@@ -31,6 +31,7 @@ run: app build
 	@bash scripts/run.sh
 
 lint: setup ui-build
+	bash scripts/guide-shots.sh --check
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 

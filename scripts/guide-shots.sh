@@ -5,6 +5,8 @@
 # the same names. With ImageMagick's convert (installed by scripts/setup.sh for the e2e
 # run) each is reduced to an 8-bit palette PNG without dates, to keep the repository small.
 # Run: make guide-shots (after make e2e or make test).
+# With --check (make lint) it copies nothing: it checks that every picture the guides show
+# is in docs/img and that every relative link in README.md and the guides resolves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +41,47 @@ for name in "${NAMES[@]}"; do
     exit 1
   fi
 done
+
+if [ "${1:-}" = "--check" ]; then
+  for name in "${NAMES[@]}"; do
+    if [ ! -f "$OUT/$name.png" ]; then
+      echo "guide-shots: $OUT/$name.png is missing: run make guide-shots after an e2e run" >&2
+      exit 1
+    fi
+  done
+  # Relative links (files and #headings as GitHub makes their anchors).
+  python3 - README.md docs/GUIDE.md docs/ADMIN.md <<'PY'
+import os, re, sys
+
+def anchors(path):
+    out = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"#+\s+(.*)", line)
+            if m:
+                out.add(re.sub(r"[^\w\- ]", "", m.group(1).strip().lower()).replace(" ", "-"))
+    return out
+
+bad = 0
+for doc in sys.argv[1:]:
+    with open(doc, encoding="utf-8") as f:
+        text = f.read()
+    for link in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", link):
+            continue
+        path, _, anchor = link.partition("#")
+        target = os.path.normpath(os.path.join(os.path.dirname(doc), path)) if path else doc
+        if not os.path.exists(target):
+            print(f"guide-shots: {doc} links to {link}, which does not exist", file=sys.stderr)
+            bad += 1
+        elif anchor and anchor not in anchors(target):
+            print(f"guide-shots: {doc} links to {link}: no such heading", file=sys.stderr)
+            bad += 1
+sys.exit(1 if bad else 0)
+PY
+  echo "guide-shots: the guides' ${#NAMES[@]} pictures are in $OUT and their links resolve"
+  exit 0
+fi
 
 mkdir -p "$OUT"
 for name in "${NAMES[@]}"; do
