@@ -1,7 +1,7 @@
 # Casekeep: two commands on a fresh Debian/Ubuntu machine.
 #   make run    installs what is missing, builds, and starts the Casekeep app (default vault location)
 #   make test   installs what is missing, then runs every check and test
-.PHONY: setup run test build lint rust-test app-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb deb-check bench-app
+.PHONY: setup run test build lint rust-test app-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb deb-check bench-app guide-shots
 
 APP := target/debug/casekeep-app
 
@@ -31,6 +31,7 @@ run: app build
 	@bash scripts/run.sh
 
 lint: setup ui-build
+	bash scripts/guide-shots.sh --check
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 
@@ -74,6 +75,11 @@ deb: ui-build
 
 deb-check: deb
 	bash scripts/deb-check.sh
+
+# The screenshots in docs/GUIDE.md and docs/ADMIN.md, refreshed from the last e2e run
+# (target/e2e-shots) into docs/img under stable names; not part of test.
+guide-shots:
+	bash scripts/guide-shots.sh
 
 # App start-up and memory next to a bare Tauri window (docs/BENCHMARKS.md); not part of test.
 bench-app: ui-build tauri-driver
