@@ -592,8 +592,11 @@ async function main() {
   const squash = (t) => t.replace(/\s+/g, " ").trim();
   // (On a failure both texts are printed: they are synthetic and already masked — the
   // checks above found no sentinel in either.)
-  const pdfAround = squash(pdfText).slice(Math.max(0, squash(pdfText).indexOf("Rang back") - 40), squash(pdfText).indexOf("Rang back") + 200);
-  check(squash(pdfText).includes(squash(excerptShown)), `the PDF's excerpt is exactly the text the preview showed (preview: ${JSON.stringify(squash(excerptShown))}; PDF: ${JSON.stringify(pdfAround)})`);
+  // The page furniture (each page's footer and markings) is taken out: an excerpt may run
+  // over a page break.
+  const flowing = squash(pdfText.replace(/Disclosure record \d+ · log chain head [0-9a-f]+… · Casekeep · page \d+/g, " ").replace(/OFFICIAL-SENSITIVE/g, " "));
+  const pdfAround = flowing.slice(Math.max(0, flowing.indexOf("Rang back") - 40), flowing.indexOf("Rang back") + 200);
+  check(flowing.includes(squash(excerptShown)), `the PDF's excerpt is exactly the text the preview showed (preview: ${JSON.stringify(squash(excerptShown))}; PDF: ${JSON.stringify(pdfAround)})`);
   check((statSync(saved).mode & 0o777) === 0o600, "the export is owner-only");
 
   // A police share's preview shows the contacts as the export does: the do-not-use number
