@@ -71,6 +71,7 @@ e2e: app tauri-driver symbols
 # in) and the AppStream metainfo (packaging/); `make deb-check` runs lintian on it.
 deb: ui-build
 	CARGO_PROFILE_RELEASE_STRIP=symbols cargo build --release --locked --bin casekeep
+	mkdir -p target/packaging && gzip -9nc packaging/changelog > target/packaging/changelog.gz
 	CARGO_PROFILE_RELEASE_STRIP=symbols ui/node_modules/.bin/tauri build --bundles deb --ci
 
 deb-check: deb
