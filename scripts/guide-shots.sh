@@ -15,7 +15,7 @@ OUT=docs/img
 NAMES=(
   # docs/GUIDE.md
   unlock-after-quick-exit settings locked-on-sleep caseload client-record safe-contact-acknowledgement
-  client-names-hidden-below record-consent risk-checklist marac-referral
+  client-names-hidden-below consent-form-fresh consent-check-answers risk-checklist marac-referral
   client-record-with-referral share-who share-preview share-done share-consent-withdrawn
   share-requested queue-share-request review-share-request finish-share-request enquiry-form enquiry-link
   enquiries client-enquiry-alert
