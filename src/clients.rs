@@ -372,9 +372,10 @@ impl Session {
     /// `read: names_shown` when the details were shown.
     pub fn show_client(&mut self, id: ClientId, names: Names) -> Result<Value> {
         let rec = self.load_client(id)?;
-        let cfg = self.settings()?.risk;
-        let mut view = client_view(id, &rec, &cfg, names)?;
-        add_cautions(&mut view, &rec, safe_times::now_local(), self.settings()?.queue.reconfirm_after_days);
+        // Read once: the settings are a manager's latest signed change, signature checked.
+        let settings = self.settings()?;
+        let mut view = client_view(id, &rec, &settings.risk, names)?;
+        add_cautions(&mut view, &rec, safe_times::now_local(), settings.queue.reconfirm_after_days);
         self.flag_enquiry_alert(id, &mut view)?;
         let read = match names {
             Names::Hidden => "summary",

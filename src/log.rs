@@ -284,15 +284,19 @@ pub struct VerifyReport {
     pub first_break: Option<Break>,
 }
 
+/// The identity entries in log order (through the `log_by_event` index), with `filter`
+/// added to the WHERE clause; bind [`IDENTITY_EVENTS`] as the parameters.
+fn identity_entries_sql(filter: &str) -> String {
+    let marks = vec!["?"; IDENTITY_EVENTS.len()].join(", ");
+    format!("SELECT {ENTRY_COLUMNS} FROM log_entries WHERE event IN ({marks}) AND kind = 'audit' {filter} ORDER BY seq")
+}
+
 /// Who may sign what, rebuilt at unlock from the identity entries alone (found through
 /// the `log_by_event` index): each one's hash, its link to the entry before it, the rules
 /// of [`Identities::admit`] and its signature. The rest of the log is checked by
 /// [`verify`]; what an unlock does not read is covered by the user's anchor (`vault.rs`).
 pub fn identities(conn: &Connection, vault_id: &str) -> Result<Identities> {
-    let marks = vec!["?"; IDENTITY_EVENTS.len()].join(", ");
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE event IN ({marks}) AND kind = 'audit' ORDER BY seq"
-    ))?;
+    let mut stmt = conn.prepare(&identity_entries_sql(""))?;
     let mut before = conn.prepare("SELECT hash FROM log_entries WHERE seq = ?1")?;
     let mut rows = stmt.query(rusqlite::params_from_iter(IDENTITY_EVENTS.iter()))?;
     let mut ids = Identities::default();

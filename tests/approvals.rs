@@ -374,10 +374,8 @@ fn an_approval_signed_by_the_requester_or_a_caseworker_does_not_count() {
     let request = ask(&s, &id);
     let rid: i64 = request.parse().unwrap();
     let digest = decisions(&s)[0]["body"]["digest"].as_str().unwrap().to_string();
-    // Every user holds the database key: cara (the requester) and dev (a caseworker) each
-    // append a well-formed approval signed by themself, naming the manager.
-    for (who, pass) in [("cara", WORKER_PASS), ("dev", DEV)] {
-        let mut session = unlock_now(&s.vault(), who, pass).unwrap();
+    // A well-formed approval naming the manager, signed by whoever holds `session`.
+    let approve = |session: &mut casekeep::Session| {
         session
             .append_unchecked(
                 Kind::Decision,
@@ -385,20 +383,18 @@ fn an_approval_signed_by_the_requester_or_a_caseworker_does_not_count() {
                 Some(id.parse::<i64>().unwrap()),
                 serde_json::json!({ "request": rid, "digest": digest, "approved_by": "mo" }),
             )
-            .unwrap();
+            .unwrap()
+    };
+    // Every user holds the database key: cara (the requester) and dev (a caseworker) each
+    // append one signed by themself.
+    for (who, pass) in [("cara", WORKER_PASS), ("dev", DEV)] {
+        approve(&mut unlock_now(&s.vault(), who, pass).unwrap());
     }
     // And one she re-attributes to the manager in the table (the author column changed
     // after signing): the approval names mo and its author is mo, but mo never signed it.
     let mut cara = unlock_now(&s.vault(), "cara", WORKER_PASS).unwrap();
     let mo = cara.users().unwrap().into_iter().find(|u| u.name == "mo").unwrap().id;
-    let forged = cara
-        .append_unchecked(
-            Kind::Decision,
-            "share_request_approved",
-            Some(id.parse::<i64>().unwrap()),
-            serde_json::json!({ "request": rid, "digest": digest, "approved_by": "mo" }),
-        )
-        .unwrap();
+    let forged = approve(&mut cara);
     let conn = cara.raw_connection();
     conn.execute_batch("DROP TRIGGER log_entries_no_update;").unwrap();
     conn.execute("UPDATE log_entries SET actor_id = ?1 WHERE seq = ?2", [mo, forged]).unwrap();

@@ -25,7 +25,9 @@ use std::ops::Bound;
 use data_encoding::HEXLOWER;
 use rusqlite::Connection;
 
-use super::{blob, genesis, sig_message, Break, Canonical, Reopen, VerifyReport, ENTRY_COLUMNS};
+use super::{
+    blob, genesis, identity_entries_sql, sig_message, Break, Canonical, Reopen, VerifyReport, ENTRY_COLUMNS,
+};
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::identity::{Identities, IDENTITY_EVENTS};
@@ -154,11 +156,7 @@ fn read_range(
 /// The identity entries before `until` (through the index), each with its computed hash,
 /// and the state they build, copied at each of `starts` (ascending).
 fn identity_timeline(conn: &Connection, starts: &[i64], until: i64) -> Result<(Met, Vec<Identities>)> {
-    let marks = vec!["?"; IDENTITY_EVENTS.len()].join(", ");
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM log_entries
-          WHERE event IN ({marks}) AND kind = 'audit' AND seq < {until} ORDER BY seq"
-    ))?;
+    let mut stmt = conn.prepare(&identity_entries_sql(&format!("AND seq < {until}")))?;
     let mut rows = stmt.query(rusqlite::params_from_iter(IDENTITY_EVENTS.iter()))?;
     let mut ids = Identities::default();
     let mut seen = Vec::new();
