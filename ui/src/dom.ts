@@ -57,9 +57,5 @@ export function button(label: string, onclick: () => void, kind: "primary" | "se
   return h("button", { type: "button", class: `button ${kind}`, onclick, ...extra }, label) as HTMLButtonElement;
 }
 
-/** The GOV.UK error summary: shown at the top, focused, announced. */
-export function errorSummary(message: string): HTMLElement {
-  const el = h("div", { class: "error-summary", role: "alert", tabindex: "-1" }, h("h2", {}, "There is a problem"), h("p", {}, message));
-  queueMicrotask(() => el.focus());
-  return el;
-}
+/** The GOV.UK error summary (errors.ts: every form's one error display). */
+export { errorSummary } from "./errors";

@@ -41,11 +41,10 @@ export function clientLine(rec: { case_reference: string; initials: string }): s
   return `${rec.case_reference} · ${rec.initials}`;
 }
 
-/** One unanswered or unusable answer: the message, and the field it belongs to. */
-export interface Problem<F = HTMLElement> {
-  field: F;
-  message: string;
-}
+export type { Problem } from "./errors";
+export { clearProblems, showProblems } from "./errors";
+import type { Problem } from "./errors";
+import { focusInput } from "./errors";
 
 /** Every problem of a form at once (not just the first): each check that fails. */
 export function problems<F>(checks: Array<[boolean, F, string]>): Array<Problem<F>> {
@@ -93,45 +92,10 @@ export function clientCaption(rec: { case_reference: string; initials: string })
   return h("p", { class: "client-caption", id: "form-client" }, h("span", { class: "visually-hidden" }, "Client: "), clientLine(rec));
 }
 
-const ERROR_CLASS = "field-error";
-
-/** Removes the messages a previous attempt left at the fields. */
-export function clearProblems(scope: ParentNode) {
-  for (const m of scope.querySelectorAll(`.${ERROR_CLASS}`)) m.remove();
-  for (const g of scope.querySelectorAll(".has-error")) g.classList.remove("has-error");
-  for (const i of scope.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");
-}
-
-/** Shows every problem: the summary at the top (the existing error display, focused and
- *  announced, one line per problem) and a message at each field. True if there were any. */
-export function showProblems(errors: HTMLElement, scope: ParentNode, list: Problem[]): boolean {
-  clearProblems(scope);
-  if (list.length === 0) {
-    errors.replaceChildren();
-    return false;
-  }
-  for (const p of list) {
-    const msg = h("p", { class: ERROR_CLASS }, h("span", { class: "visually-hidden" }, "Error: "), p.message);
-    p.field.classList.add("has-error");
-    const legend = p.field.querySelector(":scope > legend, :scope > label");
-    if (legend) legend.after(msg);
-    else p.field.prepend(msg);
-    const input = p.field.querySelector("input, select, textarea");
-    if (input) input.setAttribute("aria-invalid", "true");
-  }
-  const summary = h("div", { class: "error-summary", role: "alert", tabindex: "-1" }, h("h2", {}, "There is a problem"), h("ul", { class: "list" }, ...list.map((p) => h("li", {}, p.message))));
-  errors.replaceChildren(summary);
-  queueMicrotask(() => summary.focus());
-  return true;
-}
-
 /** Moves focus to a field's first input (after "Change"). */
 export function focusField(field: HTMLElement) {
-  const input = field.querySelector<HTMLElement>("input:checked, input, select, textarea") ?? field;
-  queueMicrotask(() => {
-    input.focus();
-    input.scrollIntoView({ block: "center" });
-  });
+  const input = field.querySelector<HTMLElement>("input:checked") ?? field.querySelector<HTMLElement>("input, select, textarea") ?? field;
+  queueMicrotask(() => focusInput(input));
 }
 
 /** The check-your-answers screen's nodes: the client, the heading, the answers with a

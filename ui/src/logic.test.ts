@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cardWarnings, daysText, daysUntil, displayPhone, dueText, initials, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso, windowText, windowsToSend } from "./logic";
+import { cardWarnings, daysText, daysUntil, displayPhone, dueText, initials, longDate, maskedKind, passphraseStrength, recipientLabel, runningScore, shortDate, todayIso, windowText, windowsToSend } from "./logic";
 
 describe("passphrase strength", () => {
   it("refuses short passphrases and rewards unrelated words", () => {
@@ -122,5 +122,20 @@ describe("local dates across the 2027 UK clock changes", () => {
     const today = todayIso(new Date("2027-10-30T23:30:00Z"));
     expect(dueText("2027-10-31", today)?.text).toBe("Safe contact check due today");
     expect(dueText("2027-10-30", today)?.text).toBe("Safe contact check overdue (1 day)");
+  });
+});
+
+describe("dates as people read them", () => {
+  it("long: 12 April 1990, whatever the locale", () => {
+    expect(longDate("1990-04-12")).toBe("12 April 1990");
+    expect(longDate("2026-12-01")).toBe("1 December 2026");
+    expect(longDate("2026-12-01T10:30:00")).toBe("1 December 2026");
+    expect(longDate(null)).toBe("");
+    expect(longDate("2026-02-30")).toBe("2026-02-30");
+  });
+  it("short, in lists: Tue 1 Dec, with the year only when it is not this year", () => {
+    expect(shortDate("2026-12-01", "2026-11-30")).toBe("Tue 1 Dec");
+    expect(shortDate("1990-04-12", "2026-11-30")).toBe("Thu 12 Apr 1990");
+    expect(shortDate("", "2026-11-30")).toBe("");
   });
 });

@@ -191,3 +191,33 @@ export function windowsToSend(
   if (wordsChanged) return undefined;
   return stored;
 }
+
+// ---------------------------------------------------------------- dates as people read them
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+function isoParts(iso: string | null | undefined): { y: number; m: number; d: number; weekday: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/.exec(iso ?? "");
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return { y, m: mo, d, weekday: date.getUTCDay() };
+}
+
+/** A date as people read it: "2026-04-12" → "12 April 2026" (anything else unchanged; an
+ *  empty or absent one ""). Independent of the machine's locale and time zone. */
+export function longDate(iso: string | null | undefined): string {
+  const p = isoParts(iso);
+  return p ? `${p.d} ${MONTHS[p.m - 1]} ${p.y}` : (iso ?? "");
+}
+
+/** A date in a list: "2026-12-01" → "Tue 1 Dec", with the year added when it is not
+ *  `today`'s ("Mon 1 Dec 2025"). */
+export function shortDate(iso: string | null | undefined, today: string = todayIso()): string {
+  const p = isoParts(iso);
+  if (!p) return iso ?? "";
+  const base = `${WEEKDAYS[p.weekday]} ${p.d} ${MONTHS[p.m - 1].slice(0, 3)}`;
+  return today.slice(0, 4) === String(p.y) ? base : `${base} ${p.y}`;
+}

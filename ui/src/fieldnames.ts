@@ -1,0 +1,166 @@
+// The ONE place where the core's field paths ("`contacts[0].value` is not a valid phone
+// number") become the reader's words ("Contact 1: Enter a UK phone number, like 07700
+// 900123"). The core's messages stay as they are (the CLI shows them, and they name no
+// record value); the app shows them through `explain`. The table's keys are the paths the
+// core's validators report, with list indexes written `[]`; tests/field_labels.rs reads
+// this file and fails if the core can report a path that has no label here.
+
+/** A field's label (as its form shows it) and, where the generic sentences would read
+ *  badly, the words for its commonest problems. */
+interface FieldWords {
+  label: string;
+  /** "Enter …" for a missing answer (default: "Enter " + the label in lower case). */
+  missing?: string;
+  /** The sentence for a value of the wrong form (phone, e-mail, postcode, time…). */
+  format?: string;
+  /** A date that may not be after today: "must be in the past" (default "must be today or in the past"). */
+  past?: string;
+}
+
+// prettier-ignore
+export const FIELD_LABELS: Record<string, FieldWords> = {
+  "full_name": { label: "Full name", missing: "Enter their full name" },
+  "preferred_name": { label: "Preferred name" },
+  "date_of_birth": { label: "Date of birth", past: "Date of birth must be in the past" },
+  "gender": { label: "Gender" },
+  "pronouns": { label: "Pronouns" },
+  "case_reference": { label: "Case reference", format: "Case reference must only include letters, numbers, hyphens (-) and slashes (/), at most 32" },
+  "address": { label: "Address" },
+  "postcode": { label: "Postcode", format: "Enter a real postcode, like DE1 1AA" },
+  "ethnicity": { label: "Ethnicity" },
+  "disabilities": { label: "Disabilities" },
+  "health_notes": { label: "Health notes" },
+  "immigration_status": { label: "Immigration status" },
+  "agencies_involved": { label: "Agencies involved" },
+  "contacts[]": { label: "Contact" },
+  "contacts[].value": { label: "Number or address", missing: "Enter the number or e-mail address", format: "Enter a UK phone number, like 07700 900123 (a number abroad starts with + and its country code)" },
+  "contacts[].safe_times": { label: "When it is safe" },
+  "contacts[].safe_windows": { label: "Safe windows" },
+  "contacts[].safe_windows[].days": { label: "Safe window days", format: "Choose at least one day for each safe window" },
+  "contacts[].safe_windows[].from": { label: "Safe window start", format: "Enter the start of the safe window as a time, like 09:30" },
+  "contacts[].safe_windows[].to": { label: "Safe window end", format: "Enter the end of the safe window as a time after its start, like 12:00 (24:00 is the end of the day)" },
+  "contacts[].code_word": { label: "Code word" },
+  "contacts[].notes": { label: "Notes" },
+  "contacts[].last_confirmed": { label: "Last confirmed" },
+  "contacts[].review_due": { label: "Review due", format: "Review due must be the same as or after the date it was last confirmed" },
+  "contacts[].keep_code_word_of": { label: "Code word" },
+  "children[].full_name": { label: "Child's full name", missing: "Enter the child's full name" },
+  "children[].school": { label: "School" },
+  "children[].date_of_birth": { label: "Child's date of birth", past: "Child's date of birth must be in the past" },
+  "perpetrator.full_name": { label: "Full name of the person causing harm" },
+  "perpetrator.address": { label: "Address of the person causing harm" },
+  "perpetrator.relationship": { label: "Relationship" },
+  "perpetrator.police_reference": { label: "Police reference" },
+  "perpetrator.orders": { label: "Orders (injunctions, bail conditions)" },
+  "perpetrator.date_of_birth": { label: "Date of birth of the person causing harm", past: "Date of birth of the person causing harm must be in the past" },
+  "risk[].answers": { label: "Checklist answers", missing: "Answer every question (Not known is an answer)" },
+  "risk[].date": { label: "Date of the assessment" },
+  "risk[].judgement_reason": { label: "Reason for professional judgement", missing: "Enter the reason for your professional judgement" },
+  "risk[].police_incidents_12m": { label: "Police call-outs in the last 12 months", format: "Enter the number of police call-outs in the last 12 months, like 3" },
+  "notes[].text": { label: "Note", missing: "Enter the note" },
+  "notes[].date": { label: "Date of the note" },
+  // MARAC referrals (marac.rs)
+  "referred_on": { label: "Date of referral", format: "Date of referral must be on or after the latest referral's date" },
+  "reason": { label: "Reason", missing: "Enter the reason" },
+  "meeting_date": { label: "Meeting date" },
+  "agencies_present[]": { label: "Agencies present", missing: "Enter the agency's name" },
+  "actions[].agency": { label: "Action agency", missing: "Enter the agency for the action" },
+  "actions[].owner": { label: "Action owner", missing: "Enter who owns the action" },
+  "actions[].description": { label: "Action description" },
+  "actions[].due": { label: "Action due date" },
+  // Consent, sharing and enquiries (their messages name a CLI flag, mapped below)
+  "purpose": { label: "Purpose", missing: "Say what the information is for" },
+  "lawful_basis": { label: "Lawful basis", missing: "Choose the lawful basis for sharing without consent" },
+  "justification": { label: "Justification", missing: "Enter a justification of at least 10 characters" },
+  "told": { label: "Was the person told?" },
+  "number": { label: "Call-back number", format: "Enter a phone number, like 07700 900123 (a number abroad starts with + and its country code)" },
+  "organisation": { label: "Organisation", missing: "Enter the organisation's name" },
+  "review_on": { label: "Review date" },
+};
+
+/** The names of the groups of a list path, for "Contact 1: …". */
+const GROUPS: Record<string, string> = { contacts: "Contact", children: "Child", risk: "Assessment", notes: "Note", actions: "Action", safe_windows: "Window", agencies_present: "Agency" };
+
+/** `contacts[0].value` → `contacts[].value` (the table's key). */
+export function pattern(path: string): string {
+  return path.replace(/\[\d+\]/g, "[]");
+}
+
+/** "Contact 1: " for a path in a list (only the outer list: the contact, not its window). */
+function groupPrefix(path: string): string {
+  const m = /^([a-z_]+)\[(\d+)\]/.exec(path);
+  if (!m) return "";
+  if (m[1] === "risk" || m[1] === "notes") return ""; // the form adds one at a time
+  const name = GROUPS[m[1]];
+  return name ? `${name} ${Number(m[2]) + 1}: ` : "";
+}
+
+export function labelFor(path: string): string | undefined {
+  return FIELD_LABELS[pattern(path)]?.label;
+}
+
+/** A refusal in the reader's words, and the field it belongs to (when the core named one). */
+export interface Explained {
+  /** The core's path (`contacts[0].value`), or null when the message names no field. */
+  path: string | null;
+  message: string;
+}
+
+const FLAG_PATHS: Record<string, string> = { "--reason": "reason", "--purpose": "purpose", "--lawful-basis": "lawful_basis", "--justification": "justification", "--number": "number", "--organisation": "organisation", "--told": "told", "--review-on": "review_on" };
+
+function sentence(s: string): string {
+  const t = s.trim().replace(/\s+/g, " ");
+  return t ? t[0].toUpperCase() + t.slice(1) : t;
+}
+
+function lower(label: string): string {
+  return label.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+}
+
+/** The app's words for a core message. Known paths become labels and known problems plain
+ *  sentences; a CLI flag is never shown; anything else is shown as the core wrote it, with
+ *  its paths replaced by labels. */
+export function explain(message: string): Explained {
+  let text = message;
+  // A CLI flag in brackets, or leading the sentence: its field, and the words without it.
+  let path: string | null = null;
+  for (const [flag, p] of Object.entries(FLAG_PATHS)) {
+    if (text.includes(`(${flag})`) || text.startsWith(`${flag} `)) {
+      path = path ?? p;
+      text = text.replace(` (${flag})`, "").replace(`(${flag})`, "");
+      if (text.startsWith(`${flag} `)) text = `${FIELD_LABELS[p]?.label ?? p} ${text.slice(flag.length + 1)}`;
+    }
+  }
+  const m = /^`([a-z_]+(?:\[\d+\])?(?:\.[a-z_0-9]+(?:\[\d+\])?)*)`(?: in the [a-z ]+ JSON)? (.*)$/s.exec(text);
+  if (m) {
+    path = m[1];
+    const rest = m[2];
+    const words = FIELD_LABELS[pattern(path)];
+    const label = words?.label ?? labelFor(path.replace(/\.[a-z_]+$/, "")) ?? "This answer";
+    const plain = plainProblem(label, words, rest);
+    return { path, message: groupPrefix(path) + plain };
+  }
+  if (path && FIELD_LABELS[path]?.format && /not a phone number/.test(text)) return { path, message: FIELD_LABELS[path].format as string };
+  // Remaining paths inside the sentence (`a` is before `b`) become labels.
+  text = text.replace(/`([a-z_]+(?:\[\d+\])?(?:\.[a-z_0-9]+(?:\[\d+\])?)*)`/g, (_, p: string) => (labelFor(p) ? `“${lower(labelFor(p) as string)}”` : p.replace(/_/g, " ")));
+  return { path, message: sentence(text) };
+}
+
+function plainProblem(label: string, words: FieldWords | undefined, rest: string): string {
+  if (/^(is required|may not be empty|is required and may not be empty)/.test(rest) || /^is required for an? /.test(rest)) {
+    return words?.missing ?? `Enter ${lower(label)}`;
+  }
+  const long = /^is too long \((\d+) characters; the limit is (\d+)\)/.exec(rest);
+  if (long) return `${label} must be ${long[2]} characters or fewer`;
+  if (/^contains control characters/.test(rest)) return `${label} must not contain tabs or other invisible characters`;
+  if (/^is outside the years/.test(rest)) return `${label} must be a real date between 1900 and 2200`;
+  if (/^is in the future/.test(rest)) return words?.past ?? `${label} must be today or in the past`;
+  if (/^must be a real date/.test(rest)) return `${label} must be a real date`;
+  if (words?.format && (/^is not a/.test(rest) || /^may hold only/.test(rest) || /^must be a time/.test(rest) || /^must be after/.test(rest) || /^needs at least/.test(rest) || /^is before/.test(rest) || /^is implausibly/.test(rest))) {
+    return words.format;
+  }
+  if (/^is not a valid e-mail address/.test(rest)) return "Enter an e-mail address, like name@example.com";
+  if (/^is required when/.test(rest)) return words?.missing ?? `Enter ${lower(label)}`;
+  // Anything else: the label, then the core's words with any other paths as labels.
+  return sentence(`${label} ${rest.replace(/`([a-z_.[\]0-9]+)`/g, (_, p: string) => lower(labelFor(p) ?? p.replace(/_/g, " ")))}`);
+}
