@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readDate, splitIso } from "./dateinput";
+import { readDate, readTime, splitIso } from "./dateinput";
 
 const dob = { label: "Date of birth", past: "strict" as const, today: "2026-12-02" };
 
@@ -40,5 +40,14 @@ describe("the three date boxes", () => {
     expect(splitIso("1990-04-12")).toEqual(["12", "4", "1990"]);
     expect(splitIso(null)).toEqual(["", "", ""]);
     expect(splitIso("not a date")).toEqual(["", "", ""]);
+  });
+});
+
+describe("a time of day", () => {
+  it("reads 24-hour times as typed, refuses the rest", () => {
+    expect(readTime("9:30")).toBe("09:30");
+    expect(readTime(" 14.05 ")).toBe("14:05");
+    expect(readTime("23:59")).toBe("23:59");
+    for (const bad of ["24:00", "12:60", "1430", "2pm", ""]) expect(readTime(bad), bad).toBeNull();
   });
 });

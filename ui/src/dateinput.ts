@@ -58,6 +58,14 @@ export function readDate(day: string, month: string, year: string, rules: DateRu
   return { iso };
 }
 
+/** A time of day as typed ("9:30", "09.30", "14:05") → "HH:MM" (24-hour), or null. */
+export function readTime(typed: string): string | null {
+  const m = /^(\d{1,2})[:.](\d{2})$/.exec(typed.trim());
+  if (!m) return null;
+  const [hh, mm] = [Number(m[1]), Number(m[2])];
+  return hh <= 23 && mm <= 59 ? `${pad(hh)}:${pad(mm)}` : null;
+}
+
 /** The boxes' values for a stored ISO date (empty for none or for anything unreadable). */
 export function splitIso(iso: string | null | undefined): [string, string, string] {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? "");

@@ -59,3 +59,10 @@ export function button(label: string, onclick: () => void, kind: "primary" | "se
 
 /** The GOV.UK error summary (errors.ts: every form's one error display). */
 export { errorSummary } from "./errors";
+
+/** Marks a form group (or fieldset) as the field a core field path names (`contacts[0].value`),
+ *  so that a refusal naming that path is shown there (errors.ts). */
+export function at<T extends HTMLElement>(path: string, el: T): T {
+  el.dataset.path = path;
+  return el;
+}

@@ -2,7 +2,11 @@
 // and the person causing harm. The result is one patch, saved in one transaction.
 import type { ClientRecord } from "./api";
 import { button, checkbox, field, h, nextId, select } from "./dom";
-import { SafeWindowLike, WEEK, windowsToSend } from "./logic";
+import { dateInput } from "./dateinput";
+import type { DateRules } from "./dateinput";
+import { showProblems } from "./errors";
+import type { Problem } from "./errors";
+import { SafeWindowLike, WEEK, todayIso, windowsToSend } from "./logic";
 
 type Kind = "text" | "textarea" | "date" | "bool" | "tri";
 type Spec = [key: string, label: string, kind: Kind, hint?: string];
@@ -64,32 +68,62 @@ const CHANNELS: Array<[string, string]> = [
   ["other", "Other"],
 ];
 
-/** One group of inputs for `specs`, filled from `values`; `read()` gives the object back.
+/** The rule of each date the form edits (the core's: a date of birth and a confirmation
+ *  are not after today). */
+const DATE_RULES: Record<string, Pick<DateRules, "past">> = { date_of_birth: { past: "strict" }, last_confirmed: { past: "today" } };
+
+/** One group of inputs for `specs`, filled from `values`; `read()` gives the object back,
+ *  `problems(prefix)` the dates that do not make a date, and `tag(prefix)` names each field
+ *  by the path the core reports it by (`contacts[0].value`), so that a refusal is shown there.
  *  `hints` replaces a spec's hint for this group. */
-function group(specs: Spec[], values: Record<string, unknown>, hints: Record<string, string> = {}): { nodes: HTMLElement[]; read: () => Record<string, unknown> } {
+function group(specs: Spec[], values: Record<string, unknown>, hints: Record<string, string> = {}): { nodes: HTMLElement[]; read: () => Record<string, unknown>; problems: (prefix: string) => Problem[]; tag: (prefix: string) => void } {
   const readers: Array<() => [string, unknown]> = [];
+  const checks: Array<(prefix: string) => Problem | null> = [];
+  const keyed: Array<[string, HTMLElement]> = [];
   const nodes = specs.map(([key, label, kind, specHint]) => {
     const hint = hints[key] ?? specHint;
     const v = values[key];
+    if (kind === "date") {
+      const d = dateInput({ label, value: typeof v === "string" ? v : "", today: todayIso(), ...DATE_RULES[key], hint: hint ?? undefined });
+      readers.push(() => [key, d.value === "" ? null : d.value]);
+      checks.push((prefix) => {
+        const p = d.problem();
+        return p && { ...p, message: prefix + p.message };
+      });
+      keyed.push([key, d.el]);
+      return d.el;
+    }
     if (kind === "bool") {
       const c = checkbox(label, v === true);
       readers.push(() => [key, c.input.checked]);
+      keyed.push([key, c.el]);
       return c.el;
     }
     if (kind === "tri") {
       const s = select([["", "Not recorded"], ["yes", "Yes"], ["no", "No"]], v === true ? "yes" : v === false ? "no" : "");
       readers.push(() => [key, s.value === "" ? null : s.value === "yes"]);
-      return field(label, s, hint);
+      const f = field(label, s, hint);
+      keyed.push([key, f]);
+      return f;
     }
     const input =
       kind === "textarea"
         ? (h("textarea", { rows: "2", id: nextId("t") }) as HTMLTextAreaElement)
-        : (h("input", { type: kind === "date" ? "date" : "text", id: nextId("i"), autocomplete: "off", spellcheck: "false" }) as HTMLInputElement);
+        : (h("input", { type: "text", id: nextId("i"), autocomplete: "off", spellcheck: "false" }) as HTMLInputElement);
     input.value = typeof v === "string" ? v : "";
     readers.push(() => [key, input.value.trim() === "" ? null : input.value]);
-    return field(label, input, hint);
+    const f = field(label, input, hint);
+    keyed.push([key, f]);
+    return f;
   });
-  return { nodes, read: () => Object.fromEntries(readers.map((r) => r())) };
+  return {
+    nodes,
+    read: () => Object.fromEntries(readers.map((r) => r())),
+    problems: (prefix) => checks.map((c) => c(prefix)).filter((p): p is Problem => p !== null),
+    tag: (prefix) => {
+      for (const [key, el] of keyed) el.dataset.path = prefix + key;
+    },
+  };
 }
 
 function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
@@ -137,11 +171,12 @@ function windowsEditor(initial: SafeWindowLike[]): { el: HTMLElement; read: () =
   return { el, read: () => rows.map((r) => r.read()), edited: () => touched };
 }
 
-/** The whole edit form; `onSave` gets the patch. */
-export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unknown>) => void, onCancel: () => void): HTMLElement[] {
+/** The whole edit form; `onSave` gets the patch. Dates that do not make a date are shown in
+ *  `errors` (the screen's error summary) and nothing is sent. */
+export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unknown>) => void, onCancel: () => void, errors?: HTMLElement): HTMLElement[] {
   const details = group(CLIENT_FIELDS, rec);
   const contactsBox = h("div", {});
-  const contactReaders: Array<{ el: HTMLElement; read: () => Record<string, unknown> }> = [];
+  const contactReaders: Array<{ el: HTMLElement; read: () => Record<string, unknown>; g: ReturnType<typeof group> }> = [];
   // `stored`: the contact's number in the stored record (from 1), null for a new one. The
   // page never holds a code word: an empty code word input keeps the stored one (the patch
   // says `keep_code_word_of`), unless "Remove the code word" is ticked.
@@ -162,7 +197,7 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
       if (hasWord && v.code_word === undefined && !removeWord?.input.checked) v.keep_code_word_of = stored;
       return { channel: channel.value, ...v };
     };
-    const entry = { el: fs, read };
+    const entry = { el: fs, read, g };
     fs.append(button("Remove this contact", () => {
       contactReaders.splice(contactReaders.indexOf(entry), 1);
       fs.remove();
@@ -173,11 +208,11 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
   rec.contacts.forEach((c, i) => addContact(c as unknown as Record<string, unknown>, i + 1));
 
   const childrenBox = h("div", {});
-  const childReaders: Array<{ el: HTMLElement; read: () => Record<string, unknown> }> = [];
+  const childReaders: Array<{ el: HTMLElement; read: () => Record<string, unknown>; g: ReturnType<typeof group> }> = [];
   const addChild = (c: Record<string, unknown>) => {
     const g = group(CHILD_FIELDS, c);
     const fs = h("fieldset", { class: "fieldset item" }, h("legend", {}, `Child ${childReaders.length + 1}`), ...g.nodes);
-    const entry = { el: fs, read: () => withoutNulls(g.read()) };
+    const entry = { el: fs, read: () => withoutNulls(g.read()), g };
     fs.append(button("Remove this child", () => {
       childReaders.splice(childReaders.indexOf(entry), 1);
       fs.remove();
@@ -190,6 +225,23 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
   const perp = group(PERPETRATOR_FIELDS, (rec.perpetrator ?? {}) as Record<string, unknown>);
 
   const save = () => {
+    // Each field named by the path the core reports it by, as the lists now stand.
+    details.tag("");
+    contactReaders.forEach((r, i) => {
+      r.g.tag(`contacts[${i}].`);
+      r.el.dataset.path = `contacts[${i}]`;
+      const w = r.el.querySelector<HTMLElement>(".windows-editor");
+      if (w) w.dataset.path = `contacts[${i}].safe_windows`;
+    });
+    childReaders.forEach((r, i) => r.g.tag(`children[${i}].`));
+    perp.tag("perpetrator.");
+    const gaps = [
+      ...details.problems(""),
+      ...contactReaders.flatMap((r, i) => r.g.problems(`Contact ${i + 1}: `)),
+      ...childReaders.flatMap((r, i) => r.g.problems(`Child ${i + 1}: `)),
+      ...perp.problems("Person causing harm: "),
+    ];
+    if (errors && showProblems(errors, errors.parentElement ?? document, gaps)) return;
     const p = withoutNulls(perp.read());
     onSave({
       ...details.read(),

@@ -117,10 +117,16 @@ export function showProblems(errors: HTMLElement, scope: ParentNode, list: Probl
 
 /** The field an error's path names on the current screen (`data-path`), if it shows one. */
 export function fieldFor(scope: ParentNode, path: string): HTMLElement | null {
-  const exact = scope.querySelector<HTMLElement>(`[data-path="${path.replace(/"/g, "")}"]`);
-  if (exact) return exact;
-  const like = [...scope.querySelectorAll<HTMLElement>("[data-path]")].filter((e) => pattern(e.dataset.path ?? "") === pattern(path));
-  return like.length === 1 ? like[0] : null;
+  // The field itself, else the one place showing that kind of field, else what holds it
+  // (`contacts[0].safe_windows[1].from` is shown at contact 1's safe windows).
+  for (let p = path; p; p = p.replace(/(\.[a-z_0-9]+|\[\d+\])$/, "")) {
+    const exact = scope.querySelector<HTMLElement>(`[data-path="${p.replace(/"/g, "")}"]`);
+    if (exact) return exact;
+    const like = [...scope.querySelectorAll<HTMLElement>("[data-path]")].filter((e) => pattern(e.dataset.path ?? "") === pattern(p));
+    if (like.length === 1) return like[0];
+    if (!/(\.[a-z_0-9]+|\[\d+\])$/.test(p)) break;
+  }
+  return null;
 }
 
 /** The summary for one message — a refusal from the core, or a sentence of a screen's own.

@@ -76,6 +76,13 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   "number": { label: "Call-back number", format: "Enter a phone number, like 07700 900123 (a number abroad starts with + and its country code)" },
   "organisation": { label: "Organisation", missing: "Enter the organisation's name" },
   "review_on": { label: "Review date" },
+  // Enquiries (enquiry.rs)
+  "caller_name": { label: "Who they said they were", missing: "Write who they said they were (or “unknown”)" },
+  "claimed_organisation": { label: "The organisation they said they were calling for" },
+  "callback": { label: "The call-back they gave" },
+  "asked": { label: "What they asked", missing: "Write what they asked" },
+  "response": { label: "What you told them", missing: "Write what you told them" },
+  "at": { label: "When", format: "Enter when it was as a real date and a time, like 14:30", past: "When must be now or in the past" },
 };
 
 /** The names of the groups of a list path, for "Contact 1: …". */
@@ -156,6 +163,7 @@ function plainProblem(label: string, words: FieldWords | undefined, rest: string
   if (/^is outside the years/.test(rest)) return `${label} must be a real date between 1900 and 2200`;
   if (/^is in the future/.test(rest)) return words?.past ?? `${label} must be today or in the past`;
   if (/^must be a real date/.test(rest)) return `${label} must be a real date`;
+  if (words?.format && /^(must be a date and time|is a time the clocks skipped|is before the year)/.test(rest)) return words.format;
   if (words?.format && (/^is not a/.test(rest) || /^may hold only/.test(rest) || /^must be a time/.test(rest) || /^must be after/.test(rest) || /^needs at least/.test(rest) || /^is before/.test(rest) || /^is implausibly/.test(rest))) {
     return words.format;
   }

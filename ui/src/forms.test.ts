@@ -90,7 +90,7 @@ describe("check your answers: a MARAC referral", () => {
       ["Reason for referral", "Visible high risk", "r"],
       ["Meeting date", "Not yet set", "m"],
       ["Agencies present", "Police, Health", "a"],
-      ["Actions", "Police (DS Example), due 2030-01-20, open; Health (Not given): GP letter, due not given, done", "x"],
+      ["Actions", "Police (DS Example), due 20 January 2030, open; Health (Not given): GP letter, due not given, done", "x"],
     ]);
   });
   it("leaves out the referral date of an update", () => {

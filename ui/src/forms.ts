@@ -4,7 +4,7 @@
 // summary's words, the problems) are unit-tested in forms.test.ts; the DOM parts build
 // nodes with textContent only.
 import { button, h } from "./dom";
-import { RECIPIENTS } from "./logic";
+import { RECIPIENTS, longDate } from "./logic";
 
 export type Options = Array<[string, string]>;
 
@@ -157,7 +157,7 @@ export interface MaracAnswers {
 /** The summary of a MARAC referral about to be signed. */
 export function maracSummary<F>(a: MaracAnswers, fields: { referredOn: F; reason: F; meeting: F; agencies: F; actions: F }): Array<SummaryRow<F>> {
   const action = (x: MaracAnswers["actions"][number]) =>
-    `${answerText(x.agency)} (${answerText(x.owner)})${x.description ? `: ${x.description}` : ""}, due ${x.due && x.due !== "missing" ? x.due : "not given"}, ${x.done ? "done" : "open"}`;
+    `${answerText(x.agency)} (${answerText(x.owner)})${x.description ? `: ${x.description}` : ""}, due ${x.due && x.due !== "missing" ? longDate(x.due) : "not given"}, ${x.done ? "done" : "open"}`;
   return [
     ...(a.referredOn === null ? [] : [{ label: "Date of referral", value: answerText(a.referredOn), change: fields.referredOn }]),
     { label: "Reason for referral", value: answerText(a.reason), change: fields.reason },
@@ -190,6 +190,6 @@ export function enquirySummary<F>(
     { label: "What they asked", value: answerText(a.asked), change: fields.asked },
     { label: "What you told them", value: answerText(a.response), change: fields.response },
     { label: "Identity verified", value: a.verified ? "Yes" : "No", change: fields.verified },
-    { label: "When", value: a.at ? a.at.replace("T", " ") : "Now", change: fields.at },
+    { label: "When", value: a.at ? `${longDate(a.at)} at ${a.at.slice(11, 16)}` : "Now", change: fields.at },
   ];
 }

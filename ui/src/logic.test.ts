@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cardWarnings, daysText, daysUntil, displayPhone, dueText, initials, longDate, maskedKind, passphraseStrength, recipientLabel, runningScore, shortDate, todayIso, windowText, windowsToSend } from "./logic";
+import { cardWarnings, daysText, daysUntil, displayPhone, dueText, initials, longDate, looksLikePhone, maskedKind, passphraseStrength, recipientLabel, runningScore, shortDate, todayIso, windowText, windowsToSend } from "./logic";
 
 describe("passphrase strength", () => {
   it("refuses short passphrases and rewards unrelated words", () => {
@@ -137,5 +137,12 @@ describe("dates as people read them", () => {
     expect(shortDate("2026-12-01", "2026-11-30")).toBe("Tue 1 Dec");
     expect(shortDate("1990-04-12", "2026-11-30")).toBe("Thu 12 Apr 1990");
     expect(shortDate("", "2026-11-30")).toBe("");
+  });
+});
+
+describe("a phone number's shape", () => {
+  it("accepts UK and international numbers as people type them, refuses the rest", () => {
+    for (const ok of ["07700 900123", "07700900123", "(020) 7946 0000", "+44 7700 900123", "+33 1 23 45 67 89"]) expect(looksLikePhone(ok), ok).toBe(true);
+    for (const bad of ["", "077009001", "7700 900123", "call me", "07700 900123 ext 4", "+0 123"]) expect(looksLikePhone(bad), bad).toBe(false);
   });
 });

@@ -221,3 +221,10 @@ export function shortDate(iso: string | null | undefined, today: string = todayI
   const base = `${WEEKDAYS[p.weekday]} ${p.d} ${MONTHS[p.m - 1].slice(0, 3)}`;
   return today.slice(0, 4) === String(p.y) ? base : `${base} ${p.y}`;
 }
+
+/** Whether a typed phone number has the shape of one (a UK number of 10 or 11 digits
+ *  starting 0, or + and a country code): the form's first check; the core checks it fully. */
+export function looksLikePhone(typed: string): boolean {
+  const compact = typed.replace(/[\s().-]/g, "");
+  return /^(\+[1-9]\d{6,14}|0\d{9,10})$/.test(compact);
+}

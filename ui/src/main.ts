@@ -1,8 +1,11 @@
 // Casekeep's screens. The window title never changes ("Casekeep"); names are masked
 // until asked for; locking clears everything the page showed.
 import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, ContactView, Enquiry, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, QueueItem, RiskForm, ShareReceipt, Status, VaultSettings, isCmdError } from "./api";
-import { button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
-import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso, windowText } from "./logic";
+import { at, button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
+import { dateInput, readTime } from "./dateinput";
+import type { DateInput } from "./dateinput";
+import { errorTitle } from "./errors";
+import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, longDate, looksLikePhone, maskedKind, passphraseStrength, recipientLabel, runningScore, shortDate, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
 import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentFromGate, consentSummary, declineSummary, enquirySummary, focusField, initialState, maracSummary, optionLabel, problems, showProblems } from "./forms";
 import type { MaracAnswers } from "./forms";
@@ -23,7 +26,10 @@ function message(e: unknown): string {
   return isCmdError(e) ? (e as CmdError).message : "Something went wrong. Nothing was half-saved.";
 }
 
+/** A new screen: no banner, error or "Error:" title of the last one outlives it. */
 function show(...nodes: Array<Node | null>) {
+  banner.replaceChildren();
+  errorTitle(false);
   main.replaceChildren(...nodes.filter((n): n is Node => n !== null));
   window.scrollTo(0, 0);
   main.focus({ preventScroll: true });
@@ -417,7 +423,7 @@ function newClient() {
   const inp = (type = "text", attrs: Record<string, string> = {}) => h("input", { type, autocomplete: "off", spellcheck: "false", ...attrs }) as HTMLInputElement;
   const name = inp();
   const preferred = inp();
-  const dob = inp("date");
+  const dob = dateInput({ label: "Date of birth", past: "strict", today: todayIso(), path: "date_of_birth" });
   const gender = inp();
   const address = h("textarea", { rows: "2" }) as HTMLTextAreaElement;
   const postcode = inp();
@@ -432,13 +438,23 @@ function newClient() {
   const avoid = inp("tel");
   const avoidNote = inp();
   const note = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
+  const nameField = at("full_name", field("Full name", name));
+  const phoneField = at("contacts[0].value", field("Safe phone number", phone, "For example 07700 900123"));
+  const avoidField = at("contacts[1].value", field("A number that must NOT be used", avoid));
   const errors = h("div", {});
   const save = async () => {
-    const gaps = problems<HTMLElement>([
-      [!phone.value.trim() || !!voicemail.value(), voicemail.el, "Say whether a voicemail on the safe number is safe."],
-      [!phone.value.trim() || !!identify.value(), identify.el, "Say whether we may say who we are when we call."],
-    ]);
+    const gaps = [
+      ...problems<HTMLElement>([[!!name.value.trim(), nameField, "Enter their full name"]]),
+      ...[dob.problem()].filter((p) => p !== null),
+      ...problems<HTMLElement>([
+        [!phone.value.trim() || looksLikePhone(phone.value), phoneField, "Enter a UK phone number, like 07700 900123"],
+        [!phone.value.trim() || !!voicemail.value(), voicemail.el, "Say whether a voicemail on the safe number is safe"],
+        [!phone.value.trim() || !!identify.value(), identify.el, "Say whether we may say who we are when we call"],
+        [!avoid.value.trim() || looksLikePhone(avoid.value), avoidField, "Enter the number that must not be used as a UK phone number, like 07700 900456"],
+      ]),
+    ];
     if (showProblems(errors, main, gaps)) return;
+    avoidField.dataset.path = `contacts[${phone.value.trim() ? 1 : 0}].value`;
     const contacts: unknown[] = [];
     if (phone.value.trim())
       contacts.push({
@@ -473,24 +489,24 @@ function newClient() {
     h("h1", {}, "Add a client"),
     errors,
     h("h2", {}, "About them"),
-    field("Full name", name),
-    field("Preferred name", preferred),
-    field("Date of birth", dob, "For example 1990-04-12"),
-    field("Gender", gender),
+    nameField,
+    at("preferred_name", field("Preferred name", preferred)),
+    dob.el,
+    at("gender", field("Gender", gender)),
     h("h2", {}, "Where they live"),
-    field("Address", address),
-    field("Postcode", postcode, "For example DE1 1AA"),
+    at("address", field("Address", address)),
+    at("postcode", field("Postcode", postcode, "For example DE1 1AA")),
     refuge.el,
     h("h2", {}, "How to contact them safely"),
-    field("Safe phone number", phone, "For example 07700 900123"),
-    field("When it is safe to call", times, "For example Mon–Fri 10:00–12:00"),
+    phoneField,
+    at("contacts[0].safe_times", field("When it is safe to call", times, "For example Mon–Fri 10:00–12:00")),
     voicemail.el,
     identify.el,
-    field("Code word", code, "Never shared with anyone."),
-    field("A number that must NOT be used", avoid),
+    at("contacts[0].code_word", field("Code word", code, "Never shared with anyone.")),
+    avoidField,
     field("Why it must not be used", avoidNote, "For example: shared landline"),
     h("h2", {}, "First note"),
-    field("Note", note),
+    at("notes[0].text", field("Note", note)),
     h("div", { class: "button-group" }, button("Save the client", () => void save()), button("Cancel", () => void caseload(), "secondary")),
   );
 }
@@ -546,7 +562,7 @@ function safeContactCard(rec: ClientView): HTMLElement {
       h("p", { class: "when" }, h("strong", {}, "When: "), whenText(c)),
       warnings.length ? h("p", { class: "cautions", "aria-label": "Warnings" }, ...warnings.map((w) => h("strong", { class: "caution-tag" }, w))) : null,
       h("p", {}, "Voicemail: ", yesNo(c.voicemail_ok), "   Say who we are: ", yesNo(c.may_identify_agency), "   Code word: ", codeSpan, " ", reveal),
-      h("p", { class: "muted" }, `Confirmed ${c.last_confirmed ?? "never"}; review due ${c.review_due ?? "not set"}`),
+      h("p", { class: "muted" }, `Confirmed ${c.last_confirmed ? longDate(c.last_confirmed) : "never"}; review due ${c.review_due ? longDate(c.review_due) : "not set"}`),
       ackBox,
     );
   });
@@ -644,7 +660,7 @@ async function clientScreen(id: number) {
   const consentRows = consents.current.filter((d) => d.purpose.code === "general" || d.differs_from_general).map((d) => {
     const state = d.state ? `${d.state.replace(/_/g, " ")}${d.review_overdue ? " (review overdue)" : ""}` : "not recorded";
     const e = d.entry;
-    return h("tr", {}, h("th", { scope: "row" }, recipientLabel(d.recipient)), h("td", {}, d.purpose.label), h("td", {}, state), h("td", {}, d.review_on ?? ""), h("td", {}, e ? `${e.recorded_by}, ${e.recorded_at.slice(0, 10)}` : ""));
+    return h("tr", {}, h("th", { scope: "row" }, recipientLabel(d.recipient)), h("td", {}, d.purpose.label), h("td", {}, state), h("td", {}, shortDate(d.review_on)), h("td", {}, e ? `${e.recorded_by}, ${shortDate(e.recorded_at.slice(0, 10))}` : ""));
   });
   const toggle = rec.details
     ? button("Hide details", () => {
@@ -711,7 +727,7 @@ function detailSections(rec: ClientRecord): Node[] {
       ...(
         [
           ["Preferred name", rec.preferred_name],
-          ["Date of birth", rec.date_of_birth],
+          ["Date of birth", rec.date_of_birth ? longDate(rec.date_of_birth) : undefined],
           ["Gender", rec.gender],
           ["Address", rec.address_is_refuge ? "Refuge (address never shared)" : rec.address],
           ["Children", rec.children.map((c) => c.full_name).join(", ")],
@@ -720,7 +736,7 @@ function detailSections(rec: ClientRecord): Node[] {
       ).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v || "not recorded")]),
     ),
     h("h2", {}, "Notes"),
-    ...rec.notes.map((n) => h("div", { class: "note" }, h("p", { class: "muted" }, `Note ${n.id} · ${n.date} · ${n.author}`), h("p", {}, n.text))),
+    ...rec.notes.map((n) => h("div", { class: "note" }, h("p", { class: "muted" }, `Note ${n.id} · ${longDate(n.date)} · ${n.author}`), h("p", {}, n.text))),
   ];
 }
 
@@ -735,14 +751,14 @@ function riskSection(risk: ClientOverview["risk"], latest: ClientOverview["risk"
   const history = [...risk].reverse();
   const nodes: Array<Node | null> = [
     h("h2", {}, "Risk"),
-    h("p", { id: "risk-latest" }, latest ? `Latest: ${latest.score} of 24 on ${latest.date} · ${latest.level} · MARAC criteria met: ${criteriaText(latest.criteria_met)}` : "No risk assessment recorded."),
+    h("p", { id: "risk-latest" }, latest ? `Latest: ${latest.score} of 24 on ${longDate(latest.date)} · ${latest.level} · MARAC criteria met: ${criteriaText(latest.criteria_met)}` : "No risk assessment recorded."),
     history.length
       ? h(
           "table",
           { class: "table" },
           h("caption", { class: "visually-hidden" }, "Risk assessments, newest first"),
           h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Date"), h("th", { scope: "col" }, "Score"), h("th", { scope: "col" }, "Level"), h("th", { scope: "col" }, "Criteria met"), h("th", { scope: "col" }, "By"))),
-          h("tbody", {}, ...history.map((r) => h("tr", {}, h("td", {}, r.date), h("td", {}, `${r.score} of 24`), h("td", {}, riskTag(r.level)), h("td", {}, criteriaText(r.criteria_met)), h("td", {}, r.assessed_by)))),
+          h("tbody", {}, ...history.map((r) => h("tr", {}, h("td", {}, shortDate(r.date)), h("td", {}, `${r.score} of 24`), h("td", {}, riskTag(r.level)), h("td", {}, criteriaText(r.criteria_met)), h("td", {}, r.assessed_by)))),
         )
       : null,
   ];
@@ -760,7 +776,7 @@ function maracSection(rec: ClientRecord): Node[] {
           h(
             "div",
             { class: "card" },
-            h("h3", {}, `Referral ${m.referral} · ${m.referred_on}${m.repeat ? " · REPEAT (within 12 months of the last)" : ""}`),
+            h("h3", {}, `Referral ${m.referral} · ${longDate(m.referred_on)}${m.repeat ? " · REPEAT (within 12 months of the last)" : ""}`),
             h(
               "dl",
               { class: "summary" },
@@ -768,7 +784,7 @@ function maracSection(rec: ClientRecord): Node[] {
                 [
                   ["Reason", m.reason],
                   ["Criteria met", `${criteriaText(m.criteria_met)} (score ${m.score} of 24, assessment of ${m.assessment_date})`],
-                  ["Meeting", m.meeting_date ?? "not yet set"],
+                  ["Meeting", m.meeting_date ? longDate(m.meeting_date) : "not yet set"],
                   ["Agencies present", m.agencies_present.join(", ") || "not recorded"],
                   ["Referred by", m.referred_by],
                 ] as Array<[string, string]>
@@ -780,7 +796,7 @@ function maracSection(rec: ClientRecord): Node[] {
                   { class: "table" },
                   h("caption", {}, `Actions for referral ${m.referral}`),
                   h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Agency"), h("th", { scope: "col" }, "Owner"), h("th", { scope: "col" }, "Action"), h("th", { scope: "col" }, "Due"), h("th", { scope: "col" }, "Done"))),
-                  h("tbody", {}, ...m.actions.map((a) => h("tr", {}, h("td", {}, a.agency), h("td", {}, a.owner), h("td", {}, a.description ?? ""), h("td", {}, a.due), h("td", {}, a.done ? "done" : "open")))),
+                  h("tbody", {}, ...m.actions.map((a) => h("tr", {}, h("td", {}, a.agency), h("td", {}, a.owner), h("td", {}, a.description ?? ""), h("td", {}, shortDate(a.due)), h("td", {}, a.done ? "done" : "open")))),
                 )
               : null,
             button(`Update referral ${m.referral}`, () => maracForm(rec, m.referral), "secondary"),
@@ -834,7 +850,7 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
   }
   const cfg = form.settings.risk;
   const errors = h("div", {});
-  const date = h("input", { type: "date", value: todayIso() }) as HTMLInputElement;
+  const date = dateInput({ label: "Date of the assessment", required: true, past: "today", today: todayIso(), value: todayIso(), path: "risk[0].date" });
   const answers: Array<string | null> = form.questions.map(() => null);
   const live = h("p", { class: "running-score", id: "running-score", role: "status", "aria-live": "polite" });
   const judgement = checkbox("Professional judgement: I believe this person is at high risk whatever the score");
@@ -856,17 +872,24 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
       });
       return h("div", { class: "radio inline" }, input, h("label", { for: input.id }, label));
     });
-    return h("fieldset", { class: "fieldset question" }, h("legend", {}, `${i + 1}. ${q}`), ...inputs);
+    return h("fieldset", { class: "fieldset question", "data-path": i === 0 ? "risk[0].answers" : undefined }, h("legend", {}, `${i + 1}. ${q}`), ...inputs);
   });
+  const reasonField = at("risk[0].judgement_reason", field("Reason for your professional judgement", reason, "Required if you tick professional judgement."));
+  const incidentsField = at("risk[0].police_incidents_12m", field("Police-reported incidents in the last 12 months", incidents, "Leave empty if not known."));
   judgement.input.addEventListener("change", update);
   incidents.addEventListener("input", update);
   update();
   const save = async () => {
-    const missing = answers.map((a, i) => (a === null ? i + 1 : 0)).filter(Boolean);
-    if (missing.length) {
-      errors.replaceChildren(errorSummary(`Answer every question (Not known is an answer). Still to answer: ${missing.join(", ")}.`));
-      return;
-    }
+    const n = incidentCount();
+    const gaps = [
+      ...[date.problem()].filter((p) => p !== null),
+      ...problems<HTMLElement>(questions.map((q, i) => [answers[i] !== null, q, `Answer question ${i + 1} (Not known is an answer)`])),
+      ...problems<HTMLElement>([
+        [!judgement.input.checked || !!reason.value.trim(), reasonField, "Enter the reason for your professional judgement"],
+        [n === null || (Number.isInteger(n) && n >= 0 && n <= 1000), incidentsField, "Enter the number of police-reported incidents as a whole number, like 3"],
+      ]),
+    ];
+    if (showProblems(errors, main, gaps)) return;
     const entry: Record<string, unknown> = { date: date.value, answers, professional_judgement: judgement.input.checked };
     if (reason.value.trim()) entry.judgement_reason = reason.value;
     if (incidentCount() !== null) entry.police_incidents_12m = incidentCount();
@@ -883,12 +906,12 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
     h("h1", {}, `Risk checklist for ${rec.case_reference}`),
     errors,
     h("p", { class: "hint" }, `24 questions in the order of the SafeLives DASH checklist, in our own words. Ask them as written. This vault refers to MARAC at ${cfg.marac_score} or more yes answers, on professional judgement, or at ${cfg.escalation_incidents} or more police-reported incidents in 12 months.`),
-    field("Date of the assessment", date),
+    date.el,
     live,
     ...questions,
     judgement.el,
-    field("Reason for your professional judgement", reason, "Required if you tick professional judgement."),
-    field("Police-reported incidents in the last 12 months", incidents, "Leave empty if not known."),
+    reasonField,
+    incidentsField,
     h("div", { class: "button-group sticky" }, button("Save the assessment", () => void save()), button("Cancel", () => void clientScreen(rec.id), "secondary")),
   );
 }
@@ -896,28 +919,28 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
 function maracForm(rec: ClientRecord, referral: number | null) {
   const errors = h("div", {});
   const existing = referral === null ? null : rec.marac.find((m) => m.referral === referral) ?? null;
-  const referredOn = h("input", { type: "date", value: todayIso() }) as HTMLInputElement;
+  const referredOn = dateInput({ label: "Date of referral", required: true, past: "today", today: todayIso(), value: todayIso(), path: "referred_on" });
   const reason = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
   if (existing) reason.value = existing.reason;
-  const meeting = h("input", { type: "date", value: existing?.meeting_date ?? "" }) as HTMLInputElement;
+  const meeting = dateInput({ label: "Meeting date", value: existing?.meeting_date ?? "", path: "meeting_date", hint: "If it is set. For example, 12 4 2027" });
   const agencies = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
   agencies.value = existing?.agencies_present.join("\n") ?? "";
-  const actionRows: Array<{ agency: HTMLInputElement; owner: HTMLInputElement; description: HTMLInputElement; due: HTMLInputElement; done: HTMLInputElement; el: HTMLElement }> = [];
+  const actionRows: Array<{ agency: HTMLInputElement; owner: HTMLInputElement; description: HTMLInputElement; due: DateInput; done: HTMLInputElement; el: HTMLElement }> = [];
   const actionsBox = h("div", {});
   const addAction = (a?: MaracAction) => {
     const n = actionRows.length + 1;
     const text = (v?: string) => h("input", { type: "text", autocomplete: "off", value: v ?? "" }) as HTMLInputElement;
-    const row: (typeof actionRows)[number] = { agency: text(a?.agency), owner: text(a?.owner), description: text(a?.description), due: h("input", { type: "date", value: a?.due ?? "" }) as HTMLInputElement, done: checkbox("Done", a?.done ?? false).input, el: h("div", {}) };
+    const row: (typeof actionRows)[number] = { agency: text(a?.agency), owner: text(a?.owner), description: text(a?.description), due: dateInput({ label: `Due date for action ${n}`, value: a?.due ?? "", hint: "For example, 12 4 2027" }), done: checkbox("Done", a?.done ?? false).input, el: h("div", {}) };
     const doneBox = row.done.parentElement ?? h("div", {});
-    row.el = h("fieldset", { class: "fieldset" }, h("legend", {}, `Action ${n}`), field("Agency", row.agency), field("Owner", row.owner), field("What is to be done", row.description), field("Due", row.due), doneBox);
+    row.el = h("fieldset", { class: "fieldset" }, h("legend", {}, `Action ${n}`), at(`actions[${n - 1}].agency`, field("Agency", row.agency)), at(`actions[${n - 1}].owner`, field("Owner", row.owner)), at(`actions[${n - 1}].description`, field("What is to be done", row.description)), at(`actions[${n - 1}].due`, row.due.el), doneBox);
     actionRows.push(row);
     actionsBox.append(row.el);
   };
   existing?.actions.forEach((a) => addAction(a));
-  const referredOnField = field("Date of referral", referredOn);
-  const reasonField = field("Reason for referral", reason);
-  const meetingField = field("Meeting date", meeting);
-  const agenciesField = field("Agencies present", agencies, "One per line.");
+  const referredOnField = referredOn.el;
+  const reasonField = at("reason", field("Reason for referral", reason));
+  const meetingField = meeting.el;
+  const agenciesField = at("agencies_present[0]", field("Agencies present", agencies, "One per line."));
   const actionsSection = h("div", {}, h("h2", {}, "Actions"), actionsBox, button("Add an action", () => addAction(), "secondary"));
   const form = h("div", { id: "marac-form" },
     existing ? null : h("p", { class: "hint" }, "The referral records the criteria met by the latest risk assessment on or before the referral date."),
@@ -934,10 +957,19 @@ function maracForm(rec: ClientRecord, referral: number | null) {
     h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", () => void clientScreen(rec.id), "secondary")),
   ]);
   const review = () => {
-    const gaps = problems<HTMLElement>([
-      [!!existing || !!referredOn.value, referredOnField, "Enter the date of the referral."],
-      [!!reason.value.trim(), reasonField, "Write the reason for the referral."],
-    ]);
+    const rows = actionRows.filter(actionStarted);
+    const gaps = [
+      ...(existing ? [] : [referredOn.problem()]).filter((p) => p !== null),
+      ...problems<HTMLElement>([[!!reason.value.trim(), reasonField, "Enter the reason for the referral"]]),
+      ...[meeting.problem()].filter((p) => p !== null),
+      ...rows.flatMap((r, i) => [
+        ...problems<HTMLElement>([
+          [!!r.agency.value.trim(), r.agency.parentElement ?? r.el, `Action ${i + 1}: enter the agency`],
+          [!!r.owner.value.trim(), r.owner.parentElement ?? r.el, `Action ${i + 1}: enter who owns it`],
+        ]),
+        ...[r.due.problem() ?? (r.due.value ? null : { field: r.due.el, message: `Action ${i + 1}: enter the due date`, target: r.due.day })].filter((p) => p !== null),
+      ]),
+    ];
     if (showProblems(errors, form, gaps)) return;
     const body = referralBody();
     show(...checkAnswers({
@@ -945,9 +977,9 @@ function maracForm(rec: ClientRecord, referral: number | null) {
       title: existing ? `Check your answers before signing the update to referral ${existing.referral}` : "Check your answers before signing the referral",
       rows: maracSummary(
         {
-          referredOn: existing ? null : referredOn.value,
+          referredOn: existing ? null : longDate(referredOn.value),
           reason: reason.value,
-          meeting: meeting.value,
+          meeting: longDate(meeting.value),
           agencies: agencies.value.split("\n").map((x) => x.trim()).filter(Boolean),
           actions: (body.actions as MaracAnswers["actions"] | undefined) ?? [],
         },
@@ -959,6 +991,7 @@ function maracForm(rec: ClientRecord, referral: number | null) {
       confirm: (box) => save(body, box),
     }));
   };
+  const actionStarted = (r: (typeof actionRows)[number]) => !!(r.agency.value.trim() || r.owner.value.trim() || r.description.value.trim() || r.due.day.value.trim() || r.due.month.value.trim() || r.due.year.value.trim());
   const referralBody = () => {
     const body: Record<string, unknown> = {};
     if (existing) {
@@ -972,8 +1005,8 @@ function maracForm(rec: ClientRecord, referral: number | null) {
     if (existing || agencies.value.trim()) body.agencies_present = agencies.value.split("\n").map((x) => x.trim()).filter(Boolean);
     if (existing || actionRows.length) {
       body.actions = actionRows
-        .filter((r) => r.agency.value.trim() || r.owner.value.trim() || r.description.value.trim() || r.due.value)
-        .map((r) => ({ agency: r.agency.value, owner: r.owner.value, description: r.description.value.trim() || undefined, due: r.due.value || "missing", done: r.done.checked }));
+        .filter(actionStarted)
+        .map((r) => ({ agency: r.agency.value, owner: r.owner.value, description: r.description.value.trim() || undefined, due: r.due.value, done: r.done.checked }));
     }
     return body;
   };
@@ -1007,6 +1040,7 @@ function editScreen(rec: ClientRecord) {
         }
       },
       () => void clientScreen(rec.id),
+      errors,
     ),
   );
 }
@@ -1018,7 +1052,7 @@ function noteForm(rec: ClientView) {
     clientCaption(rec),
     h("h1", {}, "Add a note"),
     errors,
-    field("Note", text, "Notes are kept in order and never changed afterwards."),
+    at("notes[0].text", field("Note", text, "Notes are kept in order and never changed afterwards.")),
     h("div", { class: "button-group" },
       button("Save the note", async () => {
         try {
@@ -1106,9 +1140,9 @@ function consentForm(rec: ClientView, purposes: PurposeOption[]) {
   const state = radios("What did they decide?", "state", CONSENT_STATES, init.state);
   const method = radios("How was it given?", "method", CONSENT_METHODS, init.method);
   const reason = h("textarea", { rows: "2" }) as HTMLTextAreaElement;
-  const review = h("input", { type: "date" }) as HTMLInputElement;
-  const reasonField = field("Reason", reason, "Required when consent was not sought.");
-  const reviewField = field("Review on", review, "Leave empty: a consent given is reviewed after 3 months.");
+  const review = dateInput({ label: "Review on", future: true, today: todayIso(), path: "review_on", hint: "Leave empty: a consent given is reviewed after 3 months. For example, 12 4 2027" });
+  const reasonField = at("reason", field("Reason", reason, "Required when consent was not sought."));
+  const reviewField = review.el;
   const errors = h("div", {});
   const form = h("div", { id: "consent-form" }, recipient.el, purpose.el, state.el, method.el, reasonField, reviewField);
   const page = signingForm(rec, "Record consent", errors, form, () => next());
@@ -1120,8 +1154,10 @@ function consentForm(rec: ClientView, purposes: PurposeOption[]) {
       [!!method.value(), method.el, "Choose how it was given."],
       [state.value() !== "not_sought" || !!reason.value.trim(), reasonField, "Write why consent was not sought."],
     ]);
+    const reviewProblem = review.problem();
+    if (reviewProblem) gaps.push(reviewProblem);
     if (showProblems(errors, form, gaps)) return;
-    const answers = { recipient: recipient.value(), purpose: purpose.label(), state: state.value(), method: method.value(), reason: reason.value, review: review.value };
+    const answers = { recipient: recipient.value(), purpose: purpose.label(), state: state.value(), method: method.value(), reason: reason.value, review: longDate(review.value) };
     show(...checkAnswers({
       client: rec,
       title: "Check your answers before signing the consent",
@@ -1229,7 +1265,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
   const advice = h("input", { type: "text" }) as HTMLInputElement;
   const emergency = checkbox("Emergency: share now, a manager approves afterwards");
   const format = radios("Format", "format", [["pdf", "PDF summary"], ["json", "JSON for systems"]], "pdf");
-  const excerpts = rec.notes.map((n) => ({ id: n.id, date: n.date, box: checkbox(`Note ${n.id} (${n.date})`) }));
+  const excerpts = rec.notes.map((n) => ({ id: n.id, date: n.date, box: checkbox(`Note ${n.id} (${longDate(n.date)})`) }));
   const errors = h("div", {});
   // What leaves, exactly as it will leave: the fields, then the picked excerpts and every
   // masking the firewall applied. Asked of the core again whenever the excerpts change,
@@ -1528,7 +1564,10 @@ async function enquiryForm() {
   const asked = area();
   const response = area();
   const verified = checkbox("Their identity was verified (for example by calling their organisation's switchboard back)");
-  const at = h("input", { type: "datetime-local" }) as HTMLInputElement;
+  const atDate = dateInput({ label: "When: the date", past: "today", today: todayIso(), hint: "Leave the date and time empty for now. For example, 12 4 2027" });
+  const atTime = h("input", { type: "text", inputmode: "numeric", autocomplete: "off", spellcheck: "false", class: "width-5" }) as HTMLInputElement;
+  const atTimeField = field("When: the time", atTime, "24-hour clock, for example 14:30");
+  const when = { get value() { const t = readTime(atTime.value); return atDate.value && t ? `${atDate.value}T${t}` : ""; } };
   const errors = h("div", {});
   caller.id = "enquiry-caller";
   asked.id = "enquiry-asked";
@@ -1538,7 +1577,7 @@ async function enquiryForm() {
   const callbackField = field("The call-back number, e-mail or address they gave", callback, "Leave empty if they gave none.");
   const askedField = field("What they asked", asked);
   const responseField = field("What you told them", response);
-  const atField = field("When", at, "Leave empty for now.");
+  const atField = at("at", h("div", { class: "date-time" }, atDate.el, atTimeField));
   const form = h("div", { id: "enquiry-form" }, channel.el, callerField, orgField, callbackField, askedField, responseField, verified.el, atField);
   const page = formPage([
     h("h1", {}, "Record an enquiry"),
@@ -1555,6 +1594,11 @@ async function enquiryForm() {
       [!!asked.value.trim(), askedField, "Write what they asked."],
       [!!response.value.trim(), responseField, "Write what you told them."],
     ]);
+    const dateGiven = [atDate.day, atDate.month, atDate.year].some((b) => b.value.trim());
+    const d = atDate.problem();
+    if (d) gaps.push(d);
+    else if (dateGiven !== !!atTime.value.trim()) gaps.push(dateGiven ? { field: atTimeField, message: "Enter the time of the enquiry, like 14:30" } : { field: atDate.el, message: "Enter the date of the enquiry", target: atDate.day, invalid: [atDate.day, atDate.month, atDate.year] });
+    else if (atTime.value.trim() && !readTime(atTime.value)) gaps.push({ field: atTimeField, message: "Enter the time as hours and minutes on the 24-hour clock, like 14:30" });
     if (showProblems(errors, form, gaps)) return;
     const enquiry: Record<string, unknown> = {
       channel: channel.value(),
@@ -1565,11 +1609,11 @@ async function enquiryForm() {
       response: response.value,
       verified: verified.input.checked,
     };
-    if (at.value) enquiry.at = at.value;
+    if (when.value) enquiry.at = when.value;
     show(...checkAnswers({
       title: "Check your answers before signing the enquiry",
       rows: enquirySummary(
-        { channel: channel.value(), caller: caller.value, organisation: org.value, callback: callback.value, asked: asked.value, response: response.value, verified: verified.input.checked, at: at.value },
+        { channel: channel.value(), caller: caller.value, organisation: org.value, callback: callback.value, asked: asked.value, response: response.value, verified: verified.input.checked, at: when.value },
         { channel: channel.el, caller: callerField, organisation: orgField, callback: callbackField, asked: askedField, response: responseField, verified: verified.el, at: atField },
       ),
       note: "Signing records the enquiry for good in the signed log.",
@@ -1660,7 +1704,7 @@ async function enquiriesScreen(client: number | null) {
       "tr",
       {},
       h("td", {}, String(e.id), e.alert ? h("span", { class: "tag enquiry-alert" }, " ALERT") : ""),
-      h("td", {}, e.at.slice(0, 16).replace("T", " ")),
+      h("td", {}, `${shortDate(e.at.slice(0, 10))} ${e.at.slice(11, 16)}`),
       h("td", {}, channelLabel(e.channel)),
       h("td", {}, e.caller_name, e.claimed_organisation ? ` (${e.claimed_organisation})` : "", e.callback ? h("div", { class: "hint" }, e.callback) : ""),
       h("td", {}, e.asked, h("div", { class: "hint" }, `Told: ${e.response}`)),
