@@ -127,6 +127,6 @@ describe("check your answers: an enquiry", () => {
     ]);
     expect(rows.map((r) => r.change)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     const dated = enquirySummary({ channel: "phone", caller: "x", organisation: "Example Police", callback: "07700 900777", asked: "a", response: "b", verified: true, at: "2030-01-02T09:30" }, f);
-    expect(dated.map((r) => r.value).slice(2)).toEqual(["Example Police", "07700 900777", "a", "b", "Yes", "2030-01-02 09:30"]);
+    expect(dated.map((r) => r.value).slice(2)).toEqual(["Example Police", "07700 900777", "a", "b", "Yes", "2 January 2030 at 09:30"]);
   });
 });
