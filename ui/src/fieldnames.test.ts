@@ -36,8 +36,6 @@ describe("the core's field paths in the reader's words", () => {
     const groups: Array<[string, Array<[string, ...unknown[]]>]> = [["", CLIENT_FIELDS], ["contacts[].", CONTACT_FIELDS], ["children[].", CHILD_FIELDS], ["perpetrator.", PERPETRATOR_FIELDS]];
     for (const [prefix, specs] of groups) {
       for (const [key] of specs) {
-        // Flags and yes/no questions are not validated as text, but they are labelled too where they are.
-        if (["address_is_refuge", "pregnant", "no_recourse_to_public_funds", "voicemail_ok", "may_identify_agency", "do_not_use", "lives_with_client", "protection_plan"].includes(key)) continue;
         expect(labelFor(`${prefix}${key}`.replace("[]", "[0]")), `${prefix}${key}`).toBeTruthy();
       }
     }

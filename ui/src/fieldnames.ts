@@ -27,12 +27,19 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   "case_reference": { label: "Case reference", format: "Case reference must only include letters, numbers, hyphens (-) and slashes (/), at most 32" },
   "address": { label: "Address" },
   "postcode": { label: "Postcode", format: "Enter a real postcode, like DE1 1AA" },
+  "address_is_refuge": { label: "This address is a refuge" },
   "ethnicity": { label: "Ethnicity" },
   "disabilities": { label: "Disabilities" },
   "health_notes": { label: "Health notes" },
+  "pregnant": { label: "Pregnant" },
   "immigration_status": { label: "Immigration status" },
+  "no_recourse_to_public_funds": { label: "No recourse to public funds" },
   "agencies_involved": { label: "Agencies involved" },
   "contacts[]": { label: "Contact" },
+  "contacts[].channel": { label: "Channel", missing: "Choose the channel" },
+  "contacts[].voicemail_ok": { label: "Is a voicemail safe?" },
+  "contacts[].may_identify_agency": { label: "May we say who we are?" },
+  "contacts[].do_not_use": { label: "DO NOT USE this channel" },
   "contacts[].value": { label: "Number or address", missing: "Enter the number or e-mail address", format: "Enter a UK phone number, like 07700 900123 (a number abroad starts with + and its country code)" },
   "contacts[].safe_times": { label: "When it is safe" },
   "contacts[].safe_windows": { label: "Safe windows" },
@@ -46,6 +53,8 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   "contacts[].keep_code_word_of": { label: "Code word" },
   "children[].full_name": { label: "Child's full name", missing: "Enter the child's full name" },
   "children[].school": { label: "School" },
+  "children[].lives_with_client": { label: "Lives with the client" },
+  "children[].protection_plan": { label: "Child protection plan" },
   "children[].date_of_birth": { label: "Child's date of birth", past: "Child's date of birth must be in the past" },
   "perpetrator.full_name": { label: "Full name of the person causing harm" },
   "perpetrator.address": { label: "Address of the person causing harm" },
@@ -55,6 +64,7 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   "perpetrator.date_of_birth": { label: "Date of birth of the person causing harm", past: "Date of birth of the person causing harm must be in the past" },
   "risk[].answers": { label: "Checklist answers", missing: "Answer every question (Not known is an answer)" },
   "risk[].date": { label: "Date of the assessment" },
+  "risk[].professional_judgement": { label: "Professional judgement" },
   "risk[].judgement_reason": { label: "Reason for professional judgement", missing: "Enter the reason for your professional judgement" },
   "risk[].police_incidents_12m": { label: "Police call-outs in the last 12 months", format: "Enter the number of police call-outs in the last 12 months, like 3" },
   "notes[].text": { label: "Note", missing: "Enter the note" },
@@ -68,6 +78,7 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   "actions[].owner": { label: "Action owner", missing: "Enter who owns the action" },
   "actions[].description": { label: "Action description" },
   "actions[].due": { label: "Action due date" },
+  "actions[].done": { label: "Action done" },
   // Consent, sharing and enquiries (their messages name a CLI flag, mapped below)
   "purpose": { label: "Purpose", missing: "Say what the information is for" },
   "lawful_basis": { label: "Lawful basis", missing: "Choose the lawful basis for sharing without consent" },
@@ -168,6 +179,7 @@ function plainProblem(label: string, words: FieldWords | undefined, rest: string
     return words.format;
   }
   if (/^is not a valid e-mail address/.test(rest)) return "Enter an e-mail address, like name@example.com";
+  if (/^(has the wrong type of value|must be one of|is not a valid date)/.test(rest)) return `${label}: give an answer from the form (this one could not be read)`;
   if (/^is required when/.test(rest)) return words?.missing ?? `Enter ${lower(label)}`;
   // Anything else: the label, then the core's words with any other paths as labels.
   return sentence(`${label} ${rest.replace(/`([a-z_.[\]0-9]+)`/g, (_, p: string) => lower(labelFor(p) ?? p.replace(/_/g, " ")))}`);
