@@ -4,7 +4,8 @@ import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary
 import { at, button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
 import { dateInput, readTime } from "./dateinput";
 import type { DateInput } from "./dateinput";
-import { errorTitle } from "./errors";
+import { errorTitle, fieldFor } from "./errors";
+import { explain } from "./fieldnames";
 import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, longDate, looksLikePhone, maskedKind, passphraseStrength, recipientLabel, runningScore, shortDate, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
 import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentFromGate, consentSummary, declineSummary, enquirySummary, focusField, initialState, maracSummary, optionLabel, problems, showProblems } from "./forms";
@@ -955,7 +956,7 @@ function maracForm(rec: ClientRecord, referral: number | null) {
     errors,
     form,
     h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", () => void clientScreen(rec.id), "secondary")),
-  ]);
+  ], errors);
   const review = () => {
     const rows = actionRows.filter(actionStarted);
     const gaps = [
@@ -1016,7 +1017,7 @@ function maracForm(rec: ClientRecord, referral: number | null) {
       await clientScreen(rec.id);
       say(existing ? `Referral ${out.referral} updated.` : `Referral ${out.referral} recorded${out.repeat ? " (a repeat referral)" : ""}. Criteria met: ${criteriaText(out.criteria_met)}.`);
     } catch (e) {
-      box.replaceChildren(errorSummary(message(e)));
+      page.refused(e, box);
     }
   };
   page.render();
@@ -1112,12 +1113,21 @@ function recipientAndPurpose(legend: string, purposes: PurposeOption[], id: stri
 
 /** A form's page as a function, so that "Change" on its check-your-answers page shows the
  *  same nodes again, every answer as the worker left it. */
-function formPage(nodes: Array<Node | null>) {
+function formPage(nodes: Array<Node | null>, errors?: HTMLElement) {
   return {
     render: () => show(...nodes),
     change: (f: HTMLElement) => {
       show(...nodes);
       focusField(f);
+    },
+    /** A refusal by the core on the check-your-answers page: back on the form, shown at the
+     *  field it names when the form has that field; in `box` (that page's summary) otherwise. */
+    refused: (e: unknown, box: HTMLElement) => {
+      const { path, message: words } = explain(message(e));
+      const f = path && errors ? nodes.map((n) => (n instanceof HTMLElement ? fieldFor(n, path) : null)).find((x) => x) : null;
+      if (!f || !errors) return void box.replaceChildren(errorSummary(message(e)));
+      show(...nodes);
+      showProblems(errors, main, [{ field: f, message: words }]);
     },
   };
 }
@@ -1131,7 +1141,7 @@ function signingForm(rec: ClientView, title: string, errors: HTMLElement, form: 
     errors,
     form,
     h("div", { class: "button-group" }, button("Continue", next), button("Cancel", () => void clientScreen(rec.id), "secondary")),
-  ]);
+  ], errors);
 }
 
 function consentForm(rec: ClientView, purposes: PurposeOption[]) {
@@ -1171,7 +1181,7 @@ function consentForm(rec: ClientView, purposes: PurposeOption[]) {
           await clientScreen(rec.id);
           say("Consent recorded and signed.");
         } catch (e) {
-          box.replaceChildren(errorSummary(message(e)));
+          page.refused(e, box);
         }
       },
     }));
@@ -1183,7 +1193,7 @@ function declineForm(rec: ClientView, purposes: PurposeOption[]) {
   const init = initialState(FORMS.decline);
   const { recipient, purpose } = recipientAndPurpose("Who asked?", purposes, "decline-purpose", false, init.recipient);
   const reason = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
-  const reasonField = field("Why you decided not to share", reason, "At least 10 characters. This is signed and kept.");
+  const reasonField = at("reason", field("Why you decided not to share", reason, "At least 10 characters. This is signed and kept."));
   const errors = h("div", {});
   const form = h("div", { id: "decline-form" }, recipient.el, purpose.el, reasonField);
   const page = signingForm(rec, "Record a decision not to share", errors, form, () => next());
@@ -1207,7 +1217,7 @@ function declineForm(rec: ClientView, purposes: PurposeOption[]) {
           await clientScreen(rec.id);
           say("Decision recorded and signed.");
         } catch (e) {
-          box.replaceChildren(errorSummary(message(e)));
+          page.refused(e, box);
         }
       },
     }));
@@ -1312,8 +1322,8 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
       }
     });
   }
-  const basisField = field("Lawful basis", basis);
-  const justificationField = field("Justification", justification, "Why sharing is necessary and proportionate without consent. At least 10 characters.");
+  const basisField = at("lawful_basis", field("Lawful basis", basis));
+  const justificationField = at("justification", field("Justification", justification, "Why sharing is necessary and proportionate without consent. At least 10 characters."));
   const gateBox = p.gate.allowed
     ? h("div", { class: "notice ok" }, `Consent for ${recipientLabel(recipient)} is given and current: this share may go ahead.`)
     : h("div", { class: "notice warn" }, h("p", {}, p.gate.needs ?? ""),
@@ -1401,7 +1411,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
           const receipt = await call<ShareReceipt>("share", { share: { ...a, format: format.value(), out } });
           shared(receipt, "Back to the client", () => void clientScreen(rec.id));
         } catch (e) {
-          box.replaceChildren(errorSummary(message(e)));
+          page.refused(e, box);
         }
       },
     }));
@@ -1416,7 +1426,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
       button("Continue to check your answers", () => review(false), "primary", { id: "share-continue" }),
       askButton,
       button("Cancel", () => void clientScreen(rec.id), "secondary")),
-  ]);
+  ], errors);
   page.render();
 }
 
@@ -1586,7 +1596,7 @@ async function enquiryForm() {
     errors,
     form,
     h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", () => void caseload(), "secondary")),
-  ]);
+  ], errors);
   const review = () => {
     const gaps = problems<HTMLElement>([
       [!!channel.value(), channel.el, "Choose how they got in touch."],
@@ -1623,7 +1633,7 @@ async function enquiryForm() {
         try {
           enquiryRecorded(await call<number>("record_enquiry", { enquiry }));
         } catch (e) {
-          box.replaceChildren(errorSummary(message(e)));
+          page.refused(e, box);
         }
       },
     }));
@@ -1681,13 +1691,13 @@ async function linkForm(id: number) {
               await enquiriesScreen(null);
               say(`Enquiry ${id} linked and signed.`);
             } catch (e) {
-              box.replaceChildren(errorSummary(message(e)));
+              page.refused(e, box);
             }
           },
         }));
       }),
       button("Cancel", () => void enquiriesScreen(null), "secondary")),
-  ]);
+  ], errors);
   page.render();
 }
 
