@@ -247,17 +247,15 @@ async function main() {
     const input = await browser.$(`#${id}`);
     await input.setValue(value);
   };
-  // Date inputs take their value by script (WebKitGTK's date field does not take typed keys
-  // the same way in every version); the page reads .value exactly as it would from a person.
-  const fillDate = async (label, value) => {
-    const l = await byText("label", label);
-    const id = await l.getAttribute("for");
-    await browser.execute((i, v) => {
-      const el = document.getElementById(i);
-      el.value = v;
-      el.dispatchEvent(new Event("input", { bubbles: true }));
-      el.dispatchEvent(new Event("change", { bubbles: true }));
-    }, id, value);
+  // A date is typed into its Day, Month and Year boxes (the GOV.UK date input), found by
+  // the legend of their fieldset; `value` is YYYY-MM-DD.
+  const fillDate = async (legend, value) => {
+    const [y, m, d] = value.split("-");
+    for (const [part, v] of [["day", String(Number(d))], ["month", String(Number(m))], ["year", y]]) {
+      const box = await browser.$(`//fieldset[legend[normalize-space()=${JSON.stringify(legend)}]]//input[contains(@class,"date-input-${part}")]`);
+      await box.waitForExist({ timeout: 15000 });
+      await box.setValue(v);
+    }
   };
   // Selects take the option whose text is shown, by script (as fillDate), then announce the change.
   const choose = async (label, optionText) => {
@@ -500,14 +498,14 @@ async function main() {
   await click("button", "Add an action");
   await fill("Agency", "Police");
   await fill("Owner", "DS Example");
-  await fillDate("Due", "2030-01-20");
+  await fillDate("Due date for action 1", "2030-01-20");
   check((await caption()) === "Client: CK-0001 · A.S.", "the referral form names the client");
   await screen("marac-referral");
   const beforeReferral = await signedCount(["marac_referral_recorded"]);
   await click("button", "Continue");
   await byText("h1", "Check your answers before signing the referral");
   const referralAnswers = await (await browser.$("#check-answers")).getText();
-  check(referralAnswers.includes("after separation") && referralAnswers.includes("2030-01-15") && referralAnswers.includes("Police (DS Example), due 2030-01-20, open"), `the referral is summarised before it is signed`, () => `${referralAnswers.replace(/\n/g, " | ")}`);
+  check(referralAnswers.includes("after separation") && referralAnswers.includes("15 January 2030") && referralAnswers.includes("Police (DS Example), due 20 January 2030, open"), `the referral is summarised before it is signed`, () => `${referralAnswers.replace(/\n/g, " | ")}`);
   await screen("marac-check-answers", true);
   check((await signedCount(["marac_referral_recorded"])) === beforeReferral, "the referral form signed nothing before Confirm and sign");
   await (await browser.$("#confirm-sign")).click();
@@ -1153,6 +1151,7 @@ async function main() {
   await click("button", "Caseload");
   check((await text()).includes("DEMO"), "the demo vault says DEMO");
   await screen("demo-caseload");
+  await errorsAndDates({ browser, byText, click, fill, fillDate, text, screen });
   await browser.keys(["Control", "Shift", "L"]);
   await byText("h1", "Unlock Casekeep");
 
@@ -1206,6 +1205,107 @@ async function main() {
   }
   console.log("e2e: all checks passed");
   process.exit(0);
+}
+
+// ---------------------------------------------------------------- issue 17 items 7 and 8
+// The GOV.UK error pattern and date input (run in the demo vault, so that the main vault's
+// counts stay as they are): a form submitted with problems lists them all, each a link that
+// moves focus to its field, marked aria-invalid and described by its message, the title
+// says "Error:"; a refusal by the core is shown at its field in plain words; a date typed as
+// 12 / 4 / 1990 is stored as 1990-04-12 and shown as "12 April 1990"; no banner outlives
+// its screen.
+async function errorsAndDates({ browser, byText, click, fill, fillDate, text, screen }) {
+  const nativeDates = async () => browser.execute(() => document.querySelectorAll("input[type=date], input[type=datetime-local]").length);
+  const state = async () =>
+    browser.execute(() => {
+      const s = document.querySelector(".error-summary");
+      const name = [...document.querySelectorAll("label")].find((l) => l.textContent === "Full name");
+      const input = name ? document.getElementById(name.getAttribute("for")) : null;
+      const described = (input?.getAttribute("aria-describedby") ?? "").split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? "").join(" | ");
+      return {
+        title: document.title,
+        links: [...(s?.querySelectorAll("a[href^='#']") ?? [])].map((a) => a.textContent),
+        focused: document.activeElement === s,
+        nameInvalid: input?.getAttribute("aria-invalid") ?? "",
+        described,
+        invalid: document.querySelectorAll("[aria-invalid=true]").length,
+        atFields: [...document.querySelectorAll(".field-error")].map((e) => e.textContent),
+      };
+    });
+  await click("button", "Add a client");
+  await byText("h1", "Add a client");
+  check((await nativeDates()) === 0, "the new client form has no native date input");
+  await fillDate("Date of birth", "1990-02-31");
+  await fill("Safe phone number", "12345");
+  await click("button", "Save the client");
+  await (await browser.$(".error-summary")).waitForExist({ timeout: 15000 });
+  await sleep(200);
+  const st = await state();
+  check(st.links.length >= 3 && st.links.includes("Enter their full name") && st.links.includes("Date of birth must be a real date") && st.links.includes("Enter a UK phone number, like 07700 900123"),
+    "a form with several problems lists them all in the summary, each a link", () => JSON.stringify(st.links));
+  check(st.focused && st.title.startsWith("Error: "), `the summary is focused and the title starts "Error: " (${st.title})`);
+  check(st.nameInvalid === "true" && st.described.includes("Error: Enter their full name") && st.invalid >= 3 && st.atFields.length === st.links.length,
+    "each field is marked aria-invalid and described by its own message", () => JSON.stringify(st));
+  await screen("errors-summary", true);
+  await (await browser.$("//div[contains(@class,'error-summary')]//a[normalize-space()='Date of birth must be a real date']")).click();
+  const focusedBox = await browser.execute(() => `${document.activeElement?.className} ${document.activeElement?.getAttribute("aria-invalid")}`);
+  check(focusedBox.includes("date-input-day") && focusedBox.endsWith("true"), `the summary's link moves focus to the day box it names (${focusedBox})`);
+  await screen("date-input-error", true);
+
+  // Corrected: 12 / 4 / 1990 typed in the boxes is stored as 12 April, never 4 December.
+  await fill("Full name", "Dee Datecheck");
+  await fillDate("Date of birth", "1990-04-12");
+  await fill("Safe phone number", "07700 900456");
+  await (await browser.$("input[name='vm'][value='no']")).click();
+  await (await browser.$("input[name='id'][value='no']")).click();
+  await click("button", "Save the client");
+  await byText("h2", "How to contact safely");
+  check(!(await browser.getTitle()).startsWith("Error"), "the title's Error: goes with the errors");
+  const stored = await browser.executeAsync((done) => {
+    const inv = window.__TAURI_INTERNALS__.invoke;
+    inv("list_clients", { search: "Datecheck", names: true })
+      .then((l) => inv("show_client", { id: l[0].id, names: true }))
+      .then((r) => done(`${r.date_of_birth}`), (e) => done(`ERR ${e?.message}`));
+  });
+  check(stored === "1990-04-12", `a date typed as 12 / 4 / 1990 is stored as 1990-04-12 (${stored})`);
+  await click("button", "Show details");
+  await waitFor(async () => (await text()).includes("12 April 1990"), "the date of birth shown", 10000).catch(() => false);
+  check((await text()).includes("12 April 1990"), "the date of birth is shown as 12 April 1990");
+
+  // The core's refusal, in the reader's words, at the field its path names.
+  await click("button", "Edit details");
+  await (await browser.$("//h1[starts-with(normalize-space(), 'Edit ')]")).waitForExist({ timeout: 15000 });
+  check((await nativeDates()) === 0, "the edit form has no native date input");
+  const number = await browser.$("//fieldset[legend[normalize-space()='Contact 1']]//label[normalize-space()='Number or address']/following-sibling::input");
+  await number.setValue("12345");
+  await click("button", "Save changes");
+  await (await browser.$(".error-summary")).waitForExist({ timeout: 15000 });
+  await sleep(300);
+  const core = await browser.execute(() => {
+    const s = document.querySelector(".error-summary");
+    const box = [...document.querySelectorAll("fieldset")].find((f) => f.querySelector(":scope > legend")?.textContent === "Contact 1");
+    const label = [...(box?.querySelectorAll("label") ?? [])].find((l) => l.textContent === "Number or address");
+    const input = label ? document.getElementById(label.getAttribute("for")) : null;
+    return { summary: s?.innerText ?? "", link: s?.querySelector("a")?.textContent ?? "", inline: input?.closest(".form-group")?.querySelector(".field-error")?.textContent ?? "", invalid: input?.getAttribute("aria-invalid") ?? "", title: document.title };
+  });
+  check(core.link.startsWith("Contact 1: Enter a UK phone number, like 07700 900123") && !/`|contacts\[|--/.test(core.summary) && core.inline.includes("Enter a UK phone number") && core.invalid === "true" && core.title.startsWith("Error: "),
+    "a refusal by the core is shown in plain words, linked, at the field its path names", () => JSON.stringify(core));
+  await screen("core-error-at-field", true);
+  await click("button", "Cancel");
+  await byText("h2", "How to contact safely");
+
+  // No banner outlives its screen.
+  await click("button", "Add a note");
+  await fill("Note", "Checked the date of birth with her.");
+  await click("button", "Save the note");
+  await waitFor(async () => (await browser.execute(() => document.getElementById("banner")?.textContent ?? "")).includes("Note added."), "the note's banner", 10000).catch(() => false);
+  const said = await browser.execute(() => document.getElementById("banner")?.textContent ?? "");
+  await click("button", "Record consent");
+  await byText("h1", "Record consent");
+  const after = await browser.execute(() => document.getElementById("banner")?.textContent ?? "");
+  check(said.includes("Note added.") && after === "", `"Note added." shows on the record and not on the next screen (${JSON.stringify([said, after])})`);
+  await click("button", "Cancel");
+  await byText("h2", "How to contact safely");
 }
 
 main().catch(async (e) => {
