@@ -67,8 +67,8 @@ function markField(p: Problem): HTMLElement {
     i.setAttribute("aria-invalid", "true");
     describe(i, id);
   }
-  // A group of boxes (a date) is described as a whole too, as its fieldset.
-  if (field.matches("fieldset") && p.invalid?.length) describe(field, id);
+  // A group (a date's boxes, a question's choices) is described as a whole too, as its fieldset.
+  if (field.matches("fieldset")) describe(field, id);
   const target = p.target ?? inputs[0];
   if (!target.id) target.id = nextId("field");
   return target;
@@ -81,10 +81,11 @@ export function focusInput(target: HTMLElement) {
 }
 
 function summary(items: Array<{ message: string; target: HTMLElement | null }>): HTMLElement {
+  const titleId = nextId("error-summary-title");
   const el = h(
     "div",
-    { class: "error-summary", role: "alert", tabindex: "-1", "aria-labelledby": "error-summary-title" },
-    h("h2", { id: "error-summary-title" }, "There is a problem"),
+    { class: "error-summary", role: "alert", tabindex: "-1", "aria-labelledby": titleId },
+    h("h2", { id: titleId }, "There is a problem"),
     h(
       "ul",
       { class: "list error-summary-list" },
