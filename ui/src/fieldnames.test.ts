@@ -28,6 +28,11 @@ describe("the core's field paths in the reader's words", () => {
     expect(explain("`children[0].school` is too long (300 characters; the limit is 200)").message).toBe("Child 1: School must be 200 characters or fewer");
     expect(explain("`contacts[0].safe_windows[1].from` must be a time written HH:MM (00:00 to 23:59)").message).toBe("Contact 1: Enter the start of the safe window as a time, like 09:30");
   });
+  it("drops asides about CLI commands and names the app's controls for CLI flags", () => {
+    expect(explain("this enquiry is already linked to a client (an enquiry is linked once; `enquiry list` shows the link)").message).toBe("This enquiry is already linked to a client");
+    expect(explain("an emergency share is shared now and approved afterwards: use --emergency or --request, not both").message).toBe("An emergency share is shared now and approved afterwards: use “Emergency” or “Ask a manager to approve”, not both");
+    expect(explain("the review date is in the past")).toEqual({ path: "review_on", message: "Review date must be today or in the future" });
+  });
   it("leaves a message that names no field as it is, capitalised", () => {
     expect(explain("The two passphrases are different.")).toEqual({ path: null, message: "The two passphrases are different." });
     expect(explain("not allowed: only a manager may do this")).toEqual({ path: null, message: "Not allowed: only a manager may do this" });

@@ -56,6 +56,7 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   "children[].lives_with_client": { label: "Lives with the client" },
   "children[].protection_plan": { label: "Child protection plan" },
   "children[].date_of_birth": { label: "Child's date of birth", past: "Child's date of birth must be in the past" },
+  "perpetrator": { label: "Person causing harm" },
   "perpetrator.full_name": { label: "Full name of the person causing harm" },
   "perpetrator.address": { label: "Address of the person causing harm" },
   "perpetrator.relationship": { label: "Relationship" },
@@ -72,7 +73,7 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   // MARAC referrals (marac.rs)
   "referred_on": { label: "Date of referral", format: "Date of referral must be on or after the latest referral's date" },
   "reason": { label: "Reason", missing: "Enter the reason" },
-  "meeting_date": { label: "Meeting date" },
+  "meeting_date": { label: "Meeting date", format: "Meeting date must be the same as or after the date of referral" },
   "agencies_present[]": { label: "Agencies present", missing: "Enter the agency's name" },
   "actions[].agency": { label: "Action agency", missing: "Enter the agency for the action" },
   "actions[].owner": { label: "Action owner", missing: "Enter who owns the action" },
@@ -87,6 +88,15 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   "number": { label: "Call-back number", format: "Enter a phone number, like 07700 900123 (a number abroad starts with + and its country code)" },
   "organisation": { label: "Organisation", missing: "Enter the organisation's name" },
   "review_on": { label: "Review date" },
+  // The vault's settings (settings.rs, risk.rs)
+  "risk.marac_score": { label: "Refer to MARAC at this many yes answers" },
+  "risk.escalation_incidents": { label: "Potential escalation: police-reported incidents in 12 months" },
+  "risk.medium_from": { label: "Medium risk from this score" },
+  "risk.high_from": { label: "High risk from this score" },
+  "queue.reconfirm_after_days": { label: "Re-confirm a safe-contact arrangement after this many days" },
+  "queue.meeting_within_days": { label: "Show MARAC meetings this many days ahead" },
+  "queue.action_within_days": { label: "Show MARAC actions due within this many days" },
+  "retention.years_after_closure": { label: "Years a closed case is kept" },
   // Enquiries (enquiry.rs)
   "caller_name": { label: "Who they said they were", missing: "Write who they said they were (or “unknown”)" },
   "claimed_organisation": { label: "The organisation they said they were calling for" },
@@ -124,6 +134,17 @@ export interface Explained {
   message: string;
 }
 
+/** Sentences of the core that name their field in words, not by path: the field, and the words. */
+const SENTENCES: Array<[RegExp, string, string]> = [
+  [/^the review date is in the past/, "review_on", "Review date must be today or in the future"],
+  [/^the review date must be a real date/, "review_on", "Review date must be a real date"],
+];
+
+/** CLI flags that are not fields but the app's own controls, in the app's words. */
+const FLAG_WORDS: Record<string, string> = { "--request": "“Ask a manager to approve”", "--emergency": "“Emergency”" };
+/** A bracketed aside that sends the reader to a CLI command (`enquiry list`): dropped. */
+const CLI_ASIDE = /\s*\([^()]*`[a-z]+ [a-z-]+`[^()]*\)/g;
+
 const FLAG_PATHS: Record<string, string> = { "--reason": "reason", "--purpose": "purpose", "--lawful-basis": "lawful_basis", "--justification": "justification", "--number": "number", "--organisation": "organisation", "--told": "told", "--review-on": "review_on" };
 
 function sentence(s: string): string {
@@ -139,6 +160,7 @@ function lower(label: string): string {
  *  sentences; a CLI flag is never shown; anything else is shown as the core wrote it, with
  *  its paths replaced by labels. */
 export function explain(message: string): Explained {
+  for (const [re, p, words] of SENTENCES) if (re.test(message)) return { path: p, message: words };
   let text = message;
   // A CLI flag in brackets, or leading the sentence: its field, and the words without it.
   let path: string | null = null;
@@ -159,8 +181,12 @@ export function explain(message: string): Explained {
     return { path, message: groupPrefix(path) + plain };
   }
   if (path && FIELD_LABELS[path]?.format && /not a phone number/.test(text)) return { path, message: FIELD_LABELS[path].format as string };
-  // Remaining paths inside the sentence (`a` is before `b`) become labels.
+  // Remaining paths inside the sentence (`a` is before `b`) become labels; asides about CLI
+  // commands go, and so do any flags left (named as the app's controls where it has them).
+  text = text.replace(CLI_ASIDE, "");
   text = text.replace(/`([a-z_]+(?:\[\d+\])?(?:\.[a-z_0-9]+(?:\[\d+\])?)*)`/g, (_, p: string) => (labelFor(p) ? `“${lower(labelFor(p) as string)}”` : p.replace(/_/g, " ")));
+  text = text.replace(/`([^`]*)`/g, "$1");
+  text = text.replace(/\s*\(--[a-z-]+\)/g, "").replace(/--([a-z-]+)/g, (f: string, name: string) => FLAG_WORDS[f] ?? name.replace(/-/g, " "));
   return { path, message: sentence(text) };
 }
 

@@ -817,7 +817,7 @@ function caseSection(rec: ClientView, st: CaseStatus): Node[] {
       errors.replaceChildren(errorSummary(message(e)));
     }
   };
-  const stateText = st.open ? "Open." : `Closed on ${st.closed_on}; kept until ${st.retain_until}, then purged by a manager.`;
+  const stateText = st.open ? "Open." : `Closed on ${longDate(st.closed_on)}; kept until ${longDate(st.retain_until)}, then purged by a manager.`;
   const box = h("div", { class: "button-group" });
   if (st.open) {
     box.append(button("Close the case", () => {

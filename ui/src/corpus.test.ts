@@ -1,0 +1,55 @@
+// Every refusal the core writes for a form's input, read from the core's source, comes out
+// of `explain` in the reader's words: no CLI flag, no backticked path, and a path it names
+// has a label (fieldnames.ts).
+import { describe, expect, it } from "vitest";
+import { FIELD_LABELS, explain, labelFor } from "./fieldnames";
+import clients from "../../src/clients.rs?raw";
+import consent from "../../src/consent.rs?raw";
+import enquiry from "../../src/enquiry.rs?raw";
+import ipc from "../../src/ipc.rs?raw";
+import marac from "../../src/marac.rs?raw";
+import record from "../../src/record.rs?raw";
+import retention from "../../src/retention.rs?raw";
+import risk from "../../src/risk.rs?raw";
+import safeTimes from "../../src/safe_times.rs?raw";
+import settings from "../../src/settings.rs?raw";
+import share from "../../src/share.rs?raw";
+import request from "../../src/share/request.rs?raw";
+
+const SOURCES: Record<string, string> = { clients, consent, enquiry, ipc, marac, record, retention, risk, safeTimes, settings, share, request };
+
+function sample(end: string): string {
+  const key = Object.keys(FIELD_LABELS).find((k) => (end ? k.endsWith(end) && k !== end.slice(1) : k.endsWith("[]")));
+  return (key ?? `contacts[]${end}`).replace(/\[\]/g, "[0]");
+}
+
+/** The first string literal of each `Error::invalid(…)`, its `{…}` filled with a sample. */
+function messages(src: string): string[] {
+  const out: string[] = [];
+  for (const m of src.matchAll(/Error::invalid\(\s*(?:format!\(\s*)?"((?:[^"\\]|\\.)*)"/g)) {
+    const text = m[1]
+      .replace(/\\"/g, '"')
+      // A path built at run time (`{p}.text`): the table's path with that ending.
+      .replace(/\{(?:path|p|vpath)\}((?:\.[a-z_0-9]+)?)/g, (_, end: string) => sample(end))
+      .replace(/\{i\}/g, "0")
+      .replace(/\{[^}]*\}/g, "7");
+    out.push(text);
+  }
+  return out;
+}
+
+describe("the core's refusals, as the app shows them", () => {
+  const all = Object.entries(SOURCES).flatMap(([file, src]) => messages(src).map((m) => [file, m] as const));
+  it("reads the core's messages (the scan is not empty)", () => {
+    expect(all.length).toBeGreaterThan(60);
+  });
+  it("never shows a CLI flag or a field path, and labels every path it names", () => {
+    const bad: string[] = [];
+    for (const [file, m] of all) {
+      const e = explain(m);
+      if (/(^|[\s(])--[a-z]/.test(e.message) || e.message.includes("`")) bad.push(`${file}: ${m}\n  → ${e.message}`);
+      if (e.path && !labelFor(e.path)) bad.push(`${file}: ${m}\n  → no label for ${e.path}`);
+    }
+    expect(bad, bad.join("\n")).toEqual([]);
+  });
+});
