@@ -133,8 +133,9 @@ export function fieldFor(scope: ParentNode, path: string): HTMLElement | null {
 /** The summary for one message — a refusal from the core, or a sentence of a screen's own.
  *  The core's message is put in the reader's words; once the summary is on the page, the
  *  field it names (if the screen has it) gets the message too and the summary links to it.
+ *  `at` (a screen's own check) names the input or field the message is about instead.
  *  The title says "Error: " until the next screen. */
-export function errorSummary(message: string): HTMLElement {
+export function errorSummary(message: string, at?: HTMLElement): HTMLElement {
   const { path, message: words } = explain(message);
   const el = summary([{ message: words, target: null }]);
   queueMicrotask(() => {
@@ -142,7 +143,7 @@ export function errorSummary(message: string): HTMLElement {
     const scope: ParentNode = el.closest("main") ?? document;
     clearProblems(scope);
     errorTitle(true);
-    const field = path ? fieldFor(scope, path) : null;
+    const field = at ? (at.closest<HTMLElement>(".form-group, fieldset") ?? at) : path ? fieldFor(scope, path) : null;
     if (field) el.querySelector("ul")?.replaceWith(summary([{ message: words, target: markField({ field, message: words }) }]).querySelector("ul") as HTMLElement);
     el.focus();
   });

@@ -191,7 +191,7 @@ function createScreen() {
     {
       onsubmit: async (e: Event) => {
         e.preventDefault();
-        if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different."));
+        if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different.", again));
         try {
           const r = await call<{ recovery_key: string }>("create_vault", { user: user.value, passphrase: pass.value });
           pass.value = again.value = "";
@@ -223,10 +223,11 @@ function recoveryScreen(key: string) {
     confirm.el,
     field("Type the last group of the key", last, `The last group has ${groups[groups.length - 1].length} characters.`),
     button("Continue", async () => {
-      if (!confirm.input.checked || last.value.trim().toUpperCase() !== groups[groups.length - 1]) {
-        errors.replaceChildren(errorSummary("Tick the box and type the key's last group to confirm you have it."));
-        return;
-      }
+      const gaps = problems<HTMLElement>([
+        [confirm.input.checked, confirm.el, "Tick the box to say you have written the recovery key down"],
+        [last.value.trim().toUpperCase() === groups[groups.length - 1], last.closest<HTMLElement>(".form-group") ?? last, "Type the last group of the recovery key, as shown above"],
+      ]);
+      if (showProblems(errors, main, gaps)) return;
       await refresh();
       await caseload();
     }),
@@ -299,7 +300,7 @@ function recoverScreen() {
     field("Type the new passphrase again", again),
     h("div", { class: "button-group" },
       button("Reset and unlock", async () => {
-        if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different."));
+        if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different.", again));
         try {
           await call("recover", { user: user.value, recoveryKey: key.value, passphrase: pass.value });
           pass.value = again.value = key.value = "";
