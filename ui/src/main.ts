@@ -1109,6 +1109,7 @@ function recipientAndPurpose(legend: string, purposes: PurposeOption[], id: stri
   const recipient = radios(legend, `${id}-recipient`, RECIPIENTS, chosen);
   const purpose = purposeChooser(purposes, recipient.value, id, general);
   recipient.el.addEventListener("change", purpose.refresh);
+  at("purpose", purpose.el);
   return { recipient, purpose };
 }
 
@@ -1273,6 +1274,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
   const basis = select([["", "Choose a lawful basis"], ...LAWFUL_BASES]);
   const justification = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
   const told = radios("Was the person told?", "told", TOLD, init.told);
+  at("told", told.el);
   const advice = h("input", { type: "text" }) as HTMLInputElement;
   const emergency = checkbox("Emergency: share now, a manager approves afterwards");
   const format = radios("Format", "format", [["pdf", "PDF summary"], ["json", "JSON for systems"]], "pdf");
@@ -1583,11 +1585,11 @@ async function enquiryForm() {
   caller.id = "enquiry-caller";
   asked.id = "enquiry-asked";
   response.id = "enquiry-response";
-  const callerField = field("Who they said they were", caller, "Write “unknown” if they would not say.");
-  const orgField = field("The organisation they said they were calling for", org, "Leave empty for a private caller.");
-  const callbackField = field("The call-back number, e-mail or address they gave", callback, "Leave empty if they gave none.");
-  const askedField = field("What they asked", asked);
-  const responseField = field("What you told them", response);
+  const callerField = at("caller_name", field("Who they said they were", caller, "Write “unknown” if they would not say."));
+  const orgField = at("claimed_organisation", field("The organisation they said they were calling for", org, "Leave empty for a private caller."));
+  const callbackField = at("callback", field("The call-back number, e-mail or address they gave", callback, "Leave empty if they gave none."));
+  const askedField = at("asked", field("What they asked", asked));
+  const responseField = at("response", field("What you told them", response));
   const atField = at("at", h("div", { class: "date-time" }, atDate.el, atTimeField));
   const form = h("div", { id: "enquiry-form" }, channel.el, callerField, orgField, callbackField, askedField, responseField, verified.el, atField);
   const page = formPage([
