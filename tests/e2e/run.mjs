@@ -352,8 +352,11 @@ async function main() {
 
     // Search: typed into the box, the list narrows in place and focus stays in the same box.
     const before = await browser.execute(() => document.querySelectorAll("#today-list li").length);
-    await browser.execute(() => { const s = document.getElementById("today-search"); s.dataset.kept = "yes"; s.focus(); });
-    await browser.keys([..."CK-0001"]);
+    // Element Send Keys (not browser.keys, whose repeated keys WebKitWebDriver may merge):
+    // one key event and one input event per character, as typed.
+    const searchBox = await browser.$("#today-search");
+    await browser.execute(() => { document.getElementById("today-search").dataset.kept = "yes"; });
+    await searchBox.addValue("CK-0001");
     await waitFor(async () => browser.execute(() => document.querySelectorAll("#today-list li").length > 0 && [...document.querySelectorAll("#today-list li")].every((li) => li.textContent.includes("CK-0001"))), "the list narrowed to CK-0001", 5000).catch(() => false);
     const narrowed = await browser.execute(() => ({
       rows: document.querySelectorAll("#today-list li").length,
@@ -365,7 +368,7 @@ async function main() {
     check(narrowed.focus && narrowed.value === "CK-0001", "focus stays in the same search box while typing");
     // A client with nothing due is found by the search, above the list.
     await browser.execute(() => { const s = document.getElementById("today-search"); s.value = ""; s.dispatchEvent(new Event("input", { bubbles: true })); });
-    await browser.keys([..."CK-0012"]);
+    await searchBox.addValue("CK-0012");
     const found = await waitFor(async () => browser.execute(() => (document.getElementById("today-found")?.textContent ?? "").includes("CK-0012")), "CK-0012 found", 8000).catch(() => false);
     const where = await browser.execute(() => ({
       found: document.getElementById("today-found")?.getBoundingClientRect().top ?? 1e9,
