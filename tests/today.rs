@@ -92,3 +92,25 @@ fn today_groups_marks_my_cases_and_badges_each_row() {
     assert_eq!(cara.safe_now(anna, at_11).unwrap()[0].as_ref().unwrap().words, "Safe now until 12:00");
     assert!(cara.safe_now(ClientId(9999), at_11).is_err(), "an unknown client is refused");
 }
+
+/// The CLI's `today --at`: the same view as JSON, the badge at the time asked; a malformed
+/// time is refused with the option named.
+#[test]
+fn the_cli_shows_today_at_a_given_local_time() {
+    let s = Scratch::new();
+    s.init_with_worker();
+    s.add_client(ANNA);
+    let t = s.worker(&["today", "--at", "2026-03-02T14:20"]).ok().json();
+    assert_eq!(t["on"], "2026-03-02");
+    let rows = t["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["group"], "overdue");
+    assert_eq!(rows[0]["mine"], true);
+    assert_eq!(rows[0]["badge"]["words"], "Not safe now — next Tue 10:00");
+    let at_11 = s.worker(&["today", "--at", "2026-03-02T11:00"]).ok().json();
+    assert_eq!(at_11["rows"][0]["badge"]["words"], "Safe now until 12:00");
+    for bad in ["2026-03-02 14:20", "2026-02-30T10:00", "14:20", "2026-03-02T25:00"] {
+        let r = s.worker(&["today", "--at", bad]).refused();
+        assert!(r.stderr.contains("--at must be a real local time"), "{bad}: {}", r.stderr);
+    }
+}
