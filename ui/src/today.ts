@@ -85,7 +85,8 @@ export async function todayScreen(deps: TodayDeps): Promise<void> {
         : [h("p", { class: "today-empty" }, search.value.trim() ? "Nothing due this week matches the search." : scope === "mine" ? "Nothing is due in your cases this week." : "Nothing is due this week.")]),
     );
     const shown = groups.reduce((n, g) => n + g.rows.length, 0);
-    status.textContent = `${shown} item${shown === 1 ? "" : "s"} due shown.`;
+    const said = `${shown} item${shown === 1 ? "" : "s"} due shown.`;
+    if (status.textContent !== said) status.textContent = said; // announced only when it changes
   };
 
   // Clients found by the search (any client, in the queue or not), at the top of the page.
@@ -152,8 +153,10 @@ export async function todayScreen(deps: TodayDeps): Promise<void> {
     if (!list.isConnected) return window.clearInterval(tick);
     if (list.contains(document.activeElement)) return;
     try {
-      data = await call<Today>("today");
-      if (list.isConnected) drawList();
+      const next = await call<Today>("today");
+      const changed = JSON.stringify(next) !== JSON.stringify(data);
+      data = next;
+      if (changed && list.isConnected) drawList();
     } catch {
       window.clearInterval(tick); // locked: the page is being cleared
     }
@@ -174,6 +177,8 @@ export function cardSafety(client: number): { for: (c: ContactView, n: number) =
     }
     for (const [n, el] of badges) {
       const b = got[n - 1];
+      // Redrawn (and so announced) only when the words change.
+      if (el.textContent === (b?.words ?? "")) continue;
       const tag = badgeTag(b);
       el.replaceChildren(...(tag ? [tag] : []));
     }
