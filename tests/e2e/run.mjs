@@ -389,6 +389,17 @@ async function main() {
     const stale = await browser.execute(() => document.querySelector(".safe-card .stale-warning")?.textContent ?? "");
     check(/Not confirmed since \d{1,2} [A-Z][a-z]{2}( \d{4})? — check before relying on it/.test(stale), "the card warns 'Not confirmed since … — check before relying on it'", () => stale);
     await screen("card-safe-now");
+    // The badge moves with the clock while the card is shown: at 11:00 on a Monday (the
+    // refresh comes within a minute) it is safe until 12:00. The refresh itself is not
+    // activity (the idle time is 15 s here), so the wait says "touch" as a worker's use would.
+    writeFileSync(nowFile, "2026-03-02T11:00\n");
+    let moved = false;
+    for (let waited = 0; waited < 75000 && !moved; waited += 3000) {
+      moved = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("touch").then(
+        () => done(document.querySelector(".safe-card .safe-now")?.textContent === "Safe now until 12:00"), () => done(false)));
+      if (!moved) await sleep(3000);
+    }
+    check(moved, "the card's badge refreshes by itself within a minute (11:00 on a Monday: 'Safe now until 12:00')");
     rmSync(nowFile, { force: true });
   };
 
