@@ -46,6 +46,8 @@ fn casekeep_commands() -> &'static [&'static str] {
         "risk_form",
         "record_marac",
         "work_queue",
+        "today",
+        "safe_now",
         "enquiry_script",
         "record_enquiry",
         "list_enquiries",

@@ -121,6 +121,12 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD")]
         on: Option<String>,
     },
+    /// The Today view (JSON): the queue a week ahead in groups, with "safe now" badges
+    Today {
+        /// The local time to work the badges and the day out at (default now)
+        #[arg(long, value_name = "YYYY-MM-DDTHH:MM")]
+        at: Option<String>,
+    },
     /// This vault's MARAC referral criteria, risk bands, queue windows and retention
     #[command(subcommand)]
     Settings(SettingsCmd),
@@ -802,6 +808,16 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
                     .ok_or_else(|| Error::invalid("--on must be a real date written YYYY-MM-DD"))?,
             };
             emit(&session.queue(on)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Today { at } => {
+            let at = match at {
+                None => crate::safe_times::now_local(),
+                Some(t) => chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M").map_err(|_| {
+                    Error::invalid("--at must be a real local time written YYYY-MM-DDTHH:MM (24-hour)")
+                })?,
+            };
+            emit(&session.today(at)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Case(cmd) => {

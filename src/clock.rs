@@ -20,3 +20,26 @@ pub fn now() -> DateTime<Utc> {
     }
     Utc::now()
 }
+
+/// Test support: runs test `name` of this test binary in a child process once per way of
+/// naming UK time in `TZ` (the POSIX rule always; `Europe/London` where tzdata has it), with
+/// `child_var` set so the child does its work, and checks it printed `done` (a skipped child
+/// prints nothing). `TZ` is read once per process, hence the child.
+#[cfg(test)]
+pub(crate) fn in_uk_zones(name: &str, child_var: &str, done: &str) {
+    let mut zones = vec!["GMT0BST,M3.5.0/1,M10.5.0"];
+    if std::path::Path::new("/usr/share/zoneinfo/Europe/London").exists() {
+        zones.push("Europe/London");
+    }
+    for tz in zones {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--nocapture", "--test-threads=1"])
+            .env("TZ", tz)
+            .env(child_var, "1")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "TZ={tz}: {text}");
+        assert!(text.contains(done), "TZ={tz}: the child did not run: {text}");
+    }
+}

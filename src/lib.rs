@@ -42,6 +42,7 @@ pub mod settings;
 pub mod share;
 pub mod slots;
 pub mod synth;
+pub mod today;
 pub mod vault;
 
 pub use clients::ClientId;

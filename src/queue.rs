@@ -62,8 +62,27 @@ fn plus(d: Date, days: u32) -> Date {
     d.0.checked_add_days(Days::new(u64::from(days))).map(Date).unwrap_or(d)
 }
 
+/// When a usable contact is due for re-confirmation: its review date, or the end of the
+/// vault's re-confirmation window after it was last confirmed, whichever is sooner.
+pub fn contact_due(c: &crate::record::Contact, cfg: &QueueConfig) -> Option<Date> {
+    let stale = c.last_confirmed.map(|l| plus(l, cfg.reconfirm_after_days));
+    [c.review_due, stale].into_iter().flatten().min()
+}
+
 /// The items one client's record puts on the queue `on` a day.
 pub fn record_items(id: i64, rec: &ClientRecord, cfg: &QueueConfig, on: Date) -> Vec<QueueItem> {
+    record_items_until(id, rec, cfg, on, on)
+}
+
+/// As [`record_items`], looking ahead to `until` (the Today view's week): reviews due by
+/// then, meetings and actions within the vault's windows of it. Overdue is still before `on`.
+pub fn record_items_until(
+    id: i64,
+    rec: &ClientRecord,
+    cfg: &QueueConfig,
+    on: Date,
+    until: Date,
+) -> Vec<QueueItem> {
     let mut out = Vec::new();
     let item = |due: Date, kind: QueueKind, what: String| QueueItem {
         due,
@@ -80,8 +99,7 @@ pub fn record_items(id: i64, rec: &ClientRecord, cfg: &QueueConfig, on: Date) ->
             continue;
         }
         let stale = c.last_confirmed.map(|l| plus(l, cfg.reconfirm_after_days));
-        let due = [c.review_due, stale].into_iter().flatten().min();
-        if let Some(due) = due.filter(|d| *d <= on) {
+        if let Some(due) = contact_due(c, cfg).filter(|d| *d <= until) {
             let why = match (c.review_due, stale) {
                 (Some(r), _) if r == due => format!("review date {r}"),
                 _ => format!("last confirmed more than {} days ago", cfg.reconfirm_after_days),
@@ -94,12 +112,13 @@ pub fn record_items(id: i64, rec: &ClientRecord, cfg: &QueueConfig, on: Date) ->
         }
     }
     for (n, m) in rec.marac.iter().enumerate() {
-        if let Some(meeting) = m.meeting_date.filter(|d| *d >= on && *d <= plus(on, cfg.meeting_within_days))
+        if let Some(meeting) =
+            m.meeting_date.filter(|d| *d >= on && *d <= plus(until, cfg.meeting_within_days))
         {
             out.push(item(meeting, QueueKind::MaracMeeting, format!("MARAC meeting for referral {}", n + 1)));
         }
         for (k, a) in m.actions.iter().enumerate() {
-            if !a.done && a.due <= plus(on, cfg.action_within_days) {
+            if !a.done && a.due <= plus(until, cfg.action_within_days) {
                 out.push(item(
                     a.due,
                     QueueKind::MaracAction,
@@ -126,6 +145,12 @@ impl Session {
 
     /// The work queue on `on`, soonest first.
     pub fn queue(&self, on: Date) -> Result<Queue> {
+        self.queue_until(on, on)
+    }
+
+    /// The work queue on `on` with what falls due up to `until` as well (the Today view's
+    /// "this week"), soonest first.
+    pub fn queue_until(&self, on: Date, until: Date) -> Result<Queue> {
         let cfg = self.settings()?.queue;
         let mut items = Vec::new();
         let mut people: BTreeMap<i64, (String, String)> = BTreeMap::new();
@@ -140,7 +165,7 @@ impl Session {
             for row in rows {
                 let (id, record) = row?;
                 let rec = crate::clients::decode(&record)?;
-                items.extend(record_items(id, &rec, &cfg, on));
+                items.extend(record_items_until(id, &rec, &cfg, on, until));
                 people.insert(id, (rec.case_reference.clone(), rec.initials()));
             }
         }
@@ -157,7 +182,8 @@ impl Session {
             };
             let mut seen = std::collections::BTreeSet::new();
             for d in crate::consent::current(&history, on) {
-                let Some(review) = d.review_on.filter(|r| *r <= on && d.state == Some(ConsentState::Given))
+                let Some(review) =
+                    d.review_on.filter(|r| *r <= until && d.state == Some(ConsentState::Given))
                 else {
                     continue;
                 };

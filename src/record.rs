@@ -858,27 +858,11 @@ mod tests {
     /// process. The zone database name needs tzdata; the POSIX rule does not.
     #[test]
     fn today_follows_the_laptops_time_zone_across_the_2027_clock_changes() {
-        let mut zones = vec!["GMT0BST,M3.5.0/1,M10.5.0"];
-        if std::path::Path::new("/usr/share/zoneinfo/Europe/London").exists() {
-            zones.push("Europe/London");
-        }
-        for tz in zones {
-            let out = std::process::Command::new(std::env::current_exe().unwrap())
-                .args([
-                    "--exact",
-                    "record::tests::local_dates_in_this_process",
-                    "--nocapture",
-                    "--test-threads=1",
-                ])
-                .env("TZ", tz)
-                .env("CASEKEEP_LOCAL_DATES_CHILD", "1")
-                .output()
-                .unwrap();
-            let text =
-                String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-            assert!(out.status.success(), "TZ={tz}: {text}");
-            assert!(text.contains("local dates checked: 8"), "TZ={tz}: the child did not run: {text}");
-        }
+        crate::clock::in_uk_zones(
+            "record::tests::local_dates_in_this_process",
+            "CASEKEEP_LOCAL_DATES_CHILD",
+            "local dates checked: 8",
+        );
         // The cases discriminate: in UTC the marked ones are another day.
         for (at, local, utc_differs) in AROUND_2027_CHANGES {
             assert_eq!(Date::on(instant(at), &chrono::Utc).to_string() != local, utc_differs, "{at}");

@@ -97,7 +97,7 @@ impl SafeWindow {
         SafeWindow { days, from: hhmm(from), to: hhmm(to) }
     }
 
-    fn range(&self) -> Option<(u32, u32)> {
+    pub(crate) fn range(&self) -> Option<(u32, u32)> {
         Some((minutes_of(&self.from, false)?, minutes_of(&self.to, true)?))
     }
 

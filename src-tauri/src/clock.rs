@@ -8,6 +8,11 @@
 //! Debug builds only: `CASEKEEP_TEST_CLOCK_FILE` names a file holding a number of seconds
 //! added to this clock, read at each tick. The e2e run writes it to simulate a sleep. A
 //! release build (what ships) has no such code.
+//!
+//! [`local_now`] is the wall clock the Today view and the card's "safe now" badge read: the
+//! core's clock in the laptop's time zone. Debug builds only: `CASEKEEP_TEST_NOW_FILE` names
+//! a file that, while it holds a local time written `YYYY-MM-DDTHH:MM`, stands in for it, so
+//! the e2e run can show the badge at a fixed time.
 
 use std::time::Duration;
 
@@ -49,6 +54,23 @@ fn test_offset() -> Duration {
     Duration::ZERO
 }
 
+/// The laptop's local wall-clock time now (see the module's note on the debug-only pin).
+pub fn local_now() -> chrono::NaiveDateTime {
+    pinned_local().unwrap_or_else(casekeep::safe_times::now_local)
+}
+
+#[cfg(debug_assertions)]
+fn pinned_local() -> Option<chrono::NaiveDateTime> {
+    let file = std::env::var_os("CASEKEEP_TEST_NOW_FILE")?;
+    let text = std::fs::read_to_string(file).ok()?;
+    chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").ok()
+}
+
+#[cfg(not(debug_assertions))]
+fn pinned_local() -> Option<chrono::NaiveDateTime> {
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +81,16 @@ mod tests {
         std::thread::sleep(Duration::from_millis(30));
         let b = now();
         assert!(b.saturating_sub(a) >= Duration::from_millis(30), "{a:?} then {b:?}");
+    }
+
+    #[test]
+    fn local_now_is_pinned_only_by_a_well_formed_file() {
+        // Without the variable (as in every run but the e2e's) it is the real local time.
+        if std::env::var_os("CASEKEEP_TEST_NOW_FILE").is_none() {
+            let real = casekeep::safe_times::now_local();
+            let ours = local_now();
+            assert!((ours - real).num_seconds().abs() < 5, "{ours} vs {real}");
+        }
     }
 
     #[cfg(target_os = "linux")]

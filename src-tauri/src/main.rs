@@ -527,6 +527,24 @@ fn work_queue(state: State<'_, AppState>) -> CmdResult<casekeep::queue::Queue> {
     Ok(g.session_mut()?.queue(casekeep::record::Date::today())?)
 }
 
+/// The Today view: the work queue a week ahead in groups, with each row's "safe now" badge
+/// at the laptop's local time (a debug build's e2e can pin it: src/clock.rs). The page
+/// calls it again each minute, so it does not count as activity for the idle lock.
+#[tauri::command]
+fn today(state: State<'_, AppState>) -> CmdResult<casekeep::today::Today> {
+    let g = state.guard()?;
+    Ok(g.session_unattended()?.today(clock::local_now())?)
+}
+
+/// Each contact's "safe now" badge for the card (none for a do-not-use contact); refreshed
+/// each minute, so not counted as activity either.
+#[tauri::command]
+fn safe_now(state: State<'_, AppState>, client: Arg<i64>) -> CmdResult<Vec<Option<casekeep::today::Badge>>> {
+    let Arg(client) = client;
+    let g = state.guard()?;
+    Ok(g.session_unattended()?.safe_now(ClientId(client), clock::local_now())?)
+}
+
 #[tauri::command]
 fn set_vault_settings(
     state: State<'_, AppState>,
@@ -712,6 +730,8 @@ fn main() {
             risk_form,
             record_marac,
             work_queue,
+            today,
+            safe_now,
             enquiry_script,
             record_enquiry,
             list_enquiries,

@@ -55,6 +55,14 @@ impl Inner {
     }
 
     /// The unlocked session, counting the call as activity; `locked` otherwise.
+    /// The session without counting as activity: the page's once-a-minute refresh of the
+    /// "safe now" badges must not keep the vault unlocked.
+    pub fn session_unattended(&self) -> CmdResult<&Session> {
+        self.session
+            .as_ref()
+            .ok_or_else(|| CmdError::new("locked", "Casekeep is locked. Unlock it to go on."))
+    }
+
     pub fn session_mut(&mut self) -> CmdResult<&mut Session> {
         self.last_activity = clock::now();
         self.session

@@ -111,6 +111,9 @@ function sendSignal(bus, path, member, ...args) {
 // A debug build of the app adds the number of seconds in this file to its idle clock (a
 // release build has no such code): writing it simulates a sleep (src-tauri/src/clock.rs).
 const clockFile = join(work, "clock-offset-seconds");
+// And, while this file holds a local time (YYYY-MM-DDTHH:MM), the Today view's and the
+// card's "safe now" badges are worked out at that time (src-tauri/src/clock.rs).
+const nowFile = join(work, "local-now");
 
 // Every registered command (src-tauri/build.rs, which also grants each one) and the data
 // arguments it takes, by the key the page sends. The hostile calls below cover exactly this
@@ -153,8 +156,9 @@ const ARGS = {
   record_enquiry: ["enquiry"],
   list_enquiries: ["client?"],
   link_enquiry: ["enquiry", "client"],
+  safe_now: ["client"],
 };
-const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list_users", "risk_form", "work_queue", "replace_recovery_key", "enquiry_script", "choose_backup_file"];
+const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list_users", "risk_form", "work_queue", "today", "replace_recovery_key", "enquiry_script", "choose_backup_file"];
 // Commands that exist to be used while locked (or that only end a session); every other one
 // must answer `locked`. Their well-formed-looking calls below are built so that none of them
 // unlocks anything or counts as a failed unlock attempt.
@@ -194,6 +198,8 @@ const LOCKED_CALLS = {
   risk_form: {},
   record_marac: { client: 1, referral: {} },
   work_queue: {},
+  today: {},
+  safe_now: { client: 1 },
   set_vault_settings: { patch: {} },
   replace_recovery_key: {},
   enquiry_script: {},
@@ -220,6 +226,7 @@ async function main() {
     CASEKEEP_EXPORT_DIR: exportsDir,
     CASEKEEP_IDLE_SECONDS: "15",
     CASEKEEP_TEST_CLOCK_FILE: clockFile,
+    CASEKEEP_TEST_NOW_FILE: nowFile,
     // The app's (and WebKit's) data, cache and config directories, so the leak scan below
     // knows exactly where they are.
     XDG_DATA_HOME: join(work, "xdg-data"),
@@ -241,6 +248,12 @@ async function main() {
     return el;
   };
   const click = async (tag, t) => (await byText(tag, t)).click();
+  // Unlocking opens the Today view (issue 17 item 3); the flows below go on from the caseload.
+  const todayThenCaseload = async (n) => {
+    await byText("h1", "Today");
+    await click("button", "Caseload");
+    await byText("h1", `Caseload (${n})`);
+  };
   const fill = async (label, value) => {
     const l = await byText("label", label);
     const id = await l.getAttribute("for");
@@ -313,6 +326,79 @@ async function main() {
     });
     const bad = strict ? result : result.filter((v) => v.impact === "serious" || v.impact === "critical");
     check(bad.length === 0, `${name}: no ${strict ? "" : "serious or critical "}accessibility violations${bad.length ? " " + JSON.stringify(bad) : ""}`);
+  };
+
+  // ---------------------------------------------------------------- issue 17 item 3: Today
+  // The Today view on the demo vault at a fixed clock (14:20 today, local time): grouped
+  // items in plain words with a "Not safe now — next …" badge (the demo's safe times are
+  // Mon–Fri 10:00–12:00); the search filters the list in place and keeps focus; a client not
+  // in the list is found at the top; the card shows the badge and the stale warning.
+  const todayView = async () => {
+    const d = new Date();
+    const pad = (n) => String(n).padStart(2, "0");
+    writeFileSync(nowFile, `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T14:20\n`);
+    await click("button", "Today");
+    await waitFor(async () => (await text()).includes("Safe times as of 14:20"), "the Today view at the pinned time", 10000);
+    const page = await text();
+    check(/Not safe now — next (Mon|Tue|Wed|Thu|Fri) 10:00/.test(page), "the Today view shows 'Not safe now — next … 10:00' at 14:20 for Mon–Fri 10:00–12:00", () => page.slice(0, 600));
+    const heads = await browser.execute(() => [...document.querySelectorAll("#today-list h2")].map((e) => e.textContent));
+    check(heads.length > 0 && heads.every((t) => /^(Overdue|Today|This week|Later) \(\d+\)$/.test(t)) && heads[0].startsWith("Overdue"),
+      "Today's items are grouped, overdue first", () => heads.join(" | "));
+    check(page.includes("Call to check their safe number still works") && !/\d{4}-\d{2}-\d{2}/.test(page), "Today's items are in plain words, with no ISO dates");
+    check((await browser.$$("#today-list li")).length > 0, "the Today list is not empty");
+    await screen("today-not-safe-now", true);
+
+    // Search: typed into the box, the list narrows in place and focus stays in the same box.
+    const before = await browser.execute(() => document.querySelectorAll("#today-list li").length);
+    // Element Send Keys (not browser.keys, whose repeated keys WebKitWebDriver may merge):
+    // one key event and one input event per character, as typed.
+    const searchBox = await browser.$("#today-search");
+    await browser.execute(() => { document.getElementById("today-search").dataset.kept = "yes"; });
+    await searchBox.addValue("CK-0001");
+    await waitFor(async () => browser.execute(() => document.querySelectorAll("#today-list li").length > 0 && [...document.querySelectorAll("#today-list li")].every((li) => li.textContent.includes("CK-0001"))), "the list narrowed to CK-0001", 5000).catch(() => false);
+    const narrowed = await browser.execute(() => ({
+      rows: document.querySelectorAll("#today-list li").length,
+      all: [...document.querySelectorAll("#today-list li")].every((li) => li.textContent.includes("CK-0001")),
+      focus: document.activeElement?.id === "today-search" && document.activeElement?.dataset.kept === "yes",
+      value: document.getElementById("today-search")?.value,
+    }));
+    check(narrowed.rows > 0 && narrowed.rows < before && narrowed.all, `typing narrows the Today list in place (${before} → ${narrowed.rows} items)`);
+    check(narrowed.focus && narrowed.value === "CK-0001", "focus stays in the same search box while typing");
+    // A client with nothing due is found by the search, above the list.
+    await browser.execute(() => { const s = document.getElementById("today-search"); s.value = ""; s.dispatchEvent(new Event("input", { bubbles: true })); });
+    await searchBox.addValue("CK-0012");
+    const found = await waitFor(async () => browser.execute(() => (document.getElementById("today-found")?.textContent ?? "").includes("CK-0012")), "CK-0012 found", 8000).catch(() => false);
+    const where = await browser.execute(() => ({
+      found: document.getElementById("today-found")?.getBoundingClientRect().top ?? 1e9,
+      list: document.getElementById("today-list")?.getBoundingClientRect().top ?? 0,
+      focus: document.activeElement?.id === "today-search" && document.activeElement?.dataset.kept === "yes",
+      empty: document.querySelectorAll("#today-list li").length === 0,
+    }));
+    check(found && where.found < where.list && where.found < 600, "a client not in the Today list is found by the search at the top of the page", () => JSON.stringify(where));
+    check(where.focus && where.empty, "the search keeps focus and the list shows nothing due for that client");
+    await screen("today-search", true);
+
+    // The card: the live badge and, for an arrangement past its review date, the warning.
+    await browser.execute(() => { const s = document.getElementById("today-search"); s.value = ""; s.dispatchEvent(new Event("input", { bubbles: true })); });
+    await (await browser.$("#today-list button[aria-label^='Open '][aria-label*='CK-0001']")).click();
+    await byText("h2", "How to contact safely");
+    const card = await waitFor(async () => browser.execute(() => document.querySelector(".safe-card .safe-now")?.textContent ?? "").then((t) => t || false), "the card's badge", 8000).catch(() => "");
+    check(/^Not safe now — next (Mon|Tue|Wed|Thu|Fri) 10:00$/.test(card), "the card shows the live 'Not safe now' badge", () => card);
+    const stale = await browser.execute(() => document.querySelector(".safe-card .stale-warning")?.textContent ?? "");
+    check(/Not confirmed since \d{1,2} [A-Z][a-z]{2}( \d{4})? — check before relying on it/.test(stale), "the card warns 'Not confirmed since … — check before relying on it'", () => stale);
+    await screen("card-safe-now");
+    // The badge moves with the clock while the card is shown: at 11:00 on a Monday (the
+    // refresh comes within a minute) it is safe until 12:00. The refresh itself is not
+    // activity (the idle time is 15 s here), so the wait says "touch" as a worker's use would.
+    writeFileSync(nowFile, "2026-03-02T11:00\n");
+    let moved = false;
+    for (let waited = 0; waited < 75000 && !moved; waited += 3000) {
+      moved = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("touch").then(
+        () => done(document.querySelector(".safe-card .safe-now")?.textContent === "Safe now until 12:00"), () => done(false)));
+      if (!moved) await sleep(3000);
+    }
+    check(moved, "the card's badge refreshes by itself within a minute (11:00 on a Monday: 'Safe now until 12:00')");
+    rmSync(nowFile, { force: true });
   };
 
   // First run.
@@ -680,7 +766,7 @@ async function main() {
     await fill("User name", user);
     await fill("Passphrase", pass);
     await click("button", "Unlock");
-    await byText("h1", "Caseload (1)");
+    await todayThenCaseload(1);
   };
   await relock("cara", "cara's own long passphrase here");
   await (await browser.$("button[aria-label^='Open ']")).click();
@@ -983,8 +1069,10 @@ async function main() {
   // Unlock; the failed attempt is reported; then the idle lock (15 s in this run).
   await fill("Passphrase", PASS);
   await click("button", "Unlock");
-  await byText("h1", "Caseload (1)");
+  await byText("h1", "Today");
   check((await text()).includes("1 failed unlock attempt"), "the failed attempt is shown at the next unlock");
+  await click("button", "Caseload");
+  await byText("h1", "Caseload (1)");
 
   // Hostile script while unlocked. For every command that takes arguments: all required
   // arguments missing, a body that is not an object, every argument an object of the wrong
@@ -1077,7 +1165,7 @@ async function main() {
   await fill("Type the new passphrase again", "a brand new long passphrase");
   await screen("recover");
   await click("button", "Reset and unlock");
-  await byText("h1", "Caseload (1)");
+  await todayThenCaseload(1);
   check(true, "the recovery key resets the passphrase and unlocks");
 
   // Lock with the laptop: logind's and the screen saver's signals on the private buses, and a
@@ -1101,7 +1189,7 @@ async function main() {
     await fill("User name", "mo");
     await fill("Passphrase", "a brand new long passphrase");
     await click("button", "Unlock");
-    await byText("h1", "Caseload (1)");
+    await todayThenCaseload(1);
   };
   await lockedBy("logind's PrepareForSleep(true)",
     () => sendSignal("system", "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", "boolean:true"),
@@ -1131,8 +1219,11 @@ async function main() {
   await fill("User name", "demo");
   await fill("Passphrase", "demo vault passphrase");
   await browser.keys(["Enter"]);
-  await byText("h1", "Caseload (12)");
+  await byText("h1", "Today");
   check(true, "the unlock form submits with the Enter key");
+  await todayView();
+  await click("button", "Caseload");
+  await byText("h1", "Caseload (12)");
   // Tab to the first client and open it with Enter; the safe number is the first thing there.
   for (let i = 0; i < 30; i++) {
     await browser.keys(["Tab"]);

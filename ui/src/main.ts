@@ -8,6 +8,7 @@ import { errorTitle, fieldFor } from "./errors";
 import { explain } from "./fieldnames";
 import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, longDate, looksLikePhone, maskedKind, passphraseStrength, recipientLabel, runningScore, shortDate, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
+import { cardSafety, todayScreen } from "./today";
 import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentFromGate, consentSummary, declineSummary, enquirySummary, focusField, initialState, maracSummary, optionLabel, problems, showProblems } from "./forms";
 import type { MaracAnswers } from "./forms";
 import { listen } from "@tauri-apps/api/event";
@@ -69,6 +70,7 @@ function renderTopbar() {
       h(
         "nav",
         { "aria-label": "Main" },
+        button("Today", () => { say(""); void today(); }, "secondary"),
         button("Caseload", () => { say(""); void caseload(); }, "secondary"),
         button("Record an enquiry", () => { say(""); void enquiryForm(); }, "secondary", { id: "record-enquiry" }),
         button("Enquiries", () => { say(""); void enquiriesScreen(null); }, "secondary"),
@@ -258,7 +260,7 @@ function unlockScreen(demo: boolean) {
           pass.value = "";
           say("");
           await refresh();
-          await caseload();
+          await today();
           if (r.failed_attempts > 0) {
             say(`${r.failed_attempts} failed unlock attempt${r.failed_attempts === 1 ? "" : "s"} for your name since your last unlock. If this was not you, tell your manager.`);
           }
@@ -306,7 +308,7 @@ function recoverScreen() {
           pass.value = again.value = key.value = "";
           say("");
           await refresh();
-          await caseload();
+          await today();
           say("Passphrase reset. Keep the recovery key safe: it still works.");
         } catch (e) {
           errors.replaceChildren(errorSummary(message(e)));
@@ -317,6 +319,12 @@ function recoverScreen() {
 }
 
 // ---------------------------------------------------------------- caseload
+
+/** The screen after unlock: ui/src/today.ts. */
+function today() {
+  detailsFor = null;
+  return todayScreen({ show, openClient: (id) => void clientScreen(id), requestAction, manager: status?.role === "manager", message });
+}
 
 function riskTag(level: string | null | undefined): HTMLElement {
   return h("span", { class: `tag risk-${level ?? "none"}` }, level ? level.toUpperCase() : "NOT ASSESSED");
@@ -531,6 +539,7 @@ function whenText(c: ContactView): string {
 }
 
 function safeContactCard(rec: ClientView): HTMLElement {
+  const safety = cardSafety(rec.id);
   const all = rec.contacts.map((c, i) => ({ ...c, n: i + 1 }));
   const usable = all.filter((c) => !c.do_not_use);
   const avoid = all.filter((c) => c.do_not_use);
@@ -562,6 +571,7 @@ function safeContactCard(rec: ClientView): HTMLElement {
       h("p", { class: "number" }, h("span", { class: "channel" }, c.channel === "phone" ? "☎ " : `${c.channel}: `), h("span", { class: "value" }, number),
         c.value ? button("Copy", () => void copyNumber(rec.id, c.n, c.cautions ?? [], ackBox), "secondary", { "aria-label": "Copy the safe number" }) : null),
       h("p", { class: "when" }, h("strong", {}, "When: "), whenText(c)),
+      safety.for(c, c.n),
       warnings.length ? h("p", { class: "cautions", "aria-label": "Warnings" }, ...warnings.map((w) => h("strong", { class: "caution-tag" }, w))) : null,
       h("p", {}, "Voicemail: ", yesNo(c.voicemail_ok), "   Say who we are: ", yesNo(c.may_identify_agency), "   Code word: ", codeSpan, " ", reveal),
       h("p", { class: "muted" }, `Confirmed ${c.last_confirmed ? longDate(c.last_confirmed) : "never"}; review due ${c.review_due ? longDate(c.review_due) : "not set"}`),
