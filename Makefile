@@ -30,10 +30,14 @@ build: app
 run: app build
 	@bash scripts/run.sh
 
+# The lint policy (docs/ARCHITECTURE.md, "Lint policy"): [workspace.lints] and clippy.toml
+# through clippy, deny.toml through cargo-deny, ui/eslint.config.js through eslint.
 lint: setup ui-build
 	bash scripts/guide-shots.sh --check
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
+	bash scripts/deny.sh
+	cd ui && npm run lint --silent
 
 rust-test: setup
 	cargo test --locked -p casekeep --all-targets

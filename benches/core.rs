@@ -18,6 +18,8 @@ use casekeep::synth::Rng;
 use casekeep::{ClientId, Session};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
+// A benchmark's entry point: its size and folder come from the environment (docs/BENCHMARKS.md).
+#[allow(clippy::disallowed_methods)]
 fn fixture() -> Fixture {
     let measuring = std::env::args().any(|a| a == "--bench");
     let clients = std::env::var("CASEKEEP_BENCH_CLIENTS")

@@ -32,6 +32,7 @@ fn main() {
     let clients: usize = args.get(1).map(|s| s.parse().expect("CLIENTS")).unwrap_or(1000);
     let rounds: usize = args.get(2).map(|s| s.parse().expect("ROUNDS")).unwrap_or(10);
     let sigs = args.iter().any(|a| a == "sigs");
+    #[allow(clippy::disallowed_methods)] // an example's entry point: which paths to time
     let only = std::env::var("HOT_PATHS_ONLY").unwrap_or_default();
     let fx = bench::fixture(&root, clients, 1, &mut |_| {}).expect("benchmark vaults");
     for storage in [Storage::Encrypted, Storage::Plain] {

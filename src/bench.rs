@@ -187,7 +187,7 @@ pub fn fixture(
         synth::populate(&mut session, &Synth::new(seed, crate::record::Date::today()), clients, progress)?;
         make_plain_twin(&session, &plain)?;
         drop(session);
-        fs::write(&ready, b"both vaults are complete\n").map_err(Error::io("mark the benchmark vaults"))?;
+        fsutil::write_atomic(&ready, b"both vaults are complete\n")?;
         built = true;
     }
     let keys = derive_keys(&Vault::open(&encrypted)?, BENCH_USER, &passphrase)?;

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 /// run the real CLI at, say, 00:30 BST on the night the clocks go back.
 pub fn now() -> DateTime<Utc> {
     #[cfg(feature = "test-hooks")]
+    #[allow(clippy::disallowed_methods)] // a test hook: the test sets the clock in the CLI's environment
     if let Some(t) =
         std::env::var("CASEKEEP_TEST_NOW").ok().and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
     {

@@ -247,7 +247,7 @@ mod tests {
     fn rekey_moves_every_page_to_the_new_key() -> Result<()> {
         let dir = tempfile::tempdir().map_err(Error::io("make a temporary directory"))?;
         let path = dir.path().join(DB_FILE);
-        drop(std::fs::File::create(&path).map_err(Error::io("create"))?);
+        drop(crate::fsutil::create_private_file(&path)?);
         let old = crypto::make_secret()?;
         let new = crypto::make_secret()?;
         {

@@ -874,6 +874,7 @@ mod tests {
 
     /// The child of the test above (does nothing unless asked).
     #[test]
+    #[allow(clippy::disallowed_methods)] // the parent test asks through the environment
     fn local_dates_in_this_process() {
         if std::env::var_os("CASEKEEP_LOCAL_DATES_CHILD").is_none() {
             return;

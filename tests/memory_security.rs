@@ -13,6 +13,8 @@
     clippy::indexing_slicing,
     clippy::print_stdout
 )]
+// A test writes raw files (playing an attacker or a crash) and reads its environment (seeds, run counts): clippy.toml's rules are for the core.
+#![allow(clippy::disallowed_methods)]
 
 mod common;
 

@@ -1,10 +1,28 @@
 // A tiny DOM builder. Text always goes in through textContent, never innerHTML, so a
-// record value can never become markup or script.
+// record value can never become markup or script. Nor can it become a URL or a handler:
+// h() refuses the attributes that load or navigate (href, src, ...) and any on* attribute
+// that is not a function, so no string reaches a place the browser would follow or run.
+// An in-page link (#id) is made by inPageLink(); `npm run lint` (eslint.config.js) bans
+// innerHTML and the other ways round this file.
 
 type Attrs = Record<string, string | boolean | number | undefined | ((e: Event) => void)>;
 type Child = Node | string | null | undefined | false;
 
+/** Attributes whose value the browser fetches, navigates to or renders as a document. */
+const URL_ATTRIBUTES = new Set(["href", "src", "srcset", "srcdoc", "action", "formaction", "xlink:href"]);
+
+function refuse(tag: string, name: string, why: string): never {
+  throw new Error(`h(): refused the "${name}" attribute on <${tag}>: ${why}`);
+}
+
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  for (const [k, v] of Object.entries(attrs)) {
+    const name = k.toLowerCase();
+    if (URL_ATTRIBUTES.has(name)) refuse(tag, k, "a URL attribute could carry a record value somewhere the browser follows (use inPageLink for a #id link)");
+    if (name.startsWith("on") && v !== undefined && v !== false && typeof v !== "function") {
+      refuse(tag, k, "an event handler must be a function, never a string of script");
+    }
+  }
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
@@ -17,6 +35,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
     el.append(typeof c === "string" ? document.createTextNode(c) : c);
   }
   return el;
+}
+
+/** A link to an element of this page (`href="#id"`): the one href h()'s callers need. */
+export function inPageLink(id: string, attrs: Attrs, ...children: Child[]): HTMLAnchorElement {
+  if (id === "" || /\s/.test(id)) throw new Error("inPageLink(): the target element has no usable id");
+  const a = h("a", attrs, ...children);
+  a.setAttribute("href", `#${id}`);
+  return a;
 }
 
 let uid = 0;

@@ -4,7 +4,7 @@
 // the window title prefixed "Error: " while errors show. A refusal from the core goes
 // through `explain` (fieldnames.ts) first, so that it is shown in the reader's words and at
 // the field it names. Nodes are built with textContent only.
-import { h, nextId } from "./dom";
+import { h, inPageLink, nextId } from "./dom";
 import { explain, pattern } from "./fieldnames";
 
 /** One problem: the field (a form group or fieldset) it belongs to, the message, the input
@@ -91,7 +91,7 @@ function summary(items: Array<{ message: string; target: HTMLElement | null }>):
       { class: "list error-summary-list" },
       ...items.map(({ message, target }) =>
         h("li", {}, target
-          ? h("a", { href: `#${target.id}`, onclick: (e: Event) => { e.preventDefault(); focusInput(target); } }, message)
+          ? inPageLink(target.id, { onclick: (e: Event) => { e.preventDefault(); focusInput(target); } }, message)
           : message),
       ),
     ),

@@ -1,0 +1,39 @@
+// The UI's lint policy (`npm run lint`, run by `make lint`): no way for a string to become
+// markup or code. Every element is built by h() in src/dom.ts with text through text nodes;
+// these rules close the doors round it. src/lint.test.ts proves each rule bites, on
+// lint-fixtures/unsafe-dom.ts. docs/ARCHITECTURE.md, "Lint policy".
+import tsParser from "@typescript-eslint/parser";
+
+const MARKUP = "turns a string into markup: build elements with h() (src/dom.ts), text through text nodes";
+
+export default [
+  { ignores: ["dist/**", "node_modules/**", "lint-fixtures/**"] },
+  {
+    files: ["**/*.ts", "**/*.js", "**/*.mjs"],
+    languageOptions: {
+      parser: tsParser,
+      ecmaVersion: "latest",
+      sourceType: "module",
+      // The browser globals the eval rules look for (window.eval, setTimeout("code")).
+      globals: { window: "readonly", self: "readonly", globalThis: "readonly", document: "readonly", setTimeout: "readonly", setInterval: "readonly" },
+    },
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+    rules: {
+      "no-eval": "error",
+      "no-implied-eval": "error",
+      "no-new-func": "error",
+      "no-restricted-properties": [
+        "error",
+        { object: "document", property: "write", message: `document.write ${MARKUP}` },
+        { object: "document", property: "writeln", message: `document.writeln ${MARKUP}` },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        ...["innerHTML", "outerHTML", "insertAdjacentHTML", "setHTMLUnsafe", "createContextualFragment", "parseFromString"].flatMap((name) => [
+          { selector: `MemberExpression[property.name="${name}"]`, message: `${name} ${MARKUP}` },
+          { selector: `MemberExpression[computed=true][property.value="${name}"]`, message: `${name} ${MARKUP}` },
+        ]),
+      ],
+    },
+  },
+];
