@@ -215,6 +215,17 @@ const LOCKED_CALLS = {
 // helpers; `pass` is the real vault's passphrase for "mo" at this point.
 async function a11yItems(t, pass) {
   const { browser, byText, click, fill, screen, text } = t;
+  // WebKitWebDriver's pointer clicks miss under page zoom (its hit point is not scaled), so
+  // while zoomed the page's own click() is used: the layout is what is tested there.
+  const zoomedClick = async (selector, label) => {
+    const ok = await browser.execute((sel, l) => {
+      const el = [...document.querySelectorAll(sel)].find((e) => l === null || e.textContent === l);
+      if (!el) return false;
+      el.click();
+      return true;
+    }, selector, label ?? null);
+    if (!ok) throw new Error(`no ${selector} ${label ?? ""} to click`);
+  };
   const title = async () => browser.execute(() => document.title);
   const focusedH1 = async () => browser.execute(() => document.activeElement?.tagName === "H1");
   const layout = async () => browser.execute(() => ({
@@ -306,7 +317,7 @@ async function a11yItems(t, pass) {
   });
   check(at200.iw <= 700 && lockRect !== null && lockRect.right <= at200.cw && lockRect.bottom <= at200.ih,
     `at 200 % (${at200.iw}×${at200.ih} CSS px) Lock is on screen without scrolling`, () => JSON.stringify(lockRect));
-  await (await browser.$("button[aria-label^='Open ']")).click();
+  await zoomedClick("button[aria-label^='Open ']");
   await byText("h2", "How to contact safely");
   check((await title()) === "Client record – Casekeep" && (await focusedH1()), "a client record's title is \"Client record – Casekeep\" (no record value), focus on its h1", title);
   await noSideways("a client record at 200 % on a 1366×768 screen");
@@ -317,6 +328,7 @@ async function a11yItems(t, pass) {
     return r.right <= document.documentElement.clientWidth && v.getClientRects().length === 1 ? "ok" : `right ${r.right}, ${v.getClientRects().length} lines`;
   });
   check(numberFits === "ok", "the safe number is on one line and within the window at 200 %", () => numberFits);
+  await browser.execute(() => document.querySelector(".safe-card")?.scrollIntoView());
   await screen("zoom-200-client-record", true);
 
   // 320 CSS px (a 640 px window at 200 %): reflow, no sideways scrolling, the number whole.
@@ -326,17 +338,20 @@ async function a11yItems(t, pass) {
   check(narrow.iw <= 330, `the window is 320 CSS px wide (${narrow.iw})`);
   const numberWhole = await browser.execute(() => document.querySelector(".number .value")?.getClientRects().length ?? 0);
   check(numberWhole === 1, "at 320 CSS px the safe number does not break over two lines", () => String(numberWhole));
+  await browser.execute(() => document.querySelector(".safe-card")?.scrollIntoView());
   await screen("reflow-320-client-record", true);
-  await click("button", "Caseload");
+  await zoomedClick("#topbar button", "Caseload");
   await byText("h1", "Caseload (12)");
   await noSideways("the caseload at 320 CSS px");
+  await browser.execute(() => document.querySelector("#main h1")?.scrollIntoView());
   await screen("reflow-320-caseload", true);
-  await click("button", "Settings");
+  await zoomedClick("#topbar button", "Settings");
   await byText("h1", "Settings");
   check((await title()) === "Settings – Casekeep" && (await focusedH1()), "Settings: the title names it, focus on its h1");
   const sizeShown = await browser.execute(() => document.getElementById("text-size")?.value);
   check(sizeShown === "2", "the Text size setting shows the level the keys set", () => String(sizeShown));
   await noSideways("Settings at 320 CSS px");
+  await browser.execute(() => document.querySelector("#main h1")?.scrollIntoView());
   await screen("reflow-320-settings", true);
   // The text-size setting sets the same level.
   await browser.execute(() => {
@@ -359,8 +374,11 @@ async function a11yItems(t, pass) {
   await browser.$("#running-score").waitForExist({ timeout: 15000 });
   await browser.execute(() => document.querySelector("#main input[type=radio]")?.focus());
   let hidden = 0;
-  for (let i = 0; i < 24; i++) {
-    await browser.keys(["Tab"]);
+  // Forwards, then backwards (going up, the browser brings focus in at the top, where the
+  // score sits).
+  for (let i = 0; i < 48; i++) {
+    await browser.keys(i < 24 ? ["Tab"] : ["Shift", "Tab"]);
+    await sleep(50);
     const under = await browser.execute(() => {
       const score = document.getElementById("running-score")?.getBoundingClientRect();
       const f = document.activeElement?.getBoundingClientRect();
@@ -368,7 +386,7 @@ async function a11yItems(t, pass) {
     });
     if (under) hidden += 1;
   }
-  check(hidden === 0, `tabbing through the checklist, focus is never under the sticky score (${hidden} times)`);
+  check(hidden === 0, `tabbing through the checklist and back, focus is never under the sticky score (${hidden} times)`);
   await screen("risk-checklist-focus", true);
   await browser.keys(["Control", "Shift", "L"]);
   await byText("h1", "Unlock Casekeep");
@@ -619,9 +637,10 @@ async function main() {
       return e.status === 1 ? "" : "ERR " + e.message;
     }
   };
+  // The copy runs off the window's thread (issue 17 item 11): the page's answer says it is done.
+  check(await waitFor(async () => (await text()).includes("cleared from the clipboard in 10 seconds"), "the copy", 10000).catch(() => false), "the person is told the clipboard will be cleared");
   const copied = await readClipboard();
   check(copied === "+447700900123", `the safe number is copied${copied.startsWith("ERR") ? " (" + copied + ")" : ""}`);
-  check((await text()).includes("cleared from the clipboard in 10 seconds"), "the person is told the clipboard will be cleared");
   await sleep(10_500);
   const cleared = await readClipboard();
   check(cleared !== copied && !cleared.includes("900123"), `the clipboard is cleared after 10 seconds${cleared.startsWith("ERR") ? " (" + cleared + ")" : ""}`);

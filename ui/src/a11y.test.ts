@@ -57,7 +57,8 @@ describe("zoom", () => {
     expect(stepZoom(1, 1)).toBe(1.1);
     expect(stepZoom(1.75, 1)).toBe(2);
     expect(stepZoom(4, 1)).toBe(4);
-    expect(stepZoom(1, -1)).toBe(1);
+    expect(stepZoom(1, -1)).toBe(0.9);
+    expect(stepZoom(0.5, -1)).toBe(0.5);
     expect(stepZoom(2, -1)).toBe(1.75);
     expect(stepZoom(1.3, -1)).toBe(1.25);
   });

@@ -88,9 +88,19 @@ export function uncover(top: number, bottom: number, barTop: number, barBottom: 
 }
 
 /** Focus is never hidden under a sticky bar (the risk checklist's running score; WCAG
- *  2.4.11): after focus moves, the page scrolls until the focused element is clear of it. */
+ *  2.4.11): after focus moves by keyboard, the page scrolls until the focused element is
+ *  clear of it. (A click focuses what the pointer is on, which is in view already: the page
+ *  is not scrolled under the pointer.) */
 export function keepFocusClear(selector = ".running-score") {
+  let byKeyboard = false;
+  document.addEventListener("keydown", (e) => {
+    byKeyboard = e.key === "Tab" || e.key.startsWith("Arrow");
+  }, true);
+  document.addEventListener("pointerdown", () => {
+    byKeyboard = false;
+  }, true);
   document.addEventListener("focusin", (e) => {
+    if (!byKeyboard) return;
     const target = e.target as HTMLElement | null;
     requestAnimationFrame(() => {
       const bar = document.querySelector(selector);

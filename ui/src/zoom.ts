@@ -10,7 +10,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { field, select } from "./dom";
 
 /** The zoom steps, as a browser offers them. */
-export const ZOOM_LEVELS = [1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4] as const;
+export const ZOOM_LEVELS = [0.5, 0.67, 0.75, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4] as const;
 export const ZOOM_KEY = "casekeep-zoom";
 
 /** A stored level read back: one of ZOOM_LEVELS, else 1 (never a surprise size). */
