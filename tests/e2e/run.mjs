@@ -376,9 +376,10 @@ async function a11yItems(t, pass) {
   let hidden = 0;
   // Forwards, then backwards (going up, the browser brings focus in at the top, where the
   // score sits).
-  for (let i = 0; i < 48; i++) {
-    await browser.keys(i < 24 ? ["Tab"] : ["Shift", "Tab"]);
-    await sleep(50);
+  // (Kept under the run's 15 s idle time.)
+  for (let i = 0; i < 32; i++) {
+    await browser.keys(i < 16 ? ["Tab"] : ["Shift", "Tab"]);
+    await sleep(250);
     const under = await browser.execute(() => {
       const score = document.getElementById("running-score")?.getBoundingClientRect();
       const f = document.activeElement?.getBoundingClientRect();
@@ -774,6 +775,7 @@ async function main() {
   await byText("h2", "Will not be shared, and why");
   const preview = await text();
   check(preview.includes("a refuge address is never disclosed") && preview.includes("code words are never disclosed"), "the preview says what is withheld and why");
+  check(preview.includes("Contact 1: code word") && !preview.includes("contact[1].code_word"), "the preview names withheld fields in words, not internal paths");
   check(!preview.includes(SENTINEL_CODE) && !preview.includes(SENTINEL_REFUGE), "the preview shows no withheld value");
   const noteBox = await browser.$(`//label[starts-with(normalize-space(), "Note 2 (")]`);
   await noteBox.waitForExist({ timeout: 15000 });
@@ -786,7 +788,7 @@ async function main() {
   // (The mask reads "[withheld]" where its usual words, "code word", are part of the code word itself.)
   check(excerptShown.includes("withheld]") && excerptShown.includes("Rang back") && !fold(excerptShown).includes(fold(SENTINEL_CODE)) && !fold(excerptShown).includes(fold(SENTINEL_REFUGE)),
     "the picked excerpt is shown as it will leave: the split code word and the refuge address in capitals are masked");
-  check(maskedList.includes("note[2].text: code word masked"), "the preview lists each masking by path and kind");
+  check(maskedList.includes("Note 2: code word masked") && !maskedList.includes("note[2]"), "the preview lists each masking by place (in words) and kind");
   const toldOpened = await nothingChosen("#share-form", ["format"]);
   check(toldOpened === "", `"Was the person told?" starts unanswered (${toldOpened})`);
   await screen("share-preview");
@@ -808,6 +810,14 @@ async function main() {
   const fileEl = await browser.$("#share-file");
   await fileEl.waitForExist({ timeout: 20000 });
   const saved = await fileEl.getText();
+  // The receipt in plain words: the fingerprint and the time under "Technical details".
+  const receipt = await browser.execute(() => {
+    const r = document.getElementById("share-receipt");
+    const d = r?.querySelector("details.technical");
+    return { outside: r ? [...r.childNodes].filter((n) => n !== d).map((n) => n.textContent).join(" ") : "", summary: d?.querySelector("summary")?.textContent ?? "", inside: d?.textContent ?? "" };
+  });
+  check(receipt.summary === "Technical details" && /SHA-256/.test(receipt.inside) && /\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}/.test(receipt.inside) && !/SHA-256/.test(receipt.outside),
+    "the receipt keeps the SHA-256 and the time (\"1 Dec 2026, 14:20\") under Technical details", () => JSON.stringify(receipt));
   await screen("share-done");
   check((await signedCount(["share"])) === beforeShare + 1, "Confirm and sign signed exactly one disclosure");
   check(existsSync(saved) && readFileSync(saved).subarray(0, 5).toString() === "%PDF-", "the PDF was saved");

@@ -4,7 +4,7 @@ import { documentTitle, screenName, uncover } from "./screen";
 import { parseZoom, stepZoom, zoomKey, zoomLabel } from "./zoom";
 import { CAPS_LOCK_WARNING, capsText, toggleState } from "./passfield";
 import { inline, parseGuide } from "./guide";
-import { plainDateTime } from "./plain";
+import { placeLabel, plainDateTime } from "./plain";
 import { exitMarker, noteExit, overtaken } from "./working";
 
 describe("screen titles", () => {
@@ -137,5 +137,17 @@ describe("plain times", () => {
   it("writes a time as people do", () => {
     expect(plainDateTime(new Date(2026, 11, 1, 14, 20))).toBe("1 Dec 2026, 14:20");
     expect(plainDateTime(new Date(2026, 0, 9, 8, 5))).toBe("9 Jan 2026, 08:05");
+  });
+});
+
+describe("places in words", () => {
+  it("names where a masked value was without internal paths", () => {
+    expect(placeLabel("contact[2].safe_times")).toBe("Contact 2: safe times");
+    expect(placeLabel("note[3].text")).toBe("Note 3");
+    expect(placeLabel("perpetrator.orders")).toBe("Person causing harm: orders");
+    expect(placeLabel("client.full_name")).toBe("Full name");
+    expect(placeLabel("purpose")).toBe("Purpose");
+    expect(placeLabel("recipient_name")).toBe("Recipient's name");
+    expect(placeLabel("Something odd!")).toBe("A detail");
   });
 });

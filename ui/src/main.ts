@@ -13,7 +13,7 @@ import { enhancePassphrases } from "./passfield";
 import { exitMarker, noteExit, overtaken, working, workingStatus } from "./working";
 import { forgetHelp, helpButton } from "./help";
 import { installZoom, textSizeSetting } from "./zoom";
-import { plainDateTime, technicalDetails } from "./plain";
+import { placeLabel, plainDateTime, technicalDetails } from "./plain";
 
 const main = document.getElementById("main") as HTMLElement;
 const topbar = document.getElementById("topbar") as HTMLElement;
@@ -1302,7 +1302,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
       ...q.excerpts.map((x) => h("blockquote", { class: "excerpt", "data-note": x.note_id }, h("p", { class: "caption" }, `Note ${x.note_id}`), h("p", {}, x.text))),
       h("h2", {}, "Masked by the disclosure firewall"),
       q.masked.length
-        ? h("ul", { class: "list", id: "share-masked" }, ...q.masked.map((m) => h("li", {}, `${m.path}: ${maskedKind(m.kind)} masked`)))
+        ? h("ul", { class: "list", id: "share-masked" }, ...q.masked.map((m) => h("li", {}, `${placeLabel(m.path)}: ${maskedKind(m.kind)} masked`)))
         : h("p", { id: "share-masked" }, "Nothing was masked."),
     );
   };

@@ -102,13 +102,16 @@ export function keepFocusClear(selector = ".running-score") {
   document.addEventListener("focusin", (e) => {
     if (!byKeyboard) return;
     const target = e.target as HTMLElement | null;
-    requestAnimationFrame(() => {
+    const fix = () => {
       const bar = document.querySelector(selector);
-      if (!bar || !target || !target.isConnected || getComputedStyle(bar).position !== "sticky") return;
+      if (!bar || !target || target !== document.activeElement || getComputedStyle(bar).position !== "sticky") return;
       const b = bar.getBoundingClientRect();
       const f = target.getBoundingClientRect();
       const by = uncover(f.top, f.bottom, b.top, b.bottom);
       if (by > 0 && !bar.contains(target)) window.scrollBy(0, -by);
-    });
+    };
+    // The browser brings the focused element into view after this event, at a moment of its
+    // own: look again after the next frames (each look scrolls only if still needed).
+    for (const wait of [0, 50, 150]) window.setTimeout(() => requestAnimationFrame(fix), wait);
   });
 }
