@@ -339,7 +339,12 @@ impl Session {
             "excerpts": view.excerpts(),
             "masked": view.masked(),
             "contact_through": view.contact_through(),
-            "withheld": view.withheld(),
+            // Each with its label in words, which the preview shows instead of the path.
+            "withheld": view
+                .withheld()
+                .iter()
+                .map(|w| json!({ "path": w.path, "label": w.label, "reason": w.reason }))
+                .collect::<Vec<_>>(),
         }))
     }
 

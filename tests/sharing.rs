@@ -56,6 +56,8 @@ fn share_with_marac_on_consent_writes_the_file_and_a_matching_signed_record() {
     let withheld: Vec<&str> =
         body["fields_withheld"].as_array().unwrap().iter().map(|w| w["path"].as_str().unwrap()).collect();
     assert!(withheld.contains(&"client.address") && withheld.contains(&"contact[1].code_word"));
+    // The signed record keeps the path and the reason only (the preview's label is not in it).
+    assert!(body["fields_withheld"].as_array().unwrap().iter().all(|w| w.get("label").is_none()));
 
     // The PDF reads as a MARAC summary and names neither the refuge nor the code word.
     let text = pdftotext(&pdf);
@@ -407,6 +409,12 @@ fn preview_shows_what_leaves_and_why_the_rest_does_not_and_writes_nothing() {
     assert!(reason("client.address").unwrap().contains("refuge"));
     assert!(reason("contact[1].code_word").unwrap().contains("code words"));
     assert!(reason("client.immigration_status").unwrap().contains("not in the police profile"));
+    // Each withheld field also comes with its label in words, which the preview shows.
+    let label = |path: &str| {
+        withheld.iter().find(|w| w["path"] == path).and_then(|w| w["label"].as_str()).map(str::to_string)
+    };
+    assert_eq!(label("contact[1].code_word").as_deref(), Some("Contact 1: code word"));
+    assert_eq!(label("client.address").as_deref(), Some("Address"));
     assert!(decisions(&s).is_empty());
 }
 

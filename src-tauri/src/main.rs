@@ -1,5 +1,11 @@
 //! Casekeep's desktop shell: thin commands over the `casekeep` core. No SQL here, no
 //! record logic: each command checks the session, calls the core, maps the error.
+//!
+//! Every command is `#[tauri::command(async)]`: it runs on the async runtime's worker
+//! threads, never on the main thread, which draws the window. A slow command (an unlock
+//! behind the failed-attempt delay, a key derivation, a rotation, a backup, a restore, an
+//! export) therefore never freezes the page, and a command that waits for the session
+//! lock while another holds it waits off the main thread too (docs/ARCHITECTURE.md).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod arg;
@@ -23,7 +29,7 @@ use serde_json::Value;
 use state::{AppState, CmdError, CmdResult};
 use tauri::State;
 
-#[tauri::command]
+#[tauri::command(async)]
 fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
     // The page asks for the status first and draws the unlock screen from the answer.
     bench_mark("status");
@@ -42,7 +48,7 @@ fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn create_vault(
     state: State<'_, AppState>,
     user: Arg<String>,
@@ -56,7 +62,7 @@ fn create_vault(
     Ok(Created { recovery_key: recovery.to_display().to_string() })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn open_demo(state: State<'_, AppState>) -> CmdResult<()> {
     let _g = state.guard()?;
     if !state.demo_dir.join(casekeep::vault::HEADER_FILE).exists() {
@@ -65,7 +71,7 @@ fn open_demo(state: State<'_, AppState>) -> CmdResult<()> {
     Ok(())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn unlock(
     state: State<'_, AppState>,
     user: Arg<String>,
@@ -92,7 +98,7 @@ fn unlock(
 }
 
 /// Resets `user`'s passphrase with the recovery key and unlocks.
-#[tauri::command]
+#[tauri::command(async)]
 fn recover(
     state: State<'_, AppState>,
     user: Arg<String>,
@@ -115,19 +121,19 @@ fn recover(
     Ok(out)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn lock(state: State<'_, AppState>) -> CmdResult<()> {
     state.guard()?.lock();
     Ok(())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn touch(state: State<'_, AppState>) -> CmdResult<()> {
     state.guard()?.session_mut()?;
     Ok(())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn set_idle_minutes(state: State<'_, AppState>, minutes: Arg<u64>) -> CmdResult<()> {
     let Arg(minutes) = minutes;
     let mut g = state.guard()?;
@@ -139,7 +145,7 @@ fn set_idle_minutes(state: State<'_, AppState>, minutes: Arg<u64>) -> CmdResult<
     Ok(())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn list_clients(
     state: State<'_, AppState>,
     search: Arg<Option<String>>,
@@ -154,7 +160,7 @@ fn list_clients(
 }
 
 /// A client's record: with `names` false, only what the hidden-names screen shows.
-#[tauri::command]
+#[tauri::command(async)]
 fn show_client(state: State<'_, AppState>, id: Arg<i64>, names: Arg<bool>) -> CmdResult<Value> {
     let Arg(id) = id;
     let Arg(names) = names;
@@ -171,7 +177,7 @@ fn names_asked(names: bool) -> Names {
 }
 
 /// A contact's code word, on request (the record never carries it); recorded as a read.
-#[tauri::command]
+#[tauri::command(async)]
 fn reveal_code_word(state: State<'_, AppState>, client: Arg<i64>, contact: Arg<usize>) -> CmdResult<String> {
     let Arg(client) = client;
     let Arg(contact) = contact;
@@ -186,7 +192,7 @@ fn reveal_code_word(state: State<'_, AppState>, client: Arg<i64>, contact: Arg<u
 /// it. The core's
 /// safe-contact gate refuses (`acknowledgement_required`) unless `reason` acknowledges a
 /// do-not-use, out-of-hours or stale contact; the card asks for it first.
-#[tauri::command]
+#[tauri::command(async)]
 fn copy_safe_number(
     state: State<'_, AppState>,
     client: Arg<i64>,
@@ -202,7 +208,7 @@ fn copy_safe_number(
     state.clipboard.copy(value)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn add_client(state: State<'_, AppState>, record: Arg<Value>) -> CmdResult<i64> {
     let Arg(record) = record;
     let mut g = state.guard()?;
@@ -210,7 +216,7 @@ fn add_client(state: State<'_, AppState>, record: Arg<Value>) -> CmdResult<i64> 
     Ok(g.session_mut()?.add_client(&bytes)?.0)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn update_client(state: State<'_, AppState>, id: Arg<i64>, patch: Arg<Value>) -> CmdResult<Vec<String>> {
     let Arg(id) = id;
     let Arg(patch) = patch;
@@ -219,7 +225,7 @@ fn update_client(state: State<'_, AppState>, id: Arg<i64>, patch: Arg<Value>) ->
     Ok(g.session_mut()?.update_client(ClientId(id), &bytes)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn consent_report(
     state: State<'_, AppState>,
     client: Arg<i64>,
@@ -229,7 +235,7 @@ fn consent_report(
     Ok(g.session_mut()?.consent_report(ClientId(client))?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn record_consent(state: State<'_, AppState>, consent: Arg<ConsentArgs>) -> CmdResult<i64> {
     let Arg(consent) = consent;
     let mut g = state.guard()?;
@@ -237,20 +243,20 @@ fn record_consent(state: State<'_, AppState>, consent: Arg<ConsentArgs>) -> CmdR
     Ok(g.session_mut()?.record_consent(client, input)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn log_entries(state: State<'_, AppState>, client: Arg<Option<i64>>) -> CmdResult<Vec<casekeep::log::Entry>> {
     let Arg(client) = client;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.log_entries(client.map(ClientId))?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn verify_log(state: State<'_, AppState>) -> CmdResult<casekeep::log::VerifyReport> {
     let mut g = state.guard()?;
     Ok(g.session_mut()?.verify_log()?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn share_preview(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<Value> {
     let Arg(share) = share;
     let mut g = state.guard()?;
@@ -358,7 +364,7 @@ fn remember(
     Ok(Some(state.chosen.remember(purpose, path)?))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<casekeep::share::ShareReceipt> {
     let Arg(share) = share;
     let req = share.signed_request()?;
@@ -369,7 +375,7 @@ fn share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<casekee
 }
 
 /// Asks a manager to approve a share that needs approval; returns the request id.
-#[tauri::command]
+#[tauri::command(async)]
 fn request_share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<i64> {
     let Arg(share) = share;
     let req = share.signed_request()?;
@@ -378,7 +384,7 @@ fn request_share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult
 }
 
 /// A manager approves a share request in their own session.
-#[tauri::command]
+#[tauri::command(async)]
 fn approve_request(state: State<'_, AppState>, request: Arg<i64>) -> CmdResult<i64> {
     let Arg(request) = request;
     let mut g = state.guard()?;
@@ -386,7 +392,7 @@ fn approve_request(state: State<'_, AppState>, request: Arg<i64>) -> CmdResult<i
 }
 
 /// A manager rejects a share request, with a reason.
-#[tauri::command]
+#[tauri::command(async)]
 fn reject_request(state: State<'_, AppState>, request: Arg<i64>, reason: Arg<String>) -> CmdResult<i64> {
     let Arg(request) = request;
     let Arg(reason) = reason;
@@ -395,7 +401,7 @@ fn reject_request(state: State<'_, AppState>, request: Arg<i64>, reason: Arg<Str
 }
 
 /// The worker who asked finishes their approved request.
-#[tauri::command]
+#[tauri::command(async)]
 fn finish_request(
     state: State<'_, AppState>,
     finish: Arg<FinishArgs>,
@@ -407,7 +413,7 @@ fn finish_request(
     Ok(g.session_mut()?.finish_request(request, format, &out)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn decline(
     state: State<'_, AppState>,
     client: Arg<i64>,
@@ -432,7 +438,7 @@ fn change_passphrase(state: State<'_, AppState>, passphrase: Arg<String>) -> Cmd
     Ok(g.session_mut()?.change_passphrase(&Passphrase::new(passphrase))?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn add_user(
     state: State<'_, AppState>,
     name: Arg<String>,
@@ -456,21 +462,21 @@ fn remove_user(state: State<'_, AppState>, name: Arg<String>) -> CmdResult<()> {
     Ok(g.session_mut()?.remove_user(&name)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn list_users(state: State<'_, AppState>) -> CmdResult<Vec<casekeep::vault::User>> {
     let mut g = state.guard()?;
     Ok(g.session_mut()?.users()?)
 }
 
 /// The checklist's questions with this vault's thresholds, for the risk form.
-#[tauri::command]
+#[tauri::command(async)]
 fn risk_form(state: State<'_, AppState>) -> CmdResult<casekeep::ipc::RiskForm> {
     let mut g = state.guard()?;
     let s = g.session_mut()?;
     Ok(casekeep::ipc::RiskForm::new(s.settings()?))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn record_marac(
     state: State<'_, AppState>,
     client: Arg<i64>,
@@ -485,7 +491,7 @@ fn record_marac(
 
 /// The script the person taking an enquiry says first (for an unlocked session, as
 /// every command but the few meant for a locked app).
-#[tauri::command]
+#[tauri::command(async)]
 fn enquiry_script(state: State<'_, AppState>) -> CmdResult<String> {
     let mut g = state.guard()?;
     g.session_mut()?;
@@ -494,7 +500,7 @@ fn enquiry_script(state: State<'_, AppState>) -> CmdResult<String> {
 
 /// Records an enquiry (the form's JSON, read by the same strict reader as the CLI's file).
 /// No client is named: linking is a later, separate step.
-#[tauri::command]
+#[tauri::command(async)]
 fn record_enquiry(state: State<'_, AppState>, enquiry: Arg<Value>) -> CmdResult<i64> {
     let Arg(enquiry) = enquiry;
     let mut g = state.guard()?;
@@ -502,7 +508,7 @@ fn record_enquiry(state: State<'_, AppState>, enquiry: Arg<Value>) -> CmdResult<
     Ok(g.session_mut()?.record_enquiry(&bytes)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn list_enquiries(
     state: State<'_, AppState>,
     client: Arg<Option<i64>>,
@@ -512,7 +518,7 @@ fn list_enquiries(
     Ok(g.session_mut()?.enquiries(client.map(ClientId))?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn link_enquiry(state: State<'_, AppState>, enquiry: Arg<i64>, client: Arg<i64>) -> CmdResult<i64> {
     let Arg(enquiry) = enquiry;
     let Arg(client) = client;
@@ -521,7 +527,7 @@ fn link_enquiry(state: State<'_, AppState>, enquiry: Arg<i64>, client: Arg<i64>)
 }
 
 /// Today's work queue.
-#[tauri::command]
+#[tauri::command(async)]
 fn work_queue(state: State<'_, AppState>) -> CmdResult<casekeep::queue::Queue> {
     let mut g = state.guard()?;
     Ok(g.session_mut()?.queue(casekeep::record::Date::today())?)
@@ -530,7 +536,7 @@ fn work_queue(state: State<'_, AppState>) -> CmdResult<casekeep::queue::Queue> {
 /// The Today view: the work queue a week ahead in groups, with each row's "safe now" badge
 /// at the laptop's local time (a debug build's e2e can pin it: src/clock.rs). The page
 /// calls it again each minute, so it does not count as activity for the idle lock.
-#[tauri::command]
+#[tauri::command(async)]
 fn today(state: State<'_, AppState>) -> CmdResult<casekeep::today::Today> {
     let g = state.guard()?;
     Ok(g.session_unattended()?.today(clock::local_now())?)
@@ -538,14 +544,14 @@ fn today(state: State<'_, AppState>) -> CmdResult<casekeep::today::Today> {
 
 /// Each contact's "safe now" badge for the card (none for a do-not-use contact); refreshed
 /// each minute, so not counted as activity either.
-#[tauri::command]
+#[tauri::command(async)]
 fn safe_now(state: State<'_, AppState>, client: Arg<i64>) -> CmdResult<Vec<Option<casekeep::today::Badge>>> {
     let Arg(client) = client;
     let g = state.guard()?;
     Ok(g.session_unattended()?.safe_now(ClientId(client), clock::local_now())?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn set_vault_settings(
     state: State<'_, AppState>,
     patch: Arg<Value>,
@@ -564,7 +570,7 @@ fn replace_recovery_key(state: State<'_, AppState>) -> CmdResult<Created> {
     Ok(Created { recovery_key: key.to_display().to_string() })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn case_status(state: State<'_, AppState>, client: Arg<i64>) -> CmdResult<casekeep::retention::CaseStatus> {
     let Arg(client) = client;
     let mut g = state.guard()?;
@@ -572,7 +578,7 @@ fn case_status(state: State<'_, AppState>, client: Arg<i64>) -> CmdResult<caseke
 }
 
 /// Closes (`close`), reopens (`reopen`), holds (`hold`, with a reason) or releases a case.
-#[tauri::command]
+#[tauri::command(async)]
 fn change_case(
     state: State<'_, AppState>,
     client: Arg<i64>,
@@ -594,7 +600,7 @@ fn change_case(
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn purge(
     state: State<'_, AppState>,
     reason: Arg<String>,
@@ -609,7 +615,7 @@ fn purge(
 /// Writes an encrypted, self-verifying backup to the file chosen in the shell's save dialog
 /// (`out`: the one-use token `choose_save_file` gave), or with no token to a fresh name in
 /// the exports folder. Never a path the page wrote, never over an existing file.
-#[tauri::command]
+#[tauri::command(async)]
 fn backup_vault(
     state: State<'_, AppState>,
     out: Arg<Option<String>>,
@@ -628,7 +634,7 @@ fn backup_vault(
 /// `from` is the one-use token `choose_backup_file` gave for the file chosen in the shell's
 /// open dialog, never a path. The backup is verified completely before anything is moved
 /// into place.
-#[tauri::command]
+#[tauri::command(async)]
 fn restore_vault(
     state: State<'_, AppState>,
     from: Arg<String>,

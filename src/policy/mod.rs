@@ -167,6 +167,10 @@ pub struct SharedField {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WithheldField {
     pub path: String,
+    /// The field in words ("Contact 1: code word"), for the preview; not part of the
+    /// disclosure record, whose body keeps the path and the reason only.
+    #[serde(skip)]
+    pub label: String,
     pub reason: String,
 }
 
@@ -767,7 +771,7 @@ pub fn redact(
             }
         };
         if let Some(reason) = reason {
-            withheld.push(WithheldField { path: shown, reason });
+            withheld.push(WithheldField { path: shown, label: label_of(path, item), reason });
         }
         fates.push((path, item, raw, Fate::of(shared)));
     }

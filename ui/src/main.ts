@@ -1,5 +1,6 @@
-// Casekeep's screens. The window title never changes ("Casekeep"); names are masked
-// until asked for; locking clears everything the page showed.
+// Casekeep's screens. The document title names the screen, never a record value (screen.ts);
+// the window's title stays "Casekeep"; names are masked until asked for; locking clears
+// everything the page showed.
 import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, ContactView, Enquiry, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, QueueItem, RiskForm, ShareReceipt, Status, VaultSettings, isCmdError } from "./api";
 import { at, button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
 import { dateInput, readTime } from "./dateinput";
@@ -12,6 +13,12 @@ import { cardSafety, todayScreen } from "./today";
 import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentFromGate, consentSummary, declineSummary, enquirySummary, focusField, initialState, maracSummary, optionLabel, problems, showProblems } from "./forms";
 import type { MaracAnswers } from "./forms";
 import { listen } from "@tauri-apps/api/event";
+import { announceScreen, keepFocusClear } from "./screen";
+import { enhancePassphrases } from "./passfield";
+import { exitMarker, noteExit, overtaken, working, workingStatus } from "./working";
+import { forgetHelp, helpButton } from "./help";
+import { installZoom, textSizeSetting } from "./zoom";
+import { placeLabel, plainDateTime, technicalDetails } from "./plain";
 
 const main = document.getElementById("main") as HTMLElement;
 const topbar = document.getElementById("topbar") as HTMLElement;
@@ -28,13 +35,16 @@ function message(e: unknown): string {
   return isCmdError(e) ? (e as CmdError).message : "Something went wrong. Nothing was half-saved.";
 }
 
-/** A new screen: no banner, error or "Error:" title of the last one outlives it. */
+/** Draws a screen: no banner, error or "Error:" title of the last one outlives it; its
+ *  nodes in `main`, passphrase fields enhanced, then the title and focus on its h1 (screen.ts). */
 function show(...nodes: Array<Node | null>) {
+  forgetHelp();
   banner.replaceChildren();
   errorTitle(false);
   main.replaceChildren(...nodes.filter((n): n is Node => n !== null));
+  enhancePassphrases(main);
   window.scrollTo(0, 0);
-  main.focus({ preventScroll: true });
+  announceScreen(main);
 }
 
 function say(text: string) {
@@ -43,6 +53,8 @@ function say(text: string) {
 
 /** Clears every trace of record data from the page. */
 function wipe() {
+  noteExit();
+  forgetHelp();
   main.replaceChildren();
   topbar.replaceChildren();
   banner.replaceChildren();
@@ -63,7 +75,7 @@ async function lockNow(reason: string) {
 }
 
 function renderTopbar() {
-  const items: Node[] = [h("span", { class: "brand" }, "Casekeep")];
+  const items: Node[] = [h("span", { class: "brand" }, "Casekeep"), helpButton()];
   if (status?.demo) items.push(h("strong", { class: "demo-tag" }, "DEMO — synthetic people only"));
   if (status?.unlocked) {
     items.push(
@@ -119,6 +131,7 @@ interface ChosenFile {
 }
 
 function restoreScreen() {
+  const busy = workingStatus("restore-working");
   let chosen: ChosenFile | null = null;
   const file = h("p", { id: "restore-file" }, "No file chosen yet.");
   const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false" }) as HTMLInputElement;
@@ -144,7 +157,8 @@ function restoreScreen() {
     field("User name", user),
     field("Passphrase", pass),
     h("div", { class: "button-group" },
-      button("Check and restore", async () => {
+      button("Check and restore", async (ev?: Event) => {
+        const done = working(ev?.currentTarget as HTMLButtonElement, "Checking the backup…", busy);
         try {
           if (!chosen) {
             errors.replaceChildren(errorSummary("Choose the backup file first."));
@@ -161,9 +175,12 @@ function restoreScreen() {
         } catch (e) {
           pass.value = "";
           errors.replaceChildren(errorSummary(message(e)));
+        } finally {
+          done();
         }
       }),
       button("Cancel", start, "secondary")),
+    busy,
   );
 }
 
@@ -178,6 +195,7 @@ async function openDemo() {
 }
 
 function createScreen() {
+  const busy = workingStatus("create-working");
   const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false" }) as HTMLInputElement;
   const pass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
   const again = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
@@ -194,12 +212,15 @@ function createScreen() {
       onsubmit: async (e: Event) => {
         e.preventDefault();
         if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different.", again));
+        const done = working(form.querySelector("button[type=submit]") as HTMLButtonElement, "Creating the vault…", busy);
         try {
           const r = await call<{ recovery_key: string }>("create_vault", { user: user.value, passphrase: pass.value });
           pass.value = again.value = "";
           recoveryScreen(r.recovery_key);
         } catch (err) {
           errors.replaceChildren(errorSummary(message(err)));
+        } finally {
+          done();
         }
       },
     },
@@ -208,6 +229,7 @@ function createScreen() {
     meter,
     field("Type the passphrase again", again),
     h("button", { type: "submit", class: "button primary" }, "Create the vault"),
+    busy,
   );
   show(h("h1", {}, "Create your vault"), errors, form);
 }
@@ -237,6 +259,7 @@ function recoveryScreen(key: string) {
 }
 
 function unlockScreen(demo: boolean) {
+  const busy = workingStatus("unlock-working");
   const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false", id: "unlock-user" }) as HTMLInputElement;
   const pass = h("input", { type: "password", autocomplete: "current-password", id: "unlock-pass" }) as HTMLInputElement;
   const errors = h("div", {});
@@ -254,10 +277,17 @@ function unlockScreen(demo: boolean) {
       onsubmit: async (e: Event) => {
         e.preventDefault();
         const submit = form.querySelector("button[type=submit]") as HTMLButtonElement;
-        submit.disabled = true;
+        if (submit.disabled) return;
+        const done = working(submit, "Unlocking…", busy);
+        const marker = exitMarker();
         try {
           const r = await call<{ failed_attempts: number }>("unlock", { user: user.value, passphrase: pass.value, demo });
           pass.value = "";
+          // Quick exit while the unlock ran: it must not open the vault behind the person's back.
+          if (overtaken(marker)) {
+            await call("lock").catch(() => undefined);
+            return;
+          }
           say("");
           await refresh();
           await today();
@@ -268,13 +298,14 @@ function unlockScreen(demo: boolean) {
           pass.value = "";
           errors.replaceChildren(errorSummary(message(err)));
         } finally {
-          submit.disabled = false;
+          done();
         }
       },
     },
     field("User name", user),
     field("Passphrase", pass),
     h("button", { type: "submit", class: "button primary" }, "Unlock"),
+    busy,
   );
   const forgot = demo ? null : button("Forgotten your passphrase? Use the recovery key", recoverScreen, "link");
   const other = demo
@@ -287,6 +318,7 @@ function unlockScreen(demo: boolean) {
 }
 
 function recoverScreen() {
+  const busy = workingStatus("recover-working");
   const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false" }) as HTMLInputElement;
   const key = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
   const pass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
@@ -301,8 +333,9 @@ function recoverScreen() {
     field("New passphrase", pass, "At least 12 characters."),
     field("Type the new passphrase again", again),
     h("div", { class: "button-group" },
-      button("Reset and unlock", async () => {
+      button("Reset and unlock", async (ev?: Event) => {
         if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different.", again));
+        const done = working(ev?.currentTarget as HTMLButtonElement, "Checking the recovery key…", busy);
         try {
           await call("recover", { user: user.value, recoveryKey: key.value, passphrase: pass.value });
           pass.value = again.value = key.value = "";
@@ -312,9 +345,12 @@ function recoverScreen() {
           say("Passphrase reset. Keep the recovery key safe: it still works.");
         } catch (e) {
           errors.replaceChildren(errorSummary(message(e)));
+        } finally {
+          done();
         }
       }),
       button("Cancel", () => unlockScreen(false), "secondary")),
+    busy,
   );
 }
 
@@ -551,12 +587,18 @@ function safeContactCard(rec: ClientView): HTMLElement {
       ? button("Reveal", async () => {
           if (codeSpan.textContent !== "•••••") {
             codeSpan.textContent = "•••••";
-            if (reveal) reveal.textContent = "Reveal";
+            if (reveal) {
+              reveal.textContent = "Reveal";
+              reveal.setAttribute("aria-label", "Reveal code word");
+            }
             return;
           }
           try {
             codeSpan.textContent = await call<string>("reveal_code_word", { client: rec.id, contact: c.n });
-            if (reveal) reveal.textContent = "Hide";
+            if (reveal) {
+              reveal.textContent = "Hide";
+              reveal.setAttribute("aria-label", "Hide code word");
+            }
           } catch (e) {
             say(message(e));
           }
@@ -1246,7 +1288,8 @@ interface Preview {
   do_not_contact: Array<{ item: number; warning: string; reason: string | null }>;
   /** The safe route: each contact with its times and flags as instructions. */
   safe_contacts: Array<{ item: number; channel: string | null; value: string | null; instructions: string[] }>;
-  withheld: Array<{ path: string; reason: string }>;
+  /** Each field that will not leave: its path, its label in words, why. */
+  withheld: Array<{ path: string; label: string; reason: string }>;
   excerpts: Array<{ note_id: number; text: string }>;
   masked: Array<{ path: string; kind: string }>;
 }
@@ -1317,7 +1360,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
       ...q.excerpts.map((x) => h("blockquote", { class: "excerpt", "data-note": x.note_id }, h("p", { class: "caption" }, `Note ${x.note_id}`), h("p", {}, x.text))),
       h("h2", {}, "Masked by the disclosure firewall"),
       q.masked.length
-        ? h("ul", { class: "list", id: "share-masked" }, ...q.masked.map((m) => h("li", {}, `${m.path}: ${maskedKind(m.kind)} masked`)))
+        ? h("ul", { class: "list", id: "share-masked" }, ...q.masked.map((m) => h("li", {}, `${placeLabel(m.path)}: ${maskedKind(m.kind)} masked`)))
         : h("p", { id: "share-masked" }, "Nothing was masked."),
     );
   };
@@ -1342,7 +1385,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
     : h("div", { class: "notice warn" }, h("p", {}, p.gate.needs ?? ""),
         basisField,
         justificationField,
-        h("h3", {}, "Manager approval"),
+        h("h2", {}, "Manager approval"),
         h("p", {}, "Ask a manager to approve this share: they approve or reject it in their own session, and once approved you finish it from your work queue. In an emergency, share now and a manager approves afterwards."),
         emergency.el);
   // The share as the form now stands (the same words for a share and for a request).
@@ -1359,7 +1402,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
   const form = h("div", { id: "share-form" },
     gateBox,
     h("h2", {}, "Will not be shared, and why"),
-    h("ul", { class: "list withheld" }, ...p.withheld.map((w) => h("li", {}, `${w.path}: ${w.reason}`))),
+    h("ul", { class: "list withheld" }, ...p.withheld.map((w) => h("li", {}, `${w.label}: ${w.reason}`))),
     excerpts.length ? h("fieldset", { class: "fieldset" }, h("legend", {}, "Add note excerpts (each is shown below as it will leave)"), ...excerpts.map((x) => x.box.el)) : null,
     leaving,
     told.el,
@@ -1457,8 +1500,9 @@ function shared(receipt: ShareReceipt, backLabel: string, back: () => void) {
     h("div", { class: "notice ok", id: "share-receipt" },
       h("p", {}, `Disclosure record ${receipt.decision_id} is signed and kept.`),
       h("p", {}, "Saved to: ", h("code", { id: "share-file" }, receipt.file)),
-      h("p", {}, `SHA-256: ${receipt.sha256}`),
-      receipt.approval === "awaiting" ? h("p", {}, h("strong", {}, "Awaiting a manager's approval.")) : null),
+      h("p", {}, `${receipt.fields_shared} ${receipt.fields_shared === 1 ? "detail" : "details"} shared, ${receipt.fields_withheld} withheld.`),
+      receipt.approval === "awaiting" ? h("p", {}, h("strong", {}, "Awaiting a manager's approval.")) : null,
+      technicalDetails([["Shared at", plainDateTime(new Date())], ["File fingerprint (SHA-256)", receipt.sha256]])),
     button(backLabel, back),
   );
 }
@@ -1814,6 +1858,7 @@ async function settings() {
       }
       void settings();
     }, "secondary", { id: "theme-toggle" }),
+    textSizeSetting(),
     h("h2", {}, "Your passphrase"),
     field("New passphrase", newPass, "At least 12 characters. Changing it also gives you new keys and re-encrypts the vault, so your old passphrase opens nothing written from now on."),
     passBusy,
@@ -1973,14 +2018,19 @@ function backupSection(errors: HTMLElement): Node[] {
   return [
     h("h2", {}, "Backup"),
     h("p", {}, "A backup is one encrypted file that the same passphrases and the recovery key open. Keep it somewhere as safe as this laptop."),
-    button("Make a backup", async () => {
+    button("Make a backup", async (ev?: Event) => {
+      const done = working(ev?.currentTarget as HTMLButtonElement, "Making the backup…");
       try {
         const out = await chooseOut("backup", "ckbackup");
         if (out === undefined) return;
+        result.replaceChildren(h("p", {}, "Making the backup…"));
         const r = await call<{ file: string; bytes: number; sha256: string; log_entries: number }>("backup_vault", { out });
         result.replaceChildren(h("p", { class: "notice" }, "Backup saved and verified: ", h("span", { id: "backup-file" }, r.file), ` (${r.log_entries} signed log entries; SHA-256 ${r.sha256.slice(0, 16)}…).`));
       } catch (e) {
+        result.replaceChildren();
         errors.replaceChildren(errorSummary(message(e)));
+      } finally {
+        done();
       }
     }, "secondary", { id: "make-backup" }),
     result,
@@ -2029,6 +2079,8 @@ document.addEventListener("keydown", (e) => {
   activity();
 });
 document.addEventListener("pointerdown", activity);
+installZoom(say);
+keepFocusClear();
 
 // The shell locks by itself (idle, sleep, screen lock, session switch: src-tauri/src/lockwatch)
 // and sends `locked` with what to say; the page clears itself at once.

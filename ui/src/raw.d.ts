@@ -1,4 +1,5 @@
-// Vite's `?raw` imports (used by a test that reads the core's messages from its source).
+// Files Vite builds in as text (`?raw`): the guide (help.ts) and, in a test, the core's
+// messages from its source.
 declare module "*?raw" {
   const text: string;
   export default text;
