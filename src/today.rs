@@ -357,6 +357,7 @@ mod tests {
 
     /// The child of the test above (does nothing unless asked).
     #[test]
+    #[allow(clippy::disallowed_methods)] // the parent test asks through the environment
     fn badges_in_this_process() {
         if std::env::var_os("CASEKEEP_TODAY_CHILD").is_none() {
             return;
