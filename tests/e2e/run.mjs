@@ -123,6 +123,8 @@ const ARGS = {
   unlock: ["user", "passphrase", "demo"],
   recover: ["user", "recoveryKey", "passphrase"],
   set_idle_minutes: ["minutes"],
+  save_draft: ["kind", "client", "body"],
+  discard_draft: ["kind", "client"],
   list_clients: ["search?", "names"],
   show_client: ["id", "names"],
   reveal_code_word: ["client", "contact"],
@@ -154,7 +156,7 @@ const ARGS = {
   list_enquiries: ["client?"],
   link_enquiry: ["enquiry", "client"],
 };
-const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "verify_log", "list_users", "risk_form", "work_queue", "replace_recovery_key", "enquiry_script", "choose_backup_file"];
+const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "list_drafts", "verify_log", "list_users", "risk_form", "work_queue", "replace_recovery_key", "enquiry_script", "choose_backup_file"];
 // Commands that exist to be used while locked (or that only end a session); every other one
 // must answer `locked`. Their well-formed-looking calls below are built so that none of them
 // unlocks anything or counts as a failed unlock attempt.
@@ -170,6 +172,9 @@ const LOCKED_CALLS = {
   restore_vault: { from: "relative/backup.ckbackup", user: "mo", passphrase: "another long passphrase" },
   touch: {},
   set_idle_minutes: { minutes: 10 },
+  save_draft: { kind: "note", client: 1, body: { text: "a note" } },
+  list_drafts: {},
+  discard_draft: { kind: "note", client: 1 },
   list_clients: { search: null, names: true },
   show_client: { id: 1, names: true },
   reveal_code_word: { client: 1, contact: 1 },
@@ -218,7 +223,8 @@ async function main() {
     CASEKEEP_VAULT: vault,
     CASEKEEP_DEMO_VAULT: join(work, "demo-vault"),
     CASEKEEP_EXPORT_DIR: exportsDir,
-    CASEKEEP_IDLE_SECONDS: "15",
+    // 30 s: the idle warning (a third of it, 10 s) leaves time for its screenshot and axe.
+    CASEKEEP_IDLE_SECONDS: "30",
     CASEKEEP_TEST_CLOCK_FILE: clockFile,
     // The app's (and WebKit's) data, cache and config directories, so the leak scan below
     // knows exactly where they are.
@@ -982,7 +988,7 @@ async function main() {
   check((await text()).includes("user name or passphrase is not right"), "a wrong passphrase gets the uniform refusal");
   await screen("unlock-wrong-passphrase");
 
-  // Unlock; the failed attempt is reported; then the idle lock (15 s in this run).
+  // Unlock; the failed attempt is reported; then the idle lock (30 s in this run).
   await fill("Passphrase", PASS);
   await click("button", "Unlock");
   await byText("h1", "Caseload (1)");
@@ -1067,7 +1073,7 @@ async function main() {
   await screen("caseload");
   await click("button", "Show names");
   await waitFor(async () => (await text()).includes(NAME), "the names before the idle lock", 10000);
-  await waitFor(async () => (await text()).includes("Locked after a period without use"), "the idle lock", 35000);
+  await waitFor(async () => (await text()).includes("Locked after a period without use"), "the idle lock", 50000);
   after = await browser.execute(() => document.documentElement.outerHTML);
   check(!after.includes(NAME) && !after.includes("900123"), "the idle lock leaves no record text in the page");
 
@@ -1081,6 +1087,8 @@ async function main() {
   await click("button", "Reset and unlock");
   await byText("h1", "Caseload (1)");
   check(true, "the recovery key resets the passphrase and unlocks");
+
+  await idleLockDoneKindly({ browser, text, byText, click, fill, screen });
 
   // Lock with the laptop: logind's and the screen saver's signals on the private buses, and a
   // sleep longer than the idle time. Each time a record is open with its details shown; the
@@ -1103,7 +1111,9 @@ async function main() {
     await fill("User name", "mo");
     await fill("Passphrase", "a brand new long passphrase");
     await click("button", "Unlock");
-    await byText("h1", "Caseload (1)");
+    // Issue 17 item 4: the same user is taken back to the record they were reading.
+    await byText("h2", "How to contact safely");
+    check((await browser.execute(() => document.querySelector("h1")?.textContent ?? "")).includes("CK-0001"), `after ${what} and an unlock the worker is back on the record they were reading`);
   };
   await lockedBy("logind's PrepareForSleep(true)",
     () => sendSignal("system", "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", "boolean:true"),
@@ -1206,6 +1216,91 @@ async function main() {
   }
   console.log("e2e: all checks passed");
   process.exit(0);
+}
+
+// ---------------------------------------------------------------- issue 17 item 4
+// The idle lock done kindly: scrolling keeps the session; the shell's warning comes before
+// the lock (GOV.UK's timeout warning, axe on it); "Stay unlocked" keeps it; a half-done risk
+// checklist is kept through the idle lock, offered back after unlocking and restored.
+// Unlocked as mo (passphrase "a brand new long passphrase") on the caseload; the idle time
+// is 30 s, the warning 10 s before.
+async function idleLockDoneKindly({ browser, text, byText, click, fill, screen }) {
+  const dialogState = () => browser.execute(() => {
+    const d = document.querySelector("dialog.idle-warning");
+    let topLayer = null;
+    try {
+      topLayer = d ? d.matches(":modal") : null;
+    } catch {
+      topLayer = "unknown";
+    }
+    return d ? { open: d.open, role: d.getAttribute("role"), modal: d.getAttribute("aria-modal"), topLayer, focused: document.activeElement?.id ?? "", text: d.innerText } : null;
+  });
+  // On the client's record, unlocked (the card's heading is upper-cased by CSS, so the DOM
+  // is asked, not the rendered text).
+  const onRecord = () => browser.execute(() => !!document.getElementById("toggle-details") && !document.getElementById("unlock-pass") && (document.querySelector("h1")?.textContent ?? "").includes("CK-0001"));
+  await (await browser.$("button[aria-label^='Open ']")).click();
+  await byText("h2", "How to contact safely");
+  // Scrolling (the wheel and scroll events a reader makes) for longer than the idle time.
+  const until = Date.now() + 36000;
+  let warnedWhileScrolling = false;
+  while (Date.now() < until) {
+    await browser.execute(() => {
+      document.getElementById("main")?.dispatchEvent(new WheelEvent("wheel", { bubbles: true, deltaY: 40 }));
+      document.dispatchEvent(new Event("scroll"));
+    });
+    if (await dialogState()) warnedWhileScrolling = true;
+    await sleep(2000);
+  }
+  const stillOn = await onRecord();
+  check(!warnedWhileScrolling && stillOn, "scrolling for longer than the idle time keeps the session: no warning, no lock", () => JSON.stringify({ warnedWhileScrolling, stillOn }));
+
+  // No activity: the shell's warning comes (10 s before the lock), focus on "Stay unlocked".
+  await waitFor(async () => (await dialogState())?.open === true, "the idle warning", 30000);
+  const warned = await dialogState();
+  check(warned.role === "alertdialog" && warned.modal === "true" && warned.topLayer !== false && warned.focused === "idle-stay" && warned.text.includes("Casekeep is about to lock") && /in \d+ seconds?/.test(warned.text) && warned.text.includes("Lock now"),
+    "the idle warning is a modal alert dialog with a countdown, focus on Stay unlocked and Lock now beside it", () => JSON.stringify(warned));
+  await screen("idle-warning", true);
+  await click("button", "Stay unlocked");
+  await sleep(2500);
+  const afterStay = await dialogState();
+  const stayed = await onRecord();
+  check(afterStay === null && stayed, "Stay unlocked keeps the session and closes the warning", () => JSON.stringify({ afterStay, stayed }));
+
+  // A half-done risk checklist, then the idle lock.
+  await click("button", "Risk checklist");
+  await byText("h1", "Risk checklist for CK-0001");
+  await (await browser.$('label[for="q1-yes"]')).click();
+  await (await browser.$('label[for="q2-no"]')).click();
+  await (await browser.$('label[for="q3-not_known"]')).click();
+  const REASON = "Threats by text after the court date";
+  await fill("Reason for your professional judgement", REASON);
+  await waitFor(async () => (await text()).includes("Locked after a period without use"), "the idle lock on a half-done checklist", 50000);
+  const lockedPage = await browser.execute(() => document.documentElement.outerHTML);
+  check(!lockedPage.includes(REASON) && !lockedPage.includes("CK-0001"), "the idle lock clears the half-done checklist from the page");
+  await fill("User name", "mo");
+  await fill("Passphrase", "a brand new long passphrase");
+  await click("button", "Unlock");
+  await byText("h2", "Unfinished work");
+  const offer = await browser.execute(() => document.getElementById("drafts-notice")?.innerText ?? "");
+  check(offer.includes("You have an unfinished risk checklist for CK-0001 · A.S."), "after unlocking the worker is offered the unfinished checklist back", () => offer);
+  await screen("draft-offered", true);
+  await click("button", "Continue");
+  await byText("h1", "Risk checklist for CK-0001");
+  const restored = await browser.execute(() => ({
+    q1: document.getElementById("q1-yes")?.checked, q2: document.getElementById("q2-no")?.checked, q3: document.getElementById("q3-not_known")?.checked,
+    rest: [...document.querySelectorAll("input[type=radio]:checked")].length,
+    reason: [...document.querySelectorAll("textarea")].map((t) => t.value),
+    score: document.getElementById("running-score")?.textContent ?? "",
+  }));
+  check(restored.q1 && restored.q2 && restored.q3 && restored.rest === 3 && restored.reason.includes(REASON) && restored.score.includes("21 not yet answered"),
+    "the checklist comes back on the same screen with the answers filled in", () => JSON.stringify(restored));
+  await screen("draft-restored", true);
+  await click("button", "Cancel");
+  await byText("h2", "How to contact safely");
+  const left = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("list_drafts").then((d) => done(d.length)));
+  check(left === 0, "a cancelled draft is deleted from the vault");
+  await click("button", "Caseload");
+  await byText("h1", "Caseload (1)");
 }
 
 main().catch(async (e) => {

@@ -74,31 +74,36 @@ export async function myDrafts(): Promise<Draft[]> {
   }
 }
 
-/** The nodes of the "unfinished work" screen: each draft with Continue and Discard, then a
- *  way on without them. */
-export function draftOffer(drafts: Draft[], open: (d: Draft) => void, next: () => void, again: () => void): Node[] {
-  const rows = drafts.map((d) =>
-    h(
+/** The offer shown at the top of the screen after an unlock (GOV.UK's notification
+ *  banner): each draft with Continue and Discard. */
+export function draftNotice(drafts: Draft[], open: (d: Draft) => void): HTMLElement {
+  const list = h("ul", { class: "list drafts" });
+  const box = h(
+    "section",
+    { class: "notice warn drafts-notice", "aria-labelledby": "drafts-title", id: "drafts-notice" },
+    h("h2", { id: "drafts-title", tabindex: "-1" }, "Unfinished work"),
+    h("p", {}, "Casekeep locked while you were part-way through. What you had entered was kept, encrypted, for you only."),
+    list,
+  );
+  for (const d of drafts) {
+    const row: HTMLElement = h(
       "li",
       { class: "draft" },
-      h("p", {}, `${draftText(d)}, last changed ${d.saved_at.slice(11, 16)} UTC ${d.saved_at.slice(0, 10)}.`),
+      h("p", {}, draftText(d).endsWith(".") ? draftText(d) : `${draftText(d)}.`),
       h(
         "div",
         { class: "button-group" },
-        button("Continue", () => open(d), "primary"),
+        button("Continue", () => open(d), "primary", { "aria-label": `Continue ${draftText(d).replace("You have an", "the")}` }),
         button("Discard", async () => {
           await call("discard_draft", { kind: d.kind, client: d.client_id }).catch(() => undefined);
-          again();
-        }, "secondary", { "aria-label": `Discard: ${draftText(d).replace("You have an", "the")}` }),
+          row.remove();
+          if (!list.childElementCount) box.remove();
+        }, "secondary", { "aria-label": `Discard ${draftText(d).replace("You have an", "the")}` }),
       ),
-    ),
-  );
-  return [
-    h("h1", {}, "You have unfinished work"),
-    h("p", {}, "Casekeep locked while you were part-way through. What you had entered was kept, encrypted, for you only."),
-    h("ul", { class: "list drafts" }, ...rows),
-    button("Go to the caseload", next, "secondary"),
-  ];
+    );
+    list.append(row);
+  }
+  return box;
 }
 
 /** The answers a risk checklist's draft holds, checked (anything odd is left unanswered). */

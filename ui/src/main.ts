@@ -8,7 +8,7 @@ import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAn
 import type { MaracAnswers } from "./forms";
 import { listen } from "@tauri-apps/api/event";
 import { closeIdleWarning, startIdleWatch } from "./idle";
-import { Draft, draftOffer, flushDrafts, keepDraft, myDrafts, riskDraft } from "./drafts";
+import { Draft, draftNotice, flushDrafts, keepDraft, myDrafts, riskDraft } from "./drafts";
 
 const main = document.getElementById("main") as HTMLElement;
 const topbar = document.getElementById("topbar") as HTMLElement;
@@ -57,14 +57,14 @@ let lastPlace: { user: string; client: number } | null = null;
 async function afterUnlock() {
   const place = lastPlace;
   lastPlace = null;
+  if (place && place.user === status?.user) await clientScreen(place.client);
+  else await caseload();
   const drafts = await myDrafts();
-  if (drafts.length) return offerDrafts(drafts);
-  if (place && place.user === status?.user) return clientScreen(place.client);
-  return caseload();
-}
-
-function offerDrafts(drafts: Draft[]) {
-  show(...draftOffer(drafts, (d) => void openDraft(d), () => void caseload(), () => void myDrafts().then((left) => (left.length ? offerDrafts(left) : caseload()))));
+  if (drafts.length) {
+    const notice = draftNotice(drafts, (d) => void openDraft(d));
+    main.prepend(notice);
+    notice.querySelector<HTMLElement>("h2")?.focus();
+  }
 }
 
 async function openDraft(d: Draft) {
