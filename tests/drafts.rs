@@ -152,3 +152,23 @@ fn an_old_draft_is_deleted_and_a_purge_takes_the_client_s_drafts_with_it() {
     assert_eq!(report.purged, vec![ada.0]);
     assert_eq!(stored_drafts(&mut mo), 0, "the purged client's draft was kept");
 }
+
+#[test]
+fn the_idle_time_is_a_signed_setting_only_a_manager_changes() {
+    let (dir, mut cara, _ada) = session_with_client(ADA);
+    let vault = dir.path().join("vault");
+    assert_eq!(cara.settings().unwrap().lock.idle_minutes, 5);
+    assert_eq!(cara.set_settings(br#"{"lock": {"idle_minutes": 50}}"#).unwrap_err().code(), "forbidden");
+    cara.lock().unwrap();
+    let mut mo = unlock_now(&vault, "mo", MANAGER_PASS).unwrap();
+    let e = mo.set_settings(br#"{"lock": {"idle_minutes": 61}}"#).unwrap_err().to_string();
+    assert!(e.contains("`lock.idle_minutes` must be a whole number of minutes between 1 and 60"), "{e}");
+    assert_eq!(mo.set_settings(br#"{"lock": {"idle_minutes": 50}}"#).unwrap().lock.idle_minutes, 50);
+    mo.lock().unwrap();
+    // Read back by another user from the signed entry.
+    let cara = unlock_now(&vault, "cara", WORKER_PASS).unwrap();
+    assert_eq!(cara.settings().unwrap().lock.idle_minutes, 50);
+    let changed =
+        cara.log_entries(None).unwrap().into_iter().filter(|e| e.event == "settings_changed").count();
+    assert_eq!(changed, 1, "one signed settings entry");
+}

@@ -1299,6 +1299,30 @@ async function idleLockDoneKindly({ browser, text, byText, click, fill, screen }
   await byText("h2", "How to contact safely");
   const left = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("list_drafts").then((d) => done(d.length)));
   check(left === 0, "a cancelled draft is deleted from the vault");
+
+  // The idle time: a manager's signed vault setting, refused with a clear error outside
+  // 1–60 minutes; a worker's own choice is never longer than the vault's.
+  await click("button", "Settings");
+  await byText("h1", "Settings");
+  const VAULT_IDLE = "Lock after this many minutes without use, for everyone using this vault";
+  await fill(VAULT_IDLE, "0");
+  await click("button", "Save for this vault");
+  await byText("h2", "There is a problem");
+  check((await text()).includes("Enter the idle time as a whole number of minutes from 1 to 60, like 5."), "an idle time of 0 minutes is refused with a clear error");
+  await fill(VAULT_IDLE, "50");
+  await click("button", "Save for this vault");
+  await waitFor(async () => (await text()).includes("Saved: Casekeep locks after 50 minutes without use."), "the vault's idle time saved", 10000);
+  await byText("h1", "Settings");
+  const choices = await browser.execute(() => {
+    const l = [...document.querySelectorAll("label")].find((x) => x.textContent === "Lock after this long without use");
+    const sel = l ? document.getElementById(l.getAttribute("for")) : null;
+    return sel ? [...sel.options].map((o) => o.value) : [];
+  });
+  const tooLong = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("set_idle_minutes", { minutes: 51 }).then(() => done("ACCEPTED"), (e) => done(`${e.code}: ${e.message}`)));
+  const signed = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("log_entries", { client: null }).then((l) => done(l.filter((e) => e.event === "settings_changed").length)));
+  check(choices.at(-1) === "50" && !choices.includes("60") && tooLong.startsWith("invalid_input") && tooLong.includes("between 1 and 50 minutes") && signed >= 1,
+    "the vault's idle time (50 minutes) is signed, and a worker may choose up to it and no longer", () => JSON.stringify({ choices, tooLong, signed }));
+  await screen("settings-idle");
   await click("button", "Caseload");
   await byText("h1", "Caseload (1)");
 }
