@@ -14,11 +14,13 @@ export type { Draft, DraftKind };
 /** How long after the last change a draft is saved. */
 export const SAVE_AFTER_MS = 400;
 
-const pending = new Set<() => void>();
+const pending = new Set<() => Promise<void>>();
 
-/** Saves every draft with a change not yet saved, at once (the idle warning calls it). */
-export function flushDrafts() {
-  for (const f of [...pending]) f();
+/** Saves every draft with a change not yet saved, at once (the idle warning and the Lock
+ *  button call it); resolves when they are saved, or after `capMs` at most. */
+export function flushDrafts(capMs = 300): Promise<void> {
+  const saves = Promise.all([...pending].map((f) => f())).then(() => undefined);
+  return Promise.race([saves, new Promise<void>((r) => window.setTimeout(r, capMs))]);
 }
 
 /** What a kept form does when it is finished with. */
@@ -32,18 +34,18 @@ export interface KeptDraft {
 export function keepDraft(kind: DraftKind, client: number, nodes: Array<Node | null>, state: () => Record<string, unknown>): KeptDraft {
   let timer: number | null = null;
   let finished = false;
-  const save = () => {
+  const save = async () => {
     if (timer !== null) window.clearTimeout(timer);
     timer = null;
     pending.delete(save);
     if (finished) return;
-    void call("save_draft", { kind, client, body: state() }).catch(() => undefined);
+    await call("save_draft", { kind, client, body: state() }).catch(() => undefined);
   };
   const changed = () => {
     if (finished) return;
     if (timer !== null) window.clearTimeout(timer);
     pending.add(save);
-    timer = window.setTimeout(save, SAVE_AFTER_MS);
+    timer = window.setTimeout(() => void save(), SAVE_AFTER_MS);
   };
   for (const n of nodes) {
     n?.addEventListener("input", changed);

@@ -76,6 +76,9 @@ async function openDraft(d: Draft) {
 
 async function lockNow(reason: string) {
   wipe();
+  // A change typed in the last moment is kept as a draft (at most 0.3 s; the page is
+  // already empty).
+  await flushDrafts();
   try {
     await call("lock");
   } catch {
@@ -2034,7 +2037,7 @@ function purgeSection(errors: HTMLElement): Node[] {
 // ---------------------------------------------------------------- wiring
 
 // Keys, clicks, scrolling, the wheel, pointer movement and touch all count as use (idle.ts).
-startIdleWatch({ unlocked: () => !!status?.unlocked, lockNow: () => void lockNow("Locked."), warned: flushDrafts });
+startIdleWatch({ unlocked: () => !!status?.unlocked, lockNow: () => void lockNow("Locked."), warned: () => void flushDrafts() });
 
 document.addEventListener("keydown", (e) => {
   if (e.ctrlKey && e.shiftKey && (e.key === "L" || e.key === "l")) {
