@@ -52,8 +52,8 @@ function wipe() {
  *  the user, never a record value; the same user is taken back to it after unlocking. */
 let lastPlace: { user: string; client: number } | null = null;
 
-/** After an unlock: this user's unfinished forms first, then the record they were reading
- *  when the app locked by itself, else the caseload. */
+/** After an unlock: the record this user was reading when the app locked by itself, else
+ *  the caseload; their unfinished forms (drafts) offered at the top, focused. */
 async function afterUnlock() {
   const place = lastPlace;
   lastPlace = null;
