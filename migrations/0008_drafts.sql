@@ -2,7 +2,7 @@
 -- the app locks, so that the worker who wrote it is offered it back after unlocking
 -- (src/drafts.rs). Record data, so only ever here, inside the encrypted database (never in
 -- the page's storage or a file); one per user, kind and client; deleted when used or
--- discarded, after DRAFT_DAYS, and with the client (a purge) or the user.
+-- discarded, after DRAFT_DAYS (a removed user's too), and with the client (a purge).
 CREATE TABLE drafts (
     user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     kind       TEXT NOT NULL CHECK (kind IN ('risk_checklist', 'note')),

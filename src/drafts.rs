@@ -11,7 +11,8 @@
 //!   so another user of the same vault can neither see nor discard it;
 //! - there is at most one per user, kind of form and client (a later save replaces it);
 //! - it is deleted when used (the form was saved) or discarded, after [`DRAFT_DAYS`] days
-//!   (swept whenever drafts are listed), and with its client (a purge) or its user;
+//!   (swept whenever drafts are listed, whoever's), and with its client (a purge). A removed
+//!   user cannot unlock, so their drafts are never offered again and go with that sweep;
 //! - it is not an entry in the signed log: it records nothing that happened, and it never
 //!   leaves the vault except inside an encrypted backup, as the records do.
 //!
