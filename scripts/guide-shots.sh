@@ -14,7 +14,7 @@ SHOTS=target/e2e-shots
 OUT=docs/img
 NAMES=(
   # docs/GUIDE.md
-  unlock-after-quick-exit settings locked-on-sleep caseload client-record safe-contact-acknowledgement
+  unlock-after-quick-exit settings locked-on-sleep idle-warning draft-offered caseload client-record safe-contact-acknowledgement
   client-names-hidden-below consent-form-fresh consent-check-answers risk-checklist marac-referral
   client-record-with-referral share-who share-preview share-done share-consent-withdrawn
   share-requested queue-share-request review-share-request finish-share-request enquiry-form enquiry-link

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("../migrations/0005_pending_exports.sql")),
     (6, include_str!("../migrations/0006_log_by_event.sql")),
     (7, include_str!("../migrations/0007_client_keys.sql")),
+    (8, include_str!("../migrations/0008_drafts.sql")),
 ];
 
 pub fn latest_version() -> u32 {

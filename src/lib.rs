@@ -19,6 +19,7 @@ pub mod consent;
 pub mod crypto;
 pub mod db;
 pub mod demo;
+pub mod drafts;
 pub mod enquiry;
 pub mod envelopes;
 pub mod error;

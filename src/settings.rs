@@ -61,6 +61,38 @@ impl Default for RetentionConfig {
     }
 }
 
+/// The default idle time, in minutes (the desktop app's lock without use).
+pub const DEFAULT_IDLE_MINUTES: u32 = 5;
+/// The longest idle time a manager may set: twelve times the default.
+pub const MAX_IDLE_MINUTES: u32 = 60;
+
+/// When the desktop app locks by itself.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LockConfig {
+    /// Minutes without use after which the app locks (a warning comes first). Each worker
+    /// may choose a shorter time for their own session, never a longer one.
+    pub idle_minutes: u32,
+}
+
+impl Default for LockConfig {
+    fn default() -> Self {
+        LockConfig { idle_minutes: DEFAULT_IDLE_MINUTES }
+    }
+}
+
+impl LockConfig {
+    fn validate(&self) -> Result<()> {
+        if !(1..=MAX_IDLE_MINUTES).contains(&self.idle_minutes) {
+            return Err(Error::invalid(format!(
+                "`lock.idle_minutes` must be a whole number of minutes between 1 and {MAX_IDLE_MINUTES}"
+            )));
+        }
+        Ok(())
+    }
+}
+
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -68,12 +100,14 @@ pub struct Settings {
     pub risk: RiskConfig,
     pub queue: QueueConfig,
     pub retention: RetentionConfig,
+    pub lock: LockConfig,
 }
 
 impl Settings {
     pub fn validate(&self) -> Result<()> {
         self.risk.validate()?;
         self.queue.validate()?;
+        self.lock.validate()?;
         if !(1..=100).contains(&self.retention.years_after_closure) {
             return Err(Error::invalid("`retention.years_after_closure` must be between 1 and 100"));
         }
@@ -94,7 +128,7 @@ impl Settings {
         for (section, fields) in patch {
             let Some(target) = current.get_mut(&section).and_then(Value::as_object_mut) else {
                 return Err(Error::invalid(format!(
-                    "the settings JSON has an unknown section (expected `risk`, `queue` or `retention`){}",
+                    "the settings JSON has an unknown section (expected `risk`, `queue`, `retention` or `lock`){}",
                     if crate::input::safe_key(&section).is_some() {
                         format!(": `{section}`")
                     } else {
@@ -183,5 +217,25 @@ mod tests {
         assert!(msg(r#"{"colour": {}}"#).contains("unknown section"));
         assert!(msg(r#"[1]"#).contains("expected an object"));
         assert!(msg(r#"{"queue": {"reconfirm_after_days": 0}}"#).contains("reconfirm_after_days"));
+    }
+
+    #[test]
+    fn the_idle_time_is_five_minutes_until_set_and_at_most_an_hour() {
+        let d = Settings::default();
+        assert_eq!(d.lock.idle_minutes, 5);
+        assert_eq!(d.merged(br#"{"lock": {"idle_minutes": 60}}"#).unwrap().lock.idle_minutes, 60);
+        assert_eq!(d.merged(br#"{"lock": {"idle_minutes": 1}}"#).unwrap().lock.idle_minutes, 1);
+        for bad in [r#"{"lock": {"idle_minutes": 0}}"#, r#"{"lock": {"idle_minutes": 61}}"#] {
+            let msg = d.merged(bad.as_bytes()).unwrap_err().to_string();
+            assert!(
+                msg.contains("`lock.idle_minutes` must be a whole number of minutes between 1 and 60"),
+                "{msg}"
+            );
+        }
+        let msg = d.merged(br#"{"lock": {"idle_minutes": 2.5}}"#).unwrap_err().to_string();
+        assert!(msg.contains("lock.idle_minutes"), "{msg}");
+        // Settings signed before the lock section existed still read, with the default.
+        let old: Settings = serde_json::from_str(r#"{"risk": {}, "queue": {}, "retention": {}}"#).unwrap();
+        assert_eq!(old.lock.idle_minutes, 5);
     }
 }

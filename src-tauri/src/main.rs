@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use arg::Arg;
 use casekeep::clients::Names;
 use casekeep::consent::RecipientKind;
+use casekeep::drafts::DraftKind;
 use casekeep::export::Format;
 use casekeep::ipc::{AppStatus, ConsentArgs, Created, FinishArgs, ShareArgs, Unlocked};
 use casekeep::{ClientId, Passphrase, Role};
@@ -133,16 +134,57 @@ fn touch(state: State<'_, AppState>) -> CmdResult<()> {
     Ok(())
 }
 
+/// A shorter idle time for this session only (the vault's, set by a manager, is the
+/// longest; each unlock starts from it again).
 #[tauri::command(async)]
 fn set_idle_minutes(state: State<'_, AppState>, minutes: Arg<u64>) -> CmdResult<()> {
     let Arg(minutes) = minutes;
     let mut g = state.guard()?;
     g.session_mut()?;
-    if !(1..=60).contains(&minutes) {
-        return Err(CmdError::new("invalid_input", "The idle time must be between 1 and 60 minutes."));
+    let most = (g.vault_idle.as_secs() / 60).max(1);
+    if !(1..=most).contains(&minutes) {
+        return Err(CmdError::new(
+            "invalid_input",
+            &format!("Choose an idle time between 1 and {most} minutes (the longest this vault allows)."),
+        ));
     }
     g.idle = std::time::Duration::from_secs(minutes * 60);
     Ok(())
+}
+
+/// Keeps the page's half-finished form (`kind`: `risk_checklist` or `note`) for `client`
+/// as this user's draft, in the vault. Not counted as activity.
+#[tauri::command(async)]
+fn save_draft(
+    state: State<'_, AppState>,
+    kind: Arg<String>,
+    client: Arg<i64>,
+    body: Arg<Value>,
+) -> CmdResult<()> {
+    let Arg(kind) = kind;
+    let Arg(client) = client;
+    let Arg(body) = body;
+    let kind = kind.parse::<DraftKind>()?;
+    let bytes = json_bytes(&body)?;
+    let mut g = state.guard()?;
+    Ok(g.session_quiet()?.save_draft(kind, ClientId(client), &bytes)?)
+}
+
+/// This user's drafts, to offer back after unlocking. Not counted as activity.
+#[tauri::command(async)]
+fn list_drafts(state: State<'_, AppState>) -> CmdResult<Vec<casekeep::drafts::Draft>> {
+    let mut g = state.guard()?;
+    Ok(g.session_quiet()?.drafts()?)
+}
+
+/// Deletes this user's draft (used or discarded). Not counted as activity.
+#[tauri::command(async)]
+fn discard_draft(state: State<'_, AppState>, kind: Arg<String>, client: Arg<i64>) -> CmdResult<bool> {
+    let Arg(kind) = kind;
+    let Arg(client) = client;
+    let kind = kind.parse::<DraftKind>()?;
+    let mut g = state.guard()?;
+    Ok(g.session_quiet()?.discard_draft(kind, ClientId(client))?)
 }
 
 #[tauri::command(async)]
@@ -559,7 +601,9 @@ fn set_vault_settings(
     let Arg(patch) = patch;
     let mut g = state.guard()?;
     let bytes = json_bytes(&patch)?;
-    Ok(g.session_mut()?.set_settings(&bytes)?)
+    let settings = g.session_mut()?.set_settings(&bytes)?;
+    g.set_vault_idle(std::time::Duration::from_secs(u64::from(settings.lock.idle_minutes) * 60));
+    Ok(settings)
 }
 
 /// A new recovery key (managers); the old one stops working. Shown once by the UI.
@@ -712,6 +756,9 @@ fn main() {
             lock,
             touch,
             set_idle_minutes,
+            save_draft,
+            list_drafts,
+            discard_draft,
             list_clients,
             show_client,
             reveal_code_word,

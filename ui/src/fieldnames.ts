@@ -94,6 +94,7 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   "risk.medium_from": { label: "Medium risk from this score" },
   "risk.high_from": { label: "High risk from this score" },
   "queue.reconfirm_after_days": { label: "Re-confirm a safe-contact arrangement after this many days" },
+  "lock.idle_minutes": { label: "Lock after this many minutes without use, for everyone using this vault" },
   "queue.meeting_within_days": { label: "Show MARAC meetings this many days ahead" },
   "queue.action_within_days": { label: "Show MARAC actions due within this many days" },
   "retention.years_after_closure": { label: "Years a closed case is kept" },

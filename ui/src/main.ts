@@ -19,6 +19,8 @@ import { exitMarker, noteExit, overtaken, working, workingStatus } from "./worki
 import { forgetHelp, helpButton } from "./help";
 import { installZoom, textSizeSetting } from "./zoom";
 import { placeLabel, plainDateTime, technicalDetails } from "./plain";
+import { closeIdleWarning, startIdleWatch } from "./idle";
+import { Draft, draftNotice, flushDrafts, keepDraft, myDrafts, riskDraft } from "./drafts";
 
 const main = document.getElementById("main") as HTMLElement;
 const topbar = document.getElementById("topbar") as HTMLElement;
@@ -41,6 +43,7 @@ function show(...nodes: Array<Node | null>) {
   forgetHelp();
   banner.replaceChildren();
   errorTitle(false);
+  delete main.dataset.client;
   main.replaceChildren(...nodes.filter((n): n is Node => n !== null));
   enhancePassphrases(main);
   window.scrollTo(0, 0);
@@ -56,15 +59,46 @@ function wipe() {
   noteExit();
   forgetHelp();
   main.replaceChildren();
+  delete main.dataset.client;
   topbar.replaceChildren();
   banner.replaceChildren();
   document.body.classList.remove("demo");
+  closeIdleWarning();
   namesShown = false;
   detailsFor = null;
 }
 
+/** The record open when the shell locked by itself (idle, sleep): its internal number and
+ *  the user, never a record value; the same user is taken back to it after unlocking. */
+let lastPlace: { user: string; client: number } | null = null;
+
+/** After an unlock: the record this user was reading when the app locked by itself, else
+ *  the caseload; their unfinished forms (drafts) offered at the top, focused. */
+async function afterUnlock() {
+  const place = lastPlace;
+  lastPlace = null;
+  if (place && place.user === status?.user) await clientScreen(place.client);
+  else await today();
+  const drafts = await myDrafts();
+  if (drafts.length) {
+    const notice = draftNotice(drafts, (d) => void openDraft(d));
+    main.prepend(notice);
+    notice.querySelector<HTMLElement>("h2")?.focus();
+  }
+}
+
+async function openDraft(d: Draft) {
+  const rec = { id: d.client_id, case_reference: d.case_reference, initials: d.initials };
+  if (d.kind === "risk_checklist") await riskForm(rec, d.body);
+  else noteForm(rec, d.body);
+  say(`Your unfinished ${d.kind === "note" ? "note" : "risk checklist"} is back as you left it. Check it before you save.`);
+}
+
 async function lockNow(reason: string) {
   wipe();
+  // A change typed in the last moment is kept as a draft (at most 0.3 s; the page is
+  // already empty).
+  await flushDrafts();
   try {
     await call("lock");
   } catch {
@@ -290,7 +324,7 @@ function unlockScreen(demo: boolean) {
           }
           say("");
           await refresh();
-          await today();
+          await afterUnlock();
           if (r.failed_attempts > 0) {
             say(`${r.failed_attempts} failed unlock attempt${r.failed_attempts === 1 ? "" : "s"} for your name since your last unlock. If this was not you, tell your manager.`);
           }
@@ -755,6 +789,7 @@ async function clientScreen(id: number) {
     ...(rec.details ? detailSections(rec) : [hiddenNotice(id)]),
     ...caseSection(rec, caseState),
   );
+  main.dataset.client = String(id);
 }
 
 /** In place of the details while names are hidden. */
@@ -895,7 +930,7 @@ function caseSection(rec: ClientView, st: CaseStatus): Node[] {
   return parts;
 }
 
-async function riskForm(rec: { id: number; case_reference: string; initials: string }) {
+async function riskForm(rec: { id: number; case_reference: string; initials: string }, restore?: Record<string, unknown>) {
   let form: RiskForm;
   try {
     form = await call<RiskForm>("risk_form");
@@ -932,7 +967,28 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
   const incidentsField = at("risk[0].police_incidents_12m", field("Police-reported incidents in the last 12 months", incidents, "Leave empty if not known."));
   judgement.input.addEventListener("change", update);
   incidents.addEventListener("input", update);
+  if (restore) {
+    const d = riskDraft(restore, questions.length);
+    if (d.date) date.set(d.date);
+    d.answers.forEach((a, i) => {
+      const input = a ? questions[i]?.querySelector<HTMLInputElement>(`input[value="${a}"]`) : null;
+      if (input) {
+        input.checked = true;
+        answers[i] = a;
+      }
+    });
+    judgement.input.checked = d.judgement;
+    reason.value = d.reason;
+    incidents.value = d.incidents;
+  }
   update();
+  const kept = keepDraft("risk_checklist", rec.id, [date.el, ...questions, judgement.el, reason, incidents], () => ({
+    date: date.value,
+    answers,
+    professional_judgement: judgement.input.checked,
+    judgement_reason: reason.value,
+    police_incidents_12m: incidents.value,
+  }));
   const save = async () => {
     const n = incidentCount();
     const gaps = [
@@ -949,6 +1005,7 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
     if (incidentCount() !== null) entry.police_incidents_12m = incidentCount();
     try {
       await call<string[]>("update_client", { id: rec.id, patch: { risk: [entry] } });
+      await kept.done();
       await clientScreen(rec.id);
       say("Risk assessment saved.");
     } catch (e) {
@@ -966,7 +1023,7 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
     judgement.el,
     reasonField,
     incidentsField,
-    h("div", { class: "button-group sticky" }, button("Save the assessment", () => void save()), button("Cancel", () => void clientScreen(rec.id), "secondary")),
+    h("div", { class: "button-group sticky" }, button("Save the assessment", () => void save()), button("Cancel", () => void kept.done().then(() => clientScreen(rec.id)), "secondary")),
   );
 }
 
@@ -1099,8 +1156,10 @@ function editScreen(rec: ClientRecord) {
   );
 }
 
-function noteForm(rec: ClientView) {
+function noteForm(rec: { id: number; case_reference: string; initials: string }, restore?: Record<string, unknown>) {
   const text = h("textarea", { rows: "5" }) as HTMLTextAreaElement;
+  if (typeof restore?.text === "string") text.value = restore.text;
+  const kept = keepDraft("note", rec.id, [text], () => ({ text: text.value }));
   const errors = h("div", {});
   show(
     clientCaption(rec),
@@ -1111,13 +1170,14 @@ function noteForm(rec: ClientView) {
       button("Save the note", async () => {
         try {
           await call("update_client", { id: rec.id, patch: { notes: [{ text: text.value }] } });
+          await kept.done();
           await clientScreen(rec.id);
           say("Note added.");
         } catch (e) {
           errors.replaceChildren(errorSummary(message(e)));
         }
       }),
-      button("Cancel", () => void clientScreen(rec.id), "secondary")),
+      button("Cancel", () => void kept.done().then(() => clientScreen(rec.id)), "secondary")),
   );
 }
 
@@ -1829,7 +1889,9 @@ async function logScreen() {
 }
 
 async function settings() {
-  const idle = select([["1", "1 minute"], ["2", "2 minutes"], ["5", "5 minutes"], ["10", "10 minutes"], ["15", "15 minutes"]], String(status?.idle_minutes ?? 5));
+  // The vault's idle time (a manager's signed setting) is the longest anyone may choose.
+  const vaultIdle = (await call<RiskForm>("risk_form").catch(() => null))?.settings.lock.idle_minutes ?? 5;
+  const idle = select(idleChoices(vaultIdle), String(status?.idle_minutes ?? vaultIdle));
   const newPass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
   const passBusy = h("div", { "aria-live": "polite" });
   const errors = h("div", {});
@@ -1847,7 +1909,8 @@ async function settings() {
         errors.replaceChildren(errorSummary(message(e)));
       }
     }, "secondary"),
-    h("p", { class: "hint" }, "Ctrl+Shift+L locks at once and clears the screen."),
+    h("p", { class: "hint" }, `For this session; this vault allows up to ${vaultIdle} minute${vaultIdle === 1 ? "" : "s"}. A warning comes first, and scrolling or moving the pointer counts as use. Ctrl+Shift+L locks at once and clears the screen.`),
+    ...(status?.role === "manager" ? vaultIdleSetting(vaultIdle, errors) : []),
     h("h2", {}, "Display"),
     button(document.body.classList.contains("high-contrast") ? "Use the standard theme" : "Use the high-contrast theme", () => {
       const on = document.body.classList.toggle("high-contrast");
@@ -1973,6 +2036,36 @@ async function settings() {
 
 /** Rotating the vault key re-encrypts every page: say so while it runs (the command runs off
  * the window's main thread, so this stays drawn). */
+/** The idle times a worker may choose: up to the vault's. */
+function idleChoices(most: number): Array<[string, string]> {
+  const mins = [...new Set([1, 2, 5, 10, 15, 20, 30, 45, 60, most])].filter((m) => m <= most).sort((a, b) => a - b);
+  return mins.map((m) => [String(m), `${m} minute${m === 1 ? "" : "s"}`]);
+}
+
+/** A manager sets the vault's idle time (a signed change of settings). */
+function vaultIdleSetting(current: number, errors: HTMLElement): Node[] {
+  const input = h("input", { type: "text", inputmode: "numeric", value: String(current), class: "input-short", spellcheck: "false" }) as HTMLInputElement;
+  return [
+    field("Lock after this many minutes without use, for everyone using this vault", input, "From 1 to 60 minutes; the default is 5. Each person may choose a shorter time for themselves."),
+    button("Save for this vault", async () => {
+      const v = input.value.trim();
+      const n = /^\d{1,3}$/.test(v) ? Number(v) : NaN;
+      if (!(n >= 1 && n <= 60)) {
+        errors.replaceChildren(errorSummary("Enter the idle time as a whole number of minutes from 1 to 60, like 5."));
+        return;
+      }
+      try {
+        await call("set_vault_settings", { patch: { lock: { idle_minutes: n } } });
+        await refresh();
+        say(`Saved: Casekeep locks after ${n} minute${n === 1 ? "" : "s"} without use.`);
+        void settings();
+      } catch (e) {
+        errors.replaceChildren(errorSummary(message(e)));
+      }
+    }, "secondary", { id: "save-vault-idle" }),
+  ];
+}
+
 function rotating(what: string): Node {
   return h("div", { class: "notice", role: "status", "aria-busy": "true", id: "rotating" },
     h("p", {}, `${what}: re-encrypting the vault under a new key. On a large vault this takes up to half a minute; keep Casekeep open.`),
@@ -2060,25 +2153,15 @@ function purgeSection(errors: HTMLElement): Node[] {
 
 // ---------------------------------------------------------------- wiring
 
-let lastTouch = 0;
-function activity() {
-  if (!status?.unlocked) return;
-  const now = Date.now();
-  if (now - lastTouch > 15_000) {
-    lastTouch = now;
-    void call("touch").catch(() => undefined);
-  }
-}
+// Keys, clicks, scrolling, the wheel, pointer movement and touch all count as use (idle.ts).
+startIdleWatch({ unlocked: () => !!status?.unlocked, lockNow: () => void lockNow("Locked."), warned: () => void flushDrafts() });
 
 document.addEventListener("keydown", (e) => {
   if (e.ctrlKey && e.shiftKey && (e.key === "L" || e.key === "l")) {
     e.preventDefault();
     void lockNow("Locked (quick exit).");
-    return;
   }
-  activity();
 });
-document.addEventListener("pointerdown", activity);
 installZoom(say);
 keepFocusClear();
 
@@ -2086,6 +2169,8 @@ keepFocusClear();
 // and sends `locked` with what to say; the page clears itself at once.
 async function lockedByShell(reason: string) {
   if (status?.unlocked) {
+    const open = main.dataset.client ? Number(main.dataset.client) : null;
+    lastPlace = open && status.user ? { user: status.user, client: open } : null;
     wipe();
     try {
       status = await call<Status>("app_status");
