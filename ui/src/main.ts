@@ -4,6 +4,7 @@ import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary
 import { button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
 import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, maskedKind, passphraseStrength, recipientLabel, runningScore, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
+import { checkDuplicates, contactActions, contactHistory } from "./card";
 import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentFromGate, consentSummary, declineSummary, enquirySummary, focusField, initialState, maracSummary, optionLabel, problems, showProblems } from "./forms";
 import type { MaracAnswers } from "./forms";
 import { listen } from "@tauri-apps/api/event";
@@ -433,6 +434,7 @@ function newClient() {
   const avoidNote = inp();
   const note = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
   const errors = h("div", {});
+  const duplicates = h("div", {});
   const save = async () => {
     const gaps = problems<HTMLElement>([
       [!phone.value.trim() || !!voicemail.value(), voicemail.el, "Say whether a voicemail on the safe number is safe."],
@@ -462,6 +464,7 @@ function newClient() {
     };
     if (dob.value) record.date_of_birth = dob.value;
     if (note.value.trim()) record.notes = [{ text: note.value }];
+    if (!(await checkDuplicates(record, duplicates, (id) => void clientScreen(id)))) return;
     try {
       const id = await call<number>("add_client", { record });
       await clientScreen(id);
@@ -491,6 +494,7 @@ function newClient() {
     field("Why it must not be used", avoidNote, "For example: shared landline"),
     h("h2", {}, "First note"),
     field("Note", note),
+    duplicates,
     h("div", { class: "button-group" }, button("Save the client", () => void save()), button("Cancel", () => void caseload(), "secondary")),
   );
 }
@@ -547,6 +551,7 @@ function safeContactCard(rec: ClientView): HTMLElement {
       warnings.length ? h("p", { class: "cautions", "aria-label": "Warnings" }, ...warnings.map((w) => h("strong", { class: "caution-tag" }, w))) : null,
       h("p", {}, "Voicemail: ", yesNo(c.voicemail_ok), "   Say who we are: ", yesNo(c.may_identify_agency), "   Code word: ", codeSpan, " ", reveal),
       h("p", { class: "muted" }, `Confirmed ${c.last_confirmed ?? "never"}; review due ${c.review_due ?? "not set"}`),
+      contactActions(rec.id, c.n, ackBox, (text) => void clientScreen(rec.id).then(() => say(text))),
       ackBox,
     );
   });
@@ -637,6 +642,7 @@ async function clientScreen(id: number) {
   } catch (e) {
     return show(errorSummary(message(e)));
   }
+  const history = await contactHistory(id, rec.details);
   const latest = rec.risk.length ? rec.risk.reduce((a, b) => (b.date >= a.date ? b : a)) : null;
   const shownName = rec.details ? rec.full_name : rec.initials;
   // The core's decision per recipient (consent::current): the general row, and each
@@ -679,6 +685,7 @@ async function clientScreen(id: number) {
         )
       : null,
     safeContactCard(rec),
+    history,
     h("h2", {}, "Consent"),
     h("table", { class: "table", id: "consent-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Recipient"), h("th", { scope: "col" }, "Purpose"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, "Review"), h("th", { scope: "col" }, "Recorded"))), h("tbody", {}, ...consentRows)),
     ...riskSection(rec.risk, latest),
@@ -997,9 +1004,9 @@ function editScreen(rec: ClientRecord) {
     errors,
     ...editForm(
       rec,
-      async (patch) => {
+      async (patch, liftReason) => {
         try {
-          const changed = await call<string[]>("update_client", { id: rec.id, patch });
+          const changed = await call<string[]>("update_client", { id: rec.id, patch, liftReason: liftReason ?? null });
           await clientScreen(rec.id);
           say(changed.length ? `Saved: ${changed.length} field${changed.length === 1 ? "" : "s"} changed.` : "Nothing changed.");
         } catch (e) {
