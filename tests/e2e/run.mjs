@@ -1219,7 +1219,7 @@ async function cardChecks({ browser, text, byText, click, fill, screen, signedCo
 
   // Confirmed with them today: one click, one signed entry, the review date moved on.
   const confirmedBefore = await signedCount(["safe_contact_confirmed"]);
-  await (await browser.$("button[aria-label='Contact 1: confirmed with them today']")).click();
+  await (await browser.$("button[aria-label='Confirmed with them today (contact 1)']")).click();
   check(await waitText("Contact 1 confirmed today. Next review:", "the confirmation message"), "Confirmed with them today works in one step");
   check((await signedCount(["safe_contact_confirmed"])) === confirmedBefore + 1, "the confirmation is one signed entry");
   const card = await (await browser.$(".safe-card")).getText();
@@ -1231,7 +1231,7 @@ async function cardChecks({ browser, text, byText, click, fill, screen, signedCo
   await screen("card-confirmed", true);
 
   // Log a contact attempt: nothing chosen; an empty save lists the problem; one signed entry.
-  await (await browser.$("button[aria-label='Contact 1: log a contact attempt']")).click();
+  await (await browser.$("button[aria-label='Log a contact attempt (contact 1)']")).click();
   await byText("h3", "Log a contact attempt on contact 1");
   const chosen = await browser.execute(() => document.querySelectorAll(".attempt input[type=radio]:checked").length);
   check(chosen === 0, "the attempt form chooses no outcome for the worker");

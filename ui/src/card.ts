@@ -56,8 +56,8 @@ export function contactActions(client: number, contact: number, box: HTMLElement
   return h(
     "div",
     { class: "button-group card-actions" },
-    button("Confirmed with them today", () => void confirm(), "secondary", { "aria-label": `Contact ${contact}: confirmed with them today`, "data-action": "confirm" }),
-    button("Log a contact attempt", () => attemptForm(client, contact, box, done), "secondary", { "aria-label": `Contact ${contact}: log a contact attempt`, "data-action": "attempt" }),
+    button("Confirmed with them today", () => void confirm(), "secondary", { "aria-label": `Confirmed with them today (contact ${contact})`, "data-action": "confirm" }),
+    button("Log a contact attempt", () => attemptForm(client, contact, box, done), "secondary", { "aria-label": `Log a contact attempt (contact ${contact})`, "data-action": "attempt" }),
   );
 }
 
