@@ -3,7 +3,7 @@
 import type { ClientRecord } from "./api";
 import { button, checkbox, field, h, nextId, select } from "./dom";
 import { problems, showProblems } from "./forms";
-import { SafeWindowLike, WEEK, windowsToSend } from "./logic";
+import { SafeWindowLike, WEEK, displayPhone, windowsToSend } from "./logic";
 
 type Kind = "text" | "textarea" | "date" | "bool" | "tri";
 type Spec = [key: string, label: string, kind: Kind, hint?: string];
@@ -152,6 +152,13 @@ function windowsEditor(initial: SafeWindowLike[]): { el: HTMLElement; read: () =
   return { el, read: () => rows.map((r) => r.read()), edited: () => touched };
 }
 
+/** A contact's values as the form shows them: a UK number as people read it ("07700
+ *  900123", not "+447700900123"); the core reads either and stores E.164. */
+function asShown(c: Record<string, unknown>): Record<string, unknown> {
+  const phone = c.channel === "phone" || c.channel === "sms";
+  return phone && typeof c.value === "string" && c.value.startsWith("+") ? { ...c, value: displayPhone(c.value) } : c;
+}
+
 /** Asks "Remove this …?" in place before `remove` runs. */
 function confirmRemove(fs: HTMLElement, what: string, remove: () => void): HTMLElement {
   const box = h("div", { class: "confirm-remove" });
@@ -211,7 +218,7 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
   // says `keep_code_word_of`), unless "Remove the code word" is ticked.
   const safeContact = (c: Record<string, unknown>, stored: number | null, at?: Entry) => {
     const hasWord = stored !== null && c.code_word_set === true;
-    const g = group(CONTACT_FIELDS, c, hasWord ? { code_word: "A code word is set (not shown here). Leave this empty to keep it, or type a new one to replace it." } : {});
+    const g = group(CONTACT_FIELDS, asShown(c), hasWord ? { code_word: "A code word is set (not shown here). Leave this empty to keep it, or type a new one to replace it." } : {});
     const removeWord = hasWord ? checkbox("Remove the code word") : null;
     const channel = select(CHANNELS, String(c.channel ?? "phone"));
     const storedWindows = Array.isArray(c.safe_windows) ? (c.safe_windows as SafeWindowLike[]) : undefined;
@@ -232,7 +239,7 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
     place(entry, at);
   };
   const barredContact = (c: Record<string, unknown>, stored: number | null, at?: Entry): Entry => {
-    const g = group(DO_NOT_USE_FIELDS, c);
+    const g = group(DO_NOT_USE_FIELDS, asShown(c));
     const channel = select(CHANNELS, String(c.channel ?? "phone"));
     const fs = h("fieldset", { class: "fieldset item do-not-use" }, h("legend", {}, "Do-not-use number"), field("Channel", channel), ...g.nodes);
     const kept = Object.fromEntries(KEPT_WHILE_BARRED.filter((k) => c[k] !== undefined && c[k] !== null).map((k) => [k, c[k]]));
