@@ -1292,6 +1292,31 @@ async function cardChecks({ browser, text, byText, click, fill, screen, signedCo
   await byText("h2", "How to contact safely");
   const again = await (await browser.$(".safe-card")).getText();
   check(again.includes("DO NOT USE: 07700 900999"), "the number is marked do not use again", () => again);
+
+  // A possible duplicate: the safe number written another way, on a new client. The warning
+  // names CK-0001; "Do not save" adds nothing; its link opens CK-0001 again.
+  const clientsBefore = (await invoke("list_clients", { search: null, names: false })).length;
+  await click("button", "Caseload");
+  await click("button", "Add a client");
+  await fill("Full name", "Someone Else Example");
+  await fill("Safe phone number", "+44 7700 900 123");
+  await (await browser.$("input[name='vm'][value='no']")).click();
+  await (await browser.$("input[name='id'][value='no']")).click();
+  await click("button", "Save the client");
+  await byText("h2", "This may be someone already on the caseload");
+  const warning = await (await browser.$("#duplicate-warning")).getText();
+  check(warning.includes("CK-0001") && warning.includes("the same phone number") && !warning.includes("900123"), "a new client with the same number written differently is flagged with the existing case reference", () => warning);
+  await screen("duplicate-warning", true);
+  await click("button", "Do not save");
+  check((await invoke("list_clients", { search: null, names: false })).length === clientsBefore, "Do not save adds no client");
+  await click("button", "Save the client");
+  await click("button", "Open CK-0001");
+  await byText("h2", "How to contact safely");
+  const toggle = await browser.$("#toggle-details");
+  if ((await toggle.getAttribute("aria-pressed")) === "false") {
+    await toggle.click();
+    await byText("button", "Hide details");
+  }
 }
 
 main().catch(async (e) => {
