@@ -10,6 +10,7 @@ import type { ContactEvent } from "./bindings/ContactEvent";
 import type { PossibleDuplicate } from "./bindings/PossibleDuplicate";
 import { button, errorSummary, field, h, nextId, radios } from "./dom";
 import { problems, showProblems } from "./forms";
+import { todayIso } from "./logic";
 
 /** The outcomes of an attempt, as the core knows them (`contact_log::AttemptOutcome`). */
 export const OUTCOMES: Array<[string, string]> = [
@@ -31,6 +32,13 @@ export function longDate(iso: string): string {
   if (!m) return iso;
   const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
   return `${Number(m[3])} ${months[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+}
+
+/** The laptop's local calendar day of a logged instant (RFC 3339, UTC): an entry written
+ *  at 00:30 BST belongs to that day, not to the day before. */
+export function localDay(at: string): string {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? at : todayIso(d);
 }
 
 /** One line of the contact history, in words. */
@@ -107,7 +115,7 @@ export async function contactHistory(client: number, names: boolean): Promise<HT
     return h("section", { "aria-labelledby": "contact-history" }, h("h2", { id: "contact-history" }, "Contact history"), h("p", {}, message(e)));
   }
   const rows = [...events].reverse().map((e) =>
-    h("tr", {}, h("td", {}, longDate(e.at)), h("td", {}, e.by ?? "unknown"), h("td", {}, historyText(e)), h("td", {}, e.note ?? "")),
+    h("tr", {}, h("td", {}, longDate(localDay(e.at))), h("td", {}, e.by ?? "unknown"), h("td", {}, historyText(e)), h("td", {}, e.note ?? "")),
   );
   return h(
     "section",
