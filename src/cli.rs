@@ -67,6 +67,9 @@ enum Command {
     /// Add, change, show and list clients
     #[command(subcommand)]
     Client(ClientCmd),
+    /// Re-confirm a safe contact, log a contact attempt, show the contact history
+    #[command(subcommand)]
+    Contact(ContactCmd),
     /// Record and show consent
     #[command(subcommand)]
     Consent(ConsentCmd),
@@ -369,7 +372,14 @@ enum ClientCmd {
         id: String,
         #[command(flatten)]
         json: JsonArg,
+        /// Needed when the change makes a contact marked do-not-use usable: why (at least 10
+        /// characters; recorded, sealed, in a signed `do_not_use_lifted` entry)
+        #[arg(long, value_name = "TEXT")]
+        lift_do_not_use_reason: Option<String>,
     },
+    /// The clients who may be the person in this JSON (a new client, as for `add`): same
+    /// date of birth and a similar name, or a phone number in common; JSON, `[]` if none
+    Duplicates(JsonArg),
     /// Show a client's whole record as JSON, code words included (recorded as a
     /// `names_shown` read that counts the code words shown)
     Show { id: String },
@@ -399,6 +409,38 @@ enum ClientCmd {
         /// Initials only: no full name, and no read recorded
         #[arg(long)]
         initials: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ContactCmd {
+    /// "Confirmed with them today": the contact's review date moves on by the vault's
+    /// interval (settings `queue.reconfirm_after_days`); prints what was set, as JSON
+    Confirm {
+        #[arg(long, value_name = "ID")]
+        client: String,
+        /// The contact's number in the record (from 1)
+        #[arg(long, value_name = "N")]
+        contact: usize,
+    },
+    /// Log an attempt to reach the client; `number-not-working` also brings the contact's
+    /// review date forward to today. Prints the entry's sequence number
+    Attempt {
+        #[arg(long, value_name = "ID")]
+        client: String,
+        #[arg(long, value_name = "N")]
+        contact: usize,
+        #[arg(long, value_name = "spoke|no-answer|not-safe-to-talk|number-not-working")]
+        outcome: String,
+        /// A short note (one line, at most 500 characters; sealed in the entry)
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Confirmations, attempts (with their notes) and lifted do-not-use marks, as JSON, from
+    /// signed entries only (recorded as a `contact_history_shown` read)
+    History {
+        #[arg(long, value_name = "ID")]
+        client: String,
     },
 }
 
@@ -626,11 +668,33 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             out(&id.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Client(ClientCmd::Update { id, json }) => {
+        Command::Client(ClientCmd::Update { id, json, lift_do_not_use_reason }) => {
             let id = ClientId::parse(&id)?;
+            let lift = lift_do_not_use_reason.as_deref().map(Acknowledgement::new).transpose()?;
             let bytes = read_json(&json.json)?;
-            let changed = session.update_client(id, &bytes)?;
+            let changed = session.update_client_lifting(id, &bytes, lift.as_ref())?;
             emit(&serde_json::json!({ "id": id.0, "changed": changed }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Client(ClientCmd::Duplicates(JsonArg { json })) => {
+            let bytes = read_json(&json)?;
+            emit(&session.possible_duplicates(&bytes)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Contact(ContactCmd::Confirm { client, contact }) => {
+            let id = ClientId::parse(&client)?;
+            emit(&session.confirm_safe_contact(id, contact)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Contact(ContactCmd::Attempt { client, contact, outcome, note }) => {
+            let id = ClientId::parse(&client)?;
+            let outcome = crate::contact_log::AttemptOutcome::parse(&outcome)?;
+            out(&session.log_contact_attempt(id, contact, outcome, note.as_deref())?.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Contact(ContactCmd::History { client }) => {
+            let id = ClientId::parse(&client)?;
+            emit(&session.contact_history(id, Names::Shown)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Client(ClientCmd::Show { id }) => {

@@ -187,6 +187,19 @@ pub(crate) fn store_change(
     if changed.is_empty() {
         return Ok(changed);
     }
+    save_record(tx, id, rec, cfg)?;
+    log::append(tx, vault_id, signer, Kind::Audit, event, Some(id.0), &json!({ "fields": changed }))?;
+    Ok(changed)
+}
+
+/// Saves a changed record with its derived columns and search index; the caller writes
+/// the signed entry that says why (in the same transaction).
+pub(crate) fn save_record(
+    tx: &Transaction<'_>,
+    id: ClientId,
+    rec: &ClientRecord,
+    cfg: &RiskConfig,
+) -> Result<()> {
     tx.execute(
         "UPDATE clients SET case_reference = ?1, record = ?2, risk_level = ?3, updated_at = ?4,
                             full_name = ?6, safe_contact_review_due = ?7 WHERE id = ?5",
@@ -200,9 +213,7 @@ pub(crate) fn store_change(
             review_due(rec)
         ],
     )?;
-    index(tx, id.0, rec)?;
-    log::append(tx, vault_id, signer, Kind::Audit, event, Some(id.0), &json!({ "fields": changed }))?;
-    Ok(changed)
+    index(tx, id.0, rec)
 }
 
 /// Recomputes every client's stored risk level (after the vault's bands change).
@@ -278,6 +289,20 @@ impl Session {
     /// Changes a client: absent keys stay, `null` clears, new risk entries and notes are
     /// added. Returns the catalogue paths that changed (empty when nothing did).
     pub fn update_client(&mut self, id: ClientId, json: &[u8]) -> Result<Vec<String>> {
+        self.update_client_lifting(id, json, None)
+    }
+
+    /// [`Session::update_client`], where a contact marked do-not-use may become usable:
+    /// that is refused unless `lift` gives the reason, and each such contact gets its own
+    /// signed `do_not_use_lifted` entry (its number in the record and the reason, sealed;
+    /// never the value). A contact counts as lifted when a usable contact of the change has
+    /// the value of a stored do-not-use one (the flag unticked, or the number entered again).
+    pub fn update_client_lifting(
+        &mut self,
+        id: ClientId,
+        json: &[u8],
+        lift: Option<&Acknowledgement>,
+    ) -> Result<Vec<String>> {
         let patch = parse_patch(json)?;
         let author = self.user().name.clone();
         let cfg = self.settings()?.risk;
@@ -293,7 +318,18 @@ impl Session {
             {
                 return Err(Error::invalid("another client already has that case reference"));
             }
-            store_change(tx, s.vault_id, s.signer, id, &before, &rec, &cfg, "client_changed")
+            let lifted = crate::contact_log::lifted_do_not_use(&before, &rec);
+            let reason = match (lifted.first(), lift) {
+                (None, _) => None,
+                (Some(n), None) => return Err(crate::contact_log::lift_refusal(*n)),
+                (Some(_), Some(a)) => Some(a.reason()),
+            };
+            let changed = store_change(tx, s.vault_id, s.signer, id, &before, &rec, &cfg, "client_changed")?;
+            for n in lifted {
+                let body = json!({ "contact": n, "reason": reason });
+                log::append(tx, s.vault_id, s.signer, Kind::Audit, "do_not_use_lifted", Some(id.0), &body)?;
+            }
+            Ok(changed)
         })
     }
 

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod clients;
 pub mod clock;
 pub mod consent;
+pub mod contact_log;
 pub mod crypto;
 pub mod db;
 pub mod demo;

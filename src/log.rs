@@ -375,15 +375,59 @@ pub fn is_signed_by_manager(conn: &Connection, ids: &Identities, seq: i64) -> Re
 /// A row of [`ENTRY_COLUMNS`]: its hash recomputed, its key certified for its author, the
 /// author a manager, its signature checked.
 fn signed_by_manager(ids: &Identities, r: &rusqlite::Row<'_>) -> Result<bool> {
+    signed_by(ids, r, true)
+}
+
+/// A row of [`ENTRY_COLUMNS`]: its hash recomputed, its key certified for its author (a
+/// manager, with `manager_only`), its signature checked.
+fn signed_by(ids: &Identities, r: &rusqlite::Row<'_>, manager_only: bool) -> Result<bool> {
     let c = Canonical::of_row(r)?;
     let Some(author) = c.actor_id else { return Ok(false) };
-    let manager = ids.member(author).is_some_and(|m| m.role == crate::vault::Role::Manager);
+    let manager = ids.member(author).is_some_and(|m| !manager_only || m.role == crate::vault::Role::Manager);
     let key = ids.key(c.key_id).filter(|k| k.owner == crate::identity::Owner::User(author));
     let hash = blob(r, 10)?;
     Ok(manager
         && c.hash().as_slice() == hash
         && key
             .is_some_and(|k| crypto::verify(&k.signing, &sig_message(hash), blob(r, 8).unwrap_or_default())))
+}
+
+/// A client's entries of the given events that hold as their author's act (checked as
+/// [`by_managers`] checks, any member's certified key accepted), oldest first, sealed fields
+/// opened: what the card's contact history shows. An entry an insider wrote into the table
+/// without its author's key (or changed after) is left out here, and `log verify` names it.
+pub fn signed_client_events(
+    conn: &Connection,
+    ids: &Identities,
+    client_id: i64,
+    events: &[&str],
+) -> Result<Vec<Entry>> {
+    let marks = vec!["?"; events.len()].join(", ");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE client_id = ? AND event IN ({marks}) ORDER BY seq"
+    ))?;
+    let mut args: Vec<rusqlite::types::Value> = vec![rusqlite::types::Value::Integer(client_id)];
+    args.extend(events.iter().map(|e| rusqlite::types::Value::Text((*e).to_string())));
+    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        if !signed_by(ids, r, false)? {
+            continue;
+        }
+        let c = Canonical::of_row(r)?;
+        out.push(Entry {
+            seq: c.seq,
+            at: c.at.to_string(),
+            kind: c.kind.to_string(),
+            event: c.event.to_string(),
+            actor: c.actor_id.and_then(|a| ids.member(a)).map(|m| m.name.clone()),
+            client_id: c.client_id,
+            body: serde_json::from_str(c.body).unwrap_or(Value::Null),
+            hash: HEXLOWER.encode(blob(r, 10)?),
+        });
+    }
+    shred::open_entries(conn, &mut out)?;
+    Ok(out)
 }
 
 /// The latest [`by_managers`] body of `event`, if any.

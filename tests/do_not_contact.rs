@@ -311,3 +311,89 @@ fn the_police_pdf_by_position_and_as_a_picture() {
     assert!(st.success());
     assert!(shots.join("police-do-not-contact.png").metadata().unwrap().len() > 10_000);
 }
+
+/// Issue 17 item 5: a number marked do-not-use becomes usable only with a reason, in a
+/// signed `do_not_use_lifted` entry that names the contact and never the number — whether
+/// the mark is unticked or the number entered again as a new safe contact.
+#[test]
+fn lifting_a_do_not_use_mark_needs_a_reason_and_is_audited_without_the_number() {
+    use serde_json::{json, Value};
+    let s = Scratch::new();
+    s.init_with_worker();
+    let id = s.add_client(
+        &json!({"full_name": "Ida Example", "contacts": [
+            {"channel": "phone", "value": SAFE, "voicemail_ok": false},
+            {"channel": "phone", "value": DNU, "do_not_use": true, "notes": "his phone"}]})
+        .to_string(),
+    );
+    let patch = |name: &str, contacts: Value| s.file(name, &json!({ "contacts": contacts }).to_string());
+    let unticked = patch(
+        "unticked.json",
+        json!([
+        {"channel": "phone", "value": SAFE, "voicemail_ok": false},
+        {"channel": "phone", "value": DNU, "notes": "his phone"}]),
+    );
+    // The number written another way, as a new safe contact, beside the marked one.
+    let again = patch(
+        "again.json",
+        json!([
+        {"channel": "phone", "value": SAFE, "voicemail_ok": false},
+        {"channel": "phone", "value": DNU, "do_not_use": true, "notes": "his phone"},
+        {"channel": "sms", "value": "+44 7700 900 999"}]),
+    );
+    let lifts = || -> Vec<Value> {
+        let log = s.manager(&["log", "show", "--client", &id]).ok().json();
+        log.as_array().unwrap().iter().filter(|e| e["event"] == "do_not_use_lifted").cloned().collect()
+    };
+    for p in [&again, &unticked] {
+        let r = s.worker(&["client", "update", &id, "--json", p.to_str().unwrap()]).refused();
+        assert!(r.stderr.contains("do not use") && r.stderr.contains("reason"), "{}", r.stderr);
+        assert!(!r.stderr.contains("900999"), "{}", r.stderr);
+        let r = s
+            .worker(&[
+                "client",
+                "update",
+                &id,
+                "--json",
+                p.to_str().unwrap(),
+                "--lift-do-not-use-reason",
+                "ok",
+            ])
+            .refused();
+        assert!(r.stderr.contains("too short"), "{}", r.stderr);
+    }
+    assert!(lifts().is_empty(), "refusals write nothing");
+    let shown = s.worker(&["client", "show", &id]).ok().json();
+    assert_eq!(shown["contacts"][1]["do_not_use"], true, "still marked");
+
+    let reason = "She took the phone over after he moved out";
+    s.worker(&[
+        "client",
+        "update",
+        &id,
+        "--json",
+        unticked.to_str().unwrap(),
+        "--lift-do-not-use-reason",
+        reason,
+    ])
+    .ok();
+    let shown = s.worker(&["client", "show", &id]).ok().json();
+    assert_eq!(shown["contacts"][1]["do_not_use"], false);
+    let l = lifts();
+    assert_eq!(l.len(), 1);
+    assert_eq!(l[0]["body"], json!({"contact": 2, "reason": reason}));
+    assert_eq!(l[0]["actor"], "cara");
+    // The stored entry holds neither the number nor the reason in clear.
+    let raw = serde_json::to_string(&l).unwrap();
+    assert!(!raw.contains("900999") && !raw.contains("+447700900999"));
+    // Marking it again needs no reason; a change that lifts nothing ignores none.
+    let marked = patch(
+        "marked.json",
+        json!([
+        {"channel": "phone", "value": SAFE, "voicemail_ok": false},
+        {"channel": "phone", "value": DNU, "do_not_use": true}]),
+    );
+    s.worker(&["client", "update", &id, "--json", marked.to_str().unwrap()]).ok();
+    assert_eq!(lifts().len(), 1);
+    s.manager(&["log", "verify"]).ok();
+}

@@ -347,3 +347,268 @@ proptest::proptest! {
         let _ = safe_times::parse(&text);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Issue 17 item 5: one-step re-confirmation, the contact-attempt log, possible duplicates.
+
+use casekeep::contact_log::AttemptOutcome;
+use casekeep::record::Date;
+
+fn days_from_today(n: i64) -> String {
+    let d = Date::today().0 + chrono::Duration::days(n);
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Contact 1 stale (review date passed), contact 2 do-not-use, contact 3 fresh.
+fn card_client() -> String {
+    json!({"full_name": "Dee Example", "date_of_birth": "1990-04-12", "contacts": [
+        {"channel": "phone", "value": "07700 900401", "safe_times": "any time",
+         "last_confirmed": days_from_today(-100), "review_due": days_from_today(-3)},
+        {"channel": "phone", "value": "07700 900402", "do_not_use": true, "notes": "his phone"},
+        {"channel": "phone", "value": "07700 900403", "safe_times": "any time",
+         "last_confirmed": days_from_today(-1), "review_due": days_from_today(30)}
+    ]})
+    .to_string()
+}
+
+fn reviews_for(s: &Session, id: ClientId) -> Vec<String> {
+    s.queue(Date::today())
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|i| i.client_id == Some(id.0) && i.kind.as_str() == "safe_contact_review")
+        .map(|i| i.what)
+        .collect()
+}
+
+#[test]
+fn confirming_in_one_step_moves_the_review_date_by_the_vaults_interval_and_clears_the_queue() {
+    let (_d, mut s, id) = session_with_client(&card_client());
+    assert_eq!(reviews_for(&s, id).len(), 1, "the stale contact is on the queue");
+    let (done, new) = entries_of(&mut s, |s| s.confirm_safe_contact(id, 1));
+    let done = done.unwrap();
+    assert_eq!(done.last_confirmed, Date::today());
+    assert_eq!(done.review_due.to_string(), days_from_today(90), "the default interval is 90 days");
+    assert_eq!(done.review_after_days, 90);
+    assert!(reviews_for(&s, id).is_empty(), "the queue item went");
+    // One signed entry naming the contact and the interval, never the number.
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0].event, "safe_contact_confirmed");
+    assert_eq!(new[0].body, json!({"contact": 1, "review_after_days": 90}));
+    assert_eq!(new[0].actor.as_deref(), Some("cara"));
+    let shown = s.show_client(id, Names::Hidden).unwrap();
+    assert_eq!(shown["contacts"][0]["last_confirmed"], json!(Date::today().to_string()));
+    assert_eq!(shown["contacts"][0]["review_due"], json!(days_from_today(90)));
+    assert_eq!(shown["contacts"][0]["cautions"], json!([]), "no longer stale");
+
+    // The vault's interval is a manager's setting: 28 days moves it 28 days on.
+    let dir = s.dir().to_path_buf();
+    drop(s);
+    let mut mo = unlock_now(&dir, "mo", MANAGER_PASS).unwrap();
+    mo.set_settings(br#"{"queue": {"reconfirm_after_days": 28}}"#).unwrap();
+    assert_eq!(mo.confirm_safe_contact(id, 3).unwrap().review_due.to_string(), days_from_today(28));
+
+    // A do-not-use contact is never confirmed as safe; a contact that is not there is not found.
+    let (r, new) = entries_of(&mut mo, |s| s.confirm_safe_contact(id, 2));
+    let e = r.unwrap_err().to_string();
+    assert!(e.contains("contact 2") && e.contains("do not use") && !e.contains("900402"), "{e}");
+    assert!(new.is_empty(), "a refusal writes nothing");
+    assert!(matches!(mo.confirm_safe_contact(id, 4), Err(casekeep::Error::NotFound("contact"))));
+    assert!(matches!(mo.confirm_safe_contact(id, 0), Err(casekeep::Error::NotFound("contact"))));
+    assert!(mo.verify_log().unwrap().first_break.is_none());
+}
+
+#[test]
+fn today_is_a_valid_review_date_in_the_edit_form() {
+    let (_d, mut s, id) = session_with_client(&card_client());
+    let today = Date::today().to_string();
+    let mut rec = s.show_client_whole(id).unwrap();
+    for c in rec["contacts"].as_array_mut().unwrap() {
+        c.as_object_mut().unwrap().remove("code_word_set");
+    }
+    rec["contacts"][0]["review_due"] = json!(today);
+    let patch = json!({"contacts": rec["contacts"]}).to_string();
+    s.update_client(id, patch.as_bytes()).unwrap();
+    // Confirmed today and due today: also fine (the only refusal is a review before the
+    // confirmation it reviews).
+    rec["contacts"][0]["last_confirmed"] = json!(today);
+    let patch = json!({"contacts": rec["contacts"]}).to_string();
+    s.update_client(id, patch.as_bytes()).unwrap();
+    rec["contacts"][0]["review_due"] = json!(days_from_today(-1));
+    let patch = json!({"contacts": rec["contacts"]}).to_string();
+    let e = s.update_client(id, patch.as_bytes()).unwrap_err().to_string();
+    assert!(e.contains("review_due") && e.contains("before"), "{e}");
+}
+
+#[test]
+fn contact_attempts_are_signed_shown_in_the_history_and_a_dead_number_goes_on_the_queue() {
+    let (_d, mut s, id) = session_with_client(&card_client());
+    let note = "Rang at 10:05, will try after lunch";
+    let (seq, new) =
+        entries_of(&mut s, |s| s.log_contact_attempt(id, 3, AttemptOutcome::NoAnswer, Some(note)));
+    seq.unwrap();
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0].event, "contact_attempt");
+    assert_eq!(
+        new[0].body,
+        json!({"contact": 3, "outcome": "no_answer", "note": note, "flagged_for_review": false})
+    );
+    // The note is sealed under the client's key in the stored entry.
+    let stored: String = s
+        .raw_connection()
+        .query_row("SELECT body FROM log_entries WHERE event = 'contact_attempt'", [], |r| r.get(0))
+        .unwrap();
+    assert!(!stored.contains("lunch") && stored.contains("sealed"), "{stored}");
+
+    // "Number not working" brings contact 3's review forward to today: on the queue now.
+    assert!(reviews_for(&s, id).iter().all(|w| w.contains("contact 1")));
+    s.log_contact_attempt(id, 3, AttemptOutcome::NumberNotWorking, None).unwrap();
+    let shown = s.show_client(id, Names::Hidden).unwrap();
+    assert_eq!(shown["contacts"][2]["review_due"], json!(Date::today().to_string()));
+    assert!(reviews_for(&s, id).iter().any(|w| w.contains("contact 3")), "{:?}", reviews_for(&s, id));
+
+    // The history: signed entries, notes only when names are shown.
+    s.confirm_safe_contact(id, 1).unwrap();
+    let h = s.contact_history(id, Names::Shown).unwrap();
+    let events: Vec<(&str, Option<u64>)> = h.iter().map(|e| (e.event.as_str(), e.contact)).collect();
+    assert_eq!(
+        events,
+        [("contact_attempt", Some(3)), ("contact_attempt", Some(3)), ("safe_contact_confirmed", Some(1))]
+    );
+    assert_eq!(h[0].outcome, Some(AttemptOutcome::NoAnswer));
+    assert_eq!(h[0].note.as_deref(), Some(note));
+    assert_eq!(h[0].by.as_deref(), Some("cara"));
+    assert!(h[1].flagged_for_review && !h[0].flagged_for_review);
+    let hidden = s.contact_history(id, Names::Hidden).unwrap();
+    assert!(hidden.iter().all(|e| e.note.is_none()));
+
+    // Refusals: a do-not-use contact, a long note (its text never in the error), and
+    // nothing written by any of them.
+    let (r, new) = entries_of(&mut s, |s| s.log_contact_attempt(id, 2, AttemptOutcome::Spoke, None));
+    assert!(r.unwrap_err().to_string().contains("do not use"));
+    assert!(new.is_empty());
+    let long = format!("SENTINEL{}", "x".repeat(600));
+    let (r, new) = entries_of(&mut s, |s| s.log_contact_attempt(id, 1, AttemptOutcome::Spoke, Some(&long)));
+    let e = r.unwrap_err().to_string();
+    assert!(e.contains("too long") && !e.contains("SENTINEL"), "{e}");
+    assert!(new.is_empty());
+    assert!(s.verify_log().unwrap().first_break.is_none());
+}
+
+#[test]
+fn a_forged_attempt_or_confirmation_counts_for_nothing_and_verify_names_it() {
+    let (_d, mut s, id) = session_with_client(&card_client());
+    s.log_contact_attempt(id, 1, AttemptOutcome::Spoke, None).unwrap();
+    let genuine = s.contact_history(id, Names::Hidden).unwrap();
+    assert_eq!(genuine.len(), 1);
+    // An insider with the vault key copies the attempt to the end of the chain under a
+    // confirmation's name.
+    s.raw_connection()
+        .execute_batch(
+            "DROP TRIGGER log_entries_no_update; DROP TRIGGER log_entries_no_delete;
+             INSERT INTO log_entries (seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash)
+             SELECT (SELECT max(seq) + 1 FROM log_entries), at, kind, 'safe_contact_confirmed', actor_id, client_id,
+                    body, key_id, signature, (SELECT hash FROM log_entries ORDER BY seq DESC LIMIT 1), hash
+               FROM log_entries WHERE event = 'contact_attempt';",
+        )
+        .unwrap();
+    let forged_at: i64 =
+        s.raw_connection().query_row("SELECT max(seq) FROM log_entries", [], |r| r.get(0)).unwrap();
+    // And the genuine attempt again, its outcome changed (signature and hash copied).
+    s.raw_connection()
+        .execute_batch(
+            "INSERT INTO log_entries (seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash)
+             SELECT (SELECT max(seq) + 1 FROM log_entries), at, kind, event, actor_id, client_id,
+                    replace(body, 'spoke', 'no_answer'), key_id, signature,
+                    (SELECT hash FROM log_entries ORDER BY seq DESC LIMIT 1), hash
+               FROM log_entries WHERE event = 'contact_attempt';",
+        )
+        .unwrap();
+    // Neither shows in the history, and the queue is untouched (the record did not change).
+    let after = s.contact_history(id, Names::Hidden).unwrap();
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_eq!(after[0].seq, genuine[0].seq);
+    assert_eq!(reviews_for(&s, id).len(), 1);
+    let b = s.verify_log().unwrap().first_break.expect("verify names the forged entry");
+    assert_eq!(b.seq, forged_at, "{}", b.problem);
+}
+
+#[test]
+fn the_cli_confirms_logs_attempts_and_shows_the_history() {
+    let s = Scratch::new();
+    s.init_with_worker();
+    let id = s.add_client(&card_client());
+    let done = s.worker(&["contact", "confirm", "--client", &id, "--contact", "1"]).ok().json();
+    assert_eq!(done["review_due"], json!(days_from_today(90)));
+    assert_eq!(done["contact"], 1);
+    let seq = s
+        .worker(&[
+            "contact",
+            "attempt",
+            "--client",
+            &id,
+            "--contact",
+            "3",
+            "--outcome",
+            "not-safe-to-talk",
+            "--note",
+            "He answered",
+        ])
+        .ok();
+    assert!(seq.stdout.trim().parse::<i64>().is_ok(), "{}", seq.stdout);
+    // The outcome is required and from the closed list.
+    let r = s.worker(&["contact", "attempt", "--client", &id, "--contact", "3"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = s
+        .worker(&["contact", "attempt", "--client", &id, "--contact", "3", "--outcome", "voicemail"])
+        .refused();
+    assert!(r.stderr.contains("no_answer"), "{}", r.stderr);
+    let r = s.worker(&["contact", "confirm", "--client", &id, "--contact", "2"]).refused();
+    assert!(r.stderr.contains("do not use") && !r.stderr.contains("900402"), "{}", r.stderr);
+    let h = s.worker(&["contact", "history", "--client", &id]).ok().json();
+    assert_eq!(h.as_array().unwrap().len(), 2);
+    assert_eq!(h[1]["outcome"], "not_safe_to_talk");
+    assert_eq!(h[1]["note"], "He answered");
+    s.manager(&["log", "verify"]).ok();
+}
+
+#[test]
+fn a_possible_duplicate_is_found_by_birth_date_and_name_or_by_the_number_however_written() {
+    let s = Scratch::new();
+    s.init_with_worker();
+    let first = s.add_client(&card_client());
+    let other = s.add_client(r#"{"full_name": "Fay Sample", "date_of_birth": "1985-01-02"}"#);
+    let reference = |id: &str| s.worker(&["client", "show", id]).ok().json()["case_reference"].clone();
+    let check = |j: Value| {
+        let f = s.file("dup.json", &j.to_string());
+        s.worker(&["client", "duplicates", "--json", f.to_str().unwrap()]).ok().json()
+    };
+    // Same birth date, the name typed slightly differently.
+    let found = check(json!({"full_name": "dee  exampel", "date_of_birth": "1990-04-12"}));
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["id"].to_string(), first);
+    assert_eq!(found[0]["case_reference"], reference(&first));
+    assert_eq!(found[0]["because"], json!(["date_of_birth_and_name"]));
+    // The safe number written another way, under another name.
+    let found = check(json!({"full_name": "Somebody Else", "contacts": [
+        {"channel": "sms", "value": "+44 7700 900 403", "voicemail_ok": false}]}));
+    assert_eq!(found[0]["because"], json!(["phone"]), "{found}");
+    // Not a duplicate: another birth date, or only the do-not-use number in common, or no one.
+    assert_eq!(check(json!({"full_name": "Dee Example", "date_of_birth": "1991-04-12"})), json!([]));
+    assert_eq!(
+        check(json!({"full_name": "Gil Person", "contacts": [
+        {"channel": "phone", "value": "07700 900402"}]})),
+        json!([])
+    );
+    assert_eq!(check(json!({"full_name": "Fay Sample"})), json!([]), "a name alone is not enough");
+    let _ = other;
+    // Invalid input is refused as `client add` refuses it; nothing names a person.
+    let f = s.file("bad.json", r#"{"full_name": "Hal Example", "date_of_birth": "12/04/1990"}"#);
+    let r = s.worker(&["client", "duplicates", "--json", f.to_str().unwrap()]).refused();
+    assert!(r.stderr.contains("date_of_birth") && !r.stderr.contains("Hal"), "{}", r.stderr);
+    let log = s.manager(&["log", "show"]).ok().json();
+    let checks: Vec<&Value> =
+        log.as_array().unwrap().iter().filter(|e| e["event"] == "duplicate_check").collect();
+    assert_eq!(checks.len(), 5);
+    assert!(!serde_json::to_string(&checks).unwrap().contains("Dee"));
+}

@@ -258,13 +258,78 @@ fn add_client(state: State<'_, AppState>, record: Arg<Value>) -> CmdResult<i64> 
     Ok(g.session_mut()?.add_client(&bytes)?.0)
 }
 
+/// A change of a client. `lift_reason` is needed when the change makes a contact marked
+/// do-not-use usable (the core refuses it otherwise and records the reason, sealed).
 #[tauri::command(async)]
-fn update_client(state: State<'_, AppState>, id: Arg<i64>, patch: Arg<Value>) -> CmdResult<Vec<String>> {
+fn update_client(
+    state: State<'_, AppState>,
+    id: Arg<i64>,
+    patch: Arg<Value>,
+    lift_reason: Arg<Option<String>>,
+) -> CmdResult<Vec<String>> {
     let Arg(id) = id;
     let Arg(patch) = patch;
+    let Arg(lift_reason) = lift_reason;
+    let lift = lift_reason.as_deref().map(casekeep::safe_times::Acknowledgement::new).transpose()?;
     let mut g = state.guard()?;
     let bytes = json_bytes(&patch)?;
-    Ok(g.session_mut()?.update_client(ClientId(id), &bytes)?)
+    Ok(g.session_mut()?.update_client_lifting(ClientId(id), &bytes, lift.as_ref())?)
+}
+
+/// "Confirmed with them today" on the card: one signed step.
+#[tauri::command(async)]
+fn confirm_safe_contact(
+    state: State<'_, AppState>,
+    client: Arg<i64>,
+    contact: Arg<usize>,
+) -> CmdResult<casekeep::contact_log::Confirmation> {
+    let Arg(client) = client;
+    let Arg(contact) = contact;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.confirm_safe_contact(ClientId(client), contact)?)
+}
+
+/// "Log a contact attempt": an outcome from the closed list and an optional short note.
+#[tauri::command(async)]
+fn log_contact_attempt(
+    state: State<'_, AppState>,
+    client: Arg<i64>,
+    contact: Arg<usize>,
+    outcome: Arg<String>,
+    note: Arg<Option<String>>,
+) -> CmdResult<i64> {
+    let Arg(client) = client;
+    let Arg(contact) = contact;
+    let Arg(outcome) = outcome;
+    let Arg(note) = note;
+    let outcome = casekeep::contact_log::AttemptOutcome::parse(&outcome)?;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.log_contact_attempt(ClientId(client), contact, outcome, note.as_deref())?)
+}
+
+/// The card's contact history (signed entries only); notes only with `names`.
+#[tauri::command(async)]
+fn contact_history(
+    state: State<'_, AppState>,
+    client: Arg<i64>,
+    names: Arg<bool>,
+) -> CmdResult<Vec<casekeep::contact_log::ContactEvent>> {
+    let Arg(client) = client;
+    let Arg(names) = names;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.contact_history(ClientId(client), names_asked(names))?)
+}
+
+/// Clients who may be the new client about to be added (case references only).
+#[tauri::command(async)]
+fn possible_duplicates(
+    state: State<'_, AppState>,
+    record: Arg<Value>,
+) -> CmdResult<Vec<casekeep::contact_log::PossibleDuplicate>> {
+    let Arg(record) = record;
+    let mut g = state.guard()?;
+    let bytes = json_bytes(&record)?;
+    Ok(g.session_mut()?.possible_duplicates(&bytes)?)
 }
 
 #[tauri::command(async)]
@@ -765,6 +830,10 @@ fn main() {
             copy_safe_number,
             add_client,
             update_client,
+            confirm_safe_contact,
+            log_contact_attempt,
+            contact_history,
+            possible_duplicates,
             consent_report,
             record_consent,
             log_entries,

@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 
 /// The staff free-text fields sealed in every entry about a client (top-level keys of the
 /// body). Keep every such field name here, and only here.
-pub const FIELDS: &[&str] = &["reason", "purpose_text", "justification", "advice", "recipient_name"];
+pub const FIELDS: &[&str] = &["reason", "purpose_text", "justification", "advice", "recipient_name", "note"];
 
 /// Events whose free text is not about one client and stays plain: the purge's tombstone
 /// (its reason is the purge's, given once for every case it deletes, and is written after

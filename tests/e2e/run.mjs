@@ -133,7 +133,11 @@ const ARGS = {
   reveal_code_word: ["client", "contact"],
   copy_safe_number: ["client", "contact", "reason?"],
   add_client: ["record"],
-  update_client: ["id", "patch"],
+  update_client: ["id", "patch", "liftReason?"],
+  confirm_safe_contact: ["client", "contact"],
+  log_contact_attempt: ["client", "contact", "outcome", "note?"],
+  contact_history: ["client", "names"],
+  possible_duplicates: ["record"],
   consent_report: ["client"],
   record_consent: ["consent"],
   log_entries: ["client?"],
@@ -185,6 +189,10 @@ const LOCKED_CALLS = {
   copy_safe_number: { client: 1, contact: 0 },
   add_client: { record: { full_name: "Someone Else" } },
   update_client: { id: 1, patch: { notes: [] } },
+  confirm_safe_contact: { client: 1, contact: 1 },
+  log_contact_attempt: { client: 1, contact: 1, outcome: "no_answer", note: null },
+  contact_history: { client: 1, names: true },
+  possible_duplicates: { record: { full_name: "Someone Else" } },
   consent_report: { client: 1 },
   record_consent: { consent: { client: 1, recipient: "marac", state: "given", method: "verbal" } },
   log_entries: { client: null },
@@ -793,6 +801,7 @@ async function main() {
   const keptWord = await waitFor(async () => (await text()).includes(SENTINEL_CODE), "the code word after the edit", 10000).catch(() => false);
   check(keptWord, "an edit that left the code word empty kept it");
   await (await browser.$("button[aria-label='Hide code word']")).click();
+  await cardChecks({ browser, text, byText, click, fill, screen, signedCount });
 
   // The risk checklist: answer all 24, watch the running score, save; then refer to MARAC.
   await click("button", "Risk checklist");
@@ -1751,6 +1760,106 @@ async function idleLockDoneKindly({ browser, text, byText, click, fill, screen }
   await screen("settings-idle");
   await click("button", "Caseload");
   await byText("h1", "Caseload (1)");
+// ---- Issue 17 item 5 (card helper): one-step re-confirmation, the contact-attempt log, the
+// do-not-use section of the edit form and its confirmation with a reason, "Remove this
+// contact?". Runs on CK-0001's record and leaves it as it found it (the do-not-use number
+// is marked again), so the later flows see the same client.
+async function cardChecks({ browser, text, byText, click, fill, screen, signedCount }) {
+  const invoke = (cmd, args) => browser.executeAsync((c, a, done) => window.__TAURI_INTERNALS__.invoke(c, a).then(done, (e) => done({ error: e })), cmd, args);
+  const waitText = async (t, what) => waitFor(async () => (await text()).includes(t), what, 15000).catch(() => false);
+
+  // Confirmed with them today: one click, one signed entry, the review date moved on.
+  const confirmedBefore = await signedCount(["safe_contact_confirmed"]);
+  await (await browser.$("button[aria-label='Confirmed with them today (contact 1)']")).click();
+  check(await waitText("Contact 1 confirmed today. Next review:", "the confirmation message"), "Confirmed with them today works in one step");
+  check((await signedCount(["safe_contact_confirmed"])) === confirmedBefore + 1, "the confirmation is one signed entry");
+  const card = await (await browser.$(".safe-card")).getText();
+  check(/review due \d{4}-\d{2}-\d{2}/.test(card) && !card.includes("STALE"), "the card shows the new review date", () => card);
+  const history = await (await browser.$("#contact-history-section")).getText();
+  check(history.includes("Confirmed contact 1 with them"), "the confirmation is in the contact history", () => history);
+  const queue = await invoke("work_queue", {});
+  check(!(queue.items ?? []).some((i) => i.case_reference === "CK-0001" && i.kind === "safe_contact_review"), "no re-confirmation of CK-0001 is left on the queue");
+  await screen("card-confirmed", true);
+
+  // Log a contact attempt: nothing chosen; an empty save lists the problem; one signed entry.
+  await (await browser.$("button[aria-label='Log a contact attempt (contact 1)']")).click();
+  await byText("h3", "Log a contact attempt on contact 1");
+  const chosen = await browser.execute(() => document.querySelectorAll(".attempt input[type=radio]:checked").length);
+  check(chosen === 0, "the attempt form chooses no outcome for the worker");
+  const attemptsBefore = await signedCount(["contact_attempt"]);
+  await click("button", "Save the attempt");
+  check(await waitText("Select how the attempt went.", "the missing outcome"), "an attempt without an outcome is refused, saying what is missing");
+  await click("label", "No answer");
+  await fill("Note (optional)", "Rang once, no voicemail left");
+  await screen("card-attempt", true);
+  await click("button", "Save the attempt");
+  check(await waitText("Attempt on contact 1 logged: no answer.", "the attempt message"), "the attempt is logged");
+  check((await signedCount(["contact_attempt"])) === attemptsBefore + 1, "the attempt is one signed entry");
+  const history2 = await (await browser.$("#contact-history-section")).getText();
+  check(history2.includes("Tried contact 1: no answer"), "the attempt is in the contact history", () => history2);
+
+  // The edit form: do-not-use numbers in their own section; making one usable asks why.
+  await click("button", "Edit details");
+  await byText("h2", "Numbers that must NOT be used");
+  const sections = await browser.execute(() => ({
+    safe: [...document.querySelectorAll("#safe-contacts input")].map((i) => i.value).join(" "),
+    barred: [...document.querySelectorAll("#do-not-use-contacts input")].map((i) => i.value).join(" "),
+  }));
+  check(sections.barred.includes("900999") && !sections.safe.includes("900999"), "the do-not-use number is edited apart from the safe contacts", () => JSON.stringify(sections));
+  // Removing a contact asks first.
+  await click("button", "Remove this contact");
+  check(await waitText("Remove this contact?", "the removal question"), "removing a contact asks first");
+  await click("button", "No, keep it");
+  await click("button", "This number is now safe to use…");
+  await byText("h3", "Make this number usable?");
+  await click("button", "Yes, make it usable");
+  check(await waitText("Say why it is safe to use now", "the missing reason"), "making a do-not-use number usable needs a reason");
+  await fill("Why is it safe to use now? (at least 10 characters)", "Client says he no longer has access to it");
+  await screen("undo-do-not-use", true);
+  await click("button", "Yes, make it usable");
+  const moved = await browser.execute(() => [...document.querySelectorAll("#safe-contacts input")].some((i) => i.value.includes("900999")));
+  check(moved, "the confirmed number moves to the safe contacts");
+  const liftedBefore = await signedCount(["do_not_use_lifted"]);
+  await click("button", "Save changes");
+  await byText("h2", "How to contact safely");
+  check((await signedCount(["do_not_use_lifted"])) === liftedBefore + 1, "making it usable is one signed entry");
+  const lifted = await invoke("log_entries", { client: null });
+  const entry = (lifted ?? []).filter((e) => e.event === "do_not_use_lifted").pop();
+  check(entry && !JSON.stringify(entry).includes("900999"), "the entry names the change, not the number");
+  // Mark it do not use again (no reason asked for that), so later flows see the same client.
+  await click("button", "Edit details");
+  await byText("h2", "Numbers that must NOT be used");
+  const marks = await browser.$$("//button[normalize-space()='Mark this number do not use']");
+  await marks[marks.length - 1].click();
+  await click("button", "Save changes");
+  await byText("h2", "How to contact safely");
+  const again = await (await browser.$(".safe-card")).getText();
+  check(again.includes("DO NOT USE: 07700 900999"), "the number is marked do not use again", () => again);
+
+  // A possible duplicate: the safe number written another way, on a new client. The warning
+  // names CK-0001; "Do not save" adds nothing; its link opens CK-0001 again.
+  const clientsBefore = (await invoke("list_clients", { search: null, names: false })).length;
+  await click("button", "Caseload");
+  await click("button", "Add a client");
+  await fill("Full name", "Someone Else Example");
+  await fill("Safe phone number", "+44 7700 900 123");
+  await (await browser.$("input[name='vm'][value='no']")).click();
+  await (await browser.$("input[name='id'][value='no']")).click();
+  await click("button", "Save the client");
+  await byText("h2", "This may be someone already on the caseload");
+  const warning = await (await browser.$("#duplicate-warning")).getText();
+  check(warning.includes("CK-0001") && warning.includes("the same phone number") && !warning.includes("900123"), "a new client with the same number written differently is flagged with the existing case reference", () => warning);
+  await screen("duplicate-warning", true);
+  await click("button", "Do not save");
+  check((await invoke("list_clients", { search: null, names: false })).length === clientsBefore, "Do not save adds no client");
+  await click("button", "Save the client");
+  await click("button", "Open CK-0001");
+  await byText("h2", "How to contact safely");
+  const toggle = await browser.$("#toggle-details");
+  if ((await toggle.getAttribute("aria-pressed")) === "false") {
+    await toggle.click();
+    await byText("button", "Hide details");
+  }
 }
 
 main().catch(async (e) => {

@@ -4,9 +4,9 @@ import type { ClientRecord } from "./api";
 import { button, checkbox, field, h, nextId, select } from "./dom";
 import { dateInput } from "./dateinput";
 import type { DateRules } from "./dateinput";
-import { showProblems } from "./errors";
 import type { Problem } from "./errors";
-import { SafeWindowLike, WEEK, todayIso, windowsToSend } from "./logic";
+import { problems, showProblems } from "./forms";
+import { SafeWindowLike, WEEK, displayPhone, todayIso, windowsToSend } from "./logic";
 
 type Kind = "text" | "textarea" | "date" | "bool" | "tri";
 type Spec = [key: string, label: string, kind: Kind, hint?: string];
@@ -30,17 +30,31 @@ export const CLIENT_FIELDS: Spec[] = [
   ["agencies_involved", "Agencies involved", "textarea"],
 ];
 
+/** A safe contact's fields. Whether a number must not be used is not a field here: those
+ *  numbers are edited in their own section ([`DO_NOT_USE_FIELDS`]), and one becomes usable
+ *  only through a confirmation with a reason. */
 export const CONTACT_FIELDS: Spec[] = [
   ["value", "Number or address", "text"],
   ["safe_times", "When it is safe", "text"],
   ["voicemail_ok", "Is a voicemail safe?", "tri"],
   ["may_identify_agency", "May we say who we are?", "tri"],
   ["code_word", "Code word", "text"],
-  ["do_not_use", "DO NOT USE this channel", "bool"],
   ["last_confirmed", "Last confirmed", "date"],
   ["review_due", "Review due", "date"],
   ["notes", "Notes", "text"],
 ];
+
+/** A do-not-use number's fields. */
+export const DO_NOT_USE_FIELDS: Spec[] = [
+  ["value", "Number or address that must NOT be used", "text"],
+  ["notes", "Why it must not be used", "text", "For example: his phone, or a shared landline"],
+];
+
+/** What a do-not-use contact keeps of its stored arrangement while it is edited as such
+ *  (not shown, not lost). */
+const KEPT_WHILE_BARRED = ["safe_times", "safe_windows", "voicemail_ok", "may_identify_agency", "last_confirmed", "review_due"];
+
+export const LIFT_REASON_MIN = 10;
 
 export const CHILD_FIELDS: Spec[] = [
   ["full_name", "Full name", "text"],
@@ -171,41 +185,137 @@ function windowsEditor(initial: SafeWindowLike[]): { el: HTMLElement; read: () =
   return { el, read: () => rows.map((r) => r.read()), edited: () => touched };
 }
 
-/** The whole edit form; `onSave` gets the patch. Dates that do not make a date are shown in
+/** A contact's values as the form shows them: a UK number as people read it ("07700
+ *  900123", not "+447700900123"); the core reads either and stores E.164. */
+function asShown(c: Record<string, unknown>): Record<string, unknown> {
+  const phone = c.channel === "phone" || c.channel === "sms";
+  return phone && typeof c.value === "string" && c.value.startsWith("+") ? { ...c, value: displayPhone(c.value) } : c;
+}
+
+/** Asks "Remove this …?" in place before `remove` runs. */
+function confirmRemove(fs: HTMLElement, what: string, remove: () => void): HTMLElement {
+  const box = h("div", { class: "confirm-remove" });
+  const ask = () => {
+    const titleId = nextId("rm");
+    box.replaceChildren(
+      h(
+        "div",
+        { class: "ack", role: "alertdialog", "aria-labelledby": titleId },
+        h("p", { id: titleId }, h("strong", {}, `Remove this ${what}? `), "It goes from the record when you save the changes (the log keeps what was done, never the number)."),
+        h("div", { class: "button-group" }, button("Yes, remove it", remove, "warning"), button("No, keep it", () => box.replaceChildren(), "secondary")),
+      ),
+    );
+    (box.querySelector("button") as HTMLButtonElement | null)?.focus();
+  };
+  fs.append(button(`Remove this ${what}`, ask, "secondary"), box);
+  return box;
+}
+
+/** The whole edit form; `onSave` gets the patch and, when a do-not-use number was made
+ *  usable, the reason the worker gave for it. Dates that do not make a date are shown in
  *  `errors` (the screen's error summary) and nothing is sent. */
-export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unknown>) => void, onCancel: () => void, errors?: HTMLElement): HTMLElement[] {
+export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unknown>, liftReason?: string) => void, onCancel: () => void, errors?: HTMLElement): HTMLElement[] {
   const details = group(CLIENT_FIELDS, rec);
-  const contactsBox = h("div", {});
-  const contactReaders: Array<{ el: HTMLElement; read: () => Record<string, unknown>; g: ReturnType<typeof group> }> = [];
+  const safeBox = h("div", { id: "safe-contacts" });
+  const barredBox = h("div", { id: "do-not-use-contacts" });
+  // Every contact in the record's order (new ones at the end), whichever section shows it.
+  type Entry = { el: HTMLElement; read: () => Record<string, unknown>; barred: boolean; g: ReturnType<typeof group> };
+  const entries: Entry[] = [];
+  const liftReasons: string[] = [];
+  const renumber = () => {
+    let safe = 0;
+    let barred = 0;
+    for (const e of entries) {
+      const legend = e.el.querySelector(":scope > legend");
+      if (legend) legend.textContent = e.barred ? `Do-not-use number ${++barred}` : `Safe contact ${++safe}`;
+    }
+  };
+  const place = (entry: Entry, at?: Entry) => {
+    if (at) {
+      entries.splice(entries.indexOf(at), 1, entry);
+      at.el.replaceWith(entry.el);
+      if (entry.barred) barredBox.append(entry.el);
+      else safeBox.append(entry.el);
+    } else {
+      entries.push(entry);
+      (entry.barred ? barredBox : safeBox).append(entry.el);
+    }
+    renumber();
+  };
+  const removeEntry = (entry: Entry) => {
+    entries.splice(entries.indexOf(entry), 1);
+    entry.el.remove();
+    renumber();
+  };
   // `stored`: the contact's number in the stored record (from 1), null for a new one. The
   // page never holds a code word: an empty code word input keeps the stored one (the patch
   // says `keep_code_word_of`), unless "Remove the code word" is ticked.
-  const addContact = (c: Record<string, unknown>, stored: number | null) => {
+  const safeContact = (c: Record<string, unknown>, stored: number | null, at?: Entry) => {
     const hasWord = stored !== null && c.code_word_set === true;
-    const g = group(CONTACT_FIELDS, c, hasWord ? { code_word: "A code word is set (not shown here). Leave this empty to keep it, or type a new one to replace it." } : {});
+    const g = group(CONTACT_FIELDS, asShown(c), hasWord ? { code_word: "A code word is set (not shown here). Leave this empty to keep it, or type a new one to replace it." } : {});
     const removeWord = hasWord ? checkbox("Remove the code word") : null;
     const channel = select(CHANNELS, String(c.channel ?? "phone"));
     const storedWindows = Array.isArray(c.safe_windows) ? (c.safe_windows as SafeWindowLike[]) : undefined;
     const storedWords = typeof c.safe_times === "string" ? c.safe_times.trim() : "";
     const windows = windowsEditor(storedWindows ?? []);
-    const fs = h("fieldset", { class: "fieldset item" }, h("legend", {}, `Contact ${contactReaders.length + 1}`), field("Channel", channel), ...g.nodes, windows.el, ...(removeWord ? [removeWord.el] : []));
+    const fs = h("fieldset", { class: "fieldset item" }, h("legend", {}, "Safe contact"), field("Channel", channel), ...g.nodes, windows.el, ...(removeWord ? [removeWord.el] : []));
     const read = () => {
       const v = withoutNulls(g.read());
       const words = typeof v.safe_times === "string" ? v.safe_times.trim() : "";
       const send = windowsToSend(storedWindows, windows.edited() ? windows.read() : null, words !== storedWords);
       if (send !== undefined) v.safe_windows = send;
       if (hasWord && v.code_word === undefined && !removeWord?.input.checked) v.keep_code_word_of = stored;
-      return { channel: channel.value, ...v };
+      return { channel: channel.value, ...v, do_not_use: false };
     };
-    const entry = { el: fs, read, g };
-    fs.append(button("Remove this contact", () => {
-      contactReaders.splice(contactReaders.indexOf(entry), 1);
-      fs.remove();
-    }, "secondary"));
-    contactReaders.push(entry);
-    contactsBox.append(fs);
+    const entry: Entry = { el: fs, read, barred: false, g };
+    fs.append(button("Mark this number do not use", () => place(barredContact({ ...c, ...read(), code_word_set: hasWord && !removeWord?.input.checked }, stored, entry), entry), "secondary"));
+    confirmRemove(fs, "contact", () => removeEntry(entry));
+    place(entry, at);
   };
-  rec.contacts.forEach((c, i) => addContact(c as unknown as Record<string, unknown>, i + 1));
+  const barredContact = (c: Record<string, unknown>, stored: number | null, at?: Entry): Entry => {
+    const g = group(DO_NOT_USE_FIELDS, asShown(c));
+    const channel = select(CHANNELS, String(c.channel ?? "phone"));
+    const fs = h("fieldset", { class: "fieldset item do-not-use" }, h("legend", {}, "Do-not-use number"), field("Channel", channel), ...g.nodes);
+    const kept = Object.fromEntries(KEPT_WHILE_BARRED.filter((k) => c[k] !== undefined && c[k] !== null).map((k) => [k, c[k]]));
+    const keepWord = stored !== null && c.code_word_set === true;
+    const read = () => ({ ...kept, ...(keepWord ? { keep_code_word_of: stored } : {}), channel: channel.value, ...withoutNulls(g.read()), do_not_use: true });
+    const entry: Entry = { el: fs, read, barred: true, g };
+    const liftBox = h("div", { class: "lift" });
+    const askLift = () => {
+      const reason = h("textarea", { rows: "2", id: nextId("lift"), maxlength: "500" }) as HTMLTextAreaElement;
+      const reasonField = field(`Why is it safe to use now? (at least ${LIFT_REASON_MIN} characters)`, reason, "Recorded in the audit trail. Do not write the number here.");
+      const errors = h("div", {});
+      const titleId = nextId("lift-title");
+      const go = () => {
+        const gaps = problems<HTMLElement>([[reason.value.trim().length >= LIFT_REASON_MIN, reasonField, `Say why it is safe to use now, in at least ${LIFT_REASON_MIN} characters.`]]);
+        if (showProblems(errors, liftBox, gaps)) return;
+        liftReasons.push(reason.value.trim());
+        const v = read();
+        safeContact({ ...c, ...v, do_not_use: false, code_word_set: keepWord }, stored, entry);
+      };
+      liftBox.replaceChildren(
+        h(
+          "div",
+          { class: "ack", role: "alertdialog", "aria-labelledby": titleId },
+          h("h3", { id: titleId }, "Make this number usable?"),
+          h("p", {}, "It was marked do not use: the person causing harm may have it or see it. Make it usable only if you have checked with the client that this has changed. It will show on the card as a safe number, with a Copy button."),
+          errors,
+          reasonField,
+          h("div", { class: "button-group" }, button("Yes, make it usable", go, "warning"), button("No, keep it do not use", () => liftBox.replaceChildren(), "secondary")),
+        ),
+      );
+      reason.focus();
+    };
+    fs.append(button("This number is now safe to use…", askLift, "secondary"), liftBox);
+    confirmRemove(fs, "do-not-use number", () => removeEntry(entry));
+    place(entry, at);
+    return entry;
+  };
+  rec.contacts.forEach((c, i) => {
+    const v = c as unknown as Record<string, unknown>;
+    if (v.do_not_use === true) barredContact(v, i + 1);
+    else safeContact(v, i + 1);
+  });
 
   const childrenBox = h("div", {});
   const childReaders: Array<{ el: HTMLElement; read: () => Record<string, unknown>; g: ReturnType<typeof group> }> = [];
@@ -225,9 +335,10 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
   const perp = group(PERPETRATOR_FIELDS, (rec.perpetrator ?? {}) as Record<string, unknown>);
 
   const save = () => {
-    // Each field named by the path the core reports it by, as the lists now stand.
+    // Each field named by the path the core reports it by, as the lists now stand (the
+    // contacts in the record's order, whichever section shows them).
     details.tag("");
-    contactReaders.forEach((r, i) => {
+    entries.forEach((r, i) => {
       r.g.tag(`contacts[${i}].`);
       r.el.dataset.path = `contacts[${i}]`;
       const w = r.el.querySelector<HTMLElement>(".windows-editor");
@@ -235,9 +346,9 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
     });
     childReaders.forEach((r, i) => r.g.tag(`children[${i}].`));
     perp.tag("perpetrator.");
-    const gaps = [
+    const gaps: Problem[] = [
       ...details.problems(""),
-      ...contactReaders.flatMap((r, i) => r.g.problems(`Contact ${i + 1}: `)),
+      ...entries.flatMap((r, i) => r.g.problems(`Contact ${i + 1}: `)),
       ...childReaders.flatMap((r, i) => r.g.problems(`Child ${i + 1}: `)),
       ...perp.problems("Person causing harm: "),
     ];
@@ -245,17 +356,21 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
     const p = withoutNulls(perp.read());
     onSave({
       ...details.read(),
-      contacts: contactReaders.map((r) => r.read()),
+      contacts: entries.map((r) => r.read()),
       children: childReaders.map((r) => r.read()),
       perpetrator: Object.keys(p).length ? p : null,
-    });
+    }, liftReasons.length ? liftReasons.join("; ") : undefined);
   };
   return [
     h("h2", {}, "About them"),
     ...details.nodes,
     h("h2", {}, "How to contact them safely"),
-    contactsBox,
-    button("Add a contact", () => addContact({ channel: "phone" }, null), "secondary"),
+    safeBox,
+    button("Add a safe contact", () => safeContact({ channel: "phone" }, null), "secondary"),
+    h("h2", {}, "Numbers that must NOT be used"),
+    h("p", { class: "hint" }, "The person causing harm may have these or see them. They are never shown as a safe contact; making one usable asks you why."),
+    barredBox,
+    button("Add a do-not-use number", () => barredContact({ channel: "phone" }, null), "secondary"),
     h("h2", {}, "Children"),
     childrenBox,
     button("Add a child", () => addChild({}), "secondary"),

@@ -10,6 +10,7 @@ import { explain } from "./fieldnames";
 import { LAWFUL_BASES, RECIPIENTS, cardWarnings, displayPhone, dueText, longDate, looksLikePhone, maskedKind, passphraseStrength, recipientLabel, runningScore, shortDate, todayIso, windowText } from "./logic";
 import { editForm } from "./edit";
 import { cardSafety, todayScreen } from "./today";
+import { checkDuplicates, contactActions, contactHistory } from "./card";
 import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentFromGate, consentSummary, declineSummary, enquirySummary, focusField, initialState, maracSummary, optionLabel, problems, showProblems } from "./forms";
 import type { MaracAnswers } from "./forms";
 import { listen } from "@tauri-apps/api/event";
@@ -522,6 +523,7 @@ function newClient() {
   const phoneField = at("contacts[0].value", field("Safe phone number", phone, "For example 07700 900123"));
   const avoidField = at("contacts[1].value", field("A number that must NOT be used", avoid));
   const errors = h("div", {});
+  const duplicates = h("div", {});
   const save = async () => {
     const gaps = [
       ...problems<HTMLElement>([[!!name.value.trim(), nameField, "Enter their full name"]]),
@@ -558,6 +560,7 @@ function newClient() {
     };
     if (dob.value) record.date_of_birth = dob.value;
     if (note.value.trim()) record.notes = [{ text: note.value }];
+    if (!(await checkDuplicates(record, duplicates, (id) => void clientScreen(id)))) return;
     try {
       const id = await call<number>("add_client", { record });
       await clientScreen(id);
@@ -587,6 +590,7 @@ function newClient() {
     field("Why it must not be used", avoidNote, "For example: shared landline"),
     h("h2", {}, "First note"),
     at("notes[0].text", field("Note", note)),
+    duplicates,
     h("div", { class: "button-group" }, button("Save the client", () => void save()), button("Cancel", () => void caseload(), "secondary")),
   );
 }
@@ -651,6 +655,7 @@ function safeContactCard(rec: ClientView): HTMLElement {
       warnings.length ? h("p", { class: "cautions", "aria-label": "Warnings" }, ...warnings.map((w) => h("strong", { class: "caution-tag" }, w))) : null,
       h("p", {}, "Voicemail: ", yesNo(c.voicemail_ok), "   Say who we are: ", yesNo(c.may_identify_agency), "   Code word: ", codeSpan, " ", reveal),
       h("p", { class: "muted" }, `Confirmed ${c.last_confirmed ? longDate(c.last_confirmed) : "never"}; review due ${c.review_due ? longDate(c.review_due) : "not set"}`),
+      contactActions(rec.id, c.n, ackBox, (text) => void clientScreen(rec.id).then(() => say(text))),
       ackBox,
     );
   });
@@ -741,6 +746,7 @@ async function clientScreen(id: number) {
   } catch (e) {
     return show(errorSummary(message(e)));
   }
+  const history = await contactHistory(id, rec.details);
   const latest = rec.risk.length ? rec.risk.reduce((a, b) => (b.date >= a.date ? b : a)) : null;
   const shownName = rec.details ? rec.full_name : rec.initials;
   // The core's decision per recipient (consent::current): the general row, and each
@@ -783,6 +789,7 @@ async function clientScreen(id: number) {
         )
       : null,
     safeContactCard(rec),
+    history,
     h("h2", {}, "Consent"),
     h("table", { class: "table", id: "consent-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Recipient"), h("th", { scope: "col" }, "Purpose"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, "Review"), h("th", { scope: "col" }, "Recorded"))), h("tbody", {}, ...consentRows)),
     ...riskSection(rec.risk, latest),
@@ -1141,9 +1148,9 @@ function editScreen(rec: ClientRecord) {
     errors,
     ...editForm(
       rec,
-      async (patch) => {
+      async (patch, liftReason) => {
         try {
-          const changed = await call<string[]>("update_client", { id: rec.id, patch });
+          const changed = await call<string[]>("update_client", { id: rec.id, patch, liftReason: liftReason ?? null });
           await clientScreen(rec.id);
           say(changed.length ? `Saved: ${changed.length} field${changed.length === 1 ? "" : "s"} changed.` : "Nothing changed.");
         } catch (e) {
