@@ -18,6 +18,7 @@ pub mod clock;
 pub mod consent;
 pub mod crypto;
 pub mod db;
+pub mod decisions;
 pub mod demo;
 pub mod enquiry;
 pub mod envelopes;

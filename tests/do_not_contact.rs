@@ -246,6 +246,7 @@ fn the_police_pdf_by_position_and_as_a_picture() {
         made_at: "2026-11-23T10:00:00Z".into(),
         made_by: "cara".into(),
         agency: "Derby Outreach Service".into(),
+        referrer: None,
     };
     let bytes = export::render_checked(Format::Pdf, &view, &env, "police.pdf").unwrap();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/export-shots");

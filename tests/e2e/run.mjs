@@ -496,6 +496,7 @@ async function main() {
   check((await text()).includes("Latest: 14 of 24"), "the saved assessment is shown with its score");
   await click("button", "Refer to MARAC");
   await fill("Reason for referral", "Visible high risk: 14 of 24 after separation");
+  await click("label", "No, they do not know");
   await fillDate("Meeting date", "2030-01-15");
   await click("button", "Add an action");
   await fill("Agency", "Police");

@@ -7,6 +7,11 @@ import { editForm } from "./edit";
 import { CHANNELS, CONSENT_METHODS, CONSENT_STATES, FORMS, TOLD, YES_NO, checkAnswers, clientCaption, consentFromGate, consentSummary, declineSummary, enquirySummary, focusField, initialState, maracSummary, optionLabel, problems, showProblems } from "./forms";
 import type { MaracAnswers } from "./forms";
 import { listen } from "@tauri-apps/api/event";
+import { agencySection, decisionsScreen, sharingSection } from "./decisions";
+import type { Nav } from "./decisions";
+
+/** What the decisions module (ui/src/decisions.ts) needs from this shell of screens. */
+const nav: Nav = { show: (...n) => show(...n), message: (e) => message(e), client: (id) => void clientScreen(id) };
 
 const main = document.getElementById("main") as HTMLElement;
 const topbar = document.getElementById("topbar") as HTMLElement;
@@ -656,6 +661,7 @@ async function clientScreen(id: number) {
         detailsFor = id;
         void clientScreen(id);
       }, "secondary", { "aria-pressed": "false", id: "toggle-details" });
+  const sharing = await sharingSection(nav, id, () => void clientScreen(id));
   show(
     h("h1", {}, `${shownName} · ${rec.case_reference} · `, riskTag(latest?.level)),
     h(
@@ -681,6 +687,7 @@ async function clientScreen(id: number) {
     safeContactCard(rec),
     h("h2", {}, "Consent"),
     h("table", { class: "table", id: "consent-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Recipient"), h("th", { scope: "col" }, "Purpose"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, "Review"), h("th", { scope: "col" }, "Recorded"))), h("tbody", {}, ...consentRows)),
+    ...sharing,
     ...riskSection(rec.risk, latest),
     ...(rec.details ? detailSections(rec) : [hiddenNotice(id)]),
     ...caseSection(rec, caseState),
@@ -918,11 +925,16 @@ function maracForm(rec: ClientRecord, referral: number | null) {
   const reasonField = field("Reason for referral", reason);
   const meetingField = field("Meeting date", meeting);
   const agenciesField = field("Agencies present", agencies, "One per line.");
+  // Asked with no answer chosen; for an earlier referral only when it does not hold one.
+  const askAware = !existing || existing.victim_aware === undefined;
+  const aware = radios("Does the person know about this referral?", "victim-aware", [["yes", "Yes, they know"], ["no", "No, they do not know"]]);
+  aware.el.id = "victim-aware";
   const actionsSection = h("div", {}, h("h2", {}, "Actions"), actionsBox, button("Add an action", () => addAction(), "secondary"));
   const form = h("div", { id: "marac-form" },
     existing ? null : h("p", { class: "hint" }, "The referral records the criteria met by the latest risk assessment on or before the referral date."),
     existing ? null : referredOnField,
     reasonField,
+    askAware ? aware.el : null,
     meetingField,
     agenciesField,
     actionsSection);
@@ -937,6 +949,7 @@ function maracForm(rec: ClientRecord, referral: number | null) {
     const gaps = problems<HTMLElement>([
       [!!existing || !!referredOn.value, referredOnField, "Enter the date of the referral."],
       [!!reason.value.trim(), reasonField, "Write the reason for the referral."],
+      [!!existing || !!aware.value(), aware.el, "Say whether the person knows about this referral."],
     ]);
     if (showProblems(errors, form, gaps)) return;
     const body = referralBody();
@@ -950,8 +963,9 @@ function maracForm(rec: ClientRecord, referral: number | null) {
           meeting: meeting.value,
           agencies: agencies.value.split("\n").map((x) => x.trim()).filter(Boolean),
           actions: (body.actions as MaracAnswers["actions"] | undefined) ?? [],
+          aware: askAware ? aware.value() : null,
         },
-        { referredOn: referredOnField, reason: reasonField, meeting: meetingField, agencies: agenciesField, actions: actionsSection },
+        { referredOn: referredOnField, reason: reasonField, meeting: meetingField, agencies: agenciesField, actions: actionsSection, aware: aware.el },
       ),
       note: "Signing records the referral in the signed log.",
       change: page.change,
@@ -968,6 +982,7 @@ function maracForm(rec: ClientRecord, referral: number | null) {
       body.referred_on = referredOn.value;
       body.reason = reason.value;
     }
+    if (askAware && aware.value()) body.victim_aware = aware.value() === "yes";
     if (existing || meeting.value) body.meeting_date = meeting.value || null;
     if (existing || agencies.value.trim()) body.agencies_present = agencies.value.split("\n").map((x) => x.trim()).filter(Boolean);
     if (existing || actionRows.length) {
@@ -1498,14 +1513,6 @@ function finishRequest(id: number) {
 
 // ---------------------------------------------------------------- log and settings
 
-function recipientOf(body: unknown): string | null {
-  if (typeof body === "object" && body !== null && !Array.isArray(body)) {
-    const r = (body as Record<string, unknown>).recipient;
-    return typeof r === "string" ? r : null;
-  }
-  return null;
-}
-
 // ---------------------------------------------------------------- enquiries
 
 const channelLabel = (c: string) => CHANNELS.find(([v]) => v === c)?.[1] ?? c;
@@ -1684,37 +1691,7 @@ async function enquiriesScreen(client: number | null) {
 }
 
 async function logScreen() {
-  let entries: LogEntry[];
-  try {
-    entries = await call<LogEntry[]>("log_entries", { client: null });
-  } catch (e) {
-    return show(errorSummary(message(e)));
-  }
-  const result = h("div", { "aria-live": "polite", id: "verify-result" });
-  const decisions = entries.filter((e) => e.kind !== "audit").reverse();
-  show(
-    h("h1", {}, "Decision log"),
-    h("p", {}, "Every consent, every decision to share or not, signed by the person who made it and chained so that any change is detected."),
-    button("Verify the whole log", async () => {
-      try {
-        const r = await call<{ entries: number; first_break: { seq: number; problem: string } | null; head: string }>("verify_log");
-        result.replaceChildren(
-          r.first_break
-            ? h("div", { class: "error-summary", role: "alert" }, `Entry ${r.first_break.seq} does not hold: ${r.first_break.problem}`)
-            : h("div", { class: "notice ok" }, `Intact: ${r.entries} entries, every signature checked. Chain head ${r.head.slice(0, 16)}…`),
-        );
-      } catch (e) {
-        result.replaceChildren(errorSummary(message(e)));
-      }
-    }),
-    result,
-    h(
-      "table",
-      { class: "table" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "When"), h("th", { scope: "col" }, "What"), h("th", { scope: "col" }, "Who"), h("th", { scope: "col" }, "Client"))),
-      h("tbody", {}, ...decisions.map((e) => h("tr", {}, h("td", {}, String(e.seq)), h("td", {}, e.at.slice(0, 16).replace("T", " ")), h("td", {}, `${e.kind}: ${e.event}${recipientOf(e.body) ? ` (${recipientLabel(recipientOf(e.body) ?? "")})` : ""}`), h("td", {}, e.actor ?? ""), h("td", {}, e.client_id ? String(e.client_id) : "")))),
-    ),
-  );
+  await decisionsScreen(nav);
 }
 
 async function settings() {
@@ -1765,6 +1742,7 @@ async function settings() {
     }, "secondary"),
   ];
   parts.push(...backupSection(errors));
+  parts.push(...(await agencySection(nav, status?.role === "manager", say)));
   const form = await call<RiskForm>("risk_form").catch(() => null);
   if (form) {
     const st: VaultSettings = form.settings;
@@ -1780,6 +1758,9 @@ async function settings() {
     };
     const manager = status?.role === "manager";
     if (!manager) Object.values(inputs).forEach((i) => (i.readOnly = true));
+    const checklist = select([["none", "The score, level and criteria only"], ["indicators", "Also name the indicators answered yes"], ["full", "Also name the indicators and attach all 24 answers"]], st.marac?.checklist ?? "none");
+    checklist.id = "marac-checklist";
+    checklist.disabled = !manager;
     parts.push(
       h("h2", {}, "Risk and MARAC (this vault)"),
       field("Refer to MARAC at this many yes answers", inputs.marac_score, "Visible high risk. Local MARACs differ; the usual threshold is 14."),
@@ -1789,6 +1770,7 @@ async function settings() {
       field("Re-confirm a safe-contact arrangement after this many days", inputs.reconfirm_after_days),
       field("Show MARAC meetings this many days ahead", inputs.meeting_within_days),
       field("Show MARAC actions due within this many days", inputs.action_within_days),
+      field("What a MARAC referral carries of the risk checklist", checklist, "Local MARACs differ: some ask for the indicators answered yes, some for the whole checklist."),
       manager
         ? button("Save the risk and MARAC settings", async () => {
             const n = (i: HTMLInputElement) => (i.value.trim() === "" ? -1 : Number(i.value));
@@ -1797,6 +1779,7 @@ async function settings() {
                 patch: {
                   risk: { marac_score: n(inputs.marac_score), escalation_incidents: n(inputs.escalation_incidents), medium_from: n(inputs.medium_from), high_from: n(inputs.high_from) },
                   queue: { reconfirm_after_days: n(inputs.reconfirm_after_days), meeting_within_days: n(inputs.meeting_within_days), action_within_days: n(inputs.action_within_days) },
+                  marac: { checklist: checklist.value },
                 },
               });
               say("Risk and MARAC settings saved.");
