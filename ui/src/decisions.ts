@@ -46,7 +46,7 @@ export function filterArgs(f: DecisionFilter): Record<string, unknown> {
 /** A table of decisions, each row linking to its detail page. */
 export function decisionTable(nav: Nav, rows: DecisionRow[], back: () => void, id: string, withCase = true): HTMLElement {
   if (!rows.length) return h("p", { id, class: "hint" }, "No decisions recorded.");
-  const head = ["When", "What", ...(withCase ? ["Case"] : []), "Decided by", ""];
+  const head = ["When", "What", ...(withCase ? ["Case"] : []), "Decided by", "Details"];
   return h(
     "table",
     { class: "table", id },
