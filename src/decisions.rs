@@ -410,29 +410,47 @@ impl Session {
                     Ok((Some("Not needed: shared on the person's consent".into()), None, None))
                 }
                 Some("approved") => {
+                    // The approver is the certified signer of the manager's approval of
+                    // this share's request, never a name the share's own body states.
                     let entry = e.body.get("approval_entry").and_then(Value::as_i64);
-                    match (entry, text(&e.body, "approved_by")) {
-                        (Some(seq), Some(by))
-                            if log::is_signed_by_manager(self.conn(), self.identities(), seq)? =>
-                        {
-                            approved(by, seq, false)
+                    let request = e.body.get("request").and_then(Value::as_i64);
+                    let approves: Option<i64> = match (entry, request) {
+                        (Some(seq), Some(request)) => self
+                            .conn()
+                            .query_row(
+                                "SELECT seq FROM log_entries WHERE seq = ?1 AND kind = 'decision'
+                                    AND event = 'share_request_approved' AND json_extract(body, '$.request') = ?2",
+                                [seq, request],
+                                |r| r.get(0),
+                            )
+                            .optional()?,
+                        _ => None,
+                    };
+                    let by = match approves {
+                        Some(seq) if log::is_signed_by_manager(self.conn(), self.identities(), seq)? => {
+                            self.signer_name(seq)?.map(|by| (by, seq))
                         }
-                        _ => Ok((Some("Approval not found in the signed log".into()), None, None)),
+                        _ => None,
+                    };
+                    match by {
+                        Some((by, seq)) => approved(by, seq, false),
+                        None => Ok((Some("Approval not found in the signed log".into()), None, None)),
                     }
                 }
                 _ => {
-                    // An emergency share: approved afterwards by a manager's signed `approval`.
+                    // An emergency share: approved afterwards by a manager's signed `approval`
+                    // (the approver named as the log certified its signer).
                     let mut stmt = self.conn().prepare(
-                        "SELECT seq, json_extract(body, '$.approved_by') FROM log_entries
+                        "SELECT seq FROM log_entries
                           WHERE kind = 'decision' AND event = 'approval' AND json_extract(body, '$.decision') = ?1
                           ORDER BY seq",
                     )?;
                     let found = stmt
-                        .query_map([e.seq], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?
+                        .query_map([e.seq], |r| r.get::<_, i64>(0))?
                         .collect::<rusqlite::Result<Vec<_>>>()?;
-                    for (seq, by) in found {
-                        if let Some(by) = by {
-                            if log::is_signed_by_manager(self.conn(), self.identities(), seq)? {
+                    for seq in found {
+                        if log::is_signed_by_manager(self.conn(), self.identities(), seq)? {
+                            if let Some(by) = self.signer_name(seq)? {
                                 return approved(by, seq, true);
                             }
                         }
@@ -493,5 +511,6 @@ mod tests {
         assert_eq!(when_text("not a time"), "not a time");
         assert_eq!(policy::label_of_shown("contact[2].code_word"), "Contact 2: code word");
         assert_eq!(policy::label_of_shown("client.full_name"), "Full name");
+        assert_eq!(policy::label_of_shown("note[2].text"), "Note 2: text");
     }
 }

@@ -192,7 +192,7 @@ impl Session {
 /// hold the name only.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AgencyDetails {
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub agency: Option<String>,

@@ -160,7 +160,7 @@ fn marac_gets_no_contact_lists() {
     s.worker(&share_args(&id, "marac", "MARAC referral", "pdf", &pdf)).ok();
     let text = pdftotext_layout(&pdf);
     assert!(!text.contains("DO NOT CONTACT ON THESE") && !text.contains("How to contact safely"));
-    assert!(text.contains("Contact them through cara"));
+    assert!(text.contains("contact them through cara, the referrer"));
 }
 
 fn ada(extra_safe_times: &str) -> ClientRecord {

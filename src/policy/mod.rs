@@ -362,6 +362,7 @@ fn label_of(path: &str, item: Option<usize>) -> String {
         "perpetrator" => "Person causing harm",
         "risk[]" => "Risk",
         "marac[]" => "MARAC referral",
+        "note[]" => "Note",
         _ => "",
     };
     match (section.is_empty(), item) {

@@ -595,7 +595,7 @@ async function main() {
   check((await signedCount(["share"])) === beforeShare + 1, "Confirm and sign signed exactly one disclosure");
   check(existsSync(saved) && readFileSync(saved).subarray(0, 5).toString() === "%PDF-", "the PDF was saved");
   const pdfText = execFileSync("pdftotext", [saved, "-"]).toString();
-  check(pdfText.includes("Information shared with MARAC") && pdfText.includes(NAME), "the PDF is the MARAC summary");
+  check(pdfText.includes("MARAC referral") && pdfText.includes("Referrer") && pdfText.includes(NAME) && !pdfText.includes("agency not set"), "the PDF is the MARAC referral, with its referrer block and never \"agency not set\"");
   check(pdfText.includes("14 of 24") && pdfText.includes("visible high risk") && pdfText.includes("after separation"), "the MARAC PDF carries the score, the criteria met and the reason for referral");
   check(!pdfText.includes(SENTINEL_CODE) && !pdfText.includes(SENTINEL_REFUGE), "the PDF holds neither the code word nor the refuge address");
   check(!fold(pdfText).includes(fold(SENTINEL_CODE)) && !fold(pdfText).includes(fold(SENTINEL_REFUGE)), "nor in any other spelling");

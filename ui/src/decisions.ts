@@ -223,7 +223,8 @@ export async function agencySection(nav: Nav, manager: boolean, say: (t: string)
   const agency = input(d.agency, "text", "organization");
   const role = input(d.referrer_role, "text", "organization-title");
   const phone = input(d.phone, "tel", "tel");
-  const email = input(d.email, "email", "email");
+  const email = input(d.email, "text", "email");
+  email.setAttribute("inputmode", "email");
   agency.id = "agency-name";
   role.id = "agency-role";
   phone.id = "agency-phone";
@@ -231,7 +232,7 @@ export async function agencySection(nav: Nav, manager: boolean, say: (t: string)
   const errors = h("div", { id: "agency-errors" });
   return [
     h("h2", { id: "agency-heading" }, "Agency and referrer"),
-    h("p", {}, "Exports print these. A MARAC referral cannot be made until all four are set."),
+    h("p", {}, "Exports print these. A MARAC referral prints all four in its referrer block; until they are set, it says plainly which are missing."),
     errors,
     field("Agency name", agency, "As exports should print it."),
     field("Referrer's role", role, "For example: IDVA, outreach worker."),
