@@ -624,4 +624,21 @@ fn the_decision_views_say_what_was_decided_in_plain_words() {
     assert!(d.approval.as_deref().unwrap().starts_with("Approved afterwards by mo"), "{:?}", d.approval);
     assert!(!d.row.awaiting_approval);
     assert!(mo.decision(1).is_err(), "the vault's creation is not a decision");
+    drop(mo);
+
+    // The insider: a caseworker holding the database key rewrites her decision not to share
+    // so that it reads as a share. The entry no longer holds, so the views leave it out
+    // rather than show what she wrote.
+    let mut cara = unlock_now(&s.vault(), "cara", WORKER_PASS).unwrap();
+    let before = cara.decisions(&DecisionFilter::default()).unwrap().len();
+    cara.raw_connection()
+        .execute_batch(
+            "DROP TRIGGER log_entries_no_update;
+             UPDATE log_entries SET event = 'share' WHERE kind = 'decision' AND event = 'decline';",
+        )
+        .unwrap();
+    let after = cara.decisions(&DecisionFilter::default()).unwrap();
+    assert_eq!(after.len(), before - 1, "the altered entry is not shown");
+    assert!(after.iter().all(|r| r.id != decline[0].id));
+    assert!(cara.decision(decline[0].id).is_err(), "nor its detail");
 }

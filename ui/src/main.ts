@@ -1198,6 +1198,8 @@ function declineForm(rec: ClientView, purposes: PurposeOption[]) {
 
 interface Preview {
   gate: { allowed: boolean; needs?: string; outcome?: { consent_state: string } };
+  /** For a MARAC referral: what a manager has still to set of the referrer block. */
+  referrer_missing?: string | null;
   will_share: Array<{ path: string; label: string; value: string }>;
   /** Do-not-use contacts, each with its warning in words (first in every export). */
   do_not_contact: Array<{ item: number; warning: string; reason: string | null }>;
@@ -1314,6 +1316,9 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
   const adviceField = field("Advice sought (optional)", advice);
   const form = h("div", { id: "share-form" },
     gateBox,
+    p.referrer_missing
+      ? h("div", { class: "notice warn", id: "referrer-missing" }, h("p", {}, `${p.referrer_missing}. Until then the referral says "Not set in Casekeep: ask the referrer" in their place.`))
+      : null,
     h("h2", {}, "Will not be shared, and why"),
     h("ul", { class: "list withheld" }, ...p.withheld.map((w) => h("li", {}, `${w.path}: ${w.reason}`))),
     excerpts.length ? h("fieldset", { class: "fieldset" }, h("legend", {}, "Add note excerpts (each is shown below as it will leave)"), ...excerpts.map((x) => x.box.el)) : null,
