@@ -80,6 +80,7 @@ pub const FIELDS: &[(&str, Class)] = &[
     ("marac[].agencies_present", Class::Marac),
     ("marac[].actions", Class::Marac),
     ("marac[].referred_by", Class::Marac),
+    ("marac[].victim_aware", Class::Marac),
     ("note[].date", Class::Notes),
     ("note[].author", Class::Notes),
     ("note[].text", Class::Notes),
@@ -172,7 +173,7 @@ mod tests {
         let patch: ClientPatch = crate::input::parse_json(full.as_bytes(), "t").unwrap();
         let mut rec = ClientRecord::default();
         patch.apply(&mut rec, "tester", Date::today()).unwrap();
-        let referral = r#"{"referred_on": "2026-01-02", "reason": "r"}"#;
+        let referral = r#"{"referred_on": "2026-01-02", "reason": "r", "victim_aware": true}"#;
         let cfg = crate::risk::RiskConfig { marac_score: 1, ..Default::default() };
         crate::marac::apply(
             &mut rec,

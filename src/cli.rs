@@ -286,9 +286,21 @@ enum SettingsCmd {
 
 #[derive(Subcommand, Debug)]
 enum AgencyCmd {
-    /// Set the agency's name
-    Set { name: String },
-    /// Show the agency's name
+    /// Set the agency's name and, optionally, its referrer's role, phone number and secure
+    /// e-mail address (what a MARAC referral prints); an option left out keeps its value
+    Set {
+        name: String,
+        /// The referrer's role, e.g. "IDVA"
+        #[arg(long, value_name = "TEXT")]
+        role: Option<String>,
+        /// A UK phone number, e.g. "0300 123 4567"
+        #[arg(long, value_name = "NUMBER")]
+        phone: Option<String>,
+        /// The secure e-mail address a MARAC coordinator writes to
+        #[arg(long, value_name = "ADDRESS")]
+        email: Option<String>,
+    },
+    /// Show the agency's details as JSON
     Show,
 }
 
@@ -811,12 +823,22 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             emit(&serde_json::json!({ "request_id": id, "rejection_entry": seq, "state": "rejected" }))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Agency(AgencyCmd::Set { name }) => {
-            session.set_agency(&name)?;
+        Command::Agency(AgencyCmd::Set { name, role, phone, email }) => {
+            let now = session.agency_details()?;
+            let details = crate::settings::AgencyDetails {
+                agency: Some(name),
+                referrer_role: role.or(now.referrer_role),
+                phone: phone.or(now.phone),
+                email: email.or(now.email),
+            };
+            session.set_agency_details(&details)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Agency(AgencyCmd::Show) => {
-            out(&session.agency()?)?;
+            let d = session.agency_details()?;
+            emit(&serde_json::json!({
+                "agency": d.agency, "referrer_role": d.referrer_role, "phone": d.phone_shown(), "email": d.email,
+            }))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Marac(MaracCmd::Record { client, json }) => {

@@ -71,7 +71,7 @@ pub fn create(dir: &Path) -> Result<()> {
         });
         let id = session.add_client(rec.to_string().as_bytes())?;
         if yes >= 14 {
-            let referral = json!({"referred_on": days(-(i as i64)), "reason": "Synthetic demo: visible high risk after separation"});
+            let referral = json!({"referred_on": days(-(i as i64)), "reason": "Synthetic demo: visible high risk after separation", "victim_aware": i % 2 == 0});
             session.record_marac(id, referral.to_string().as_bytes())?;
             let meeting = json!({
                 "referral": 1,

@@ -19,6 +19,7 @@ pub mod consent;
 pub mod contact_log;
 pub mod crypto;
 pub mod db;
+pub mod decisions;
 pub mod demo;
 pub mod drafts;
 pub mod enquiry;

@@ -372,6 +372,18 @@ pub fn is_signed_by_manager(conn: &Connection, ids: &Identities, seq: i64) -> Re
     }
 }
 
+/// The author (user id) of entry `seq` if it holds as their act: its hash recomputed, its
+/// key one the log certified for its author, its signature checked (any role). The
+/// decision views read entries this way ([`crate::decisions`]).
+pub fn signed_author(conn: &Connection, ids: &Identities, seq: i64) -> Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq = ?1"))?;
+    let mut rows = stmt.query([seq])?;
+    match rows.next()? {
+        Some(r) if signed_by(ids, r, false)? => Ok(Canonical::of_row(r)?.actor_id),
+        _ => Ok(None),
+    }
+}
+
 /// A row of [`ENTRY_COLUMNS`]: its hash recomputed, its key certified for its author, the
 /// author a manager, its signature checked.
 fn signed_by_manager(ids: &Identities, r: &rusqlite::Row<'_>) -> Result<bool> {

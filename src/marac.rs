@@ -41,6 +41,10 @@ pub struct MaracInput {
     /// Replaces the list (send every action, with `done` set on those completed).
     #[serde(default)]
     pub actions: Option<Vec<MaracAction>>,
+    /// Whether the person knows of the referral: required for a new referral (there is no
+    /// default answer), and may be given for an earlier one that does not hold it.
+    #[serde(default)]
+    pub victim_aware: Option<bool>,
 }
 
 impl std::fmt::Debug for MaracInput {
@@ -133,7 +137,8 @@ pub fn apply(
     cfg: &risk::RiskConfig,
     today: Date,
 ) -> Result<usize> {
-    let MaracInput { referral, referred_on, reason, meeting_date, agencies_present, actions } = input;
+    let MaracInput { referral, referred_on, reason, meeting_date, agencies_present, actions, victim_aware } =
+        input;
     let index = match referral {
         None => {
             if rec.marac.len() >= MAX_REFERRALS {
@@ -152,6 +157,11 @@ pub fn apply(
             clean("reason", &mut reason, MEDIUM, true)?;
             let reason = reason.ok_or_else(|| {
                 Error::invalid("`reason` is required: say why this person is being referred to MARAC")
+            })?;
+            let victim_aware = victim_aware.ok_or_else(|| {
+                Error::invalid(
+                    "`victim_aware` is required: say whether the person knows of this referral (true or false)",
+                )
             })?;
             let assessment = risk::latest_on_or_before(rec, Some(referred_on)).ok_or_else(|| {
                 Error::invalid(
@@ -179,6 +189,7 @@ pub fn apply(
                 agencies_present: Vec::new(),
                 actions: Vec::new(),
                 referred_by: author.to_string(),
+                victim_aware: Some(victim_aware),
             });
             rec.marac.len() - 1
         }
@@ -215,6 +226,9 @@ pub fn apply(
     if let Some(mut list) = actions {
         clean_actions(&mut list)?;
         m.actions = list;
+    }
+    if let Some(aware) = victim_aware {
+        m.victim_aware = Some(aware);
     }
     Ok(index)
 }
@@ -287,6 +301,7 @@ mod tests {
             meeting_date: None,
             agencies_present: None,
             actions: None,
+            victim_aware: Some(true),
         }
     }
 

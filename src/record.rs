@@ -269,6 +269,11 @@ pub struct MaracReferral {
     #[serde(default)]
     pub actions: Vec<MaracAction>,
     pub referred_by: String,
+    /// Whether the person knows of the referral (asked on the referral form; absent on
+    /// referrals recorded before the question was asked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub victim_aware: Option<bool>,
 }
 
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
@@ -659,7 +664,7 @@ pub fn is_drama_number(e164: &str) -> bool {
     })
 }
 
-fn check_email(s: &str) -> bool {
+pub(crate) fn check_email(s: &str) -> bool {
     let mut parts = s.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
         return false;

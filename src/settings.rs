@@ -93,6 +93,29 @@ impl LockConfig {
     }
 }
 
+/// What a MARAC referral carries of the risk checklist beyond its score, level and criteria.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaracChecklist {
+    /// No answers: the score, level and criteria only.
+    None,
+    /// The high-risk indicators answered "yes", named (the default: a coordinator acts on
+    /// them, issue 17 item 9).
+    #[default]
+    Indicators,
+    /// The indicators answered "yes", named, and all 24 answers attached.
+    Full,
+}
+
+/// What the vault's MARAC referrals carry.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MaracConfig {
+    pub checklist: MaracChecklist,
+}
+
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -101,6 +124,7 @@ pub struct Settings {
     pub queue: QueueConfig,
     pub retention: RetentionConfig,
     pub lock: LockConfig,
+    pub marac: MaracConfig,
 }
 
 impl Settings {
@@ -128,7 +152,7 @@ impl Settings {
         for (section, fields) in patch {
             let Some(target) = current.get_mut(&section).and_then(Value::as_object_mut) else {
                 return Err(Error::invalid(format!(
-                    "the settings JSON has an unknown section (expected `risk`, `queue`, `retention` or `lock`){}",
+                    "the settings JSON has an unknown section (expected `risk`, `queue`, `retention`, `lock` or `marac`){}",
                     if crate::input::safe_key(&section).is_some() {
                         format!(": `{section}`")
                     } else {
@@ -195,6 +219,125 @@ impl Session {
     }
 }
 
+/// The agency and its referrer, as exports print them: the agency's name, the role of the
+/// person who refers (an IDVA, an outreach worker), and the phone number and secure e-mail
+/// address a MARAC coordinator answers to. A manager sets them; each change is a signed
+/// `agency_set` entry holding all four (no personal data), and the latest one a manager
+/// signed is what holds (`log::latest_by_manager`). Entries older than the referrer fields
+/// hold the name only.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgencyDetails {
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub agency: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub referrer_role: Option<String>,
+    /// In E.164 as stored; [`AgencyDetails::phone_shown`] is the national form.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub phone: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub email: Option<String>,
+}
+
+fn capitalised(s: &str) -> String {
+    let mut out = s.to_string();
+    if let Some(first) = out.get(..1) {
+        let up = first.to_uppercase();
+        out.replace_range(..1, &up);
+    }
+    out
+}
+
+/// The signed entry of the agency's details.
+pub(crate) const AGENCY_SET: &str = "agency_set";
+
+impl AgencyDetails {
+    /// Checks and tidies details as typed: the agency's name is required; the phone must be
+    /// a UK number ("07700 900123", "020 7946 0000"), the e-mail address a whole address.
+    pub fn checked(&self) -> Result<AgencyDetails> {
+        use crate::share::clean;
+        let agency = clean(self.agency.as_deref(), "agency name", 200)?
+            .ok_or_else(|| Error::invalid("enter the agency's name, as exports should print it"))?;
+        let referrer_role = clean(self.referrer_role.as_deref(), "referrer's role", 100)?;
+        let phone = match clean(self.phone.as_deref(), "agency phone number", 40)? {
+            None => None,
+            Some(p) => Some(crate::record::normalise_phone(&p).ok_or_else(|| {
+                Error::invalid("enter the agency's phone number as a UK phone number, like 0300 123 4567")
+            })?),
+        };
+        let email = match clean(self.email.as_deref(), "secure e-mail address", 254)? {
+            None => None,
+            Some(e) if crate::record::check_email(&e) => Some(e),
+            Some(_) => {
+                return Err(Error::invalid(
+                    "enter the secure e-mail address in the right form, like referrals@example.gov.uk",
+                ))
+            }
+        };
+        Ok(AgencyDetails { agency: Some(agency), referrer_role, phone, email })
+    }
+
+    /// The phone number as people read it.
+    pub fn phone_shown(&self) -> Option<String> {
+        self.phone.as_deref().map(crate::record::display_phone)
+    }
+
+    /// What a manager must still set before a MARAC referral can leave, in words (`None`
+    /// when nothing is missing).
+    pub fn missing_for_marac(&self) -> Option<String> {
+        let mut missing = Vec::new();
+        if self.agency.is_none() {
+            missing.push("the agency's name");
+        }
+        if self.referrer_role.is_none() {
+            missing.push("the referrer's role");
+        }
+        if self.phone.is_none() {
+            missing.push("the agency's phone number");
+        }
+        if self.email.is_none() {
+            missing.push("the secure e-mail address");
+        }
+        let (last, rest) = missing.split_last()?;
+        let list =
+            if rest.is_empty() { (*last).to_string() } else { format!("{} and {last}", rest.join(", ")) };
+        Some(format!(
+            "{} {} not set: a manager sets {} in Casekeep's Settings, under \"Agency and referrer\"",
+            capitalised(&list),
+            if missing.len() == 1 { "is" } else { "are" },
+            if missing.len() == 1 { "it" } else { "them" }
+        ))
+    }
+}
+
+impl Session {
+    /// The agency's details as the latest `agency_set` entry a manager signed says (all
+    /// empty until a manager sets them).
+    pub fn agency_details(&self) -> Result<AgencyDetails> {
+        match log::latest_by_manager(self.conn(), self.identities(), AGENCY_SET)? {
+            None => Ok(AgencyDetails::default()),
+            Some(body) => serde_json::from_str::<AgencyDetails>(&body)
+                .ok()
+                .filter(|d| d.agency.is_some())
+                .ok_or_else(|| Error::Integrity("the latest signed agency name is malformed".into())),
+        }
+    }
+
+    /// Sets the agency's details (managers only): a signed `agency_set` entry.
+    pub fn set_agency_details(&mut self, details: &AgencyDetails) -> Result<AgencyDetails> {
+        self.require_manager()?;
+        let details = details.checked()?;
+        let body = serde_json::to_value(&details)
+            .map_err(|_| Error::Storage("could not encode the agency's details".into()))?;
+        self.write(|tx, s| {
+            log::append(tx, s.vault_id, s.signer, Kind::Audit, AGENCY_SET, None, &body)?;
+            Ok(())
+        })?;
+        Ok(details)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +360,37 @@ mod tests {
         assert!(msg(r#"{"colour": {}}"#).contains("unknown section"));
         assert!(msg(r#"[1]"#).contains("expected an object"));
         assert!(msg(r#"{"queue": {"reconfirm_after_days": 0}}"#).contains("reconfirm_after_days"));
+        assert!(msg(r#"{"marac": {"checklist": "some"}}"#).contains("marac.checklist"));
+    }
+
+    #[test]
+    fn agency_details_are_checked_and_tidied() {
+        let typed = |agency: &str, phone: &str, email: &str| AgencyDetails {
+            agency: Some(agency.into()),
+            referrer_role: Some(" IDVA ".into()),
+            phone: Some(phone.into()),
+            email: Some(email.into()),
+        };
+        let ok = typed("Derby Outreach", "07700 900123", "referrals@example.gov.uk").checked().unwrap();
+        assert_eq!(ok.phone.as_deref(), Some("+447700900123"));
+        assert_eq!(ok.phone_shown().as_deref(), Some("07700 900123"));
+        assert_eq!(ok.referrer_role.as_deref(), Some("IDVA"));
+        assert_eq!(ok.missing_for_marac(), None);
+        let e = typed("", "07700 900123", "a@b.uk").checked().unwrap_err().to_string();
+        assert!(e.contains("agency's name"), "{e}");
+        let e = typed("X", "12345", "a@b.uk").checked().unwrap_err().to_string();
+        assert!(e.contains("UK phone number"), "{e}");
+        let e = typed("X", "07700 900123", "not an address").checked().unwrap_err().to_string();
+        assert!(e.contains("e-mail address in the right form"), "{e}");
+        let only_name = AgencyDetails { agency: Some("X".into()), ..Default::default() };
+        let m = only_name.missing_for_marac().unwrap();
+        assert!(
+            m.starts_with(
+                "The referrer's role, the agency's phone number and the secure e-mail address are not set"
+            ),
+            "{m}"
+        );
+        assert!(AgencyDetails::default().missing_for_marac().unwrap().starts_with("The agency's name, "));
     }
 
     #[test]

@@ -258,37 +258,18 @@ fn check_out_path(out: &Path) -> Result<()> {
 }
 
 impl Session {
-    /// The agency named in exports ("contact through …"): as the latest `agency_set` entry
-    /// a manager signed says (`log::latest_by_manager`; there is no other copy).
+    /// The agency named in exports ("contact through …"): its name as the latest
+    /// `agency_set` entry a manager signed says (`Session::agency_details`; there is no
+    /// other copy), or "agency not set".
     pub fn agency(&self) -> Result<String> {
-        #[derive(serde::Deserialize)]
-        struct Set {
-            agency: String,
-        }
-        match log::latest_by_manager(self.conn(), self.identities(), "agency_set")? {
-            None => Ok("agency not set".into()),
-            Some(body) => serde_json::from_str::<Set>(&body)
-                .map(|s| s.agency)
-                .map_err(|_| Error::Integrity("the latest signed agency name is malformed".into())),
-        }
+        Ok(self.agency_details()?.agency.unwrap_or_else(|| "agency not set".into()))
     }
 
+    /// Sets the agency's name, keeping its referrer's role, phone and e-mail (managers only).
     pub fn set_agency(&mut self, name: &str) -> Result<()> {
-        self.require_manager()?;
-        let name = clean(Some(name), "agency name", 200)?
-            .ok_or_else(|| Error::invalid("the agency name is empty"))?;
-        self.write(|tx, s| {
-            log::append(
-                tx,
-                s.vault_id,
-                s.signer,
-                Kind::Audit,
-                "agency_set",
-                None,
-                &json!({ "agency": name }),
-            )?;
-            Ok(())
-        })
+        let details =
+            crate::settings::AgencyDetails { agency: Some(name.to_string()), ..self.agency_details()? };
+        self.set_agency_details(&details).map(|_| ())
     }
 
     fn gate_and_view(&self, req: &ShareRequest, approved: bool) -> Result<(GateOutcome, RedactedView)> {
@@ -301,13 +282,15 @@ impl Session {
     fn consent_and_view(&self, req: &ShareRequest) -> Result<(ConsentDecision, RedactedView)> {
         let rec = self.load_client(req.client)?;
         let consent = self.consent_decision(req.client, req.recipient, &req.purpose()?)?;
+        let settings = self.settings()?;
         let opts = RedactOptions {
             excerpts: req.excerpts.clone(),
             caseworker: self.user().name.clone(),
             agency: self.agency()?,
-            risk: self.settings()?.risk,
+            risk: settings.risk,
             purpose: req.purpose.clone(),
             recipient_name: req.recipient_name.clone(),
+            marac_checklist: settings.marac.checklist,
         };
         let view = policy::redact(&rec, req.recipient, &opts, Date::today())?;
         Ok((consent, view))
@@ -345,6 +328,12 @@ impl Session {
                 .iter()
                 .map(|w| json!({ "path": w.path, "label": w.label, "reason": w.reason }))
                 .collect::<Vec<_>>(),
+            // For a MARAC referral: what a manager has still to set of the referrer block
+            // (the file says so plainly where it would print them).
+            "referrer_missing": match req.recipient {
+                RecipientKind::Marac => self.agency_details()?.missing_for_marac(),
+                _ => None,
+            },
         }))
     }
 
@@ -377,6 +366,10 @@ impl Session {
         view.scan("the file name", file_name)?;
         let agency = self.agency()?;
         let made_by = self.user().name.clone();
+        let referrer = match req.recipient {
+            RecipientKind::Marac => Some(export::Referrer::from_details(&made_by, &self.agency_details()?)),
+            _ => None,
+        };
         let root_key = self.root_key().to_string();
         let withheld = view.withheld().to_vec();
         let shared = view.shared_paths();
@@ -391,6 +384,7 @@ impl Session {
                 made_at: log::now(),
                 made_by: made_by.clone(),
                 agency: agency.clone(),
+                referrer: referrer.clone(),
             };
             let bytes = export::render_checked(format, view, &env, file_name)?;
             let sha256 = HEXLOWER.encode(&crypto::sha256(&[&bytes]));

@@ -162,7 +162,7 @@ fn marac_gets_no_contact_lists() {
     s.worker(&share_args(&id, "marac", "MARAC referral", "pdf", &pdf)).ok();
     let text = pdftotext_layout(&pdf);
     assert!(!text.contains("DO NOT CONTACT ON THESE") && !text.contains("How to contact safely"));
-    assert!(text.contains("Contact them through cara"));
+    assert!(text.contains("contact them through cara, the referrer"));
 }
 
 fn ada(extra_safe_times: &str) -> ClientRecord {
@@ -248,6 +248,7 @@ fn the_police_pdf_by_position_and_as_a_picture() {
         made_at: "2026-11-23T10:00:00Z".into(),
         made_by: "cara".into(),
         agency: "Derby Outreach Service".into(),
+        referrer: None,
     };
     let bytes = export::render_checked(Format::Pdf, &view, &env, "police.pdf").unwrap();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/export-shots");

@@ -634,6 +634,7 @@ fn run_case(seed: u64, case: u64, kind: RecipientKind, w: &World, pdf_dir: Optio
         risk: Default::default(),
         purpose: purpose.clone(),
         recipient_name: Some(recipient_name.clone()),
+        ..Default::default()
     };
     let today = Date::parse("2026-11-23").unwrap();
     let env = Envelope {
@@ -643,6 +644,7 @@ fn run_case(seed: u64, case: u64, kind: RecipientKind, w: &World, pdf_dir: Optio
         made_at: "2026-11-23T10:00:00Z".into(),
         made_by: "cara".into(),
         agency: "Derby Outreach Service".into(),
+        referrer: None,
     };
     let format = if pdf_dir.is_some() { Format::Pdf } else { Format::Json };
     let what =

@@ -12,6 +12,13 @@ fn client_with_risk(s: &Scratch, entries: &[String]) -> String {
     s.add_client(&format!(r#"{{"full_name": "Bea Example", "risk": [{}]}}"#, entries.join(",")))
 }
 
+/// A PDF's text in layout order (a table's label and value on one line), spaces collapsed.
+fn layout_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn show(s: &Scratch, id: &str) -> Value {
     s.worker(&["client", "show", id]).ok().json()
 }
@@ -135,7 +142,7 @@ fn referrals_repeats_meetings_actions_and_the_marac_export() {
     let refer = |on: &str| {
         let f = s.file(
             "ref.json",
-            &format!(r#"{{"referred_on": "{on}", "reason": "Threats to kill after separation"}}"#),
+            &format!(r#"{{"referred_on": "{on}", "reason": "Threats to kill after separation", "victim_aware": false}}"#),
         );
         s.worker(&["marac", "record", "--client", &id, "--json", f.to_str().unwrap()])
     };
@@ -206,13 +213,13 @@ fn referrals_repeats_meetings_actions_and_the_marac_export() {
         assert!(text.contains(want), "the MARAC JSON lacks {want}: {text}");
     }
     let pdf = share_with_marac("pdf");
-    let text = pdftotext(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = layout_text(&pdf);
     for want in [
         "15 of 24",
         "visible high risk",
         "Threats to kill after separation",
-        "MARAC referral (latest)",
-        "repeat: no",
+        "Repeat referral no",
+        "Victim aware of referral No",
     ] {
         assert!(text.contains(want), "the MARAC PDF lacks {want}: {text}");
     }
@@ -256,7 +263,8 @@ fn the_work_queue_on_fixed_dates() {
     s.add_client(
         r#"{"full_name": "Dee Example", "contacts": [{"channel": "post", "review_due": "2031-01-01"}]}"#,
     );
-    let f = s.file("ref.json", r#"{"referred_on": "2026-11-02", "reason": "Score 16"}"#);
+    let f =
+        s.file("ref.json", r#"{"referred_on": "2026-11-02", "reason": "Score 16", "victim_aware": true}"#);
     s.worker(&["marac", "record", "--client", &id, "--json", f.to_str().unwrap()]).ok();
     let f = s.file(
         "mtg.json",
@@ -433,4 +441,125 @@ fn the_demo_vault_shows_referrals_and_a_work_queue() {
         assert!(kinds.contains(&k), "the demo queue has no {k}: {kinds:?}");
     }
     assert!(s.verify_log().unwrap().first_break.is_none());
+}
+
+/// The MARAC referral a coordinator can act on (issue 17 item 9): the referrer block from
+/// the agency's signed details (never "agency not set": what is missing is said plainly),
+/// whether the person knows of the referral, the indicators answered "yes" named and the
+/// full checklist only where the vault's MARAC setting sends them, the person, children
+/// and person causing harm as tables without repeated group prefixes. Other recipients
+/// still never receive the answers.
+#[test]
+fn the_marac_referral_names_its_referrer_and_indicators_as_the_vault_decides() {
+    let s = Scratch::new();
+    s.init_with_worker();
+    let mut ada: Value = serde_json::from_str(ADA).unwrap();
+    ada["risk"] = serde_json::from_str(&format!("[{}]", risk_entry("2026-11-01", 15, 1, ""))).unwrap();
+    let id = s.add_client(&ada.to_string());
+    let f =
+        s.file("ref.json", r#"{"referred_on": "2026-11-02", "reason": "Threats to kill after separation"}"#);
+    let e = s.worker(&["marac", "record", "--client", &id, "--json", f.to_str().unwrap()]).refused();
+    assert!(e.stderr.contains("`victim_aware` is required"), "no answer is assumed: {}", e.stderr);
+    let f = s.file(
+        "ref.json",
+        r#"{"referred_on": "2026-11-02", "reason": "Threats to kill after separation", "victim_aware": false}"#,
+    );
+    s.worker(&["marac", "record", "--client", &id, "--json", f.to_str().unwrap()]).ok();
+    s.give_consent(&id, "marac");
+    let n = std::cell::Cell::new(0);
+    let share = |format: &str| {
+        n.set(n.get() + 1);
+        let out = s.tmp.path().join(format!("marac-{}.{format}", n.get()));
+        s.worker(&share_args(&id, "marac", "MARAC referral", format, &out)).ok();
+        out
+    };
+    let flat = |pdf: &std::path::Path| layout_text(pdf);
+
+    let set = |json: &str| {
+        let f = s.file("settings.json", json);
+        s.manager(&["settings", "set", "--json", f.to_str().unwrap()]).ok();
+    };
+    // A new vault names the indicators answered "yes" (what a coordinator acts on).
+    let settings = s.worker(&["settings", "show"]).ok().json();
+    assert_eq!(settings["marac"]["checklist"], "indicators", "{settings}");
+
+    // Nothing set, and a manager chose "none": the referrer block says so plainly, and the
+    // answers do not leave.
+    set(r#"{"marac": {"checklist": "none"}}"#);
+    let text = flat(&share("pdf"));
+    assert!(!text.contains("agency not set"), "{text}");
+    assert!(text.contains("Role Not set in Casekeep: ask the referrer"), "{text}");
+    assert!(text.contains("a manager sets them in Casekeep's Settings"), "{text}");
+    assert!(text.contains("Victim aware of referral No"), "{text}");
+    assert!(text.contains("Not attached: this vault sends the score"), "{text}");
+    assert!(!text.contains("Did the latest incident leave you injured?"), "{text}");
+
+    // Set by a manager: the whole block, and the indicators named.
+    let r = s.manager(&["agency", "set", "Derby Outreach Service", "--phone", "12345"]).refused();
+    assert!(r.stderr.contains("UK phone number"), "{}", r.stderr);
+    s.set_agency_details();
+    let shown = s.worker(&["agency", "show"]).ok().json();
+    assert_eq!(shown["phone"], "0113 496 0123");
+    set(r#"{"marac": {"checklist": "indicators"}}"#);
+    let pdf = share("pdf");
+    let text = flat(&pdf);
+    for want in [
+        "MARAC referral",
+        "Referrer Name cara Role IDVA Agency Derby Outreach Service Phone 0113 496 0123 \
+         Secure e-mail referrals@derby-outreach.example.org",
+        "High-risk indicators answered yes",
+        "• Did the latest incident leave you injured?",
+        "• Have they ever strangled, choked, suffocated or tried to drown you?",
+        "Reason for referral Threats to kill after separation",
+        "Score 15 of 24",
+        "Criteria met visible high risk",
+        "Children Child 1 Full name Sam Example",
+        "Person causing harm Full name Lee Example",
+    ] {
+        assert!(text.contains(want), "the MARAC PDF lacks {want:?}: {text}");
+    }
+    // The 16th question was answered "not known": not an indicator.
+    assert!(!text.contains("• Do they do or say sexual things"), "{text}");
+    for prefix in ["Risk: ", "Child 1: ", "Person causing harm: ", "MARAC referral: ", "agency not set"] {
+        assert!(!text.contains(prefix), "a repeated group prefix {prefix:?}: {text}");
+    }
+    assert!(!text.contains("All 24 answers"), "{text}");
+    // As a picture, for people to look at.
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/export-shots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let png = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(shots.join("marac-referral"))
+        .status()
+        .unwrap();
+    assert!(png.success());
+
+    let doc: Value = serde_json::from_slice(&std::fs::read(share("json")).unwrap()).unwrap();
+    assert_eq!(doc["referrer"]["secure_email"], "referrals@derby-outreach.example.org");
+    assert_eq!(doc["referrer"]["missing"], Value::Null);
+
+    // Full: every answer attached; police still receive none of them.
+    set(r#"{"marac": {"checklist": "full"}}"#);
+    let text = flat(&share("pdf"));
+    assert!(text.contains("The full risk checklist (all 24 answers)"), "{text}");
+    assert!(
+        text.contains("16. Do they do or say sexual things that hurt you or make you feel bad? — not known"),
+        "{text}"
+    );
+    s.give_consent(&id, "police");
+    let p = s
+        .worker(&[
+            "share",
+            "--client",
+            &id,
+            "--recipient",
+            "police",
+            "--purpose",
+            "Safety planning",
+            "--preview",
+        ])
+        .ok();
+    assert!(!p.stdout.contains("Did the latest incident"), "{}", p.stdout);
+    assert!(p.stdout.contains("risk[].answers"), "withheld from the police: {}", p.stdout);
 }

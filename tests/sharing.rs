@@ -12,6 +12,33 @@ fn sha256_hex(path: &std::path::Path) -> String {
     String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
 }
 
+/// The worker asks a manager to approve a share with the police on a lawful basis (told:
+/// not safe; advice taken); returns the request's id.
+fn ask_to_share_with_police(s: &Scratch, id: &str) -> String {
+    let r = s
+        .worker(&[
+            "share",
+            "--client",
+            id,
+            "--recipient",
+            "police",
+            "--purpose",
+            "Crime report",
+            "--lawful-basis",
+            "prevent_detect_crime",
+            "--justification",
+            "Serious assault reported; police need it now.",
+            "--told",
+            "not_safe",
+            "--advice",
+            "Discussed with the team lead",
+            "--request",
+        ])
+        .ok()
+        .json();
+    r["request_id"].as_i64().unwrap().to_string()
+}
+
 fn setup() -> (Scratch, String) {
     team_with_ada()
 }
@@ -66,8 +93,9 @@ fn share_with_marac_on_consent_writes_the_file_and_a_matching_signed_record() {
         "Ada Example",
         "Sam Example",
         "Lee Example",
-        "Contact them through cara",
+        "contact them through cara, the referrer",
         "Derby Outreach Service",
+        "0113 496 0123",
         &format!("Disclosure record {decision_id}"),
     ] {
         assert!(text.contains(needed), "{needed} missing from the PDF");
@@ -216,28 +244,7 @@ fn lawful_basis_with_approval_emergency_approved_later_and_declines_all_verify()
     let out1 = s.tmp.path().join("police.json");
     // A share on a lawful basis is asked for, approved by a manager in their own session,
     // then finished by the worker.
-    let r = s
-        .worker(&[
-            "share",
-            "--client",
-            &id,
-            "--recipient",
-            "police",
-            "--purpose",
-            "Crime report",
-            "--lawful-basis",
-            "prevent_detect_crime",
-            "--justification",
-            "Serious assault reported; police need it now.",
-            "--told",
-            "not_safe",
-            "--advice",
-            "Discussed with the team lead",
-            "--request",
-        ])
-        .ok()
-        .json();
-    let request = r["request_id"].as_i64().unwrap().to_string();
+    let request = ask_to_share_with_police(&s, &id);
     s.manager(&["approve", "--request", &request]).ok();
     let r = s
         .worker(&["share", "--request", &request, "--format", "json", "--out", out1.to_str().unwrap()])
@@ -484,4 +491,164 @@ fn a_shared_home_leaves_masked_in_the_perpetrators_address_not_refused() {
     let share = log.as_array().unwrap().iter().rfind(|e| e["event"] == "share").unwrap().clone();
     let masked = share["body"]["masked"].as_array().unwrap();
     assert!(masked.iter().any(|m| m["path"] == "perpetrator.address"), "{masked:?}");
+}
+
+/// The manager's decision views (issue 17 item 6), read from the signed log: a consent
+/// refusal reads "Consent refused", the approver and the fields withheld are named in
+/// words, the filters select, the case is its reference and initials, and each read is
+/// audited.
+#[test]
+fn the_decision_views_say_what_was_decided_in_plain_words() {
+    use casekeep::decisions::{DecisionFilter, DecisionKind};
+    let (s, id) = setup();
+    let request = ask_to_share_with_police(&s, &id);
+    s.manager(&["approve", "--request", &request]).ok();
+    let out = s.tmp.path().join("police.json");
+    let shared = s
+        .worker(&["share", "--request", &request, "--format", "json", "--out", out.to_str().unwrap()])
+        .ok()
+        .json();
+    let share_id = shared["decision_id"].as_i64().unwrap();
+    s.worker(&[
+        "consent",
+        "record",
+        "--client",
+        &id,
+        "--recipient",
+        "housing",
+        "--state",
+        "refused",
+        "--method",
+        "verbal",
+    ])
+    .ok();
+    s.worker(&[
+        "decline",
+        "--client",
+        &id,
+        "--recipient",
+        "housing",
+        "--purpose",
+        "Housing enquiry",
+        "--reason",
+        "Caller could not be verified; risk of disclosure to the ex-partner.",
+    ])
+    .ok();
+    let csc = s.tmp.path().join("csc.json");
+    let emergency = s
+        .worker(&[
+            "share",
+            "--client",
+            &id,
+            "--recipient",
+            "childrens_social_care",
+            "--purpose",
+            "Child at risk tonight",
+            "--format",
+            "json",
+            "--out",
+            csc.to_str().unwrap(),
+            "--lawful-basis",
+            "safeguarding_child",
+            "--justification",
+            "Child at immediate risk; duty manager unreachable.",
+            "--told",
+            "no",
+            "--emergency",
+        ])
+        .ok()
+        .json()["decision_id"]
+        .as_i64()
+        .unwrap();
+
+    let mut mo = unlock_now(&s.vault(), "mo", MANAGER_PASS).unwrap();
+    let (all, written) = entries_of(&mut mo, |m| m.decisions(&DecisionFilter::default()).unwrap());
+    assert!(
+        written.iter().any(|e| e.event == "decisions_viewed" && e.body["decisions"] == all.len()),
+        "the list is an audited read"
+    );
+    let text = serde_json::to_string(&all).unwrap();
+    assert!(!text.contains("consent_recorded") && !text.contains("share_requested"), "{text}");
+    // Newest first; consents, shares, declines and requests are rows, approvals are not.
+    let what: Vec<&str> = all.iter().map(|r| r.what.as_str()).collect();
+    assert_eq!(
+        what,
+        [
+            "Shared with children's social care — awaiting a manager's approval",
+            "Decided not to share with housing",
+            "Consent refused: housing",
+            "Shared with the police",
+            "Asked a manager to approve sharing with the police",
+            "Consent given: MARAC",
+        ],
+        "{what:?}"
+    );
+    let reference =
+        s.worker(&["client", "show", &id]).ok().json()["case_reference"].as_str().unwrap().to_string();
+    assert!(all.iter().all(|r| r.case == format!("{reference} · A.E.")), "{text}");
+    assert!(all.iter().all(|r| r.by == "cara"));
+    assert!(all.iter().all(|r| r.when.contains(", ") && !r.when.contains('T')), "{text}");
+
+    let only = |f: DecisionFilter, m: &mut casekeep::Session| -> Vec<i64> {
+        m.decisions(&f).unwrap().iter().map(|r| r.id).collect()
+    };
+    assert_eq!(only(DecisionFilter { awaiting_approval: true, ..Default::default() }, &mut mo), [emergency]);
+    let refused = DecisionFilter { kind: Some(DecisionKind::ConsentRefused), ..Default::default() };
+    assert_eq!(mo.decisions(&refused).unwrap().len(), 1);
+    let housing = DecisionFilter { recipient: Some("housing".parse().unwrap()), ..Default::default() };
+    assert_eq!(only(housing, &mut mo).len(), 2, "the refusal and the decision not to share");
+
+    // The share's detail: basis, told, advice, approver, fields as labels, the fingerprint.
+    let (d, written) = entries_of(&mut mo, |m| m.decision(share_id).unwrap());
+    assert!(written.iter().any(|e| e.event == "decision_viewed" && e.body["decision"] == share_id));
+    assert_eq!(d.lawful_basis.as_deref(), Some("Preventing or detecting crime"));
+    assert_eq!(d.told.as_deref(), Some("No — telling them would not be safe"));
+    assert_eq!(d.advice.as_deref(), Some("Discussed with the team lead"));
+    assert_eq!(d.consent.as_deref(), Some("No consent recorded"));
+    assert_eq!(d.approved_by.as_deref(), Some("mo"));
+    assert!(d.approval.as_deref().unwrap().starts_with("Approved by mo, "), "{:?}", d.approval);
+    assert_eq!(d.file_sha256.as_deref(), Some(sha256_hex(&out).as_str()));
+    assert!(d.fields_shared.contains(&"Full name".to_string()), "{:?}", d.fields_shared);
+    assert!(d.fields_withheld.iter().any(|w| w.label == "Contact 1: code word"), "{:?}", d.fields_withheld);
+    for label in d.fields_shared.iter().chain(d.fields_withheld.iter().map(|w| &w.label)) {
+        assert!(
+            !label.contains('[') && !label.contains('.') && !label.contains('_'),
+            "a path, not a label: {label}"
+        );
+    }
+
+    // A refusal is a refusal; a decision not to share keeps its reason.
+    let refusal = mo.decisions(&refused).unwrap()[0].id;
+    assert_eq!(mo.decision(refusal).unwrap().consent.as_deref(), Some("Consent refused"));
+    let decline =
+        mo.decisions(&DecisionFilter { kind: Some(DecisionKind::Decline), ..Default::default() }).unwrap();
+    let d = mo.decision(decline[0].id).unwrap();
+    assert!(d.reason.as_deref().unwrap().contains("could not be verified"), "{:?}", d.reason);
+    assert_eq!(d.consent.as_deref(), Some("Consent refused"));
+
+    // The emergency share awaits approval, then names its approver.
+    let d = mo.decision(emergency).unwrap();
+    assert!(d.emergency && d.approval.as_deref().unwrap().starts_with("Awaiting"), "{:?}", d.approval);
+    mo.approve(emergency).unwrap();
+    let d = mo.decision(emergency).unwrap();
+    assert!(d.approval.as_deref().unwrap().starts_with("Approved afterwards by mo"), "{:?}", d.approval);
+    assert!(!d.row.awaiting_approval);
+    assert!(mo.decision(1).is_err(), "the vault's creation is not a decision");
+    drop(mo);
+
+    // The insider: a caseworker holding the database key rewrites her decision not to share
+    // so that it reads as a share. The entry no longer holds, so the views leave it out
+    // rather than show what she wrote.
+    let mut cara = unlock_now(&s.vault(), "cara", WORKER_PASS).unwrap();
+    let before = cara.decisions(&DecisionFilter::default()).unwrap().len();
+    cara.raw_connection()
+        .execute_batch(
+            "DROP TRIGGER log_entries_no_update;
+             UPDATE log_entries SET event = 'share' WHERE kind = 'decision' AND event = 'decline';",
+        )
+        .unwrap();
+    let after = cara.decisions(&DecisionFilter::default()).unwrap();
+    assert_eq!(after.len(), before - 1, "the altered entry is not shown");
+    assert!(after.iter().all(|r| r.id != decline[0].id));
+    assert!(cara.decision(decline[0].id).is_err(), "nor its detail");
 }

@@ -671,6 +671,47 @@ fn set_vault_settings(
     Ok(settings)
 }
 
+/// The decisions a filter selects, newest first (an audited read).
+#[tauri::command(async)]
+fn decisions(
+    state: State<'_, AppState>,
+    filter: Arg<casekeep::decisions::DecisionFilter>,
+) -> CmdResult<Vec<casekeep::decisions::DecisionRow>> {
+    let Arg(filter) = filter;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.decisions(&filter)?)
+}
+
+/// One decision in full (an audited read).
+#[tauri::command(async)]
+fn decision(state: State<'_, AppState>, id: Arg<i64>) -> CmdResult<casekeep::decisions::DecisionDetail> {
+    let Arg(id) = id;
+    let mut g = state.guard()?;
+    Ok(g.session_mut()?.decision(id)?)
+}
+
+/// The agency and referrer details exports print.
+#[tauri::command(async)]
+fn agency_details(state: State<'_, AppState>) -> CmdResult<casekeep::settings::AgencyDetails> {
+    let mut g = state.guard()?;
+    let mut d = g.session_mut()?.agency_details()?;
+    d.phone = d.phone_shown();
+    Ok(d)
+}
+
+/// Sets the agency and referrer details (managers): a signed entry.
+#[tauri::command(async)]
+fn set_agency_details(
+    state: State<'_, AppState>,
+    details: Arg<casekeep::settings::AgencyDetails>,
+) -> CmdResult<casekeep::settings::AgencyDetails> {
+    let Arg(details) = details;
+    let mut g = state.guard()?;
+    let mut d = g.session_mut()?.set_agency_details(&details)?;
+    d.phone = d.phone_shown();
+    Ok(d)
+}
+
 /// A new recovery key (managers); the old one stops working. Shown once by the UI.
 #[tauri::command(async)]
 fn replace_recovery_key(state: State<'_, AppState>) -> CmdResult<Created> {
@@ -859,6 +900,10 @@ fn main() {
             list_enquiries,
             link_enquiry,
             set_vault_settings,
+            decisions,
+            decision,
+            agency_details,
+            set_agency_details,
             replace_recovery_key,
             case_status,
             change_case,

@@ -23,6 +23,7 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Vec<u8>> {
         "recipient_name": view.recipient_name(),
         "purpose": view.purpose(),
         "from": {"caseworker": env.made_by, "agency": env.agency},
+        "referrer": env.referrer,
         "contact_through": view.contact_through(),
         "do_not_contact": view.do_not_contact(),
         "safe_contacts": view.safe_contacts(),

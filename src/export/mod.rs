@@ -44,6 +44,37 @@ pub struct Envelope {
     pub made_at: String,
     pub made_by: String,
     pub agency: String,
+    /// For a MARAC referral: who refers and how a coordinator reaches them (the agency's
+    /// details a manager set; the share is refused while any is missing).
+    pub referrer: Option<Referrer>,
+}
+
+/// The referrer block of a MARAC referral. A detail a manager has not set is `None`, and
+/// the file says so plainly in its place (never "agency not set").
+#[derive(Debug, Clone, Serialize)]
+pub struct Referrer {
+    pub name: String,
+    pub role: Option<String>,
+    pub agency: Option<String>,
+    /// As people read it (UK national format).
+    pub phone: Option<String>,
+    pub secure_email: Option<String>,
+    /// What a manager must still set, in words; `None` when the block is complete.
+    pub missing: Option<String>,
+}
+
+impl Referrer {
+    /// The block from the agency's details and the referrer's name.
+    pub fn from_details(name: &str, d: &crate::settings::AgencyDetails) -> Referrer {
+        Referrer {
+            name: name.to_string(),
+            role: d.referrer_role.clone(),
+            agency: d.agency.clone(),
+            phone: d.phone_shown(),
+            secure_email: d.email.clone(),
+            missing: d.missing_for_marac(),
+        }
+    }
 }
 
 /// Renders `view` and then scans what was rendered for every protected value of the

@@ -11,8 +11,9 @@ use printpdf::{
 };
 
 use super::{Envelope, MARKING};
+use crate::consent::RecipientKind;
 use crate::error::{Error, Result};
-use crate::policy::RedactedView;
+use crate::policy::{RedactedView, SharedField, ALL_ANSWERS_HEAD, INDICATORS_HEAD};
 
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-subset.ttf");
 const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold-subset.ttf");
@@ -113,6 +114,44 @@ impl Writer {
         self.y -= mm;
     }
 
+    /// One row of a two-column table: the label in bold on the left, the value wrapped in
+    /// the column on the right (each of the value's lines on lines of its own).
+    fn row(&mut self, label: &str, value: &str) {
+        const SIZE: f32 = 10.0;
+        const VALUE_X: f32 = LEFT + 58.0;
+        let step = SIZE * 0.45 + 1.2;
+        let chars = |mm: f32| ((mm / (SIZE * 0.3528 * TEXT_EM)) as usize).max(8);
+        let labels = wrap(label, chars(VALUE_X - LEFT - 3.0));
+        let values = wrap(&keep_phone_together(value), chars(PAGE_W - LEFT - VALUE_X));
+        let lines = labels.len().max(values.len()).max(1);
+        // A row of up to a few lines stays on one page.
+        self.need(step * (lines.min(6) as f32) + 1.0);
+        for n in 0..lines {
+            if n > 0 {
+                self.need(step);
+            }
+            if let Some(l) = labels.get(n) {
+                self.layer.use_text(l.as_str(), SIZE, Mm(LEFT), Mm(self.y), &self.bold);
+                self.drawn.push(l.clone());
+            }
+            if let Some(v) = values.get(n) {
+                let v = v.replace(NBSP, " ");
+                self.layer.use_text(v.as_str(), SIZE, Mm(VALUE_X), Mm(self.y), &self.regular);
+                self.drawn.push(v);
+            }
+            self.y -= step;
+        }
+        self.y -= 1.0;
+    }
+
+    /// A section heading.
+    fn heading(&mut self, title: &str) {
+        self.gap(3.0);
+        self.need(14.0);
+        self.line(title, 12.0, true);
+        self.gap(0.5);
+    }
+
     fn colour(&self, rgb: (f32, f32, f32)) {
         self.layer.set_fill_color(Color::Rgb(Rgb::new(rgb.0, rgb.1, rgb.2, None)));
     }
@@ -193,6 +232,63 @@ const CAPITALS_EM: f32 = 0.75;
 const DARK_RED: (f32, f32, f32) = (0.65, 0.0, 0.0);
 const BLACK: (f32, f32, f32) = (0.0, 0.0, 0.0);
 
+/// Words wrapped to lines of at most `width` characters (a longer word is cut), each of
+/// `text`'s own lines apart.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in text.lines() {
+        let mut current = String::new();
+        for word in raw.split_ascii_whitespace() {
+            let mut word = word.to_string();
+            while word.chars().count() > width {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+                out.push(word.chars().take(width).collect());
+                word = word.chars().skip(width).collect();
+            }
+            if !current.is_empty() && current.chars().count() + word.chars().count() + 1 > width {
+                out.push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(&word);
+        }
+        out.push(current);
+    }
+    out
+}
+
+/// A UK phone number in national form (digits in groups of 2 to 6 after a 0) kept on one
+/// line: its spaces become no-break spaces.
+fn keep_phone_together(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let words: Vec<&str> = text.split(' ').collect();
+    for (n, w) in words.iter().enumerate() {
+        out.push_str(w);
+        let next = words.get(n + 1);
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let joins = digits(w) && next.is_some_and(|x| digits(x)) && (w.starts_with('0') || w.len() >= 3);
+        if next.is_some() {
+            out.push(if joins { NBSP } else { ' ' });
+        }
+    }
+    out
+}
+
+/// A field's label without its group ("Child 1: full name" → "Full name"): the table's
+/// heading names the group.
+fn short_label(label: &str) -> String {
+    let field = label.split_once(": ").map_or(label, |(_, f)| f);
+    let mut out = field.to_string();
+    if let Some(first) = out.get(..1) {
+        let up = first.to_uppercase();
+        out.replace_range(..1, &up);
+    }
+    out
+}
+
 /// A value (a phone number) that must not break over two lines.
 fn keep_together(v: &str) -> String {
     v.replace(' ', &NBSP.to_string())
@@ -230,6 +326,10 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Rendered> {
         em: TEXT_EM,
     };
     w.frame();
+    if view.recipient() == RecipientKind::Marac {
+        marac_referral(&mut w, view, env);
+        return finish(w);
+    }
 
     w.para(&format!("Information shared with {}", view.recipient_label()), 15.0, true, 0);
     w.gap(2.0);
@@ -305,6 +405,12 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Rendered> {
         }
     }
 
+    proof(&mut w, env);
+    finish(w)
+}
+
+/// The closing lines of every PDF: where the sender's proof of the file is.
+fn proof(w: &mut Writer, env: &Envelope) {
     w.gap(4.0);
     w.para(
         &format!(
@@ -317,11 +423,200 @@ pub fn render(view: &RedactedView, env: &Envelope) -> Result<Rendered> {
         false,
         0,
     );
+}
 
+fn finish(w: Writer) -> Result<Rendered> {
     let mut bytes = Vec::new();
     {
         let mut out = BufWriter::new(&mut bytes);
         w.doc.save(&mut out).map_err(pdf_err)?;
     }
     Ok(Rendered { bytes, text: w.drawn })
+}
+
+/// The MARAC referral: what a coordinator acts on, first — the referrer and how to reach
+/// them, the referral (date, reason, whether the person knows of it, score and criteria),
+/// the high-risk indicators answered "yes" (when the vault's MARAC setting sends them) —
+/// then the person, the children and the person causing harm as tables, the risk, the
+/// meeting, and the full checklist where the setting attaches it. Every value comes from
+/// the view (the MARAC profile decided what is in it); labels carry no group prefix.
+fn marac_referral(w: &mut Writer, view: &RedactedView, env: &Envelope) {
+    let fields: Vec<&SharedField> = view.fields_besides_contacts().collect();
+    let value = |path: &str| fields.iter().find(|f| f.path == path).map(|f| f.value.as_str());
+    let group = |prefix: &str| -> Vec<&SharedField> {
+        fields.iter().copied().filter(|f| f.path.starts_with(prefix)).collect()
+    };
+    let rows = |w: &mut Writer, list: &[&SharedField]| {
+        for f in list {
+            w.row(&short_label(&f.label), &f.value);
+        }
+    };
+
+    w.para("MARAC referral", 16.0, true, 0);
+    w.para(view.recipient_label(), 10.0, false, 0);
+    w.gap(1.0);
+    w.do_not_contact(view);
+    w.safe_contacts(view);
+
+    w.heading("Referrer");
+    let not_set = "Not set in Casekeep: ask the referrer";
+    match &env.referrer {
+        Some(r) => {
+            w.row("Name", &r.name);
+            w.row("Role", r.role.as_deref().unwrap_or(not_set));
+            w.row("Agency", r.agency.as_deref().unwrap_or(not_set));
+            w.row("Phone", r.phone.as_deref().unwrap_or(not_set));
+            w.row("Secure e-mail", r.secure_email.as_deref().unwrap_or(not_set));
+            if let Some(missing) = &r.missing {
+                w.para(&format!("{missing}."), 9.0, false, 0);
+            }
+        }
+        None => {
+            w.row("Name", &env.made_by);
+            w.para(
+                "The referrer's role, agency, phone and secure e-mail are not set in Casekeep.",
+                9.0,
+                false,
+                0,
+            );
+        }
+    }
+    if let Some(ct) = view.contact_through() {
+        // The referrer's agency is in the block above (or said to be not set): never
+        // "agency not set" here.
+        w.para(
+            &format!(
+                "Do not contact the person directly: contact them through {}, the referrer.",
+                ct.caseworker
+            ),
+            10.0,
+            false,
+            0,
+        );
+    }
+
+    w.heading("Referral");
+    let date = value("marac[].referred_on")
+        .map_or_else(|| env.made_at.get(..10).unwrap_or(&env.made_at).to_string(), str::to_string);
+    w.row("Date of referral", &date);
+    if let Some(reason) = value("marac[].reason") {
+        w.row("Reason for referral", reason);
+    }
+    let aware = match value("marac[].victim_aware") {
+        Some("yes") => "Yes",
+        Some("no") => "No — do not tell them of the referral or the meeting",
+        _ => "Not recorded — ask the referrer before contacting the person",
+    };
+    w.row("Victim aware of referral", aware);
+    for (label, path) in [
+        ("Score", "marac[].score"),
+        ("Criteria met", "marac[].criteria_met"),
+        ("Repeat referral", "marac[].repeat"),
+        ("Referred by", "marac[].referred_by"),
+    ] {
+        if let Some(v) = value(path) {
+            w.row(label, v);
+        }
+    }
+    w.row("Purpose", view.purpose());
+    if let Some(name) = view.recipient_name() {
+        w.row("For", name);
+    }
+
+    let answers = value("risk[].answers");
+    let (indicators, all) = match answers.and_then(|a| a.strip_prefix(INDICATORS_HEAD)) {
+        Some(rest) => match rest.split_once(ALL_ANSWERS_HEAD) {
+            Some((yes, all)) => (Some(yes.trim()), Some(all.trim())),
+            None => (Some(rest.trim()), None),
+        },
+        None => (None, None),
+    };
+    w.heading("High-risk indicators answered yes");
+    match indicators {
+        Some("none") => w.para("None of the 24 questions was answered yes.", 10.0, false, 0),
+        Some(list) => w.para(list, 10.0, false, 0),
+        None => w.para(
+            "Not attached: this vault sends the score, level and criteria met, not the checklist's answers.",
+            10.0,
+            false,
+            0,
+        ),
+    }
+
+    let client = group("client.");
+    let (agencies, about): (Vec<&SharedField>, Vec<&SharedField>) =
+        client.into_iter().partition(|f| f.path == "client.agencies_involved");
+    if !about.is_empty() {
+        w.heading("Victim");
+        rows(w, &about);
+    }
+    let children = group("child[].");
+    if !children.is_empty() {
+        w.heading("Children");
+        let mut last = None;
+        for f in children {
+            if f.item != last {
+                last = f.item;
+                w.gap(0.5);
+                w.line(&format!("Child {}", f.item.unwrap_or(1)), 10.5, true);
+            }
+            w.row(&short_label(&f.label), &f.value);
+        }
+    }
+    let perpetrator = group("perpetrator.");
+    if !perpetrator.is_empty() {
+        w.heading("Person causing harm");
+        rows(w, &perpetrator);
+    }
+    if !agencies.is_empty() {
+        w.heading("Agencies involved");
+        rows(w, &agencies);
+    }
+    let risk: Vec<&SharedField> =
+        group("risk[].").into_iter().filter(|f| f.path != "risk[].answers").collect();
+    if !risk.is_empty() {
+        w.heading("Risk (latest assessment)");
+        rows(w, &risk);
+    }
+    let meeting: Vec<&SharedField> = group("marac[].")
+        .into_iter()
+        .filter(|f| matches!(f.path, "marac[].meeting_date" | "marac[].agencies_present" | "marac[].actions"))
+        .collect();
+    if !meeting.is_empty() {
+        w.heading("Meeting");
+        rows(w, &meeting);
+    }
+    let other: Vec<&SharedField> = fields
+        .iter()
+        .copied()
+        .filter(|f| {
+            !["client.", "child[].", "perpetrator.", "risk[].", "marac[]."]
+                .iter()
+                .any(|p| f.path.starts_with(p))
+        })
+        .collect();
+    if !other.is_empty() {
+        w.heading("Other");
+        rows(w, &other);
+    }
+    if !view.excerpts().is_empty() {
+        w.heading("From the case notes (excerpts)");
+        for e in view.excerpts() {
+            w.para(&format!("Note {} ({})", e.note_id, e.date), 10.0, true, 0);
+            w.para(&e.text, 10.0, false, 2);
+        }
+    }
+    if let Some(all) = all {
+        w.heading("The full risk checklist (all 24 answers)");
+        w.para(all, 9.5, false, 0);
+    }
+    w.gap(3.0);
+    w.para(
+        "Shared on a need-to-know basis. Do not pass it on without the sender's agreement. \
+         It contains only what MARAC needs: anything not shown was not shared.",
+        9.0,
+        false,
+        0,
+    );
+    proof(w, env);
 }

@@ -19,6 +19,7 @@ use crate::consent::RecipientKind;
 use crate::error::{Error, Result};
 use crate::record::{display_phone, postcode_district, Channel, ClientRecord, Date};
 use crate::risk::{self, RiskConfig};
+use crate::settings::MaracChecklist;
 use firewall::{Fate, Masking};
 use matcher::{Matcher, ValueKind};
 
@@ -333,6 +334,23 @@ pub struct RedactOptions {
     /// file, so the firewall masks them like any other text.
     pub purpose: String,
     pub recipient_name: Option<String>,
+    /// What a MARAC referral carries of the checklist (the vault's MARAC setting): with
+    /// `indicators` or `full`, `risk[].answers` leaves to MARAC (and to no one else) as the
+    /// questions answered "yes", named (and, with `full`, every answer).
+    pub marac_checklist: MaracChecklist,
+}
+
+/// The label of a field as a disclosure record names it (`contact[2].code_word` →
+/// "Contact 2: code word"), for people reading the record.
+pub fn label_of_shown(shown: &str) -> String {
+    if let Some((head, rest)) = shown.split_once('[') {
+        if let Some((num, tail)) = rest.split_once(']') {
+            if let Ok(n) = num.parse::<usize>() {
+                return label_of(&format!("{head}[]{tail}"), Some(n));
+            }
+        }
+    }
+    label_of(shown, None)
 }
 
 fn label_of(path: &str, item: Option<usize>) -> String {
@@ -348,6 +366,7 @@ fn label_of(path: &str, item: Option<usize>) -> String {
         "perpetrator" => "Person causing harm",
         "risk[]" => "Risk",
         "marac[]" => "MARAC referral",
+        "note[]" => "Note",
         _ => "",
     };
     match (section.is_empty(), item) {
@@ -355,6 +374,38 @@ fn label_of(path: &str, item: Option<usize>) -> String {
         (false, Some(i)) => format!("{section} {i}: {}", s.to_lowercase()),
         (false, None) => format!("{section}: {}", s.to_lowercase()),
     }
+}
+
+/// The heading of the named "yes" indicators in `risk[].answers` (the PDF splits on it).
+pub const INDICATORS_HEAD: &str = "Answered yes:";
+/// The heading of the full answers in `risk[].answers`.
+pub const ALL_ANSWERS_HEAD: &str = "All 24 answers:";
+
+/// `risk[].answers` as it leaves under the vault's MARAC setting: one line per question
+/// answered "yes" ("none" if none) and, with `full`, one line per question with its answer.
+fn checklist_text(r: &crate::record::RiskEntry, checklist: MaracChecklist) -> String {
+    if checklist == MaracChecklist::None {
+        return "(24 answers)".into();
+    }
+    let asked = || risk::QUESTIONS.iter().zip(r.answers.iter());
+    let yes: Vec<&str> = asked().filter(|(_, a)| **a == risk::RiskAnswer::Yes).map(|(q, _)| *q).collect();
+    let mut out = vec![INDICATORS_HEAD.to_string()];
+    if yes.is_empty() {
+        out.push("none".into());
+    }
+    out.extend(yes.iter().map(|q| format!("• {q}")));
+    if checklist == MaracChecklist::Full {
+        out.push(ALL_ANSWERS_HEAD.into());
+        for (n, (q, a)) in asked().enumerate() {
+            let a = match a {
+                risk::RiskAnswer::Yes => "yes",
+                risk::RiskAnswer::No => "no",
+                risk::RiskAnswer::NotKnown => "not known",
+            };
+            out.push(format!("{}. {q} — {a}", n + 1));
+        }
+    }
+    out.join("\n")
 }
 
 fn yes_no(b: bool) -> String {
@@ -415,7 +466,11 @@ enum RawValue {
 
 /// Every (path, item, value) the record holds, in catalogue order, the latest risk
 /// assessment only (older ones are history, not a summary).
-fn raw_fields(rec: &ClientRecord, cfg: &RiskConfig) -> Vec<(&'static str, Option<usize>, RawValue)> {
+fn raw_fields(
+    rec: &ClientRecord,
+    cfg: &RiskConfig,
+    checklist: MaracChecklist,
+) -> Vec<(&'static str, Option<usize>, RawValue)> {
     use RawValue::{Bool, Date as D, Text};
     let mut out: Vec<(&'static str, Option<usize>, RawValue)> = Vec::new();
     let mut t = |p: &'static str, i: Option<usize>, v: Option<RawValue>| {
@@ -487,7 +542,7 @@ fn raw_fields(rec: &ClientRecord, cfg: &RiskConfig) -> Vec<(&'static str, Option
         t("risk[].professional_judgement", None, Some(Bool(r.professional_judgement)));
         t("risk[].judgement_reason", None, r.judgement_reason.clone().map(Text));
         t("risk[].police_incidents_12m", None, r.police_incidents_12m.map(|n| Text(n.to_string())));
-        t("risk[].answers", None, Some(Text("(24 answers)".into())));
+        t("risk[].answers", None, Some(Text(checklist_text(r, checklist))));
         t("risk[].assessed_by", None, Some(Text(r.assessed_by.clone())));
     }
     // The latest referral only (earlier ones are history).
@@ -523,6 +578,7 @@ fn raw_fields(rec: &ClientRecord, cfg: &RiskConfig) -> Vec<(&'static str, Option
             t("marac[].actions", None, Some(Text(list.join("; "))));
         }
         t("marac[].referred_by", None, Some(Text(m.referred_by.clone())));
+        t("marac[].victim_aware", None, m.victim_aware.map(Bool));
     }
     for (n, note) in rec.notes.iter().enumerate() {
         let i = Some(n + 1);
@@ -747,7 +803,7 @@ pub fn redact(
     let mut fields = Vec::new();
     let mut withheld = Vec::new();
     let mut fates = Vec::new();
-    for (path, item, raw) in raw_fields(rec, &cfg) {
+    for (path, item, raw) in raw_fields(rec, &cfg, opts.marac_checklist) {
         let shown = match item {
             Some(i) => path.replacen("[]", &format!("[{i}]"), 1),
             None => path.to_string(),
@@ -756,7 +812,14 @@ pub fn redact(
         let reason = if let Some(rule) = hard_rule(path, rec) {
             Some(rule.to_string())
         } else {
-            let t = profile.treatment(path);
+            let t = if path == "risk[].answers"
+                && recipient == RecipientKind::Marac
+                && opts.marac_checklist != MaracChecklist::None
+            {
+                Treatment::Include
+            } else {
+                profile.treatment(path)
+            };
             match treat(path, t, &raw, rec, today) {
                 Some(value) => {
                     let label = label_of(path, item);
@@ -848,7 +911,7 @@ mod tests {
     #[test]
     fn the_shipped_profiles_load_and_name_only_catalogue_paths() {
         let p = profiles().unwrap();
-        assert_eq!(p.version, 1);
+        assert_eq!(p.version, 2);
         for kind in RecipientKind::ALL {
             let prof = p.get(*kind).unwrap();
             assert_eq!(prof.treatment("contact[].code_word"), Treatment::Withhold);

@@ -197,7 +197,11 @@ impl Session {
     /// The approval of request `id`, if any: (entry, approved_by, digest) — the first one
     /// a manager other than the requester signed (checked as [`log::is_signed_by_manager`]
     /// checks: hash, certified key, role, signature), and refused unless it names its signer.
-    fn approval_of(&self, id: i64, requester: Option<i64>) -> Result<Option<(i64, String, String)>> {
+    pub(crate) fn approval_of(
+        &self,
+        id: i64,
+        requester: Option<i64>,
+    ) -> Result<Option<(i64, String, String)>> {
         let Some(seq) =
             self.decisions_by_managers(id, "share_request_approved", requester)?.into_iter().next()
         else {
@@ -224,7 +228,12 @@ impl Session {
     /// than the requester signed, oldest first. Every user holds the database key and can
     /// append an entry under any name; only a manager's own signature counts, checked on
     /// read (never the `users` table, a cache).
-    fn decisions_by_managers(&self, id: i64, event: &str, requester: Option<i64>) -> Result<Vec<i64>> {
+    pub(crate) fn decisions_by_managers(
+        &self,
+        id: i64,
+        event: &str,
+        requester: Option<i64>,
+    ) -> Result<Vec<i64>> {
         let mut stmt = self.conn().prepare(
             "SELECT seq FROM log_entries WHERE kind = 'decision' AND event = ?1
                 AND json_extract(body, '$.request') = ?2 AND actor_id IS NOT ?3 ORDER BY seq",
@@ -242,7 +251,7 @@ impl Session {
     }
 
     /// Where request `id` stands.
-    fn request_state(&self, id: i64) -> Result<RequestState> {
+    pub(crate) fn request_state(&self, id: i64) -> Result<RequestState> {
         let requester: Option<i64> = self
             .conn()
             .query_row("SELECT actor_id FROM log_entries WHERE seq = ?1", [id], |r| r.get(0))

@@ -154,6 +154,22 @@ impl Scratch {
         .ok();
     }
 
+    /// The agency's name and the referrer block a MARAC referral prints, set by the manager.
+    pub fn set_agency_details(&self) {
+        self.manager(&[
+            "agency",
+            "set",
+            "Derby Outreach Service",
+            "--role",
+            "IDVA",
+            "--phone",
+            "0113 496 0123",
+            "--email",
+            "referrals@derby-outreach.example.org",
+        ])
+        .ok();
+    }
+
     pub fn add_client(&self, json: &str) -> String {
         let f = self.file("client.json", json);
         let r = self.worker(&["client", "add", "--json", f.to_str().unwrap()]).ok();
@@ -323,7 +339,7 @@ pub fn team_with_ada() -> (Scratch, String) {
     let f = s.file("dev-pass", "dev caseworker passphrase\n");
     s.manager(&["user", "add", "dev", "--role", "caseworker", "--new-passphrase-file", f.to_str().unwrap()])
         .ok();
-    s.manager(&["agency", "set", "Derby Outreach Service"]).ok();
+    s.set_agency_details();
     let id = s.add_client(ADA);
     s.give_consent(&id, "marac");
     (s, id)

@@ -153,6 +153,9 @@ const ARGS = {
   remove_user: ["name"],
   record_marac: ["client", "referral"],
   set_vault_settings: ["patch"],
+  decisions: ["filter"],
+  decision: ["id"],
+  set_agency_details: ["details"],
   case_status: ["client"],
   change_case: ["client", "action", "reason?"],
   purge: ["reason", "dryRun"],
@@ -164,7 +167,7 @@ const ARGS = {
   link_enquiry: ["enquiry", "client"],
   safe_now: ["client"],
 };
-const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "list_drafts", "verify_log", "list_users", "risk_form", "work_queue", "today", "replace_recovery_key", "enquiry_script", "choose_backup_file"];
+const NO_ARGS = ["app_status", "open_demo", "lock", "touch", "list_drafts", "verify_log", "list_users", "risk_form", "work_queue", "today", "replace_recovery_key", "enquiry_script", "choose_backup_file", "agency_details"];
 // Commands that exist to be used while locked (or that only end a session); every other one
 // must answer `locked`. Their well-formed-looking calls below are built so that none of them
 // unlocks anything or counts as a failed unlock attempt.
@@ -214,6 +217,10 @@ const LOCKED_CALLS = {
   today: {},
   safe_now: { client: 1 },
   set_vault_settings: { patch: {} },
+  decisions: { filter: {} },
+  decision: { id: 1 },
+  agency_details: {},
+  set_agency_details: { details: { agency: "Another agency" } },
   replace_recovery_key: {},
   enquiry_script: {},
   record_enquiry: { enquiry: { channel: "phone", caller_name: "Someone", claimed_organisation: null, callback: null, asked: "a question", response: "an answer", verified: false } },
@@ -821,6 +828,7 @@ async function main() {
   check((await text()).includes("Latest: 14 of 24"), "the saved assessment is shown with its score");
   await click("button", "Refer to MARAC");
   await fill("Reason for referral", "Visible high risk: 14 of 24 after separation");
+  await click("label", "No, they do not know");
   await fillDate("Meeting date", "2030-01-15");
   await click("button", "Add an action");
   await fill("Agency", "Police");
@@ -921,7 +929,7 @@ async function main() {
   check((await signedCount(["share"])) === beforeShare + 1, "Confirm and sign signed exactly one disclosure");
   check(existsSync(saved) && readFileSync(saved).subarray(0, 5).toString() === "%PDF-", "the PDF was saved");
   const pdfText = execFileSync("pdftotext", [saved, "-"]).toString();
-  check(pdfText.includes("Information shared with MARAC") && pdfText.includes(NAME), "the PDF is the MARAC summary");
+  check(pdfText.includes("MARAC referral") && pdfText.includes("Referrer") && pdfText.includes(NAME) && !pdfText.includes("agency not set"), "the PDF is the MARAC referral, with its referrer block and never \"agency not set\"");
   check(pdfText.includes("14 of 24") && pdfText.includes("visible high risk") && pdfText.includes("after separation"), "the MARAC PDF carries the score, the criteria met and the reason for referral");
   check(!pdfText.includes(SENTINEL_CODE) && !pdfText.includes(SENTINEL_REFUGE), "the PDF holds neither the code word nor the refuge address");
   check(!fold(pdfText).includes(fold(SENTINEL_CODE)) && !fold(pdfText).includes(fold(SENTINEL_REFUGE)), "nor in any other spelling");
@@ -1136,12 +1144,66 @@ async function main() {
   check((await text()).includes("Enquiry alert."), "the client's screen shows the enquiry alert");
   await screen("client-enquiry-alert");
 
+  // ---- Issue 17 item 6: the manager's decision view, the client's "Sharing and decisions"
+  // and the agency and referrer settings (ui/src/decisions.ts). Run once, as the manager,
+  // on the decisions list.
+  const decisionsBlock = async () => {
+    const table = async () => (await (await browser.$("#decision-table")).getText()).replace(/\n/g, " | ");
+    const all = await table();
+    check(all.includes("Consent withdrawn: MARAC") && all.includes("Decided not to share with housing") && all.includes("Shared with MARAC") && !all.includes("consent_recorded") && all.includes("CK-0001 · A.S."),
+      "the decisions list reads in plain words, with the case reference and initials", () => all);
+    const filterBy = async (kind) => {
+      await browser.execute((k) => { const el = document.getElementById("filter-kind"); el.value = k; el.dispatchEvent(new Event("change", { bubbles: true })); }, kind);
+      await click("button", "Apply filters");
+      await browser.waitUntil(async () => (await browser.execute((k) => document.getElementById("filter-kind")?.value === k && [...document.querySelectorAll("#decision-table tbody tr")].every((r) => r.dataset.kind === k), kind)), { timeout: 10000 });
+    };
+    await filterBy("decline");
+    check((await browser.$$("#decision-table tbody tr")).length === 1, "the kind filter keeps only the decisions not to share");
+    await (await browser.$("#decision-table tbody tr button")).click();
+    await byText("h1", "Decided not to share with housing");
+    const decline = await (await browser.$("#decision-summary")).getText();
+    check(decline.includes("No consent and no lawful basis for a tenancy check.") && decline.includes("Decided by"), "a decision not to share shows its reason again", () => decline.replace(/\n/g, " | "));
+    await screen("decision-detail-decline", true);
+    await click("button", "Back");
+    await filterBy("share");
+    await (await browser.$("#decision-table tbody tr:last-child button")).click();
+    await byText("h2", "Fields shared");
+    await (await browser.$("#technical-details summary")).click();
+    const detail = await text();
+    check(detail.includes("Was the person told?") && detail.includes("Purpose") && detail.includes("Not needed: shared on the person's consent") && detail.includes("Full name") && !/[a-z]+\[\d\]\./.test(detail) && /[0-9a-f]{64}/.test(detail),
+      "the share's detail page: purpose, told, approval, fields as labels (never paths) and the file's fingerprint under Technical details", () => detail.replace(/\n/g, " | "));
+    await screen("decision-detail", true);
+    await click("button", "Open the client's record");
+    await byText("h2", "Sharing and decisions");
+    const section = await (await browser.$("#sharing-table")).getText();
+    check(section.includes("Decided not to share with housing") && section.includes("Consent withdrawn: MARAC"), "the client's record lists its sharing and decisions", () => section.replace(/\n/g, " | "));
+    await browser.execute(() => document.getElementById("sharing-heading")?.scrollIntoView());
+    await screen("client-sharing-and-decisions", true);
+    await click("button", "Settings");
+    await byText("h2", "Agency and referrer");
+    await fill("Agency name", "Derby Outreach Service");
+    await fill("Referrer's role", "IDVA");
+    await fill("Phone number", "12345");
+    await fill("Secure e-mail address", "referrals@derby-outreach.example.org");
+    await (await browser.$("#save-agency")).click();
+    await browser.$("#agency-errors .error-summary").waitForExist({ timeout: 10000 });
+    check((await (await browser.$("#agency-errors")).getText()).includes("UK phone number"), "a phone number that is not a UK number is refused, in words");
+    await fill("Phone number", "0113 496 0123");
+    await (await browser.$("#save-agency")).click();
+    await browser.waitUntil(async () => (await text()).includes("Agency and referrer details saved."), { timeout: 10000 });
+    await browser.execute(() => document.getElementById("agency-heading")?.scrollIntoView());
+    await screen("settings-agency-and-referrer", true);
+    await click("button", "Decision log");
+    await byText("h1", "Decisions");
+  };
+
   // Decision log and verify.
   await click("button", "Decision log");
   await click("button", "Verify the whole log");
   await browser.$("#verify-result .notice").waitForExist({ timeout: 10000 });
   check((await text()).includes("Intact:"), "the log verifies");
   await screen("decision-log");
+  await decisionsBlock();
 
   await click("button", "Settings");
   await byText("h1", "Settings");

@@ -72,6 +72,7 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   "notes[].date": { label: "Date of the note" },
   // MARAC referrals (marac.rs)
   "referred_on": { label: "Date of referral", format: "Date of referral must be on or after the latest referral's date" },
+  "victim_aware": { label: "Does the person know about this referral?", missing: "Say whether the person knows about this referral" },
   "reason": { label: "Reason", missing: "Enter the reason" },
   "meeting_date": { label: "Meeting date", format: "Meeting date must be the same as or after the date of referral" },
   "agencies_present[]": { label: "Agencies present", missing: "Enter the agency's name" },

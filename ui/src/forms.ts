@@ -152,15 +152,20 @@ export interface MaracAnswers {
   meeting: string;
   agencies: string[];
   actions: Array<{ agency: string; owner: string; description?: string; due: string; done: boolean }>;
+  /** "yes" or "no" when asked (a new referral, or one that does not hold it); null otherwise. */
+  aware?: string | null;
 }
 
 /** The summary of a MARAC referral about to be signed. */
-export function maracSummary<F>(a: MaracAnswers, fields: { referredOn: F; reason: F; meeting: F; agencies: F; actions: F }): Array<SummaryRow<F>> {
+export function maracSummary<F>(a: MaracAnswers, fields: { referredOn: F; reason: F; meeting: F; agencies: F; actions: F; aware?: F }): Array<SummaryRow<F>> {
   const action = (x: MaracAnswers["actions"][number]) =>
     `${answerText(x.agency)} (${answerText(x.owner)})${x.description ? `: ${x.description}` : ""}, due ${x.due && x.due !== "missing" ? longDate(x.due) : "not given"}, ${x.done ? "done" : "open"}`;
   return [
     ...(a.referredOn === null ? [] : [{ label: "Date of referral", value: answerText(a.referredOn), change: fields.referredOn }]),
     { label: "Reason for referral", value: answerText(a.reason), change: fields.reason },
+    ...(a.aware === null || a.aware === undefined || fields.aware === undefined
+      ? []
+      : [{ label: "Does the person know about this referral?", value: a.aware === "yes" ? "Yes, they know" : a.aware === "no" ? "No, they do not know" : answerText(""), change: fields.aware }]),
     { label: "Meeting date", value: a.meeting || "Not yet set", change: fields.meeting },
     { label: "Agencies present", value: a.agencies.length ? a.agencies.join(", ") : "None recorded", change: fields.agencies },
     { label: "Actions", value: a.actions.length ? a.actions.map(action).join("; ") : "None", change: fields.actions },

@@ -22,6 +22,11 @@ import { installZoom, textSizeSetting } from "./zoom";
 import { placeLabel, plainDateTime, technicalDetails } from "./plain";
 import { closeIdleWarning, startIdleWatch } from "./idle";
 import { Draft, draftNotice, flushDrafts, keepDraft, myDrafts, riskDraft } from "./drafts";
+import { agencySection, decisionsScreen, sharingSection } from "./decisions";
+import type { Nav } from "./decisions";
+
+/** What the decisions module (ui/src/decisions.ts) needs from this shell of screens. */
+const nav: Nav = { show: (...n) => show(...n), message: (e) => message(e), client: (id) => void clientScreen(id) };
 
 const main = document.getElementById("main") as HTMLElement;
 const topbar = document.getElementById("topbar") as HTMLElement;
@@ -766,6 +771,7 @@ async function clientScreen(id: number) {
         detailsFor = id;
         void clientScreen(id);
       }, "secondary", { "aria-pressed": "false", id: "toggle-details" });
+  const sharing = await sharingSection(nav, id, () => void clientScreen(id));
   show(
     h("h1", {}, `${shownName} · ${rec.case_reference} · `, riskTag(latest?.level)),
     h(
@@ -792,6 +798,7 @@ async function clientScreen(id: number) {
     history,
     h("h2", {}, "Consent"),
     h("table", { class: "table", id: "consent-table" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Recipient"), h("th", { scope: "col" }, "Purpose"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, "Review"), h("th", { scope: "col" }, "Recorded"))), h("tbody", {}, ...consentRows)),
+    ...sharing,
     ...riskSection(rec.risk, latest),
     ...(rec.details ? detailSections(rec) : [hiddenNotice(id)]),
     ...caseSection(rec, caseState),
@@ -1059,11 +1066,17 @@ function maracForm(rec: ClientRecord, referral: number | null) {
   const reasonField = at("reason", field("Reason for referral", reason));
   const meetingField = meeting.el;
   const agenciesField = at("agencies_present[0]", field("Agencies present", agencies, "One per line."));
+  // Asked with no answer chosen; for an earlier referral only when it does not hold one.
+  const askAware = !existing || existing.victim_aware === undefined;
+  const aware = radios("Does the person know about this referral?", "victim-aware", [["yes", "Yes, they know"], ["no", "No, they do not know"]]);
+  aware.el.id = "victim-aware";
+  aware.el.dataset.path = "victim_aware";
   const actionsSection = h("div", {}, h("h2", {}, "Actions"), actionsBox, button("Add an action", () => addAction(), "secondary"));
   const form = h("div", { id: "marac-form" },
     existing ? null : h("p", { class: "hint" }, "The referral records the criteria met by the latest risk assessment on or before the referral date."),
     existing ? null : referredOnField,
     reasonField,
+    askAware ? aware.el : null,
     meetingField,
     agenciesField,
     actionsSection);
@@ -1087,6 +1100,7 @@ function maracForm(rec: ClientRecord, referral: number | null) {
         ]),
         ...[r.due.problem() ?? (r.due.value ? null : { field: r.due.el, message: `Action ${i + 1}: enter the due date`, target: r.due.day })].filter((p) => p !== null),
       ]),
+      ...problems<HTMLElement>([[!!existing || !!aware.value(), aware.el, "Say whether the person knows about this referral."]]),
     ];
     if (showProblems(errors, form, gaps)) return;
     const body = referralBody();
@@ -1100,8 +1114,9 @@ function maracForm(rec: ClientRecord, referral: number | null) {
           meeting: longDate(meeting.value),
           agencies: agencies.value.split("\n").map((x) => x.trim()).filter(Boolean),
           actions: (body.actions as MaracAnswers["actions"] | undefined) ?? [],
+          aware: askAware ? aware.value() : null,
         },
-        { referredOn: referredOnField, reason: reasonField, meeting: meetingField, agencies: agenciesField, actions: actionsSection },
+        { referredOn: referredOnField, reason: reasonField, meeting: meetingField, agencies: agenciesField, actions: actionsSection, aware: aware.el },
       ),
       note: "Signing records the referral in the signed log.",
       change: page.change,
@@ -1119,6 +1134,7 @@ function maracForm(rec: ClientRecord, referral: number | null) {
       body.referred_on = referredOn.value;
       body.reason = reason.value;
     }
+    if (askAware && aware.value()) body.victim_aware = aware.value() === "yes";
     if (existing || meeting.value) body.meeting_date = meeting.value || null;
     if (existing || agencies.value.trim()) body.agencies_present = agencies.value.split("\n").map((x) => x.trim()).filter(Boolean);
     if (existing || actionRows.length) {
@@ -1350,6 +1366,8 @@ function declineForm(rec: ClientView, purposes: PurposeOption[]) {
 
 interface Preview {
   gate: { allowed: boolean; needs?: string; outcome?: { consent_state: string } };
+  /** For a MARAC referral: what a manager has still to set of the referrer block. */
+  referrer_missing?: string | null;
   will_share: Array<{ path: string; label: string; value: string }>;
   /** Do-not-use contacts, each with its warning in words (first in every export). */
   do_not_contact: Array<{ item: number; warning: string; reason: string | null }>;
@@ -1468,6 +1486,9 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
   const adviceField = field("Advice sought (optional)", advice);
   const form = h("div", { id: "share-form" },
     gateBox,
+    p.referrer_missing
+      ? h("div", { class: "notice warn", id: "referrer-missing" }, h("p", {}, `${p.referrer_missing}. Until then the referral says "Not set in Casekeep: ask the referrer" in their place.`))
+      : null,
     h("h2", {}, "Will not be shared, and why"),
     h("ul", { class: "list withheld" }, ...p.withheld.map((w) => h("li", {}, `${w.label}: ${w.reason}`))),
     excerpts.length ? h("fieldset", { class: "fieldset" }, h("legend", {}, "Add note excerpts (each is shown below as it will leave)"), ...excerpts.map((x) => x.box.el)) : null,
@@ -1668,14 +1689,6 @@ function finishRequest(id: number) {
 
 // ---------------------------------------------------------------- log and settings
 
-function recipientOf(body: unknown): string | null {
-  if (typeof body === "object" && body !== null && !Array.isArray(body)) {
-    const r = (body as Record<string, unknown>).recipient;
-    return typeof r === "string" ? r : null;
-  }
-  return null;
-}
-
 // ---------------------------------------------------------------- enquiries
 
 const channelLabel = (c: string) => CHANNELS.find(([v]) => v === c)?.[1] ?? c;
@@ -1862,37 +1875,7 @@ async function enquiriesScreen(client: number | null) {
 }
 
 async function logScreen() {
-  let entries: LogEntry[];
-  try {
-    entries = await call<LogEntry[]>("log_entries", { client: null });
-  } catch (e) {
-    return show(errorSummary(message(e)));
-  }
-  const result = h("div", { "aria-live": "polite", id: "verify-result" });
-  const decisions = entries.filter((e) => e.kind !== "audit").reverse();
-  show(
-    h("h1", {}, "Decision log"),
-    h("p", {}, "Every consent, every decision to share or not, signed by the person who made it and chained so that any change is detected."),
-    button("Verify the whole log", async () => {
-      try {
-        const r = await call<{ entries: number; first_break: { seq: number; problem: string } | null; head: string }>("verify_log");
-        result.replaceChildren(
-          r.first_break
-            ? h("div", { class: "error-summary", role: "alert" }, `Entry ${r.first_break.seq} does not hold: ${r.first_break.problem}`)
-            : h("div", { class: "notice ok" }, `Intact: ${r.entries} entries, every signature checked. Chain head ${r.head.slice(0, 16)}…`),
-        );
-      } catch (e) {
-        result.replaceChildren(errorSummary(message(e)));
-      }
-    }),
-    result,
-    h(
-      "table",
-      { class: "table" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "When"), h("th", { scope: "col" }, "What"), h("th", { scope: "col" }, "Who"), h("th", { scope: "col" }, "Client"))),
-      h("tbody", {}, ...decisions.map((e) => h("tr", {}, h("td", {}, String(e.seq)), h("td", {}, e.at.slice(0, 16).replace("T", " ")), h("td", {}, `${e.kind}: ${e.event}${recipientOf(e.body) ? ` (${recipientLabel(recipientOf(e.body) ?? "")})` : ""}`), h("td", {}, e.actor ?? ""), h("td", {}, e.client_id ? String(e.client_id) : "")))),
-    ),
-  );
+  await decisionsScreen(nav);
 }
 
 async function settings() {
@@ -1947,6 +1930,7 @@ async function settings() {
     }, "secondary"),
   ];
   parts.push(...backupSection(errors));
+  parts.push(...(await agencySection(nav, status?.role === "manager", say)));
   const form = await call<RiskForm>("risk_form").catch(() => null);
   if (form) {
     const st: VaultSettings = form.settings;
@@ -1962,6 +1946,9 @@ async function settings() {
     };
     const manager = status?.role === "manager";
     if (!manager) Object.values(inputs).forEach((i) => (i.readOnly = true));
+    const checklist = select([["none", "The score, level and criteria only"], ["indicators", "Also name the indicators answered yes"], ["full", "Also name the indicators and attach all 24 answers"]], st.marac?.checklist ?? "indicators");
+    checklist.id = "marac-checklist";
+    checklist.disabled = !manager;
     parts.push(
       h("h2", {}, "Risk and MARAC (this vault)"),
       field("Refer to MARAC at this many yes answers", inputs.marac_score, "Visible high risk. Local MARACs differ; the usual threshold is 14."),
@@ -1971,6 +1958,7 @@ async function settings() {
       field("Re-confirm a safe-contact arrangement after this many days", inputs.reconfirm_after_days),
       field("Show MARAC meetings this many days ahead", inputs.meeting_within_days),
       field("Show MARAC actions due within this many days", inputs.action_within_days),
+      field("What a MARAC referral carries of the risk checklist", checklist, "Local MARACs differ: some ask for the indicators answered yes, some for the whole checklist."),
       manager
         ? button("Save the risk and MARAC settings", async () => {
             const n = (i: HTMLInputElement) => (i.value.trim() === "" ? -1 : Number(i.value));
@@ -1979,6 +1967,7 @@ async function settings() {
                 patch: {
                   risk: { marac_score: n(inputs.marac_score), escalation_incidents: n(inputs.escalation_incidents), medium_from: n(inputs.medium_from), high_from: n(inputs.high_from) },
                   queue: { reconfirm_after_days: n(inputs.reconfirm_after_days), meeting_within_days: n(inputs.meeting_within_days), action_within_days: n(inputs.action_within_days) },
+                  marac: { checklist: checklist.value },
                 },
               });
               say("Risk and MARAC settings saved.");

@@ -5,4 +5,9 @@ import type { MaracAction } from "./MaracAction";
  * A referral to MARAC. The criteria, score and assessment date are copied from the
  * assessment that supported the referral when it was made, and never change after.
  */
-export type MaracReferral = { referred_on: string, reason: string, criteria_met: Array<string>, score: number, assessment_date: string, meeting_date?: string, agencies_present: Array<string>, actions: Array<MaracAction>, referred_by: string, };
+export type MaracReferral = { referred_on: string, reason: string, criteria_met: Array<string>, score: number, assessment_date: string, meeting_date?: string, agencies_present: Array<string>, actions: Array<MaracAction>, referred_by: string, 
+/**
+ * Whether the person knows of the referral (asked on the referral form; absent on
+ * referrals recorded before the question was asked).
+ */
+victim_aware?: boolean, };
