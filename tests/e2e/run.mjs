@@ -1715,6 +1715,8 @@ async function errorsAndDates({ browser, byText, click, fill, fillDate, text, sc
   check(said.includes("Note added.") && after === "", `"Note added." shows on the record and not on the next screen (${JSON.stringify([said, after])})`);
   await click("button", "Cancel");
   await byText("h2", "How to contact safely");
+}
+
 // ---------------------------------------------------------------- issue 17 item 4
 // The idle lock done kindly: scrolling keeps the session; the shell's warning comes before
 // the lock (GOV.UK's timeout warning, axe on it); "Stay unlocked" keeps it; a half-done risk
@@ -1822,6 +1824,8 @@ async function idleLockDoneKindly({ browser, text, byText, click, fill, screen }
   await screen("settings-idle");
   await click("button", "Caseload");
   await byText("h1", "Caseload (1)");
+}
+
 // ---- Issue 17 item 5 (card helper): one-step re-confirmation, the contact-attempt log, the
 // do-not-use section of the edit form and its confirmation with a reason, "Remove this
 // contact?". Runs on CK-0001's record and leaves it as it found it (the do-not-use number
