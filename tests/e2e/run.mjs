@@ -1840,7 +1840,7 @@ async function cardChecks({ browser, text, byText, click, fill, screen, signedCo
   check(await waitText("Contact 1 confirmed today. Next review:", "the confirmation message"), "Confirmed with them today works in one step");
   check((await signedCount(["safe_contact_confirmed"])) === confirmedBefore + 1, "the confirmation is one signed entry");
   const card = await (await browser.$(".safe-card")).getText();
-  check(/review due \d{4}-\d{2}-\d{2}/.test(card) && !card.includes("STALE"), "the card shows the new review date", () => card);
+  check(/review due \d{1,2} [A-Z][a-z]+ \d{4}/.test(card) && !card.includes("STALE"), "the card shows the new review date", () => card);
   const history = await (await browser.$("#contact-history-section")).getText();
   check(history.includes("Confirmed contact 1 with them"), "the confirmation is in the contact history", () => history);
   const queue = await invoke("work_queue", {});

@@ -10,7 +10,7 @@ import type { ContactEvent } from "./bindings/ContactEvent";
 import type { PossibleDuplicate } from "./bindings/PossibleDuplicate";
 import { button, errorSummary, field, h, nextId, radios } from "./dom";
 import { problems, showProblems } from "./forms";
-import { todayIso } from "./logic";
+import { longDate, todayIso } from "./logic";
 
 /** The outcomes of an attempt, as the core knows them (`contact_log::AttemptOutcome`). */
 export const OUTCOMES: Array<[string, string]> = [
@@ -26,13 +26,8 @@ function message(e: unknown): string {
   return isCmdError(e) ? (e as CmdError).message : "Something went wrong. Nothing was half-saved.";
 }
 
-/** "2027-03-01" → "1 March 2027" (no time zone involved: the date is a calendar date). */
-export function longDate(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!m) return iso;
-  const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-  return `${Number(m[3])} ${months[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
-}
+/** Dates as people read them ("1 March 2027"): the one helper in logic.ts. */
+export { longDate };
 
 /** The laptop's local calendar day of a logged instant (RFC 3339, UTC): an entry written
  *  at 00:30 BST belongs to that day, not to the day before. */
