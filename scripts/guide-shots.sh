@@ -18,7 +18,7 @@ NAMES=(
   client-names-hidden-below consent-form-fresh consent-check-answers risk-checklist marac-referral
   client-record-with-referral share-who share-preview share-done share-consent-withdrawn
   share-requested queue-share-request review-share-request finish-share-request enquiry-form enquiry-link
-  enquiries client-enquiry-alert today-not-safe-now today-search
+  enquiries client-enquiry-alert today-not-safe-now today-search card-attempt
   # docs/ADMIN.md
   start recovery-key user-removed replace-recovery-key-confirm backup-made
   retention case-closed recover decision-log

@@ -1685,19 +1685,19 @@ async function errorsAndDates({ browser, byText, click, fill, fillDate, text, sc
   await click("button", "Edit details");
   await (await browser.$("//h1[starts-with(normalize-space(), 'Edit ')]")).waitForExist({ timeout: 15000 });
   check((await nativeDates()) === 0, "the edit form has no native date input");
-  const number = await browser.$("//fieldset[legend[normalize-space()='Contact 1']]//label[normalize-space()='Number or address']/following-sibling::input");
+  const number = await browser.$("//fieldset[legend[normalize-space()='Safe contact 1']]//label[normalize-space()='Number or address']/following-sibling::input");
   await number.setValue("12345");
   await click("button", "Save changes");
   await (await browser.$(".error-summary")).waitForExist({ timeout: 15000 });
   await sleep(300);
   const core = await browser.execute(() => {
     const s = document.querySelector(".error-summary");
-    const box = [...document.querySelectorAll("fieldset")].find((f) => f.querySelector(":scope > legend")?.textContent === "Contact 1");
+    const box = [...document.querySelectorAll("fieldset")].find((f) => f.querySelector(":scope > legend")?.textContent === "Safe contact 1");
     const label = [...(box?.querySelectorAll("label") ?? [])].find((l) => l.textContent === "Number or address");
     const input = label ? document.getElementById(label.getAttribute("for")) : null;
     return { summary: s?.innerText ?? "", link: s?.querySelector("a")?.textContent ?? "", inline: input?.closest(".form-group")?.querySelector(".field-error")?.textContent ?? "", invalid: input?.getAttribute("aria-invalid") ?? "", title: document.title };
   });
-  check(core.link.startsWith("Contact 1: Enter a UK phone number, like 07700 900123") && !/`|contacts\[|--/.test(core.summary) && core.inline.includes("Enter a UK phone number") && core.invalid === "true" && core.title.startsWith("Error: "),
+  check(core.link.startsWith("Safe contact 1: Enter a UK phone number, like 07700 900123") && !/`|contacts\[|--/.test(core.summary) && core.inline.includes("Enter a UK phone number") && core.invalid === "true" && core.title.startsWith("Error: "),
     "a refusal by the core is shown in plain words, linked, at the field its path names", () => JSON.stringify(core));
   await screen("core-error-at-field", true);
   await click("button", "Cancel");

@@ -348,7 +348,7 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
     perp.tag("perpetrator.");
     const gaps: Problem[] = [
       ...details.problems(""),
-      ...entries.flatMap((r, i) => r.g.problems(`Contact ${i + 1}: `)),
+      ...entries.flatMap((r) => r.g.problems(`${r.el.querySelector(":scope > legend")?.textContent ?? "Contact"}: `)),
       ...childReaders.flatMap((r, i) => r.g.problems(`Child ${i + 1}: `)),
       ...perp.problems("Person causing harm: "),
     ];

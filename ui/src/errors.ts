@@ -144,7 +144,11 @@ export function errorSummary(message: string, at?: HTMLElement): HTMLElement {
     clearProblems(scope);
     errorTitle(true);
     const field = at ? (at.closest<HTMLElement>(".form-group, fieldset") ?? at) : path ? fieldFor(scope, path) : null;
-    if (field) el.querySelector("ul")?.replaceWith(summary([{ message: words, target: markField({ field, message: words }) }]).querySelector("ul") as HTMLElement);
+    // A contact is named as its form names it ("Safe contact 1", "Do-not-use number 1"),
+    // not by its place in the record ("Contact 2"), which the core's path gives.
+    const legend = field?.closest("fieldset.item")?.querySelector(":scope > legend")?.textContent ?? "";
+    const said = legend && /^Contact \d+: /.test(words) ? words.replace(/^Contact \d+: /, `${legend}: `) : words;
+    if (field) el.querySelector("ul")?.replaceWith(summary([{ message: said, target: markField({ field, message: said }) }]).querySelector("ul") as HTMLElement);
     el.focus();
   });
   return el;
