@@ -86,7 +86,7 @@ fn apply_patch(v: &Value) -> Result<(), String> {
 
 fn full_referral() -> Value {
     json!({
-        "referred_on": "2026-12-01", "reason": "visible high risk", "meeting_date": "2026-12-20",
+        "referred_on": "2026-12-01", "reason": "visible high risk", "victim_aware": true, "meeting_date": "2026-12-20",
         "agencies_present": ["Police", "Health"],
         "actions": [{ "agency": "Police", "owner": "DS Example", "description": "visit", "due": "2026-12-24", "done": false }]
     })
