@@ -38,6 +38,9 @@ let status: Status | null = null;
 let namesShown = false;
 /** The client whose details were asked for during this visit to their record. */
 let detailsFor: number | null = null;
+/** How many screens `show()` has drawn: a screen whose data arrives after another screen
+ *  was drawn is not drawn over it. */
+let screensDrawn = 0;
 
 function message(e: unknown): string {
   return isCmdError(e) ? (e as CmdError).message : "Something went wrong. Nothing was half-saved.";
@@ -46,6 +49,7 @@ function message(e: unknown): string {
 /** Draws a screen: no banner, error or "Error:" title of the last one outlives it; its
  *  nodes in `main`, passphrase fields enhanced, then the title and focus on its h1 (screen.ts). */
 function show(...nodes: Array<Node | null>) {
+  screensDrawn++;
   forgetHelp();
   banner.replaceChildren();
   errorTitle(false);
@@ -399,7 +403,13 @@ function recoverScreen() {
 /** The screen after unlock: ui/src/today.ts. */
 function today() {
   detailsFor = null;
-  return todayScreen({ show, openClient: (id) => void clientScreen(id), requestAction, manager: status?.role === "manager", message });
+  // Drawn only if no other screen was drawn while its data was on the way (a click on
+  // "Caseload" during a slow "today" call must not be overdrawn by it).
+  const at = screensDrawn;
+  const showIfCurrent = (...nodes: Array<Node | null>) => {
+    if (screensDrawn === at) show(...nodes);
+  };
+  return todayScreen({ show: showIfCurrent, openClient: (id) => void clientScreen(id), requestAction, manager: status?.role === "manager", message });
 }
 
 function riskTag(level: string | null | undefined): HTMLElement {
