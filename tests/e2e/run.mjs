@@ -309,6 +309,9 @@ async function a11yItems(t, pass) {
   await fill("User name", "demo");
   await fill("Passphrase", "demo vault passphrase");
   await click("button", "Unlock");
+  // Unlocking opens the Today view (issue 17 item 3).
+  await byText("h1", "Today");
+  await click("button", "Caseload");
   await byText("h1", "Caseload (12)");
   check((await title()) === "Caseload – Casekeep" && (await focusedH1()), "the caseload's title names it, and focus is on its h1");
   await browser.setWindowSize(1120, 780);
