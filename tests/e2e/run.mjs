@@ -241,6 +241,8 @@ const LOCKED_CALLS = {
 // helpers; `pass` is the real vault's passphrase for "mo" at this point.
 async function a11yItems(t, pass) {
   const { browser, byText, click, fill, screen, text } = t;
+  // The demo vault's 12 clients and Dee Datecheck (CK-0013), added by errorsAndDates.
+  const DEMO_CASELOAD = "Caseload (13)";
   // WebKitWebDriver's pointer clicks miss under page zoom (its hit point is not scaled), so
   // while zoomed the page's own click() is used: the layout is what is tested there.
   const zoomedClick = async (selector, label) => {
@@ -312,7 +314,7 @@ async function a11yItems(t, pass) {
   // Unlocking opens the Today view (issue 17 item 3).
   await byText("h1", "Today");
   await click("button", "Caseload");
-  await byText("h1", "Caseload (12)");
+  await byText("h1", DEMO_CASELOAD);
   check((await title()) === "Caseload – Casekeep" && (await focusedH1()), "the caseload's title names it, and focus is on its h1");
   await browser.setWindowSize(1120, 780);
   await sleep(500);
@@ -370,7 +372,7 @@ async function a11yItems(t, pass) {
   await browser.execute(() => document.querySelector(".safe-card")?.scrollIntoView());
   await screen("reflow-320-client-record");
   await zoomedClick("#topbar button", "Caseload");
-  await byText("h1", "Caseload (12)");
+  await byText("h1", DEMO_CASELOAD);
   await noSideways("the caseload at 320 CSS px");
   await browser.execute(() => document.querySelector("#main h1")?.scrollIntoView());
   await screen("reflow-320-caseload");
@@ -396,7 +398,7 @@ async function a11yItems(t, pass) {
 
   // Item 12: focus is never hidden under the risk checklist's sticky score (WCAG 2.4.11).
   await click("button", "Caseload");
-  await byText("h1", "Caseload (12)");
+  await byText("h1", DEMO_CASELOAD);
   await (await browser.$("button[aria-label^='Open ']")).click();
   await byText("h2", "How to contact safely");
   await click("button", "Risk checklist");
