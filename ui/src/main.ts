@@ -2063,6 +2063,7 @@ function vaultIdleSetting(current: number, errors: HTMLElement): Node[] {
       try {
         await call("set_vault_settings", { patch: { lock: { idle_minutes: n } } });
         await refresh();
+        // The screen first: showing a screen clears the banner (no banner outlives its screen).
         await settings();
         say(`Saved: Casekeep locks after ${n} minute${n === 1 ? "" : "s"} without use.`);
       } catch (e) {
