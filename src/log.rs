@@ -364,12 +364,8 @@ pub fn by_managers(
 
 /// Whether entry `seq` holds as a manager's act, checked as [`by_managers`] checks.
 pub fn is_signed_by_manager(conn: &Connection, ids: &Identities, seq: i64) -> Result<bool> {
-    let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq = ?1"))?;
-    let mut rows = stmt.query([seq])?;
-    match rows.next()? {
-        Some(r) => signed_by_manager(ids, r),
-        None => Ok(false),
-    }
+    let author = signed_author(conn, ids, seq)?.and_then(|a| ids.member(a));
+    Ok(author.is_some_and(|m| m.role == crate::vault::Role::Manager))
 }
 
 /// The author (user id) of entry `seq` if it holds as their act: its hash recomputed, its

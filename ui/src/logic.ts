@@ -217,8 +217,15 @@ export function longDate(iso: string | null | undefined): string {
  *  `today`'s ("Mon 1 Dec 2025"). */
 export function shortDate(iso: string | null | undefined, today: string = todayIso()): string {
   const p = isoParts(iso);
+  return p ? `${WEEKDAYS[p.weekday]} ${dayMonth(iso, today)}` : (iso ?? "");
+}
+
+/** A day and month: "2026-10-22" → "22 Oct", with the year added when it is not `today`'s
+ *  ("22 Oct 2025"); anything else unchanged. */
+export function dayMonth(iso: string | null | undefined, today: string = todayIso()): string {
+  const p = isoParts(iso);
   if (!p) return iso ?? "";
-  const base = `${WEEKDAYS[p.weekday]} ${p.d} ${MONTHS[p.m - 1].slice(0, 3)}`;
+  const base = `${p.d} ${MONTHS[p.m - 1].slice(0, 3)}`;
   return today.slice(0, 4) === String(p.y) ? base : `${base} ${p.y}`;
 }
 

@@ -5,6 +5,7 @@
 import type { Channel } from "./bindings/Channel";
 import type { TodayGroup } from "./bindings/TodayGroup";
 import type { TodayRow } from "./bindings/TodayRow";
+import { dayMonth, shortDate as weekdayDate } from "./logic";
 
 export const GROUPS: ReadonlyArray<[TodayGroup, string]> = [
   ["overdue", "Overdue"],
@@ -57,30 +58,14 @@ export function sentence(row: Pick<TodayRow, "item" | "channel">): string {
   }
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-
-function parts(iso: string): { y: number; m: number; d: number; wd: number } | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  if (t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return null;
-  return { y, m: mo, d, wd: t.getUTCDay() };
-}
-
 /** "22 Oct", or "22 Oct 2025" in another year than `on`'s; an unreadable date as it is. */
 export function shortDate(iso: string, on: string): string {
-  const p = parts(iso);
-  if (!p) return iso;
-  const year = parts(on)?.y;
-  return `${p.d} ${MONTHS[p.m - 1]}${year === p.y ? "" : ` ${p.y}`}`;
+  return dayMonth(iso, on);
 }
 
 /** When a row is due, in words: "Overdue since Sun 1 Mar", "Due today", "Due Wed 4 Mar". */
 export function dueWords(row: Pick<TodayRow, "group" | "item">, on: string): string {
-  const p = parts(row.item.due);
-  const day = p ? `${DAYS[p.wd]} ${shortDate(row.item.due, on)}` : row.item.due;
+  const day = weekdayDate(row.item.due, on);
   if (row.group === "overdue") return `Overdue since ${day}`;
   if (row.group === "today") return "Due today";
   return `Due ${day}`;
