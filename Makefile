@@ -44,9 +44,13 @@ rust-test: setup
 	@# The benchmarks must compile (docs/BENCHMARKS.md). The dev profile reuses what the tests
 	@# just built; `cargo bench` itself builds them optimised.
 	cargo bench --locked -p casekeep --no-run --profile dev
-	@# The unkeyed-database code (feature `bench`) must never reach the app.
-	@if cargo tree --locked -p casekeep-app -e features -i casekeep | grep -q 'feature "bench"'; then \
-	  echo "FAIL: the app enables casekeep's bench feature"; exit 1; fi
+	@# Test hooks (feature `test-hooks`: a cheaper KDF, the raw database connection) and the
+	@# unkeyed-database code (feature `bench`) must never reach what ships: the app, or the CLI
+	@# as built without the tests (normal and build dependencies only).
+	@for pkg in casekeep-app casekeep; do \
+	  if cargo tree --locked -p $$pkg -e features,normal,build -i casekeep | grep -E 'feature "(bench|test-hooks)"'; then \
+	    echo "FAIL: $$pkg enables a test-only feature of casekeep"; exit 1; fi; done
+	@echo "ok   neither the app nor the CLI enables test-hooks or bench"
 	@# The tests regenerate ui/src/bindings from the Rust types: they must be committed as is.
 	@if [ -n "$$(git status --porcelain -- ui/src/bindings)" ]; then \
 	  echo "FAIL: ui/src/bindings differ from the Rust types; commit the regenerated files"; \
@@ -55,7 +59,7 @@ rust-test: setup
 # The shell's own unit tests (the lock signals on a private D-Bus bus, the idle clock). The app
 # embeds ui/dist, so the UI is built first.
 app-test: setup ui-build
-	cargo test --locked -p casekeep-app
+	cargo test --locked -p casekeep-app --features custom-protocol
 
 tauri-driver: setup
 	@test -x build/tools/bin/tauri-driver || cargo install tauri-driver --locked --root build/tools

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target for SECONDS (default 600) each, two at a time, then
 # minimises each corpus back into fuzz/corpus/<target>/ (committed; replayed in CI by
-# tests/fuzz_corpus.rs). cargo-fuzz needs nightly features; this machine has one stable
+# tests/it/fuzz_corpus.rs). cargo-fuzz needs nightly features; this machine has one stable
 # toolchain, so RUSTC_BOOTSTRAP=1 enables them (for these fuzz builds only).
 # Needs: cargo install cargo-fuzz. Findings land in fuzz/artifacts/<target>/: fix each,
 # then copy the input to fuzz/regressions/<target>/ so CI replays it.

@@ -9,17 +9,17 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::clients::{ClientId, Names};
-use crate::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
-use crate::error::{Error, Result};
-use crate::export::Format;
-use crate::fsutil;
-use crate::input::JSON_LIMIT;
-use crate::record::Date;
-use crate::safe_times::Acknowledgement;
-use crate::share::{LawfulBasis, ShareRequest, Told};
-use crate::slots::{Passphrase, RecoveryKey};
-use crate::vault::{self, Role, Session, Vault};
+use casekeep::clients::{ClientId, Names};
+use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
+use casekeep::error::{Error, Result};
+use casekeep::export::Format;
+use casekeep::fsutil;
+use casekeep::input::JSON_LIMIT;
+use casekeep::record::Date;
+use casekeep::safe_times::Acknowledgement;
+use casekeep::share::{LawfulBasis, ShareRequest, Told};
+use casekeep::slots::{Passphrase, RecoveryKey};
+use casekeep::vault::{self, Role, Session, Vault};
 
 const PASSPHRASE_FILE_LIMIT: u64 = 4096;
 
@@ -599,15 +599,15 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             (true, Some(file)) => {
                 let key = recovery_key_from(recovery_key_file.as_deref())?;
                 let new = read_passphrase_file(file)?;
-                let creds = crate::backup::Credentials::Recovery { key: &key, new_passphrase: &new };
-                crate::backup::restore_with(from, &target, &name, creds)?
+                let creds = casekeep::backup::Credentials::Recovery { key: &key, new_passphrase: &new };
+                casekeep::backup::restore_with(from, &target, &name, creds)?
             }
             _ => {
                 let pass = match &cli.passphrase_file {
                     Some(f) => read_passphrase_file(f)?,
                     None => prompt_passphrase(&format!("Passphrase for {name}"))?,
                 };
-                crate::backup::restore(from, &target, &name, &pass)?
+                casekeep::backup::restore(from, &target, &name, &pass)?
             }
         };
         emit(&report)?;
@@ -700,7 +700,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Contact(ContactCmd::Attempt { client, contact, outcome, note }) => {
             let id = ClientId::parse(&client)?;
-            let outcome = crate::contact_log::AttemptOutcome::parse(&outcome)?;
+            let outcome = casekeep::contact_log::AttemptOutcome::parse(&outcome)?;
             out(&session.log_contact_attempt(id, contact, outcome, note.as_deref())?.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -825,7 +825,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Agency(AgencyCmd::Set { name, role, phone, email }) => {
             let now = session.agency_details()?;
-            let details = crate::settings::AgencyDetails {
+            let details = casekeep::settings::AgencyDetails {
                 agency: Some(name),
                 referrer_role: role.or(now.referrer_role),
                 phone: phone.or(now.phone),
@@ -898,7 +898,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Today { at } => {
             let at = match at {
-                None => crate::safe_times::now_local(),
+                None => casekeep::safe_times::now_local(),
                 Some(t) => chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M").map_err(|_| {
                     Error::invalid("--at must be a real local time written YYYY-MM-DDTHH:MM (24-hour)")
                 })?,

@@ -1,5 +1,5 @@
 //! Entry points for the fuzz targets in `fuzz/` (cargo-fuzz), kept here so that the
-//! committed corpus is also replayed by an ordinary test (`tests/fuzz_corpus.rs`) in CI.
+//! committed corpus is also replayed by an ordinary test (`tests/it/fuzz_corpus.rs`) in CI.
 //! Each takes arbitrary bytes and must return — never panic, never hang — whatever it is
 //! given. Not an API: nothing else calls these.
 #![doc(hidden)]

@@ -12,7 +12,6 @@ pub mod backup;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod catalogue;
-pub mod cli;
 pub mod clients;
 pub mod clock;
 pub mod consent;
@@ -27,6 +26,8 @@ pub mod envelopes;
 pub mod error;
 pub mod export;
 pub mod fsutil;
+/// The fuzz targets' entry points (fuzz/, and their corpus replayed by the tests).
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod hardening;
 pub mod identity;
@@ -44,6 +45,8 @@ pub mod safe_times;
 pub mod settings;
 pub mod share;
 pub mod slots;
+/// The synthetic-caseload generator, for benchmarks only.
+#[cfg(feature = "bench")]
 pub mod synth;
 pub mod today;
 pub mod vault;

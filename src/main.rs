@@ -1,5 +1,7 @@
 //! `casekeep`: see docs/CLI.md.
 
+mod cli;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -19,7 +21,7 @@ fn main() -> ExitCode {
             eprintln!("casekeep: internal error{place}; nothing was half-written (the transaction was rolled back). Please report this.");
         }
     }));
-    match std::panic::catch_unwind(casekeep::cli::main) {
+    match std::panic::catch_unwind(cli::main) {
         Ok(code) => code,
         Err(_) => ExitCode::from(1),
     }

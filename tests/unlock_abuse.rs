@@ -232,6 +232,10 @@ fn an_unknown_name_costs_what_a_real_users_wrong_passphrase_costs() {
 /// user is told of every one.
 #[test]
 fn parallel_wrong_guesses_are_each_counted() {
+    // The vault is made in this process (`init_with_worker`), so at the real memory floor:
+    // the CLI children refuse the small slots the other tests make.
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    casekeep::crypto::test_hooks::accept_small_kdf_memory(0);
     let s = Scratch::new();
     s.init_with_worker();
     let wrong = s.pass_file("not cara's passphrase at all");

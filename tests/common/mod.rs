@@ -119,39 +119,41 @@ impl Scratch {
         self.as_user("cara", WORKER_PASS, args)
     }
 
-    /// A vault with manager `mo` and caseworker `cara`; returns the recovery key.
+    /// A vault with manager `mo` and caseworker `cara`; returns the recovery key. Made in
+    /// this process at the lowest KDF parameters every build accepts (see [`fast_vault`]), so
+    /// that each later CLI call unlocks in one 64 MiB pass instead of the calibrated ≈0.75 s.
+    /// [`Scratch::init_with_worker_calibrated`] is the real path.
     pub fn init_with_worker(&self) -> String {
+        fast_vault(&self.vault())
+    }
+
+    /// As [`Scratch::init_with_worker`], through the real `casekeep init` and `user add`, whose
+    /// key slots are calibrated to ≈0.75 s on this machine.
+    pub fn init_with_worker_calibrated(&self) -> String {
         let pf = self.pass_file(MANAGER_PASS);
         let init = self.cli(&["init", "--user", "mo", "--passphrase-file", pf.to_str().unwrap()]).ok();
-        let wf = self.pass_file(WORKER_PASS);
-        self.manager(&[
-            "user",
-            "add",
-            "cara",
-            "--role",
-            "caseworker",
-            "--new-passphrase-file",
-            wf.to_str().unwrap(),
-        ])
-        .ok();
+        self.add_user_cli("cara", "caseworker", WORKER_PASS);
         init.stdout.trim().to_string()
+    }
+
+    /// `mo` adds `name` with `role` and `pass` through `casekeep user add` (a calibrated slot).
+    pub fn add_user_cli(&self, name: &str, role: &str, pass: &str) {
+        let f = self.file(&format!("{name}-pass"), &format!("{pass}\n"));
+        self.manager(&["user", "add", name, "--role", role, "--new-passphrase-file", f.to_str().unwrap()])
+            .ok();
+    }
+
+    /// `mo` adds `name` with `role` and `pass` in this process, at the lowest KDF parameters
+    /// (as [`Scratch::init_with_worker`]); the log records it as `casekeep user add` would.
+    pub fn add_user(&self, name: &str, role: casekeep::Role, pass: &str) {
+        cheap_kdf();
+        let mut mo = unlock_now(&self.vault(), "mo", MANAGER_PASS).unwrap();
+        mo.add_user(name, role, &casekeep::Passphrase::new(pass.into())).unwrap();
     }
 
     /// The caseworker records consent `given` (verbally) for `recipient`.
     pub fn give_consent(&self, id: &str, recipient: &str) {
-        self.worker(&[
-            "consent",
-            "record",
-            "--client",
-            id,
-            "--recipient",
-            recipient,
-            "--state",
-            "given",
-            "--method",
-            "verbal",
-        ])
-        .ok();
+        self.consent(id, recipient, "given").opt("--method", "verbal").by_worker().ok();
     }
 
     /// The agency's name and the referrer block a MARAC referral prints, set by the manager.
@@ -191,6 +193,86 @@ impl Scratch {
         let mut out = Vec::new();
         walk(&self.vault(), &mut out);
         out
+    }
+}
+
+/// One `casekeep` command line, built by its words and run as a user. The common ones have
+/// a constructor on [`Scratch`] (`share`, `consent`); a test adds only what it is about:
+///
+/// ```ignore
+/// s.share(&id, "marac", "MARAC referral").to(&pdf).opt("--told", "yes").by_worker().ok();
+/// ```
+pub struct Call<'s> {
+    s: &'s Scratch,
+    args: Vec<String>,
+}
+
+impl Call<'_> {
+    /// `FLAG VALUE`.
+    pub fn opt(mut self, flag: &str, value: &str) -> Self {
+        self.args.extend([flag.to_string(), value.to_string()]);
+        self
+    }
+
+    /// A flag without a value (`--emergency`, `--preview`).
+    pub fn flag(mut self, flag: &str) -> Self {
+        self.args.push(flag.to_string());
+        self
+    }
+
+    /// `--format EXT --out PATH`: the export's format from the file's extension (pdf, json).
+    pub fn to(self, out: &Path) -> Self {
+        let format =
+            out.extension().and_then(|e| e.to_str()).expect("an out file ending .pdf or .json").to_string();
+        self.opt("--format", &format).opt("--out", out.to_str().unwrap())
+    }
+
+    /// The words so far, for a test that runs them its own way (a child it kills, say).
+    pub fn args(&self) -> Vec<String> {
+        self.args.clone()
+    }
+
+    pub fn by(self, user: &str, pass: &str) -> Run {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        self.s.as_user(user, pass, &args)
+    }
+
+    /// As the caseworker `cara`.
+    pub fn by_worker(self) -> Run {
+        self.by("cara", WORKER_PASS)
+    }
+
+    /// As the manager `mo`.
+    pub fn by_manager(self) -> Run {
+        self.by("mo", MANAGER_PASS)
+    }
+}
+
+impl Scratch {
+    /// `casekeep WORDS…`, to be completed and run (see [`Call`]).
+    pub fn call(&self, words: &[&str]) -> Call<'_> {
+        Call { s: self, args: words.iter().map(|w| w.to_string()).collect() }
+    }
+
+    /// `share --client ID --recipient R --purpose P`.
+    pub fn share(&self, id: &str, recipient: &str, purpose: &str) -> Call<'_> {
+        self.call(&["share", "--client", id, "--recipient", recipient, "--purpose", purpose])
+    }
+
+    /// A share on consent as the caseworker gives it: to `out` (its format from the
+    /// extension), the person told (`--told yes`).
+    pub fn share_on_consent(&self, id: &str, recipient: &str, purpose: &str, out: &Path) -> Call<'_> {
+        self.share(id, recipient, purpose).to(out).opt("--told", "yes")
+    }
+
+    /// `decline --client ID --recipient R --purpose P` (a decision not to share).
+    pub fn decline(&self, id: &str, recipient: &str, purpose: &str) -> Call<'_> {
+        self.call(&["decline", "--client", id, "--recipient", recipient, "--purpose", purpose])
+    }
+
+    /// `consent record --client ID --recipient R --state S`.
+    pub fn consent(&self, id: &str, recipient: &str, state: &str) -> Call<'_> {
+        self.call(&["consent", "record", "--client", id, "--recipient", recipient, "--state", state])
     }
 }
 
@@ -333,41 +415,12 @@ pub fn decisions(s: &Scratch) -> Vec<serde_json::Value> {
 pub fn team_with_ada() -> (Scratch, String) {
     let s = Scratch::new();
     s.init_with_worker();
-    let f = s.file("ann-pass", "ann manager passphrase\n");
-    s.manager(&["user", "add", "ann", "--role", "manager", "--new-passphrase-file", f.to_str().unwrap()])
-        .ok();
-    let f = s.file("dev-pass", "dev caseworker passphrase\n");
-    s.manager(&["user", "add", "dev", "--role", "caseworker", "--new-passphrase-file", f.to_str().unwrap()])
-        .ok();
+    s.add_user("ann", casekeep::Role::Manager, "ann manager passphrase");
+    s.add_user("dev", casekeep::Role::Caseworker, "dev caseworker passphrase");
     s.set_agency_details();
     let id = s.add_client(ADA);
     s.give_consent(&id, "marac");
     (s, id)
-}
-
-/// The arguments of a share on consent (`told yes`) as the caseworker gives them.
-pub fn share_args<'a>(
-    id: &'a str,
-    recipient: &'a str,
-    purpose: &'a str,
-    format: &'a str,
-    out: &'a Path,
-) -> Vec<&'a str> {
-    vec![
-        "share",
-        "--client",
-        id,
-        "--recipient",
-        recipient,
-        "--purpose",
-        purpose,
-        "--format",
-        format,
-        "--out",
-        out.to_str().unwrap(),
-        "--told",
-        "yes",
-    ]
 }
 
 /// The vault's failed-attempt log (users mo and cara), as the vault itself builds it.

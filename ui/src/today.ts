@@ -1,12 +1,13 @@
 // The Today view (issue 17, item 3): the screen after unlock. Who to call today, and whether
 // it is safe now: the worker's own cases first (a manager sees all, with a filter), grouped
 // Overdue / Today / This week, each item in plain words with the case reference, initials
-// and the core's "safe now" badge, refreshed each minute while shown. The search box filters
+// and the core's "safe now" badge, refreshed as each minute begins and when the window comes back. The search box filters
 // the list in place and finds any client at the top of the page; typing never redraws the
 // box, so focus stays in it. The card's badge and stale warning are here too (cardSafety).
 import { call, ClientSummary, ContactView, QueueItem } from "./api";
 import { button, errorSummary, field, h, nextId } from "./dom";
 import { todayIso } from "./logic";
+import { everyMinute } from "./ticker";
 import { dueWords, grouped, sentence, shortDate, staleWarning } from "./todayLogic";
 import type { Badge } from "./bindings/Badge";
 import type { Today } from "./bindings/Today";
@@ -22,7 +23,6 @@ export interface TodayDeps {
   message: (e: unknown) => string;
 }
 
-const MINUTE = 60_000;
 const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 function badgeTag(b: Badge | null | undefined): HTMLElement | null {
@@ -147,25 +147,27 @@ export async function todayScreen(deps: TodayDeps): Promise<void> {
     list,
   );
 
-  // The badges move with the clock: every minute while this screen is shown. A refresh
-  // never redraws the search box, and waits while focus is in the list.
-  const tick = window.setInterval(async () => {
-    if (!list.isConnected) return window.clearInterval(tick);
-    if (list.contains(document.activeElement)) return;
+  // The badges move with the clock: as each minute begins while this screen is shown, and
+  // when the window comes back (ticker.ts). A refresh never redraws the search box, and
+  // waits while focus is in the list.
+  everyMinute(async () => {
+    if (!list.isConnected) return false;
+    if (list.contains(document.activeElement)) return true;
     try {
       const next = await call<Today>("today");
       const changed = JSON.stringify(next) !== JSON.stringify(data);
       data = next;
       if (changed && list.isConnected) drawList();
+      return true;
     } catch {
-      window.clearInterval(tick); // locked: the page is being cleared
+      return false; // locked: the page is being cleared
     }
-  }, MINUTE);
+  });
 }
 
 /** The card's "safe now" badge and stale warning for each contact of a client: `for(c, n)`
  *  gives the nodes for contact `n` (from 1). One `safe_now` call fills every badge, again
- *  each minute while the card is shown. */
+ *  as each minute begins while the card is shown and when the window comes back. */
 export function cardSafety(client: number): { for: (c: ContactView, n: number) => HTMLElement } {
   const badges = new Map<number, HTMLElement>();
   const fill = async (): Promise<boolean> => {
@@ -186,10 +188,7 @@ export function cardSafety(client: number): { for: (c: ContactView, n: number) =
   };
   queueMicrotask(() => {
     void fill();
-    const tick = window.setInterval(async () => {
-      const shown = [...badges.values()].some((el) => el.isConnected);
-      if (!shown || !(await fill())) window.clearInterval(tick);
-    }, MINUTE);
+    everyMinute(async () => [...badges.values()].some((el) => el.isConnected) && (await fill()));
   });
   return {
     for: (c, n) => {

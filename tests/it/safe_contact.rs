@@ -6,13 +6,11 @@
 //! here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-
+use crate::common::*;
 use casekeep::clients::Names;
 use casekeep::safe_times::{self, Acknowledgement, Caution, SafeWindow};
 use casekeep::{ClientId, Session};
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use common::*;
 use serde_json::{json, Value};
 
 const REASON: &str = "Client rang the helpline asking us to call back now";

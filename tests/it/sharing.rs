@@ -4,8 +4,7 @@
 // A test writes raw files (playing an attacker or a crash) and reads its environment (seeds, run counts): clippy.toml's rules are for the core.
 #![allow(clippy::disallowed_methods)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn sha256_hex(path: &std::path::Path) -> String {
     let out = std::process::Command::new("sha256sum").arg(path).output().unwrap();
@@ -16,24 +15,13 @@ fn sha256_hex(path: &std::path::Path) -> String {
 /// not safe; advice taken); returns the request's id.
 fn ask_to_share_with_police(s: &Scratch, id: &str) -> String {
     let r = s
-        .worker(&[
-            "share",
-            "--client",
-            id,
-            "--recipient",
-            "police",
-            "--purpose",
-            "Crime report",
-            "--lawful-basis",
-            "prevent_detect_crime",
-            "--justification",
-            "Serious assault reported; police need it now.",
-            "--told",
-            "not_safe",
-            "--advice",
-            "Discussed with the team lead",
-            "--request",
-        ])
+        .share(id, "police", "Crime report")
+        .opt("--lawful-basis", "prevent_detect_crime")
+        .opt("--justification", "Serious assault reported; police need it now.")
+        .opt("--told", "not_safe")
+        .opt("--advice", "Discussed with the team lead")
+        .flag("--request")
+        .by_worker()
         .ok()
         .json();
     r["request_id"].as_i64().unwrap().to_string()
@@ -47,24 +35,7 @@ fn setup() -> (Scratch, String) {
 fn share_with_marac_on_consent_writes_the_file_and_a_matching_signed_record() {
     let (s, id) = setup();
     let pdf = s.tmp.path().join("marac.pdf");
-    let r = s
-        .worker(&[
-            "share",
-            "--client",
-            &id,
-            "--recipient",
-            "marac",
-            "--purpose",
-            "MARAC referral",
-            "--format",
-            "pdf",
-            "--out",
-            pdf.to_str().unwrap(),
-            "--told",
-            "yes",
-        ])
-        .ok()
-        .json();
+    let r = s.share(&id, "marac", "MARAC referral").to(&pdf).opt("--told", "yes").by_worker().ok().json();
     let decision_id = r["decision_id"].as_i64().unwrap();
     assert_eq!(r["sha256"].as_str().unwrap(), sha256_hex(&pdf));
     use std::os::unix::fs::PermissionsExt;
@@ -114,22 +85,7 @@ fn share_with_marac_on_consent_writes_the_file_and_a_matching_signed_record() {
 
     // JSON: the documented schema, the same rules.
     let json = s.tmp.path().join("marac.json");
-    let r = s
-        .worker(&[
-            "share",
-            "--client",
-            &id,
-            "--recipient",
-            "marac",
-            "--purpose",
-            "MARAC referral",
-            "--format",
-            "json",
-            "--out",
-            json.to_str().unwrap(),
-        ])
-        .ok()
-        .json();
+    let r = s.share(&id, "marac", "MARAC referral").to(&json).by_worker().ok().json();
     let raw = std::fs::read_to_string(&json).unwrap();
     assert_eq!(r["sha256"].as_str().unwrap(), sha256_hex(&json));
     let doc: serde_json::Value = serde_json::from_str(&raw).unwrap();
@@ -218,21 +174,7 @@ fn every_refusal_leaves_no_file_and_no_decision() {
 
     // An existing file is never overwritten.
     std::fs::write(&out, b"precious").unwrap();
-    let r = s
-        .worker(&[
-            "share",
-            "--client",
-            &id,
-            "--recipient",
-            "marac",
-            "--purpose",
-            "MARAC",
-            "--format",
-            "pdf",
-            "--out",
-            o,
-        ])
-        .refused();
+    let r = s.share(&id, "marac", "MARAC").opt("--format", "pdf").opt("--out", o).by_worker().refused();
     assert!(r.stderr.contains("already exists"), "{}", r.stderr);
     assert_eq!(std::fs::read(&out).unwrap(), b"precious");
     assert!(decisions(&s).is_empty());
@@ -264,24 +206,12 @@ fn lawful_basis_with_approval_emergency_approved_later_and_declines_all_verify()
     // Emergency: shared now, awaiting approval; only another manager can approve it.
     let out2 = s.tmp.path().join("csc.pdf");
     let r = s
-        .worker(&[
-            "share",
-            "--client",
-            &id,
-            "--recipient",
-            "childrens_social_care",
-            "--purpose",
-            "Child at risk tonight",
-            "--format",
-            "pdf",
-            "--out",
-            out2.to_str().unwrap(),
-            "--lawful-basis",
-            "safeguarding_child",
-            "--justification",
-            "Child at immediate risk; duty manager unreachable.",
-            "--emergency",
-        ])
+        .share(&id, "childrens_social_care", "Child at risk tonight")
+        .to(&out2)
+        .opt("--lawful-basis", "safeguarding_child")
+        .opt("--justification", "Child at immediate risk; duty manager unreachable.")
+        .flag("--emergency")
+        .by_worker()
         .ok()
         .json();
     assert_eq!(r["approval"], "awaiting");
@@ -296,23 +226,13 @@ fn lawful_basis_with_approval_emergency_approved_later_and_declines_all_verify()
 
     // A decision not to share is recorded and signed the same way.
     let r = s
-        .worker(&[
-            "decline",
-            "--client",
-            &id,
-            "--recipient",
-            "housing",
-            "--purpose",
-            "Housing enquiry",
-            "--reason",
-            "Caller could not be verified; risk of disclosure to the ex-partner.",
-        ])
+        .decline(&id, "housing", "Housing enquiry")
+        .opt("--reason", "Caller could not be verified; risk of disclosure to the ex-partner.")
+        .by_worker()
         .ok()
         .json();
     assert_eq!(r["decision"], "decline");
-    let r = s
-        .worker(&["decline", "--client", &id, "--recipient", "housing", "--purpose", "x", "--reason", "no"])
-        .refused();
+    let r = s.decline(&id, "housing", "x").opt("--reason", "no").by_worker().refused();
     assert!(r.stderr.contains("reason"), "{}", r.stderr);
 
     let events: Vec<String> =
@@ -332,27 +252,14 @@ fn hard_rules_hold_whatever_the_profile_says() {
     // Housing's profile includes the address: a refuge address still never leaves, and a
     // code word never does.
     let out = s.tmp.path().join("housing.json");
-    s.worker(&[
-        "share",
-        "--client",
-        &id,
-        "--recipient",
-        "housing",
-        "--purpose",
-        "Rehousing",
-        "--format",
-        "json",
-        "--out",
-        out.to_str().unwrap(),
-        "--lawful-basis",
-        "vital_interests",
-        "--justification",
-        "Homeless tonight; needs emergency housing.",
-        "--emergency",
-        "--excerpt",
-        "1",
-    ])
-    .ok();
+    s.share(&id, "housing", "Rehousing")
+        .to(&out)
+        .opt("--lawful-basis", "vital_interests")
+        .opt("--justification", "Homeless tonight; needs emergency housing.")
+        .flag("--emergency")
+        .opt("--excerpt", "1")
+        .by_worker()
+        .ok();
     let raw = std::fs::read_to_string(&out).unwrap();
     assert!(!raw.contains("Example Road") && !raw.contains("DE1") && !raw.contains("bluebell"), "{raw}");
     assert!(raw.contains("+447700900123"), "housing gets the safe contact number");
@@ -362,25 +269,13 @@ fn hard_rules_hold_whatever_the_profile_says() {
     let f = s.file("not-refuge.json", r#"{"address_is_refuge": false}"#);
     s.worker(&["client", "update", &id, "--json", f.to_str().unwrap()]).ok();
     let out2 = s.tmp.path().join("housing2.json");
-    s.worker(&[
-        "share",
-        "--client",
-        &id,
-        "--recipient",
-        "housing",
-        "--purpose",
-        "Rehousing",
-        "--format",
-        "json",
-        "--out",
-        out2.to_str().unwrap(),
-        "--lawful-basis",
-        "vital_interests",
-        "--justification",
-        "Homeless tonight; needs emergency housing.",
-        "--emergency",
-    ])
-    .ok();
+    s.share(&id, "housing", "Rehousing")
+        .to(&out2)
+        .opt("--lawful-basis", "vital_interests")
+        .opt("--justification", "Homeless tonight; needs emergency housing.")
+        .flag("--emergency")
+        .by_worker()
+        .ok();
     let raw = std::fs::read_to_string(&out2).unwrap();
     assert!(raw.contains("Example Road") && raw.contains("DE1 1AA"));
     assert!(!raw.contains("bluebell"));
@@ -389,21 +284,7 @@ fn hard_rules_hold_whatever_the_profile_says() {
 #[test]
 fn preview_shows_what_leaves_and_why_the_rest_does_not_and_writes_nothing() {
     let (s, id) = setup();
-    let p = s
-        .worker(&[
-            "share",
-            "--client",
-            &id,
-            "--recipient",
-            "police",
-            "--purpose",
-            "Report",
-            "--excerpt",
-            "1",
-            "--preview",
-        ])
-        .ok()
-        .json();
+    let p = s.share(&id, "police", "Report").opt("--excerpt", "1").flag("--preview").by_worker().ok().json();
     assert_eq!(p["gate"]["allowed"], false);
     assert!(p["gate"]["needs"].as_str().unwrap().contains("lawful basis"));
     let shared: Vec<&str> =
@@ -443,9 +324,7 @@ fn an_address_written_with_its_postcode_still_shares_its_district_unless_a_refug
     for (id, district, leaves) in [(&plain, "DE1", true), (&refuge, "DE22", false)] {
         s.give_consent(id, "marac");
         let out = s.tmp.path().join(format!("marac-{id}.json"));
-        let mut args = share_args(id, "marac", "MARAC referral", "json", &out);
-        args.extend(["--excerpt", "1"]);
-        s.worker(&args).ok();
+        s.share_on_consent(id, "marac", "MARAC referral", &out).opt("--excerpt", "1").by_worker().ok();
         let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
         let text = doc.to_string();
         let postcode = doc["fields"].as_array().unwrap().iter().find(|f| f["path"] == "client.postcode");
@@ -477,7 +356,7 @@ fn a_shared_home_leaves_masked_in_the_perpetrators_address_not_refused() {
     );
     s.give_consent(&id, "marac");
     let out = s.tmp.path().join("marac.json");
-    s.worker(&share_args(&id, "marac", "MARAC referral", "json", &out)).ok();
+    s.share_on_consent(&id, "marac", "MARAC referral", &out).by_worker().ok();
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let field = |p: &str| doc["fields"].as_array().unwrap().iter().find(|f| f["path"] == p).cloned();
     assert!(field("perpetrator.address").unwrap()["value"].as_str().unwrap().contains("withheld]"));
@@ -509,53 +388,20 @@ fn the_decision_views_say_what_was_decided_in_plain_words() {
         .ok()
         .json();
     let share_id = shared["decision_id"].as_i64().unwrap();
-    s.worker(&[
-        "consent",
-        "record",
-        "--client",
-        &id,
-        "--recipient",
-        "housing",
-        "--state",
-        "refused",
-        "--method",
-        "verbal",
-    ])
-    .ok();
-    s.worker(&[
-        "decline",
-        "--client",
-        &id,
-        "--recipient",
-        "housing",
-        "--purpose",
-        "Housing enquiry",
-        "--reason",
-        "Caller could not be verified; risk of disclosure to the ex-partner.",
-    ])
-    .ok();
+    s.consent(&id, "housing", "refused").opt("--method", "verbal").by_worker().ok();
+    s.decline(&id, "housing", "Housing enquiry")
+        .opt("--reason", "Caller could not be verified; risk of disclosure to the ex-partner.")
+        .by_worker()
+        .ok();
     let csc = s.tmp.path().join("csc.json");
     let emergency = s
-        .worker(&[
-            "share",
-            "--client",
-            &id,
-            "--recipient",
-            "childrens_social_care",
-            "--purpose",
-            "Child at risk tonight",
-            "--format",
-            "json",
-            "--out",
-            csc.to_str().unwrap(),
-            "--lawful-basis",
-            "safeguarding_child",
-            "--justification",
-            "Child at immediate risk; duty manager unreachable.",
-            "--told",
-            "no",
-            "--emergency",
-        ])
+        .share(&id, "childrens_social_care", "Child at risk tonight")
+        .to(&csc)
+        .opt("--lawful-basis", "safeguarding_child")
+        .opt("--justification", "Child at immediate risk; duty manager unreachable.")
+        .opt("--told", "no")
+        .flag("--emergency")
+        .by_worker()
         .ok()
         .json()["decision_id"]
         .as_i64()

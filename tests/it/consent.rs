@@ -3,11 +3,10 @@
 //! histories, the consent report (the app's consent table) agreeing with the share gate.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
+use crate::common::*;
 use casekeep::consent::{Purpose, PurposeCode, RecipientKind};
 use casekeep::log::Kind;
 use casekeep::share::ShareRequest;
-use common::*;
 use serde_json::{json, Value};
 
 fn record_run(s: &Scratch, id: &str, recipient: &str, state: &str, purpose: Option<&str>) -> Run {
@@ -92,18 +91,7 @@ fn a_refusal_cannot_be_escaped_by_rewording_and_an_other_refusal_blocks_every_ot
         assert!(!allowed && needs.contains("is refused"), "{typed:?}: {needs}");
     }
     // A decision not to share records the code and the state the gate saw.
-    s.worker(&[
-        "decline",
-        "--client",
-        &id,
-        "--recipient",
-        "police",
-        "--purpose",
-        "crime report.",
-        "--reason",
-        "she asked us not to share",
-    ])
-    .ok();
+    s.decline(&id, "police", "crime report.").opt("--reason", "she asked us not to share").by_worker().ok();
     let log = s.manager(&["log", "show", "--client", &id]).ok().json();
     let decline = log.as_array().unwrap().iter().rev().find(|e| e["event"] == "decline").unwrap();
     assert_eq!(decline["body"]["purpose"], "other");
@@ -148,9 +136,7 @@ fn another_recipients_purpose_is_refused_naming_this_recipients_codes() {
     let (s, id) = setup();
     let r = record_run(&s, &id, "police", "given", Some("MARAC referral")).refused();
     assert!(r.stderr.contains("criminal_investigation, risk_management"), "{}", r.stderr);
-    let r = s
-        .worker(&["share", "--client", &id, "--recipient", "marac", "--purpose", "general", "--preview"])
-        .refused();
+    let r = s.share(&id, "marac", "general").flag("--preview").by_worker().refused();
     assert!(r.stderr.contains("marac_referral"), "{}", r.stderr);
 }
 

@@ -3,8 +3,7 @@
 //! no personal data.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn closed_cases_are_kept_then_purged_with_a_tombstone_and_legal_holds_are_never_purged() {

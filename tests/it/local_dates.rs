@@ -6,11 +6,9 @@
 //! local today is on the work queue without `--on`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 /// The POSIX rule for UK time needs no zone database; Europe/London is tried too where the
 /// system has it.

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 #[test]
 fn migration_0002_backfills_name_and_earliest_usable_review_date() {
     let conn = Connection::open_in_memory().unwrap();
-    conn.execute_batch(include_str!("../migrations/0001_init.sql")).unwrap();
+    conn.execute_batch(include_str!("../../migrations/0001_init.sql")).unwrap();
     conn.execute("INSERT INTO users (name, role, created_at) VALUES ('ann', 'manager', 'now')", []).unwrap();
     let record = serde_json::json!({
         "case_reference": "CK-0001", "full_name": "Ada Example",
@@ -27,7 +27,7 @@ fn migration_0002_backfills_name_and_earliest_usable_review_date() {
         [serde_json::json!({"case_reference": "CK-0002", "full_name": "Bea Sample", "contacts": []}).to_string()],
     )
     .unwrap();
-    conn.execute_batch(include_str!("../migrations/0002_caseload_columns.sql")).unwrap();
+    conn.execute_batch(include_str!("../../migrations/0002_caseload_columns.sql")).unwrap();
     let rows: Vec<(String, Option<String>)> = conn
         .prepare("SELECT full_name, safe_contact_review_due FROM clients ORDER BY id")
         .unwrap()

@@ -5,12 +5,10 @@
 // A test writes raw files (playing an attacker or a crash) and reads its environment (seeds, run counts): clippy.toml's rules are for the core.
 #![allow(clippy::disallowed_methods)]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use casekeep::Passphrase;
-use common::*;
 
 const NAME: &str = "Backup Sentinel Person";
 
@@ -20,19 +18,7 @@ fn vault_with_a_client(s: &Scratch) -> (String, String) {
     let mut ada: serde_json::Value = serde_json::from_str(ADA).unwrap();
     ada["full_name"] = serde_json::json!(NAME);
     let id = s.add_client(&ada.to_string());
-    s.worker(&[
-        "consent",
-        "record",
-        "--client",
-        &id,
-        "--recipient",
-        "marac",
-        "--state",
-        "given",
-        "--method",
-        "verbal",
-    ])
-    .ok();
+    s.consent(&id, "marac", "given").opt("--method", "verbal").by_worker().ok();
     (recovery, id)
 }
 

@@ -4,9 +4,8 @@
 // A test writes raw files (playing an attacker or a crash) and reads its environment (seeds, run counts): clippy.toml's rules are for the core.
 #![allow(clippy::disallowed_methods)]
 
-mod common;
+use crate::common::*;
 use casekeep::clients::Names;
-use common::*;
 
 /// Clients, and log entries other than unlocks (looking adds unlock entries).
 fn state(s: &Scratch) -> (usize, usize) {
@@ -157,20 +156,7 @@ fn bad_consent_input_is_refused() {
         .refused();
     with(&["--recipient", "marac", "--state", "given", "--method", "verbal", "--review-on", "soon"])
         .refused();
-    let r = s
-        .worker(&[
-            "consent",
-            "record",
-            "--client",
-            "42",
-            "--recipient",
-            "marac",
-            "--state",
-            "given",
-            "--method",
-            "verbal",
-        ])
-        .refused();
+    let r = s.consent("42", "marac", "given").opt("--method", "verbal").by_worker().refused();
     assert!(r.stderr.contains("client not found"), "{}", r.stderr);
     with(&[
         "--recipient",

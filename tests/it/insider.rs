@@ -9,14 +9,12 @@
 // A test writes raw files (playing an attacker or a crash) and reads its environment (seeds, run counts): clippy.toml's rules are for the core.
 #![allow(clippy::disallowed_methods)]
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use casekeep::envelopes::Envelopes;
 use casekeep::slots::Slot;
 use casekeep::{db, Passphrase, RecoveryKey, Role, Session, Vault};
-use common::*;
 
 const BO_PASS: &str = "tidal lantern meadow quartz";
 

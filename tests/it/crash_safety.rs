@@ -17,17 +17,15 @@
 //! the disk. Power loss is covered by design (WAL, `synchronous=FULL`), not by this test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use casekeep::clients::Names;
 use casekeep::{ClientId, Session};
-use common::*;
 
 /// A fresh vault every so many runs keeps the cost of `check` (which verifies the whole
 /// log) flat, so that a 1,000-run session costs five times a 200-run one.
@@ -405,7 +403,7 @@ fn killed_exports_never_leave_a_file_without_its_record() {
     let share = |out: &Path| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_casekeep"));
         c.arg("--vault").arg(&vault).args(["--user", "cara", "--passphrase-file"]).arg(&pass_file);
-        c.args(share_args(&client, "marac", "MARAC referral", "json", out));
+        c.args(scratch.share_on_consent(&client, "marac", "MARAC referral", out).args());
         c
     };
     // How long a share lives here (the median of three), to spread the kills over it.

@@ -2,41 +2,16 @@
 //! database refuses it through the app's own path, and `log verify` locates it anyway.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
+use crate::common::*;
 use casekeep::{Passphrase, Vault};
-use common::*;
 
 /// A vault with a few log entries; returns the scratch and the number of entries.
 fn vault_with_history() -> (Scratch, i64) {
     let s = Scratch::new();
     s.init_with_worker();
     let id = s.add_client(ADA);
-    s.worker(&[
-        "consent",
-        "record",
-        "--client",
-        &id,
-        "--recipient",
-        "marac",
-        "--state",
-        "given",
-        "--method",
-        "verbal",
-    ])
-    .ok();
-    s.worker(&[
-        "consent",
-        "record",
-        "--client",
-        &id,
-        "--recipient",
-        "police",
-        "--state",
-        "refused",
-        "--method",
-        "verbal",
-    ])
-    .ok();
+    s.consent(&id, "marac", "given").opt("--method", "verbal").by_worker().ok();
+    s.consent(&id, "police", "refused").opt("--method", "verbal").by_worker().ok();
     let n = s.manager(&["log", "verify"]).ok().json()["entries"].as_i64().unwrap();
     (s, n)
 }
@@ -180,7 +155,7 @@ fn log_verify_expect_head_proves_the_log_still_holds_an_exports_head() {
     ])
     .ok();
     let out = s.tmp.path().join("marac.json");
-    let receipt = s.worker(&share_args(&id, "marac", "MARAC referral", "json", &out)).ok().json();
+    let receipt = s.share_on_consent(&id, "marac", "MARAC referral", &out).by_worker().ok().json();
     let export: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let head = export["log_chain_head"].as_str().unwrap().to_string();
 

@@ -16,7 +16,7 @@ use casekeep::record::{ClientPatch, ClientRecord, Date};
 use casekeep::risk::RiskConfig;
 use serde_json::{json, Value};
 
-const TABLE: &str = include_str!("../ui/src/fieldnames.ts");
+const TABLE: &str = include_str!("../../ui/src/fieldnames.ts");
 
 /// The table's keys: the lines `  "contacts[].value": { label: … },`.
 fn labelled() -> BTreeSet<String> {

@@ -3,12 +3,10 @@
 //! time the test chooses.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-
+use crate::common::*;
 use casekeep::today::{SafeState, Today, TodayGroup};
 use casekeep::ClientId;
 use chrono::{NaiveDate, NaiveDateTime};
-use common::*;
 
 /// Monday 2 March 2026, 14:20 local.
 fn monday_1420() -> NaiveDateTime {

@@ -5,12 +5,10 @@
 //! the person is.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-
+use crate::common::*;
 use casekeep::clients::Names;
 use casekeep::log::Entry;
 use casekeep::{ClientId, Session};
-use common::*;
 use serde_json::{json, Value};
 
 /// Values of [`ADA`] that no audit entry may hold (nor a view with names hidden, except the
@@ -201,7 +199,7 @@ fn the_cli_reads_are_audited_and_show_what_its_contract_says() {
     let shown = s.worker(&["client", "show", &id]).ok().json();
     assert_eq!(shown["contacts"][0]["code_word"], CODE_WORD);
     assert_eq!(shown["full_name"], "Ada Example");
-    s.worker(&["share", "--client", &id, "--recipient", "marac", "--purpose", "Referral", "--preview"]).ok();
+    s.share(&id, "marac", "Referral").flag("--preview").by_worker().ok();
 
     let log = s.manager(&["log", "show"]).ok();
     let entries = log.json();

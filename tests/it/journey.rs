@@ -3,15 +3,15 @@
 // A test writes raw files (playing an attacker or a crash) and reads its environment (seeds, run counts): clippy.toml's rules are for the core.
 #![allow(clippy::disallowed_methods)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn init_add_caseworker_add_client_show_change_passphrase_recover_consent_and_verify() {
     let s = Scratch::new();
 
     // A manager creates the vault; the recovery key is printed once, alone, on stdout.
-    let recovery = s.init_with_worker();
+    // The real path: `casekeep init` and `user add`, key slots calibrated to this machine.
+    let recovery = s.init_with_worker_calibrated();
     assert_eq!(recovery.len(), 65, "recovery key: {recovery}");
     assert!(recovery.split('-').all(|g| g.len() == 5));
 
@@ -86,51 +86,19 @@ fn init_add_caseworker_add_client_show_change_passphrase_recover_consent_and_ver
 
     // Consent history: recorded, then withdrawn; the current state is the latest.
     let cara = |args: &[&str]| s.as_user("cara", "recovered passphrase here", args);
-    cara(&[
-        "consent",
-        "record",
-        "--client",
-        &id,
-        "--recipient",
-        "marac",
-        "--state",
-        "given",
-        "--method",
-        "verbal",
-        "--purpose",
-        "MARAC referral",
-        "--review-on",
-        "2099-02-12",
-    ])
-    .ok();
-    cara(&[
-        "consent",
-        "record",
-        "--client",
-        &id,
-        "--recipient",
-        "police",
-        "--state",
-        "refused",
-        "--method",
-        "written",
-    ])
-    .ok();
-    cara(&[
-        "consent",
-        "record",
-        "--client",
-        &id,
-        "--recipient",
-        "marac",
-        "--state",
-        "withdrawn",
-        "--method",
-        "verbal",
-        "--purpose",
-        "MARAC referral",
-    ])
-    .ok();
+    let recovered = "recovered passphrase here";
+    s.consent(&id, "marac", "given")
+        .opt("--method", "verbal")
+        .opt("--purpose", "MARAC referral")
+        .opt("--review-on", "2099-02-12")
+        .by("cara", recovered)
+        .ok();
+    s.consent(&id, "police", "refused").opt("--method", "written").by("cara", recovered).ok();
+    s.consent(&id, "marac", "withdrawn")
+        .opt("--method", "verbal")
+        .opt("--purpose", "MARAC referral")
+        .by("cara", recovered)
+        .ok();
     let c = cara(&["consent", "show", "--client", &id]).ok().json();
     assert_eq!(c["history"].as_array().unwrap().len(), 3);
     // The current decisions: one per recipient × purpose (general and each listed one).

@@ -19,16 +19,14 @@
 // A test writes raw files (playing an attacker or a crash) and reads its environment (seeds, run counts): clippy.toml's rules are for the core.
 #![allow(clippy::disallowed_methods)]
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::common::*;
 use casekeep::clients::Names;
 use casekeep::{ClientId, Passphrase, Session, Vault};
-use common::*;
 
 const NAMES: [&str; 5] = ["Tamper Alpha", "Tamper Bravo", "Tamper Charlie", "Tamper Delta", "Tamper Echo"];
 

@@ -3,8 +3,7 @@
 //! used, discarded, too old, or with its client.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use casekeep::drafts::{DraftKind, DRAFT_DAYS};
 use casekeep::record::Date;

@@ -6,14 +6,13 @@
 // A test writes raw files (playing an attacker or a crash) and reads its environment (seeds, run counts): clippy.toml's rules are for the core.
 #![allow(clippy::disallowed_methods)]
 
-mod common;
 use std::sync::Mutex;
 
+use crate::common::*;
 use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
 use casekeep::export::Format;
 use casekeep::share::{LawfulBasis, ShareRequest};
 use casekeep::{ClientId, Passphrase, Session, Vault};
-use common::*;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use serde_json::{json, Value};

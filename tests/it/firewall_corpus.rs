@@ -19,15 +19,14 @@
 // A test writes raw files (playing an attacker or a crash) and reads its environment (seeds, run counts): clippy.toml's rules are for the core.
 #![allow(clippy::disallowed_methods)]
 
-mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use crate::common::*;
 use casekeep::consent::RecipientKind;
 use casekeep::export::{self, Envelope, Format};
 use casekeep::policy::{self, RedactOptions, Treatment};
 use casekeep::record::{ClientRecord, Date};
-use common::*;
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------

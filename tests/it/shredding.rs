@@ -5,8 +5,7 @@
 //! vault key (the test hook's raw connection) plays the reader of the raw database.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 

@@ -4,8 +4,7 @@
 //! while what would leave is what was approved.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const ANN: &str = "ann manager passphrase";
 const DEV: &str = "dev caseworker passphrase";
@@ -275,8 +274,7 @@ fn request_approved_other(s: &Scratch, id: &str) -> std::path::PathBuf {
 fn a_share_that_needs_no_approval_is_not_asked_for_and_the_old_flags_are_gone() {
     let (s, id) = setup();
     let bare = |recipient: &str, purpose: &str| {
-        s.worker(&["share", "--client", &id, "--recipient", recipient, "--purpose", purpose, "--request"])
-            .refused()
+        s.share(&id, recipient, purpose).flag("--request").by_worker().refused()
     };
     // Consent given for MARAC: share it directly.
     let r = bare("marac", "marac_referral");

@@ -5,8 +5,7 @@
 //! and none for unrelated callers or a professional calling from their switchboard.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 /// A caller's enquiry as `enquiry record` reads it.

@@ -9,15 +9,14 @@
 // A test writes raw files (playing an attacker or a crash) and reads its environment (seeds, run counts): clippy.toml's rules are for the core.
 #![allow(clippy::disallowed_methods)]
 
-mod common;
 use std::path::Path;
 use std::process::Command;
 
+use crate::common::*;
 use casekeep::consent::RecipientKind;
 use casekeep::export::{self, Envelope, Format};
 use casekeep::policy::{self, RedactOptions};
 use casekeep::record::{ClientRecord, Date};
-use common::*;
 
 const DNU: &str = "07700 900999";
 const SAFE: &str = "07700 900123";
@@ -46,7 +45,7 @@ fn every_contact_sharing_pdf_shows_the_do_not_use_number_only_in_its_own_block_f
     for (recipient, purpose) in RECIPIENTS {
         s.give_consent(&id, recipient);
         let pdf = s.tmp.path().join(format!("{recipient}.pdf"));
-        s.worker(&share_args(&id, recipient, purpose, "pdf", &pdf)).ok();
+        s.share_on_consent(&id, recipient, purpose, &pdf).by_worker().ok();
         let text = pdftotext_layout(&pdf);
         let what = *recipient;
 
@@ -96,7 +95,7 @@ fn every_contact_sharing_json_has_the_two_lists_apart() {
     for (recipient, purpose) in RECIPIENTS {
         s.give_consent(&id, recipient);
         let out = s.tmp.path().join(format!("{recipient}.json"));
-        s.worker(&share_args(&id, recipient, purpose, "json", &out)).ok();
+        s.share_on_consent(&id, recipient, purpose, &out).by_worker().ok();
         let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
         let what = *recipient;
         assert_eq!(doc["schema"], "casekeep.disclosure.v2", "{what}");
@@ -154,12 +153,12 @@ fn every_contact_sharing_json_has_the_two_lists_apart() {
 fn marac_gets_no_contact_lists() {
     let (s, id) = team_with_ada();
     let out = s.tmp.path().join("marac.json");
-    s.worker(&share_args(&id, "marac", "MARAC referral", "json", &out)).ok();
+    s.share_on_consent(&id, "marac", "MARAC referral", &out).by_worker().ok();
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(doc["do_not_contact"], serde_json::json!([]));
     assert_eq!(doc["safe_contacts"], serde_json::json!([]));
     let pdf = s.tmp.path().join("marac.pdf");
-    s.worker(&share_args(&id, "marac", "MARAC referral", "pdf", &pdf)).ok();
+    s.share_on_consent(&id, "marac", "MARAC referral", &pdf).by_worker().ok();
     let text = pdftotext_layout(&pdf);
     assert!(!text.contains("DO NOT CONTACT ON THESE") && !text.contains("How to contact safely"));
     assert!(text.contains("contact them through cara, the referrer"));

@@ -3,8 +3,7 @@
 //! fixed dates.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// A client with the given risk entries (and nothing else sensitive).
@@ -188,20 +187,7 @@ fn referrals_repeats_meetings_actions_and_the_marac_export() {
     s.give_consent(&id, "marac");
     let share_with_marac = |format: &str| {
         let out = s.tmp.path().join(format!("marac.{format}"));
-        s.worker(&[
-            "share",
-            "--client",
-            &id,
-            "--recipient",
-            "marac",
-            "--purpose",
-            "MARAC referral",
-            "--format",
-            format,
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .ok();
+        s.share(&id, "marac", "MARAC referral").to(&out).by_worker().ok();
         out
     };
     let json_out = share_with_marac("json");
@@ -225,18 +211,7 @@ fn referrals_repeats_meetings_actions_and_the_marac_export() {
     }
     // Police are not told the MARAC reason (their profile does not hold it).
     s.give_consent(&id, "police");
-    let p = s
-        .worker(&[
-            "share",
-            "--client",
-            &id,
-            "--recipient",
-            "police",
-            "--purpose",
-            "Safety planning",
-            "--preview",
-        ])
-        .ok();
+    let p = s.share(&id, "police", "Safety planning").flag("--preview").by_worker().ok();
     assert!(!p.stdout.contains("Threats to kill"), "{}", p.stdout);
     assert!(p.stdout.contains("marac[].reason"), "the preview says the reason is withheld: {}", p.stdout);
 }
@@ -274,34 +249,12 @@ fn the_work_queue_on_fixed_dates() {
                         {"agency": "Housing", "owner": "Sam Officer", "due": "2030-03-01"}]}"#,
     );
     s.worker(&["marac", "record", "--client", &id, "--json", f.to_str().unwrap()]).ok();
-    s.worker(&[
-        "consent",
-        "record",
-        "--client",
-        &id,
-        "--recipient",
-        "police",
-        "--state",
-        "given",
-        "--method",
-        "written",
-        "--review-on",
-        "2030-01-10",
-    ])
-    .ok();
-    s.worker(&[
-        "consent",
-        "record",
-        "--client",
-        &id,
-        "--recipient",
-        "housing",
-        "--state",
-        "refused",
-        "--method",
-        "verbal",
-    ])
-    .ok();
+    s.consent(&id, "police", "given")
+        .opt("--method", "written")
+        .opt("--review-on", "2030-01-10")
+        .by_worker()
+        .ok();
+    s.consent(&id, "housing", "refused").opt("--method", "verbal").by_worker().ok();
 
     let queue = |on: &str| -> Vec<(String, String, bool)> {
         let r = s.worker(&["queue", "--on", on]).ok();
@@ -379,25 +332,13 @@ fn emergency_shares_awaiting_approval_reach_managers_queues_only() {
     s.init_with_worker();
     let id = s.add_client(r#"{"full_name": "Eve Example", "case_reference": "Q-2"}"#);
     let out = s.tmp.path().join("csc.json");
-    s.worker(&[
-        "share",
-        "--client",
-        &id,
-        "--recipient",
-        "childrens_social_care",
-        "--purpose",
-        "Child at risk tonight",
-        "--format",
-        "json",
-        "--out",
-        out.to_str().unwrap(),
-        "--lawful-basis",
-        "safeguarding_child",
-        "--justification",
-        "Child at immediate risk; duty manager unreachable.",
-        "--emergency",
-    ])
-    .ok();
+    s.share(&id, "childrens_social_care", "Child at risk tonight")
+        .to(&out)
+        .opt("--lawful-basis", "safeguarding_child")
+        .opt("--justification", "Child at immediate risk; duty manager unreachable.")
+        .flag("--emergency")
+        .by_worker()
+        .ok();
     let today = s.worker(&["queue"]).ok().json();
     assert_eq!(today["items"].as_array().unwrap().len(), 0, "a caseworker's queue holds no approvals");
     let m = s.manager(&["queue"]).ok().json();
@@ -470,7 +411,7 @@ fn the_marac_referral_names_its_referrer_and_indicators_as_the_vault_decides() {
     let share = |format: &str| {
         n.set(n.get() + 1);
         let out = s.tmp.path().join(format!("marac-{}.{format}", n.get()));
-        s.worker(&share_args(&id, "marac", "MARAC referral", format, &out)).ok();
+        s.share_on_consent(&id, "marac", "MARAC referral", &out).by_worker().ok();
         out
     };
     let flat = |pdf: &std::path::Path| layout_text(pdf);
@@ -548,18 +489,7 @@ fn the_marac_referral_names_its_referrer_and_indicators_as_the_vault_decides() {
         "{text}"
     );
     s.give_consent(&id, "police");
-    let p = s
-        .worker(&[
-            "share",
-            "--client",
-            &id,
-            "--recipient",
-            "police",
-            "--purpose",
-            "Safety planning",
-            "--preview",
-        ])
-        .ok();
+    let p = s.share(&id, "police", "Safety planning").flag("--preview").by_worker().ok();
     assert!(!p.stdout.contains("Did the latest incident"), "{}", p.stdout);
     assert!(p.stdout.contains("risk[].answers"), "withheld from the police: {}", p.stdout);
 }
