@@ -212,6 +212,22 @@ fn a_draft_not_signed_by_its_reader_is_removed_not_offered() {
     assert_eq!((again.drafts.len(), again.untrusted), (1, 0));
 }
 
+/// A draft of cara's own, moved by the insider to another client, or its time moved on (to
+/// keep an old draft from the 7-day sweep), no longer verifies: the signature binds both.
+#[test]
+fn a_draft_moved_to_another_client_or_made_younger_is_removed() {
+    let (_dir, mut cara, ada) = session_with_client(ADA);
+    let bea = cara.add_client(br#"{"full_name": "Bea Example"}"#).unwrap();
+    cara.save_draft(DraftKind::Note, ada, br#"{"text": "for Ada"}"#).unwrap();
+    cara.save_draft(DraftKind::Consent, ada, br#"{"values": {"0": "marac"}}"#).unwrap();
+    let raw = cara.raw_connection();
+    raw.execute("UPDATE drafts SET client_id = ?1 WHERE kind = 'note'", [bea.0]).unwrap();
+    raw.execute("UPDATE drafts SET saved_at = '2099-01-01T00:00:00Z' WHERE kind = 'consent'", []).unwrap();
+    let offer = cara.draft_offer().unwrap();
+    assert_eq!((offer.drafts.len(), offer.untrusted), (0, 2));
+    assert_eq!(stored_drafts(&mut cara), 0);
+}
+
 #[test]
 fn bad_drafts_are_refused_with_a_clear_error_and_nothing_is_kept() {
     let (_dir, mut cara, ada) = session_with_client(ADA);
