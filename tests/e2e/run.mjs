@@ -1835,7 +1835,8 @@ async function idleLockDoneKindly({ browser, text, byText, click, fill, screen }
 // ---- drafts2 (issue 17 item 4): every form keeps a draft through one mechanism. The consent
 // form, half-filled (no method chosen), through the Lock button: offered back after the
 // unlock in plain words, opened on the same form with exactly those answers (the method still
-// unchosen), axe clean; Cancel deletes the draft. Starts and ends on the caseload, as mo.
+// unchosen), axe clean; Cancel deletes the draft. Then a share left on its step 2 comes back
+// there. Starts and ends on the caseload, as mo.
 async function consentDraftThroughLock({ browser, text, byText, click, fill, screen }) {
   await click("button", "Caseload");
   await byText("h1", "Caseload (1)");
@@ -1885,6 +1886,43 @@ async function consentDraftThroughLock({ browser, text, byText, click, fill, scr
   await byText("h2", "How to contact safely");
   const left = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("list_drafts").then((d) => done(d.drafts.length + d.untrusted)));
   check(left === 0, "cancelling the restored consent form deletes its draft");
+
+  // A share left on its second step (who and why answered, "Not safe to tell" chosen, advice
+  // typed): after the lock it comes back on step 2 with both steps' answers.
+  await click("button", "Share…");
+  await byText("h1", "Share: who and why");
+  await click("label", "Police");
+  const sharePurpose = await (await byText("label", "Purpose")).getAttribute("for");
+  const purposeValue = await browser.execute((i) => {
+    const el = document.getElementById(i);
+    const o = [...el.options].find((x) => x.value && x.value !== "other");
+    el.value = o?.value ?? "";
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+    return el.value;
+  }, sharePurpose);
+  await click("button", "Continue");
+  await byText("h1", "Share with Police: what leaves");
+  await click("label", "Not safe to tell");
+  const ADVICE = "Asked the duty manager first";
+  await fill("Advice sought (optional)", ADVICE);
+  await sleep(1000);
+  await click("button", "Lock");
+  await fill("User name", "mo");
+  await fill("Passphrase", "a brand new long passphrase");
+  await click("button", "Unlock");
+  await byText("h2", "Unfinished work");
+  await (await browser.$("button[aria-label='Continue: Share for CK-0001 · A.S., unfinished']")).click();
+  await byText("h1", "Share with Police: what leaves");
+  const share = await browser.execute(() => ({
+    told: document.querySelector("#share-form input[name=told]:checked")?.value ?? "",
+    advice: [...document.querySelectorAll("#share-form input[type=text]")].map((i) => i.value).join("|"),
+  }));
+  check(share.told === "not_safe" && share.advice === ADVICE && purposeValue !== "",
+    "a share left on step 2 comes back on step 2 with both steps' answers", () => JSON.stringify({ share, purposeValue }));
+  await click("button", "Cancel");
+  await byText("h2", "How to contact safely");
+  const leftShare = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("list_drafts").then((d) => done(d.drafts.length + d.untrusted)));
+  check(leftShare === 0, "cancelling the restored share deletes its draft");
   await click("button", "Caseload");
   await byText("h1", "Caseload (1)");
 }

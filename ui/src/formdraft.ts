@@ -115,10 +115,15 @@ export function takeRestored(): boolean | null {
   return r;
 }
 
+/** A kept form: `done()` deletes its draft; `snapshot()` is the draft's body as it stands. */
+export interface KeptForm extends KeptDraft {
+  snapshot: () => Record<string, unknown>;
+}
+
 /** Keeps the form `root` as this user's draft of `kind` for `client` (null for an enquiry),
  *  after putting back `restore` (a draft's body) if given. Call it once the form is built,
  *  before it is shown; `done()` when it is saved or cancelled. */
-export function keepForm(kind: DraftKind, client: number | null, root: HTMLElement, restore?: Record<string, unknown>, context: () => Record<string, unknown> = () => ({})): KeptDraft {
+export function keepForm(kind: DraftKind, client: number | null, root: HTMLElement, restore?: Record<string, unknown>, context: () => Record<string, unknown> = () => ({})): KeptForm {
   const base = formValues(formControls(root));
   if (restore) {
     lastRestored = restoreForm(root, restore);
@@ -129,8 +134,9 @@ export function keepForm(kind: DraftKind, client: number | null, root: HTMLEleme
       );
     }
   }
-  return keepDraft(kind, client, [root], () => {
+  const snapshot = () => {
     const cs = formControls(root);
     return { shape: formShape(cs), values: changedValues(formValues(cs), base), context: context() };
-  });
+  };
+  return { ...keepDraft(kind, client, [root], snapshot), snapshot };
 }

@@ -22,7 +22,7 @@ import { installZoom, textSizeSetting } from "./zoom";
 import { placeLabel, plainDateTime, technicalDetails } from "./plain";
 import { closeIdleWarning, startIdleWatch } from "./idle";
 import { DRAFT_FORMS, Draft, KeptDraft, draftNotice, flushDrafts, keepDraft, myDrafts, riskDraft } from "./drafts";
-import { draftContext, keepForm, takeRestored } from "./formdraft";
+import { KeptForm, draftContext, keepForm, takeRestored } from "./formdraft";
 import { agencySection, decisionsScreen, sharingSection } from "./decisions";
 import type { Nav } from "./decisions";
 
@@ -763,12 +763,12 @@ function askAcknowledgement(client: number, contact: number, warnings: string[],
 
 /** Runs `then` with the client's full record: fetched (an audited read of their details)
  *  if the screen holds only the overview. */
-async function withDetails(rec: ClientView, then: (full: ClientRecord) => void) {
+async function withDetails(rec: ClientView, then: (full: ClientRecord) => void | Promise<void>) {
   if (rec.details) return then(rec);
   try {
     const full = await call<ClientRecord>("show_client", { id: rec.id, names: true });
     detailsFor = rec.id;
-    then(full);
+    await then(full);
   } catch (e) {
     say(message(e));
   }
@@ -1428,28 +1428,33 @@ interface Preview {
   masked: Array<{ path: string; kind: string }>;
 }
 
-function shareWizard(rec: ClientRecord, purposes: PurposeOption[], restore?: Record<string, unknown>) {
+async function shareWizard(rec: ClientRecord, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.share);
   const { recipient, purpose } = recipientAndPurpose("Who are you sharing with?", purposes, "share-purpose", false, init.recipient);
   const errors = h("div", {});
   const form = h("div", { id: "share-who-form" }, recipient.el, purpose.el);
-  const kept = keepForm("share", rec.id, form, restore);
-  const page = signingForm(rec, "Share: who and why", errors, form, () => {
+  // A draft made on step 2 holds step 1's answers too: both are put back, step 2 shown.
+  const step1 = draftContext(restore).step1;
+  const onStep2 = typeof step1 === "object" && step1 !== null && !Array.isArray(step1);
+  const kept = keepForm("share", rec.id, form, onStep2 ? (step1 as Record<string, unknown>) : restore);
+  const next = async (step2?: Record<string, unknown>) => {
     const gaps = problems<HTMLElement>([
       [!!recipient.value(), recipient.el, "Choose who you are sharing with."],
       [purpose.value() !== null, purpose.el, "Say what the information is for: choose a purpose, or write it in words."],
     ]);
     if (showProblems(errors, form, gaps)) return;
-    void shareStep2(rec, { recipient: recipient.value(), purpose: purpose.value() ?? "", purposeLabel: purpose.label() }, page.change, { recipient: recipient.el, purpose: purpose.el }, kept);
-  }, cancelKept(kept, rec.id));
+    await shareStep2(rec, { recipient: recipient.value(), purpose: purpose.value() ?? "", purposeLabel: purpose.label() }, page.change, { recipient: recipient.el, purpose: purpose.el }, kept, step2);
+  };
+  const page = signingForm(rec, "Share: who and why", errors, form, () => void next(), cancelKept(kept, rec.id));
   page.render();
+  if (onStep2) await next(restore);
 }
 
 /** Step 2 of a share: what leaves, the answers a signed share needs (nothing chosen for the
  *  worker: not the lawful basis, not whether the person was told), then check your answers.
  *  `back` returns to step 1 with its answers kept (a new recipient or purpose means a new
  *  preview, so step 2 starts again from there). */
-async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: string; purposeLabel: string }, back: (f: HTMLElement) => void, step1: { recipient: HTMLElement; purpose: HTMLElement }, kept: KeptDraft) {
+async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: string; purposeLabel: string }, back: (f: HTMLElement) => void, step1: { recipient: HTMLElement; purpose: HTMLElement }, keptStep1: KeptForm, restore?: Record<string, unknown>) {
   const { recipient, purpose } = who;
   const args = { client: rec.id, recipient, purpose, emergency: false, excerpts: [] as number[] };
   let p: Preview;
@@ -1546,6 +1551,9 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
     told.el,
     adviceField,
     format.el);
+  // Step 2's draft replaces step 1's (one per form and client) and holds it.
+  const keptStep2 = keepForm("share", rec.id, form, restore, () => ({ step1: keptStep1.snapshot() }));
+  const kept = { done: () => keptStep2.done().then(() => keptStep1.done()) };
   // A share (or a request for approval) needs every answer: whether the person was told,
   // and without consent a lawful basis and a justification.
   const gaps = (request: boolean) =>
