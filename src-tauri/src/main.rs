@@ -152,13 +152,13 @@ fn set_idle_minutes(state: State<'_, AppState>, minutes: Arg<u64>) -> CmdResult<
     Ok(())
 }
 
-/// Keeps the page's half-finished form (`kind`: `risk_checklist` or `note`) for `client`
-/// as this user's draft, in the vault. Not counted as activity.
+/// Keeps the page's half-finished form (`kind`, see `DraftKind`) for `client` (null for an
+/// enquiry) as this user's signed draft, in the vault. Not counted as activity.
 #[tauri::command(async)]
 fn save_draft(
     state: State<'_, AppState>,
     kind: Arg<String>,
-    client: Arg<i64>,
+    client: Arg<Option<i64>>,
     body: Arg<Value>,
 ) -> CmdResult<()> {
     let Arg(kind) = kind;
@@ -167,24 +167,25 @@ fn save_draft(
     let kind = kind.parse::<DraftKind>()?;
     let bytes = json_bytes(&body)?;
     let mut g = state.guard()?;
-    Ok(g.session_quiet()?.save_draft(kind, ClientId(client), &bytes)?)
+    Ok(g.session_quiet()?.save_draft(kind, client.map(ClientId), &bytes)?)
 }
 
-/// This user's drafts, to offer back after unlocking. Not counted as activity.
+/// This user's drafts, to offer back after unlocking, and how many could not be trusted
+/// (removed). Not counted as activity.
 #[tauri::command(async)]
-fn list_drafts(state: State<'_, AppState>) -> CmdResult<Vec<casekeep::drafts::Draft>> {
+fn list_drafts(state: State<'_, AppState>) -> CmdResult<casekeep::drafts::DraftOffer> {
     let mut g = state.guard()?;
-    Ok(g.session_quiet()?.drafts()?)
+    Ok(g.session_quiet()?.draft_offer()?)
 }
 
 /// Deletes this user's draft (used or discarded). Not counted as activity.
 #[tauri::command(async)]
-fn discard_draft(state: State<'_, AppState>, kind: Arg<String>, client: Arg<i64>) -> CmdResult<bool> {
+fn discard_draft(state: State<'_, AppState>, kind: Arg<String>, client: Arg<Option<i64>>) -> CmdResult<bool> {
     let Arg(kind) = kind;
     let Arg(client) = client;
     let kind = kind.parse::<DraftKind>()?;
     let mut g = state.guard()?;
-    Ok(g.session_quiet()?.discard_draft(kind, ClientId(client))?)
+    Ok(g.session_quiet()?.discard_draft(kind, client.map(ClientId))?)
 }
 
 #[tauri::command(async)]

@@ -36,9 +36,9 @@ fn a_draft_comes_back_to_its_writer_after_a_lock_and_is_gone_once_used() {
     assert_eq!(drafts.len(), 1);
     let d = &drafts[0];
     assert_eq!(d.kind, DraftKind::RiskChecklist);
-    assert_eq!(d.client_id, ada.0);
-    assert_eq!(d.initials, "A.E.");
-    assert!(!d.case_reference.is_empty());
+    assert_eq!(d.client_id, Some(ada.0));
+    assert_eq!(d.initials.as_deref(), Some("A.E."));
+    assert!(!d.case_reference.as_deref().unwrap_or_default().is_empty());
     assert_eq!(d.body["answers"][0], "yes");
     assert_eq!(d.body["answers"][3], serde_json::Value::Null);
     assert_eq!(d.body["judgement_reason"], "Marigold threats by text");
@@ -114,6 +114,120 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 #[test]
+fn every_form_s_draft_comes_back_as_entered_and_an_enquiry_s_has_no_client() {
+    let (dir, mut cara, ada) = session_with_client(ADA);
+    let vault = dir.path().join("vault");
+    let kinds =
+        [DraftKind::Consent, DraftKind::Decline, DraftKind::Share, DraftKind::Marac, DraftKind::EditClient];
+    for (i, k) in kinds.iter().enumerate() {
+        let body = json!({ "form": k.as_str(), "consent-method": "verbal", "n": i });
+        cara.save_draft(*k, ada, &serde_json::to_vec(&body).unwrap()).unwrap();
+    }
+    cara.save_draft(
+        DraftKind::Enquiry,
+        None,
+        br#"{"enquiry-channel": "phone", "enquiry-asked": "asked about a named woman"}"#,
+    )
+    .unwrap();
+    // A second enquiry draft replaces the first (one per user and kind, even with no client).
+    cara.save_draft(DraftKind::Enquiry, None, br#"{"enquiry-channel": "email"}"#).unwrap();
+    cara.lock().unwrap();
+
+    let mut cara = unlock_now(&vault, "cara", WORKER_PASS).unwrap();
+    let offer = cara.draft_offer().unwrap();
+    assert_eq!(offer.untrusted, 0);
+    assert_eq!(offer.drafts.len(), kinds.len() + 1);
+    for (i, k) in kinds.iter().enumerate() {
+        let d = offer.drafts.iter().find(|d| d.kind == *k).unwrap();
+        assert_eq!(d.client_id, Some(ada.0));
+        assert_eq!(d.initials.as_deref(), Some("A.E."));
+        assert_eq!(d.body, json!({ "form": k.as_str(), "consent-method": "verbal", "n": i }));
+    }
+    let enquiry = offer.drafts.iter().find(|d| d.kind == DraftKind::Enquiry).unwrap();
+    assert_eq!((enquiry.client_id, enquiry.case_reference.as_deref()), (None, None));
+    assert_eq!(enquiry.body, json!({ "enquiry-channel": "email" }));
+
+    assert!(cara.discard_draft(DraftKind::Enquiry, None).unwrap());
+    assert!(cara.discard_draft(DraftKind::Share, ada).unwrap());
+    assert_eq!(cara.drafts().unwrap().len(), kinds.len() - 1);
+    assert_eq!(stored_drafts(&mut cara), i64::try_from(kinds.len() - 1).unwrap());
+}
+
+/// The insider (anyone who can unlock has the database key and can write the drafts table)
+/// plants drafts "for" cara: one signed by mo, one unsigned, one of hers with its body
+/// changed after signing, one of hers copied under another kind. None is offered; each is
+/// deleted and counted; her own draft still comes back.
+#[test]
+fn a_draft_not_signed_by_its_reader_is_removed_not_offered() {
+    let (dir, mut cara, ada) = session_with_client(ADA);
+    let vault = dir.path().join("vault");
+    let cara_id = cara.user().id;
+    cara.save_draft(DraftKind::Note, ada, br#"{"text": "Called back at 14:10"}"#).unwrap();
+    cara.save_draft(DraftKind::Consent, ada, br#"{"consent-state": "refused"}"#).unwrap();
+    cara.lock().unwrap();
+
+    let mut mo = unlock_now(&vault, "mo", MANAGER_PASS).unwrap();
+    let mo_id = mo.user().id;
+    mo.save_draft(DraftKind::Marac, ada, br#"{"reason": "planted by mo"}"#).unwrap();
+    let raw = mo.raw_connection();
+    // Signed by mo, relabelled as cara's.
+    raw.execute("UPDATE drafts SET user_id = ?1 WHERE user_id = ?2", [cara_id, mo_id]).unwrap();
+    // Unsigned (an empty signature under cara's key id).
+    raw.execute(
+        "INSERT INTO drafts (user_id, kind, client_id, body, saved_at, key_id, signature)
+         SELECT user_id, 'decline', client_id, '{\"reason\": \"unsigned\"}', saved_at, key_id, x''
+           FROM drafts WHERE user_id = ?1 AND kind = 'note'",
+        [cara_id],
+    )
+    .unwrap();
+    // Cara's own note copied, signature and all, as a share draft.
+    raw.execute(
+        "INSERT INTO drafts (user_id, kind, client_id, body, saved_at, key_id, signature)
+         SELECT user_id, 'share', client_id, body, saved_at, key_id, signature
+           FROM drafts WHERE user_id = ?1 AND kind = 'note'",
+        [cara_id],
+    )
+    .unwrap();
+    // Cara's consent draft, its answer changed after she signed it.
+    let n = raw
+        .execute(
+            "UPDATE drafts SET body = '{\"consent-state\": \"given\"}' WHERE user_id = ?1 AND kind = 'consent'",
+            [cara_id],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(stored_drafts(&mut mo), 5);
+    mo.lock().unwrap();
+
+    let mut cara = unlock_now(&vault, "cara", WORKER_PASS).unwrap();
+    let offer = cara.draft_offer().unwrap();
+    assert_eq!(offer.untrusted, 4, "planted or changed drafts were not all removed");
+    assert_eq!(offer.drafts.len(), 1);
+    assert_eq!(offer.drafts[0].kind, DraftKind::Note);
+    assert_eq!(offer.drafts[0].body["text"], "Called back at 14:10");
+    assert_eq!(stored_drafts(&mut cara), 1, "an untrusted draft was kept");
+    // Removed once: the next read offers the same and counts none.
+    let again = cara.draft_offer().unwrap();
+    assert_eq!((again.drafts.len(), again.untrusted), (1, 0));
+}
+
+/// A draft of cara's own, moved by the insider to another client, or its time moved on (to
+/// keep an old draft from the 7-day sweep), no longer verifies: the signature binds both.
+#[test]
+fn a_draft_moved_to_another_client_or_made_younger_is_removed() {
+    let (_dir, mut cara, ada) = session_with_client(ADA);
+    let bea = cara.add_client(br#"{"full_name": "Bea Example"}"#).unwrap();
+    cara.save_draft(DraftKind::Note, ada, br#"{"text": "for Ada"}"#).unwrap();
+    cara.save_draft(DraftKind::Consent, ada, br#"{"values": {"0": "marac"}}"#).unwrap();
+    let raw = cara.raw_connection();
+    raw.execute("UPDATE drafts SET client_id = ?1 WHERE kind = 'note'", [bea.0]).unwrap();
+    raw.execute("UPDATE drafts SET saved_at = '2099-01-01T00:00:00Z' WHERE kind = 'consent'", []).unwrap();
+    let offer = cara.draft_offer().unwrap();
+    assert_eq!((offer.drafts.len(), offer.untrusted), (0, 2));
+    assert_eq!(stored_drafts(&mut cara), 0);
+}
+
+#[test]
 fn bad_drafts_are_refused_with_a_clear_error_and_nothing_is_kept() {
     let (_dir, mut cara, ada) = session_with_client(ADA);
     let msg = |r: casekeep::Result<()>| r.unwrap_err().to_string();
@@ -124,7 +238,12 @@ fn bad_drafts_are_refused_with_a_clear_error_and_nothing_is_kept() {
     assert!(msg(cara.save_draft(DraftKind::Note, ada, big.as_bytes())).contains("too large"));
     let e = cara.save_draft(DraftKind::Note, ClientId(9999), b"{}").unwrap_err();
     assert_eq!(e.code(), "not_found");
-    assert!("risk".parse::<DraftKind>().unwrap_err().to_string().contains("`risk_checklist` or `note`"));
+    assert!("risk".parse::<DraftKind>().unwrap_err().to_string().contains("`edit_client` or `enquiry`"));
+    // Every kind but an enquiry is for one client; an enquiry has none.
+    let e = cara.save_draft(DraftKind::Consent, None, b"{}").unwrap_err().to_string();
+    assert!(e.contains("needs the client"), "{e}");
+    let e = cara.save_draft(DraftKind::Enquiry, ada, b"{}").unwrap_err().to_string();
+    assert!(e.contains("has no client"), "{e}");
     assert!(cara.drafts().unwrap().is_empty());
     assert_eq!(stored_drafts(&mut cara), 0);
 }

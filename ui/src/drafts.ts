@@ -1,5 +1,7 @@
-// Drafts (issue 17 item 4): a half-finished risk checklist or note is handed to the core
-// as it changes, and kept there, encrypted in the vault, for this user only (src/drafts.rs).
+// Drafts (issue 17 item 4): a half-finished form (risk checklist, note, consent, decision
+// not to share, share, MARAC referral, edit, enquiry) is handed to the core as it changes,
+// and kept there, encrypted in the vault, signed by and for this user only (src/drafts.rs).
+// Most forms are kept through formdraft.ts (one call each).
 // Never in localStorage or a file. Saving as the form changes (not at the lock) is the safer
 // way: a sleep or screen lock locks at once and the page cannot write after a lock, so
 // nothing would wait for the page. Deleted when the form is saved or cancelled, or the
@@ -7,9 +9,10 @@
 import { call } from "./api";
 import type { Draft } from "./bindings/Draft";
 import type { DraftKind } from "./bindings/DraftKind";
+import type { DraftOffer } from "./bindings/DraftOffer";
 import { button, h } from "./dom";
 
-export type { Draft, DraftKind };
+export type { Draft, DraftKind, DraftOffer };
 
 /** How long after the last change a draft is saved. */
 export const SAVE_AFTER_MS = 400;
@@ -29,9 +32,9 @@ export interface KeptDraft {
   done: () => Promise<void>;
 }
 
-/** Keeps the form made of `nodes` as this user's draft of `kind` for `client`: each input
- *  or change inside them saves `state()` shortly after. */
-export function keepDraft(kind: DraftKind, client: number, nodes: Array<Node | null>, state: () => Record<string, unknown>): KeptDraft {
+/** Keeps the form made of `nodes` as this user's draft of `kind` for `client` (null for an
+ *  enquiry): each input or change inside them saves `state()` shortly after. */
+export function keepDraft(kind: DraftKind, client: number | null, nodes: Array<Node | null>, state: () => Record<string, unknown>): KeptDraft {
   let timer: number | null = null;
   let finished = false;
   const save = async () => {
@@ -61,46 +64,68 @@ export function keepDraft(kind: DraftKind, client: number, nodes: Array<Node | n
   };
 }
 
-/** The offer's words: "an unfinished risk checklist for CK-0042 · A.E.". */
+/** Each kind of form in words, as the offer names it. */
+export const DRAFT_FORMS: Record<DraftKind, string> = {
+  risk_checklist: "Risk checklist",
+  note: "Note",
+  consent: "Consent",
+  decline: "Decision not to share",
+  share: "Share",
+  marac: "MARAC referral",
+  edit_client: "Changes to the record",
+  enquiry: "Enquiry",
+};
+
+/** The offer's words: "Consent for CK-0042 · A.E., unfinished" ("Enquiry, unfinished"). */
 export function draftText(d: Pick<Draft, "kind" | "case_reference" | "initials">): string {
-  const what = d.kind === "risk_checklist" ? "risk checklist" : "note";
-  return `You have an unfinished ${what} for ${d.case_reference} · ${d.initials}`;
+  const what = DRAFT_FORMS[d.kind] ?? "A form";
+  return d.case_reference ? `${what} for ${d.case_reference} · ${d.initials ?? ""}, unfinished` : `${what}, unfinished`;
 }
 
-/** This user's drafts (none if they cannot be read: the caseload comes up as before). */
-export async function myDrafts(): Promise<Draft[]> {
+/** This user's drafts and how many could not be trusted (none if they cannot be read: the
+ *  caseload comes up as before). */
+export async function myDrafts(): Promise<DraftOffer> {
   try {
-    return await call<Draft[]>("list_drafts");
+    return await call<DraftOffer>("list_drafts");
   } catch {
-    return [];
+    return { drafts: [], untrusted: 0 };
   }
+}
+
+/** What the offer says of drafts that did not verify as this user's (no values). */
+export function untrustedText(n: number): string {
+  return n === 1
+    ? "An unfinished form could not be trusted (it was not signed by you, or was changed after you left it) and was removed."
+    : `${n} unfinished forms could not be trusted (they were not signed by you, or were changed after you left them) and were removed.`;
 }
 
 /** The offer shown at the top of the screen after an unlock (GOV.UK's notification
  *  banner): each draft with Continue and Discard. */
-export function draftNotice(drafts: Draft[], open: (d: Draft) => void): HTMLElement {
+export function draftNotice(offer: DraftOffer, open: (d: Draft) => void): HTMLElement {
+  const { drafts, untrusted } = offer;
   const list = h("ul", { class: "list drafts" });
   const box = h(
     "section",
     { class: "notice warn drafts-notice", "aria-labelledby": "drafts-title", id: "drafts-notice" },
     h("h2", { id: "drafts-title", tabindex: "-1" }, "Unfinished work"),
-    h("p", {}, "Casekeep locked while you were part-way through. What you had entered was kept, encrypted, for you only."),
+    drafts.length ? h("p", {}, "Casekeep locked while you were part-way through. What you had entered was kept, encrypted, for you only.") : null,
+    untrusted ? h("p", { id: "drafts-untrusted" }, h("strong", {}, untrustedText(untrusted))) : null,
     list,
   );
   for (const d of drafts) {
     const row: HTMLElement = h(
       "li",
       { class: "draft" },
-      h("p", {}, draftText(d).endsWith(".") ? draftText(d) : `${draftText(d)}.`),
+      h("p", {}, `${draftText(d)}.`),
       h(
         "div",
         { class: "button-group" },
-        button("Continue", () => open(d), "primary", { "aria-label": `Continue ${draftText(d).replace("You have an", "the")}` }),
+        button("Continue", () => open(d), "primary", { "aria-label": `Continue: ${draftText(d)}` }),
         button("Discard", async () => {
           await call("discard_draft", { kind: d.kind, client: d.client_id }).catch(() => undefined);
           row.remove();
-          if (!list.childElementCount) box.remove();
-        }, "secondary", { "aria-label": `Discard ${draftText(d).replace("You have an", "the")}` }),
+          if (!list.childElementCount && !untrusted) box.remove();
+        }, "secondary", { "aria-label": `Discard: ${draftText(d)}` }),
       ),
     );
     list.append(row);

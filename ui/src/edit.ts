@@ -127,6 +127,8 @@ function group(specs: Spec[], values: Record<string, unknown>, hints: Record<str
     input.value = typeof v === "string" ? v : "";
     readers.push(() => [key, input.value.trim() === "" ? null : input.value]);
     const f = field(label, input, hint);
+    // A code word is never kept in a draft (formdraft.ts).
+    if (key === "code_word") f.dataset.noDraft = "";
     keyed.push([key, f]);
     return f;
   });

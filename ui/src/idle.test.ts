@@ -26,8 +26,12 @@ describe("the idle lock, done kindly", () => {
 
 describe("drafts", () => {
   it("offers a draft back in plain words", () => {
-    expect(draftText({ kind: "risk_checklist", case_reference: "CK-0042", initials: "A.E." })).toBe("You have an unfinished risk checklist for CK-0042 · A.E.");
-    expect(draftText({ kind: "note", case_reference: "CK-0007", initials: "B.C." })).toBe("You have an unfinished note for CK-0007 · B.C.");
+    expect(draftText({ kind: "risk_checklist", case_reference: "CK-0042", initials: "A.E." })).toBe("Risk checklist for CK-0042 · A.E., unfinished");
+    expect(draftText({ kind: "note", case_reference: "CK-0007", initials: "B.C." })).toBe("Note for CK-0007 · B.C., unfinished");
+    expect(draftText({ kind: "consent", case_reference: "AB12", initials: "A.E." })).toBe("Consent for AB12 · A.E., unfinished");
+    expect(draftText({ kind: "edit_client", case_reference: "AB12", initials: "A.E." })).toBe("Changes to the record for AB12 · A.E., unfinished");
+    // An enquiry is recorded before anyone is looked up: no client.
+    expect(draftText({ kind: "enquiry", case_reference: null, initials: null })).toBe("Enquiry, unfinished");
   });
   it("restores a checklist's answers and leaves anything odd unanswered", () => {
     const d = riskDraft({ date: "2026-11-30", answers: ["yes", "no", "maybe", null, "not_known"], professional_judgement: true, judgement_reason: "threats", police_incidents_12m: "2" }, 6);

@@ -84,7 +84,7 @@ function showWarning(seconds: number) {
     { class: "idle-warning", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "idle-title", "aria-describedby": "idle-text" },
     h("h2", { id: "idle-title" }, "Casekeep is about to lock"),
     h("p", { id: "idle-text", "aria-hidden": "true" }, "You have not used Casekeep for a while. It will lock ", count, " to keep the records safe."),
-    h("p", { class: "hint" }, "A risk checklist or note you were writing is kept, encrypted, and offered back when you unlock."),
+    h("p", { class: "hint" }, "A form you were part-way through is kept, encrypted, and offered back when you unlock."),
     live,
     h("div", { class: "button-group" }, stayButton, button("Lock now", () => { closeIdleWarning(); hooks?.lockNow(); }, "warning", { id: "idle-lock" })),
   ) as HTMLDialogElement;

@@ -21,7 +21,8 @@ import { forgetHelp, helpButton } from "./help";
 import { installZoom, textSizeSetting } from "./zoom";
 import { placeLabel, plainDateTime, technicalDetails } from "./plain";
 import { closeIdleWarning, startIdleWatch } from "./idle";
-import { Draft, draftNotice, flushDrafts, keepDraft, myDrafts, riskDraft } from "./drafts";
+import { DRAFT_FORMS, Draft, KeptDraft, draftNotice, flushDrafts, keepDraft, myDrafts, riskDraft } from "./drafts";
+import { KeptForm, draftContext, keepForm, takeRestored } from "./formdraft";
 import { agencySection, decisionsScreen, sharingSection } from "./decisions";
 import type { Nav } from "./decisions";
 
@@ -89,19 +90,44 @@ async function afterUnlock() {
   lastPlace = null;
   if (place && place.user === status?.user) await clientScreen(place.client);
   else await today();
-  const drafts = await myDrafts();
-  if (drafts.length) {
-    const notice = draftNotice(drafts, (d) => void openDraft(d));
+  const offer = await myDrafts();
+  if (offer.drafts.length || offer.untrusted) {
+    const notice = draftNotice(offer, (d) => void openDraft(d));
     main.prepend(notice);
     notice.querySelector<HTMLElement>("h2")?.focus();
   }
 }
 
+/** Opens the form a draft was kept for, its answers put back (never past a check step). */
 async function openDraft(d: Draft) {
-  const rec = { id: d.client_id, case_reference: d.case_reference, initials: d.initials };
-  if (d.kind === "risk_checklist") await riskForm(rec, d.body);
-  else noteForm(rec, d.body);
-  say(`Your unfinished ${d.kind === "note" ? "note" : "risk checklist"} is back as you left it. Check it before you save.`);
+  const id = d.client_id;
+  takeRestored();
+  if (d.kind === "enquiry") await enquiryForm(d.body);
+  else if (id === null) return;
+  else if (d.kind === "risk_checklist" || d.kind === "note") {
+    const rec = { id, case_reference: d.case_reference ?? "", initials: d.initials ?? "" };
+    if (d.kind === "risk_checklist") await riskForm(rec, d.body);
+    else noteForm(rec, d.body);
+  } else {
+    let rec: ClientView;
+    let consents: ConsentReport;
+    try {
+      rec = await call<ClientView>("show_client", { id, names: namesShown || detailsFor === id });
+      consents = await call("consent_report", { client: id });
+    } catch (e) {
+      return show(errorSummary(message(e)));
+    }
+    const referral = draftContext(d.body).referral;
+    if (d.kind === "consent") consentForm(rec, consents.purposes, d.body);
+    else if (d.kind === "decline") declineForm(rec, consents.purposes, d.body);
+    else if (d.kind === "share") await withDetails(rec, (full) => shareWizard(full, consents.purposes, d.body));
+    else if (d.kind === "marac") await withDetails(rec, (full) => maracForm(full, typeof referral === "number" ? referral : null, d.body));
+    else await withDetails(rec, (full) => editScreen(full, d.body));
+  }
+  const what = DRAFT_FORMS[d.kind].toLowerCase();
+  say(takeRestored() === false
+    ? `Your unfinished ${what} could not be put back: the form has changed since.`
+    : `Your unfinished ${what} is back as you left it. Check it before you save.`);
 }
 
 async function lockNow(reason: string) {
@@ -737,12 +763,12 @@ function askAcknowledgement(client: number, contact: number, warnings: string[],
 
 /** Runs `then` with the client's full record: fetched (an audited read of their details)
  *  if the screen holds only the overview. */
-async function withDetails(rec: ClientView, then: (full: ClientRecord) => void) {
+async function withDetails(rec: ClientView, then: (full: ClientRecord) => void | Promise<void>) {
   if (rec.details) return then(rec);
   try {
     const full = await call<ClientRecord>("show_client", { id: rec.id, names: true });
     detailsFor = rec.id;
-    then(full);
+    await then(full);
   } catch (e) {
     say(message(e));
   }
@@ -1051,7 +1077,7 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
   );
 }
 
-function maracForm(rec: ClientRecord, referral: number | null) {
+function maracForm(rec: ClientRecord, referral: number | null, restore?: Record<string, unknown>) {
   const errors = h("div", {});
   const existing = referral === null ? null : rec.marac.find((m) => m.referral === referral) ?? null;
   const referredOn = dateInput({ label: "Date of referral", required: true, past: "today", today: todayIso(), value: todayIso(), path: "referred_on" });
@@ -1090,12 +1116,16 @@ function maracForm(rec: ClientRecord, referral: number | null) {
     meetingField,
     agenciesField,
     actionsSection);
+  // A draft's action rows are made again before its answers are put back.
+  const rowsKept = draftContext(restore).actions;
+  while (typeof rowsKept === "number" && actionRows.length < Math.min(rowsKept, 50)) addAction();
+  const kept = keepForm("marac", rec.id, form, restore, () => ({ referral, actions: actionRows.length }));
   const page = formPage([
     clientCaption(rec),
     h("h1", {}, existing ? `Referral ${existing.referral} for ${rec.case_reference}` : `Refer ${rec.case_reference} to MARAC`),
     errors,
     form,
-    h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", () => void clientScreen(rec.id), "secondary")),
+    h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", cancelKept(kept, rec.id), "secondary")),
   ], errors);
   const review = () => {
     const rows = actionRows.filter(actionStarted);
@@ -1130,7 +1160,7 @@ function maracForm(rec: ClientRecord, referral: number | null) {
       ),
       note: "Signing records the referral in the signed log.",
       change: page.change,
-      cancel: () => void clientScreen(rec.id),
+      cancel: cancelKept(kept, rec.id),
       confirm: (box) => save(body, box),
     }));
   };
@@ -1157,6 +1187,7 @@ function maracForm(rec: ClientRecord, referral: number | null) {
   const save = async (body: Record<string, unknown>, box: HTMLElement) => {
     try {
       const out = await call<MaracOutcome>("record_marac", { client: rec.id, referral: body });
+      await kept.done();
       await clientScreen(rec.id);
       say(existing ? `Referral ${out.referral} updated.` : `Referral ${out.referral} recorded${out.repeat ? " (a repeat referral)" : ""}. Criteria met: ${criteriaText(out.criteria_met)}.`);
     } catch (e) {
@@ -1166,27 +1197,26 @@ function maracForm(rec: ClientRecord, referral: number | null) {
   page.render();
 }
 
-function editScreen(rec: ClientRecord) {
+function editScreen(rec: ClientRecord, restore?: Record<string, unknown>) {
   const errors = h("div", {});
-  show(
-    clientCaption(rec),
-    h("h1", {}, `Edit ${rec.case_reference}`),
+  let kept: KeptDraft | null = null;
+  const form = h("div", { id: "edit-form" }, ...editForm(
+    rec,
+    async (patch, liftReason) => {
+      try {
+        const changed = await call<string[]>("update_client", { id: rec.id, patch, liftReason: liftReason ?? null });
+        await kept?.done();
+        await clientScreen(rec.id);
+        say(changed.length ? `Saved: ${changed.length} field${changed.length === 1 ? "" : "s"} changed.` : "Nothing changed.");
+      } catch (e) {
+        errors.replaceChildren(errorSummary(message(e)));
+      }
+    },
+    () => (kept ? cancelKept(kept, rec.id)() : void clientScreen(rec.id)),
     errors,
-    ...editForm(
-      rec,
-      async (patch, liftReason) => {
-        try {
-          const changed = await call<string[]>("update_client", { id: rec.id, patch, liftReason: liftReason ?? null });
-          await clientScreen(rec.id);
-          say(changed.length ? `Saved: ${changed.length} field${changed.length === 1 ? "" : "s"} changed.` : "Nothing changed.");
-        } catch (e) {
-          errors.replaceChildren(errorSummary(message(e)));
-        }
-      },
-      () => void clientScreen(rec.id),
-      errors,
-    ),
-  );
+  ));
+  kept = keepForm("edit_client", rec.id, form, restore);
+  show(clientCaption(rec), h("h1", {}, `Edit ${rec.case_reference}`), errors, form);
 }
 
 function noteForm(rec: { id: number; case_reference: string; initials: string }, restore?: Record<string, unknown>) {
@@ -1281,17 +1311,22 @@ function formPage(nodes: Array<Node | null>, errors?: HTMLElement) {
 
 /** A signing form's first page: the client, the heading, the problems, the questions, then
  *  Continue (to `next`, which checks the answers) and Cancel (back to the client). */
-function signingForm(rec: ClientView, title: string, errors: HTMLElement, form: HTMLElement, next: () => void) {
+function signingForm(rec: ClientView, title: string, errors: HTMLElement, form: HTMLElement, next: () => void, cancel: () => void = () => void clientScreen(rec.id)) {
   return formPage([
     clientCaption(rec),
     h("h1", {}, title),
     errors,
     form,
-    h("div", { class: "button-group" }, button("Continue", next), button("Cancel", () => void clientScreen(rec.id), "secondary")),
+    h("div", { class: "button-group" }, button("Continue", next), button("Cancel", cancel, "secondary")),
   ], errors);
 }
 
-function consentForm(rec: ClientView, purposes: PurposeOption[]) {
+/** Leaving a kept form (Cancel): its draft is deleted, then the client is shown. */
+function cancelKept(kept: KeptDraft, id: number): () => void {
+  return () => void kept.done().then(() => clientScreen(id));
+}
+
+function consentForm(rec: ClientView, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.consent);
   const { recipient, purpose } = recipientAndPurpose("Who is it for?", purposes, "consent-purpose", true, init.recipient);
   const state = radios("What did they decide?", "state", CONSENT_STATES, init.state);
@@ -1302,7 +1337,8 @@ function consentForm(rec: ClientView, purposes: PurposeOption[]) {
   const reviewField = review.el;
   const errors = h("div", {});
   const form = h("div", { id: "consent-form" }, recipient.el, purpose.el, state.el, method.el, reasonField, reviewField);
-  const page = signingForm(rec, "Record consent", errors, form, () => next());
+  const kept = keepForm("consent", rec.id, form, restore);
+  const page = signingForm(rec, "Record consent", errors, form, () => next(), cancelKept(kept, rec.id));
   const next = () => {
     const gaps = problems<HTMLElement>([
       [!!recipient.value(), recipient.el, "Choose who it is for."],
@@ -1321,10 +1357,11 @@ function consentForm(rec: ClientView, purposes: PurposeOption[]) {
       rows: consentSummary(answers, { recipient: recipient.el, purpose: purpose.el, state: state.el, method: method.el, reason: reasonField, review: reviewField }),
       note: "Signing records this consent for good: it is kept in the signed log and cannot be edited, only replaced by a newer decision.",
       change: page.change,
-      cancel: () => void clientScreen(rec.id),
+      cancel: cancelKept(kept, rec.id),
       confirm: async (box) => {
         try {
           await call("record_consent", { consent: { client: rec.id, recipient: recipient.value(), state: state.value(), method: method.value(), purpose: purpose.value(), reason: reason.value || null, review_on: review.value || null } });
+          await kept.done();
           await clientScreen(rec.id);
           say("Consent recorded and signed.");
         } catch (e) {
@@ -1336,14 +1373,15 @@ function consentForm(rec: ClientView, purposes: PurposeOption[]) {
   page.render();
 }
 
-function declineForm(rec: ClientView, purposes: PurposeOption[]) {
+function declineForm(rec: ClientView, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.decline);
   const { recipient, purpose } = recipientAndPurpose("Who asked?", purposes, "decline-purpose", false, init.recipient);
   const reason = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
   const reasonField = at("reason", field("Why you decided not to share", reason, "At least 10 characters. This is signed and kept."));
   const errors = h("div", {});
   const form = h("div", { id: "decline-form" }, recipient.el, purpose.el, reasonField);
-  const page = signingForm(rec, "Record a decision not to share", errors, form, () => next());
+  const kept = keepForm("decline", rec.id, form, restore);
+  const page = signingForm(rec, "Record a decision not to share", errors, form, () => next(), cancelKept(kept, rec.id));
   const next = () => {
     const gaps = problems<HTMLElement>([
       [!!recipient.value(), recipient.el, "Choose who asked."],
@@ -1357,10 +1395,11 @@ function declineForm(rec: ClientView, purposes: PurposeOption[]) {
       rows: declineSummary({ recipient: recipient.value(), purpose: purpose.label(), reason: reason.value }, { recipient: recipient.el, purpose: purpose.el, reason: reasonField }),
       note: "Signing records this decision for good in the signed log.",
       change: page.change,
-      cancel: () => void clientScreen(rec.id),
+      cancel: cancelKept(kept, rec.id),
       confirm: async (box) => {
         try {
           await call("decline", { client: rec.id, recipient: recipient.value(), purpose: purpose.value(), reason: reason.value });
+          await kept.done();
           await clientScreen(rec.id);
           say("Decision recorded and signed.");
         } catch (e) {
@@ -1389,27 +1428,33 @@ interface Preview {
   masked: Array<{ path: string; kind: string }>;
 }
 
-function shareWizard(rec: ClientRecord, purposes: PurposeOption[]) {
+async function shareWizard(rec: ClientRecord, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.share);
   const { recipient, purpose } = recipientAndPurpose("Who are you sharing with?", purposes, "share-purpose", false, init.recipient);
   const errors = h("div", {});
   const form = h("div", { id: "share-who-form" }, recipient.el, purpose.el);
-  const page = signingForm(rec, "Share: who and why", errors, form, () => {
+  // A draft made on step 2 holds step 1's answers too: both are put back, step 2 shown.
+  const step1 = draftContext(restore).step1;
+  const onStep2 = typeof step1 === "object" && step1 !== null && !Array.isArray(step1);
+  const kept = keepForm("share", rec.id, form, onStep2 ? (step1 as Record<string, unknown>) : restore);
+  const next = async (step2?: Record<string, unknown>) => {
     const gaps = problems<HTMLElement>([
       [!!recipient.value(), recipient.el, "Choose who you are sharing with."],
       [purpose.value() !== null, purpose.el, "Say what the information is for: choose a purpose, or write it in words."],
     ]);
     if (showProblems(errors, form, gaps)) return;
-    void shareStep2(rec, { recipient: recipient.value(), purpose: purpose.value() ?? "", purposeLabel: purpose.label() }, page.change, { recipient: recipient.el, purpose: purpose.el });
-  });
+    await shareStep2(rec, { recipient: recipient.value(), purpose: purpose.value() ?? "", purposeLabel: purpose.label() }, page.change, { recipient: recipient.el, purpose: purpose.el }, kept, step2);
+  };
+  const page = signingForm(rec, "Share: who and why", errors, form, () => void next(), cancelKept(kept, rec.id));
   page.render();
+  if (onStep2) await next(restore);
 }
 
 /** Step 2 of a share: what leaves, the answers a signed share needs (nothing chosen for the
  *  worker: not the lawful basis, not whether the person was told), then check your answers.
  *  `back` returns to step 1 with its answers kept (a new recipient or purpose means a new
  *  preview, so step 2 starts again from there). */
-async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: string; purposeLabel: string }, back: (f: HTMLElement) => void, step1: { recipient: HTMLElement; purpose: HTMLElement }) {
+async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: string; purposeLabel: string }, back: (f: HTMLElement) => void, step1: { recipient: HTMLElement; purpose: HTMLElement }, keptStep1: KeptForm, restore?: Record<string, unknown>) {
   const { recipient, purpose } = who;
   const args = { client: rec.id, recipient, purpose, emergency: false, excerpts: [] as number[] };
   let p: Preview;
@@ -1506,6 +1551,9 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
     told.el,
     adviceField,
     format.el);
+  // Step 2's draft replaces step 1's (one per form and client) and holds it.
+  const keptStep2 = keepForm("share", rec.id, form, restore, () => ({ step1: keptStep1.snapshot() }));
+  const kept = { done: () => keptStep2.done().then(() => keptStep1.done()) };
   // A share (or a request for approval) needs every answer: whether the person was told,
   // and without consent a lawful basis and a justification.
   const gaps = (request: boolean) =>
@@ -1546,11 +1594,12 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
         ? "Signing records the request in the signed log. Nothing leaves until a manager approves it."
         : "Signing records this disclosure for good in the signed log, then saves the file.",
       change: (f) => (backTo.has(f) ? back(f) : page.change(f)),
-      cancel: () => void clientScreen(rec.id),
+      cancel: cancelKept(kept, rec.id),
       confirm: async (box) => {
         try {
           if (request) {
             const id = await call<number>("request_share", { share: { ...a, emergency: false } });
+            await kept.done();
             show(
               h("h1", {}, "Approval asked for"),
               h("div", { class: "notice ok", id: "share-requested" },
@@ -1563,6 +1612,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
           const out = await chooseOut(recipient, format.value());
           if (out === undefined) return;
           const receipt = await call<ShareReceipt>("share", { share: { ...a, format: format.value(), out } });
+          await kept.done();
           shared(receipt, "Back to the client", () => void clientScreen(rec.id));
         } catch (e) {
           page.refused(e, box);
@@ -1579,7 +1629,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
     h("div", { class: "button-group" },
       button("Continue to check your answers", () => review(false), "primary", { id: "share-continue" }),
       askButton,
-      button("Cancel", () => void clientScreen(rec.id), "secondary")),
+      button("Cancel", cancelKept(kept, rec.id), "secondary")),
   ], errors);
   page.render();
 }
@@ -1705,7 +1755,7 @@ const channelLabel = (c: string) => CHANNELS.find(([v]) => v === c)?.[1] ?? c;
 
 /** The enquiry form: the script first; plain fields that never look up or suggest a
  *  client (no search, no autocomplete). The client is linked afterwards, on purpose. */
-async function enquiryForm() {
+async function enquiryForm(restore?: Record<string, unknown>) {
   let script: string;
   try {
     script = await call<string>("enquiry_script");
@@ -1736,13 +1786,15 @@ async function enquiryForm() {
   const responseField = at("response", field("What you told them", response));
   const atField = at("at", h("div", { class: "date-time" }, atDate.el, atTimeField));
   const form = h("div", { id: "enquiry-form" }, channel.el, callerField, orgField, callbackField, askedField, responseField, verified.el, atField);
+  const kept = keepForm("enquiry", null, form, restore);
+  const leave = () => void kept.done().then(() => caseload());
   const page = formPage([
     h("h1", {}, "Record an enquiry"),
     h("section", { class: "notice", id: "enquiry-script", "aria-labelledby": "script-heading" }, h("h2", { id: "script-heading" }, "Say this first"), h("p", { class: "script-text" }, script)),
     h("p", { class: "hint" }, "Do not look anyone up while they are on the line. Write what they asked without the client's name (“asked whether a named woman is staying with us”). Link the enquiry to the client afterwards."),
     errors,
     form,
-    h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", () => void caseload(), "secondary")),
+    h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", leave, "secondary")),
   ], errors);
   const review = () => {
     const gaps = problems<HTMLElement>([
@@ -1775,10 +1827,12 @@ async function enquiryForm() {
       ),
       note: "Signing records the enquiry for good in the signed log.",
       change: page.change,
-      cancel: () => void caseload(),
+      cancel: leave,
       confirm: async (box) => {
         try {
-          enquiryRecorded(await call<number>("record_enquiry", { enquiry }));
+          const id = await call<number>("record_enquiry", { enquiry });
+          await kept.done();
+          enquiryRecorded(id);
         } catch (e) {
           page.refused(e, box);
         }

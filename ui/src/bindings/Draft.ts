@@ -2,10 +2,14 @@
 import type { DraftKind } from "./DraftKind";
 
 /**
- * One of the session user's drafts, with what the page needs to offer it back ("You have
- * an unfinished risk checklist for CK-0042 · A.E.").
+ * One of the session user's drafts, with what the page needs to offer it back ("Consent
+ * for CK-0042 · A.E., unfinished").
  */
-export type Draft = { kind: DraftKind, client_id: number, case_reference: string, initials: string, 
+export type Draft = { kind: DraftKind, 
+/**
+ * None for an enquiry (it has no client).
+ */
+client_id: number | null, case_reference: string | null, initials: string | null, 
 /**
  * RFC 3339, UTC.
  */

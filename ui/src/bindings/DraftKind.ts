@@ -3,4 +3,4 @@
 /**
  * The forms a draft can be kept for.
  */
-export type DraftKind = "risk_checklist" | "note";
+export type DraftKind = "risk_checklist" | "note" | "consent" | "decline" | "share" | "marac" | "edit_client" | "enquiry";
