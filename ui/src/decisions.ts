@@ -6,7 +6,7 @@ import { call, ClientSummary } from "./api";
 import type { AgencyDetails } from "./bindings/AgencyDetails";
 import type { DecisionDetail } from "./bindings/DecisionDetail";
 import type { DecisionRow } from "./bindings/DecisionRow";
-import { button, checkbox, errorSummary, field, h, select } from "./dom";
+import { button, checkbox, errorSummary, field, h, listBox } from "./dom";
 import { RECIPIENTS } from "./logic";
 
 /** What this module needs from the app's shell of screens. */
@@ -79,9 +79,10 @@ export async function decisionsScreen(nav: Nav, filter: DecisionFilter = {}): Pr
   } catch (e) {
     return nav.show(h("h1", {}, "Decisions"), errorSummary(nav.message(e)));
   }
-  const client = select([["", "Any client"], ...clients.map((c): [string, string] => [String(c.id), `${c.case_reference} · ${c.initials}`])], filter.client ? String(filter.client) : "");
-  const recipient = select([["", "Any recipient"], ...RECIPIENTS], filter.recipient ?? "");
-  const kind = select(KINDS, filter.kind ?? "");
+  // List boxes (drawn in the page, no pop-up that would take the keyboard from quick exit).
+  const client = listBox([["", "Any client"], ...clients.map((c): [string, string] => [String(c.id), `${c.case_reference} · ${c.initials}`])], filter.client ? String(filter.client) : "");
+  const recipient = listBox([["", "Any recipient"], ...RECIPIENTS], filter.recipient ?? "");
+  const kind = listBox(KINDS, filter.kind ?? "");
   const awaiting = checkbox("Only those awaiting a manager's approval", !!filter.awaiting_approval);
   client.id = "filter-client";
   recipient.id = "filter-recipient";
