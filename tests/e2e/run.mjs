@@ -721,12 +721,17 @@ async function main() {
   check(!(await text()).includes(SENTINEL_CODE), "the code word hides again");
 
   // Copy the safe number: it is on the clipboard, and gone from it 10 seconds later.
-  // Outside its safe times (Mon–Fri 10:00–12:00, local time) the card says so plainly and
-  // asks why before it copies (the safe-contact gate; the reason is audited).
-  const outside = (await text()).includes("OUTSIDE SAFE TIMES");
+  // Outside its safe times (Mon–Fri 10:00–12:00, local time) the card's badge says so
+  // ("Not safe now — next …", once: no second "outside safe times" line) and Copy asks why
+  // before it copies (the safe-contact gate, whose list names it; the reason is audited).
+  const badgeNow = await waitFor(async () => browser.execute(() => document.querySelector(".safe-card .safe-now")?.textContent ?? "").then((t) => t || false), "the card's badge", 8000).catch(() => "");
+  const outside = badgeNow.startsWith("Not safe now");
+  check(!(await (await browser.$(".safe-card")).getText()).toUpperCase().includes("OUTSIDE SAFE TIMES"), `the card says whether it is safe now once, in its badge (${badgeNow})`);
   await (await browser.$("button[aria-label='Copy the safe number']")).click();
   if (outside) {
     await byText("h3", "Check before you contact");
+    const ackList = await (await browser.$(".ack ul")).getText();
+    check(ackList.includes("OUTSIDE SAFE TIMES now"), "the acknowledgement still names the situation: OUTSIDE SAFE TIMES now", () => ackList);
     await fill("Why contact now? (at least 10 characters)", "short");
     await click("button", "Copy anyway");
     check(await waitFor(async () => (await text()).includes("too short"), "the short reason refused", 10000).catch(() => false), "a reason under 10 characters is refused");
@@ -1745,19 +1750,19 @@ async function quickExitFromAChoice({ browser, byText, click, fill, text, screen
     return { checklist: group("marac-checklist"), idle: group("idle-minutes"), size: group("text-size"), selects: document.querySelectorAll("select").length };
   });
   check(shape.checklist?.tag === "FIELDSET" && shape.checklist.legend === "What a MARAC referral carries of the risk checklist" && shape.checklist.radios === 3 && shape.checklist.checked !== null
-    && shape.idle?.legend === "Lock after this long without use" && shape.idle.radios > 1 && shape.idle.checked !== null
+    && shape.idle?.legend === "Lock after this long without use" && shape.idle.radios > 1
     && shape.size?.legend === "Text size" && shape.size.radios === 14 && shape.size.checked === "1" && shape.selects === 0,
-    "Settings has no drop-down list: the MARAC checklist, idle time and text size are radios with a legend, the current setting chosen", () => JSON.stringify(shape));
+    "Settings has no drop-down list: the MARAC checklist, idle time and text size are radios with a legend, the checklist's and text size's current setting chosen", () => JSON.stringify(shape));
   await browser.execute(() => document.getElementById("marac-checklist")?.scrollIntoView({ block: "center" }));
   await screen("settings-radios");
   // Focus in the MARAC checklist (the idle time for a worker, whose checklist is greyed);
   // an arrow key moves the choice, as in any radios group (nothing is saved without Save).
   const focused = await browser.execute(() => {
-    const r = document.querySelector("#marac-checklist:not([disabled]) input:checked") ?? document.querySelector("#idle-minutes input:checked");
+    const r = document.querySelector("#marac-checklist:not([disabled]) input:checked") ?? document.querySelector("#idle-minutes input");
     r?.focus();
     return document.activeElement === r ? r.name : null;
   });
-  await browser.keys(["ArrowUp"]);
+  await browser.keys(["ArrowDown"]);
   const moved = await browser.execute(() => (document.activeElement?.checked ? document.activeElement.name : null));
   check(focused !== null && moved === focused, `the arrow keys move the choice in the ${focused} radios`, () => String(moved));
   await quickExit(`the ${focused} radios`);

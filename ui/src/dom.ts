@@ -82,8 +82,6 @@ export interface Radios {
   value: () => string;
   /** The chosen option's words, "" when none is chosen. */
   label: () => string;
-  /** Chooses the option with this value (none when it is not offered). */
-  choose: (value: string) => void;
   /** Offers these options instead, keeping the choice when it is still offered. */
   setOptions: (options: Array<[string, string]>) => void;
 }
@@ -106,22 +104,21 @@ export function radios(
     group,
   ) as HTMLFieldSetElement;
   let inputs: HTMLInputElement[] = [];
-  const setOptions = (opts: Array<[string, string]>, chosen: string) => {
+  const setOptions = (opts: Array<[string, string]>, chosen: string | undefined) => {
     const rows = opts.map(([value, label]) => {
-      const input = h("input", { type: "radio", name, value, id: nextId("r"), checked: value === chosen }) as HTMLInputElement;
+      const input = h("input", { type: "radio", name, value, id: nextId("r"), checked: chosen !== undefined && value === chosen }) as HTMLInputElement;
       return { input, row: h("div", { class: "radio" }, input, h("label", { for: input.id }, label)) };
     });
     inputs = rows.map((r) => r.input);
     group.replaceChildren(...rows.map((r) => r.row));
   };
   const chosen = () => inputs.find((i) => i.checked);
-  setOptions(options, selected ?? "");
+  setOptions(options, selected);
   return {
     el,
     value: () => chosen()?.value ?? "",
     label: () => chosen()?.labels?.[0]?.textContent ?? "",
-    choose: (value) => inputs.forEach((i) => (i.checked = i.value === value)),
-    setOptions: (opts) => setOptions(opts, chosen()?.value ?? ""),
+    setOptions: (opts) => setOptions(opts, chosen()?.value),
   };
 }
 

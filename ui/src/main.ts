@@ -1224,7 +1224,7 @@ function purposeChooser(purposes: PurposeOption[], recipient: () => string, id: 
     ...purposes.filter((p) => p.recipient === recipient()).map((p) => [p.code, p.label] as [string, string]),
     ["other", "Other…"],
   ];
-  const choice = radios("Purpose", `${id}-purpose`, options(), "", { id, hint: general ? "What the person agreed or did not agree to." : "What the information is for." });
+  const choice = radios("Purpose", id, options(), "", { id, hint: general ? "What the person agreed or did not agree to." : "What the information is for." });
   const other = h("input", { type: "text", id: `${id}-other` }) as HTMLInputElement;
   const otherField = field("The purpose in words", other, "Recorded as “other”. A refusal for any other purpose covers this one too.");
   const showOther = () => {
@@ -1899,6 +1899,8 @@ async function settings() {
     idle.el,
     button("Save", async () => {
       try {
+        // Nothing is chosen when the session's time is not one of the choices.
+        if (idle.value() === "") return errors.replaceChildren(errorSummary("Choose how long Casekeep waits without use before it locks."));
         await call("set_idle_minutes", { minutes: Number(idle.value()) });
         await refresh();
         say("Saved.");
