@@ -1157,9 +1157,9 @@ async function main() {
     check(all.includes("Consent withdrawn: MARAC") && all.includes("Decided not to share with housing") && all.includes("Shared with MARAC") && !all.includes("consent_recorded") && all.includes("CK-0001 · A.S."),
       "the decisions list reads in plain words, with the case reference and initials", () => all);
     const filterBy = async (kind) => {
-      await browser.execute((k) => { const el = document.getElementById("filter-kind"); el.value = k; el.dispatchEvent(new Event("change", { bubbles: true })); }, kind);
+      await (await browser.$(`#filter-kind input[value="${kind}"]`)).click();
       await click("button", "Apply filters");
-      await browser.waitUntil(async () => (await browser.execute((k) => document.getElementById("filter-kind")?.value === k && [...document.querySelectorAll("#decision-table tbody tr")].every((r) => r.dataset.kind === k), kind)), { timeout: 10000 });
+      await browser.waitUntil(async () => (await browser.execute((k) => document.querySelector("#filter-kind input:checked")?.value === k && [...document.querySelectorAll("#decision-table tbody tr")].every((r) => r.dataset.kind === k), kind)), { timeout: 10000 });
     };
     await filterBy("decline");
     check((await browser.$$("#decision-table tbody tr")).length === 1, "the kind filter keeps only the decisions not to share");
