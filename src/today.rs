@@ -2,7 +2,8 @@
 //!
 //! [`badge`] says, from a contact's structured safe times ([`SafeWindow`]) and the laptop's
 //! local wall-clock time, whether a call is safe now and until when, or when it next is:
-//! "Safe now until 11:00", "Not safe now — next Wed 09:30", "No safe times recorded". It is
+//! "Safe now until 11:00", "Not safe now — next at 10:00 today", "Not safe now — next
+//! tomorrow 09:30", "Not safe now — next Wed 09:30", "No safe times recorded". It is
 //! pure (the caller passes the local time: `safe_times::now_local()`, or the desktop
 //! shell's clock, which a debug build can pin for the end-to-end test).
 //!
@@ -62,14 +63,16 @@ fn clock_text(minute: u32) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)
 }
 
-/// "11:00" today, "midnight" at the end of today, "Sat 02:00" another day; `at` is in
-/// minutes from the start of `now`'s day.
+/// A time `at` minutes from the start of `now`'s day, as the badge says it: "11:00" today,
+/// "midnight" at the end of today, "tomorrow 02:00" the next day, "Sat 02:00" a day after.
+/// The first of the pair is the number of days ahead.
 fn when(at: u32, now: NaiveDateTime) -> (u32, String) {
     let (days, minute) = (at / DAY, at % DAY);
     let weekday = now.date().checked_add_days(Days::new(u64::from(days))).map(|d| Day::of(d.weekday()));
     let text = match (days, minute, weekday) {
         (0, m, _) => clock_text(m),
         (1, 0, _) => "midnight".to_string(),
+        (1, m, _) => format!("tomorrow {}", clock_text(m)),
         (_, m, Some(d)) => format!("{} {}", day_name(d), clock_text(m)),
         (_, m, None) => clock_text(m),
     };
@@ -113,8 +116,13 @@ pub fn badge(windows: Option<&[SafeWindow]>, now: NaiveDateTime) -> Badge {
     }
     match spans.iter().map(|s| s.0).find(|&from| from > minute) {
         Some(next) => {
+            // "at 10:00 today", "at midnight", "tomorrow 09:30", "Wed 09:30".
             let (days, at) = when(next, now);
-            let at = if days == 0 { format!("today {at}") } else { at };
+            let at = match days {
+                0 => format!("at {at} today"),
+                _ if at == "midnight" => format!("at {at}"),
+                _ => at,
+            };
             Badge { state: SafeState::NotSafe, words: format!("Not safe now — next {at}") }
         }
         None => unknown(),
@@ -252,17 +260,17 @@ mod tests {
     #[test]
     fn a_weekday_morning_window_across_the_week() {
         let ws = [w(&WEEKDAYS, "10:00", "12:00")];
-        assert_eq!(words(&ws, at(1, 9, 59)), "Not safe now — next today 10:00");
+        assert_eq!(words(&ws, at(1, 9, 59)), "Not safe now — next at 10:00 today");
         assert_eq!(badge(Some(&ws), at(1, 9, 59)).state, SafeState::NotSafe);
         assert_eq!(words(&ws, at(1, 10, 0)), "Safe now until 12:00");
         assert_eq!(badge(Some(&ws), at(1, 10, 0)).state, SafeState::Safe);
         assert_eq!(words(&ws, at(1, 11, 59)), "Safe now until 12:00");
-        // At 14:20 on a Monday: the next is Tuesday morning.
-        assert_eq!(words(&ws, at(1, 14, 20)), "Not safe now — next Tue 10:00");
-        // Friday afternoon, Saturday, Sunday: Monday.
+        // At 14:20 on a Monday: the next is tomorrow (Tuesday) morning.
+        assert_eq!(words(&ws, at(1, 14, 20)), "Not safe now — next tomorrow 10:00");
+        // Friday afternoon and Saturday: Monday by name; on Sunday, tomorrow.
         assert_eq!(words(&ws, at(5, 12, 0)), "Not safe now — next Mon 10:00");
         assert_eq!(words(&ws, at(6, 10, 30)), "Not safe now — next Mon 10:00");
-        assert_eq!(words(&ws, at(7, 23, 59)), "Not safe now — next Mon 10:00");
+        assert_eq!(words(&ws, at(7, 23, 59)), "Not safe now — next tomorrow 10:00");
     }
 
     #[test]
@@ -271,15 +279,21 @@ mod tests {
         // Wednesday 2027-03-03 at 10:00: the window has just closed; next Wednesday.
         assert_eq!(words(&ws, at(3, 10, 0)), "Not safe now — next Wed 09:30");
         assert_eq!(words(&ws, at(3, 9, 45)), "Safe now until 10:00");
-        assert_eq!(words(&ws, at(2, 20, 0)), "Not safe now — next Wed 09:30");
+        assert_eq!(words(&ws, at(2, 20, 0)), "Not safe now — next tomorrow 09:30");
+        assert_eq!(words(&ws, at(1, 20, 0)), "Not safe now — next Wed 09:30");
+        let from_midnight = [w(&[Day::Tue], "00:00", "06:00")];
+        assert_eq!(words(&from_midnight, at(1, 20, 0)), "Not safe now — next at midnight");
+        assert_eq!(words(&from_midnight, at(7, 20, 0)), "Not safe now — next Tue 00:00");
     }
 
     #[test]
     fn windows_that_touch_join_and_run_over_midnight() {
         // "Fri 22:00-02:00" is stored as two windows.
         let ws = [w(&[Day::Fri], "22:00", "24:00"), w(&[Day::Sat], "00:00", "02:00")];
-        assert_eq!(words(&ws, at(5, 23, 0)), "Safe now until Sat 02:00");
+        assert_eq!(words(&ws, at(5, 23, 0)), "Safe now until tomorrow 02:00");
         assert_eq!(words(&ws, at(6, 1, 0)), "Safe now until 02:00");
+        let to_sunday = [w(&[Day::Fri, Day::Sat], "00:00", "24:00"), w(&[Day::Sun], "00:00", "02:00")];
+        assert_eq!(words(&to_sunday, at(5, 23, 0)), "Safe now until Sun 02:00");
         let evening = [w(&[Day::Mon], "18:00", "24:00")];
         assert_eq!(words(&evening, at(1, 20, 0)), "Safe now until midnight");
         let back_to_back = [w(&[Day::Mon], "10:00", "11:00"), w(&[Day::Mon], "11:00", "12:30")];
@@ -322,13 +336,13 @@ mod tests {
     /// 2027-10-31 01:00 UTC), for a contact safe on Sundays 02:30–04:00 and 09:00–10:00,
     /// with the badge the laptop's local time gives.
     const AROUND_CHANGES: [(&str, &str); 7] = [
-        ("2027-03-28T00:59:00Z", "Not safe now — next today 02:30"),
+        ("2027-03-28T00:59:00Z", "Not safe now — next at 02:30 today"),
         // 01:30 UTC is 02:30 BST: safe, although 01:30 is not in the window.
         ("2027-03-28T01:30:00Z", "Safe now until 04:00"),
-        ("2027-03-28T03:00:00Z", "Not safe now — next today 09:00"),
+        ("2027-03-28T03:00:00Z", "Not safe now — next at 09:00 today"),
         ("2027-03-28T08:30:00Z", "Safe now until 10:00"),
         // The clocks went back at 02:00 BST: 01:45 UTC is 01:45 GMT.
-        ("2027-10-31T01:45:00Z", "Not safe now — next today 02:30"),
+        ("2027-10-31T01:45:00Z", "Not safe now — next at 02:30 today"),
         ("2027-10-31T09:30:00Z", "Safe now until 10:00"),
         ("2027-10-31T10:30:00Z", "Not safe now — next Sun 02:30"),
     ];
@@ -352,7 +366,7 @@ mod tests {
         );
         // The cases discriminate: read in UTC, the summer ones would be an hour out.
         let utc = safe_times::local_time(instant("2027-03-28T08:30:00Z"), &chrono::Utc);
-        assert_eq!(badge(Some(&sundays()), utc).words, "Not safe now — next today 09:00");
+        assert_eq!(badge(Some(&sundays()), utc).words, "Not safe now — next at 09:00 today");
     }
 
     /// The child of the test above (does nothing unless asked).

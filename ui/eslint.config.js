@@ -5,6 +5,9 @@
 import tsParser from "@typescript-eslint/parser";
 
 const MARKUP = "turns a string into markup: build elements with h() (src/dom.ts), text through text nodes";
+// No drop-down lists: a native <select> without a size opens a pop-up menu that takes the
+// keyboard, so quick exit (Ctrl+Shift+L) could not reach the page while it is open.
+const DROP_DOWN = "makes a drop-down list, whose pop-up takes the keyboard from quick exit: use radios() or listBox() (src/dom.ts)";
 
 export default [
   { ignores: ["dist/**", "node_modules/**", "lint-fixtures/**"] },
@@ -33,6 +36,11 @@ export default [
           { selector: `MemberExpression[property.name="${name}"]`, message: `${name} ${MARKUP}` },
           { selector: `MemberExpression[computed=true][property.value="${name}"]`, message: `${name} ${MARKUP}` },
         ]),
+        // h("select", { ..., size: n, ... }) is the only select allowed (a list box).
+        { selector: `CallExpression[callee.name="h"][arguments.0.value=/^select$/i] > ObjectExpression:not(:has(> Property[key.name="size"]))`, message: `a <select> without a size ${DROP_DOWN}` },
+        { selector: `CallExpression[callee.name="h"][arguments.0.value=/^select$/i]:not([arguments.1.type="ObjectExpression"])`, message: `a <select> without a size ${DROP_DOWN}` },
+        { selector: `CallExpression[callee.property.name="createElement"][arguments.0.value=/^select$/i]`, message: `createElement("select") ${DROP_DOWN}` },
+        { selector: `CallExpression[callee.name="select"]`, message: `select() ${DROP_DOWN}` },
       ],
     },
   },

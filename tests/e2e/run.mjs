@@ -379,17 +379,14 @@ async function a11yItems(t, pass) {
   await zoomedClick("#topbar button", "Settings");
   await byText("h1", "Settings");
   check((await title()) === "Settings – Casekeep" && (await focusedH1()), "Settings: the title names it, focus on its h1");
-  const sizeShown = await browser.execute(() => document.getElementById("text-size")?.value);
+  const sizeShown = await browser.execute(() => document.querySelector("#text-size input:checked")?.value);
   check(sizeShown === "2", "the Text size setting shows the level the keys set", () => String(sizeShown));
   await noSideways("Settings at 320 CSS px");
   await browser.execute(() => document.querySelector("#main h1")?.scrollIntoView());
   await screen("reflow-320-settings");
   // The text-size setting sets the same level.
-  await browser.execute(() => {
-    const s = document.getElementById("text-size");
-    s.value = "1";
-    s.dispatchEvent(new Event("change", { bubbles: true }));
-  });
+  // The radio's own click() (a pointer click misses under zoom, as above); it fires "change".
+  await browser.execute(() => document.querySelector("#text-size input[value='1']")?.click());
   await sleep(600);
   const back = await layout();
   check(back.iw >= 620 && (await browser.execute(() => localStorage.getItem("casekeep-zoom"))) === "1", `the Text size setting sets the zoom (100 %: ${back.iw} CSS px)`);
@@ -519,19 +516,13 @@ async function main() {
       await box.setValue(v);
     }
   };
-  // Selects take the option whose text is shown, by script (as fillDate), then announce the change.
-  const choose = async (label, optionText) => {
-    const l = await byText("label", label);
-    const id = await l.getAttribute("for");
-    const ok = await browser.execute((i, t) => {
-      const el = document.getElementById(i);
-      const o = [...el.options].find((x) => x.textContent === t);
-      if (!o) return false;
-      el.value = o.value;
-      el.dispatchEvent(new Event("change", { bubbles: true }));
-      return true;
-    }, id, optionText);
-    check(ok, `the ${label} list offers ${optionText}`);
+  // A choice among radios (the app has no drop-down lists): the radio labelled `optionText`
+  // in the fieldset whose legend is `legend`, clicked as a worker would.
+  const choose = async (legend, optionText) => {
+    const l = await browser.$(`//fieldset[legend[normalize-space()=${JSON.stringify(legend)}]]//label[normalize-space()=${JSON.stringify(optionText)}]`);
+    const there = await l.waitForExist({ timeout: 15000 }).then(() => true, () => false);
+    check(there, `the ${legend} choice offers ${optionText}`);
+    if (there) await l.click();
   };
   // The consent form for MARAC: the purpose and state as their options read, verbally.
   const recordMaracConsent = async (purpose, stateLabel) => {
@@ -541,8 +532,9 @@ async function main() {
     await click("label", "Verbally");
   };
   // Issue 17 item 2: a form that signs opens with no weighty answer chosen. `scope` is the
-  // form's container; radios are the consequential groups (a "Format" group, not weighty,
-  // is named in `except`), selects are the purpose and lawful-basis lists.
+  // form's container; radios are the consequential groups, the purpose and the lawful basis
+  // among them (a "Format" group, not weighty, is named in `except`); a list box (select)
+  // with a value counts too.
   const nothingChosen = async (scope, except = []) =>
     browser.execute((sc, ex) => {
       const root = document.querySelector(sc);
@@ -589,7 +581,8 @@ async function main() {
     await click("button", "Today");
     await waitFor(async () => (await text()).includes("Safe times as of 14:20"), "the Today view at the pinned time", 10000);
     const page = await text();
-    check(/Not safe now — next (Mon|Tue|Wed|Thu|Fri) 10:00/.test(page), "the Today view shows 'Not safe now — next … 10:00' at 14:20 for Mon–Fri 10:00–12:00", () => page.slice(0, 600));
+    // Monday to Thursday and on Sunday the next window is tomorrow's; on Friday and Saturday, Monday's.
+    check(/Not safe now — next (tomorrow|Mon) 10:00/.test(page) && !page.includes("next today"), "the Today view shows 'Not safe now — next tomorrow 10:00' (or 'Mon 10:00') at 14:20 for Mon–Fri 10:00–12:00", () => page.slice(0, 600));
     const heads = await browser.execute(() => [...document.querySelectorAll("#today-list h2")].map((e) => e.textContent));
     check(heads.length > 0 && heads.every((t) => /^(Overdue|Today|This week|Later) \(\d+\)$/.test(t)) && heads[0].startsWith("Overdue"),
       "Today's items are grouped, overdue first", () => heads.join(" | "));
@@ -632,7 +625,9 @@ async function main() {
     await (await browser.$("#today-list button[aria-label^='Open '][aria-label*='CK-0001']")).click();
     await byText("h2", "How to contact safely");
     const card = await waitFor(async () => browser.execute(() => document.querySelector(".safe-card .safe-now")?.textContent ?? "").then((t) => t || false), "the card's badge", 8000).catch(() => "");
-    check(/^Not safe now — next (Mon|Tue|Wed|Thu|Fri) 10:00$/.test(card), "the card shows the live 'Not safe now' badge", () => card);
+    check(/^Not safe now — next (tomorrow|Mon) 10:00$/.test(card), "the card shows the live 'Not safe now' badge", () => card);
+    const cardText = await (await browser.$(".safe-card")).getText();
+    check(!/outside safe times/i.test(cardText), "the card says 'not safe now' once: the badge, no second 'outside safe times' line", () => cardText.replace(/\n/g, " | "));
     const stale = await browser.execute(() => document.querySelector(".safe-card .stale-warning")?.textContent ?? "");
     check(/Not confirmed since \d{1,2} [A-Z][a-z]{2}( \d{4})? — check before relying on it/.test(stale), "the card warns 'Not confirmed since … — check before relying on it'", () => stale);
     await screen("card-safe-now");
@@ -725,12 +720,17 @@ async function main() {
   check(!(await text()).includes(SENTINEL_CODE), "the code word hides again");
 
   // Copy the safe number: it is on the clipboard, and gone from it 10 seconds later.
-  // Outside its safe times (Mon–Fri 10:00–12:00, local time) the card says so plainly and
-  // asks why before it copies (the safe-contact gate; the reason is audited).
-  const outside = (await text()).includes("OUTSIDE SAFE TIMES");
+  // Outside its safe times (Mon–Fri 10:00–12:00, local time) the card's badge says so
+  // ("Not safe now — next …", once: no second "outside safe times" line) and Copy asks why
+  // before it copies (the safe-contact gate, whose list names it; the reason is audited).
+  const badgeNow = await waitFor(async () => browser.execute(() => document.querySelector(".safe-card .safe-now")?.textContent ?? "").then((t) => t || false), "the card's badge", 8000).catch(() => "");
+  const outside = badgeNow.startsWith("Not safe now");
+  check(!(await (await browser.$(".safe-card")).getText()).toUpperCase().includes("OUTSIDE SAFE TIMES"), `the card says whether it is safe now once, in its badge (${badgeNow})`);
   await (await browser.$("button[aria-label='Copy the safe number']")).click();
   if (outside) {
     await byText("h3", "Check before you contact");
+    const ackList = await (await browser.$(".ack ul")).getText();
+    check(ackList.includes("OUTSIDE SAFE TIMES now"), "the acknowledgement still names the situation: OUTSIDE SAFE TIMES now", () => ackList);
     await fill("Why contact now? (at least 10 characters)", "short");
     await click("button", "Copy anyway");
     check(await waitFor(async () => (await text()).includes("too short"), "the short reason refused", 10000).catch(() => false), "a reason under 10 characters is refused");
@@ -1156,9 +1156,9 @@ async function main() {
     check(all.includes("Consent withdrawn: MARAC") && all.includes("Decided not to share with housing") && all.includes("Shared with MARAC") && !all.includes("consent_recorded") && all.includes("CK-0001 · A.S."),
       "the decisions list reads in plain words, with the case reference and initials", () => all);
     const filterBy = async (kind) => {
-      await browser.execute((k) => { const el = document.getElementById("filter-kind"); el.value = k; el.dispatchEvent(new Event("change", { bubbles: true })); }, kind);
+      await (await browser.$(`#filter-kind input[value="${kind}"]`)).click();
       await click("button", "Apply filters");
-      await browser.waitUntil(async () => (await browser.execute((k) => document.getElementById("filter-kind")?.value === k && [...document.querySelectorAll("#decision-table tbody tr")].every((r) => r.dataset.kind === k), kind)), { timeout: 10000 });
+      await browser.waitUntil(async () => (await browser.execute((k) => document.querySelector("#filter-kind input:checked")?.value === k && [...document.querySelectorAll("#decision-table tbody tr")].every((r) => r.dataset.kind === k), kind)), { timeout: 10000 });
     };
     await filterBy("decline");
     check((await browser.$$("#decision-table tbody tr")).length === 1, "the kind filter keeps only the decisions not to share");
@@ -1563,8 +1563,7 @@ async function main() {
   check((await text()).includes("DEMO"), "the demo vault says DEMO");
   await screen("demo-caseload");
   await errorsAndDates({ browser, byText, click, fill, fillDate, text, screen });
-  await browser.keys(["Control", "Shift", "L"]);
-  await byText("h1", "Unlock Casekeep");
+  await quickExitFromAChoice({ browser, byText, click, fill, text, screen });
   await keyboardOnly({ browser, byText, text, screen });
 
   await a11yItems({ browser, byText, click, fill, screen, text }, "a brand new long passphrase");
@@ -1722,6 +1721,79 @@ async function errorsAndDates({ browser, byText, click, fill, fillDate, text, sc
   await byText("h2", "How to contact safely");
 }
 
+// ---------------------------------------------------------------- issue 17: quick exit from a choice
+// The app has no drop-down lists: a native <select>'s pop-up menu takes the keyboard in
+// WebKitGTK, so quick exit could not reach the page while one was open. Every choice is
+// radios or a list box drawn in the page (ui/src/dom.ts radios(), listBox()). In the demo
+// vault (unlocked, on any screen): Settings shows the MARAC checklist, idle time and text
+// size as radios; with focus in the MARAC checklist, Ctrl+Shift+L locks and clears the page.
+// Unlocked again, the decision log's filters are list boxes; with focus in the client list
+// (its rows shown), Ctrl+Shift+L does the same. Ends on the unlock screen.
+async function quickExitFromAChoice({ browser, byText, click, fill, text, screen }) {
+  const dropDowns = () => browser.execute(() => [...document.querySelectorAll("select")].filter((x) => !(x.size >= 2)).length);
+  const quickExit = async (what) => {
+    await browser.keys(["Control", "Shift", "L"]);
+    await byText("h1", "Unlock Casekeep");
+    const unlocked = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("app_status").then((st) => done(st.unlocked), () => done(null)));
+    const page = await browser.execute(() => document.documentElement.outerHTML);
+    check(unlocked === false && !page.includes("CK-0001") && !page.includes("Settings") && !page.includes("Decision log"),
+      `quick exit with focus in ${what} locks and clears the page`, () => JSON.stringify({ unlocked, left: ["CK-0001", "Settings", "Decision log"].filter((w) => page.includes(w)) }));
+  };
+  // Settings: the former drop-downs are fieldsets of radios, each with its legend.
+  await click("button", "Settings");
+  await byText("h1", "Settings");
+  const shape = await browser.execute(() => {
+    const group = (id) => {
+      const fs = document.getElementById(id);
+      return fs && { tag: fs.tagName, legend: fs.querySelector("legend")?.textContent ?? "", radios: fs.querySelectorAll("input[type=radio]").length, checked: fs.querySelector("input:checked")?.value ?? null };
+    };
+    return { checklist: group("marac-checklist"), idle: group("idle-minutes"), size: group("text-size"), selects: document.querySelectorAll("select").length };
+  });
+  check(shape.checklist?.tag === "FIELDSET" && shape.checklist.legend === "What a MARAC referral carries of the risk checklist" && shape.checklist.radios === 3 && shape.checklist.checked !== null
+    && shape.idle?.legend === "Lock after this long without use" && shape.idle.radios > 1
+    && shape.size?.legend === "Text size" && shape.size.radios === 14 && shape.size.checked === "1" && shape.selects === 0,
+    "Settings has no drop-down list: the MARAC checklist, idle time and text size are radios with a legend, the checklist's and text size's current setting chosen", () => JSON.stringify(shape));
+  await browser.execute(() => document.getElementById("marac-checklist")?.scrollIntoView({ block: "center" }));
+  await screen("settings-radios");
+  // Focus in the MARAC checklist (the idle time for a worker, whose checklist is greyed);
+  // an arrow key moves the choice, as in any radios group (nothing is saved without Save).
+  const focused = await browser.execute(() => {
+    const r = document.querySelector("#marac-checklist:not([disabled]) input:checked") ?? document.querySelector("#idle-minutes input");
+    r?.focus();
+    return document.activeElement === r ? r.name : null;
+  });
+  await browser.keys(["ArrowDown"]);
+  const moved = await browser.execute(() => (document.activeElement?.checked ? document.activeElement.name : null));
+  check(focused !== null && moved === focused, `the arrow keys move the choice in the ${focused} radios`, () => String(moved));
+  await quickExit(`the ${focused} radios`);
+
+  // The decision log's filters: list boxes, their rows shown in the page.
+  await click("button", "Open the demo vault instead");
+  await byText("h1", "Unlock the demo vault");
+  await fill("User name", "demo");
+  await fill("Passphrase", "demo vault passphrase");
+  await browser.keys(["Enter"]);
+  await byText("h1", "Today");
+  await click("button", "Decision log");
+  await byText("h1", "Decisions");
+  const box = await browser.execute(() => {
+    const el = document.getElementById("filter-client");
+    const label = el ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null;
+    const rows = el ? [...el.options] : [];
+    const h = el?.getBoundingClientRect().height ?? 0;
+    return el && { tag: el.tagName, size: el.size, label, first: rows[0]?.textContent, rows: rows.length, tall: h >= Math.min(el.size, rows.length) * 14, value: el.value };
+  });
+  check(box?.tag === "SELECT" && box.size >= 2 && box.label === "Client" && box.first === "Any client" && box.rows > 2 && box.tall && box.value === "" && (await dropDowns()) === 0,
+    "the decision log's client filter is a labelled list box, its rows drawn in the page (no drop-down anywhere)", () => JSON.stringify(box));
+  await browser.execute(() => document.getElementById("filter-client")?.focus());
+  await browser.keys(["ArrowDown"]);
+  const picked = await browser.execute(() => ({ focus: document.activeElement?.id, value: document.getElementById("filter-client")?.value, text: document.getElementById("filter-client")?.selectedOptions[0]?.textContent }));
+  check(picked.focus === "filter-client" && picked.value !== "" && /^CK-\d{4} · /.test(picked.text ?? ""), "the arrow keys choose in the list box", () => JSON.stringify(picked));
+  await screen("decision-filters-list-box");
+  await quickExit("the client list box");
+  check(!(await text()).includes("Any client"), "the list box is gone with the rest of the page");
+}
+
 // ---------------------------------------------------------------- issue 17 item 4
 // The idle lock done kindly: scrolling keeps the session; the shell's warning comes before
 // the lock (GOV.UK's timeout warning, axe on it); "Stay unlocked" keeps it; a half-done risk
@@ -1819,9 +1891,8 @@ async function idleLockDoneKindly({ browser, text, byText, click, fill, screen }
   await waitFor(async () => (await text()).includes("Saved: Casekeep locks after 50 minutes without use."), "the vault's idle time saved", 10000);
   await byText("h1", "Settings");
   const choices = await browser.execute(() => {
-    const l = [...document.querySelectorAll("label")].find((x) => x.textContent === "Lock after this long without use");
-    const sel = l ? document.getElementById(l.getAttribute("for")) : null;
-    return sel ? [...sel.options].map((o) => o.value) : [];
+    const fs = [...document.querySelectorAll("fieldset")].find((x) => x.querySelector("legend")?.textContent === "Lock after this long without use");
+    return fs ? [...fs.querySelectorAll("input[type=radio]")].map((o) => o.value) : [];
   });
   const tooLong = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("set_idle_minutes", { minutes: 51 }).then(() => done("ACCEPTED"), (e) => done(`${e.code}: ${e.message}`)));
   const signed = await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("log_entries", { client: null }).then((l) => done(l.filter((e) => e.event === "settings_changed").length)));

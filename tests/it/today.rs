@@ -58,7 +58,7 @@ fn today_groups_marks_my_cases_and_badges_each_row() {
     assert_eq!(a.channel.map(|c| c.word()), Some("phone"));
     let badge = a.badge.as_ref().unwrap();
     assert_eq!(badge.state, SafeState::NotSafe);
-    assert_eq!(badge.words, "Not safe now — next Tue 10:00");
+    assert_eq!(badge.words, "Not safe now — next tomorrow 10:00");
 
     let c = row(&t, "T-3");
     assert_eq!((c.group, c.mine), (TodayGroup::Today, true));
@@ -104,7 +104,7 @@ fn the_cli_shows_today_at_a_given_local_time() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["group"], "overdue");
     assert_eq!(rows[0]["mine"], true);
-    assert_eq!(rows[0]["badge"]["words"], "Not safe now — next Tue 10:00");
+    assert_eq!(rows[0]["badge"]["words"], "Not safe now — next tomorrow 10:00");
     let at_11 = s.worker(&["today", "--at", "2026-03-02T11:00"]).ok().json();
     assert_eq!(at_11["rows"][0]["badge"]["words"], "Safe now until 12:00");
     for bad in ["2026-03-02 14:20", "2026-02-30T10:00", "14:20", "2026-03-02T25:00"] {

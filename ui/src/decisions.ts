@@ -6,7 +6,7 @@ import { call, ClientSummary } from "./api";
 import type { AgencyDetails } from "./bindings/AgencyDetails";
 import type { DecisionDetail } from "./bindings/DecisionDetail";
 import type { DecisionRow } from "./bindings/DecisionRow";
-import { button, checkbox, errorSummary, field, h, select } from "./dom";
+import { button, checkbox, errorSummary, field, h, listBox, radios } from "./dom";
 import { RECIPIENTS } from "./logic";
 
 /** What this module needs from the app's shell of screens. */
@@ -79,15 +79,15 @@ export async function decisionsScreen(nav: Nav, filter: DecisionFilter = {}): Pr
   } catch (e) {
     return nav.show(h("h1", {}, "Decisions"), errorSummary(nav.message(e)));
   }
-  const client = select([["", "Any client"], ...clients.map((c): [string, string] => [String(c.id), `${c.case_reference} · ${c.initials}`])], filter.client ? String(filter.client) : "");
-  const recipient = select([["", "Any recipient"], ...RECIPIENTS], filter.recipient ?? "");
-  const kind = select(KINDS, filter.kind ?? "");
+  // No drop-downs (their pop-up would take the keyboard from quick exit): the caseload's
+  // clients in a list box drawn in the page, the short fixed lists as radios.
+  const client = listBox([["", "Any client"], ...clients.map((c): [string, string] => [String(c.id), `${c.case_reference} · ${c.initials}`])], filter.client ? String(filter.client) : "");
+  const recipient = radios("Recipient", "filter-recipient", [["", "Any recipient"], ...RECIPIENTS], filter.recipient ?? "", { id: "filter-recipient", inline: true });
+  const kind = radios("Kind", "filter-kind", KINDS, filter.kind ?? "", { id: "filter-kind", inline: true });
   const awaiting = checkbox("Only those awaiting a manager's approval", !!filter.awaiting_approval);
   client.id = "filter-client";
-  recipient.id = "filter-recipient";
-  kind.id = "filter-kind";
   const result = h("div", { "aria-live": "polite", id: "verify-result" });
-  const current = () => ({ client: client.value ? Number(client.value) : null, recipient: recipient.value || null, kind: kind.value || null, awaiting_approval: awaiting.input.checked });
+  const current = () => ({ client: client.value ? Number(client.value) : null, recipient: recipient.value() || null, kind: kind.value() || null, awaiting_approval: awaiting.input.checked });
   nav.show(
     h("h1", {}, "Decisions"),
     h("p", {}, "Every consent, every decision to share or not to share and every request for approval, signed by the person who made it. Open one to see everything that was recorded."),
@@ -95,8 +95,8 @@ export async function decisionsScreen(nav: Nav, filter: DecisionFilter = {}): Pr
       "form",
       { class: "filters", id: "decision-filters", "aria-label": "Filter the decisions", onsubmit: (e: Event) => { e.preventDefault(); void decisionsScreen(nav, current()); } },
       field("Client", client),
-      field("Recipient", recipient),
-      field("Kind", kind),
+      recipient.el,
+      kind.el,
       awaiting.el,
       h("div", { class: "button-group" },
         h("button", { type: "submit", class: "button secondary" }, "Apply filters"),

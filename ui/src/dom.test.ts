@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { h, inPageLink } from "./dom";
+import { LIST_BOX_ROWS, h, inPageLink, listBox, listBoxRows } from "./dom";
 
 // The tests run in node (vite.config.ts): a stand-in document records what h() does.
 class FakeElement {
@@ -54,5 +54,28 @@ describe("inPageLink()", () => {
     expect(() => inPageLink("", {})).toThrow("no usable id");
     expect(() => inPageLink("a b", {})).toThrow("no usable id");
     expect(() => inPageLink("ok", { href: "https://example.org" })).toThrow('refused the "href"');
+  });
+});
+
+describe("no drop-down lists (their pop-up takes the keyboard from quick exit)", () => {
+  it("h() refuses a <select> without a size of 2 or more, building nothing", () => {
+    for (const attrs of [{}, { id: "x" }, { size: 1 }, { size: "1" }, { size: 0 }, { size: "many" }]) {
+      // eslint-disable-next-line no-restricted-syntax -- the run-time refusal behind the lint rule
+      expect(() => h("select", attrs)).toThrow('h(): refused the "size" attribute on <select>: a <select> must be a list box');
+    }
+    expect(created).toBe(0);
+    expect(fake(h("select", { size: 2 })).attributes.get("size")).toBe("2");
+  });
+  it("a list box shows every row of a short list, at most LIST_BOX_ROWS, never fewer than 2", () => {
+    expect([0, 1, 2, 5, LIST_BOX_ROWS, LIST_BOX_ROWS + 1, 300].map(listBoxRows)).toEqual([2, 2, 2, 5, LIST_BOX_ROWS, LIST_BOX_ROWS, LIST_BOX_ROWS]);
+    const box = fake(listBox([["", "Any client"], ["1", "CK-0001 · A.S."], ["2", "CK-0002 · B.T."]], "1"));
+    expect(box.tagName).toBe("select");
+    expect(box.attributes.get("size")).toBe("3");
+    const options = box.children.map((o) => fake(o));
+    expect(options.map((o) => [o.attributes.get("value"), o.attributes.has("selected"), o.children])).toEqual([
+      ["", false, [{ text: "Any client" }]],
+      ["1", true, [{ text: "CK-0001 · A.S." }]],
+      ["2", false, [{ text: "CK-0002 · B.T." }]],
+    ]);
   });
 });

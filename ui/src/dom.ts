@@ -3,7 +3,8 @@
 // h() refuses the attributes that load or navigate (href, src, ...) and any on* attribute
 // that is not a function, so no string reaches a place the browser would follow or run.
 // An in-page link (#id) is made by inPageLink(); `npm run lint` (eslint.config.js) bans
-// innerHTML and the other ways round this file.
+// innerHTML and the other ways round this file. Nor is there a drop-down list (a <select>
+// without a size): see radios() and listBox().
 
 type Attrs = Record<string, string | boolean | number | undefined | ((e: Event) => void)>;
 type Child = Node | string | null | undefined | false;
@@ -22,6 +23,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
     if (name.startsWith("on") && v !== undefined && v !== false && typeof v !== "function") {
       refuse(tag, k, "an event handler must be a function, never a string of script");
     }
+  }
+  if (tag === "select" && !(Number(attrs.size) >= 2)) {
+    refuse(tag, "size", "a <select> must be a list box (size 2 or more): a drop-down's pop-up takes the keyboard, so quick exit could not reach the page (use radios() or listBox())");
   }
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -66,17 +70,70 @@ export function checkbox(label: string, checked = false, name?: string): { el: H
   return { el, input };
 }
 
-export function radios(legend: string, name: string, options: Array<[string, string]>, selected?: string): { el: HTMLElement; value: () => string } {
-  const inputs = options.map(([value, label]) => {
-    const input = h("input", { type: "radio", name, value, id: nextId("r"), checked: value === selected }) as HTMLInputElement;
-    return { input, el: h("div", { class: "radio" }, input, h("label", { for: input.id }, label)) };
-  });
-  const el = h("fieldset", { class: "fieldset" }, h("legend", {}, legend), ...inputs.map((i) => i.el));
-  return { el, value: () => inputs.find((i) => i.input.checked)?.input.value ?? "" };
+/** A GOV.UK radios group: a fieldset whose legend asks the question, one radio per option.
+ *  Casekeep has no drop-down lists: a native drop-down opens a pop-up menu that takes the
+ *  keyboard (WebKitGTK), so Ctrl+Shift+L (quick exit) could not reach the page while it is
+ *  open. A short list is radios; a long or data-driven one is a listBox(). `selected` is
+ *  chosen at first (leave it out where the answer is weighty: nothing is chosen then).
+ *  A change of choice fires a bubbling "change" event on `el`, as a select's did. */
+export interface Radios {
+  el: HTMLFieldSetElement;
+  /** The chosen option's value, "" when none is chosen. */
+  value: () => string;
+  /** The chosen option's words, "" when none is chosen. */
+  label: () => string;
+  /** Offers these options instead, keeping the choice when it is still offered. */
+  setOptions: (options: Array<[string, string]>) => void;
 }
 
-export function select(options: Array<[string, string]>, selected?: string): HTMLSelectElement {
-  return h("select", { id: nextId("s") }, ...options.map(([v, l]) => h("option", { value: v, selected: v === selected }, l))) as HTMLSelectElement;
+export function radios(
+  legend: string,
+  name: string,
+  options: Array<[string, string]>,
+  selected?: string,
+  extra: { hint?: string; id?: string; disabled?: boolean; inline?: boolean } = {},
+): Radios {
+  const id = extra.id ?? nextId("rg");
+  const hintId = `${id}-hint`;
+  const group = h("div", { class: extra.inline ? "radios inline" : "radios" });
+  const el = h(
+    "fieldset",
+    { class: "fieldset", id, "aria-describedby": extra.hint ? hintId : undefined, disabled: extra.disabled },
+    h("legend", {}, legend),
+    extra.hint ? h("div", { class: "hint", id: hintId }, extra.hint) : null,
+    group,
+  ) as HTMLFieldSetElement;
+  let inputs: HTMLInputElement[] = [];
+  const setOptions = (opts: Array<[string, string]>, chosen: string | undefined) => {
+    const rows = opts.map(([value, label]) => {
+      const input = h("input", { type: "radio", name, value, id: nextId("r"), checked: chosen !== undefined && value === chosen }) as HTMLInputElement;
+      return { input, row: h("div", { class: "radio" }, input, h("label", { for: input.id }, label)) };
+    });
+    inputs = rows.map((r) => r.input);
+    group.replaceChildren(...rows.map((r) => r.row));
+  };
+  const chosen = () => inputs.find((i) => i.checked);
+  setOptions(options, selected);
+  return {
+    el,
+    value: () => chosen()?.value ?? "",
+    label: () => chosen()?.labels?.[0]?.textContent ?? "",
+    setOptions: (opts) => setOptions(opts, chosen()?.value),
+  };
+}
+
+/** How many rows a list box shows: all of a short list, at most LIST_BOX_ROWS (it scrolls),
+ *  never fewer than 2 (a size of 1 would make it a drop-down again). */
+export const LIST_BOX_ROWS = 8;
+export function listBoxRows(options: number): number {
+  return Math.min(Math.max(options, 2), LIST_BOX_ROWS);
+}
+
+/** A list box: a `<select size="N">`, which WebKitGTK draws in the page (no pop-up), for a
+ *  long or data-driven list (a caseload's clients). Label it with field(); arrow keys move
+ *  the choice, and `value` is "" until one is chosen unless `selected` names one. */
+export function listBox(options: Array<[string, string]>, selected?: string): HTMLSelectElement {
+  return h("select", { id: nextId("s"), size: listBoxRows(options.length) }, ...options.map(([v, l]) => h("option", { value: v, selected: v === selected }, l))) as HTMLSelectElement;
 }
 
 export function button(label: string, onclick: () => void, kind: "primary" | "secondary" | "warning" | "link" = "primary", extra: Attrs = {}): HTMLButtonElement {

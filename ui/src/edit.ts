@@ -1,7 +1,7 @@
 // Editing every field of the catalogue: the client's details, safe contacts, children
 // and the person causing harm. The result is one patch, saved in one transaction.
 import type { ClientRecord } from "./api";
-import { button, checkbox, field, h, nextId, select } from "./dom";
+import { button, checkbox, field, h, nextId, radios } from "./dom";
 import { dateInput } from "./dateinput";
 import type { DateRules } from "./dateinput";
 import type { Problem } from "./errors";
@@ -114,11 +114,11 @@ function group(specs: Spec[], values: Record<string, unknown>, hints: Record<str
       return c.el;
     }
     if (kind === "tri") {
-      const s = select([["", "Not recorded"], ["yes", "Yes"], ["no", "No"]], v === true ? "yes" : v === false ? "no" : "");
-      readers.push(() => [key, s.value === "" ? null : s.value === "yes"]);
-      const f = field(label, s, hint);
-      keyed.push([key, f]);
-      return f;
+      // The stored answer is chosen ("Not recorded" when there is none).
+      const r = radios(label, nextId("tri"), [["", "Not recorded"], ["yes", "Yes"], ["no", "No"]], v === true ? "yes" : v === false ? "no" : "", { hint: hint ?? undefined, inline: true });
+      readers.push(() => [key, r.value() === "" ? null : r.value() === "yes"]);
+      keyed.push([key, r.el]);
+      return r.el;
     }
     const input =
       kind === "textarea"
@@ -256,18 +256,18 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
     const hasWord = stored !== null && c.code_word_set === true;
     const g = group(CONTACT_FIELDS, asShown(c), hasWord ? { code_word: "A code word is set (not shown here). Leave this empty to keep it, or type a new one to replace it." } : {});
     const removeWord = hasWord ? checkbox("Remove the code word") : null;
-    const channel = select(CHANNELS, String(c.channel ?? "phone"));
+    const channel = radios("Channel", nextId("channel"), CHANNELS, String(c.channel ?? "phone"), { inline: true });
     const storedWindows = Array.isArray(c.safe_windows) ? (c.safe_windows as SafeWindowLike[]) : undefined;
     const storedWords = typeof c.safe_times === "string" ? c.safe_times.trim() : "";
     const windows = windowsEditor(storedWindows ?? []);
-    const fs = h("fieldset", { class: "fieldset item" }, h("legend", {}, "Safe contact"), field("Channel", channel), ...g.nodes, windows.el, ...(removeWord ? [removeWord.el] : []));
+    const fs = h("fieldset", { class: "fieldset item" }, h("legend", {}, "Safe contact"), channel.el, ...g.nodes, windows.el, ...(removeWord ? [removeWord.el] : []));
     const read = () => {
       const v = withoutNulls(g.read());
       const words = typeof v.safe_times === "string" ? v.safe_times.trim() : "";
       const send = windowsToSend(storedWindows, windows.edited() ? windows.read() : null, words !== storedWords);
       if (send !== undefined) v.safe_windows = send;
       if (hasWord && v.code_word === undefined && !removeWord?.input.checked) v.keep_code_word_of = stored;
-      return { channel: channel.value, ...v, do_not_use: false };
+      return { channel: channel.value(), ...v, do_not_use: false };
     };
     const entry: Entry = { el: fs, read, barred: false, g };
     fs.append(button("Mark this number do not use", () => place(barredContact({ ...c, ...read(), code_word_set: hasWord && !removeWord?.input.checked }, stored, entry), entry), "secondary"));
@@ -276,11 +276,11 @@ export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unkno
   };
   const barredContact = (c: Record<string, unknown>, stored: number | null, at?: Entry): Entry => {
     const g = group(DO_NOT_USE_FIELDS, asShown(c));
-    const channel = select(CHANNELS, String(c.channel ?? "phone"));
-    const fs = h("fieldset", { class: "fieldset item do-not-use" }, h("legend", {}, "Do-not-use number"), field("Channel", channel), ...g.nodes);
+    const channel = radios("Channel", nextId("channel"), CHANNELS, String(c.channel ?? "phone"), { inline: true });
+    const fs = h("fieldset", { class: "fieldset item do-not-use" }, h("legend", {}, "Do-not-use number"), channel.el, ...g.nodes);
     const kept = Object.fromEntries(KEPT_WHILE_BARRED.filter((k) => c[k] !== undefined && c[k] !== null).map((k) => [k, c[k]]));
     const keepWord = stored !== null && c.code_word_set === true;
-    const read = () => ({ ...kept, ...(keepWord ? { keep_code_word_of: stored } : {}), channel: channel.value, ...withoutNulls(g.read()), do_not_use: true });
+    const read = () => ({ ...kept, ...(keepWord ? { keep_code_word_of: stored } : {}), channel: channel.value(), ...withoutNulls(g.read()), do_not_use: true });
     const entry: Entry = { el: fs, read, barred: true, g };
     const liftBox = h("div", { class: "lift" });
     const askLift = () => {

@@ -77,6 +77,12 @@ describe("safe-contact windows and warnings", () => {
     expect(cardWarnings(["unconfirmed"])).toEqual(["STALE: not confirmed recently"]);
     expect(cardWarnings(["no_known_safe_time", "do_not_use"])).toEqual(["DO NOT USE", "NO KNOWN SAFE TIME"]);
   });
+  it("on the card, leaves 'outside safe times' to the live badge and keeps every other caution", () => {
+    const all = ["do_not_use", "outside_safe_times", "no_known_safe_time", "review_overdue", "unconfirmed"];
+    expect(cardWarnings(all, true)).toEqual(["DO NOT USE", "NO KNOWN SAFE TIME", "STALE: review date passed", "STALE: not confirmed recently"]);
+    expect(cardWarnings(["outside_safe_times"], true)).toEqual([]);
+    expect(cardWarnings(all)).toContain("OUTSIDE SAFE TIMES now");
+  });
   it("sends edited windows, re-reads the words when only they changed, else keeps the stored ones", () => {
     const stored = [{ days: ["mon"], from: "10:00", to: "12:00" }];
     const edited = [{ days: ["sat"], from: "09:00", to: "11:00" }];

@@ -167,12 +167,14 @@ export function windowText(w: SafeWindowLike): string {
   return `${daysText(w.days)} ${times}`;
 }
 
-/** The warnings the safe-contact card shows for a contact's cautions (codes from the core's
- *  gate): "stale" for a passed review date or an unconfirmed arrangement. */
-export function cardWarnings(cautions: readonly string[]): string[] {
+/** The warnings for a contact's cautions (codes from the core's gate): "stale" for a passed
+ *  review date or an unconfirmed arrangement. The copy gate's acknowledgement names them all;
+ *  the safe-contact card (`onCard`) leaves out "outside safe times", which its live badge
+ *  beside them already says ("Not safe now — next …"), so that it is said once. */
+export function cardWarnings(cautions: readonly string[], onCard = false): string[] {
   const out: string[] = [];
   if (cautions.includes("do_not_use")) out.push("DO NOT USE");
-  if (cautions.includes("outside_safe_times")) out.push("OUTSIDE SAFE TIMES now");
+  if (cautions.includes("outside_safe_times") && !onCard) out.push("OUTSIDE SAFE TIMES now");
   if (cautions.includes("no_known_safe_time")) out.push("NO KNOWN SAFE TIME");
   if (cautions.includes("review_overdue")) out.push("STALE: review date passed");
   if (cautions.includes("unconfirmed")) out.push("STALE: not confirmed recently");

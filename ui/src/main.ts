@@ -2,7 +2,7 @@
 // the window's title stays "Casekeep"; names are masked until asked for; locking clears
 // everything the page showed.
 import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, ContactView, Enquiry, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, QueueItem, RiskForm, ShareReceipt, Status, VaultSettings, isCmdError } from "./api";
-import { at, button, checkbox, errorSummary, field, h, nextId, radios, select } from "./dom";
+import { at, button, checkbox, errorSummary, field, h, nextId, listBox, radios } from "./dom";
 import { dateInput, readTime } from "./dateinput";
 import type { DateInput } from "./dateinput";
 import { errorTitle, fieldFor } from "./errors";
@@ -684,7 +684,7 @@ function safeContactCard(rec: ClientView): HTMLElement {
         }, "secondary", { "aria-label": "Reveal code word" })
       : null;
     const number = c.value ? (c.value.startsWith("+") ? displayPhone(c.value) : c.value) : "(no number)";
-    const warnings = cardWarnings(c.cautions ?? []);
+    const warnings = cardWarnings(c.cautions ?? [], true);
     const ackBox = h("div", { class: "ack-box" });
     return h(
       "div",
@@ -1244,38 +1244,34 @@ function noteForm(rec: { id: number; case_reference: string; initials: string },
   );
 }
 
-/** The purpose select of the consent, decline and share forms: the recipient's purposes
+/** The purpose radios of the consent, decline and share forms: the recipient's purposes
  *  from the core's closed list, "Other…" with the words, and (for consent only) "Any
  *  purpose". Nothing is chosen at first. `value()` is what the core's one parser receives
  *  (a code, "general", or the words of "other"), or null when nothing usable is chosen. */
 function purposeChooser(purposes: PurposeOption[], recipient: () => string, id: string, general: boolean) {
-  const sel = h("select", { id }) as HTMLSelectElement;
+  const options = (): Array<[string, string]> => [
+    ...(general ? [["general", "Any purpose (general)"] as [string, string]] : []),
+    ...purposes.filter((p) => p.recipient === recipient()).map((p) => [p.code, p.label] as [string, string]),
+    ["other", "Other…"],
+  ];
+  const choice = radios("Purpose", id, options(), "", { id, hint: general ? "What the person agreed or did not agree to." : "What the information is for." });
   const other = h("input", { type: "text", id: `${id}-other` }) as HTMLInputElement;
   const otherField = field("The purpose in words", other, "Recorded as “other”. A refusal for any other purpose covers this one too.");
   const showOther = () => {
-    otherField.hidden = sel.value !== "other";
+    otherField.hidden = choice.value() !== "other";
   };
   const refresh = () => {
-    const r = recipient();
-    const keep = sel.value;
-    const opts: Array<[string, string]> = [
-      ["", "Choose…"],
-      ...(general ? [["general", "Any purpose (general)"] as [string, string]] : []),
-      ...purposes.filter((p) => p.recipient === r).map((p) => [p.code, p.label] as [string, string]),
-      ["other", "Other…"],
-    ];
-    sel.replaceChildren(...opts.map(([v, l]) => h("option", { value: v }, l)));
-    sel.value = opts.some(([v]) => v === keep) ? keep : "";
+    choice.setOptions(options());
     showOther();
   };
-  sel.addEventListener("change", showOther);
-  refresh();
+  choice.el.addEventListener("change", showOther);
+  showOther();
   return {
-    el: h("div", {}, field("Purpose", sel, general ? "What the person agreed or did not agree to." : "What the information is for."), otherField),
+    el: h("div", {}, choice.el, otherField),
     refresh,
-    value: (): string | null => (sel.value === "other" ? other.value.trim() || null : sel.value || null),
+    value: (): string | null => (choice.value() === "other" ? other.value.trim() || null : choice.value() || null),
     /** The purpose in words, for the check-your-answers summary. */
-    label: (): string => (sel.value === "other" ? `Other: ${other.value.trim()}` : sel.value ? sel.selectedOptions[0]?.textContent ?? sel.value : ""),
+    label: (): string => (choice.value() === "other" ? `Other: ${other.value.trim()}` : choice.label()),
   };
 }
 
@@ -1464,7 +1460,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
     return show(errorSummary(message(e)));
   }
   const init = initialState(FORMS.share);
-  const basis = select([["", "Choose a lawful basis"], ...LAWFUL_BASES]);
+  const basis = radios("Lawful basis", "basis", LAWFUL_BASES, "", { id: "lawful-basis" });
   const justification = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
   const told = radios("Was the person told?", "told", TOLD, init.told);
   at("told", told.el);
@@ -1518,7 +1514,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
       }
     });
   }
-  const basisField = at("lawful_basis", field("Lawful basis", basis));
+  const basisField = at("lawful_basis", basis.el);
   const justificationField = at("justification", field("Justification", justification, "Why sharing is necessary and proportionate without consent. At least 10 characters."));
   const gateBox = p.gate.allowed
     ? h("div", { class: "notice ok" }, `Consent for ${recipientLabel(recipient)} is given and current: this share may go ahead.`)
@@ -1531,7 +1527,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
   // The share as the form now stands (the same words for a share and for a request).
   const asked = () => ({
     ...args,
-    lawful_basis: basis.value || null,
+    lawful_basis: basis.value() || null,
     justification: justification.value || null,
     told: told.value() || null,
     advice: advice.value || null,
@@ -1559,7 +1555,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
   const gaps = (request: boolean) =>
     problems<HTMLElement>([
       [p.gate.allowed || request || emergency.input.checked, emergency.el, "Without consent, tick Emergency to share now, or ask a manager to approve."],
-      [p.gate.allowed || !!basis.value, basisField, "Choose the lawful basis for sharing without consent."],
+      [p.gate.allowed || !!basis.value(), basisField, "Choose the lawful basis for sharing without consent."],
       [p.gate.allowed || [...justification.value.trim()].length >= 10, justificationField, "Write why sharing is necessary and proportionate without consent, in at least 10 characters."],
       [!!told.value(), told.el, "Say whether the person was told about the share."],
     ]);
@@ -1862,7 +1858,8 @@ async function linkForm(id: number) {
   } catch (e) {
     return show(errorSummary(message(e)));
   }
-  const pick = select([["", "Choose a client"], ...clients.map((c): [string, string] => [String(c.id), `${c.case_reference} · ${c.initials}`])]);
+  // A list box (in the page, no pop-up): nothing is chosen at first.
+  const pick = listBox(clients.map((c): [string, string] => [String(c.id), `${c.case_reference} · ${c.initials}`]));
   pick.id = "link-client";
   const errors = h("div", {});
   const pickField = field("The client it was about", pick, "An enquiry is linked once. This is signed and kept.");
@@ -1945,7 +1942,7 @@ async function logScreen() {
 async function settings() {
   // The vault's idle time (a manager's signed setting) is the longest anyone may choose.
   const vaultIdle = (await call<RiskForm>("risk_form").catch(() => null))?.settings.lock.idle_minutes ?? 5;
-  const idle = select(idleChoices(vaultIdle), String(status?.idle_minutes ?? vaultIdle));
+  const idle = radios("Lock after this long without use", "idle-minutes", idleChoices(vaultIdle), String(status?.idle_minutes ?? vaultIdle), { id: "idle-minutes", inline: true });
   const newPass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
   const passBusy = h("div", { "aria-live": "polite" });
   const errors = h("div", {});
@@ -1953,10 +1950,12 @@ async function settings() {
     h("h1", {}, "Settings"),
     errors,
     h("h2", {}, "Locking"),
-    field("Lock after this long without use", idle),
+    idle.el,
     button("Save", async () => {
       try {
-        await call("set_idle_minutes", { minutes: Number(idle.value) });
+        // Nothing is chosen when the session's time is not one of the choices.
+        if (idle.value() === "") return errors.replaceChildren(errorSummary("Choose how long Casekeep waits without use before it locks."));
+        await call("set_idle_minutes", { minutes: Number(idle.value()) });
         await refresh();
         say("Saved.");
       } catch (e) {
@@ -2010,9 +2009,12 @@ async function settings() {
     };
     const manager = status?.role === "manager";
     if (!manager) Object.values(inputs).forEach((i) => (i.readOnly = true));
-    const checklist = select([["none", "The score, level and criteria only"], ["indicators", "Also name the indicators answered yes"], ["full", "Also name the indicators and attach all 24 answers"]], st.marac?.checklist ?? "indicators");
-    checklist.id = "marac-checklist";
-    checklist.disabled = !manager;
+    // The vault's setting as it stands is chosen (a manager's setting; others see it greyed).
+    const checklist = radios("What a MARAC referral carries of the risk checklist", "marac-checklist", [["none", "The score, level and criteria only"], ["indicators", "Also name the indicators answered yes"], ["full", "Also name the indicators and attach all 24 answers"]], st.marac?.checklist ?? "indicators", {
+      id: "marac-checklist",
+      disabled: !manager,
+      hint: "Local MARACs differ: some ask for the indicators answered yes, some for the whole checklist.",
+    });
     parts.push(
       h("h2", {}, "Risk and MARAC (this vault)"),
       field("Refer to MARAC at this many yes answers", inputs.marac_score, "Visible high risk. Local MARACs differ; the usual threshold is 14."),
@@ -2022,7 +2024,7 @@ async function settings() {
       field("Re-confirm a safe-contact arrangement after this many days", inputs.reconfirm_after_days),
       field("Show MARAC meetings this many days ahead", inputs.meeting_within_days),
       field("Show MARAC actions due within this many days", inputs.action_within_days),
-      field("What a MARAC referral carries of the risk checklist", checklist, "Local MARACs differ: some ask for the indicators answered yes, some for the whole checklist."),
+      checklist.el,
       manager
         ? button("Save the risk and MARAC settings", async () => {
             const n = (i: HTMLInputElement) => (i.value.trim() === "" ? -1 : Number(i.value));
@@ -2031,7 +2033,7 @@ async function settings() {
                 patch: {
                   risk: { marac_score: n(inputs.marac_score), escalation_incidents: n(inputs.escalation_incidents), medium_from: n(inputs.medium_from), high_from: n(inputs.high_from) },
                   queue: { reconfirm_after_days: n(inputs.reconfirm_after_days), meeting_within_days: n(inputs.meeting_within_days), action_within_days: n(inputs.action_within_days) },
-                  marac: { checklist: checklist.value },
+                  marac: { checklist: checklist.value() },
                 },
               });
               say("Risk and MARAC settings saved.");

@@ -7,7 +7,7 @@
 // webview's local storage beside the theme: no record data, and it applies on the unlock
 // screen before any vault is open.
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { field, select } from "./dom";
+import { radios } from "./dom";
 
 /** The zoom steps, as a browser offers them. */
 export const ZOOM_LEVELS = [0.5, 0.67, 0.75, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4] as const;
@@ -88,10 +88,13 @@ export function installZoom(announce: (text: string) => void) {
 /** The Settings screen's "Text size" choice (the same level as the keys set). */
 export function textSizeSetting(): HTMLElement {
   const levels = ZOOM_LEVELS.map((l): [string, string] => [String(l), l === 1 ? "100 % (standard)" : zoomLabel(l)]);
-  const choice = select(levels, String(current));
-  choice.id = "text-size";
-  choice.addEventListener("change", () => {
-    void setZoom(Number(choice.value));
+  const choice = radios("Text size", "text-size", levels, String(current), {
+    id: "text-size",
+    inline: true,
+    hint: "Makes everything on the screen larger or smaller. Ctrl+plus, Ctrl+minus and Ctrl+0 (back to 100 %) do the same on any screen. Kept on this computer for you.",
   });
-  return field("Text size", choice, "Makes everything on the screen larger or smaller. Ctrl+plus, Ctrl+minus and Ctrl+0 (back to 100 %) do the same on any screen. Kept on this computer for you.");
+  choice.el.addEventListener("change", () => {
+    void setZoom(Number(choice.value()));
+  });
+  return choice.el;
 }
