@@ -76,6 +76,10 @@ enum Command {
     /// Show and verify the decision log and audit trail
     #[command(subcommand)]
     Log(LogCmd),
+    /// A manager's review of decisions: consents, shares, decisions not to share and
+    /// requests, in plain words, from their signed entries
+    #[command(subcommand)]
+    Decision(DecisionCmd),
     /// Check the integrity of the database, the key slots and the log
     Check,
     /// Share a client's information with a recipient (or preview what would leave)
@@ -492,6 +496,29 @@ enum ConsentCmd {
 }
 
 #[derive(Subcommand, Debug)]
+enum DecisionCmd {
+    /// The decisions the filters select, newest first, as JSON (an audited read)
+    List {
+        #[arg(long, value_name = "ID")]
+        client: Option<String>,
+        #[arg(long, value_name = "KIND")]
+        recipient: Option<String>,
+        /// share, decline, consent_given, consent_refused, consent_other or request
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// Only shares and requests still awaiting a manager's approval
+        #[arg(long)]
+        awaiting_approval: bool,
+    },
+    /// One decision in full, as JSON (an audited read)
+    Show {
+        /// The decision's number (`id` in `decision list`)
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 enum LogCmd {
     /// Decisions, consents and audit events as JSON
     Show {
@@ -761,6 +788,20 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         Command::Consent(ConsentCmd::Show { client }) => {
             let client = ClientId::parse(&client)?;
             emit(&session.consent_report(client)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Decision(DecisionCmd::List { client, recipient, kind, awaiting_approval }) => {
+            let filter = casekeep::decisions::DecisionFilter {
+                client: client.map(|c| ClientId::parse(&c)).transpose()?.map(|c| c.0),
+                recipient: recipient.map(|r| r.parse::<RecipientKind>()).transpose()?,
+                kind: kind.map(|k| k.parse::<casekeep::decisions::DecisionKind>()).transpose()?,
+                awaiting_approval,
+            };
+            emit(&session.decisions(&filter)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Decision(DecisionCmd::Show { id }) => {
+            emit(&session.decision(positive_id(&id, "a decision's number")?)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Log(LogCmd::Show { client }) => {

@@ -1916,12 +1916,8 @@ async function consentDraftThroughLock({ browser, text, byText, click, fill, scr
   await click("button", "Record consent");
   await byText("h1", "Record consent");
   await click("label", "MARAC");
-  const purposeId = await (await byText("label", "Purpose")).getAttribute("for");
-  await browser.execute((i) => {
-    const el = document.getElementById(i);
-    el.value = "general";
-    el.dispatchEvent(new Event("change", { bubbles: true }));
-  }, purposeId);
+  // The purpose's radios follow the recipient: chosen after it, put back after it.
+  await click("label", "Any purpose (general)");
   await click("label", "Not sought");
   const REASON = "She was not alone on the call";
   await fill("Reason", REASON);
@@ -1944,7 +1940,7 @@ async function consentDraftThroughLock({ browser, text, byText, click, fill, scr
     const radio = (n) => [...(f?.querySelectorAll(`input[type=radio][name="${n}"]:checked`) ?? [])].map((r) => r.value).join(",");
     return {
       recipient: radio("consent-purpose-recipient"),
-      purpose: document.getElementById("consent-purpose")?.value,
+      purpose: radio("consent-purpose"),
       state: radio("state"),
       method: radio("method"),
       reason: [...(f?.querySelectorAll("textarea") ?? [])].map((t) => t.value).join("|"),
@@ -1963,14 +1959,13 @@ async function consentDraftThroughLock({ browser, text, byText, click, fill, scr
   await click("button", "Share…");
   await byText("h1", "Share: who and why");
   await click("label", "Police");
-  const sharePurpose = await (await byText("label", "Purpose")).getAttribute("for");
-  const purposeValue = await browser.execute((i) => {
-    const el = document.getElementById(i);
-    const o = [...el.options].find((x) => x.value && x.value !== "other");
-    el.value = o?.value ?? "";
-    el.dispatchEvent(new Event("change", { bubbles: true }));
-    return el.value;
-  }, sharePurpose);
+  // The first of the police's purposes (a radio of the Purpose group, not "Other…").
+  const purposeValue = await browser.execute(() => {
+    const group = [...document.querySelectorAll("fieldset")].find((f) => f.querySelector("legend")?.textContent === "Purpose");
+    const r = [...(group?.querySelectorAll("input[type=radio]") ?? [])].find((x) => x.value && x.value !== "other");
+    r?.click();
+    return r?.checked ? r.value : "";
+  });
   await click("button", "Continue");
   await byText("h1", "Share with Police: what leaves");
   await click("label", "Not safe to tell");

@@ -377,6 +377,43 @@ fn a_shared_home_leaves_masked_in_the_perpetrators_address_not_refused() {
 /// words, the filters select, the case is its reference and initials, and each read is
 /// audited.
 #[test]
+fn the_cli_lists_and_shows_decisions_in_the_apps_words() {
+    let (s, id) = setup();
+    s.consent(&id, "housing", "refused").opt("--method", "verbal").by_worker().ok();
+    s.decline(&id, "housing", "Housing enquiry")
+        .opt("--reason", "Caller could not be verified; risk of disclosure to the ex-partner.")
+        .by_worker()
+        .ok();
+    let all = s.manager(&["decision", "list"]).ok().json();
+    let what: Vec<&str> = all.as_array().unwrap().iter().map(|r| r["what"].as_str().unwrap()).collect();
+    assert_eq!(
+        what,
+        ["Decided not to share with housing", "Consent refused: housing", "Consent given: MARAC"]
+    );
+    let housing = s.manager(&["decision", "list", "--recipient", "housing", "--kind", "decline"]).ok().json();
+    let rows = housing.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{housing}");
+    let n = rows[0]["id"].as_i64().unwrap().to_string();
+    let d = s.manager(&["decision", "show", &n]).ok().json();
+    assert!(d["reason"].as_str().unwrap().contains("could not be verified"), "{d}");
+    assert_eq!(d["consent"], "Consent refused");
+    // Each filter is checked, and a number that is not a decision is refused, in words.
+    let by_client = s.manager(&["decision", "list", "--client", &id, "--awaiting-approval"]).ok().json();
+    assert_eq!(by_client, serde_json::json!([]));
+    let r = s.manager(&["decision", "list", "--recipient", "the neighbours"]).refused();
+    assert!(r.stderr.contains("recipient"), "{}", r.stderr);
+    let r = s.manager(&["decision", "list", "--kind", "everything"]).refused();
+    assert!(r.stderr.contains("kind of decision"), "{}", r.stderr);
+    let r = s.manager(&["decision", "show", "0"]).refused();
+    assert!(r.stderr.contains("positive whole number"), "{}", r.stderr);
+    s.manager(&["decision", "show", "1"]).refused();
+    // Both reads are audited.
+    let log = s.manager(&["log", "show"]).ok().json();
+    let events: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert!(events.contains(&"decisions_viewed") && events.contains(&"decision_viewed"), "{events:?}");
+}
+
+#[test]
 fn the_decision_views_say_what_was_decided_in_plain_words() {
     use casekeep::decisions::{DecisionFilter, DecisionKind};
     let (s, id) = setup();

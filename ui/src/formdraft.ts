@@ -1,9 +1,10 @@
 // One mechanism for every form's draft (issue 17 item 4): a form's controls are read as a
 // JSON snapshot and put back the same way, so a form gets drafts by one call to keepForm.
 //
-// - Controls are keyed by their place in the form (names and ids are often generated, so
-//   they differ between two showings of the same form); the draft also holds the form's
-//   layout (the kind of each control), and it is put back only into the same layout: if
+// - Answers are keyed by their place in the form (names and ids are often generated, so
+//   they differ between two showings of the same form); a radio group is one answer, however
+//   many options it offers at the moment. The draft also holds the form's layout (the kind
+//   of each answer), and it is put back only into the same layout: if
 //   the form has changed since (a contact added, an action removed), nothing is put back
 //   and the worker is told so, rather than answers landing in the wrong boxes.
 // - Only what the worker changed is kept: the difference from the form as it was first
@@ -26,27 +27,45 @@ export function formControls(root: ParentNode): Control[] {
   );
 }
 
-/** The form's layout: the kind of each control, in order. */
-export function formShape(cs: Control[]): string {
-  return cs.map((c) => (c instanceof HTMLInputElement ? c.type : c.tagName.toLowerCase())).join(",");
+/** One answer of a form: a control, or a radio group (by name) as one. A group is one
+ *  answer whatever options it offers now, so a group whose options follow an earlier answer
+ *  (a recipient's purposes) keeps the form's layout and every later answer's place. */
+interface Answer {
+  kind: string;
+  controls: Control[];
 }
 
 const isRadio = (c: Control): c is HTMLInputElement => c instanceof HTMLInputElement && c.type === "radio";
 
-/** The radios of the group `c` belongs to (by name; an unnamed radio is its own group). */
-function group(cs: Control[], c: HTMLInputElement): HTMLInputElement[] {
-  return c.name ? cs.filter((x): x is HTMLInputElement => isRadio(x) && x.name === c.name) : [c];
+/** The answers of `root`, in document order. */
+export function formAnswers(root: ParentNode): Answer[] {
+  const cs = formControls(root);
+  const out: Answer[] = [];
+  const groups = new Set<string>();
+  for (const c of cs) {
+    if (isRadio(c) && c.name) {
+      if (groups.has(c.name)) continue;
+      groups.add(c.name);
+      out.push({ kind: "radio", controls: cs.filter((x) => isRadio(x) && x.name === c.name) });
+    } else out.push({ kind: c instanceof HTMLInputElement ? c.type : c.tagName.toLowerCase(), controls: [c] });
+  }
+  return out;
 }
 
-/** Every control's value by its place: text as typed, a tick as true/false, a radio group
- *  (at its first radio's place) as the value chosen, "" if none. */
-export function formValues(cs: Control[]): Values {
+/** The form's layout: the kind of each answer, in order. */
+export function formShape(answers: Answer[]): string {
+  return answers.map((a) => a.kind).join(",");
+}
+
+/** Every answer by its place: text as typed, a tick as true/false, a radio group as the value
+ *  chosen ("" if none). */
+export function formValues(answers: Answer[]): Values {
   const out: Values = {};
-  cs.forEach((c, i) => {
-    if (isRadio(c)) {
-      const g = group(cs, c);
-      if (g[0] === c) out[String(i)] = g.find((r) => r.checked)?.value ?? "";
-    } else if (c instanceof HTMLInputElement && c.type === "checkbox") out[String(i)] = c.checked;
+  answers.forEach(({ kind, controls }, i) => {
+    const c = controls[0];
+    if (!c) return;
+    if (kind === "radio") out[String(i)] = (controls as HTMLInputElement[]).find((r) => r.checked)?.value ?? "";
+    else if (c instanceof HTMLInputElement && c.type === "checkbox") out[String(i)] = c.checked;
     else out[String(i)] = c.value;
   });
   return out;
@@ -61,15 +80,19 @@ function fire(c: Control, ...events: string[]) {
   for (const e of events) c.dispatchEvent(new Event(e, { bubbles: true }));
 }
 
-/** Puts `values` back into the controls, in document order (so that a choice that changes
- *  later options, like a recipient's purposes, is made first). A value of the wrong type, or
- *  an option the form does not offer, is left out. */
-function putBack(cs: Control[], values: Values) {
-  cs.forEach((c, i) => {
+/** Puts `values` back, answer by answer in document order, reading the form again before
+ *  each: a choice that changes later options (a recipient's purposes) is made first, and the
+ *  next answer goes into the options it made. A value of the wrong type, or an option the
+ *  form does not offer, is left out. */
+function putBack(root: ParentNode, values: Values) {
+  const n = formAnswers(root).length;
+  for (let i = 0; i < n; i++) {
     const v = values[String(i)];
-    if (v === undefined) return;
-    if (isRadio(c)) {
-      const r = typeof v === "string" && v !== "" ? group(cs, c).find((x) => x.value === v) : undefined;
+    const a = formAnswers(root)[i];
+    const c = a?.controls[0];
+    if (v === undefined || !a || !c) continue;
+    if (a.kind === "radio") {
+      const r = typeof v === "string" && v !== "" ? (a.controls as HTMLInputElement[]).find((x) => x.value === v) : undefined;
       if (r) {
         r.checked = true;
         fire(r, "change");
@@ -88,15 +111,14 @@ function putBack(cs: Control[], values: Values) {
       c.value = v;
       fire(c, "input", "change");
     }
-  });
+  }
 }
 
 /** Whether a draft's body fits the form `root` is now: same layout, values an object. */
 export function restoreForm(root: ParentNode, body: Record<string, unknown>): boolean {
-  const cs = formControls(root);
   const values = body.values;
-  if (body.shape !== formShape(cs) || typeof values !== "object" || values === null || Array.isArray(values)) return false;
-  putBack(cs, values as Values);
+  if (body.shape !== formShape(formAnswers(root)) || typeof values !== "object" || values === null || Array.isArray(values)) return false;
+  putBack(root, values as Values);
   return true;
 }
 
@@ -124,7 +146,7 @@ export interface KeptForm extends KeptDraft {
  *  after putting back `restore` (a draft's body) if given. Call it once the form is built,
  *  before it is shown; `done()` when it is saved or cancelled. */
 export function keepForm(kind: DraftKind, client: number | null, root: HTMLElement, restore?: Record<string, unknown>, context: () => Record<string, unknown> = () => ({})): KeptForm {
-  const base = formValues(formControls(root));
+  const base = formValues(formAnswers(root));
   if (restore) {
     lastRestored = restoreForm(root, restore);
     if (!lastRestored) {
@@ -135,8 +157,8 @@ export function keepForm(kind: DraftKind, client: number | null, root: HTMLEleme
     }
   }
   const snapshot = () => {
-    const cs = formControls(root);
-    return { shape: formShape(cs), values: changedValues(formValues(cs), base), context: context() };
+    const answers = formAnswers(root);
+    return { shape: formShape(answers), values: changedValues(formValues(answers), base), context: context() };
   };
   return { ...keepDraft(kind, client, [root], snapshot), snapshot };
 }
