@@ -565,11 +565,47 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Stop::Refused(e)) => {
-            eprintln!("casekeep: {e}");
+            eprintln!("casekeep: {}", in_cli_words(&e.to_string()));
             ExitCode::from(1)
         }
         Err(Stop::OutputClosed) => ExitCode::SUCCESS,
     }
+}
+
+/// The core names a request's fields (`reason`, `lawful_basis`), as every front end sees
+/// them; on the command line they are flags. Each field the core's messages name, with the
+/// flag that gives it.
+const FIELD_FLAGS: [(&str, &str); 10] = [
+    ("reason", "--reason"),
+    ("purpose", "--purpose"),
+    ("lawful_basis", "--lawful-basis"),
+    ("justification", "--justification"),
+    ("told", "--told"),
+    ("number", "--number"),
+    ("organisation", "--organisation"),
+    ("request", "--request"),
+    ("emergency", "--emergency"),
+    ("vault", "--vault DIR"),
+];
+
+/// A core message in the command line's words: a field the message names as the field of
+/// the request (in brackets, "(`reason`)", or leading it, "`number` is …") becomes its
+/// flag. A path into a JSON file the person gave (`contacts[0].value`) stays a path, and a
+/// field named elsewhere in the sentence stays as written unless it is one only the
+/// command line gives (`request`, `emergency`, `vault`).
+fn in_cli_words(message: &str) -> String {
+    let mut out = message.to_string();
+    for (field, flag) in FIELD_FLAGS {
+        let quoted = format!("`{field}`");
+        out = out.replace(&format!("({quoted})"), &format!("({flag})"));
+        if let Some(rest) = out.strip_prefix(&format!("{quoted} ")) {
+            out = format!("{flag} {rest}");
+        }
+        if matches!(field, "request" | "emergency" | "vault") {
+            out = out.replace(&quoted, flag);
+        }
+    }
+    out
 }
 
 /// Prints one line on standard output. Rust ignores SIGPIPE, so a reader that stops early
@@ -1177,4 +1213,33 @@ fn read_json(path: &Path) -> Result<Vec<u8>> {
         );
     }
     fsutil::read_bounded(path, JSON_LIMIT, "JSON file")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_cli_words;
+
+    #[test]
+    fn the_cores_field_names_become_flags_and_paths_stay_paths() {
+        assert_eq!(
+            in_cli_words("a decision not to share needs a reason of at least 10 characters (`reason`)"),
+            "a decision not to share needs a reason of at least 10 characters (--reason)"
+        );
+        assert_eq!(
+            in_cli_words("no consent: sharing without consent needs a lawful basis (`lawful_basis`) and a justification"),
+            "no consent: sharing without consent needs a lawful basis (--lawful-basis) and a justification"
+        );
+        assert_eq!(in_cli_words("`number` is not a phone number"), "--number is not a phone number");
+        assert_eq!(
+            in_cli_words("ask for it with `request` (a manager approves it), or `emergency` to share now"),
+            "ask for it with --request (a manager approves it), or --emergency to share now"
+        );
+        // A path into the person's JSON file, or a field named mid-sentence, is not a flag.
+        assert_eq!(
+            in_cli_words("`contacts[0].value` is not a phone number"),
+            "`contacts[0].value` is not a phone number"
+        );
+        assert_eq!(in_cli_words("`channel` must be one of: `phone`"), "`channel` must be one of: `phone`");
+        assert_eq!(in_cli_words("the `reason` of entry 3"), "the `reason` of entry 3");
+    }
 }

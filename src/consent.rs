@@ -509,7 +509,7 @@ impl Session {
         let purpose = Purpose::parse(input.recipient, input.purpose.as_deref())?;
         let reason = text(input.reason.as_deref(), "reason", 2000)?;
         if input.state == ConsentState::NotSought && reason.is_none() {
-            return Err(Error::invalid("a reason is required when consent was not sought (--reason)"));
+            return Err(Error::invalid("a reason is required when consent was not sought (`reason`)"));
         }
         if let Some(r) = input.review_on {
             if r < today {

@@ -706,7 +706,7 @@ impl Session {
         let organisation = organisation_name(organisation)?;
         let number = normalise_phone(number).ok_or_else(|| {
             Error::invalid(
-                "--number is not a phone number Casekeep can read (a UK number, or an international one starting with +)",
+                "`number` is not a phone number Casekeep can read (a UK number, or an international one starting with +)",
             )
         })?;
         let mut list = self.switchboards()?;
@@ -755,7 +755,7 @@ impl Session {
             }
             Some(n) => {
                 let n = normalise_phone(n).ok_or_else(|| {
-                    Error::invalid("--number is not a phone number Casekeep can read (a UK number, or an international one starting with +)")
+                    Error::invalid("`number` is not a phone number Casekeep can read (a UK number, or an international one starting with +)")
                 })?;
                 let entry =
                     list.get_mut(at).ok_or(Error::NotFound("organisation on the switchboard list"))?;
@@ -777,11 +777,11 @@ impl Session {
 
 fn organisation_name(s: &str) -> Result<String> {
     let mut o = Some(s.to_string());
-    clean("--organisation", &mut o, SHORT, false)
-        .map_err(|_| Error::invalid("--organisation is too long or contains control characters"))?;
-    let o = o.ok_or_else(|| Error::invalid("--organisation may not be empty"))?;
+    clean("organisation", &mut o, SHORT, false)
+        .map_err(|_| Error::invalid("`organisation` is too long or contains control characters"))?;
+    let o = o.ok_or_else(|| Error::invalid("`organisation` may not be empty"))?;
     if fold(&o).is_empty() {
-        return Err(Error::invalid("--organisation needs at least one letter or digit"));
+        return Err(Error::invalid("`organisation` needs at least one letter or digit"));
     }
     Ok(o)
 }

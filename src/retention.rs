@@ -51,7 +51,7 @@ fn reason_text(reason: &str) -> Result<String> {
     let r = reason.trim();
     if r.chars().count() < 10 || r.chars().count() > 2000 || r.chars().any(|c| c.is_control() && c != '\n') {
         return Err(Error::invalid(
-            "a reason of 10 to 2,000 characters is required (no control characters) (--reason)",
+            "a reason of 10 to 2,000 characters is required (no control characters) (`reason`)",
         ));
     }
     Ok(r.to_string())

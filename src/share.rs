@@ -39,7 +39,7 @@ word_enum!(
 
 word_enum!(
     /// Whether the person was told about the share.
-    Told, "--told" {
+    Told, "`told`" {
         Yes => "yes",
         No => "no",
         NotSafe => "not_safe",
@@ -138,7 +138,7 @@ impl ShareRequest {
 pub fn share_purpose(recipient: RecipientKind, typed: &str) -> Result<Purpose> {
     match Purpose::parse(recipient, Some(typed))? {
         Purpose::General => Err(Error::invalid(format!(
-            "say what the information is for (--purpose): one of {}, or other words",
+            "say what the information is for (`purpose`): one of {}, or other words",
             crate::consent::PurposeCode::of(recipient).map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
         ))),
         p => Ok(p),
@@ -178,12 +178,12 @@ fn basis(consent: &ConsentDecision, req: &ShareRequest) -> Result<(GateOutcome, 
     };
     if req.lawful_basis.is_none() {
         return Err(Error::invalid(format!(
-            "{why}: sharing without consent needs a lawful basis (--lawful-basis) and a justification, approved by a manager"
+            "{why}: sharing without consent needs a lawful basis (`lawful_basis`) and a justification, approved by a manager"
         )));
     }
     if req.justification.as_deref().is_none_or(|j| j.chars().count() < 10) {
         return Err(Error::invalid(format!(
-            "{why}: a share on a lawful basis needs a justification of at least 10 characters (--justification)"
+            "{why}: a share on a lawful basis needs a justification of at least 10 characters (`justification`)"
         )));
     }
     let outcome = GateOutcome {
@@ -204,7 +204,7 @@ pub fn gate(consent: &ConsentDecision, req: &ShareRequest, approved: bool) -> Re
         (_, true, _) => Approval::Approved,
         (Approval::Awaiting, false, false) => {
             return Err(Error::invalid(format!(
-                "{why}: a share without consent needs a manager's approval: ask for it with --request (a manager approves it in their own session, then you finish the share), or --emergency to share now and be approved afterwards"
+                "{why}: a share without consent needs a manager's approval: ask for it with `request` (a manager approves it in their own session, then you finish the share), or `emergency` to share now and be approved afterwards"
             )))
         }
         (a, false, _) => a,
@@ -443,7 +443,7 @@ impl Session {
         let purpose = share_purpose(recipient, purpose)?;
         let reason =
             clean(Some(reason), "reason", 4000)?.filter(|r| r.chars().count() >= 10).ok_or_else(|| {
-                Error::invalid("a decision not to share needs a reason of at least 10 characters (--reason)")
+                Error::invalid("a decision not to share needs a reason of at least 10 characters (`reason`)")
             })?;
         let consent = self.consent_decision(client, recipient, &purpose)?;
         let body = json!({

@@ -120,7 +120,11 @@ impl fmt::Debug for Vault {
 pub fn default_dir() -> Result<PathBuf> {
     directories::ProjectDirs::from("org", "Casekeep", "casekeep")
         .map(|p| p.data_dir().join("vault"))
-        .ok_or_else(|| Error::invalid("cannot find a home directory for the default vault; give --vault DIR"))
+        .ok_or_else(|| {
+            Error::invalid(
+                "cannot find a home directory for the default vault: give the vault's folder (`vault`)",
+            )
+        })
 }
 
 impl Vault {

@@ -140,7 +140,7 @@ impl Session {
         let req = req.normalised()?;
         if req.emergency {
             return Err(Error::invalid(
-                "an emergency share is shared now and approved afterwards: use --emergency or --request, not both",
+                "an emergency share is shared now and approved afterwards: use `emergency` or `request`, not both",
             ));
         }
         let purpose = req.purpose()?;
@@ -309,7 +309,7 @@ impl Session {
         let reason =
             clean(Some(reason), "reason", 4000)?.filter(|r| r.chars().count() >= 10).ok_or_else(|| {
                 Error::invalid(
-                    "rejecting a share request needs a reason of at least 10 characters (--reason)",
+                    "rejecting a share request needs a reason of at least 10 characters (`reason`)",
                 )
             })?;
         self.decide(id, "share_request_rejected", |_, me| {

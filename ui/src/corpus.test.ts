@@ -43,6 +43,10 @@ describe("the core's refusals, as the app shows them", () => {
   it("reads the core's messages (the scan is not empty)", () => {
     expect(all.length).toBeGreaterThan(60);
   });
+  it("names fields, never a CLI flag (each front end says a field its own way)", () => {
+    const flags = all.filter(([, m]) => /(^|[\s(])--[a-z]/.test(m)).map(([file, m]) => `${file}: ${m}`);
+    expect(flags, flags.join("\n")).toEqual([]);
+  });
   it("never shows a CLI flag or a field path, and labels every path it names", () => {
     const bad: string[] = [];
     for (const [file, m] of all) {

@@ -9,15 +9,15 @@ describe("the core's field paths in the reader's words", () => {
     expect(e.message).toMatch(/^Contact 1: Enter a UK phone number, like 07700 900123/);
     expect(e.message).not.toMatch(/`|contacts\[|value/);
   });
-  it("never shows a CLI flag, and knows the field the flag stands for", () => {
-    const e = explain("no consent is recorded for police (prevent_detect_crime): sharing without consent needs a lawful basis (--lawful-basis) and a justification, approved by a manager");
-    expect(e.message).not.toContain("--");
+  it("knows the field a sentence names in brackets, and drops the brackets", () => {
+    const e = explain("no consent is recorded for police (prevent_detect_crime): sharing without consent needs a lawful basis (`lawful_basis`) and a justification, approved by a manager");
+    expect(e.message).not.toContain("`");
+    expect(e.message).not.toContain("(lawful");
     expect(e.path).toBe("lawful_basis");
-    const r = explain("a decision not to share needs a reason of at least 10 characters (--reason)");
+    const r = explain("a decision not to share needs a reason of at least 10 characters (`reason`)");
     expect(r).toEqual({ path: "reason", message: "A decision not to share needs a reason of at least 10 characters" });
-    const n = explain("--number is not a phone number Casekeep can read (a UK number, or an international one starting with +)");
-    expect(n.path).toBe("number");
-    expect(n.message).not.toContain("--");
+    const n = explain("`number` is not a phone number Casekeep can read (a UK number, or an international one starting with +)");
+    expect(n).toEqual({ path: "number", message: "Enter a phone number, like 07700 900123 (a number abroad starts with + and its country code)" });
   });
   it("words the common problems specifically", () => {
     expect(explain("`full_name` is required and may not be empty")).toEqual({ path: "full_name", message: "Enter their full name" });
@@ -28,9 +28,9 @@ describe("the core's field paths in the reader's words", () => {
     expect(explain("`children[0].school` is too long (300 characters; the limit is 200)").message).toBe("Child 1: School must be 200 characters or fewer");
     expect(explain("`contacts[0].safe_windows[1].from` must be a time written HH:MM (00:00 to 23:59)").message).toBe("Contact 1: Enter the start of the safe window as a time, like 09:30");
   });
-  it("drops asides about CLI commands and names the app's controls for CLI flags", () => {
+  it("drops asides about CLI commands and names the app's own controls", () => {
     expect(explain("this enquiry is already linked to a client (an enquiry is linked once; `enquiry list` shows the link)").message).toBe("This enquiry is already linked to a client");
-    expect(explain("an emergency share is shared now and approved afterwards: use --emergency or --request, not both").message).toBe("An emergency share is shared now and approved afterwards: use “Emergency” or “Ask a manager to approve”, not both");
+    expect(explain("an emergency share is shared now and approved afterwards: use `emergency` or `request`, not both").message).toBe("An emergency share is shared now and approved afterwards: use “Emergency” or “Ask a manager to approve”, not both");
     expect(explain("the review date is in the past")).toEqual({ path: "review_on", message: "Review date must be today or in the future" });
   });
   it("leaves a message that names no field as it is, capitalised", () => {

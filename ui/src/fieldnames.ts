@@ -81,7 +81,7 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   "actions[].description": { label: "Action description" },
   "actions[].due": { label: "Action due date" },
   "actions[].done": { label: "Action done" },
-  // Consent, sharing and enquiries (their messages name a CLI flag, mapped below)
+  // Consent, sharing and enquiries (their messages name the field in brackets: "(`reason`)")
   "purpose": { label: "Purpose", missing: "Say what the information is for" },
   "lawful_basis": { label: "Lawful basis", missing: "Choose the lawful basis for sharing without consent" },
   "justification": { label: "Justification", missing: "Enter a justification of at least 10 characters" },
@@ -142,12 +142,13 @@ const SENTENCES: Array<[RegExp, string, string]> = [
   [/^the review date must be a real date/, "review_on", "Review date must be a real date"],
 ];
 
-/** CLI flags that are not fields but the app's own controls, in the app's words. */
-const FLAG_WORDS: Record<string, string> = { "--request": "“Ask a manager to approve”", "--emergency": "“Emergency”" };
+/** Request fields that are not answers but the app's own controls, in the app's words. */
+const CONTROL_WORDS: Record<string, string> = { request: "“Ask a manager to approve”", emergency: "“Emergency”" };
 /** A bracketed aside that sends the reader to a CLI command (`enquiry list`): dropped. */
 const CLI_ASIDE = /\s*\([^()]*`[a-z]+ [a-z-]+`[^()]*\)/g;
 
-const FLAG_PATHS: Record<string, string> = { "--reason": "reason", "--purpose": "purpose", "--lawful-basis": "lawful_basis", "--justification": "justification", "--number": "number", "--organisation": "organisation", "--told": "told", "--review-on": "review_on" };
+/** The core names the field a sentence is about in brackets at its end: "… (`reason`)". */
+const FIELD_ASIDE = /\s*\(`([a-z_]+)`\)/;
 
 function sentence(s: string): string {
   const t = s.trim().replace(/\s+/g, " ");
@@ -164,14 +165,12 @@ function lower(label: string): string {
 export function explain(message: string): Explained {
   for (const [re, p, words] of SENTENCES) if (re.test(message)) return { path: p, message: words };
   let text = message;
-  // A CLI flag in brackets, or leading the sentence: its field, and the words without it.
+  // The field a sentence is about, named in brackets: its field, and the words without it.
   let path: string | null = null;
-  for (const [flag, p] of Object.entries(FLAG_PATHS)) {
-    if (text.includes(`(${flag})`) || text.startsWith(`${flag} `)) {
-      path = path ?? p;
-      text = text.replace(` (${flag})`, "").replace(`(${flag})`, "");
-      if (text.startsWith(`${flag} `)) text = `${FIELD_LABELS[p]?.label ?? p} ${text.slice(flag.length + 1)}`;
-    }
+  const aside = FIELD_ASIDE.exec(text);
+  if (aside) {
+    path = aside[1];
+    text = text.replace(FIELD_ASIDE, "");
   }
   const m = /^`([a-z_]+(?:\[\d+\])?(?:\.[a-z_0-9]+(?:\[\d+\])?)*)`(?: in the [a-z ]+ JSON)? (.*)$/s.exec(text);
   if (m) {
@@ -182,13 +181,13 @@ export function explain(message: string): Explained {
     const plain = plainProblem(label, words, rest);
     return { path, message: groupPrefix(path) + plain };
   }
-  if (path && FIELD_LABELS[path]?.format && /not a phone number/.test(text)) return { path, message: FIELD_LABELS[path].format as string };
   // Remaining paths inside the sentence (`a` is before `b`) become labels; asides about CLI
   // commands go, and so do any flags left (named as the app's controls where it has them).
   text = text.replace(CLI_ASIDE, "");
-  text = text.replace(/`([a-z_]+(?:\[\d+\])?(?:\.[a-z_0-9]+(?:\[\d+\])?)*)`/g, (_, p: string) => (labelFor(p) ? `“${lower(labelFor(p) as string)}”` : p.replace(/_/g, " ")));
+  text = text.replace(/`([a-z_]+(?:\[\d+\])?(?:\.[a-z_0-9]+(?:\[\d+\])?)*)`/g, (_, p: string) =>
+    CONTROL_WORDS[p] ?? (labelFor(p) ? `“${lower(labelFor(p) as string)}”` : p.replace(/_/g, " ")),
+  );
   text = text.replace(/`([^`]*)`/g, "$1");
-  text = text.replace(/\s*\(--[a-z-]+\)/g, "").replace(/--([a-z-]+)/g, (f: string, name: string) => FLAG_WORDS[f] ?? name.replace(/-/g, " "));
   return { path, message: sentence(text) };
 }
 
