@@ -18,6 +18,7 @@ mod audited_reads;
 mod backup_restore;
 mod bad_input;
 mod caseload_columns;
+mod catalogue_coverage;
 mod consent;
 mod crash_safety;
 mod do_not_contact;
