@@ -23,6 +23,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("../migrations/0006_log_by_event.sql")),
     (7, include_str!("../migrations/0007_client_keys.sql")),
     (8, include_str!("../migrations/0008_drafts.sql")),
+    (9, include_str!("../migrations/0009_record_anchors.sql")),
 ];
 
 pub fn latest_version() -> u32 {
