@@ -511,7 +511,16 @@ impl Session {
             Some(q) => stmt.query([q])?,
         };
         let flagged = self.clients_with_enquiry_alerts()?;
-        let anchors = self.record_anchors_now()?;
+        // Every client's anchor read at once for the whole caseload; one by one for a search.
+        let anchors = match query {
+            None => self.record_anchors_now()?,
+            Some(_) => record_anchor::Anchors::lazy(
+                self.conn(),
+                self.identities(),
+                Some(&self.record_anchors),
+                self.vault_id(),
+            ),
+        };
         // One pass, reading the date and the level in place: four strings a row, no more.
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {

@@ -76,10 +76,17 @@ pub(crate) fn anchored(mut body: Value, vault_id: &str, client: i64, stored: Opt
 type Anchor = Option<[u8; 32]>;
 
 /// Anchoring entries a session has verified (their signature checked once), by sequence
-/// number and entry hash: a later read compares against the digest as verified, whatever
-/// the table holds now, and pays no signature check.
+/// number, with the client they are about: a later read compares against the digest as it
+/// was verified, whatever the table holds now, and pays no signature check (nor a read of
+/// the entry: the lookup of the latest anchor's number is one index probe).
 #[derive(Default)]
-pub(crate) struct Cache(RefCell<HashMap<i64, (Vec<u8>, Anchor)>>);
+pub(crate) struct Cache(RefCell<HashMap<i64, (i64, Anchor)>>);
+
+impl Cache {
+    fn get(&self, seq: i64, client: i64) -> Option<Anchor> {
+        self.0.borrow().get(&seq).filter(|(c, _)| *c == client).map(|(_, a)| *a)
+    }
+}
 
 impl fmt::Debug for Cache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -99,20 +106,25 @@ fn parse(body: &str) -> Option<Anchor> {
     })
 }
 
-/// A row beginning with the entry columns: its anchor if it holds (from `cache` when the
-/// same entry was verified before).
-fn verified(ids: &Identities, cache: Option<&Cache>, r: &rusqlite::Row<'_>) -> Result<Option<Anchor>> {
+/// A row beginning with the entry columns, about `client`: its anchor if it holds (from
+/// `cache` when the same entry was verified before).
+fn verified(
+    ids: &Identities,
+    cache: Option<&Cache>,
+    client: i64,
+    r: &rusqlite::Row<'_>,
+) -> Result<Option<Anchor>> {
     let seq: i64 = r.get(0)?;
-    let hash: Vec<u8> = r.get(10)?;
-    if let Some((h, a)) = cache.and_then(|c| c.0.borrow().get(&seq).cloned()) {
-        if h == hash {
-            return Ok(Some(a));
-        }
+    if let Some(a) = cache.and_then(|c| c.get(seq, client)) {
+        return Ok(Some(a));
+    }
+    if r.get::<_, Option<i64>>(5)? != Some(client) {
+        return Ok(None);
     }
     let Some((_, body)) = log::signed_row(ids, r)? else { return Ok(None) };
     let Some(a) = parse(body) else { return Ok(None) };
     if let Some(c) = cache {
-        c.0.borrow_mut().insert(seq, (hash, a));
+        c.0.borrow_mut().insert(seq, (client, a));
     }
     Ok(Some(a))
 }
@@ -151,7 +163,7 @@ pub(crate) fn status(
     ))?;
     let mut rows = stmt.query([client])?;
     while let Some(r) = rows.next()? {
-        if let Some(a) = verified(ids, cache, r)? {
+        if let Some(a) = verified(ids, cache, client, r)? {
             return Ok(compare(a, vault_id, client, stored));
         }
     }
@@ -204,22 +216,50 @@ impl<'a> Anchors<'a> {
         cache: Option<&'a Cache>,
         vault_id: &'a str,
     ) -> Result<Anchors<'a>> {
+        // The latest anchor's number of every client: one index probe each.
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {} FROM log_entries e
-              WHERE e.seq IN (SELECT (SELECT max(seq) FROM log_entries
-                                       WHERE client_id = c.id AND {IS_ANCHOR})
-                                FROM clients c)",
-            log::entry_columns("e")
+            "SELECT c.id, (SELECT max(seq) FROM log_entries WHERE client_id = c.id AND {IS_ANCHOR})
+               FROM clients c"
         ))?;
         let mut rows = stmt.query([])?;
         let mut latest = HashMap::new();
+        let mut unverified = Vec::new();
         while let Some(r) = rows.next()? {
-            let client: Option<i64> = r.get(5)?;
-            if let (Some(client), Some(a)) = (client, verified(ids, cache, r)?) {
-                latest.insert(client, a);
+            let (client, seq): (i64, Option<i64>) = (r.get(0)?, r.get(1)?);
+            let known = seq.and_then(|seq| cache.and_then(|c| c.get(seq, client)));
+            match (seq, known) {
+                (None, _) => {}
+                (Some(_), Some(a)) => {
+                    latest.insert(client, a);
+                }
+                (Some(seq), None) => unverified.push((client, seq)),
+            }
+        }
+        // Those not verified before (a session's first listing): each entry read and checked.
+        let mut entry = conn.prepare_cached(&format!(
+            "SELECT {} FROM log_entries WHERE seq = ?1",
+            log::entry_columns("log_entries")
+        ))?;
+        for (client, seq) in unverified {
+            let mut rows = entry.query([seq])?;
+            if let Some(r) = rows.next()? {
+                if let Some(a) = verified(ids, cache, client, r)? {
+                    latest.insert(client, a);
+                }
             }
         }
         Ok(Anchors { latest, conn, ids, cache, vault_id })
+    }
+
+    /// No anchors read ahead: each client is looked up when asked for (a search, which
+    /// lists a few of many).
+    pub(crate) fn lazy(
+        conn: &'a Connection,
+        ids: &'a Identities,
+        cache: Option<&'a Cache>,
+        vault_id: &'a str,
+    ) -> Anchors<'a> {
+        Anchors { latest: HashMap::new(), conn, ids, cache, vault_id }
     }
 
     pub(crate) fn status(&self, client: i64, stored: &str) -> Result<Status> {
