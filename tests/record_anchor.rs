@@ -138,6 +138,13 @@ fn an_insiders_direct_edits_are_refused_on_read_and_named_by_log_verify() {
     cara.confirm_safe_contact(ada, 1).unwrap();
     cara.show_client(ada, Names::Hidden).unwrap();
     log_verify_passes(&scratch);
+    // A genuine change through the CLI works, and the session reads the new version.
+    let f = scratch.file("change.json", r#"{"postcode": "DE1 4AA"}"#);
+    scratch.worker(&["client", "update", &ada.to_string(), "--json", f.to_str().unwrap()]).ok();
+    let shown = scratch.worker(&["client", "show", &ada.to_string()]).ok().json();
+    assert_eq!(shown["postcode"], "DE1 4AA");
+    assert_eq!(cara.show_client_whole(ada).unwrap()["postcode"], "DE1 4AA");
+    log_verify_passes(&scratch);
 }
 
 #[test]
