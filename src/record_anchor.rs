@@ -283,7 +283,6 @@ impl<'a> Anchors<'a> {
 
 /// What `log verify` adds about the records: the clients (ids only) whose stored record is
 /// not the version last anchored, and those with no anchor.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RecordsReport {
     pub checked: usize,
