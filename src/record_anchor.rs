@@ -374,6 +374,38 @@ impl Session {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_digest_binds_the_vault_the_client_and_the_exact_bytes() {
+        let d = digest("vault-one", 1, r#"{"a":1}"#);
+        assert_ne!(d, digest("vault-two", 1, r#"{"a":1}"#));
+        assert_ne!(d, digest("vault-one", 2, r#"{"a":1}"#));
+        assert_ne!(d, digest("vault-one", 1, r#"{"a": 1}"#));
+        // Length-prefixed: moving a byte between the vault id and the record changes it.
+        assert_ne!(digest("ab", 1, "c"), digest("a", 1, "bc"));
+        assert_eq!(d, digest("vault-one", 1, r#"{"a":1}"#));
+    }
+
+    #[test]
+    fn an_anchor_carries_a_digest_or_null_never_the_record() {
+        let record = r#"{"full_name":"Ada Example"}"#;
+        let body = anchored(json!({ "fields": ["full_name"] }), "v", 3, Some(record));
+        assert!(!body.to_string().contains("Ada"));
+        let text = body.to_string();
+        assert!(text.contains("\"record_digest\":"), "the partial index's expression matches: {text}");
+        assert_eq!(parse(&text), Some(Some(digest("v", 3, record))));
+        let gone = anchored(json!({}), "v", 3, None);
+        assert_eq!(parse(&gone.to_string()), Some(None));
+        // Not an anchor: no top-level field (a nested one does not count).
+        assert_eq!(parse(r#"{"x":{"record_digest":"00"}}"#), None);
+        // A malformed digest anchors nothing a record can match.
+        assert_eq!(parse(r#"{"record_digest":"zz"}"#), Some(None));
+    }
+}
+
 #[cfg(feature = "test-hooks")]
 /// Test hooks (compiled only with the `test-hooks` feature, never in a shipped build).
 pub mod test_hooks {
