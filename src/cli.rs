@@ -847,31 +847,39 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Log(LogCmd::Verify { expect_head }) => {
             let report = session.verify_log()?;
-            if let Some(b) = &report.first_break {
-                emit(&report)?;
-                eprintln!("casekeep: {b}");
-                return Ok(ExitCode::from(1));
-            }
-            let Some(head) = expect_head else {
-                emit(&report)?;
-                return Ok(ExitCode::SUCCESS);
-            };
-            let found = session.find_head(&head)?;
-            let held = found.entry.is_some();
+            // Each client's stored record against its last signed version (ids only).
+            let records = session.verify_records()?;
             let mut out = serde_json::to_value(&report)
                 .map_err(|_| Error::Storage("could not encode the output".into()))?;
             if let Some(o) = out.as_object_mut() {
-                o.insert("expected_head".into(), serde_json::json!(found));
+                o.insert("records".into(), serde_json::json!(records));
             }
+            let record_problems = records.problems();
+            for p in &record_problems {
+                eprintln!("casekeep: {p}");
+            }
+            if let Some(b) = &report.first_break {
+                emit(&out)?;
+                eprintln!("casekeep: {b}");
+                return Ok(ExitCode::from(1));
+            }
+            let held = match expect_head {
+                None => true,
+                Some(head) => {
+                    let found = session.find_head(&head)?;
+                    if let Some(o) = out.as_object_mut() {
+                        o.insert("expected_head".into(), serde_json::json!(found));
+                    }
+                    found.entry.is_some()
+                }
+            };
             emit(&out)?;
-            if held {
-                Ok(ExitCode::SUCCESS)
-            } else {
+            if !held {
                 eprintln!(
                     "casekeep: the log does not hold the expected head: it was rolled back or forked since the export was made, or the export is from another vault"
                 );
-                Ok(ExitCode::from(1))
             }
+            Ok(if held && record_problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Share(a) => share(&mut session, a),
         Command::Decline { client, recipient, purpose, reason } => {

@@ -14,9 +14,10 @@ use crate::error::{Error, Result};
 use crate::input;
 use crate::log::{self, Kind};
 use crate::record::{check_case_reference, initials_of, ClientPatch, ClientRecord, Date};
+use crate::record_anchor;
 use crate::risk::{self, RiskConfig, RiskLevel};
 use crate::safe_times::{self, Acknowledgement, Caution};
-use crate::vault::Session;
+use crate::vault::{Session, SessionCtx};
 
 /// A client's id in this vault.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
@@ -160,11 +161,25 @@ fn check_shape(json: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// A client's stored record, read inside a write transaction.
-pub(crate) fn load_in(tx: &Transaction<'_>, id: ClientId) -> Result<ClientRecord> {
+/// A client's stored record, read inside a write transaction and checked against its
+/// anchor (`record_anchor.rs`).
+pub(crate) fn load_in(tx: &Transaction<'_>, s: &SessionCtx<'_>, id: ClientId) -> Result<ClientRecord> {
+    load_checked(tx, s.identities, None, s.vault_id, id)
+}
+
+/// A client's stored record, refused unless it is the version last anchored.
+fn load_checked(
+    conn: &rusqlite::Connection,
+    ids: &crate::identity::Identities,
+    cache: Option<&record_anchor::Cache>,
+    vault_id: &str,
+    id: ClientId,
+) -> Result<ClientRecord> {
     let stored: Option<String> =
-        tx.query_row("SELECT record FROM clients WHERE id = ?1", [id.0], |r| r.get(0)).optional()?;
-    decode(&stored.ok_or(Error::NotFound("client"))?)
+        conn.query_row("SELECT record FROM clients WHERE id = ?1", [id.0], |r| r.get(0)).optional()?;
+    let stored = stored.ok_or(Error::NotFound("client"))?;
+    record_anchor::require(conn, ids, cache, vault_id, id.0, &stored)?;
+    decode(&stored)
 }
 
 /// Saves a changed record with its derived columns and search index, and logs `event`
@@ -187,25 +202,28 @@ pub(crate) fn store_change(
     if changed.is_empty() {
         return Ok(changed);
     }
-    save_record(tx, id, rec, cfg)?;
-    log::append(tx, vault_id, signer, Kind::Audit, event, Some(id.0), &json!({ "fields": changed }))?;
+    let stored = save_record(tx, id, rec, cfg)?;
+    let body = record_anchor::anchored(json!({ "fields": changed }), vault_id, id.0, Some(&stored));
+    log::append(tx, vault_id, signer, Kind::Audit, event, Some(id.0), &body)?;
     Ok(changed)
 }
 
-/// Saves a changed record with its derived columns and search index; the caller writes
-/// the signed entry that says why (in the same transaction).
+/// Saves a changed record with its derived columns and search index; returns the stored
+/// bytes, which the caller anchors in the signed entry that says why (in the same
+/// transaction, with [`record_anchor::anchored`]).
 pub(crate) fn save_record(
     tx: &Transaction<'_>,
     id: ClientId,
     rec: &ClientRecord,
     cfg: &RiskConfig,
-) -> Result<()> {
+) -> Result<String> {
+    let stored = encode(rec)?;
     tx.execute(
         "UPDATE clients SET case_reference = ?1, record = ?2, risk_level = ?3, updated_at = ?4,
                             full_name = ?6, safe_contact_review_due = ?7 WHERE id = ?5",
         params![
             rec.case_reference,
-            encode(rec)?,
+            stored,
             level_str(latest_level(rec, cfg)),
             log::now(),
             id.0,
@@ -213,18 +231,22 @@ pub(crate) fn save_record(
             review_due(rec)
         ],
     )?;
-    index(tx, id.0, rec)
+    index(tx, id.0, rec)?;
+    Ok(stored)
 }
 
-/// Recomputes every client's stored risk level (after the vault's bands change).
-pub(crate) fn relevel_all(tx: &Transaction<'_>, cfg: &RiskConfig) -> Result<()> {
+/// Recomputes every client's stored risk level (after the vault's bands change), from
+/// records checked against their anchors.
+pub(crate) fn relevel_all(tx: &Transaction<'_>, s: &SessionCtx<'_>, cfg: &RiskConfig) -> Result<()> {
     let rows: Vec<(i64, String)> = {
         let mut stmt = tx.prepare("SELECT id, record FROM clients")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
+    let anchors = record_anchor::Anchors::load(tx, s.identities, None, s.vault_id)?;
     let mut up = tx.prepare("UPDATE clients SET risk_level = ?1 WHERE id = ?2")?;
     for (id, record) in rows {
+        anchors.require(id, &record)?;
         let rec = decode(&record)?;
         up.execute(params![level_str(latest_level(&rec, cfg)), id])?;
     }
@@ -255,13 +277,14 @@ impl Session {
                 return Err(Error::invalid("another client already has that case reference"));
             }
             let now = log::now();
+            let stored = encode(&rec)?;
             tx.execute(
                 "INSERT INTO clients (case_reference, record, risk_level, created_at, updated_at, created_by,
                                       full_name, safe_contact_review_due)
                  VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)",
                 params![
                     rec.case_reference,
-                    encode(&rec)?,
+                    stored,
                     level_str(latest_level(&rec, &cfg)),
                     now,
                     s.user.id,
@@ -271,17 +294,10 @@ impl Session {
             )?;
             let id = tx.last_insert_rowid();
             index(tx, id, &rec)?;
-            let stored = serde_json::to_value(&rec).map_err(|_| Error::Storage("encode".into()))?;
-            let fields: Vec<String> = catalogue::paths_with_values(&stored).into_keys().collect();
-            log::append(
-                tx,
-                s.vault_id,
-                s.signer,
-                Kind::Audit,
-                "client_added",
-                Some(id),
-                &json!({ "fields": fields }),
-            )?;
+            let value = serde_json::to_value(&rec).map_err(|_| Error::Storage("encode".into()))?;
+            let fields: Vec<String> = catalogue::paths_with_values(&value).into_keys().collect();
+            let body = record_anchor::anchored(json!({ "fields": fields }), s.vault_id, id, Some(&stored));
+            log::append(tx, s.vault_id, s.signer, Kind::Audit, "client_added", Some(id), &body)?;
             Ok(ClientId(id))
         })
     }
@@ -307,7 +323,7 @@ impl Session {
         let author = self.user().name.clone();
         let cfg = self.settings()?.risk;
         self.write(|tx, s| {
-            let before = load_in(tx, id)?;
+            let before = load_in(tx, s, id)?;
             let mut rec = before.clone();
             patch.apply(&mut rec, &author, Date::today())?;
             if rec.case_reference.is_empty() {
@@ -333,12 +349,9 @@ impl Session {
         })
     }
 
+    /// A client's record, refused unless it is the version last anchored in the log.
     pub(crate) fn load_client(&self, id: ClientId) -> Result<ClientRecord> {
-        let stored: Option<String> = self
-            .conn()
-            .query_row("SELECT record FROM clients WHERE id = ?1", [id.0], |r| r.get(0))
-            .optional()?;
-        decode(&stored.ok_or(Error::NotFound("client"))?)
+        load_checked(self.conn(), self.identities(), Some(&self.record_anchors), self.vault_id(), id)
     }
 
     /// The value of a client's safe contact (numbered from 1), for copying, at the laptop's
@@ -478,7 +491,12 @@ impl Session {
             None => None,
             Some(s) => Some(fts_query(s)?),
         };
-        // Read from the columns derived on every save (migration 0002): no record is decoded.
+        // Read from the columns derived on every save (migration 0002): no record is read. The
+        // columns are not anchored (an insider could change them as easily as the record), so
+        // checking the records here would protect nothing the list shows, cost a read and a
+        // hash of every record, and let one altered record take the whole caseload away from
+        // everyone; each record is checked when it is opened, exported or queued
+        // (record_anchor.rs), and `log verify` and `check` name any that fails.
         let sql = match query {
             None => {
                 "SELECT id, case_reference, full_name, risk_level, safe_contact_review_due, updated_at
@@ -499,6 +517,7 @@ impl Session {
         // One pass, reading the date and the level in place: four strings a row, no more.
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
             let safe_contact_review_due = match text_ref(r, 4)? {
                 None => None,
                 Some(d) => Some(
@@ -508,7 +527,7 @@ impl Session {
             };
             let full_name: String = r.get(2)?;
             out.push(ClientSummary {
-                id: r.get(0)?,
+                id,
                 initials: initials_of(&full_name),
                 risk_level: parse_level(text_ref(r, 3)?)?,
                 safe_contact_review_due,

@@ -19,6 +19,7 @@ use crate::clients::{self, ClientId, Names};
 use crate::error::{Error, Result};
 use crate::log::{self, Kind};
 use crate::record::{Channel, ClientRecord, Contact, Date};
+use crate::record_anchor;
 use crate::vault::Session;
 
 word_enum!(
@@ -238,15 +239,16 @@ impl Session {
         let today = Date::today();
         let review_due = plus(today, days)?;
         self.write(|tx, s| {
-            let mut rec = clients::load_in(tx, id)?;
+            let mut rec = clients::load_in(tx, s, id)?;
             let c = contact_mut(&mut rec, contact)?;
             if c.do_not_use {
                 return Err(refuse_do_not_use(contact, "it cannot be confirmed as a safe contact"));
             }
             c.last_confirmed = Some(today);
             c.review_due = Some(review_due);
-            clients::save_record(tx, id, &rec, &settings.risk)?;
+            let stored = clients::save_record(tx, id, &rec, &settings.risk)?;
             let body = json!({ "contact": contact, "review_after_days": days });
+            let body = record_anchor::anchored(body, s.vault_id, id.0, Some(&stored));
             log::append(tx, s.vault_id, s.signer, Kind::Audit, CONFIRMED, Some(id.0), &body)?;
             Ok(Confirmation { contact, last_confirmed: today, review_due, review_after_days: days })
         })
@@ -267,22 +269,27 @@ impl Session {
         let risk = self.settings()?.risk;
         let today = Date::today();
         self.write(|tx, s| {
-            let mut rec = clients::load_in(tx, id)?;
+            let mut rec = clients::load_in(tx, s, id)?;
             let c = contact_mut(&mut rec, contact)?;
             if c.do_not_use {
                 return Err(refuse_do_not_use(contact, "no attempt should be made on it"));
             }
             let flag = outcome == AttemptOutcome::NumberNotWorking && c.review_due.is_none_or(|r| r > today);
-            if flag {
+            let stored = if flag {
                 c.review_due = Some(today);
-                clients::save_record(tx, id, &rec, &risk)?;
-            }
-            let body = json!({
+                Some(clients::save_record(tx, id, &rec, &risk)?)
+            } else {
+                None
+            };
+            let mut body = json!({
                 "contact": contact,
                 "outcome": outcome,
                 "note": note,
                 "flagged_for_review": flag,
             });
+            if let Some(stored) = stored {
+                body = record_anchor::anchored(body, s.vault_id, id.0, Some(&stored));
+            }
             log::append(tx, s.vault_id, s.signer, Kind::Audit, ATTEMPT, Some(id.0), &body)
         })
     }
@@ -330,8 +337,10 @@ impl Session {
             let mut stmt =
                 self.conn().prepare("SELECT id, case_reference, record FROM clients ORDER BY id")?;
             let mut rows = stmt.query([])?;
+            let anchors = self.record_anchors_now()?;
             while let Some(r) = rows.next()? {
                 let record: String = r.get(2)?;
+                anchors.require(r.get(0)?, &record)?;
                 let stored = clients::decode(&record)?;
                 let because = duplicate_reasons(&new, &stored);
                 if !because.is_empty() {

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("../migrations/0007_client_keys.sql")),
     (8, include_str!("../migrations/0008_drafts.sql")),
     (9, include_str!("../migrations/0009_signed_drafts.sql")),
+    (10, include_str!("../migrations/0010_record_anchors.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -99,6 +99,7 @@ impl Session {
         if let Some(b) = &log.first_break {
             problems.push(format!("log: {b}"));
         }
+        problems.extend(self.verify_records()?.problems().into_iter().map(|p| format!("records: {p}")));
         Ok(CheckReport { ok: problems.is_empty(), problems, key_slots: slots.len(), log })
     }
 }

@@ -39,6 +39,7 @@ pub mod marac;
 pub mod policy;
 pub mod queue;
 pub mod record;
+pub mod record_anchor;
 pub mod retention;
 pub mod risk;
 pub mod safe_times;

@@ -375,9 +375,25 @@ pub fn signed_author(conn: &Connection, ids: &Identities, seq: i64) -> Result<Op
     let mut stmt = conn.prepare_cached(&format!("SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq = ?1"))?;
     let mut rows = stmt.query([seq])?;
     match rows.next()? {
-        Some(r) if signed_by(ids, r, false)? => Ok(Canonical::of_row(r)?.actor_id),
-        _ => Ok(None),
+        Some(r) => Ok(signed_row(ids, r)?.map(|(author, _)| author)),
+        None => Ok(None),
     }
+}
+
+/// The columns of whole entries, each prefixed with `alias.`, for a query that joins the
+/// log (read with [`signed_row`], the entry's columns first).
+pub(crate) fn entry_columns(alias: &str) -> String {
+    ENTRY_COLUMNS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A row that begins with [`ENTRY_COLUMNS`] (e.g. from [`entry_columns`]): its author and
+/// stored body if it holds as their act, checked as [`signed_author`] checks (any role).
+pub(crate) fn signed_row<'r>(ids: &Identities, r: &'r rusqlite::Row<'_>) -> Result<Option<(i64, &'r str)>> {
+    if !signed_by(ids, r, false)? {
+        return Ok(None);
+    }
+    let c = Canonical::of_row(r)?;
+    Ok(c.actor_id.map(|a| (a, c.body)))
 }
 
 /// A row of [`ENTRY_COLUMNS`]: its hash recomputed, its key certified for its author, the

@@ -244,7 +244,7 @@ impl Session {
         let cfg = self.settings()?.risk;
         let author = self.user().name.clone();
         self.write(|tx, s| {
-            let before = clients::load_in(tx, client)?;
+            let before = clients::load_in(tx, s, client)?;
             let mut rec = before.clone();
             let index = apply(&mut rec, parsed, &author, &cfg, Date::today())?;
             let event = if is_new { "marac_referral_recorded" } else { "marac_referral_changed" };

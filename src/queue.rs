@@ -162,8 +162,10 @@ impl Session {
                   ORDER BY id",
             )?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            let anchors = self.record_anchors_now()?;
             for row in rows {
                 let (id, record) = row?;
+                anchors.require(id, &record)?;
                 let rec = crate::clients::decode(&record)?;
                 items.extend(record_items_until(id, &rec, &cfg, on, until));
                 people.insert(id, (rec.case_reference.clone(), rec.initials()));

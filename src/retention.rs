@@ -235,6 +235,8 @@ impl Session {
                     "reason": reason,
                     "free_text_key": key,
                 });
+                // The record is gone: any record stored under this id from now on is refused.
+                let body = crate::record_anchor::anchored(body, s.vault_id, *id, None);
                 entries.push(log::append(
                     tx,
                     s.vault_id,

@@ -210,7 +210,7 @@ impl Session {
         let body = json!({ "before": before, "after": after });
         self.write(|tx, s| {
             if after.risk != before.risk {
-                crate::clients::relevel_all(tx, &after.risk)?;
+                crate::clients::relevel_all(tx, s, &after.risk)?;
             }
             log::append(tx, s.vault_id, s.signer, Kind::Audit, SETTINGS_CHANGED, None, &body)?;
             Ok(())

@@ -232,6 +232,8 @@ impl Vault {
         let conn = db::open(&vault.dir.join(db::DB_FILE), &vault_key, false)?;
         let opened = Opened::read(conn, vault_key, vault.vault_id())?;
         let mut session = Session::start_without_anchor(&vault, opened, slot, secrets, 0)?;
+        // A new vault is anchored from its start (record_anchor.rs): its marker comes first.
+        session.anchor_unanchored_records()?;
         session.write_anchor()?;
         Ok((session, recovery))
     }
@@ -703,6 +705,8 @@ pub struct Session {
     failed_attempts: u32,
     /// Exports a crash cut short, found (and logged) at this unlock.
     incomplete_exports: usize,
+    /// Record anchors this session has verified (`record_anchor.rs`).
+    pub(crate) record_anchors: crate::record_anchor::Cache,
 }
 
 impl fmt::Debug for Session {
@@ -772,6 +776,7 @@ impl Session {
             identities,
             failed_attempts,
             incomplete_exports: 0,
+            record_anchors: Default::default(),
         };
         if !caches_match(&session.conn, &session.identities)? {
             session.write(|tx, s| {
@@ -857,6 +862,7 @@ impl Session {
             self.rotate_vault_key("members_changed")?;
         }
         self.record_unlock(attempts, pending, dropped)?;
+        self.anchor_unanchored_records()?;
         self.write_anchor()
     }
 

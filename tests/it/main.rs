@@ -33,6 +33,7 @@ mod local_dates;
 mod log_tamper;
 mod no_secret_argv;
 mod properties;
+mod record_anchor;
 mod redaction_property;
 mod retention;
 mod risk_marac;
