@@ -31,6 +31,7 @@ mod journey;
 mod local_dates;
 mod log_tamper;
 mod no_secret_argv;
+mod pdf_export;
 mod properties;
 mod redaction_property;
 mod retention;
