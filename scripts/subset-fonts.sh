@@ -5,7 +5,8 @@
 # Armenian, Hebrew, Arabic), Georgian, Latin/Greek Extended, punctuation, currency,
 # letterlike symbols, number forms, arrows, maths, geometric shapes, ballot boxes and
 # check marks. Left out: TrueType hinting (a PDF viewer does not need it), OpenType layout
-# tables (printpdf 0.7 uses neither), phonetic extensions, box drawing, technical and
+# tables (Latin, Greek and Cyrillic render right without them; the shaper draws these
+# fonts without kerning), phonetic extensions, box drawing, technical and
 # miscellaneous symbols, dingbats, and the scripts DejaVu covers only thinly (Lao, N'Ko,
 # Tifinagh, Braille, Canadian syllabics, …): this keeps the .deb under 8 MiB.
 # Needs python3-fonttools (apt). Run once; the outputs are committed.

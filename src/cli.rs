@@ -589,17 +589,20 @@ const FIELD_FLAGS: [(&str, &str); 10] = [
 ];
 
 /// A core message in the command line's words: a field the message names as the field of
-/// the request (in brackets, "(`reason`)", or leading it, "`number` is …") becomes its
-/// flag. A path into a JSON file the person gave (`contacts[0].value`) stays a path, and a
-/// field named elsewhere in the sentence stays as written unless it is one only the
-/// command line gives (`request`, `emergency`, `vault`).
+/// the request, in brackets ("(`reason`)"), becomes its flag. Leading a sentence ("`number`
+/// is …"), only a field that no JSON input has becomes a flag: "`reason` is required" from
+/// a MARAC referral's JSON file is about that file's `reason`. A path into a JSON file
+/// (`contacts[0].value`) stays a path, and a field named elsewhere in the sentence stays as
+/// written unless only the command line gives it (`request`, `emergency`, `vault`).
 fn in_cli_words(message: &str) -> String {
     let mut out = message.to_string();
     for (field, flag) in FIELD_FLAGS {
         let quoted = format!("`{field}`");
         out = out.replace(&format!("({quoted})"), &format!("({flag})"));
-        if let Some(rest) = out.strip_prefix(&format!("{quoted} ")) {
-            out = format!("{flag} {rest}");
+        if matches!(field, "number" | "organisation" | "told") {
+            if let Some(rest) = out.strip_prefix(&format!("{quoted} ")) {
+                out = format!("{flag} {rest}");
+            }
         }
         if matches!(field, "request" | "emergency" | "vault") {
             out = out.replace(&quoted, flag);
@@ -1249,5 +1252,10 @@ mod tests {
         );
         assert_eq!(in_cli_words("`channel` must be one of: `phone`"), "`channel` must be one of: `phone`");
         assert_eq!(in_cli_words("the `reason` of entry 3"), "the `reason` of entry 3");
+        // A JSON file's own field (a MARAC referral's `reason`) is not the flag.
+        assert_eq!(
+            in_cli_words("`reason` is required: say why this person is being referred to MARAC"),
+            "`reason` is required: say why this person is being referred to MARAC"
+        );
     }
 }

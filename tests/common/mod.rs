@@ -431,3 +431,17 @@ pub fn attempt_log_of(vault: &Path) -> casekeep::attempts::AttemptLog {
     let key = BASE64.decode(header["tag_key"].as_str().unwrap().as_bytes()).unwrap();
     casekeep::attempts::AttemptLog::new(vault, key, vec!["mo".into(), "cara".into()])
 }
+
+/// The envelope of a disclosure rendered straight through the library (disclosure 7 by
+/// "cara" of Derby Outreach Service; no referrer set).
+pub fn sample_envelope() -> casekeep::export::Envelope {
+    casekeep::export::Envelope {
+        disclosure_id: 7,
+        log_chain_head: "ab".repeat(32),
+        vault_root_key: "cd".repeat(32),
+        made_at: "2026-11-23T10:00:00Z".into(),
+        made_by: "cara".into(),
+        agency: "Derby Outreach Service".into(),
+        referrer: None,
+    }
+}

@@ -14,7 +14,7 @@ use std::process::Command;
 
 use crate::common::*;
 use casekeep::consent::RecipientKind;
-use casekeep::export::{self, Envelope, Format};
+use casekeep::export::{self, Format};
 use casekeep::policy::{self, RedactOptions};
 use casekeep::record::{ClientRecord, Date};
 
@@ -240,15 +240,7 @@ fn a_do_not_use_number_written_into_the_safe_route_is_refused() {
 fn the_police_pdf_by_position_and_as_a_picture() {
     let today = Date::parse("2026-11-23").unwrap();
     let view = policy::redact(&ada("Mon-Fri 10:00-12:00"), RecipientKind::Police, &opts(), today).unwrap();
-    let env = Envelope {
-        disclosure_id: 7,
-        log_chain_head: "ab".repeat(32),
-        vault_root_key: "cd".repeat(32),
-        made_at: "2026-11-23T10:00:00Z".into(),
-        made_by: "cara".into(),
-        agency: "Derby Outreach Service".into(),
-        referrer: None,
-    };
+    let env = sample_envelope();
     let bytes = export::render_checked(Format::Pdf, &view, &env, "police.pdf").unwrap();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/export-shots");
     std::fs::create_dir_all(&shots).unwrap();

@@ -32,6 +32,7 @@ mod journey;
 mod local_dates;
 mod log_tamper;
 mod no_secret_argv;
+mod pdf_export;
 mod properties;
 mod record_anchor;
 mod redaction_property;
