@@ -19,8 +19,18 @@ const BEA: &str = r#"{"full_name": "Bea Sample", "date_of_birth": "1988-02-03",
                 "last_confirmed": "2026-10-01", "review_due": "2026-11-01"}]}"#;
 
 fn stored(s: &mut Session, id: ClientId) -> String {
-    s.raw_connection().query_row("SELECT record FROM clients WHERE id = ?1", [id.0], |r| r.get(0)).unwrap()
+    edited(s, id, "record")
 }
+
+/// The client's stored record as an insider would rewrite it: `edit` is an SQLite
+/// expression over `record` (`json_set(record, …)`).
+fn edited(s: &mut Session, id: ClientId, edit: &str) -> String {
+    let sql = format!("SELECT {edit} FROM clients WHERE id = ?1");
+    s.raw_connection().query_row(&sql, [id.0], |r| r.get(0)).unwrap()
+}
+
+/// The perpetrator's number (Ada's second contact) unticked as do-not-use.
+const UNTICK_DO_NOT_USE: &str = "json_set(record, '$.contacts[1].do_not_use', json('false'))";
 
 fn put(s: &mut Session, id: ClientId, record: &str) {
     s.raw_connection().execute("UPDATE clients SET record = ?1 WHERE id = ?2", (record, id.0)).unwrap();
@@ -96,26 +106,14 @@ fn an_insiders_direct_edits_are_refused_on_read_and_named_by_log_verify() {
     let attacks: Vec<(&str, String)> = vec![
         (
             "a stale safe contact made to look freshly confirmed",
-            cara.raw_connection()
-                .query_row(
-                    "SELECT json_set(record, '$.contacts[0].last_confirmed', date('now'),
-                                             '$.contacts[0].review_due', date('now', '+90 days'))
-                       FROM clients WHERE id = ?1",
-                    [ada.0],
-                    |r| r.get(0),
-                )
-                .unwrap(),
+            edited(
+                &mut cara,
+                ada,
+                "json_set(record, '$.contacts[0].last_confirmed', date('now'),
+                                  '$.contacts[0].review_due', date('now', '+90 days'))",
+            ),
         ),
-        (
-            "the perpetrator's number unticked as do-not-use",
-            cara.raw_connection()
-                .query_row(
-                    "SELECT json_set(record, '$.contacts[1].do_not_use', json('false')) FROM clients WHERE id = ?1",
-                    [ada.0],
-                    |r| r.get(0),
-                )
-                .unwrap(),
-        ),
+        ("the perpetrator's number unticked as do-not-use", edited(&mut cara, ada, UNTICK_DO_NOT_USE)),
         ("an older genuine version put back (a replay)", first.clone()),
         ("another client's record copied in", bea_bytes.clone()),
     ];
@@ -155,14 +153,7 @@ fn deleting_or_forging_an_anchor_does_not_make_a_changed_record_trusted() {
     let mut cara = unlock_now(&dir, "cara", WORKER_PASS).unwrap();
     let ada = cara.add_client(ADA.as_bytes()).unwrap();
     cara.update_client(ada, br#"{"postcode": "DE1 2AA"}"#).unwrap();
-    let changed: String = cara
-        .raw_connection()
-        .query_row(
-            "SELECT json_set(record, '$.contacts[1].do_not_use', json('false')) FROM clients WHERE id = ?1",
-            [ada.0],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let changed = edited(&mut cara, ada, UNTICK_DO_NOT_USE);
     put(&mut cara, ada, &changed);
     cara.raw_connection()
         .execute_batch("DROP TRIGGER log_entries_no_update; DROP TRIGGER log_entries_no_delete;")
@@ -290,14 +281,7 @@ fn records_written_before_anchors_are_anchored_at_the_first_managers_unlock() {
 
     // From now on an insider's edit is refused.
     let mut cara = unlock_now(&dir, "cara", WORKER_PASS).unwrap();
-    let changed: String = cara
-        .raw_connection()
-        .query_row(
-            "SELECT json_set(record, '$.contacts[1].do_not_use', json('false')) FROM clients WHERE id = ?1",
-            [ada.0],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let changed = edited(&mut cara, ada, UNTICK_DO_NOT_USE);
     put(&mut cara, ada, &changed);
     every_read_refuses(&mut cara, ada, "after the upgrade");
     log_verify_names(&scratch, ada, "does not match its last signed version");
