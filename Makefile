@@ -1,7 +1,7 @@
 # Casekeep: two commands on a fresh Debian/Ubuntu machine.
 #   make run    installs what is missing, builds, and starts the Casekeep app (default vault location)
 #   make test   installs what is missing, then runs every check and test
-.PHONY: setup run test build lint rust-test app-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb deb-check bench-app guide-shots
+.PHONY: setup run test build lint rust-test app-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb deb-check bench-app guide-shots windows windows-test
 
 APP := target/debug/casekeep-app
 
@@ -94,5 +94,16 @@ guide-shots:
 bench-app: ui-build tauri-driver
 	bash scripts/bench-app.sh
 
-test: lint rust-test app-test ui-test e2e
+# The Windows CLI, cross-built with mingw-w64 and run under Wine: the administrators' journey
+# and the owner-only ACLs (scripts/windows-test.sh; docs/WINDOWS.md).
+windows-test: setup
+	bash scripts/windows-test.sh
+
+# The Windows build: casekeep.exe (the CLI), casekeep-app.exe and its MSI installer, in
+# target/windows/ (scripts/windows.sh; docs/WINDOWS.md). Not part of test: a cold
+# cross-build of the app takes longer than CI allows.
+windows: ui-build
+	bash scripts/windows.sh
+
+test: lint rust-test app-test ui-test e2e windows-test
 	@echo "make test: all checks passed"

@@ -1,8 +1,11 @@
 fn main() {
     // Keep the bundled SQLCipher's sqlite3_* symbols private to this binary, so that the
     // system libsqlite3 WebKitGTK loads and our SQLCipher never share one namespace
-    // (PLATFORM.md; sqlcipher/sqlcipher#385).
-    println!("cargo:rustc-link-arg-bins=-Wl,--exclude-libs,ALL");
+    // (PLATFORM.md; sqlcipher/sqlcipher#385). A GNU ld flag for an ELF binary: on Windows an
+    // .exe exports nothing unless asked, and WebView2 runs in processes of its own.
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-link-arg-bins=-Wl,--exclude-libs,ALL");
+    }
     let manifest = tauri_build::AppManifest::new().commands(casekeep_commands());
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

@@ -9,7 +9,6 @@
 //! the delay of the failures since anyone's last success. Names that are a user's are kept
 //! as HMAC tags; a name that is nobody's (say, a passphrase typed into the user field) is
 //! counted in one shared "unknown" bucket, so nothing derived from it is ever written down.
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -102,12 +101,11 @@ impl AttemptLog {
     /// Runs `change` on the file's contents under an exclusive lock and saves the result,
     /// so that concurrent attempts (other processes) are each counted.
     fn locked<T>(&self, change: impl FnOnce(&mut Attempts) -> T) -> Result<T> {
-        let lock = std::fs::OpenOptions::new()
+        let lock = fsutil::private_open_options()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
-            .mode(fsutil::FILE_MODE)
             .open(&self.lock_path)
             .map_err(Error::io("open the failed-attempts lock"))?;
         lock.lock().map_err(Error::io("lock the failed-attempts file"))?;

@@ -425,9 +425,17 @@ fn open_backup(from: &Path) -> Result<(fs::File, u64)> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
     }
-    #[cfg(not(unix))]
-    if fs::symlink_metadata(from).map(|m| m.file_type().is_symlink()).unwrap_or(false) {
-        return Err(Error::invalid("the backup path is a symbolic link; choose the backup file itself"));
+    #[cfg(windows)]
+    {
+        // Open a link (a reparse point) itself, never what it points to; the handle's
+        // metadata then says "not a regular file" below. The check before it only gives the
+        // plainer message in the common case.
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+        opts.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT);
+        if fs::symlink_metadata(from).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::invalid("the backup path is a symbolic link; choose the backup file itself"));
+        }
     }
     let f = opts.open(from).map_err(|e| {
         #[cfg(unix)]

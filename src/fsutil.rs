@@ -1,31 +1,111 @@
 //! Owner-only files, atomic replacement and bounded reads.
+//!
+//! "Owner-only" is 0700 for a folder and 0600 for a file on Unix. On Windows it is a
+//! protected DACL with one entry, full control for the current user, inherited by what is
+//! created inside a folder (`casekeep_winsec`, the workspace's one crate with `unsafe`).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 use crate::crypto::make_random_bytes;
 use crate::error::{Error, Result};
 
+#[cfg(unix)]
 pub const DIR_MODE: u32 = 0o700;
+#[cfg(unix)]
 pub const FILE_MODE: u32 = 0o600;
+
+/// Makes `path` (a folder when `is_dir`) its owner's alone.
+#[cfg(unix)]
+fn restrict(path: &Path, is_dir: bool) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(if is_dir { DIR_MODE } else { FILE_MODE }))
+}
+#[cfg(windows)]
+fn restrict(path: &Path, _is_dir: bool) -> std::io::Result<()> {
+    casekeep_winsec::restrict_to_current_user(path)
+}
+
+/// Whether `path` (whose metadata, not following links, is `meta`) is its owner's alone.
+#[cfg(unix)]
+fn is_restricted(_path: &Path, meta: &fs::Metadata) -> std::io::Result<bool> {
+    use std::os::unix::fs::PermissionsExt;
+    Ok(meta.permissions().mode() & 0o777 == if meta.is_dir() { DIR_MODE } else { FILE_MODE })
+}
+#[cfg(windows)]
+fn is_restricted(path: &Path, _meta: &fs::Metadata) -> std::io::Result<bool> {
+    casekeep_winsec::is_restricted_to_current_user(path).map(|r| r.no_one_else && r.protected)
+}
+
+/// Options that create a file its owner's alone on Unix (mode 0600 from the first byte). On
+/// Windows a file created in the vault folder inherits the folder's owner-only entry; one
+/// created elsewhere is restricted by [`create_private_file`] before anything is written.
+pub fn private_open_options() -> OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut o = OpenOptions::new();
+        o.mode(FILE_MODE);
+        o
+    }
+    #[cfg(not(unix))]
+    OpenOptions::new()
+}
+
+/// Which file an open file is, for as long as it exists: device and inode on Unix, volume
+/// serial number and file index on Windows (stored as SQLite integers: bit-for-bit casts).
+pub fn file_identity(f: &File) -> std::io::Result<(i64, i64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = f.metadata()?;
+        Ok((meta.dev() as i64, meta.ino() as i64))
+    }
+    #[cfg(windows)]
+    {
+        casekeep_winsec::file_identity(f).map(|(volume, index)| (volume as i64, index as i64))
+    }
+}
+
+/// As [`file_identity`], for the regular file at `path` whose metadata (not following links)
+/// is `meta`; `None` when it is not a regular file or cannot be read.
+pub fn path_identity(path: &Path, meta: &fs::Metadata) -> Option<(i64, i64)> {
+    if !meta.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = path;
+        Some((meta.dev() as i64, meta.ino() as i64))
+    }
+    #[cfg(windows)]
+    {
+        File::open(path).ok().and_then(|f| file_identity(&f).ok())
+    }
+}
 
 /// Creates `dir` (and missing parents) and makes `dir` itself owner-only.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
     fs::create_dir_all(dir).map_err(Error::io("create the vault directory"))?;
-    fs::set_permissions(dir, fs::Permissions::from_mode(DIR_MODE))
-        .map_err(Error::io("restrict the vault directory to its owner"))
+    restrict(dir, true).map_err(Error::io("restrict the vault directory to its owner"))
 }
 
 /// Creates a new, empty owner-only file; fails if it exists.
 pub fn create_private_file(path: &Path) -> Result<File> {
-    OpenOptions::new()
+    let f = private_open_options()
         .write(true)
         .create_new(true)
-        .mode(FILE_MODE)
         .open(path)
-        .map_err(Error::io("create a vault file"))
+        .map_err(Error::io("create a vault file"))?;
+    #[cfg(windows)]
+    if let Err(e) = restrict(path, false) {
+        drop(f);
+        let _ = fs::remove_file(path);
+        return Err(Error::io("restrict a new file to its owner")(e));
+    }
+    Ok(f)
 }
 
 /// Writes `bytes` to `path` so that a reader sees either the old or the new content,
@@ -70,8 +150,20 @@ pub fn parent_dir(path: &Path) -> &Path {
     path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
+/// Flushes a folder's entries (a new or renamed file's name) to disk. On Windows there is no
+/// such call (a folder cannot be opened as a file without special flags): NTFS journals its
+/// metadata, so after a crash a rename has happened or not, never half — the guarantee
+/// [`write_atomic`] needs — but a rename just before a power cut may be the one undone.
 pub fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(Error::io("flush the vault directory to disk"))
+    #[cfg(unix)]
+    {
+        File::open(dir).and_then(|d| d.sync_all()).map_err(Error::io("flush the vault directory to disk"))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 /// Reads at most `limit` bytes; a larger file is refused without being loaded.
@@ -118,8 +210,7 @@ pub fn human_size(bytes: u64) -> String {
 /// have been changed must not outlive the change. Removing them is best effort: one that
 /// cannot be removed now is tried again at the next open.
 pub fn tidy_vault_dir(dir: &Path) -> Result<()> {
-    fs::set_permissions(dir, fs::Permissions::from_mode(DIR_MODE))
-        .map_err(Error::io("restrict the vault directory to its owner"))?;
+    restrict(dir, true).map_err(Error::io("restrict the vault directory to its owner"))?;
     let mut removed = false;
     for entry in fs::read_dir(dir).map_err(Error::io("list the vault directory"))? {
         let entry = entry.map_err(Error::io("list the vault directory"))?;
@@ -136,9 +227,8 @@ pub fn tidy_vault_dir(dir: &Path) -> Result<()> {
             removed = true;
             continue;
         }
-        let want = if meta.is_dir() { DIR_MODE } else { FILE_MODE };
-        if meta.permissions().mode() & 0o777 != want {
-            fs::set_permissions(entry.path(), fs::Permissions::from_mode(want))
+        if !is_restricted(&entry.path(), &meta).map_err(Error::io("inspect a vault file"))? {
+            restrict(&entry.path(), meta.is_dir())
                 .map_err(Error::io("restrict a vault file to its owner"))?;
         }
         if meta.is_dir() {

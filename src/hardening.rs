@@ -4,8 +4,13 @@
 //! to systemd-coredump or apport) would put the key and every record on screen on disk, in
 //! the clear. `PR_SET_DUMPABLE = 0` stops every kind of dump (file or piped handler) and
 //! also keeps other processes of the same user from reading this one's memory through
-//! `/proc`; `RLIMIT_CORE = 0` (soft and hard) is the portable second lock. The Windows and
-//! macOS equivalents (`SetErrorMode` / WER exclusion, `setrlimit`) come with those builds.
+//! `/proc`; `RLIMIT_CORE = 0` (soft and hard) is the portable second lock.
+//!
+//! On Windows there is no core file, but Windows Error Reporting takes a dump of a crashed
+//! process (to send, or to keep where an administrator set up local dumps): the process's
+//! error mode turns off the fault dialog, and `WerSetFlags(NOHEAP)` keeps the heap — where
+//! the key and the records live — out of any report. The macOS equivalent (`setrlimit`)
+//! comes with that build.
 
 use crate::error::{Error, Result};
 
@@ -19,7 +24,13 @@ pub fn no_core_dumps() -> Result<()> {
     Ok(())
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(windows)]
+pub fn no_core_dumps() -> Result<()> {
+    casekeep_winsec::no_crash_reports()
+        .map_err(|_| Error::Storage("could not turn crash dumps off, so nothing was unlocked".into()))
+}
+
+#[cfg(not(any(target_os = "linux", windows)))]
 pub fn no_core_dumps() -> Result<()> {
     Ok(())
 }

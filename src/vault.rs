@@ -116,10 +116,12 @@ impl fmt::Debug for Vault {
     }
 }
 
-/// The platform's data directory for the default vault (e.g. ~/.local/share/casekeep/vault).
+/// The platform's local data directory for the default vault: ~/.local/share/casekeep/vault
+/// on Linux, %LOCALAPPDATA%\Casekeep\casekeep\data\vault on Windows — the local, never the
+/// roaming, profile: a roaming profile is copied to the domain's file server at sign-out.
 pub fn default_dir() -> Result<PathBuf> {
     directories::ProjectDirs::from("org", "Casekeep", "casekeep")
-        .map(|p| p.data_dir().join("vault"))
+        .map(|p| p.data_local_dir().join("vault"))
         .ok_or_else(|| {
             Error::invalid(
                 "cannot find a home directory for the default vault: give the vault's folder (`vault`)",

@@ -19,7 +19,6 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use data_encoding::HEXLOWER;
@@ -48,10 +47,10 @@ pub(crate) fn write_file(conn: &Connection, decision: i64, path: &Path, bytes: &
         Error::invalid("cannot create the output file (it may exist already, or the folder is not writable)")
     })?;
     let written = (|| {
-        let meta = f.metadata().map_err(Error::io("inspect the export file"))?;
+        let (dev, ino) = fsutil::file_identity(&f).map_err(Error::io("inspect the export file"))?;
         conn.execute(
             "UPDATE pending_exports SET dev = ?1, ino = ?2 WHERE decision = ?3",
-            params![meta.dev() as i64, meta.ino() as i64, decision],
+            params![dev, ino, decision],
         )?;
         f.write_all(bytes).map_err(Error::io("write the export"))?;
         f.sync_all().map_err(Error::io("flush the export to disk"))?;
@@ -105,7 +104,7 @@ enum Outcome {
 fn inspect(path: &Path, sha256: &str, identity: Option<(i64, i64)>) -> Outcome {
     let Ok(meta) = fs::symlink_metadata(path) else { return Outcome::Missing };
     let ours = match identity {
-        Some((dev, ino)) => meta.is_file() && meta.dev() as i64 == dev && meta.ino() as i64 == ino,
+        Some(noted) => fsutil::path_identity(path, &meta) == Some(noted),
         // Created but not yet noted: only an empty file can be that one (removing an empty
         // file loses nothing even if it was someone else's).
         None => meta.is_file() && meta.len() == 0,

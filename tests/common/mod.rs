@@ -36,6 +36,17 @@ pub struct Scratch {
     pub tmp: tempfile::TempDir,
     /// Free for a test to remember a state it compares against.
     pub baseline: std::sync::OnceLock<(usize, usize)>,
+    /// The Windows `casekeep.exe` to run under Wine instead of this build's CLI
+    /// ([`Scratch::under_wine`]).
+    pub windows_exe: Option<PathBuf>,
+}
+
+/// `wine` running the Windows CLI: the exe `make windows-test` cross-built (named by
+/// `CASEKEEP_WINDOWS_EXE`), in the Wine prefix it prepared (`WINEPREFIX`, inherited).
+pub fn wine_command(exe: &Path) -> Command {
+    let mut c = Command::new("wine");
+    c.arg(exe).env("WINEDEBUG", "-all");
+    c
 }
 
 pub struct Run {
@@ -69,7 +80,17 @@ impl Run {
 
 impl Scratch {
     pub fn new() -> Scratch {
-        Scratch { tmp: tempfile::tempdir().unwrap(), baseline: std::sync::OnceLock::new() }
+        Scratch { tmp: tempfile::tempdir().unwrap(), baseline: std::sync::OnceLock::new(), windows_exe: None }
+    }
+
+    /// A scratch whose CLI calls run the Windows build under Wine (`make windows-test`).
+    pub fn under_wine() -> Scratch {
+        let exe = std::env::var_os("CASEKEEP_WINDOWS_EXE")
+            .map(PathBuf::from)
+            .expect("CASEKEEP_WINDOWS_EXE names the Windows casekeep.exe: run `make windows-test`");
+        assert!(exe.is_file(), "no Windows CLI at {}", exe.display());
+        assert!(std::env::var_os("WINEPREFIX").is_some(), "WINEPREFIX is set by `make windows-test`");
+        Scratch { windows_exe: Some(exe), ..Scratch::new() }
     }
 
     pub fn vault(&self) -> PathBuf {
@@ -93,14 +114,31 @@ impl Scratch {
     }
 
     pub fn cli_in(&self, vault: &Path, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_casekeep"))
-            .arg("--vault")
-            .arg(vault)
-            .args(args)
-            .env("HOME", self.tmp.path())
-            .output()
-            .unwrap();
+        let mut cmd = match &self.windows_exe {
+            Some(exe) => wine_command(exe),
+            None => Command::new(env!("CARGO_BIN_EXE_casekeep")),
+        };
+        let out = cmd.arg("--vault").arg(vault).args(args).env("HOME", self.tmp.path()).output().unwrap();
         Run::from(out)
+    }
+
+    /// `casekeep --vault VAULT --user USER unlock-with-recovery`, the key and the new
+    /// passphrase each from a file (the key written as given: a test may pass a wrong one).
+    pub fn recover_in(&self, vault: &Path, user: &str, key: &str, new_pass: &str) -> Run {
+        let kf = self.file("recovery-key", &format!("{key}\n"));
+        let nf = self.file("new-pass-after-recovery", &format!("{new_pass}\n"));
+        self.cli_in(
+            vault,
+            &[
+                "--user",
+                user,
+                "unlock-with-recovery",
+                "--recovery-key-file",
+                kf.to_str().unwrap(),
+                "--new-passphrase-file",
+                nf.to_str().unwrap(),
+            ],
+        )
     }
 
     /// `casekeep --user USER --passphrase-file (pass) ARGS`

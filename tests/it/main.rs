@@ -45,3 +45,4 @@ mod tamper;
 mod today;
 mod vault_security;
 mod verify_batches;
+mod windows_cli;

@@ -261,19 +261,7 @@ fn a_replaced_recovery_key_stops_working_and_the_new_one_works() {
     let new = s.manager(&["recovery-key", "replace"]).ok().stdout.trim().to_string();
     assert_eq!(new.len(), 65, "the new key is printed alone: {new}");
     assert_ne!(new, old);
-    let rf = s.file("reset-pass", "a reset passphrase for mo\n");
-    let reset = |key: &str| {
-        let kf = s.file("recovery-key", &format!("{key}\n"));
-        s.cli(&[
-            "--user",
-            "mo",
-            "unlock-with-recovery",
-            "--recovery-key-file",
-            kf.to_str().unwrap(),
-            "--new-passphrase-file",
-            rf.to_str().unwrap(),
-        ])
-    };
+    let reset = |key: &str| s.recover_in(&s.vault(), "mo", key, "a reset passphrase for mo");
     let r = reset(&old).refused();
     assert!(
         r.stderr.contains("unlock refused"),
