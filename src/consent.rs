@@ -13,7 +13,7 @@ use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
 use crate::clients::ClientId;
 use crate::error::{Error, Result};
-use crate::log::{self, Kind};
+use crate::log::{self, Event, Kind};
 use crate::record::Date;
 use crate::share::clean as text;
 use crate::vault::Session;
@@ -532,10 +532,8 @@ impl Session {
             review_on,
             recorded_by: self.user().name.clone(),
         };
-        let body = serde_json::to_value(&consent).map_err(|_| Error::Storage("encode".into()))?;
-        self.write(|tx, s| {
-            log::append(tx, s.vault_id, s.signer, Kind::Consent, "consent_recorded", Some(client.0), &body)
-        })
+        let event = Event::ConsentRecorded(consent);
+        self.write(|tx, s| s.append(tx, Some(client.0), &event))
     }
 
     pub fn consent_history(&self, client: ClientId) -> Result<Vec<ConsentEntry>> {

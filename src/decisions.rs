@@ -9,12 +9,12 @@
 use chrono::DateTime;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::clients::ClientId;
 use crate::consent::{Purpose, RecipientKind};
 use crate::error::{Error, Result};
-use crate::log::{self, Entry, Kind};
+use crate::log::{self, event, Entry, Event, Kind};
 use crate::policy;
 use crate::record::initials_of;
 use crate::share::RequestState;
@@ -286,13 +286,13 @@ impl Session {
             self.load_client(ClientId(c))?;
         }
         let rows: Vec<DecisionRow> = self.rows(filter)?.into_iter().map(|(r, _)| r).collect();
-        let body = json!({
-            "decisions": rows.len(),
-            "recipient": filter.recipient,
-            "kind": filter.kind,
-            "awaiting_approval": filter.awaiting_approval,
-        });
-        self.audit_read("decisions_viewed", filter.client.map(ClientId), body)?;
+        let viewed = event::DecisionsViewed {
+            decisions: rows.len(),
+            recipient: filter.recipient,
+            kind: filter.kind,
+            awaiting_approval: filter.awaiting_approval,
+        };
+        self.audit(filter.client, Event::DecisionsViewed(viewed))?;
         Ok(rows)
     }
 
@@ -311,7 +311,7 @@ impl Session {
         let (row, e) =
             self.rows(&filter)?.into_iter().find(|(r, _)| r.id == id).ok_or(Error::NotFound("decision"))?;
         let detail = self.detail(row, &e)?;
-        self.audit_read("decision_viewed", client.map(ClientId), json!({ "decision": id }))?;
+        self.audit(client, Event::DecisionViewed(event::DecisionViewed { decision: id }))?;
         Ok(detail)
     }
 
@@ -496,6 +496,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn words_for_people_not_event_names() {

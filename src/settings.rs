@@ -4,11 +4,12 @@
 //! (`log::latest_by_manager`), so there is no copy an insider could edit instead.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::input;
-use crate::log::{self, Kind};
+use crate::log::event::SettingsChanged;
+use crate::log::{self, Event};
 use crate::risk::RiskConfig;
 use crate::vault::Session;
 
@@ -207,12 +208,12 @@ impl Session {
         if after == before {
             return Ok(after);
         }
-        let body = json!({ "before": before, "after": after });
+        let event = Event::SettingsChanged(SettingsChanged { before, after });
         self.write(|tx, s| {
             if after.risk != before.risk {
                 crate::clients::relevel_all(tx, s, &after.risk)?;
             }
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, SETTINGS_CHANGED, None, &body)?;
+            s.append(tx, None, &event)?;
             Ok(())
         })?;
         Ok(after)
@@ -328,12 +329,8 @@ impl Session {
     pub fn set_agency_details(&mut self, details: &AgencyDetails) -> Result<AgencyDetails> {
         self.require_manager()?;
         let details = details.checked()?;
-        let body = serde_json::to_value(&details)
-            .map_err(|_| Error::Storage("could not encode the agency's details".into()))?;
-        self.write(|tx, s| {
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, AGENCY_SET, None, &body)?;
-            Ok(())
-        })?;
+        let event = Event::AgencySet(details.clone());
+        self.write(|tx, s| s.append(tx, None, &event).map(|_| ()))?;
         Ok(details)
     }
 }
