@@ -371,8 +371,9 @@ impl ConsentEntry {
         body: serde_json::Value,
         today: Date,
     ) -> Result<ConsentEntry> {
-        let c: Consent = serde_json::from_value(body)
-            .map_err(|_| Error::Integrity("a stored consent entry is malformed".into()))?;
+        let Ok(Event::ConsentRecorded(c)) = Event::parse("consent_recorded", &body) else {
+            return Err(Error::Integrity("a stored consent entry is malformed".into()));
+        };
         let parsed = c.purpose();
         Ok(ConsentEntry {
             seq,

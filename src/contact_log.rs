@@ -13,7 +13,6 @@ use std::collections::BTreeSet;
 
 use chrono::Days;
 use serde::Serialize;
-use serde_json::json;
 
 use crate::clients::{self, ClientId, Names};
 use crate::error::{Error, Result};
@@ -304,18 +303,25 @@ impl Session {
         }
         Ok(entries
             .into_iter()
-            .map(|e| ContactEvent {
-                seq: e.seq,
-                at: e.at,
-                by: e.actor,
-                contact: e.body.get("contact").and_then(serde_json::Value::as_u64),
-                outcome: e.body.get("outcome").and_then(|o| o.as_str()).and_then(|o| o.parse().ok()),
-                note: match names {
-                    Names::Shown => e.body.get("note").and_then(|n| n.as_str()).map(str::to_string),
-                    Names::Hidden => None,
-                },
-                flagged_for_review: e.body.get("flagged_for_review") == Some(&json!(true)),
-                event: e.event,
+            .map(|e| {
+                let (contact, outcome, note, flagged_for_review) = match Event::parse(&e.event, &e.body) {
+                    Ok(Event::SafeContactConfirmed(c)) => (Some(c.contact), None, None, false),
+                    Ok(Event::ContactAttempt(a)) => {
+                        (Some(a.contact), Some(a.outcome), a.note, a.flagged_for_review)
+                    }
+                    Ok(Event::DoNotUseLifted(l)) => (Some(l.contact), None, None, false),
+                    _ => (None, None, None, false),
+                };
+                ContactEvent {
+                    seq: e.seq,
+                    at: e.at,
+                    by: e.actor,
+                    contact: contact.and_then(|c| u64::try_from(c).ok()),
+                    outcome,
+                    note: note.filter(|_| names == Names::Shown),
+                    flagged_for_review,
+                    event: e.event,
+                }
             })
             .collect())
     }

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::log::{self, event, Entry, Event, Kind};
 use crate::policy;
 use crate::record::initials_of;
-use crate::share::RequestState;
+use crate::share::{Approval, RequestState};
 use crate::vault::Session;
 
 word_enum!(
@@ -404,16 +404,20 @@ impl Session {
             );
             Ok((Some(words), Some(by), when))
         };
+        let share = match Event::parse(&e.event, &e.body) {
+            Ok(Event::Share(share)) => Some(share),
+            _ => None,
+        };
         match kind {
-            DecisionKind::Share => match text(&e.body, "approval").as_deref() {
-                Some("not_required") => {
+            DecisionKind::Share => match share.as_ref().map(|s| s.approval) {
+                Some(Approval::NotRequired) => {
                     Ok((Some("Not needed: shared on the person's consent".into()), None, None))
                 }
-                Some("approved") => {
+                Some(Approval::Approved) => {
                     // The approver is the certified signer of the manager's approval of
                     // this share's request, never a name the share's own body states.
-                    let entry = e.body.get("approval_entry").and_then(Value::as_i64);
-                    let request = e.body.get("request").and_then(Value::as_i64);
+                    let entry = share.as_ref().and_then(|s| s.approval_entry);
+                    let request = share.as_ref().and_then(|s| s.request);
                     let approves: Option<i64> = match (entry, request) {
                         (Some(seq), Some(request)) => self
                             .conn()

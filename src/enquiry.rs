@@ -26,7 +26,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Local, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
 
 use crate::clients::ClientId;
 use crate::consent::fold;
@@ -552,10 +551,10 @@ impl Session {
             let seq: i64 = r.get(0)?;
             let Some(client) = r.get::<_, Option<i64>>(1)? else { continue };
             let body: String = r.get(2)?;
-            let enquiry = serde_json::from_str::<Value>(&body)
-                .ok()
-                .and_then(|v| v.get("enquiry").and_then(Value::as_i64))
-                .ok_or_else(|| Error::Integrity("a stored enquiry link is malformed".into()))?;
+            let Ok(Event::EnquiryLinked(event::EnquiryLinked { enquiry })) = Event::parse_str(LINKED, &body)
+            else {
+                return Err(Error::Integrity("a stored enquiry link is malformed".into()));
+            };
             out.entry(enquiry).or_insert(Link { client, entry: seq, by: r.get(3)? });
         }
         Ok(out)
@@ -578,8 +577,9 @@ impl Session {
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let body: String = r.get(2)?;
-            let s: Stored = serde_json::from_str(&body)
-                .map_err(|_| Error::Integrity("a stored enquiry is malformed".into()))?;
+            let Ok(Event::EnquiryRecorded(s)) = Event::parse_str(RECORDED, &body) else {
+                return Err(Error::Integrity("a stored enquiry is malformed".into()));
+            };
             let link = links.get(&id);
             out.push(Enquiry {
                 id,
@@ -617,8 +617,9 @@ impl Session {
         // tripwire.
         let mut reviews: Vec<(BTreeSet<i64>, BTreeSet<AlertReason>)> = Vec::new();
         for body in log::by_managers(self.conn(), self.identities(), ALERT_REVIEWED, false)? {
-            let review: Reviewed = serde_json::from_str(&body)
-                .map_err(|_| Error::Integrity("a stored alert review is malformed".into()))?;
+            let Ok(Event::EnquiryAlertReviewed(review)) = Event::parse_str(ALERT_REVIEWED, &body) else {
+                return Err(Error::Integrity("a stored alert review is malformed".into()));
+            };
             reviews.push((review.enquiries.into_iter().collect(), review.reasons.into_iter().collect()));
         }
         let covered = |a: &Alert| {
@@ -683,10 +684,10 @@ impl Session {
         let Some(body) = log::latest_by_manager(self.conn(), self.identities(), SWITCHBOARD_CHANGED)? else {
             return Ok(Vec::new());
         };
-        let body: Value = serde_json::from_str(&body)
-            .map_err(|_| Error::Integrity("a switchboard change entry is malformed".into()))?;
-        serde_json::from_value(body.get("list").cloned().unwrap_or(Value::Array(Vec::new())))
-            .map_err(|_| Error::Integrity("a switchboard change entry is malformed".into()))
+        match Event::parse_str(SWITCHBOARD_CHANGED, &body) {
+            Ok(Event::SwitchboardChanged(c)) => Ok(c.list),
+            _ => Err(Error::Integrity("a switchboard change entry is malformed".into())),
+        }
     }
 
     /// Writes the `change` (`added`, `removed`) with the list as it is after it.

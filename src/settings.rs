@@ -179,24 +179,20 @@ impl Settings {
 /// The signed entry of a change of settings.
 const SETTINGS_CHANGED: &str = "settings_changed";
 
-#[derive(Deserialize)]
-struct Changed {
-    after: Settings,
-}
-
 impl Session {
     /// This vault's settings: those of the latest change a manager signed (the defaults
     /// until a manager changes them).
     pub fn settings(&self) -> Result<Settings> {
         match log::latest_by_manager(self.conn(), self.identities(), SETTINGS_CHANGED)? {
             None => Ok(Settings::default()),
-            Some(body) => serde_json::from_str::<Changed>(&body)
-                .ok()
-                .map(|c| c.after)
-                .filter(|s| s.validate().is_ok())
-                .ok_or_else(|| {
-                    Error::Integrity("the latest signed change of the vault settings is malformed".into())
-                }),
+            Some(body) => match Event::parse_str(SETTINGS_CHANGED, &body) {
+                Ok(Event::SettingsChanged(c)) => Some(c.after),
+                _ => None,
+            }
+            .filter(|s| s.validate().is_ok())
+            .ok_or_else(|| {
+                Error::Integrity("the latest signed change of the vault settings is malformed".into())
+            }),
         }
     }
 
@@ -318,10 +314,12 @@ impl Session {
     pub fn agency_details(&self) -> Result<AgencyDetails> {
         match log::latest_by_manager(self.conn(), self.identities(), AGENCY_SET)? {
             None => Ok(AgencyDetails::default()),
-            Some(body) => serde_json::from_str::<AgencyDetails>(&body)
-                .ok()
-                .filter(|d| d.agency.is_some())
-                .ok_or_else(|| Error::Integrity("the latest signed agency name is malformed".into())),
+            Some(body) => match Event::parse_str(AGENCY_SET, &body) {
+                Ok(Event::AgencySet(d)) => Some(d),
+                _ => None,
+            }
+            .filter(|d| d.agency.is_some())
+            .ok_or_else(|| Error::Integrity("the latest signed agency name is malformed".into())),
         }
     }
 

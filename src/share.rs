@@ -476,8 +476,9 @@ impl Session {
         let mut body: Value = serde_json::from_str(&body)
             .map_err(|_| Error::Integrity("a decision entry is malformed".into()))?;
         log::shred::open_body(self.conn(), client, &mut body)?;
-        let Event::Share(share) = Event::parse(&event, &body)? else {
-            return Err(Error::invalid("only a share can be approved"));
+        // A share that does not read as one written since approvals existed awaits none.
+        let Ok(Event::Share(share)) = Event::parse(&event, &body) else {
+            return Err(Error::invalid("that share does not await approval"));
         };
         if share.approval != Approval::Awaiting {
             return Err(Error::invalid("that share does not await approval"));

@@ -159,7 +159,9 @@ pub struct SettingsChanged {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SwitchboardChanged {
     /// `added` or `removed`.
+    #[serde(default)]
     pub change: String,
+    #[serde(default)]
     pub organisation: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
@@ -346,8 +348,6 @@ pub struct Share {
     pub allowed_by: String,
     #[serde(default)]
     pub emergency: bool,
-    /// Absent in entries older than approvals: none was required.
-    #[serde(default = "not_required")]
     pub approval: ApprovalState,
     pub approved_by: Option<String>,
     pub request: Option<i64>,
@@ -367,10 +367,6 @@ pub struct Share {
     pub made_by: String,
     #[serde(default)]
     pub made_at: String,
-}
-
-fn not_required() -> ApprovalState {
-    ApprovalState::NotRequired
 }
 
 #[derive(Serialize, Deserialize)]
