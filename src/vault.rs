@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::identity::{self, Identities};
 use crate::log::event::{self, Empty, Keys, UnlockFailed};
-use crate::log::{self, Event, Kind, Signer};
+use crate::log::{self, Event, Signer};
 use crate::slots::{Anchor, Passphrase, RecoveryKey, Slot, SlotDir, UserSecrets};
 
 pub const HEADER_FILE: &str = "casekeep.vault";
@@ -1155,7 +1155,7 @@ impl Session {
     /// consent whose review date has passed, which cannot be recorded today).
     pub fn append_unchecked(
         &mut self,
-        kind: Kind,
+        kind: log::Kind,
         event: &str,
         client: Option<i64>,
         body: serde_json::Value,
@@ -1182,7 +1182,7 @@ impl Session {
     ) -> Result<i64> {
         let signer = Signer { user_id, key_id, seed: seed.duplicate() };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let seq = log::append_raw(&tx, &self.vault_id, &signer, Kind::Audit, event, None, &body)?;
+        let seq = log::append_raw(&tx, &self.vault_id, &signer, log::Kind::Audit, event, None, &body)?;
         tx.commit()?;
         Ok(seq)
     }
