@@ -24,7 +24,6 @@ use std::path::{Path, PathBuf};
 
 use data_encoding::HEXLOWER;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::crypto;
 use crate::db;
@@ -32,7 +31,8 @@ use crate::envelopes;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::integrity::CheckReport;
-use crate::log;
+use crate::log::event::{BackupMade, RestoredFromBackup};
+use crate::log::{self, Event};
 use crate::slots::{Passphrase, RecoveryKey, Slot, SlotDir};
 use crate::vault::{Session, Vault, HEADER_FILE};
 
@@ -137,11 +137,12 @@ impl Session {
         // Logged only once the backup is written and verified (a failed backup logs nothing).
         // The backup therefore does not hold its own entry; the live log does, with the
         // backup's hash and the log head it carries.
-        let logged = self.audit(
-            "backup_made",
-            None,
-            json!({ "sha256": receipt.sha256, "log_entries": receipt.log_entries, "log_head": receipt.log_head }),
-        );
+        let made = BackupMade {
+            sha256: receipt.sha256.clone(),
+            log_entries: receipt.log_entries,
+            log_head: receipt.log_head.clone(),
+        };
+        let logged = self.audit(None, Event::BackupMade(made));
         if let Err(e) = logged {
             // A backup the log does not know of is not left behind: this call created it.
             let _ = fs::remove_file(out);
@@ -561,11 +562,12 @@ fn restore_into(
     if at_head != Some(m.log_head.as_str()) {
         return Err(damaged("its log does not reach the head the backup recorded"));
     }
-    session.audit(
-        "restored_from_backup",
-        None,
-        json!({ "backup_created_at": m.created_at, "backup_log_entries": m.log_entries, "backup_log_head": m.log_head }),
-    )?;
+    let restored = RestoredFromBackup {
+        backup_created_at: m.created_at.clone(),
+        backup_log_entries: m.log_entries,
+        backup_log_head: m.log_head.clone(),
+    };
+    session.audit(None, Event::RestoredFromBackup(restored))?;
     let report = session.verify_log()?;
     let key_slots = check.key_slots;
     drop(session);

@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 use crate::catalogue;
 use crate::error::{Error, Result};
 use crate::input;
-use crate::log::{self, Kind};
+use crate::log::event::{self, ClientViewed, DoNotUseLifted, NamesShown, RecordChanged, SafeNumberCopied};
+use crate::log::{self, Event};
 use crate::record::{check_case_reference, initials_of, ClientPatch, ClientRecord, Date};
 use crate::record_anchor;
 use crate::risk::{self, RiskConfig, RiskLevel};
@@ -194,7 +195,7 @@ pub(crate) fn store_change(
     before: &ClientRecord,
     rec: &ClientRecord,
     cfg: &RiskConfig,
-    event: &str,
+    event: fn(RecordChanged) -> Event,
 ) -> Result<Vec<String>> {
     let a = serde_json::to_value(before).map_err(|_| Error::Storage("encode".into()))?;
     let b = serde_json::to_value(rec).map_err(|_| Error::Storage("encode".into()))?;
@@ -203,14 +204,15 @@ pub(crate) fn store_change(
         return Ok(changed);
     }
     let stored = save_record(tx, id, rec, cfg)?;
-    let body = record_anchor::anchored(json!({ "fields": changed }), vault_id, id.0, Some(&stored));
-    log::append(tx, vault_id, signer, Kind::Audit, event, Some(id.0), &body)?;
+    let record_digest = record_anchor::anchor(vault_id, id.0, Some(&stored));
+    let event = event(RecordChanged { fields: changed.clone(), record_digest });
+    log::append_event(tx, vault_id, signer, Some(id.0), &event)?;
     Ok(changed)
 }
 
 /// Saves a changed record with its derived columns and search index; returns the stored
 /// bytes, which the caller anchors in the signed entry that says why (in the same
-/// transaction, with [`record_anchor::anchored`]).
+/// transaction, with [`record_anchor::anchor`]).
 pub(crate) fn save_record(
     tx: &Transaction<'_>,
     id: ClientId,
@@ -296,8 +298,8 @@ impl Session {
             index(tx, id, &rec)?;
             let value = serde_json::to_value(&rec).map_err(|_| Error::Storage("encode".into()))?;
             let fields: Vec<String> = catalogue::paths_with_values(&value).into_keys().collect();
-            let body = record_anchor::anchored(json!({ "fields": fields }), s.vault_id, id, Some(&stored));
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, "client_added", Some(id), &body)?;
+            let record_digest = record_anchor::anchor(s.vault_id, id, Some(&stored));
+            s.append(tx, Some(id), &Event::ClientAdded(RecordChanged { fields, record_digest }))?;
             Ok(ClientId(id))
         })
     }
@@ -340,10 +342,11 @@ impl Session {
                 (Some(n), None) => return Err(crate::contact_log::lift_refusal(*n)),
                 (Some(_), Some(a)) => Some(a.reason()),
             };
-            let changed = store_change(tx, s.vault_id, s.signer, id, &before, &rec, &cfg, "client_changed")?;
+            let changed =
+                store_change(tx, s.vault_id, s.signer, id, &before, &rec, &cfg, Event::ClientChanged)?;
             for n in lifted {
-                let body = json!({ "contact": n, "reason": reason });
-                log::append(tx, s.vault_id, s.signer, Kind::Audit, "do_not_use_lifted", Some(id.0), &body)?;
+                let lifted = DoNotUseLifted { contact: n, reason: reason.map(str::to_string) };
+                s.append(tx, Some(id.0), &Event::DoNotUseLifted(lifted))?;
             }
             Ok(changed)
         })
@@ -384,17 +387,17 @@ impl Session {
         let value = c.value.clone().ok_or(Error::NotFound("contact value"))?;
         let window = self.settings()?.queue.reconfirm_after_days;
         let found = safe_times::cautions(c, now, window);
-        let body = match (found.is_empty(), ack) {
-            (true, _) => json!({ "contact": contact }),
+        let copied = match (found.is_empty(), ack) {
+            (true, _) => SafeNumberCopied { contact, situations: None, acknowledged: None, reason: None },
             (false, None) => return Err(safe_times::refusal(&found)),
-            (false, Some(ack)) => json!({
-                "contact": contact,
-                "situations": found.iter().map(|c| c.code()).collect::<Vec<_>>(),
-                "acknowledged": true,
-                "reason": ack.reason(),
-            }),
+            (false, Some(ack)) => SafeNumberCopied {
+                contact,
+                situations: Some(found.iter().map(|c| c.code().to_string()).collect()),
+                acknowledged: Some(true),
+                reason: Some(ack.reason().to_string()),
+            },
         };
-        self.audit_read("safe_number_copied", Some(id), body)?;
+        self.audit(Some(id.0), Event::SafeNumberCopied(copied))?;
         Ok(value)
     }
 
@@ -411,7 +414,7 @@ impl Session {
         let rec = self.load_client(id)?;
         let c = contact.checked_sub(1).and_then(|i| rec.contacts.get(i)).ok_or(Error::NotFound("contact"))?;
         let word = c.code_word.clone().ok_or(Error::NotFound("code word"))?;
-        self.audit_read("code_word_revealed", Some(id), json!({ "contact": contact }))?;
+        self.audit(Some(id.0), Event::CodeWordRevealed(event::CodeWordRevealed { contact }))?;
         Ok(word)
     }
 
@@ -430,7 +433,8 @@ impl Session {
             Names::Hidden => "summary",
             Names::Shown => "names_shown",
         };
-        self.audit("client_viewed", Some(id.0), json!({ "read": read }))?;
+        let viewed = ClientViewed { read: read.to_string(), code_words_revealed: None };
+        self.audit(Some(id.0), Event::ClientViewed(viewed))?;
         Ok(view)
     }
 
@@ -451,8 +455,8 @@ impl Session {
                 }
             }
         }
-        let body = json!({ "read": "names_shown", "code_words_revealed": revealed });
-        self.audit("client_viewed", Some(id.0), body)?;
+        let viewed = ClientViewed { read: "names_shown".into(), code_words_revealed: Some(revealed) };
+        self.audit(Some(id.0), Event::ClientViewed(viewed))?;
         Ok(view)
     }
 
@@ -466,22 +470,14 @@ impl Session {
         Ok(())
     }
 
-    /// Records a read of record data (the kind of read and where, never a value).
-    pub(crate) fn audit_read(&mut self, read: &str, client: Option<ClientId>, mut body: Value) -> Result<()> {
-        if let Some(o) = body.as_object_mut() {
-            o.shift_insert(0, "read".into(), json!(read));
-        }
-        self.audit(read, client.map(|c| c.0), body)
-    }
-
     /// The caseload, or the clients whose names or case reference match `search`.
     /// Names are in the list only with [`Names::Shown`], which is recorded as one
     /// `names_shown` read (how many clients, whether a search; never the search text).
     pub fn list_clients(&mut self, search: Option<&str>, names: Names) -> Result<Vec<ClientSummary>> {
         let out = self.caseload(search, names)?;
         if names == Names::Shown {
-            let body = json!({ "list": "caseload", "clients": out.len(), "search": search.is_some() });
-            self.audit_read("names_shown", None, body)?;
+            let shown = NamesShown { list: "caseload".into(), clients: out.len(), search: search.is_some() };
+            self.audit(None, Event::NamesShown(shown))?;
         }
         Ok(out)
     }

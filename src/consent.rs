@@ -13,7 +13,7 @@ use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
 use crate::clients::ClientId;
 use crate::error::{Error, Result};
-use crate::log::{self, Kind};
+use crate::log::{self, Event, Kind};
 use crate::record::Date;
 use crate::share::clean as text;
 use crate::vault::Session;
@@ -371,8 +371,9 @@ impl ConsentEntry {
         body: serde_json::Value,
         today: Date,
     ) -> Result<ConsentEntry> {
-        let c: Consent = serde_json::from_value(body)
-            .map_err(|_| Error::Integrity("a stored consent entry is malformed".into()))?;
+        let Ok(Event::ConsentRecorded(c)) = Event::parse("consent_recorded", &body) else {
+            return Err(Error::Integrity("a stored consent entry is malformed".into()));
+        };
         let parsed = c.purpose();
         Ok(ConsentEntry {
             seq,
@@ -532,10 +533,8 @@ impl Session {
             review_on,
             recorded_by: self.user().name.clone(),
         };
-        let body = serde_json::to_value(&consent).map_err(|_| Error::Storage("encode".into()))?;
-        self.write(|tx, s| {
-            log::append(tx, s.vault_id, s.signer, Kind::Consent, "consent_recorded", Some(client.0), &body)
-        })
+        let event = Event::ConsentRecorded(consent);
+        self.write(|tx, s| s.append(tx, Some(client.0), &event))
     }
 
     pub fn consent_history(&self, client: ClientId) -> Result<Vec<ConsentEntry>> {

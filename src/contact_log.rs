@@ -13,11 +13,11 @@ use std::collections::BTreeSet;
 
 use chrono::Days;
 use serde::Serialize;
-use serde_json::json;
 
 use crate::clients::{self, ClientId, Names};
 use crate::error::{Error, Result};
-use crate::log::{self, Kind};
+use crate::log::event::{self, SafeContactConfirmed};
+use crate::log::{self, Event};
 use crate::record::{Channel, ClientRecord, Contact, Date};
 use crate::record_anchor;
 use crate::vault::Session;
@@ -247,9 +247,9 @@ impl Session {
             c.last_confirmed = Some(today);
             c.review_due = Some(review_due);
             let stored = clients::save_record(tx, id, &rec, &settings.risk)?;
-            let body = json!({ "contact": contact, "review_after_days": days });
-            let body = record_anchor::anchored(body, s.vault_id, id.0, Some(&stored));
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, CONFIRMED, Some(id.0), &body)?;
+            let record_digest = record_anchor::anchor(s.vault_id, id.0, Some(&stored));
+            let confirmed = SafeContactConfirmed { contact, review_after_days: days, record_digest };
+            s.append(tx, Some(id.0), &Event::SafeContactConfirmed(confirmed))?;
             Ok(Confirmation { contact, last_confirmed: today, review_due, review_after_days: days })
         })
     }
@@ -281,16 +281,11 @@ impl Session {
             } else {
                 None
             };
-            let mut body = json!({
-                "contact": contact,
-                "outcome": outcome,
-                "note": note,
-                "flagged_for_review": flag,
-            });
-            if let Some(stored) = stored {
-                body = record_anchor::anchored(body, s.vault_id, id.0, Some(&stored));
-            }
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, ATTEMPT, Some(id.0), &body)
+            let record_digest =
+                stored.and_then(|stored| record_anchor::anchor(s.vault_id, id.0, Some(&stored)));
+            let attempt =
+                event::ContactAttempt { contact, outcome, note, flagged_for_review: flag, record_digest };
+            s.append(tx, Some(id.0), &Event::ContactAttempt(attempt))
         })
     }
 
@@ -303,22 +298,30 @@ impl Session {
         let entries =
             log::signed_client_events(self.conn(), self.identities(), id.0, &[CONFIRMED, ATTEMPT, LIFTED])?;
         if names == Names::Shown {
-            self.audit_read("contact_history_shown", Some(id), json!({ "entries": entries.len() }))?;
+            let shown = event::ContactHistoryShown { entries: entries.len() };
+            self.audit(Some(id.0), Event::ContactHistoryShown(shown))?;
         }
         Ok(entries
             .into_iter()
-            .map(|e| ContactEvent {
-                seq: e.seq,
-                at: e.at,
-                by: e.actor,
-                contact: e.body.get("contact").and_then(serde_json::Value::as_u64),
-                outcome: e.body.get("outcome").and_then(|o| o.as_str()).and_then(|o| o.parse().ok()),
-                note: match names {
-                    Names::Shown => e.body.get("note").and_then(|n| n.as_str()).map(str::to_string),
-                    Names::Hidden => None,
-                },
-                flagged_for_review: e.body.get("flagged_for_review") == Some(&json!(true)),
-                event: e.event,
+            .map(|e| {
+                let (contact, outcome, note, flagged_for_review) = match Event::parse(&e.event, &e.body) {
+                    Ok(Event::SafeContactConfirmed(c)) => (Some(c.contact), None, None, false),
+                    Ok(Event::ContactAttempt(a)) => {
+                        (Some(a.contact), Some(a.outcome), a.note, a.flagged_for_review)
+                    }
+                    Ok(Event::DoNotUseLifted(l)) => (Some(l.contact), None, None, false),
+                    _ => (None, None, None, false),
+                };
+                ContactEvent {
+                    seq: e.seq,
+                    at: e.at,
+                    by: e.actor,
+                    contact: contact.and_then(|c| u64::try_from(c).ok()),
+                    outcome,
+                    note: note.filter(|_| names == Names::Shown),
+                    flagged_for_review,
+                    event: e.event,
+                }
             })
             .collect())
     }
@@ -348,7 +351,7 @@ impl Session {
                 }
             }
         }
-        self.audit("duplicate_check", None, json!({ "matches": out.len() }))?;
+        self.audit(None, Event::DuplicateCheck(event::DuplicateCheck { matches: out.len() }))?;
         Ok(out)
     }
 }

@@ -9,15 +9,16 @@
 use chrono::DateTime;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::clients::ClientId;
 use crate::consent::{Purpose, RecipientKind};
 use crate::error::{Error, Result};
-use crate::log::{self, Entry, Kind};
+use crate::export::Format;
+use crate::log::{self, event, Entry, Event, Kind};
 use crate::policy;
 use crate::record::initials_of;
-use crate::share::RequestState;
+use crate::share::{Approval, RequestState};
 use crate::vault::Session;
 
 word_enum!(
@@ -162,18 +163,114 @@ fn told_words(told: &str) -> String {
     .to_string()
 }
 
-fn text(body: &Value, key: &str) -> Option<String> {
-    body.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)
+/// What a consent or decision entry says, from its [`Event`] (an entry that does not read
+/// as one says nothing); words that are empty read as absent. Codes stay words here: the
+/// views put them into sentences.
+#[derive(Default)]
+struct Said {
+    recipient: Option<RecipientKind>,
+    /// A consent's state.
+    state: Option<String>,
+    purpose: Option<String>,
+    purpose_text: Option<String>,
+    recipient_name: Option<String>,
+    /// The consent a share or decline relied on or met.
+    consent_state: Option<String>,
+    lawful_basis: Option<String>,
+    justification: Option<String>,
+    reason: Option<String>,
+    told: Option<String>,
+    advice: Option<String>,
+    emergency: bool,
+    method: Option<String>,
+    review_on: Option<String>,
+    fields_shared: Vec<String>,
+    fields_withheld: Vec<(String, String)>,
+    sha256: Option<String>,
+    format: Option<String>,
+    chain_head: Option<String>,
 }
 
-fn recipient_of(body: &Value) -> Option<RecipientKind> {
-    text(body, "recipient").and_then(|r| r.parse().ok())
+fn words(s: &str) -> Option<String> {
+    Some(s.to_string()).filter(|s| !s.is_empty())
 }
 
-fn purpose_of(body: &Value) -> Option<String> {
-    let recipient = recipient_of(body)?;
-    let code = text(body, "purpose")?;
-    Some(Purpose::from_stored(recipient, &code, text(body, "purpose_text").as_deref()).label())
+fn some_words(s: Option<&str>) -> Option<String> {
+    s.and_then(words)
+}
+
+impl Said {
+    fn of(e: &Entry) -> Said {
+        let asked = |a: &log::event::Asked| Said {
+            recipient: Some(a.recipient),
+            purpose: words(&a.purpose),
+            purpose_text: some_words(a.purpose_text.as_deref()),
+            recipient_name: some_words(a.recipient_name.as_deref()),
+            consent_state: words(&a.consent_state),
+            lawful_basis: a.lawful_basis.map(|b| b.as_str().to_string()),
+            justification: some_words(a.justification.as_deref()),
+            told: a.told.map(|t| t.as_str().to_string()),
+            advice: some_words(a.advice.as_deref()),
+            ..Said::default()
+        };
+        match Event::parse(&e.event, &e.body) {
+            Ok(Event::ConsentRecorded(c)) => Said {
+                recipient: Some(c.recipient),
+                state: Some(c.state.as_str().to_string()),
+                purpose: words(&c.purpose),
+                purpose_text: some_words(c.purpose_text.as_deref()),
+                reason: some_words(c.reason.as_deref()),
+                method: Some(c.method.as_str().to_string()),
+                review_on: c.review_on.map(|d| d.to_string()),
+                ..Said::default()
+            },
+            Ok(Event::Share(s)) => Said {
+                emergency: s.emergency,
+                fields_shared: s.fields_shared,
+                fields_withheld: withheld_of(&s.fields_withheld),
+                sha256: words(&s.sha256),
+                format: Some(match s.format {
+                    Format::Pdf => "pdf".to_string(),
+                    Format::Json => "json".to_string(),
+                }),
+                chain_head: words(&s.chain_head_at_export),
+                ..asked(&s.asked)
+            },
+            Ok(Event::ShareRequested(r)) => Said { fields_shared: r.fields_shared, ..asked(&r.asked) },
+            Ok(Event::Decline(d)) => Said {
+                recipient: Some(d.recipient),
+                purpose: words(&d.purpose),
+                purpose_text: some_words(d.purpose_text.as_deref()),
+                consent_state: words(&d.consent_state),
+                reason: words(&d.reason),
+                ..Said::default()
+            },
+            _ => Said::default(),
+        }
+    }
+
+    fn purpose(&self) -> Option<String> {
+        let recipient = self.recipient?;
+        let code = self.purpose.as_deref()?;
+        Some(Purpose::from_stored(recipient, code, self.purpose_text.as_deref()).label())
+    }
+}
+
+/// A share's withheld fields (path, reason), as its body lists them.
+fn withheld_of(list: &Value) -> Vec<(String, String)> {
+    list.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|w| {
+                    let path = w.get("path").and_then(Value::as_str)?;
+                    Some((
+                        path.to_string(),
+                        w.get("reason").and_then(Value::as_str).unwrap_or("").to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The kind of a consent entry by its state.
@@ -189,7 +286,7 @@ fn consent_kind(state: &str) -> DecisionKind {
 /// rejections are shown on the decision they decide).
 fn kind_of(e: &Entry) -> Option<DecisionKind> {
     match (e.kind.as_str(), e.event.as_str()) {
-        ("consent", "consent_recorded") => Some(consent_kind(&text(&e.body, "state").unwrap_or_default())),
+        ("consent", "consent_recorded") => Some(consent_kind(&Said::of(e).state.unwrap_or_default())),
         ("decision", "share") => Some(DecisionKind::Share),
         ("decision", "decline") => Some(DecisionKind::Decline),
         ("decision", "share_requested") => Some(DecisionKind::Request),
@@ -197,14 +294,14 @@ fn kind_of(e: &Entry) -> Option<DecisionKind> {
     }
 }
 
-fn what_of(kind: DecisionKind, body: &Value, awaiting: bool) -> String {
-    let to = recipient_of(body).map_or("an unknown recipient", recipient_words);
+fn what_of(kind: DecisionKind, said: &Said, awaiting: bool) -> String {
+    let to = said.recipient.map_or("an unknown recipient", recipient_words);
     let mut words = match kind {
         DecisionKind::Share => format!("Shared with {to}"),
         DecisionKind::Decline => format!("Decided not to share with {to}"),
         DecisionKind::Request => format!("Asked a manager to approve sharing with {to}"),
         DecisionKind::ConsentGiven | DecisionKind::ConsentRefused | DecisionKind::ConsentOther => {
-            format!("{}: {to}", consent_words(&text(body, "state").unwrap_or_default()))
+            format!("{}: {to}", consent_words(said.state.as_deref().unwrap_or_default()))
         }
     };
     if awaiting {
@@ -252,8 +349,9 @@ impl Session {
         let mut out = Vec::new();
         for e in entries {
             let Some(kind) = kind_of(&e) else { continue };
+            let said = Said::of(&e);
             if filter.kind.is_some_and(|k| k != kind)
-                || filter.recipient.is_some_and(|r| Some(r) != recipient_of(&e.body))
+                || filter.recipient.is_some_and(|r| Some(r) != said.recipient)
             {
                 continue;
             }
@@ -266,10 +364,10 @@ impl Session {
                 id: e.seq,
                 when: when_text(&e.at),
                 kind,
-                what: what_of(kind, &e.body, awaiting),
+                what: what_of(kind, &said, awaiting),
                 client: e.client_id,
                 case: self.case_words(e.client_id)?,
-                recipient: recipient_of(&e.body),
+                recipient: said.recipient,
                 by,
                 awaiting_approval: awaiting,
             };
@@ -286,13 +384,13 @@ impl Session {
             self.load_client(ClientId(c))?;
         }
         let rows: Vec<DecisionRow> = self.rows(filter)?.into_iter().map(|(r, _)| r).collect();
-        let body = json!({
-            "decisions": rows.len(),
-            "recipient": filter.recipient,
-            "kind": filter.kind,
-            "awaiting_approval": filter.awaiting_approval,
-        });
-        self.audit_read("decisions_viewed", filter.client.map(ClientId), body)?;
+        let viewed = event::DecisionsViewed {
+            decisions: rows.len(),
+            recipient: filter.recipient,
+            kind: filter.kind,
+            awaiting_approval: filter.awaiting_approval,
+        };
+        self.audit(filter.client, Event::DecisionsViewed(viewed))?;
         Ok(rows)
     }
 
@@ -311,37 +409,24 @@ impl Session {
         let (row, e) =
             self.rows(&filter)?.into_iter().find(|(r, _)| r.id == id).ok_or(Error::NotFound("decision"))?;
         let detail = self.detail(row, &e)?;
-        self.audit_read("decision_viewed", client.map(ClientId), json!({ "decision": id }))?;
+        self.audit(client, Event::DecisionViewed(event::DecisionViewed { decision: id }))?;
         Ok(detail)
     }
 
     fn detail(&self, row: DecisionRow, e: &Entry) -> Result<DecisionDetail> {
-        let b = &e.body;
-        let list = |key: &str| -> Vec<String> {
-            b.get(key)
-                .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(policy::label_of_shown).collect())
-                .unwrap_or_default()
-        };
-        let withheld = b
-            .get("fields_withheld")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|w| {
-                        let path = w.get("path").and_then(Value::as_str)?;
-                        Some(WithheldLabel {
-                            label: policy::label_of_shown(path),
-                            reason: w.get("reason").and_then(Value::as_str).unwrap_or("").to_string(),
-                        })
-                    })
-                    .collect()
+        let said = Said::of(e);
+        let withheld = said
+            .fields_withheld
+            .iter()
+            .map(|(path, reason)| WithheldLabel {
+                label: policy::label_of_shown(path),
+                reason: reason.clone(),
             })
-            .unwrap_or_default();
+            .collect();
         let is_consent = e.kind == "consent";
-        let consent = if is_consent { text(b, "state") } else { text(b, "consent_state") };
+        let consent = if is_consent { said.state.clone() } else { said.consent_state.clone() };
         let (approval, approved_by, approved_when) = self.approval_words(row.kind, e)?;
-        let recipient = recipient_of(b);
+        let recipient = said.recipient;
         Ok(DecisionDetail {
             recipient_label: recipient.map(|r| {
                 policy::profiles()
@@ -349,30 +434,30 @@ impl Session {
                     .and_then(|p| p.get(r).ok())
                     .map_or_else(|| recipient_words(r).to_string(), |p| p.label.clone())
             }),
-            recipient_name: text(b, "recipient_name"),
-            purpose: purpose_of(b),
+            recipient_name: said.recipient_name.clone(),
+            purpose: said.purpose(),
             consent: consent.map(|c| consent_words(&c)),
-            lawful_basis: text(b, "lawful_basis").map(|l| basis_words(&l)),
-            justification: text(b, "justification"),
-            reason: text(b, "reason"),
+            lawful_basis: said.lawful_basis.as_deref().map(basis_words),
+            justification: said.justification.clone(),
+            reason: said.reason.clone(),
             told: match row.kind {
                 DecisionKind::Share | DecisionKind::Request => {
-                    Some(text(b, "told").map_or_else(|| "Not recorded".to_string(), |t| told_words(&t)))
+                    Some(said.told.as_deref().map_or_else(|| "Not recorded".to_string(), told_words))
                 }
                 _ => None,
             },
-            advice: text(b, "advice"),
-            emergency: b.get("emergency").and_then(Value::as_bool).unwrap_or(false),
-            method: if is_consent { text(b, "method").map(|m| m.replace('_', " ")) } else { None },
-            review_on: if is_consent { text(b, "review_on") } else { None },
-            fields_shared: list("fields_shared"),
+            advice: said.advice.clone(),
+            emergency: said.emergency,
+            method: if is_consent { said.method.as_deref().map(|m| m.replace('_', " ")) } else { None },
+            review_on: if is_consent { said.review_on.clone() } else { None },
+            fields_shared: said.fields_shared.iter().map(|p| policy::label_of_shown(p)).collect(),
             fields_withheld: withheld,
             approval,
             approved_by,
             approved_when,
-            file_sha256: text(b, "sha256"),
-            file_format: text(b, "format").map(|f| f.to_uppercase()),
-            chain_head: text(b, "chain_head_at_export"),
+            file_sha256: said.sha256.clone(),
+            file_format: said.format.as_deref().map(str::to_uppercase),
+            chain_head: said.chain_head.clone(),
             row,
         })
     }
@@ -404,16 +489,20 @@ impl Session {
             );
             Ok((Some(words), Some(by), when))
         };
+        let share = match Event::parse(&e.event, &e.body) {
+            Ok(Event::Share(share)) => Some(share),
+            _ => None,
+        };
         match kind {
-            DecisionKind::Share => match text(&e.body, "approval").as_deref() {
-                Some("not_required") => {
+            DecisionKind::Share => match share.as_ref().map(|s| s.approval) {
+                Some(Approval::NotRequired) => {
                     Ok((Some("Not needed: shared on the person's consent".into()), None, None))
                 }
-                Some("approved") => {
+                Some(Approval::Approved) => {
                     // The approver is the certified signer of the manager's approval of
                     // this share's request, never a name the share's own body states.
-                    let entry = e.body.get("approval_entry").and_then(Value::as_i64);
-                    let request = e.body.get("request").and_then(Value::as_i64);
+                    let entry = share.as_ref().and_then(|s| s.approval_entry);
+                    let request = share.as_ref().and_then(|s| s.request);
                     let approves: Option<i64> = match (entry, request) {
                         (Some(seq), Some(request)) => self
                             .conn()
@@ -475,8 +564,11 @@ impl Session {
                         let mut body: Value =
                             body.and_then(|b| serde_json::from_str(&b).ok()).unwrap_or(Value::Null);
                         crate::log::shred::open_body(self.conn(), e.client_id, &mut body)?;
-                        let by = text(&body, "rejected_by").unwrap_or_default();
-                        let reason = text(&body, "reason").map(|r| format!(": {r}")).unwrap_or_default();
+                        let (by, reason) = match Event::parse("share_request_rejected", &body) {
+                            Ok(Event::ShareRequestRejected(r)) => (r.rejected_by, words(&r.reason)),
+                            _ => (String::new(), None),
+                        };
+                        let reason = reason.map(|r| format!(": {r}")).unwrap_or_default();
                         let when = at_of(seq)?.map(|w| format!(", {w}")).unwrap_or_default();
                         Ok((Some(format!("Rejected by {by}{when}{reason}")), None, None))
                     }
@@ -496,17 +588,48 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn words_for_people_not_event_names() {
         assert_eq!(consent_words("refused"), "Consent refused");
         assert_eq!(consent_kind("withdrawn"), DecisionKind::ConsentRefused);
         assert_eq!(told_words("not_safe"), "No — telling them would not be safe");
-        let body = json!({"recipient": "police", "state": "refused"});
-        assert_eq!(what_of(DecisionKind::ConsentRefused, &body, false), "Consent refused: the police");
+        let entry = |kind: &str, event: &str, body| Entry {
+            seq: 1,
+            at: "2030-05-01T10:00:00Z".into(),
+            kind: kind.into(),
+            event: event.into(),
+            actor: None,
+            client_id: Some(1),
+            body,
+            hash: String::new(),
+        };
+        let consent = entry(
+            "consent",
+            "consent_recorded",
+            json!({"recipient": "police", "purpose": "general", "state": "refused", "method": "verbal", "recorded_by": "cara"}),
+        );
+        assert_eq!(kind_of(&consent), Some(DecisionKind::ConsentRefused));
         assert_eq!(
-            what_of(DecisionKind::Share, &json!({"recipient": "marac"}), true),
+            what_of(DecisionKind::ConsentRefused, &Said::of(&consent), false),
+            "Consent refused: the police"
+        );
+        let decline = entry(
+            "decision",
+            "decline",
+            json!({"decision": "decline", "recipient": "marac", "purpose": "general", "purpose_text": null,
+                   "reason": "no need to know shown", "consent_state": "refused", "consent_entry": null, "made_by": "cara"}),
+        );
+        assert_eq!(
+            what_of(DecisionKind::Share, &Said::of(&decline), true),
             "Shared with MARAC — awaiting a manager's approval"
+        );
+        // An entry that does not read as its event says nothing.
+        let odd = entry("decision", "decline", json!({"recipient": "marac"}));
+        assert_eq!(
+            what_of(DecisionKind::Decline, &Said::of(&odd), false),
+            "Decided not to share with an unknown recipient"
         );
         assert_eq!(when_text("not a time"), "not a time");
         assert_eq!(policy::label_of_shown("contact[2].code_word"), "Contact 2: code word");

@@ -26,13 +26,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Local, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{json, Value};
 
 use crate::clients::ClientId;
 use crate::consent::fold;
 use crate::error::{Error, Result};
 use crate::input;
-use crate::log::{self, Kind};
+use crate::log::{self, event, Event};
 use crate::policy::matcher::fold_tokens;
 use crate::record::{clean, normalise_phone, Date, MEDIUM, SHORT};
 use crate::vault::Session;
@@ -100,9 +99,9 @@ impl std::fmt::Debug for EnquiryInput {
     }
 }
 
-/// An enquiry as stored in its signed entry.
+/// An enquiry as stored in its signed entry (its `Debug` shows none of it).
 #[derive(Clone, Serialize, Deserialize)]
-struct Stored {
+pub struct Stored {
     channel: EnquiryChannel,
     at: String,
     caller_name: String,
@@ -112,6 +111,12 @@ struct Stored {
     response: String,
     verified: bool,
     recorded_by: String,
+}
+
+impl std::fmt::Debug for Stored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stored { .. }")
+    }
 }
 
 /// One enquiry, with its link (if any) and the alerts it is part of.
@@ -208,8 +213,8 @@ impl Alert {
 }
 
 /// The body of an `enquiry_alert_reviewed` entry.
-#[derive(Serialize, Deserialize)]
-struct Reviewed {
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Reviewed {
     enquiries: Vec<i64>,
     reasons: Vec<AlertReason>,
 }
@@ -504,9 +509,8 @@ impl Session {
     pub fn record_enquiry(&mut self, json: &[u8]) -> Result<i64> {
         let input = parse(json)?;
         let stored = validate(input, &self.user().name, Utc::now())?;
-        let body = serde_json::to_value(&stored)
-            .map_err(|_| Error::Storage("could not encode an enquiry".into()))?;
-        self.write(|tx, s| log::append(tx, s.vault_id, s.signer, Kind::Audit, RECORDED, None, &body))
+        let event = Event::EnquiryRecorded(stored);
+        self.write(|tx, s| s.append(tx, None, &event))
     }
 
     /// Links an enquiry to the client it was about (a signed entry with the client id);
@@ -531,8 +535,8 @@ impl Session {
                 "this enquiry is already linked to a client (an enquiry is linked once; `enquiry list` shows the link)",
             ));
         }
-        let body = json!({ "enquiry": enquiry });
-        self.write(|tx, s| log::append(tx, s.vault_id, s.signer, Kind::Audit, LINKED, Some(client.0), &body))
+        let event = Event::EnquiryLinked(event::EnquiryLinked { enquiry });
+        self.write(|tx, s| s.append(tx, Some(client.0), &event))
     }
 
     /// enquiry id → its link.
@@ -547,10 +551,10 @@ impl Session {
             let seq: i64 = r.get(0)?;
             let Some(client) = r.get::<_, Option<i64>>(1)? else { continue };
             let body: String = r.get(2)?;
-            let enquiry = serde_json::from_str::<Value>(&body)
-                .ok()
-                .and_then(|v| v.get("enquiry").and_then(Value::as_i64))
-                .ok_or_else(|| Error::Integrity("a stored enquiry link is malformed".into()))?;
+            let Ok(Event::EnquiryLinked(event::EnquiryLinked { enquiry })) = Event::parse_str(LINKED, &body)
+            else {
+                return Err(Error::Integrity("a stored enquiry link is malformed".into()));
+            };
             out.entry(enquiry).or_insert(Link { client, entry: seq, by: r.get(3)? });
         }
         Ok(out)
@@ -573,8 +577,9 @@ impl Session {
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let body: String = r.get(2)?;
-            let s: Stored = serde_json::from_str(&body)
-                .map_err(|_| Error::Integrity("a stored enquiry is malformed".into()))?;
+            let Ok(Event::EnquiryRecorded(s)) = Event::parse_str(RECORDED, &body) else {
+                return Err(Error::Integrity("a stored enquiry is malformed".into()));
+            };
             let link = links.get(&id);
             out.push(Enquiry {
                 id,
@@ -612,8 +617,9 @@ impl Session {
         // tripwire.
         let mut reviews: Vec<(BTreeSet<i64>, BTreeSet<AlertReason>)> = Vec::new();
         for body in log::by_managers(self.conn(), self.identities(), ALERT_REVIEWED, false)? {
-            let review: Reviewed = serde_json::from_str(&body)
-                .map_err(|_| Error::Integrity("a stored alert review is malformed".into()))?;
+            let Ok(Event::EnquiryAlertReviewed(review)) = Event::parse_str(ALERT_REVIEWED, &body) else {
+                return Err(Error::Integrity("a stored alert review is malformed".into()));
+            };
             reviews.push((review.enquiries.into_iter().collect(), review.reasons.into_iter().collect()));
         }
         let covered = |a: &Alert| {
@@ -635,12 +641,11 @@ impl Session {
             .into_iter()
             .find(|a| a.enquiries.contains(&enquiry))
             .ok_or(Error::NotFound("open enquiry alert with that enquiry"))?;
-        let body = serde_json::to_value(Reviewed {
+        let event = Event::EnquiryAlertReviewed(Reviewed {
             enquiries: alert.enquiries.clone(),
             reasons: alert.reasons.clone(),
-        })
-        .map_err(|_| Error::Storage("could not encode an alert review".into()))?;
-        self.write(|tx, s| log::append(tx, s.vault_id, s.signer, Kind::Audit, ALERT_REVIEWED, None, &body))?;
+        });
+        self.write(|tx, s| s.append(tx, None, &event))?;
         Ok(alert)
     }
 
@@ -667,7 +672,8 @@ impl Session {
         }
         all.retain(|e| client.is_none_or(|c| e.client_id == Some(c.0)));
         all.reverse();
-        self.audit_read("enquiries_shown", client, json!({ "enquiries": all.len() }))?;
+        let shown = event::EnquiriesShown { enquiries: all.len() };
+        self.audit(client.map(|c| c.0), Event::EnquiriesShown(shown))?;
         Ok(all)
     }
 
@@ -678,26 +684,27 @@ impl Session {
         let Some(body) = log::latest_by_manager(self.conn(), self.identities(), SWITCHBOARD_CHANGED)? else {
             return Ok(Vec::new());
         };
-        let body: Value = serde_json::from_str(&body)
-            .map_err(|_| Error::Integrity("a switchboard change entry is malformed".into()))?;
-        serde_json::from_value(body.get("list").cloned().unwrap_or(Value::Array(Vec::new())))
-            .map_err(|_| Error::Integrity("a switchboard change entry is malformed".into()))
+        match Event::parse_str(SWITCHBOARD_CHANGED, &body) {
+            Ok(Event::SwitchboardChanged(c)) => Ok(c.list),
+            _ => Err(Error::Integrity("a switchboard change entry is malformed".into())),
+        }
     }
 
-    fn save_switchboards(&mut self, list: &[Switchboard], body: &Value) -> Result<()> {
-        let mut body = body.clone();
-        if let Some(o) = body.as_object_mut() {
-            o.insert(
-                "list".into(),
-                serde_json::to_value(list)
-                    .map_err(|_| Error::Storage("could not encode the switchboard list".into()))?,
-            );
-        }
-        let body = &body;
-        self.write(|tx, s| {
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, SWITCHBOARD_CHANGED, None, body)?;
-            Ok(())
-        })
+    /// Writes the `change` (`added`, `removed`) with the list as it is after it.
+    fn save_switchboards(
+        &mut self,
+        list: &[Switchboard],
+        change: &str,
+        organisation: &str,
+        number: Option<String>,
+    ) -> Result<()> {
+        let event = Event::SwitchboardChanged(event::SwitchboardChanged {
+            change: change.to_string(),
+            organisation: organisation.to_string(),
+            number,
+            list: list.to_vec(),
+        });
+        self.write(|tx, s| s.append(tx, None, &event).map(|_| ()))
     }
 
     /// Adds a known switchboard number of an organisation (managers); returns the list.
@@ -728,8 +735,7 @@ impl Session {
             }
         }
         list.sort_by_key(|s| fold(&s.organisation));
-        let body = json!({ "change": "added", "organisation": organisation, "number": number });
-        self.save_switchboards(&list, &body)?;
+        self.save_switchboards(&list, "added", &organisation, Some(number))?;
         Ok(list)
     }
 
@@ -748,10 +754,10 @@ impl Session {
             .iter()
             .position(|s| fold(&s.organisation) == key)
             .ok_or(Error::NotFound("organisation on the switchboard list"))?;
-        let body = match number {
+        let number = match number {
             None => {
                 list.remove(at);
-                json!({ "change": "removed", "organisation": organisation })
+                None
             }
             Some(n) => {
                 let n = normalise_phone(n).ok_or_else(|| {
@@ -767,10 +773,10 @@ impl Session {
                 if entry.numbers.is_empty() {
                     list.remove(at);
                 }
-                json!({ "change": "removed", "organisation": organisation, "number": n })
+                Some(n)
             }
         };
-        self.save_switchboards(&list, &body)?;
+        self.save_switchboards(&list, "removed", &organisation, number)?;
         Ok(list)
     }
 }

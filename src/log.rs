@@ -19,8 +19,11 @@ use crate::crypto::{self, Secret32};
 use crate::error::{Error, Result};
 use crate::identity::{EntryRef, Identities, IDENTITY_EVENTS};
 
+pub mod event;
 pub mod shred;
 mod verify;
+
+pub use event::Event;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -158,49 +161,73 @@ pub fn next(tx: &Transaction<'_>, vault_id: &str) -> Result<(i64, String)> {
     })
 }
 
-/// Appends one signed entry inside the caller's transaction; returns its sequence number.
-pub fn append(
+/// Appends `event`, signed by `signer`, inside the caller's transaction (its name and
+/// kind from the event, its free text sealed when it is about a client); returns its
+/// sequence number. Sessions append through `s.append` (`vault::SessionCtx`).
+pub fn append_event(
     tx: &Transaction<'_>,
     vault_id: &str,
     signer: &Signer,
-    kind: Kind,
-    event: &str,
     client_id: Option<i64>,
-    body: &Value,
+    event: &Event,
 ) -> Result<i64> {
-    let last: Option<(i64, Vec<u8>)> = tx
-        .query_row("SELECT seq, hash FROM log_entries ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    let (seq, prev_hash) = match last {
-        Some((s, h)) => (s + 1, h),
-        None => (1, genesis(vault_id).to_vec()),
-    };
-    let at = now();
-    let body = shred::seal(tx, vault_id, event, client_id, body)?;
-    let body =
-        serde_json::to_string(&*body).map_err(|_| Error::Storage("could not encode a log entry".into()))?;
-    let c = Canonical {
-        seq,
-        prev_hash: &prev_hash,
-        at: &at,
-        kind: kind.as_str(),
-        event,
-        actor_id: Some(signer.user_id),
-        client_id,
-        key_id: signer.key_id,
-        body: &body,
-    };
-    let hash = c.hash();
-    let signature = crypto::sign(&signer.seed, &sig_message(&hash))?;
-    tx.execute(
-        "INSERT INTO log_entries (seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![seq, at, kind.as_str(), event, signer.user_id, client_id, body, signer.key_id, signature, prev_hash, hash.to_vec()],
-    )?;
-    Ok(seq)
+    append(tx, vault_id, signer, event.kind(), event.name(), client_id, &event.body()?)
 }
+
+/// The one writer of entries. Its module is private: outside the log, entries are written
+/// as [`Event`]s ([`append_event`]); tests reach it (as `append_raw`) only with the
+/// `test-hooks` feature, to write what an insider could.
+mod raw {
+    use super::*;
+
+    /// Appends one signed entry inside the caller's transaction; returns its sequence number.
+    pub(crate) fn append(
+        tx: &Transaction<'_>,
+        vault_id: &str,
+        signer: &Signer,
+        kind: Kind,
+        event: &str,
+        client_id: Option<i64>,
+        body: &Value,
+    ) -> Result<i64> {
+        let last: Option<(i64, Vec<u8>)> = tx
+            .query_row("SELECT seq, hash FROM log_entries ORDER BY seq DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let (seq, prev_hash) = match last {
+            Some((s, h)) => (s + 1, h),
+            None => (1, genesis(vault_id).to_vec()),
+        };
+        let at = now();
+        let body = shred::seal(tx, vault_id, event, client_id, body)?;
+        let body = serde_json::to_string(&*body)
+            .map_err(|_| Error::Storage("could not encode a log entry".into()))?;
+        let c = Canonical {
+            seq,
+            prev_hash: &prev_hash,
+            at: &at,
+            kind: kind.as_str(),
+            event,
+            actor_id: Some(signer.user_id),
+            client_id,
+            key_id: signer.key_id,
+            body: &body,
+        };
+        let hash = c.hash();
+        let signature = crypto::sign(&signer.seed, &sig_message(&hash))?;
+        tx.execute(
+            "INSERT INTO log_entries (seq, at, kind, event, actor_id, client_id, body, key_id, signature, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![seq, at, kind.as_str(), event, signer.user_id, client_id, body, signer.key_id, signature, prev_hash, hash.to_vec()],
+        )?;
+        Ok(seq)
+    }
+}
+
+use raw::append;
+#[cfg(feature = "test-hooks")]
+pub(crate) use raw::append as append_raw;
 
 /// An entry as shown by `log show`.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

@@ -10,6 +10,8 @@ use serde_json::{json, Value};
 use crate::clients::{self, ClientId};
 use crate::error::{Error, Result};
 use crate::input;
+use crate::log::event::Empty;
+use crate::log::Event;
 use crate::record::{
     check_date, clean, clean_required, ClientRecord, Date, MaracAction, MaracReferral, MEDIUM, SHORT,
 };
@@ -247,7 +249,7 @@ impl Session {
             let before = clients::load_in(tx, s, client)?;
             let mut rec = before.clone();
             let index = apply(&mut rec, parsed, &author, &cfg, Date::today())?;
-            let event = if is_new { "marac_referral_recorded" } else { "marac_referral_changed" };
+            let event = if is_new { Event::MaracReferralRecorded } else { Event::MaracReferralChanged };
             let changed =
                 clients::store_change(tx, s.vault_id, s.signer, client, &before, &rec, &cfg, event)?;
             let m = rec.marac.get(index).ok_or(Error::NotFound("MARAC referral"))?;
@@ -265,7 +267,7 @@ impl Session {
     /// A client's referrals, each numbered with its repeat flag (viewing is audited).
     pub fn marac_referrals(&mut self, client: ClientId) -> Result<Value> {
         let rec = self.load_client(client)?;
-        self.audit("marac_viewed", Some(client.0), json!({}))?;
+        self.audit(Some(client.0), Event::MaracViewed(Empty {}))?;
         Ok(json!({ "client_id": client.0, "referrals": referrals_view(&rec)? }))
     }
 }

@@ -24,12 +24,13 @@ use std::fmt;
 use data_encoding::HEXLOWER;
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::identity::Identities;
-use crate::log::{self, Kind};
+use crate::log::event::{self, RecordDigest};
+use crate::log::{self, Event};
 use crate::vault::{Role, Session};
 
 /// The body field that anchors a record version.
@@ -37,8 +38,6 @@ pub(crate) const FIELD: &str = "record_digest";
 /// The SQL condition that finds anchoring entries through the `log_record_anchors` partial
 /// index (migration 0010: the expression must stay the same, character for character).
 const IS_ANCHOR: &str = "instr(body, '\"record_digest\":') > 0";
-/// One client's record anchored at the upgrade (trust on first use).
-pub(crate) const ANCHORED_EVENT: &str = "record_anchored";
 /// The upgrade's marker, signed by a manager: from it on, every record must be anchored.
 pub(crate) const UPGRADE_EVENT: &str = "records_anchored";
 
@@ -58,17 +57,14 @@ pub(crate) fn digest(vault_id: &str, client: i64, stored: &str) -> [u8; 32] {
     ])
 }
 
-/// `body` with the anchor of the record version `stored` (`None`: the record was deleted).
-pub(crate) fn anchored(mut body: Value, vault_id: &str, client: i64, stored: Option<&str>) -> Value {
+/// The anchor of the record version `stored` (`None`: the record was deleted), for the
+/// `record_digest` field of the entry that writes it.
+pub(crate) fn anchor(vault_id: &str, client: i64, stored: Option<&str>) -> RecordDigest {
     #[cfg(feature = "test-hooks")]
     if test_hooks::LEGACY.with(std::cell::Cell::get) {
-        return body;
+        return None;
     }
-    let d = stored.map(|s| HEXLOWER.encode(&digest(vault_id, client, s)));
-    if let Some(o) = body.as_object_mut() {
-        o.insert(FIELD.into(), json!(d));
-    }
-    body
+    Some(stored.map(|s| HEXLOWER.encode(&digest(vault_id, client, s))))
 }
 
 /// What a verified anchoring entry says: the digest of the record version, or `None` for
@@ -350,14 +346,16 @@ impl Session {
             let mut stmt = tx.prepare_cached("SELECT record FROM clients WHERE id = ?1")?;
             for id in &unanchored.unanchored {
                 let record: String = stmt.query_row([id], |r| r.get(0))?;
-                let body = anchored(json!({ "trust_on_first_use": true }), s.vault_id, *id, Some(&record));
-                log::append(tx, s.vault_id, s.signer, Kind::Audit, ANCHORED_EVENT, Some(*id), &body)?;
+                let record_digest = anchor(s.vault_id, *id, Some(&record));
+                let event =
+                    Event::RecordAnchored(event::RecordAnchored { trust_on_first_use: true, record_digest });
+                s.append(tx, Some(*id), &event)?;
             }
-            let body = json!({
-                "anchored": unanchored.unanchored.len(),
-                "not_matching": unanchored.changed_outside_casekeep.len(),
-            });
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, UPGRADE_EVENT, None, &body)?;
+            let done = event::RecordsAnchored {
+                anchored: unanchored.unanchored.len(),
+                not_matching: unanchored.changed_outside_casekeep.len(),
+            };
+            s.append(tx, None, &Event::RecordsAnchored(done))?;
             Ok(())
         })
     }
@@ -381,12 +379,16 @@ mod tests {
     #[test]
     fn an_anchor_carries_a_digest_or_null_never_the_record() {
         let record = r#"{"full_name":"Ada Example"}"#;
-        let body = anchored(json!({ "fields": ["full_name"] }), "v", 3, Some(record));
+        let changed = event::RecordChanged {
+            fields: vec!["full_name".into()],
+            record_digest: anchor("v", 3, Some(record)),
+        };
+        let body = Event::ClientChanged(changed).body().unwrap();
         assert!(!body.to_string().contains("Ada"));
         let text = body.to_string();
         assert!(text.contains("\"record_digest\":"), "the partial index's expression matches: {text}");
         assert_eq!(parse(&text), Some(Some(digest("v", 3, record))));
-        let gone = anchored(json!({}), "v", 3, None);
+        let gone = serde_json::json!({ "record_digest": anchor("v", 3, None) });
         assert_eq!(parse(&gone.to_string()), Some(None));
         // Not an anchor: no top-level field (a nested one does not count).
         assert_eq!(parse(r#"{"x":{"record_digest":"00"}}"#), None);

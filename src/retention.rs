@@ -9,11 +9,11 @@
 use chrono::Months;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::clients::ClientId;
 use crate::error::{Error, Result};
-use crate::log::{self, Kind};
+use crate::log::event::{self, Empty};
+use crate::log::{self, Event};
 use crate::record::Date;
 use crate::vault::Session;
 
@@ -119,8 +119,7 @@ impl Session {
             "INSERT INTO case_status (client_id, closed_on, retain_until) VALUES (?1, ?2, ?3)
              ON CONFLICT(client_id) DO UPDATE SET closed_on = ?2, retain_until = ?3",
             params![client.0, on.to_string(), until.to_string()],
-            "case_closed",
-            json!({ "closed_on": on, "retain_until": until }),
+            Event::CaseClosed(event::CaseClosed { closed_on: on, retain_until: until }),
         )
     }
 
@@ -133,8 +132,7 @@ impl Session {
             client,
             "UPDATE case_status SET closed_on = NULL, retain_until = NULL WHERE client_id = ?1",
             [client.0],
-            "case_reopened",
-            json!({}),
+            Event::CaseReopened(Empty {}),
         )
     }
 
@@ -150,8 +148,7 @@ impl Session {
             "INSERT INTO case_status (client_id, legal_hold, hold_reason) VALUES (?1, 1, ?2)
              ON CONFLICT(client_id) DO UPDATE SET legal_hold = 1, hold_reason = ?2",
             params![client.0, reason],
-            "legal_hold_set",
-            json!({ "reason": reason }),
+            Event::LegalHoldSet(event::LegalHoldSet { reason: reason.clone() }),
         )
     }
 
@@ -165,8 +162,7 @@ impl Session {
             client,
             "UPDATE case_status SET legal_hold = 0, hold_reason = NULL WHERE client_id = ?1",
             [client.0],
-            "legal_hold_released",
-            json!({}),
+            Event::LegalHoldReleased(Empty {}),
         )
     }
 
@@ -177,12 +173,11 @@ impl Session {
         client: ClientId,
         sql: &str,
         params: impl rusqlite::Params,
-        event: &str,
-        body: serde_json::Value,
+        event: Event,
     ) -> Result<CaseStatus> {
         self.write(|tx, s| {
             tx.execute(sql, params)?;
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, event, Some(client.0), &body)
+            s.append(tx, Some(client.0), &event)
         })?;
         self.case_status(client)
     }
@@ -225,27 +220,19 @@ impl Session {
                 // goes every word of it (the entries stay, signed, as they were).
                 let key = if log::shred::destroy_key(tx, *id)? { "destroyed" } else { "none" };
                 tx.execute("DELETE FROM clients WHERE id = ?1", [id])?;
-                let body = json!({
-                    "client_id": id,
-                    "case_reference": reference,
-                    "closed_on": closed_on,
-                    "retain_until": retain_until,
-                    "purged_on": today,
-                    "purged_by": by,
-                    "reason": reason,
-                    "free_text_key": key,
-                });
-                // The record is gone: any record stored under this id from now on is refused.
-                let body = crate::record_anchor::anchored(body, s.vault_id, *id, None);
-                entries.push(log::append(
-                    tx,
-                    s.vault_id,
-                    s.signer,
-                    Kind::Audit,
-                    "case_purged",
-                    Some(*id),
-                    &body,
-                )?);
+                let purged = event::CasePurged {
+                    client_id: *id,
+                    case_reference: reference.clone(),
+                    closed_on: closed_on.clone(),
+                    retain_until: retain_until.clone(),
+                    purged_on: today.clone(),
+                    purged_by: by.clone(),
+                    reason: reason.clone(),
+                    free_text_key: key.into(),
+                    // The record is gone: any record stored under this id from now on is refused.
+                    record_digest: crate::record_anchor::anchor(s.vault_id, *id, None),
+                };
+                entries.push(s.append(tx, Some(*id), &Event::CasePurged(purged))?);
             }
             // Rewrite the search index's segments so that no deleted name survives in them.
             tx.execute("INSERT INTO client_search (client_search) VALUES ('optimize')", [])?;

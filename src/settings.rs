@@ -4,11 +4,12 @@
 //! (`log::latest_by_manager`), so there is no copy an insider could edit instead.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::input;
-use crate::log::{self, Kind};
+use crate::log::event::SettingsChanged;
+use crate::log::{self, Event};
 use crate::risk::RiskConfig;
 use crate::vault::Session;
 
@@ -178,24 +179,20 @@ impl Settings {
 /// The signed entry of a change of settings.
 const SETTINGS_CHANGED: &str = "settings_changed";
 
-#[derive(Deserialize)]
-struct Changed {
-    after: Settings,
-}
-
 impl Session {
     /// This vault's settings: those of the latest change a manager signed (the defaults
     /// until a manager changes them).
     pub fn settings(&self) -> Result<Settings> {
         match log::latest_by_manager(self.conn(), self.identities(), SETTINGS_CHANGED)? {
             None => Ok(Settings::default()),
-            Some(body) => serde_json::from_str::<Changed>(&body)
-                .ok()
-                .map(|c| c.after)
-                .filter(|s| s.validate().is_ok())
-                .ok_or_else(|| {
-                    Error::Integrity("the latest signed change of the vault settings is malformed".into())
-                }),
+            Some(body) => match Event::parse_str(SETTINGS_CHANGED, &body) {
+                Ok(Event::SettingsChanged(c)) => Some(c.after),
+                _ => None,
+            }
+            .filter(|s| s.validate().is_ok())
+            .ok_or_else(|| {
+                Error::Integrity("the latest signed change of the vault settings is malformed".into())
+            }),
         }
     }
 
@@ -207,12 +204,12 @@ impl Session {
         if after == before {
             return Ok(after);
         }
-        let body = json!({ "before": before, "after": after });
+        let event = Event::SettingsChanged(SettingsChanged { before, after });
         self.write(|tx, s| {
             if after.risk != before.risk {
                 crate::clients::relevel_all(tx, s, &after.risk)?;
             }
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, SETTINGS_CHANGED, None, &body)?;
+            s.append(tx, None, &event)?;
             Ok(())
         })?;
         Ok(after)
@@ -317,10 +314,12 @@ impl Session {
     pub fn agency_details(&self) -> Result<AgencyDetails> {
         match log::latest_by_manager(self.conn(), self.identities(), AGENCY_SET)? {
             None => Ok(AgencyDetails::default()),
-            Some(body) => serde_json::from_str::<AgencyDetails>(&body)
-                .ok()
-                .filter(|d| d.agency.is_some())
-                .ok_or_else(|| Error::Integrity("the latest signed agency name is malformed".into())),
+            Some(body) => match Event::parse_str(AGENCY_SET, &body) {
+                Ok(Event::AgencySet(d)) => Some(d),
+                _ => None,
+            }
+            .filter(|d| d.agency.is_some())
+            .ok_or_else(|| Error::Integrity("the latest signed agency name is malformed".into())),
         }
     }
 
@@ -328,12 +327,8 @@ impl Session {
     pub fn set_agency_details(&mut self, details: &AgencyDetails) -> Result<AgencyDetails> {
         self.require_manager()?;
         let details = details.checked()?;
-        let body = serde_json::to_value(&details)
-            .map_err(|_| Error::Storage("could not encode the agency's details".into()))?;
-        self.write(|tx, s| {
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, AGENCY_SET, None, &body)?;
-            Ok(())
-        })?;
+        let event = Event::AgencySet(details.clone());
+        self.write(|tx, s| s.append(tx, None, &event).map(|_| ()))?;
         Ok(details)
     }
 }

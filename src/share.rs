@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use data_encoding::HEXLOWER;
 use rusqlite::OptionalExtension;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::clients::ClientId;
@@ -19,7 +19,7 @@ use crate::crypto;
 use crate::error::{Error, Result};
 use crate::export::{self, deliver, Envelope, Format};
 use crate::fsutil;
-use crate::log::{self, Kind};
+use crate::log::{self, event, Event};
 use crate::policy::matcher::FIREWALL_VERSION;
 use crate::policy::{self, RedactOptions, RedactedView};
 use crate::record::Date;
@@ -62,7 +62,7 @@ pub struct ShareRequest {
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Approval {
     NotRequired,
@@ -222,29 +222,30 @@ fn asked(
     view: &RedactedView,
     outcome: &GateOutcome,
     decision: &str,
-) -> serde_json::Map<String, Value> {
-    let body = json!({
-        "decision": decision,
-        "recipient": req.recipient,
-        "recipient_name": view.recipient_name(),
-        "purpose": purpose.code(),
+) -> Result<event::Asked> {
+    Ok(event::Asked {
+        decision: decision.to_string(),
+        recipient: req.recipient,
+        recipient_name: view.recipient_name().map(str::to_string),
+        purpose: purpose.code().to_string(),
         // The words of an `other` purpose as they leave.
-        "purpose_text": purpose.other_text().map(|_| view.purpose()),
-        "consent_state": outcome.consent_state,
-        "consent_entry": outcome.consent_entry,
-        "lawful_basis": req.lawful_basis,
-        "justification": req.justification,
-        "told": req.told,
-        "advice": req.advice,
-        "excerpts": req.excerpts,
-        "masked": view.masked(),
-        "firewall_version": FIREWALL_VERSION,
-        "profile_version": view.profile_version(),
-    });
-    match body {
-        Value::Object(m) => m,
-        _ => serde_json::Map::new(),
-    }
+        purpose_text: purpose.other_text().map(|_| view.purpose().to_string()),
+        consent_state: outcome.consent_state.clone(),
+        consent_entry: outcome.consent_entry,
+        lawful_basis: req.lawful_basis,
+        justification: req.justification.clone(),
+        told: req.told,
+        advice: req.advice.clone(),
+        excerpts: req.excerpts.clone(),
+        masked: encoded(view.masked())?,
+        firewall_version: FIREWALL_VERSION,
+        profile_version: view.profile_version(),
+    })
+}
+
+/// A part of an entry's body that is kept as JSON (what the firewall masked, withheld).
+pub(crate) fn encoded<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
+    serde_json::to_value(value).map_err(|_| Error::Storage("could not encode a log entry".into()))
 }
 
 fn check_out_path(out: &Path) -> Result<()> {
@@ -303,13 +304,13 @@ impl Session {
     /// purpose, the recipient's name or a value); nothing else is written.
     pub fn share_preview(&mut self, req: &ShareRequest) -> Result<Value> {
         let req = req.normalised()?;
-        let read = json!({ "recipient": req.recipient, "excerpts": req.excerpts });
+        let read = event::SharePreview { recipient: req.recipient, excerpts: req.excerpts.clone() };
         let (consent, view) = self.consent_and_view(&req)?;
         let gate_report = match gate(&consent, &req, false) {
             Ok(g) => json!({ "allowed": true, "outcome": g }),
             Err(e) => json!({ "allowed": false, "needs": e.to_string() }),
         };
-        self.audit_read("share_preview", Some(req.client), read)?;
+        self.audit(Some(req.client.0), Event::SharePreview(read))?;
         Ok(json!({
             "recipient": view.recipient(),
             "recipient_label": view.recipient_label(),
@@ -388,26 +389,24 @@ impl Session {
             };
             let bytes = export::render_checked(format, view, &env, file_name)?;
             let sha256 = HEXLOWER.encode(&crypto::sha256(&[&bytes]));
-            let mut body = asked(req, &purpose, view, outcome, "share");
-            body.extend([
-                ("allowed_by".to_string(), json!(outcome.allowed_by)),
-                ("emergency".to_string(), json!(req.emergency)),
-                ("approval".to_string(), json!(outcome.approval)),
-                ("approved_by".to_string(), json!(approved.map(|a| a.by.clone()))),
-                ("request".to_string(), json!(approved.map(|a| a.request))),
-                ("approval_entry".to_string(), json!(approved.map(|a| a.entry))),
-                ("fields_shared".to_string(), json!(shared)),
-                ("fields_withheld".to_string(), json!(withheld)),
-                ("format".to_string(), json!(format)),
-                ("method".to_string(), json!("file export")),
-                ("sha256".to_string(), json!(sha256)),
-                ("chain_head_at_export".to_string(), json!(head)),
-                ("made_by".to_string(), json!(made_by)),
-                ("made_at".to_string(), json!(env.made_at)),
-            ]);
-            let body = Value::Object(body);
-            let seq =
-                log::append(tx, s.vault_id, s.signer, Kind::Decision, "share", Some(req.client.0), &body)?;
+            let event = Event::Share(event::Share {
+                asked: asked(req, &purpose, view, outcome, "share")?,
+                allowed_by: outcome.allowed_by.to_string(),
+                emergency: req.emergency,
+                approval: outcome.approval,
+                approved_by: approved.map(|a| a.by.clone()),
+                request: approved.map(|a| a.request),
+                approval_entry: approved.map(|a| a.entry),
+                fields_shared: shared.clone(),
+                fields_withheld: encoded(&withheld)?,
+                format,
+                method: "file export".into(),
+                sha256: sha256.clone(),
+                chain_head_at_export: head.clone(),
+                made_by: made_by.clone(),
+                made_at: env.made_at.clone(),
+            });
+            let seq = s.append(tx, Some(req.client.0), &event)?;
             if seq != next_seq {
                 return Err(Error::Storage("the log moved while the export was made".into()));
             }
@@ -446,19 +445,17 @@ impl Session {
                 Error::invalid("a decision not to share needs a reason of at least 10 characters (`reason`)")
             })?;
         let consent = self.consent_decision(client, recipient, &purpose)?;
-        let body = json!({
-            "decision": "decline",
-            "recipient": recipient,
-            "purpose": purpose.code(),
-            "purpose_text": purpose.other_text(),
-            "reason": reason,
-            "consent_state": consent.state_word(),
-            "consent_entry": consent.entry_seq(),
-            "made_by": self.user().name,
+        let event = Event::Decline(event::Decline {
+            decision: "decline".into(),
+            recipient,
+            purpose: purpose.code().to_string(),
+            purpose_text: purpose.other_text().map(str::to_string),
+            reason,
+            consent_state: consent.state_word().to_string(),
+            consent_entry: consent.entry_seq(),
+            made_by: self.user().name.clone(),
         });
-        self.write(|tx, s| {
-            log::append(tx, s.vault_id, s.signer, Kind::Decision, "decline", Some(client.0), &body)
-        })
+        self.write(|tx, s| s.append(tx, Some(client.0), &event))
     }
 
     /// A manager approves an emergency share afterwards.
@@ -476,13 +473,17 @@ impl Session {
         if event != "share" {
             return Err(Error::invalid("only a share can be approved"));
         }
-        let body: Value = serde_json::from_str(&body)
+        let mut body: Value = serde_json::from_str(&body)
             .map_err(|_| Error::Integrity("a decision entry is malformed".into()))?;
-        let field = |k: &str| body.get(k).cloned().unwrap_or(Value::Null);
-        if field("approval") != "awaiting" {
+        log::shred::open_body(self.conn(), client, &mut body)?;
+        // A share that does not read as one written since approvals existed awaits none.
+        let Ok(Event::Share(share)) = Event::parse(&event, &body) else {
+            return Err(Error::invalid("that share does not await approval"));
+        };
+        if share.approval != Approval::Awaiting {
             return Err(Error::invalid("that share does not await approval"));
         }
-        if field("made_by") == self.user().name.as_str() {
+        if share.made_by == self.user().name {
             return Err(Error::Forbidden("a caseworker cannot approve their own share"));
         }
         let already: i64 = self.conn().query_row(
@@ -493,15 +494,13 @@ impl Session {
         if already > 0 {
             return Err(Error::invalid("that share is already approved"));
         }
-        let approval = json!({
-            "decision": decision,
-            "approved_by": self.user().name,
-            "sha256": field("sha256"),
-            "afterwards": true,
+        let approval = Event::Approval(event::Approval {
+            decision,
+            approved_by: self.user().name.clone(),
+            sha256: Some(share.sha256),
+            afterwards: true,
         });
-        self.write(|tx, s| {
-            log::append(tx, s.vault_id, s.signer, Kind::Decision, "approval", client, &approval)
-        })
+        self.write(|tx, s| s.append(tx, client, &approval))
     }
 
     /// Emergency shares still awaiting a manager's approval: (decision id, client id).

@@ -427,7 +427,11 @@ impl Synth {
             } else {
                 audits += 1;
                 out.push(if r.chance(80) {
-                    SynthEvent { kind: Kind::Audit, event: "client_viewed", body: json!({}) }
+                    SynthEvent {
+                        kind: Kind::Audit,
+                        event: "client_viewed",
+                        body: json!({ "read": "summary" }),
+                    }
                 } else {
                     let n = 1 + r.below(3);
                     let mut fields: Vec<&str> = (0..n).map(|_| r.pick(CHANGED_FIELDS)).collect();
@@ -506,7 +510,7 @@ pub use populate::{populate, Populated};
 mod populate {
     use super::Synth;
     use crate::error::Result;
-    use crate::log;
+    use crate::log::Event;
     use crate::vault::Session;
 
     /// How many clients and log entries [`populate`] wrote.
@@ -520,9 +524,9 @@ mod populate {
     const BATCH: usize = 250;
 
     /// Fills an (empty) vault with clients `0..clients` of `synth`: each client through
-    /// [`Session::add_client`], its consents, decisions and audit events through
-    /// [`log::append`] (so every entry is chained and signed by the session's user), many
-    /// entries to a transaction. Synchronous commit is off while it runs and restored
+    /// [`Session::add_client`], its consents, decisions and audit events each parsed into
+    /// its [`Event`] and appended through the session ([`crate::log::append_event`]: every
+    /// entry chained and signed by the session's user), many entries to a transaction. Synchronous commit is off while it runs and restored
     /// (`FULL`) afterwards: a crash can lose the synthetic data, nothing else. Bench
     /// builds only.
     pub fn populate(
@@ -563,7 +567,7 @@ mod populate {
                 for k in 0..longest {
                     for (id, events) in &batch {
                         if let Some(e) = events.get(k) {
-                            log::append(tx, s.vault_id, s.signer, e.kind, e.event, Some(id.0), &e.body)?;
+                            s.append(tx, Some(id.0), &Event::parse(e.event, &e.body)?)?;
                             n += 1;
                         }
                     }

@@ -31,7 +31,6 @@ use std::time::{Duration, Instant};
 use data_encoding::{BASE64, HEXLOWER};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::attempts::AttemptLog;
 use crate::crypto::{self, KdfParams, Secret32};
@@ -40,7 +39,8 @@ use crate::envelopes::{EnvelopeFiles, Envelopes};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::identity::{self, Identities};
-use crate::log::{self, Kind, Signer};
+use crate::log::event::{self, Empty, Keys, UnlockFailed};
+use crate::log::{self, Event, Signer};
 use crate::slots::{Anchor, Passphrase, RecoveryKey, Slot, SlotDir, UserSecrets};
 
 pub const HEADER_FILE: &str = "casekeep.vault";
@@ -269,20 +269,18 @@ impl Vault {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?1)", [&vault_id])?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?1)", [&header.created_at])?;
-        let recovery_keys = identity::keys_body(
-            recovery_key_id,
-            &recovery_secrets.signing_public()?,
-            &recovery_secrets.kem_public(),
-            json!({}),
-        );
-        let body = identity::keys_body(
-            key_id,
-            &root,
-            &secrets.kem_public(),
-            json!({ "first_manager": manager, "user_id": user_id, "recovery": recovery_keys }),
-        );
+        let event = Event::VaultCreated(event::VaultCreated {
+            first_manager: manager.to_string(),
+            user_id,
+            recovery: Keys::new(
+                recovery_key_id,
+                &recovery_secrets.signing_public()?,
+                &recovery_secrets.kem_public(),
+            ),
+            keys: Keys::new(key_id, &root, &secrets.kem_public()),
+        });
         let signer = Signer { user_id, key_id, seed: secrets.signing_seed.duplicate() };
-        log::append(&tx, &vault_id, &signer, Kind::Audit, "vault_created", None, &body)?;
+        log::append_event(&tx, &vault_id, &signer, None, &event)?;
         let ids = log::identities(&tx, &vault_id)?;
         rewrite_caches(&tx, &ids)?;
         tx.commit()?;
@@ -484,12 +482,11 @@ impl Vault {
         let key_id = ids.next_key_id();
         let signer =
             Signer { user_id: member.id, key_id: recovery_key_id, seed: recovery.signing_seed.duplicate() };
-        let body = identity::keys_body(
-            key_id,
-            &secrets.signing_public()?,
-            &secrets.kem_public(),
-            json!({ "user_id": member.id, "user": name }),
-        );
+        let event = Event::PassphraseResetWithRecoveryKey(event::PassphraseReset {
+            user_id: member.id,
+            user: name.to_string(),
+            keys: Keys::new(key_id, &secrets.signing_public()?, &secrets.kem_public()),
+        });
         self.wrap_current_key_to(&vault_key, &secrets.kem_public())?;
         // The old anchor stays (the old slot may be the one a crash leaves) beside one under
         // the new keys, at the head now.
@@ -499,15 +496,7 @@ impl Vault {
         anchors.push(Anchor::make(&self.header.vault_id, &slot, &secrets.anchor_key()?, seq, &head));
         self.slots.write_anchor(&slot, &anchors)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        log::append(
-            &tx,
-            &self.header.vault_id,
-            &signer,
-            Kind::Audit,
-            "passphrase_reset_with_recovery_key",
-            None,
-            &body,
-        )?;
+        log::append_event(&tx, &self.header.vault_id, &signer, None, &event)?;
         let identities = log::identities(&tx, self.vault_id())?;
         rewrite_caches(&tx, &identities)?;
         commit_replacing_slot(tx, &self.slots, &slot, existing.is_some())?;
@@ -783,16 +772,7 @@ impl Session {
         if !caches_match(&session.conn, &session.identities)? {
             session.write(|tx, s| {
                 rewrite_caches(tx, s.identities)?;
-                log::append(
-                    tx,
-                    s.vault_id,
-                    s.signer,
-                    Kind::Audit,
-                    "identity_cache_repaired",
-                    None,
-                    &json!({}),
-                )
-                .map(|_| ())
+                s.append(tx, None, &Event::IdentityCacheRepaired(Empty {})).map(|_| ())
             })?;
         }
         Ok(session)
@@ -879,36 +859,17 @@ impl Session {
         self.write(|tx, s| {
             for p in &pending {
                 let who = if p.tag == mine { "this_user" } else { "other_or_unknown_user" };
-                log::append(
-                    tx,
-                    s.vault_id,
-                    s.signer,
-                    Kind::Audit,
-                    "unlock_failed",
-                    None,
-                    &json!({ "attempted_at": p.at, "user": who }),
-                )?;
+                let attempt = UnlockFailed::Attempt { attempted_at: p.at, user: who.to_string() };
+                s.append(tx, None, &Event::UnlockFailed(attempt))?;
             }
             if dropped > 0 {
-                log::append(
+                s.append(
                     tx,
-                    s.vault_id,
-                    s.signer,
-                    Kind::Audit,
-                    "unlock_failed",
                     None,
-                    &json!({ "not_itemised": dropped }),
+                    &Event::UnlockFailed(UnlockFailed::NotItemised { not_itemised: dropped }),
                 )?;
             }
-            log::append(
-                tx,
-                s.vault_id,
-                s.signer,
-                Kind::Audit,
-                "unlock",
-                None,
-                &json!({ "failed_attempts_since_last_unlock": failed }),
-            )?;
+            s.append(tx, None, &Event::Unlock(event::Unlock { failed_attempts_since_last_unlock: failed }))?;
             Ok(())
         })?;
         // Exports a crash interrupted are ended now, while the user is there to be told.
@@ -997,22 +958,15 @@ impl Session {
         Ok(out)
     }
 
-    /// Appends one audit event in its own transaction.
-    pub(crate) fn audit(
-        &mut self,
-        event: &str,
-        client_id: Option<i64>,
-        body: serde_json::Value,
-    ) -> Result<()> {
-        self.write(|tx, s| {
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, event, client_id, &body).map(|_| ())
-        })
+    /// Appends one event in its own transaction.
+    pub(crate) fn audit(&mut self, client_id: Option<i64>, event: Event) -> Result<()> {
+        self.write(|tx, s| s.append(tx, client_id, &event).map(|_| ()))
     }
 
     /// Ends the session on request: records it and the anchor, then drops the keys and
     /// the database.
     pub fn lock(mut self) -> Result<()> {
-        self.audit("lock", None, json!({}))?;
+        self.audit(None, Event::Lock(Empty {}))?;
         self.write_anchor()
     }
 
@@ -1039,11 +993,9 @@ impl Session {
         }
         self.vault_key = key;
         self.envelopes.promote_next()?;
-        self.audit(
-            "vault_key_rotated",
-            None,
-            json!({ "generation": generation, "recipients": recipients.len(), "why": why }),
-        )
+        let rotated =
+            event::VaultKeyRotated { generation, recipients: recipients.len(), why: why.to_string() };
+        self.audit(None, Event::VaultKeyRotated(rotated))
     }
 
     /// Adds a user (managers only) with their own key slot and key pairs, certified in the
@@ -1062,12 +1014,12 @@ impl Session {
         let (id, key_id) = (self.identities.next_user_id(), self.identities.next_key_id());
         let root = self.slot.root()?;
         let slot = Slot::make_user(&self.vault_id, None, &name, id, &root, passphrase, kdf, &secrets)?;
-        let body = identity::keys_body(
-            key_id,
-            &secrets.signing_public()?,
-            &secrets.kem_public(),
-            json!({ "user": name, "user_id": id, "role": role }),
-        );
+        let event = Event::UserAdded(event::UserAdded {
+            user: name.clone(),
+            user_id: id,
+            role,
+            keys: Keys::new(key_id, &secrets.signing_public()?, &secrets.kem_public()),
+        });
         // Their envelope and their first anchor (they have seen nothing yet: the head now)
         // go in before the entry that admits them commits, so that a crash cannot leave a
         // user the log admits but who cannot open the vault. A crash before the commit
@@ -1079,7 +1031,7 @@ impl Session {
         let anchor = Anchor::make(&self.vault_id, &slot, &secrets.anchor_key()?, seq, &head);
         self.slots.write_anchor(&slot, &[anchor])?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        log::append(&tx, &self.vault_id, &self.signer, Kind::Audit, "user_added", None, &body)?;
+        log::append_event(&tx, &self.vault_id, &self.signer, None, &event)?;
         let ids = log::identities(&tx, &self.vault_id)?;
         rewrite_caches(&tx, &ids)?;
         commit_with_slot(tx, &self.slots, &slot, None)?;
@@ -1106,16 +1058,8 @@ impl Session {
             return Err(Error::Forbidden("the last manager cannot be removed"));
         }
         self.write(|tx, s| {
-            log::append(
-                tx,
-                s.vault_id,
-                s.signer,
-                Kind::Audit,
-                "user_removed",
-                None,
-                &json!({ "user": member.name, "user_id": member.id }),
-            )
-            .map(|_| ())
+            let removed = event::UserRemoved { user: member.name.clone(), user_id: member.id };
+            s.append(tx, None, &Event::UserRemoved(removed)).map(|_| ())
         })?;
         self.reload_identities()?;
         self.write(|tx, s| rewrite_caches(tx, s.identities))?;
@@ -1147,12 +1091,11 @@ impl Session {
             kdf,
             &secrets,
         )?;
-        let body = identity::keys_body(
-            key_id,
-            &secrets.signing_public()?,
-            &secrets.kem_public(),
-            json!({ "user_id": self.user.id, "old_key_id": self.signer.key_id }),
-        );
+        let event = Event::PassphraseChanged(event::PassphraseChanged {
+            user_id: self.user.id,
+            old_key_id: self.signer.key_id,
+            keys: Keys::new(key_id, &secrets.signing_public()?, &secrets.kem_public()),
+        });
         // Until the change is complete, the anchor is kept under both the old keys and the
         // new, so that whichever slot a crash leaves finds its own.
         let (seq, head) = log_head(&self.conn)?;
@@ -1167,7 +1110,7 @@ impl Session {
         envelopes.add(&self.vault_id, &self.vault_key, &secrets.kem_public())?;
         self.envelopes.write_current(&envelopes)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        log::append(&tx, &self.vault_id, &self.signer, Kind::Audit, "passphrase_changed", None, &body)?;
+        log::append_event(&tx, &self.vault_id, &self.signer, None, &event)?;
         let ids = log::identities(&tx, &self.vault_id)?;
         rewrite_caches(&tx, &ids)?;
         commit_replacing_slot(tx, &self.slots, &slot, true)?;
@@ -1186,16 +1129,12 @@ impl Session {
         self.require_manager()?;
         let key = RecoveryKey::make()?;
         let secrets = key.secrets()?;
-        let body = identity::keys_body(
+        let event = Event::RecoveryKeyReplaced(Keys::new(
             self.identities.next_key_id(),
             &secrets.signing_public()?,
             &secrets.kem_public(),
-            json!({}),
-        );
-        self.write(|tx, s| {
-            log::append(tx, s.vault_id, s.signer, Kind::Audit, "recovery_key_replaced", None, &body)
-                .map(|_| ())
-        })?;
+        ));
+        self.write(|tx, s| s.append(tx, None, &event).map(|_| ()))?;
         self.reload_identities()?;
         self.rotate_vault_key("recovery_key_replaced")?;
         Ok(key)
@@ -1216,12 +1155,12 @@ impl Session {
     /// consent whose review date has passed, which cannot be recorded today).
     pub fn append_unchecked(
         &mut self,
-        kind: Kind,
+        kind: log::Kind,
         event: &str,
         client: Option<i64>,
         body: serde_json::Value,
     ) -> Result<i64> {
-        self.write(|tx, s| log::append(tx, s.vault_id, s.signer, kind, event, client, &body))
+        self.write(|tx, s| log::append_raw(tx, s.vault_id, s.signer, kind, event, client, &body))
     }
 
     #[cfg(feature = "test-hooks")]
@@ -1243,7 +1182,7 @@ impl Session {
     ) -> Result<i64> {
         let signer = Signer { user_id, key_id, seed: seed.duplicate() };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let seq = log::append(&tx, &self.vault_id, &signer, Kind::Audit, event, None, &body)?;
+        let seq = log::append_raw(&tx, &self.vault_id, &signer, log::Kind::Audit, event, None, &body)?;
         tx.commit()?;
         Ok(seq)
     }
@@ -1271,6 +1210,14 @@ pub(crate) struct SessionCtx<'a> {
     pub signer: &'a Signer,
     pub user: &'a User,
     pub identities: &'a Identities,
+}
+
+impl SessionCtx<'_> {
+    /// Appends `event` about `client` (or none), signed as this session's user, in `tx`;
+    /// returns its sequence number. The one way a session writes to the log.
+    pub(crate) fn append(&self, tx: &Transaction<'_>, client: Option<i64>, event: &Event) -> Result<i64> {
+        log::append_event(tx, self.vault_id, self.signer, client, event)
+    }
 }
 
 impl Session {

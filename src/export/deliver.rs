@@ -23,12 +23,12 @@ use std::path::Path;
 
 use data_encoding::HEXLOWER;
 use rusqlite::{params, Connection, Transaction};
-use serde_json::json;
 
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::fsutil;
-use crate::log::{self, Kind, Signer};
+use crate::log::event::ExportEnded;
+use crate::log::{self, Event, Signer};
 
 /// Records, inside the record's own transaction, that `decision`'s file is still to come.
 pub(crate) fn stage(tx: &Transaction<'_>, decision: i64, path: &Path, sha256: &str) -> Result<()> {
@@ -75,15 +75,8 @@ pub(crate) fn finish(
 ) -> Result<()> {
     tx.execute("DELETE FROM pending_exports WHERE decision = ?1", [decision])?;
     if failed {
-        log::append(
-            tx,
-            vault_id,
-            signer,
-            Kind::Audit,
-            "export_failed",
-            client,
-            &json!({ "decision": decision, "file": "not delivered" }),
-        )?;
+        let ended = ExportEnded { decision, file: "not delivered".into() };
+        log::append_event(tx, vault_id, signer, client, &Event::ExportFailed(ended))?;
     }
     Ok(())
 }
@@ -147,15 +140,8 @@ pub(crate) fn settle(conn: &mut Connection, vault_id: &str, signer: &Signer) -> 
                 Outcome::Missing => "no file",
                 _ => "a file Casekeep did not write is at that name; it was left alone",
             };
-            log::append(
-                &tx,
-                vault_id,
-                signer,
-                Kind::Audit,
-                "export_incomplete",
-                client,
-                &json!({ "decision": decision, "file": file }),
-            )?;
+            let ended = ExportEnded { decision, file: file.into() };
+            log::append_event(&tx, vault_id, signer, client, &Event::ExportIncomplete(ended))?;
             incomplete += 1;
         }
         tx.commit()?;

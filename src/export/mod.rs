@@ -6,7 +6,7 @@ pub(crate) mod deliver;
 pub mod json;
 pub mod pdf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -14,7 +14,7 @@ use crate::policy::RedactedView;
 
 pub const MARKING: &str = "OFFICIAL-SENSITIVE";
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     Pdf,

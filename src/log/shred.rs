@@ -2,7 +2,7 @@
 //!
 //! What staff write in words about a client — a reason, a justification, advice, a
 //! recipient's name, the words of an "other" purpose — would otherwise stay in the signed,
-//! append-only log for ever, even after the client's case is purged. So [`super::append`]
+//! append-only log for ever, even after the client's case is purged. So [`super::append_event`]
 //! stores those fields of an entry about a client (one with a client id) only sealed:
 //! ChaCha20-Poly1305 under a random key of that client's own (table `client_keys`, made
 //! when first needed), with associated data binding the vault id, the client id and the

@@ -15,15 +15,15 @@ use std::path::Path;
 use data_encoding::HEXLOWER;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::{asked, basis, check_out_path, clean, Approval, LawfulBasis, ShareReceipt, ShareRequest, Told};
+use super::{asked, basis, check_out_path, clean, Approval, ShareReceipt, ShareRequest};
 use crate::clients::ClientId;
-use crate::consent::RecipientKind;
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::export::Format;
-use crate::log::{self, Kind};
+use crate::log::event::{ShareRequestApproved, ShareRequestRejected, ShareRequested};
+use crate::log::{self, Event};
 use crate::policy::matcher::FIREWALL_VERSION;
 use crate::policy::RedactedView;
 use crate::vault::{Role, Session};
@@ -86,7 +86,7 @@ pub fn view_digest(view: &RedactedView) -> Result<String> {
 struct Stored {
     client: Option<i64>,
     actor: Option<i64>,
-    body: Value,
+    request: ShareRequested,
 }
 
 fn parse_id(id: i64) -> Result<i64> {
@@ -98,36 +98,25 @@ fn parse_id(id: i64) -> Result<i64> {
 }
 
 impl Stored {
-    fn text(&self, key: &str) -> Option<String> {
-        self.body.get(key).and_then(Value::as_str).map(str::to_string)
-    }
-
     /// The share as it was asked, rebuilt from the signed entry: the purpose and recipient
     /// name as they would leave (a request never carries masked ones, so they are the
     /// words typed), every other word as recorded.
     fn share_request(&self) -> Result<ShareRequest> {
         let malformed = || Error::Integrity("a share request entry is malformed".into());
         let client = self.client.map(ClientId).ok_or_else(malformed)?;
-        let recipient = self.text("recipient").ok_or_else(malformed)?.parse::<RecipientKind>()?;
-        let purpose = self.text("purpose_text").or_else(|| self.text("purpose")).ok_or_else(malformed)?;
-        let excerpts = match self.body.get("excerpts") {
-            Some(Value::Array(a)) => a
-                .iter()
-                .map(|n| n.as_u64().and_then(|n| usize::try_from(n).ok()).ok_or_else(malformed))
-                .collect::<Result<Vec<_>>>()?,
-            _ => return Err(malformed()),
-        };
+        let asked = &self.request.asked;
+        let purpose = asked.purpose_text.clone().unwrap_or_else(|| asked.purpose.clone());
         Ok(ShareRequest {
             client,
-            recipient,
+            recipient: asked.recipient,
             purpose,
-            recipient_name: self.text("recipient_name"),
-            lawful_basis: self.text("lawful_basis").map(|b| b.parse::<LawfulBasis>()).transpose()?,
-            justification: self.text("justification"),
+            recipient_name: asked.recipient_name.clone(),
+            lawful_basis: asked.lawful_basis,
+            justification: asked.justification.clone(),
             emergency: false,
-            told: self.text("told").map(|t| t.parse::<Told>()).transpose()?,
-            advice: self.text("advice"),
-            excerpts,
+            told: asked.told,
+            advice: asked.advice.clone(),
+            excerpts: asked.excerpts.clone(),
         })
     }
 }
@@ -159,17 +148,14 @@ impl Session {
             )));
         }
         let digest = view_digest(&view)?;
-        let mut body = asked(&req, &purpose, &view, &outcome, "share_requested");
-        body.extend([
-            ("fields_shared".to_string(), json!(view.shared_paths())),
-            ("digest".to_string(), json!(digest)),
-            ("requested_by".to_string(), json!(self.user().name)),
-        ]);
-        let body = Value::Object(body);
+        let event = Event::ShareRequested(ShareRequested {
+            asked: asked(&req, &purpose, &view, &outcome, "share_requested")?,
+            fields_shared: view.shared_paths(),
+            digest,
+            requested_by: self.user().name.clone(),
+        });
         let client = req.client.0;
-        self.write(|tx, s| {
-            log::append(tx, s.vault_id, s.signer, Kind::Decision, "share_requested", Some(client), &body)
-        })
+        self.write(|tx, s| s.append(tx, Some(client), &event))
     }
 
     fn stored_request(&self, id: i64) -> Result<Stored> {
@@ -191,7 +177,10 @@ impl Session {
         // Its free text (justification, advice, recipient name, purpose words) is sealed
         // under the client's key in the log (log::shred).
         crate::log::shred::open_body(self.conn(), client, &mut body)?;
-        Ok(Stored { client, actor, body })
+        let Event::ShareRequested(request) = Event::parse(&event, &body)? else {
+            return Err(Error::invalid("that decision is not a share request"));
+        };
+        Ok(Stored { client, actor, request })
     }
 
     /// The approval of request `id`, if any: (entry, approved_by, digest) — the first one
@@ -211,10 +200,11 @@ impl Session {
             self.conn().query_row("SELECT body, actor_id FROM log_entries WHERE seq = ?1", [seq], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
-        let malformed = || Error::Integrity("an approval entry is malformed".into());
-        let body: Value = serde_json::from_str(&body).map_err(|_| malformed())?;
-        let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string);
-        let (Some(by), Some(digest)) = (text("approved_by"), text("digest")) else { return Err(malformed()) };
+        let Event::ShareRequestApproved(ShareRequestApproved { approved_by: by, digest, .. }) =
+            Event::parse_str("share_request_approved", &body)?
+        else {
+            return Err(Error::Integrity("an approval entry is malformed".into()));
+        };
         let signer = self.users()?.into_iter().find(|u| Some(u.id) == actor);
         if !signer.is_some_and(|u| u.role == Role::Manager && u.name == by && Some(u.id) != requester) {
             return Err(Error::Integrity(
@@ -281,25 +271,21 @@ impl Session {
 
     /// Appends a manager's signed decision `event` on request `id` (see [`Self::decidable`]),
     /// its body made from the stored request and the manager's name.
-    fn decide(
-        &mut self,
-        id: i64,
-        event: &str,
-        body: impl FnOnce(&Stored, &str) -> Result<Value>,
-    ) -> Result<i64> {
+    fn decide(&mut self, id: i64, event: impl FnOnce(&Stored, &str) -> Event) -> Result<i64> {
         let stored = self.decidable(id)?;
-        let body = body(&stored, &self.user().name)?;
-        self.write(|tx, s| log::append(tx, s.vault_id, s.signer, Kind::Decision, event, stored.client, &body))
+        let event = event(&stored, &self.user().name);
+        self.write(|tx, s| s.append(tx, stored.client, &event))
     }
 
     /// A manager (never the requester) approves share request `id`, in their own session:
     /// a signed `share_request_approved` entry naming the digest of what may leave.
     pub fn approve_request(&mut self, id: i64) -> Result<i64> {
-        self.decide(id, "share_request_approved", |stored, me| {
-            let digest = stored
-                .text("digest")
-                .ok_or_else(|| Error::Integrity("a share request entry is malformed".into()))?;
-            Ok(json!({ "request": id, "digest": digest, "approved_by": me }))
+        self.decide(id, |stored, me| {
+            Event::ShareRequestApproved(ShareRequestApproved {
+                request: id,
+                digest: stored.request.digest.clone(),
+                approved_by: me.to_string(),
+            })
         })
     }
 
@@ -312,8 +298,12 @@ impl Session {
                     "rejecting a share request needs a reason of at least 10 characters (`reason`)",
                 )
             })?;
-        self.decide(id, "share_request_rejected", |_, me| {
-            Ok(json!({ "request": id, "reason": reason, "rejected_by": me }))
+        self.decide(id, |_, me| {
+            Event::ShareRequestRejected(ShareRequestRejected {
+                request: id,
+                reason,
+                rejected_by: me.to_string(),
+            })
         })
     }
 
