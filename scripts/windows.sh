@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=windows/prereqs.sh
-source scripts/windows/prereqs.sh gcc-mingw-w64-x86-64 msitools
+source scripts/windows/prereqs.sh gcc-mingw-w64-x86-64 wixl
 VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
 OUT=target/windows
 REL="target/$TARGET/release"
