@@ -143,10 +143,20 @@ impl Scratch {
 
     /// `casekeep --user USER --passphrase-file (pass) ARGS`
     pub fn as_user(&self, user: &str, pass: &str, args: &[&str]) -> Run {
+        self.as_user_in(&self.vault(), user, pass, args)
+    }
+
+    /// As [`Scratch::as_user`], on the vault at `vault` (a restored one, a copy).
+    pub fn as_user_in(&self, vault: &Path, user: &str, pass: &str, args: &[&str]) -> Run {
         let pf = self.pass_file(pass);
         let mut all = vec!["--user", user, "--passphrase-file", pf.to_str().unwrap()];
         all.extend_from_slice(args);
-        self.cli(&all)
+        self.cli_in(vault, &all)
+    }
+
+    /// `casekeep --vault TO --user USER restore --from FROM`, unlocking with `pass`.
+    pub fn restore_into(&self, from: &Path, to: &Path, user: &str, pass: &str) -> Run {
+        self.as_user_in(to, user, pass, &["restore", "--from", from.to_str().unwrap()])
     }
 
     pub fn manager(&self, args: &[&str]) -> Run {

@@ -26,22 +26,6 @@ fn backup(s: &Scratch, out: &Path) -> serde_json::Value {
     s.worker(&["backup", "--out", out.to_str().unwrap()]).ok().json()
 }
 
-fn restore_cli(s: &Scratch, from: &Path, to: &Path, user: &str, pass: &str) -> Run {
-    let pf = s.pass_file(pass);
-    s.cli_in(
-        to,
-        &[
-            "--user",
-            user,
-            "--passphrase-file",
-            pf.to_str().unwrap(),
-            "restore",
-            "--from",
-            from.to_str().unwrap(),
-        ],
-    )
-}
-
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
@@ -75,7 +59,7 @@ fn a_backup_restores_elsewhere_and_opens_with_the_same_passphrases_and_the_recov
 
     // Restore as the manager; the caseworker's passphrase opens it too.
     let new = s.tmp.path().join("restored");
-    let report = restore_cli(&s, &out, &new, "mo", MANAGER_PASS).ok().json();
+    let report = s.restore_into(&out, &new, "mo", MANAGER_PASS).ok().json();
     assert_eq!(report["check"]["ok"], true, "{report}");
     assert_eq!(leftovers(s.tmp.path()), Vec::<String>::new());
     let pf = s.pass_file(WORKER_PASS);
@@ -147,12 +131,12 @@ fn restore_never_overwrites_and_backup_never_replaces_a_file() {
 
     // Into the live vault, or any non-empty directory: refused, nothing changed.
     let files_before = s.vault_files();
-    let r = restore_cli(&s, &out, &s.vault(), "mo", MANAGER_PASS).refused();
+    let r = s.restore_into(&out, &s.vault(), "mo", MANAGER_PASS).refused();
     assert!(r.stderr.contains("already exist"), "{}", r.stderr);
     let busy = s.tmp.path().join("busy");
     std::fs::create_dir(&busy).unwrap();
     std::fs::write(busy.join("notes.txt"), "mine").unwrap();
-    restore_cli(&s, &out, &busy, "mo", MANAGER_PASS).refused();
+    s.restore_into(&out, &busy, "mo", MANAGER_PASS).refused();
     assert_eq!(std::fs::read(busy.join("notes.txt")).unwrap(), b"mine");
     assert_eq!(std::fs::read_dir(&busy).unwrap().count(), 1);
     let after: Vec<(PathBuf, Vec<u8>)> =
@@ -178,7 +162,7 @@ fn restore_never_overwrites_and_backup_never_replaces_a_file() {
 
     // A wrong passphrase at restore: refused like any unlock, nothing left behind.
     let new = s.tmp.path().join("new");
-    restore_cli(&s, &out, &new, "mo", "not the right passphrase").refused();
+    s.restore_into(&out, &new, "mo", "not the right passphrase").refused();
     assert!(!new.exists());
     assert_eq!(leftovers(s.tmp.path()), Vec::<String>::new());
 }
@@ -226,7 +210,7 @@ fn a_damaged_or_altered_backup_is_refused_and_leaves_nothing() {
         let f = s.file("bad.ckbackup", "");
         std::fs::write(&f, &bytes).unwrap();
         let new = s.tmp.path().join("restored");
-        let r = restore_cli(&s, &f, &new, "mo", MANAGER_PASS).refused();
+        let r = s.restore_into(&f, &new, "mo", MANAGER_PASS).refused();
         assert!(
             r.stderr.contains("damaged or was altered") || r.stderr.contains("not a Casekeep backup"),
             "{what}: {}",
@@ -300,7 +284,7 @@ fn restore_refuses_devices_pipes_folders_and_links() {
     for (what, from, says) in cases {
         let new = s.tmp.path().join("restored");
         let started = std::time::Instant::now();
-        let r = restore_cli(&s, from, &new, "mo", MANAGER_PASS).refused();
+        let r = s.restore_into(from, &new, "mo", MANAGER_PASS).refused();
         assert!(r.stderr.contains(says), "{what}: {}", r.stderr);
         assert!(started.elapsed() < std::time::Duration::from_secs(30), "{what}: took too long");
         let e =
@@ -312,6 +296,6 @@ fn restore_refuses_devices_pipes_folders_and_links() {
     }
     // The backup itself, by its real path, still restores (streamed).
     let new = s.tmp.path().join("restored");
-    restore_cli(&s, &out, &new, "mo", MANAGER_PASS).ok();
+    s.restore_into(&out, &new, "mo", MANAGER_PASS).ok();
     assert!(new.join(casekeep::vault::HEADER_FILE).exists());
 }

@@ -97,30 +97,10 @@ fn the_administrators_journey_on_windows() {
     let receipt = s.worker(&["backup", "--out", backup.to_str().unwrap()]).ok().json();
     assert_eq!(receipt["bytes"].as_u64().unwrap(), std::fs::metadata(&backup).unwrap().len());
     let restored = s.tmp.path().join("restored");
-    let pf = s.pass_file(WORKER_PASS);
-    s.cli_in(
-        &restored,
-        &[
-            "--user",
-            "cara",
-            "--passphrase-file",
-            pf.to_str().unwrap(),
-            "restore",
-            "--from",
-            backup.to_str().unwrap(),
-        ],
-    )
-    .ok();
-    let pf = s.pass_file(MANAGER_PASS);
-    let again = s
-        .cli_in(
-            &restored,
-            &["--user", "mo", "--passphrase-file", pf.to_str().unwrap(), "client", "show", &id],
-        )
-        .ok()
-        .json();
+    s.restore_into(&backup, &restored, "cara", WORKER_PASS).ok();
+    let again = s.as_user_in(&restored, "mo", MANAGER_PASS, &["client", "show", &id]).ok().json();
     assert_eq!(again["full_name"], "Ada Example");
-    s.cli_in(&restored, &["--user", "mo", "--passphrase-file", pf.to_str().unwrap(), "log", "verify"]).ok();
+    s.as_user_in(&restored, "mo", MANAGER_PASS, &["log", "verify"]).ok();
 
     // The recovery key still opens the restored vault.
     s.recover_in(&restored, "cara", &recovery, "a passphrase after restore").ok();
