@@ -2,7 +2,8 @@
 // screen (`show`), a line in the banner (`say`), wiping the page, locking, and the status
 // of the app as the shell gives it (`refresh`). Screens import this; it imports no screen
 // (the start screens are reached through the router).
-import { CmdError, Status, call, isCmdError } from "./api";
+import { call, CmdError, isCmdError, Status } from "./api";
+import type { Nav } from "./decisions";
 import { button, h } from "./dom";
 import { flushDrafts } from "./drafts";
 import { errorTitle } from "./errors";
@@ -14,8 +15,6 @@ import { go } from "./router";
 import { announceScreen } from "./screen";
 import { state } from "./state";
 import { noteExit } from "./working";
-
-import type { Nav } from "./decisions";
 
 export const main = document.getElementById("main") as HTMLElement;
 const topbar = document.getElementById("topbar") as HTMLElement;

@@ -1,15 +1,17 @@
-import type { Routes } from "../router";
-import { ClientSummary, Queue, call } from "../api";
+// The caseload screens: Today (ui/src/today.ts), the caseload with its work queue, and
+// adding a client.
+import { call, ClientSummary, Queue } from "../api";
 import { checkDuplicates } from "../card";
 import { dateInput } from "../dateinput";
 import { at, button, checkbox, errorSummary, field, h, radios } from "../dom";
+import { formScreen } from "../formpage";
 import { FORMS, initialState, problems, showProblems, YES_NO } from "../forms";
 import { main, message, paged, riskTag, show } from "../frame";
 import { dueText, looksLikePhone, todayIso } from "../logic";
-import { go } from "../router";
-import { requestAction } from "./share";
+import { go, type Routes } from "../router";
 import { state } from "../state";
 import { todayScreen } from "../today";
+import { requestAction } from "./share";
 
 /** The screen after unlock: ui/src/today.ts. */
 export function today() {
@@ -171,31 +173,33 @@ export function newClient() {
       errors.replaceChildren(errorSummary(message(e)));
     }
   };
-  show(
-    h("h1", {}, "Add a client"),
+  formScreen({
+    title: "Add a client",
     errors,
-    h("h2", {}, "About them"),
-    nameField,
-    at("preferred_name", field("Preferred name", preferred)),
-    dob.el,
-    at("gender", field("Gender", gender)),
-    h("h2", {}, "Where they live"),
-    at("address", field("Address", address)),
-    at("postcode", field("Postcode", postcode, "For example DE1 1AA")),
-    refuge.el,
-    h("h2", {}, "How to contact them safely"),
-    phoneField,
-    at("contacts[0].safe_times", field("When it is safe to call", times, "For example Mon–Fri 10:00–12:00")),
-    voicemail.el,
-    identify.el,
-    at("contacts[0].code_word", field("Code word", code, "Never shared with anyone.")),
-    avoidField,
-    field("Why it must not be used", avoidNote, "For example: shared landline"),
-    h("h2", {}, "First note"),
-    at("notes[0].text", field("Note", note)),
-    duplicates,
-    h("div", { class: "button-group" }, button("Save the client", () => void save()), button("Cancel", () => void go({ to: "caseload" }), "secondary")),
-  );
+    form: [
+      h("h2", {}, "About them"),
+      nameField,
+      at("preferred_name", field("Preferred name", preferred)),
+      dob.el,
+      at("gender", field("Gender", gender)),
+      h("h2", {}, "Where they live"),
+      at("address", field("Address", address)),
+      at("postcode", field("Postcode", postcode, "For example DE1 1AA")),
+      refuge.el,
+      h("h2", {}, "How to contact them safely"),
+      phoneField,
+      at("contacts[0].safe_times", field("When it is safe to call", times, "For example Mon–Fri 10:00–12:00")),
+      voicemail.el,
+      identify.el,
+      at("contacts[0].code_word", field("Code word", code, "Never shared with anyone.")),
+      avoidField,
+      field("Why it must not be used", avoidNote, "For example: shared landline"),
+      h("h2", {}, "First note"),
+      at("notes[0].text", field("Note", note)),
+      duplicates,
+    ],
+    actions: [button("Save the client", () => void save()), button("Cancel", () => void go({ to: "caseload" }), "secondary")],
+  }).render();
 }
 
 export const routes: Routes<"today" | "caseload" | "newClient"> = {

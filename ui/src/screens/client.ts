@@ -1,19 +1,19 @@
-import type { Routes } from "../router";
-import { editForm } from "../edit";
-import { maracSection, riskSection } from "./risk";
-import { CaseStatus, ClientRecord, ClientView, ConsentReport, ContactView, call, isCmdError } from "../api";
+// A client's record: the safe-contact card, contact history, consent, sharing, risk,
+// details (shown on request, audited), the case's status; and its edit and note forms.
+import { call, CaseStatus, ClientRecord, ClientView, ConsentReport, ContactView, isCmdError } from "../api";
 import { contactActions, contactHistory } from "../card";
 import { sharingSection } from "../decisions";
 import { at, button, errorSummary, field, h, nextId } from "../dom";
-import { KeptDraft, keepDraft } from "../drafts";
+import { keepDraft, KeptDraft } from "../drafts";
+import { editForm } from "../edit";
 import { keepForm } from "../formdraft";
-import { cancelKept } from "../formpage";
-import { clientCaption } from "../forms";
+import { cancelKept, formScreen } from "../formpage";
 import { main, message, nav, riskTag, say, show } from "../frame";
 import { cardWarnings, displayPhone, longDate, recipientLabel, shortDate, windowText } from "../logic";
-import { go } from "../router";
+import { go, type Routes } from "../router";
 import { state } from "../state";
 import { cardSafety } from "../today";
+import { maracSection, riskSection } from "./risk";
 
 export function yesNo(v: boolean | null | undefined): HTMLElement {
   if (v === undefined || v === null) return h("span", { class: "muted" }, "not recorded");
@@ -311,7 +311,7 @@ export function editScreen(rec: ClientRecord, restore?: Record<string, unknown>)
     errors,
   ));
   kept = keepForm("edit_client", rec.id, form, restore);
-  show(clientCaption(rec), h("h1", {}, `Edit ${rec.case_reference}`), errors, form);
+  formScreen({ client: rec, title: `Edit ${rec.case_reference}`, errors, form: [form] }).render();
 }
 
 export function noteForm(rec: { id: number; case_reference: string; initials: string }, restore?: Record<string, unknown>) {
@@ -319,12 +319,12 @@ export function noteForm(rec: { id: number; case_reference: string; initials: st
   if (typeof restore?.text === "string") text.value = restore.text;
   const kept = keepDraft("note", rec.id, [text], () => ({ text: text.value }));
   const errors = h("div", {});
-  show(
-    clientCaption(rec),
-    h("h1", {}, "Add a note"),
+  formScreen({
+    client: rec,
+    title: "Add a note",
     errors,
-    at("notes[0].text", field("Note", text, "Notes are kept in order and never changed afterwards.")),
-    h("div", { class: "button-group" },
+    form: [at("notes[0].text", field("Note", text, "Notes are kept in order and never changed afterwards."))],
+    actions: [
       button("Save the note", async () => {
         try {
           await call("update_client", { id: rec.id, patch: { notes: [{ text: text.value }] } });
@@ -335,8 +335,9 @@ export function noteForm(rec: { id: number; case_reference: string; initials: st
           errors.replaceChildren(errorSummary(message(e)));
         }
       }),
-      button("Cancel", () => void kept.done().then(() => go({ to: "client", id: rec.id })), "secondary")),
-  );
+      button("Cancel", () => void kept.done().then(() => go({ to: "client", id: rec.id })), "secondary"),
+    ],
+  }).render();
 }
 
 export const routes: Routes<"client" | "edit" | "note"> = {

@@ -1,5 +1,5 @@
-import type { Routes } from "../router";
-import { ClientView, PurposeOption, call } from "../api";
+// Consent: recording a consent decision, and a decision not to share.
+import { call, ClientView, PurposeOption } from "../api";
 import { dateInput } from "../dateinput";
 import { at, field, h, radios } from "../dom";
 import { keepForm } from "../formdraft";
@@ -7,7 +7,7 @@ import { cancelKept, recipientAndPurpose, signingForm } from "../formpage";
 import { checkAnswers, CONSENT_METHODS, CONSENT_STATES, consentSummary, declineSummary, FORMS, initialState, problems, showProblems } from "../forms";
 import { say, show } from "../frame";
 import { longDate, todayIso } from "../logic";
-import { go } from "../router";
+import { go, type Routes } from "../router";
 
 export function consentForm(rec: ClientView, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.consent);
@@ -41,16 +41,13 @@ export function consentForm(rec: ClientView, purposes: PurposeOption[], restore?
       note: "Signing records this consent for good: it is kept in the signed log and cannot be edited, only replaced by a newer decision.",
       change: page.change,
       cancel: cancelKept(kept, rec.id),
-      confirm: async (box) => {
-        try {
+      confirm: (box) =>
+        page.sign(box, async () => {
           await call("record_consent", { consent: { client: rec.id, recipient: recipient.value(), state: state.value(), method: method.value(), purpose: purpose.value(), reason: reason.value || null, review_on: review.value || null } });
           await kept.done();
           await go({ to: "client", id: rec.id });
           say("Consent recorded and signed.");
-        } catch (e) {
-          page.refused(e, box);
-        }
-      },
+        }),
     }));
   };
   page.render();
@@ -79,16 +76,13 @@ export function declineForm(rec: ClientView, purposes: PurposeOption[], restore?
       note: "Signing records this decision for good in the signed log.",
       change: page.change,
       cancel: cancelKept(kept, rec.id),
-      confirm: async (box) => {
-        try {
+      confirm: (box) =>
+        page.sign(box, async () => {
           await call("decline", { client: rec.id, recipient: recipient.value(), purpose: purpose.value(), reason: reason.value });
           await kept.done();
           await go({ to: "client", id: rec.id });
           say("Decision recorded and signed.");
-        } catch (e) {
-          page.refused(e, box);
-        }
-      },
+        }),
     }));
   };
   page.render();

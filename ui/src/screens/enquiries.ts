@@ -1,13 +1,14 @@
-import type { Routes } from "../router";
-import { ClientSummary, Enquiry, call } from "../api";
+// Enquiries: recording one (script first, nothing looked up), linking it to a client
+// afterwards, and the list.
+import { call, ClientSummary, Enquiry } from "../api";
 import { dateInput, readTime } from "../dateinput";
 import { at, button, checkbox, errorSummary, field, h, listBox, radios } from "../dom";
 import { keepForm } from "../formdraft";
-import { formPage } from "../formpage";
+import { formScreen } from "../formpage";
 import { CHANNELS, checkAnswers, enquirySummary, FORMS, initialState, problems, showProblems } from "../forms";
 import { message, paged, say, show } from "../frame";
 import { shortDate, todayIso } from "../logic";
-import { go } from "../router";
+import { go, type Routes } from "../router";
 
 export const channelLabel = (c: string) => CHANNELS.find(([v]) => v === c)?.[1] ?? c;
 
@@ -46,14 +47,16 @@ export async function enquiryForm(restore?: Record<string, unknown>) {
   const form = h("div", { id: "enquiry-form" }, channel.el, callerField, orgField, callbackField, askedField, responseField, verified.el, atField);
   const kept = keepForm("enquiry", null, form, restore);
   const leave = () => void kept.done().then(() => go({ to: "caseload" }));
-  const page = formPage([
-    h("h1", {}, "Record an enquiry"),
-    h("section", { class: "notice", id: "enquiry-script", "aria-labelledby": "script-heading" }, h("h2", { id: "script-heading" }, "Say this first"), h("p", { class: "script-text" }, script)),
-    h("p", { class: "hint" }, "Do not look anyone up while they are on the line. Write what they asked without the client's name (“asked whether a named woman is staying with us”). Link the enquiry to the client afterwards."),
+  const page = formScreen({
+    title: "Record an enquiry",
+    intro: [
+      h("section", { class: "notice", id: "enquiry-script", "aria-labelledby": "script-heading" }, h("h2", { id: "script-heading" }, "Say this first"), h("p", { class: "script-text" }, script)),
+      h("p", { class: "hint" }, "Do not look anyone up while they are on the line. Write what they asked without the client's name (“asked whether a named woman is staying with us”). Link the enquiry to the client afterwards."),
+    ],
     errors,
-    form,
-    h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", leave, "secondary")),
-  ], errors);
+    form: [form],
+    actions: [button("Continue", () => review()), button("Cancel", leave, "secondary")],
+  });
   const review = () => {
     const gaps = problems<HTMLElement>([
       [!!channel.value(), channel.el, "Choose how they got in touch."],
@@ -86,15 +89,12 @@ export async function enquiryForm(restore?: Record<string, unknown>) {
       note: "Signing records the enquiry for good in the signed log.",
       change: page.change,
       cancel: leave,
-      confirm: async (box) => {
-        try {
+      confirm: (box) =>
+        page.sign(box, async () => {
           const id = await call<number>("record_enquiry", { enquiry });
           await kept.done();
           enquiryRecorded(id);
-        } catch (e) {
-          page.refused(e, box);
-        }
-      },
+        }),
     }));
   };
   page.render();
@@ -126,11 +126,11 @@ export async function linkForm(id: number) {
   const errors = h("div", {});
   const pickField = field("The client it was about", pick, "An enquiry is linked once. This is signed and kept.");
   const form = h("div", { id: "link-form" }, pickField);
-  const page = formPage([
-    h("h1", {}, `Link enquiry ${id} to a client`),
+  const page = formScreen({
+    title: `Link enquiry ${id} to a client`,
     errors,
-    form,
-    h("div", { class: "button-group" },
+    form: [form],
+    actions: [
       button("Continue", () => {
         if (showProblems(errors, form, problems<HTMLElement>([[!!pick.value, pickField, "Choose the client the enquiry was about."]]))) return;
         const client = clients.find((c) => String(c.id) === pick.value);
@@ -145,19 +145,17 @@ export async function linkForm(id: number) {
           note: "Signing links the enquiry for good: an enquiry is linked once.",
           change: page.change,
           cancel: () => void go({ to: "enquiries", client: null }),
-          confirm: async (box) => {
-            try {
+          confirm: (box) =>
+            page.sign(box, async () => {
               await call("link_enquiry", { enquiry: id, client: client.id });
               await go({ to: "enquiries", client: null });
               say(`Enquiry ${id} linked and signed.`);
-            } catch (e) {
-              page.refused(e, box);
-            }
-          },
+            }),
         }));
       }),
-      button("Cancel", () => void go({ to: "enquiries", client: null }), "secondary")),
-  ], errors);
+      button("Cancel", () => void go({ to: "enquiries", client: null }), "secondary"),
+    ],
+  });
   page.render();
 }
 

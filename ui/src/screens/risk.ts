@@ -1,14 +1,15 @@
-import type { Routes } from "../router";
-import { ClientOverview, ClientRecord, MaracAction, MaracOutcome, RiskForm, call } from "../api";
+// Risk and MARAC: the record's risk and MARAC sections, the risk checklist (DASH order),
+// and a MARAC referral or its update.
+import { call, ClientOverview, ClientRecord, MaracAction, MaracOutcome, RiskForm } from "../api";
 import { type DateInput, dateInput } from "../dateinput";
 import { at, button, checkbox, errorSummary, field, h, radios } from "../dom";
 import { keepDraft, riskDraft } from "../drafts";
 import { draftContext, keepForm } from "../formdraft";
-import { cancelKept, formPage } from "../formpage";
-import { checkAnswers, clientCaption, type MaracAnswers, maracSummary, problems, showProblems } from "../forms";
+import { cancelKept, formScreen } from "../formpage";
+import { checkAnswers, type MaracAnswers, maracSummary, problems, showProblems } from "../forms";
 import { main, message, riskTag, say, show } from "../frame";
 import { longDate, runningScore, shortDate, todayIso } from "../logic";
-import { go } from "../router";
+import { go, type Routes } from "../router";
 
 export const CRITERIA: Record<string, string> = {
   visible_high_risk: "visible high risk",
@@ -158,19 +159,22 @@ export async function riskForm(rec: { id: number; case_reference: string; initia
       errors.replaceChildren(errorSummary(message(e)));
     }
   };
-  show(
-    clientCaption(rec),
-    h("h1", {}, `Risk checklist for ${rec.case_reference}`),
+  formScreen({
+    client: rec,
+    title: `Risk checklist for ${rec.case_reference}`,
     errors,
-    h("p", { class: "hint" }, `24 questions in the order of the SafeLives DASH checklist, in our own words. Ask them as written. This vault refers to MARAC at ${cfg.marac_score} or more yes answers, on professional judgement, or at ${cfg.escalation_incidents} or more police-reported incidents in 12 months.`),
-    date.el,
-    live,
-    ...questions,
-    judgement.el,
-    reasonField,
-    incidentsField,
-    h("div", { class: "button-group sticky" }, button("Save the assessment", () => void save()), button("Cancel", () => void kept.done().then(() => go({ to: "client", id: rec.id })), "secondary")),
-  );
+    form: [
+      h("p", { class: "hint" }, `24 questions in the order of the SafeLives DASH checklist, in our own words. Ask them as written. This vault refers to MARAC at ${cfg.marac_score} or more yes answers, on professional judgement, or at ${cfg.escalation_incidents} or more police-reported incidents in 12 months.`),
+      date.el,
+      live,
+      ...questions,
+      judgement.el,
+      reasonField,
+      incidentsField,
+    ],
+    actions: [button("Save the assessment", () => void save()), button("Cancel", () => void kept.done().then(() => go({ to: "client", id: rec.id })), "secondary")],
+    sticky: true,
+  }).render();
 }
 
 export function maracForm(rec: ClientRecord, referral: number | null, restore?: Record<string, unknown>) {
@@ -216,13 +220,13 @@ export function maracForm(rec: ClientRecord, referral: number | null, restore?: 
   const rowsKept = draftContext(restore).actions;
   while (typeof rowsKept === "number" && actionRows.length < Math.min(rowsKept, 50)) addAction();
   const kept = keepForm("marac", rec.id, form, restore, () => ({ referral, actions: actionRows.length }));
-  const page = formPage([
-    clientCaption(rec),
-    h("h1", {}, existing ? `Referral ${existing.referral} for ${rec.case_reference}` : `Refer ${rec.case_reference} to MARAC`),
+  const page = formScreen({
+    client: rec,
+    title: existing ? `Referral ${existing.referral} for ${rec.case_reference}` : `Refer ${rec.case_reference} to MARAC`,
     errors,
-    form,
-    h("div", { class: "button-group" }, button("Continue", () => review()), button("Cancel", cancelKept(kept, rec.id), "secondary")),
-  ], errors);
+    form: [form],
+    actions: [button("Continue", () => review()), button("Cancel", cancelKept(kept, rec.id), "secondary")],
+  });
   const review = () => {
     const rows = actionRows.filter(actionStarted);
     const gaps = [
@@ -280,16 +284,13 @@ export function maracForm(rec: ClientRecord, referral: number | null, restore?: 
     }
     return body;
   };
-  const save = async (body: Record<string, unknown>, box: HTMLElement) => {
-    try {
+  const save = (body: Record<string, unknown>, box: HTMLElement) =>
+    page.sign(box, async () => {
       const out = await call<MaracOutcome>("record_marac", { client: rec.id, referral: body });
       await kept.done();
       await go({ to: "client", id: rec.id });
       say(existing ? `Referral ${out.referral} updated.` : `Referral ${out.referral} recorded${out.repeat ? " (a repeat referral)" : ""}. Criteria met: ${criteriaText(out.criteria_met)}.`);
-    } catch (e) {
-      page.refused(e, box);
-    }
-  };
+    });
   page.render();
 }
 

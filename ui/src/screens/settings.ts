@@ -1,9 +1,13 @@
-import type { Routes } from "../router";
-import { PurgeReport, RiskForm, VaultSettings, call } from "../api";
+// Settings: locking, display, passphrase, backup, agency details, the vault's risk and MARAC
+// settings, users, the recovery key, retention; and the decision log's route.
+import type { MaracChecklist } from "../bindings/MaracChecklist";
+import type { Role } from "../bindings/Role";
+import { call, PurgeReport, RiskForm, VaultSettings } from "../api";
 import { agencySection, decisionsScreen } from "../decisions";
 import { button, errorSummary, field, h, radios } from "../dom";
 import { chooseOut, message, nav, refresh, say, show } from "../frame";
-import { go } from "../router";
+import { go, type Routes } from "../router";
+import { vocabulary } from "../logic";
 import { state } from "../state";
 import { working } from "../working";
 import { textSizeSetting } from "../zoom";
@@ -79,7 +83,7 @@ export async function settings() {
     const manager = state.status?.role === "manager";
     if (!manager) Object.values(inputs).forEach((i) => (i.readOnly = true));
     // The vault's setting as it stands is chosen (a manager's setting; others see it greyed).
-    const checklist = radios("What a MARAC referral carries of the risk checklist", "marac-checklist", [["none", "The score, level and criteria only"], ["indicators", "Also name the indicators answered yes"], ["full", "Also name the indicators and attach all 24 answers"]], st.marac?.checklist ?? "indicators", {
+    const checklist = radios("What a MARAC referral carries of the risk checklist", "marac-checklist", vocabulary<MaracChecklist>({ none: "The score, level and criteria only", indicators: "Also name the indicators answered yes", full: "Also name the indicators and attach all 24 answers" }), st.marac?.checklist ?? "indicators", {
       id: "marac-checklist",
       disabled: !manager,
       hint: "Local MARACs differ: some ask for the indicators answered yes, some for the whole checklist.",
@@ -117,7 +121,7 @@ export async function settings() {
     const users = await call<Array<{ name: string; role: string }>>("list_users").catch(() => []);
     const uname = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
     const upass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
-    const role = radios("Role", "role", [["caseworker", "Caseworker"], ["manager", "Manager"]], "caseworker");
+    const role = radios("Role", "role", vocabulary<Role>({ caseworker: "Caseworker", manager: "Manager" }), "caseworker");
     const removal = h("div", { id: "remove-user", "aria-live": "polite" });
     parts.push(
       h("h2", {}, "Users"),

@@ -1,13 +1,17 @@
-import type { Routes } from "../router";
-import { ClientRecord, LogEntry, PurposeOption, QueueItem, ShareReceipt, call } from "../api";
+// Sharing: the share wizard (who and why, then what leaves and the answers a signed share
+// needs), the receipt, and share requests (a manager reviews one; the worker finishes it).
+import { call, ClientRecord, LogEntry, PurposeOption, QueueItem, ShareReceipt } from "../api";
 import { at, button, checkbox, errorSummary, field, h, radios } from "../dom";
-import { KeptForm, draftContext, keepForm } from "../formdraft";
-import { cancelKept, formPage, recipientAndPurpose, signingForm } from "../formpage";
-import { checkAnswers, clientCaption, consentFromGate, FORMS, initialState, optionLabel, problems, showProblems, TOLD } from "../forms";
+import { draftContext, keepForm, KeptForm } from "../formdraft";
+import { cancelKept, formScreen, recipientAndPurpose, signingForm } from "../formpage";
+import { checkAnswers, consentFromGate, FORMS, initialState, optionLabel, problems, showProblems, TOLD, type Options } from "../forms";
 import { chooseOut, message, show } from "../frame";
 import { LAWFUL_BASES, longDate, maskedKind, recipientLabel } from "../logic";
 import { placeLabel, plainDateTime, technicalDetails } from "../plain";
-import { go } from "../router";
+import { go, type Routes } from "../router";
+
+/** The formats a share leaves in. */
+const FORMATS: Options<"pdf" | "json"> = [["pdf", "PDF summary"], ["json", "JSON for systems"]];
 
 export interface Preview {
   gate: { allowed: boolean; needs?: string; outcome?: { consent_state: string } };
@@ -66,7 +70,7 @@ export async function shareStep2(rec: ClientRecord, who: { recipient: string; pu
   at("told", told.el);
   const advice = h("input", { type: "text" }) as HTMLInputElement;
   const emergency = checkbox("Emergency: share now, a manager approves afterwards");
-  const format = radios("Format", "format", [["pdf", "PDF summary"], ["json", "JSON for systems"]], "pdf");
+  const format = radios("Format", "format", FORMATS, "pdf");
   const excerpts = rec.notes.map((n) => ({ id: n.id, date: n.date, box: checkbox(`Note ${n.id} (${longDate(n.date)})`) }));
   const errors = h("div", {});
   // What leaves, exactly as it will leave: the fields, then the picked excerpts and every
@@ -217,16 +221,13 @@ export async function shareStep2(rec: ClientRecord, who: { recipient: string; pu
     }));
   };
   const askButton = p.gate.allowed ? null : button("Ask a manager to approve", () => review(true), "secondary", { id: "ask-approval" });
-  const page = formPage([
-    clientCaption(rec),
-    h("h1", {}, `Share with ${recipientLabel(recipient)}: what leaves`),
+  const page = formScreen({
+    client: rec,
+    title: `Share with ${recipientLabel(recipient)}: what leaves`,
     errors,
-    form,
-    h("div", { class: "button-group" },
-      button("Continue to check your answers", () => review(false), "primary", { id: "share-continue" }),
-      askButton,
-      button("Cancel", cancelKept(kept, rec.id), "secondary")),
-  ], errors);
+    form: [form],
+    actions: [button("Continue to check your answers", () => review(false), "primary", { id: "share-continue" }), askButton, button("Cancel", cancelKept(kept, rec.id), "secondary")],
+  });
   page.render();
 }
 
@@ -312,14 +313,13 @@ export async function reviewRequest(i: QueueItem, id: number) {
 /** The worker who asked finishes an approved request: the core rebuilds what leaves now and
  *  refuses if it is not what the manager approved. */
 export function finishRequest(id: number) {
-  const format = radios("Format", "format", [["pdf", "PDF summary"], ["json", "JSON for systems"]], "pdf");
+  const format = radios("Format", "format", FORMATS, "pdf");
   const errors = h("div", {});
-  show(
-    h("h1", {}, `Finish share request ${id}`),
+  formScreen({
+    title: `Finish share request ${id}`,
     errors,
-    h("p", {}, "A manager approved this share. It leaves exactly as approved, or not at all if the record changed since."),
-    format.el,
-    h("div", { class: "button-group" },
+    form: [h("p", {}, "A manager approved this share. It leaves exactly as approved, or not at all if the record changed since."), format.el],
+    actions: [
       button("Share and save the file", async () => {
         try {
           const out = await chooseOut(`request-${id}`, format.value());
@@ -329,8 +329,9 @@ export function finishRequest(id: number) {
           errors.replaceChildren(errorSummary(message(e)));
         }
       }, "primary", { id: "finish-request" }),
-      button("Cancel", () => void go({ to: "caseload" }), "secondary")),
-  );
+      button("Cancel", () => void go({ to: "caseload" }), "secondary"),
+    ],
+  }).render();
 }
 
 export const routes: Routes<"share" | "reviewRequest" | "finishRequest"> = {

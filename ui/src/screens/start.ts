@@ -1,15 +1,17 @@
-import type { Routes } from "../router";
-import { ClientView, ConsentReport, call } from "../api";
+// The start and unlock screens: first run, create a vault and its recovery key, unlock (the
+// real or the demo vault), reset a passphrase with the recovery key, restore a backup; and,
+// after an unlock, the record open at a lock and the unfinished forms (drafts) offered.
+import { call, ClientView, ConsentReport } from "../api";
 import { button, checkbox, errorSummary, field, h } from "../dom";
-import { DRAFT_FORMS, Draft, draftNotice, myDrafts } from "../drafts";
+import { Draft, DRAFT_FORMS, draftNotice, myDrafts } from "../drafts";
 import { draftContext, takeRestored } from "../formdraft";
 import { problems, showProblems } from "../forms";
 import { ChosenFile, main, message, refresh, say, show } from "../frame";
 import { passphraseStrength } from "../logic";
-import { go } from "../router";
-import { withDetails } from "./client";
+import { go, type Routes } from "../router";
 import { state } from "../state";
 import { exitMarker, overtaken, working, workingStatus } from "../working";
+import { withDetails } from "./client";
 
 /** After an unlock: the record this user was reading when the app locked by itself, else
  *  the caseload; their unfinished forms (drafts) offered at the top, focused. */
