@@ -1769,12 +1769,7 @@ async function quickExitFromAChoice({ browser, byText, click, fill, text, screen
   await quickExit(`the ${focused} radios`);
 
   // The decision log's filters: list boxes, their rows shown in the page.
-  await click("button", "Open the demo vault instead");
-  await byText("h1", "Unlock the demo vault");
-  await fill("User name", "demo");
-  await fill("Passphrase", "demo vault passphrase");
-  await browser.keys(["Enter"]);
-  await byText("h1", "Today");
+  await unlockDemo({ browser, byText, click, fill });
   await click("button", "Decision log");
   await byText("h1", "Decisions");
   const box = await browser.execute(() => {
@@ -1802,12 +1797,7 @@ async function quickExitFromAChoice({ browser, byText, click, fill, text, screen
 // pointer movement sends `touch`): the page clears itself and shows the unlock screen.
 // Starts and ends locked, on the unlock screen.
 async function missedLockEvent({ browser, byText, click, fill, text, screen }) {
-  await click("button", "Open the demo vault instead");
-  await byText("h1", "Unlock the demo vault");
-  await fill("User name", "demo");
-  await fill("Passphrase", "demo vault passphrase");
-  await browser.keys(["Enter"]);
-  await byText("h1", "Today");
+  await unlockDemo({ browser, byText, click, fill });
   await click("button", "Caseload");
   await byText("h1", "Caseload");
   await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("lock").then(() => done(true), () => done(false)));
@@ -1822,6 +1812,16 @@ async function missedLockEvent({ browser, byText, click, fill, text, screen }) {
   const page = await browser.execute(() => document.documentElement.outerHTML);
   check(cleared && !page.includes("CK-0001") && (await text()).includes("Locked."), "used after a missed lock event, the page's next command answers locked and the page clears itself to the unlock screen");
   await screen("missed-lock-event");
+}
+
+// From the real vault's unlock screen into the demo vault's Today.
+async function unlockDemo({ browser, byText, click, fill }) {
+  await click("button", "Open the demo vault instead");
+  await byText("h1", "Unlock the demo vault");
+  await fill("User name", "demo");
+  await fill("Passphrase", "demo vault passphrase");
+  await browser.keys(["Enter"]);
+  await byText("h1", "Today");
 }
 
 // ---------------------------------------------------------------- issue 17 item 4

@@ -146,13 +146,14 @@ export async function chooseOut(name: string, ext: string): Promise<string | nul
 }
 
 /** The shell locked by itself (idle, sleep, screen lock, session switch: its `locked` event,
- *  src-tauri/src/lockwatch), or a command answered `locked` while the page thought it was
- *  unlocked (an event missed): the page clears itself at once, remembers the record that
- *  was open (its number and the user only) and shows the unlock screen. */
+ *  src-tauri/src/lockwatch, with what to say): the page clears itself at once, remembers the
+ *  record that was open (its number and the user only) and shows the unlock screen. */
 export async function lockedByShell(reason: string) {
   if (state.status?.unlocked) {
     const open = main.dataset.client ? Number(main.dataset.client) : null;
     state.lastPlace = open && state.status.user ? { user: state.status.user, client: open } : null;
+    // Locked as far as the page goes from now: a command answering `locked` is this lock.
+    state.status = { ...state.status, unlocked: false };
     wipe();
     try {
       state.status = await call<Status>("app_status");
@@ -163,4 +164,17 @@ export async function lockedByShell(reason: string) {
     await go({ to: "unlock", demo: false });
   }
   say(reason);
+}
+
+/** How long a `locked` answer waits for the shell's event, which says why it locked. */
+const EVENT_GRACE_MS = 500;
+
+/** A command answered `locked` while the page thought it was unlocked: the shell locked by
+ *  itself. Its `locked` event comes right after the lock and says why; should it not come,
+ *  the page clears itself all the same, as the event would have. */
+export function lockedAnswer() {
+  if (!state.status?.unlocked) return;
+  window.setTimeout(() => {
+    if (state.status?.unlocked) void lockedByShell("Locked.");
+  }, EVENT_GRACE_MS);
 }

@@ -6,7 +6,7 @@
 import { listen } from "@tauri-apps/api/event";
 import { whenLockedAnswer } from "./api";
 import { flushDrafts } from "./drafts";
-import { lockNow, lockedByShell, refresh, say } from "./frame";
+import { lockedAnswer, lockedByShell, lockNow, refresh, say } from "./frame";
 import { startIdleWatch } from "./idle";
 import { install } from "./router";
 import { keepFocusClear } from "./screen";
@@ -39,7 +39,7 @@ keepFocusClear();
 // and sends `locked` with what to say; the page clears itself at once. Should the event be
 // missed, the next command the page sends answers `locked` and clears it the same way.
 void listen<string>("locked", (e) => void lockedByShell(typeof e.payload === "string" ? e.payload : "Locked.")).catch(() => undefined);
-whenLockedAnswer(() => void lockedByShell("Locked."));
+whenLockedAnswer(lockedAnswer);
 
 try {
   if (localStorage.getItem("casekeep-theme") === "high-contrast") document.body.classList.add("high-contrast");
