@@ -1799,7 +1799,7 @@ async function quickExitFromAChoice({ browser, byText, click, fill, text, screen
 async function missedLockEvent({ browser, byText, click, fill, text, screen }) {
   await unlockDemo({ browser, byText, click, fill });
   await click("button", "Caseload");
-  await byText("h1", "Caseload");
+  await waitFor(async () => /^Caseload \(\d+\)$/.test(await browser.execute(() => document.querySelector("h1")?.textContent ?? "")), "the demo caseload");
   await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("lock").then(() => done(true), () => done(false)));
   await sleep(3500);
   const before = await text();

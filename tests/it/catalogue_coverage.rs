@@ -126,7 +126,9 @@ fn every_catalogue_field_is_classed_treated_by_policy_filled_by_a_form_and_named
     // core derives.
     let edit = include_str!("../../ui/src/edit.ts");
     // The risk checklist and MARAC forms (screens/risk.ts) and the note form (screens/client.ts).
-    let screens = [include_str!("../../ui/src/screens/risk.ts"), include_str!("../../ui/src/screens/client.ts")].concat();
+    let screens =
+        [include_str!("../../ui/src/screens/risk.ts"), include_str!("../../ui/src/screens/client.ts")]
+            .concat();
     for (p, _) in FIELDS {
         if DERIVED.iter().any(|(d, _)| d == p) {
             continue;

@@ -14,7 +14,7 @@ import { todayScreen } from "../today";
 import { requestAction } from "./share";
 
 /** The screen after unlock: ui/src/today.ts. */
-export function today() {
+function today() {
   state.detailsFor = null;
   // Drawn only if no other screen was drawn while its data was on the way (a click on
   // "Caseload" during a slow "today" call must not be overdrawn by it).
@@ -25,7 +25,7 @@ export function today() {
   return todayScreen({ show: showIfCurrent, openClient: (id) => void go({ to: "client", id }), requestAction, manager: state.status?.role === "manager", message });
 }
 
-export async function caseload(search = "") {
+async function caseload(search = "") {
   state.detailsFor = null;
   let clients: ClientSummary[];
   let queue: Queue;
@@ -105,7 +105,7 @@ export async function caseload(search = "") {
   );
 }
 
-export function newClient() {
+function newClient() {
   const inp = (type = "text", attrs: Record<string, string> = {}) => h("input", { type, autocomplete: "off", spellcheck: "false", ...attrs }) as HTMLInputElement;
   const name = inp();
   const preferred = inp();

@@ -15,14 +15,14 @@ import { state } from "../state";
 import { cardSafety } from "../today";
 import { maracSection, riskSection } from "./risk";
 
-export function yesNo(v: boolean | null | undefined): HTMLElement {
+function yesNo(v: boolean | null | undefined): HTMLElement {
   if (v === undefined || v === null) return h("span", { class: "muted" }, "not recorded");
   return h("strong", { class: v ? "yes" : "no" }, v ? "YES" : "NO");
 }
 
 /** When a contact is safe, in words: its windows (the core read them from the words, or
  *  they were edited as such) and the words as written; or that no safe time is known. */
-export function whenText(c: ContactView): string {
+function whenText(c: ContactView): string {
   const windows = c.safe_windows ?? [];
   const read = windows.map(windowText).join("; ");
   if (windows.length) return c.safe_times ? `${c.safe_times} only (read as ${read})` : `${read} only`;
@@ -30,7 +30,7 @@ export function whenText(c: ContactView): string {
   return "no safe times recorded, so no known safe time";
 }
 
-export function safeContactCard(rec: ClientView): HTMLElement {
+function safeContactCard(rec: ClientView): HTMLElement {
   const safety = cardSafety(rec.id);
   const all = rec.contacts.map((c, i) => ({ ...c, n: i + 1 }));
   const usable = all.filter((c) => !c.do_not_use);
@@ -99,7 +99,7 @@ export function safeContactCard(rec: ClientView): HTMLElement {
 /** Copies a number. When the card shows warnings (or the core's gate finds some by the time
  *  of the click), the number is copied only after the worker acknowledges them with a
  *  reason, which the core records in the audit trail. */
-export async function copyNumber(client: number, contact: number, cautions: readonly string[], ackBox: HTMLElement) {
+async function copyNumber(client: number, contact: number, cautions: readonly string[], ackBox: HTMLElement) {
   if (cautions.length) return askAcknowledgement(client, contact, cardWarnings(cautions), ackBox);
   try {
     // The shell copies it and clears it again after 10 seconds.
@@ -111,7 +111,7 @@ export async function copyNumber(client: number, contact: number, cautions: read
   }
 }
 
-export function askAcknowledgement(client: number, contact: number, warnings: string[], box: HTMLElement) {
+function askAcknowledgement(client: number, contact: number, warnings: string[], box: HTMLElement) {
   const reason = h("textarea", { rows: "2", id: nextId("ack"), maxlength: "500" }) as HTMLTextAreaElement;
   const errors = h("div", {});
   const copy = async () => {
@@ -151,7 +151,7 @@ export async function withDetails(rec: ClientView, then: (full: ClientRecord) =>
   }
 }
 
-export async function clientScreen(id: number) {
+async function clientScreen(id: number) {
   let rec: ClientView;
   let consents: ConsentReport;
   let caseState: CaseStatus;
@@ -220,7 +220,7 @@ export async function clientScreen(id: number) {
 }
 
 /** In place of the details while names are hidden. */
-export function hiddenNotice(id: number): HTMLElement {
+function hiddenNotice(id: number): HTMLElement {
   return h(
     "section",
     { class: "notice", "aria-labelledby": "details-hidden" },
@@ -233,7 +233,7 @@ export function hiddenNotice(id: number): HTMLElement {
   );
 }
 
-export function detailSections(rec: ClientRecord): Node[] {
+function detailSections(rec: ClientRecord): Node[] {
   return [
     ...maracSection(rec),
     h("h2", {}, "Details"),
@@ -256,7 +256,7 @@ export function detailSections(rec: ClientRecord): Node[] {
   ];
 }
 
-export function caseSection(rec: ClientView, st: CaseStatus): Node[] {
+function caseSection(rec: ClientView, st: CaseStatus): Node[] {
   const errors = h("div", {});
   const act = async (action: string, reason?: string) => {
     try {
@@ -292,7 +292,7 @@ export function caseSection(rec: ClientView, st: CaseStatus): Node[] {
   return parts;
 }
 
-export function editScreen(rec: ClientRecord, restore?: Record<string, unknown>) {
+function editScreen(rec: ClientRecord, restore?: Record<string, unknown>) {
   const errors = h("div", {});
   let kept: KeptDraft | null = null;
   const form = h("div", { id: "edit-form" }, ...editForm(
@@ -314,7 +314,7 @@ export function editScreen(rec: ClientRecord, restore?: Record<string, unknown>)
   formScreen({ client: rec, title: `Edit ${rec.case_reference}`, errors, form: [form] }).render();
 }
 
-export function noteForm(rec: { id: number; case_reference: string; initials: string }, restore?: Record<string, unknown>) {
+function noteForm(rec: { id: number; case_reference: string; initials: string }, restore?: Record<string, unknown>) {
   const text = h("textarea", { rows: "5" }) as HTMLTextAreaElement;
   if (typeof restore?.text === "string") text.value = restore.text;
   const kept = keepDraft("note", rec.id, [text], () => ({ text: text.value }));

@@ -9,7 +9,7 @@ import { say, show } from "../frame";
 import { longDate, todayIso } from "../logic";
 import { go, type Routes } from "../router";
 
-export function consentForm(rec: ClientView, purposes: PurposeOption[], restore?: Record<string, unknown>) {
+function consentForm(rec: ClientView, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.consent);
   const { recipient, purpose } = recipientAndPurpose("Who is it for?", purposes, "consent-purpose", true, init.recipient);
   const state = radios("What did they decide?", "state", CONSENT_STATES, init.state);
@@ -53,7 +53,7 @@ export function consentForm(rec: ClientView, purposes: PurposeOption[], restore?
   page.render();
 }
 
-export function declineForm(rec: ClientView, purposes: PurposeOption[], restore?: Record<string, unknown>) {
+function declineForm(rec: ClientView, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.decline);
   const { recipient, purpose } = recipientAndPurpose("Who asked?", purposes, "decline-purpose", false, init.recipient);
   const reason = h("textarea", { rows: "3" }) as HTMLTextAreaElement;

@@ -10,11 +10,11 @@ import { message, paged, say, show } from "../frame";
 import { shortDate, todayIso } from "../logic";
 import { go, type Routes } from "../router";
 
-export const channelLabel = (c: string) => CHANNELS.find(([v]) => v === c)?.[1] ?? c;
+const channelLabel = (c: string) => CHANNELS.find(([v]) => v === c)?.[1] ?? c;
 
 /** The enquiry form: the script first; plain fields that never look up or suggest a
  *  client (no search, no autocomplete). The client is linked afterwards, on purpose. */
-export async function enquiryForm(restore?: Record<string, unknown>) {
+async function enquiryForm(restore?: Record<string, unknown>) {
   let script: string;
   try {
     script = await call<string>("enquiry_script");
@@ -100,7 +100,7 @@ export async function enquiryForm(restore?: Record<string, unknown>) {
   page.render();
 }
 
-export function enquiryRecorded(id: number) {
+function enquiryRecorded(id: number) {
   show(
     h("h1", {}, `Enquiry ${id} recorded`),
     h("div", { class: "notice ok", id: "enquiry-recorded" }, `Enquiry ${id} is recorded and signed.`),
@@ -113,7 +113,7 @@ export function enquiryRecorded(id: number) {
 
 /** The deliberate step: choose the client an enquiry was about (case reference and
  *  initials only; choosing shows no name and records no read). */
-export async function linkForm(id: number) {
+async function linkForm(id: number) {
   let clients: ClientSummary[];
   try {
     clients = await call<ClientSummary[]>("list_clients", { search: null, names: false });
@@ -160,7 +160,7 @@ export async function linkForm(id: number) {
 }
 
 /** The enquiries (all, or those linked to one client), newest first. */
-export async function enquiriesScreen(client: number | null) {
+async function enquiriesScreen(client: number | null) {
   let list: Enquiry[];
   try {
     list = await call<Enquiry[]>("list_enquiries", { client });

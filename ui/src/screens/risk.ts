@@ -11,13 +11,13 @@ import { main, message, riskTag, say, show } from "../frame";
 import { longDate, runningScore, shortDate, todayIso } from "../logic";
 import { go, type Routes } from "../router";
 
-export const CRITERIA: Record<string, string> = {
+const CRITERIA: Record<string, string> = {
   visible_high_risk: "visible high risk",
   professional_judgement: "professional judgement",
   potential_escalation: "potential escalation",
 };
 
-export const criteriaText = (c: string[]) => (c.length ? c.map((x) => CRITERIA[x] ?? x).join(", ") : "none");
+const criteriaText = (c: string[]) => (c.length ? c.map((x) => CRITERIA[x] ?? x).join(", ") : "none");
 
 export function riskSection(risk: ClientOverview["risk"], latest: ClientOverview["risk"][number] | null): Node[] {
   const history = [...risk].reverse();
@@ -77,7 +77,7 @@ export function maracSection(rec: ClientRecord): Node[] {
   ];
 }
 
-export async function riskForm(rec: { id: number; case_reference: string; initials: string }, restore?: Record<string, unknown>) {
+async function riskForm(rec: { id: number; case_reference: string; initials: string }, restore?: Record<string, unknown>) {
   let form: RiskForm;
   try {
     form = await call<RiskForm>("risk_form");
@@ -177,7 +177,7 @@ export async function riskForm(rec: { id: number; case_reference: string; initia
   }).render();
 }
 
-export function maracForm(rec: ClientRecord, referral: number | null, restore?: Record<string, unknown>) {
+function maracForm(rec: ClientRecord, referral: number | null, restore?: Record<string, unknown>) {
   const errors = h("div", {});
   const existing = referral === null ? null : rec.marac.find((m) => m.referral === referral) ?? null;
   const referredOn = dateInput({ label: "Date of referral", required: true, past: "today", today: todayIso(), value: todayIso(), path: "referred_on" });

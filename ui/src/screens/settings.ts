@@ -12,7 +12,7 @@ import { state } from "../state";
 import { working } from "../working";
 import { textSizeSetting } from "../zoom";
 
-export async function settings() {
+async function settings() {
   // The vault's idle time (a manager's signed setting) is the longest anyone may choose.
   const vaultIdle = (await call<RiskForm>("risk_form").catch(() => null))?.settings.lock.idle_minutes ?? 5;
   const idle = radios("Lock after this long without use", "idle-minutes", idleChoices(vaultIdle), String(state.status?.idle_minutes ?? vaultIdle), { id: "idle-minutes", inline: true });
@@ -172,13 +172,13 @@ export async function settings() {
 /** Rotating the vault key re-encrypts every page: say so while it runs (the command runs off
  * the window's main thread, so this stays drawn). */
 /** The idle times a worker may choose: up to the vault's. */
-export function idleChoices(most: number): Array<[string, string]> {
+function idleChoices(most: number): Array<[string, string]> {
   const mins = [...new Set([1, 2, 5, 10, 15, 20, 30, 45, 60, most])].filter((m) => m <= most).sort((a, b) => a - b);
   return mins.map((m) => [String(m), `${m} minute${m === 1 ? "" : "s"}`]);
 }
 
 /** A manager sets the vault's idle time (a signed change of settings). */
-export function vaultIdleSetting(current: number, errors: HTMLElement): Node[] {
+function vaultIdleSetting(current: number, errors: HTMLElement): Node[] {
   const input = h("input", { type: "text", inputmode: "numeric", value: String(current), class: "input-short", spellcheck: "false" }) as HTMLInputElement;
   return [
     field("Lock after this many minutes without use, for everyone using this vault", input, "From 1 to 60 minutes; the default is 5. Each person may choose a shorter time for themselves."),
@@ -202,13 +202,13 @@ export function vaultIdleSetting(current: number, errors: HTMLElement): Node[] {
   ];
 }
 
-export function rotating(what: string): Node {
+function rotating(what: string): Node {
   return h("div", { class: "notice", role: "status", "aria-busy": "true", id: "rotating" },
     h("p", {}, `${what}: re-encrypting the vault under a new key. On a large vault this takes up to half a minute; keep Casekeep open.`),
     h("progress", { "aria-label": "Re-encrypting the vault" }));
 }
 
-export function confirmRemoval(name: string, box: HTMLElement, errors: HTMLElement) {
+function confirmRemoval(name: string, box: HTMLElement, errors: HTMLElement) {
   box.replaceChildren(
     h("p", { class: "warning-text", role: "alert" },
       `Remove ${name}? They will not be able to unlock this vault again: their key is removed and the vault is re-encrypted under a new key that only the remaining users can open. `,
@@ -242,7 +242,7 @@ export function confirmRemoval(name: string, box: HTMLElement, errors: HTMLEleme
   );
 }
 
-export function backupSection(errors: HTMLElement): Node[] {
+function backupSection(errors: HTMLElement): Node[] {
   const result = h("div", { "aria-live": "polite" });
   return [
     h("h2", {}, "Backup"),
@@ -266,7 +266,7 @@ export function backupSection(errors: HTMLElement): Node[] {
   ];
 }
 
-export function purgeSection(errors: HTMLElement): Node[] {
+function purgeSection(errors: HTMLElement): Node[] {
   const reason = h("input", { type: "text", autocomplete: "off" }) as HTMLInputElement;
   const result = h("div", { id: "purge-result", "aria-live": "polite" });
   const run = async (dryRun: boolean) => {

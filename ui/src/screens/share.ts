@@ -13,7 +13,7 @@ import { go, type Routes } from "../router";
 /** The formats a share leaves in. */
 const FORMATS: Options<"pdf" | "json"> = [["pdf", "PDF summary"], ["json", "JSON for systems"]];
 
-export interface Preview {
+interface Preview {
   gate: { allowed: boolean; needs?: string; outcome?: { consent_state: string } };
   /** For a MARAC referral: what a manager has still to set of the referrer block. */
   referrer_missing?: string | null;
@@ -28,7 +28,7 @@ export interface Preview {
   masked: Array<{ path: string; kind: string }>;
 }
 
-export async function shareWizard(rec: ClientRecord, purposes: PurposeOption[], restore?: Record<string, unknown>) {
+async function shareWizard(rec: ClientRecord, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.share);
   const { recipient, purpose } = recipientAndPurpose("Who are you sharing with?", purposes, "share-purpose", false, init.recipient);
   const errors = h("div", {});
@@ -54,7 +54,7 @@ export async function shareWizard(rec: ClientRecord, purposes: PurposeOption[], 
  *  worker: not the lawful basis, not whether the person was told), then check your answers.
  *  `back` returns to step 1 with its answers kept (a new recipient or purpose means a new
  *  preview, so step 2 starts again from there). */
-export async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: string; purposeLabel: string }, back: (f: HTMLElement) => void, step1: { recipient: HTMLElement; purpose: HTMLElement }, keptStep1: KeptForm, restore?: Record<string, unknown>) {
+async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: string; purposeLabel: string }, back: (f: HTMLElement) => void, step1: { recipient: HTMLElement; purpose: HTMLElement }, keptStep1: KeptForm, restore?: Record<string, unknown>) {
   const { recipient, purpose } = who;
   const args = { client: rec.id, recipient, purpose, emergency: false, excerpts: [] as number[] };
   let p: Preview;
@@ -231,7 +231,7 @@ export async function shareStep2(rec: ClientRecord, who: { recipient: string; pu
   page.render();
 }
 
-export function shared(receipt: ShareReceipt, backLabel: string, back: () => void) {
+function shared(receipt: ShareReceipt, backLabel: string, back: () => void) {
   show(
     h("h1", {}, "Shared"),
     h("div", { class: "notice ok", id: "share-receipt" },
@@ -256,7 +256,7 @@ export function requestAction(i: QueueItem): HTMLElement | null {
 
 /** A manager reads the signed request (what was asked, the basis, the paths that would
  *  leave — never their values) and approves or rejects it in their own session. */
-export async function reviewRequest(i: QueueItem, id: number) {
+async function reviewRequest(i: QueueItem, id: number) {
   let entry: LogEntry | undefined;
   try {
     entry = (await call<LogEntry[]>("log_entries", { client: i.client_id })).find((e) => e.seq === id && e.event === "share_requested");
@@ -312,7 +312,7 @@ export async function reviewRequest(i: QueueItem, id: number) {
 
 /** The worker who asked finishes an approved request: the core rebuilds what leaves now and
  *  refuses if it is not what the manager approved. */
-export function finishRequest(id: number) {
+function finishRequest(id: number) {
   const format = radios("Format", "format", FORMATS, "pdf");
   const errors = h("div", {});
   formScreen({

@@ -15,7 +15,7 @@ import { withDetails } from "./client";
 
 /** After an unlock: the record this user was reading when the app locked by itself, else
  *  the caseload; their unfinished forms (drafts) offered at the top, focused. */
-export async function afterUnlock() {
+async function afterUnlock() {
   const place = state.lastPlace;
   state.lastPlace = null;
   if (place && place.user === state.status?.user) await go({ to: "client", id: place.client });
@@ -29,7 +29,7 @@ export async function afterUnlock() {
 }
 
 /** Opens the form a draft was kept for, its answers put back (never past a check step). */
-export async function openDraft(d: Draft) {
+async function openDraft(d: Draft) {
   const id = d.client_id;
   takeRestored();
   if (d.kind === "enquiry") await go({ to: "enquiry", restore: d.body });
@@ -60,7 +60,7 @@ export async function openDraft(d: Draft) {
     : `Your unfinished ${what} is back as you left it. Check it before you save.`);
 }
 
-export function start() {
+function start() {
   show(
     h("h1", {}, "Welcome to Casekeep"),
     h("p", {}, "Casekeep keeps your caseload encrypted on this laptop. Nothing leaves unless you share it."),
@@ -75,7 +75,7 @@ export function start() {
   );
 }
 
-export function restoreScreen() {
+function restoreScreen() {
   const busy = workingStatus("restore-working");
   let chosen: ChosenFile | null = null;
   const file = h("p", { id: "restore-file" }, "No file chosen yet.");
@@ -129,7 +129,7 @@ export function restoreScreen() {
   );
 }
 
-export async function openDemo() {
+async function openDemo() {
   show(h("p", { role: "status" }, "Preparing the demo vault…"));
   try {
     await call("open_demo");
@@ -139,7 +139,7 @@ export async function openDemo() {
   }
 }
 
-export function createScreen() {
+function createScreen() {
   const busy = workingStatus("create-working");
   const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false" }) as HTMLInputElement;
   const pass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
@@ -179,7 +179,7 @@ export function createScreen() {
   show(h("h1", {}, "Create your vault"), errors, form);
 }
 
-export function recoveryScreen(key: string) {
+function recoveryScreen(key: string) {
   const groups = key.split("-");
   const confirm = checkbox("I have written the recovery key down and will keep it away from this laptop");
   const last = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
@@ -203,7 +203,7 @@ export function recoveryScreen(key: string) {
   );
 }
 
-export function unlockScreen(demo: boolean) {
+function unlockScreen(demo: boolean) {
   const busy = workingStatus("unlock-working");
   const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false", id: "unlock-user" }) as HTMLInputElement;
   const pass = h("input", { type: "password", autocomplete: "current-password", id: "unlock-pass" }) as HTMLInputElement;
@@ -262,7 +262,7 @@ export function unlockScreen(demo: boolean) {
   user.focus();
 }
 
-export function recoverScreen() {
+function recoverScreen() {
   const busy = workingStatus("recover-working");
   const user = h("input", { type: "text", autocomplete: "username", spellcheck: "false" }) as HTMLInputElement;
   const key = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
