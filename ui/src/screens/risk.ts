@@ -1,5 +1,6 @@
 // Risk and MARAC: the record's risk and MARAC sections, the risk checklist (DASH order),
 // and a MARAC referral or its update.
+import type { RiskAnswer } from "../bindings/RiskAnswer";
 import { call, ClientOverview, ClientRecord, MaracAction, MaracOutcome, RiskForm } from "../api";
 import { type DateInput, dateInput } from "../dateinput";
 import { at, button, checkbox, errorSummary, field, h, radios } from "../dom";
@@ -8,8 +9,11 @@ import { draftContext, keepForm } from "../formdraft";
 import { cancelKept, formScreen } from "../formpage";
 import { checkAnswers, type MaracAnswers, maracSummary, problems, showProblems } from "../forms";
 import { main, message, riskTag, say, show } from "../frame";
-import { longDate, runningScore, shortDate, todayIso } from "../logic";
+import { longDate, runningScore, shortDate, todayIso, vocabulary } from "../logic";
 import { go, type Routes } from "../router";
+
+/** A checklist question's answers (the core's `RiskAnswer`). */
+const RISK_ANSWERS = vocabulary<RiskAnswer>({ yes: "Yes", no: "No", not_known: "Not known" });
 
 const CRITERIA: Record<string, string> = {
   visible_high_risk: "visible high risk",
@@ -87,7 +91,7 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
   const cfg = form.settings.risk;
   const errors = h("div", {});
   const date = dateInput({ label: "Date of the assessment", required: true, past: "today", today: todayIso(), value: todayIso(), path: "risk[0].date" });
-  const answers: Array<string | null> = form.questions.map(() => null);
+  const answers: Array<RiskAnswer | null> = form.questions.map(() => null);
   const live = h("p", { class: "running-score", id: "running-score", role: "status", "aria-live": "polite" });
   const judgement = checkbox("Professional judgement: I believe this person is at high risk whatever the score");
   const reason = h("textarea", { rows: "3" }) as HTMLTextAreaElement;
@@ -99,8 +103,7 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
   };
   const questions = form.questions.map((q, i) => {
     const name = `q${i + 1}`;
-    const opts: Array<[string, string]> = [["yes", "Yes"], ["no", "No"], ["not_known", "Not known"]];
-    const inputs = opts.map(([value, label]) => {
+    const inputs = RISK_ANSWERS.map(([value, label]) => {
       const input = h("input", { type: "radio", name, value, id: `${name}-${value}` }) as HTMLInputElement;
       input.addEventListener("change", () => {
         answers[i] = value;
