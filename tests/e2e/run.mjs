@@ -1564,6 +1564,7 @@ async function main() {
   await screen("demo-caseload");
   await errorsAndDates({ browser, byText, click, fill, fillDate, text, screen });
   await quickExitFromAChoice({ browser, byText, click, fill, text, screen });
+  await missedLockEvent({ browser, byText, click, fill, text, screen });
   await keyboardOnly({ browser, byText, text, screen });
 
   await a11yItems({ browser, byText, click, fill, screen, text }, "a brand new long passphrase");
@@ -1768,12 +1769,7 @@ async function quickExitFromAChoice({ browser, byText, click, fill, text, screen
   await quickExit(`the ${focused} radios`);
 
   // The decision log's filters: list boxes, their rows shown in the page.
-  await click("button", "Open the demo vault instead");
-  await byText("h1", "Unlock the demo vault");
-  await fill("User name", "demo");
-  await fill("Passphrase", "demo vault passphrase");
-  await browser.keys(["Enter"]);
-  await byText("h1", "Today");
+  await unlockDemo({ browser, byText, click, fill });
   await click("button", "Decision log");
   await byText("h1", "Decisions");
   const box = await browser.execute(() => {
@@ -1792,6 +1788,40 @@ async function quickExitFromAChoice({ browser, byText, click, fill, text, screen
   await screen("decision-filters-list-box");
   await quickExit("the client list box");
   check(!(await text()).includes("Any client"), "the list box is gone with the rest of the page");
+}
+
+// ---------------------------------------------------------------- issue 15 item 5 (uimods)
+// The page has no status poll: it clears itself on the shell's `locked` event, and should it
+// miss one, on the first command that answers `locked`. Here the shell is locked behind the
+// page's back (the `lock` command called directly: no event), then the page is used (a
+// pointer movement sends `touch`): the page clears itself and shows the unlock screen.
+// Starts and ends locked, on the unlock screen.
+async function missedLockEvent({ browser, byText, click, fill, text, screen }) {
+  await unlockDemo({ browser, byText, click, fill });
+  await click("button", "Caseload");
+  await waitFor(async () => /^Caseload \(\d+\)$/.test(await browser.execute(() => document.querySelector("h1")?.textContent ?? "")), "the demo caseload");
+  await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke("lock").then(() => done(true), () => done(false)));
+  await sleep(3500);
+  const before = await text();
+  check(before.includes("CK-0001") && !before.includes("Unlock Casekeep"), "with no event (a lock the page did not see) the page stays as it was while unused: no poll clears it");
+  const cleared = await waitFor(async () => {
+    await browser.execute(() => document.dispatchEvent(new Event("pointermove")));
+    const t = await text();
+    return t.includes("Unlock Casekeep") && !t.includes("CK-0001");
+  }, "the page cleared on its first command answering locked", 10000).then(() => true, () => false);
+  const page = await browser.execute(() => document.documentElement.outerHTML);
+  check(cleared && !page.includes("CK-0001") && (await text()).includes("Locked."), "used after a missed lock event, the page's next command answers locked and the page clears itself to the unlock screen");
+  await screen("missed-lock-event");
+}
+
+// From the real vault's unlock screen into the demo vault's Today.
+async function unlockDemo({ browser, byText, click, fill }) {
+  await click("button", "Open the demo vault instead");
+  await byText("h1", "Unlock the demo vault");
+  await fill("User name", "demo");
+  await fill("Passphrase", "demo vault passphrase");
+  await browser.keys(["Enter"]);
+  await byText("h1", "Today");
 }
 
 // ---------------------------------------------------------------- issue 17 item 4

@@ -40,11 +40,21 @@ export function isCmdError(e: unknown): e is CmdError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
 
+/** Called when a command answers `locked` (frame.ts clears the page if it thought it was
+ *  unlocked: a `locked` event it missed). */
+let onLocked: () => void = () => undefined;
+export function whenLockedAnswer(f: () => void) {
+  onLocked = f;
+}
+
 export async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    if (isCmdError(e)) throw e;
+    if (isCmdError(e)) {
+      if (e.code === "locked") onLocked();
+      throw e;
+    }
     throw { code: "internal", message: "Something went wrong. Nothing was half-saved." } as CmdError;
   }
 }

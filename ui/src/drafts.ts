@@ -6,6 +6,7 @@
 // way: a sleep or screen lock locks at once and the page cannot write after a lock, so
 // nothing would wait for the page. Deleted when the form is saved or cancelled, or the
 // draft is discarded.
+import type { RiskAnswer } from "./bindings/RiskAnswer";
 import { call } from "./api";
 import type { Draft } from "./bindings/Draft";
 import type { DraftKind } from "./bindings/DraftKind";
@@ -135,7 +136,7 @@ export function draftNotice(offer: DraftOffer, open: (d: Draft) => void): HTMLEl
 
 /** The answers a risk checklist's draft holds, checked (anything odd is left unanswered). */
 export function riskDraft(body: Record<string, unknown>, questions: number) {
-  const answers: Array<string | null> = Array.from({ length: questions }, (_, i) => {
+  const answers: Array<RiskAnswer | null> = Array.from({ length: questions }, (_, i) => {
     const a = Array.isArray(body.answers) ? body.answers[i] : null;
     return a === "yes" || a === "no" || a === "not_known" ? a : null;
   });

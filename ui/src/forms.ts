@@ -4,15 +4,21 @@
 // summary's words, the problems) are unit-tested in forms.test.ts; the DOM parts build
 // nodes with textContent only.
 import { button, h } from "./dom";
-import { RECIPIENTS, longDate } from "./logic";
+import type { ConsentMethod } from "./bindings/ConsentMethod";
+import type { ConsentState } from "./bindings/ConsentState";
+import type { EnquiryChannel } from "./bindings/EnquiryChannel";
+import type { Told } from "./bindings/Told";
+import { RECIPIENTS, longDate, vocabulary } from "./logic";
 
-export type Options = Array<[string, string]>;
+/** A question's choices: each value with its words. */
+export type Options<T extends string = string> = Array<[T, string]>;
 
-export const CONSENT_STATES: Options = [["given", "Consent given"], ["refused", "Refused"], ["withdrawn", "Withdrawn"], ["not_sought", "Not sought"], ["lacks_capacity", "Lacks capacity"]];
-export const CONSENT_METHODS: Options = [["verbal", "Verbally"], ["written", "In writing"], ["other", "Other"]];
-export const TOLD: Options = [["yes", "Yes"], ["no", "No"], ["not_safe", "Not safe to tell"]];
-export const YES_NO: Options = [["yes", "Yes"], ["no", "No"]];
-export const CHANNELS: Options = [["phone", "Phone"], ["email", "E-mail"], ["in_person", "In person"], ["letter", "Letter"], ["other", "Other"]];
+// The core's closed vocabularies, typed by their generated bindings (logic.ts `vocabulary`).
+export const CONSENT_STATES = vocabulary<ConsentState>({ given: "Consent given", refused: "Refused", withdrawn: "Withdrawn", not_sought: "Not sought", lacks_capacity: "Lacks capacity" });
+export const CONSENT_METHODS = vocabulary<ConsentMethod>({ verbal: "Verbally", written: "In writing", other: "Other" });
+export const TOLD = vocabulary<Told>({ yes: "Yes", no: "No", not_safe: "Not safe to tell" });
+export const YES_NO: Options<"yes" | "no"> = [["yes", "Yes"], ["no", "No"]];
+export const CHANNELS = vocabulary<EnquiryChannel>({ phone: "Phone", email: "E-mail", in_person: "In person", letter: "Letter", other: "Other" });
 
 /** The consequential questions of each form that signs an entry, with their choices. A form
  *  builds its radio groups from `initialState` of these, so nothing starts chosen. */

@@ -24,4 +24,10 @@ describe("the UI linter", () => {
     }
     expect(result.messages.map((m) => m.ruleId)).toEqual(expect.arrayContaining(["no-eval", "no-new-func", "no-implied-eval"]));
   }, 20_000);
+
+  it("holds for the screen modules too (ui/src/screens)", async () => {
+    const [result] = await new ESLint({ cwd: ui }).lintText(fixture, { filePath: `${ui}/src/screens/unsafe-dom.fixture.ts` });
+    const banned = fixture.split("\n").flatMap((line, i) => (line.endsWith("// banned") ? [i + 1] : []));
+    expect([...new Set(result.messages.map((m) => m.line))].sort((a, b) => a - b)).toEqual(banned);
+  }, 20_000);
 });

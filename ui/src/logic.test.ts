@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cardWarnings, daysText, daysUntil, displayPhone, dueText, initials, longDate, looksLikePhone, maskedKind, passphraseStrength, recipientLabel, runningScore, shortDate, todayIso, windowText, windowsToSend } from "./logic";
+import type { ConsentMethod } from "./bindings/ConsentMethod";
+import { RECIPIENTS, vocabulary, cardWarnings, daysText, daysUntil, displayPhone, dueText, initials, longDate, looksLikePhone, maskedKind, passphraseStrength, recipientLabel, runningScore, shortDate, todayIso, windowText, windowsToSend } from "./logic";
 
 describe("passphrase strength", () => {
   it("refuses short passphrases and rewards unrelated words", () => {
@@ -150,5 +151,15 @@ describe("a phone number's shape", () => {
   it("accepts UK and international numbers as people type them, refuses the rest", () => {
     for (const ok of ["07700 900123", "07700900123", "(020) 7946 0000", "+44 7700 900123", "+33 1 23 45 67 89"]) expect(looksLikePhone(ok), ok).toBe(true);
     for (const bad of ["", "077009001", "7700 900123", "call me", "07700 900123 ext 4", "+0 123"]) expect(looksLikePhone(bad), bad).toBe(false);
+  });
+});
+
+describe("vocabularies typed by the core's bindings", () => {
+  it("keep the order their words are written in, each value with its words", () => {
+    expect(RECIPIENTS.map(([k]) => k)).toEqual(["marac", "childrens_social_care", "police", "health", "housing"]);
+    expect(vocabulary<"b" | "a">({ b: "Bee", a: "Ay" })).toEqual([["b", "Bee"], ["a", "Ay"]]);
+    // A vocabulary missing a value of its binding does not compile (`npm run typecheck`).
+    // @ts-expect-error: "other" has no words
+    expect(vocabulary<ConsentMethod>({ verbal: "Verbally", written: "In writing" })).toHaveLength(2);
   });
 });

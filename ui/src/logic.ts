@@ -1,4 +1,6 @@
 // Pure helpers the screens use; unit-tested in logic.test.ts.
+import type { LawfulBasis } from "./bindings/LawfulBasis";
+import type { RecipientKind } from "./bindings/RecipientKind";
 
 /** Rough passphrase strength, 0–4, with a sentence saying why. */
 export function passphraseStrength(p: string): { score: number; advice: string } {
@@ -56,22 +58,29 @@ export function todayIso(now: Date = new Date()): string {
   return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
 }
 
-export const RECIPIENTS: Array<[string, string]> = [
-  ["marac", "MARAC"],
-  ["childrens_social_care", "Children's social care"],
-  ["police", "Police"],
-  ["health", "Health"],
-  ["housing", "Housing"],
-];
+/** A closed vocabulary of the core (a generated binding, ui/src/bindings) with the words the
+ *  page shows for each value, in the order shown. Typed by the binding: a value the core adds
+ *  or drops is a type error here until it has its words. */
+export function vocabulary<T extends string>(words: Record<T, string>): Array<[T, string]> {
+  return Object.entries(words) as Array<[T, string]>;
+}
 
-export const LAWFUL_BASES: Array<[string, string]> = [
-  ["safeguarding_child", "Safeguarding a child"],
-  ["safeguarding_adult", "Safeguarding an adult at risk"],
-  ["prevent_detect_crime", "Preventing or detecting serious crime"],
-  ["legal_duty", "A legal duty"],
-  ["vital_interests", "Vital interests (life at risk)"],
-  ["public_interest", "Public interest"],
-];
+export const RECIPIENTS = vocabulary<RecipientKind>({
+  marac: "MARAC",
+  childrens_social_care: "Children's social care",
+  police: "Police",
+  health: "Health",
+  housing: "Housing",
+});
+
+export const LAWFUL_BASES = vocabulary<LawfulBasis>({
+  safeguarding_child: "Safeguarding a child",
+  safeguarding_adult: "Safeguarding an adult at risk",
+  prevent_detect_crime: "Preventing or detecting serious crime",
+  legal_duty: "A legal duty",
+  vital_interests: "Vital interests (life at risk)",
+  public_interest: "Public interest",
+});
 
 export function recipientLabel(kind: string): string {
   return RECIPIENTS.find(([k]) => k === kind)?.[1] ?? kind;

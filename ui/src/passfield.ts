@@ -1,5 +1,5 @@
 // Every passphrase field gets a show/hide button and a Caps Lock warning (issue 17 item 11).
-// `enhancePassphrases` runs after each screen is drawn (show() in main.ts), so a screen
+// `enhancePassphrases` runs after each screen is drawn (show() in frame.ts), so a screen
 // needs no code of its own; it is idempotent (a field is enhanced once, even when a form
 // page is drawn again by "Change" on its check-your-answers page).
 import { h, nextId } from "./dom";
