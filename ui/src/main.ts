@@ -1,7 +1,7 @@
 // Casekeep's screens. The document title names the screen, never a record value (screen.ts);
 // the window's title stays "Casekeep"; names are masked until asked for; locking clears
 // everything the page showed.
-import { call, CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, ContactView, Enquiry, LogEntry, MaracAction, MaracOutcome, PurgeReport, PurposeOption, Queue, QueueItem, RiskForm, ShareReceipt, Status, VaultSettings, isCmdError } from "./api";
+import { CaseStatus, CmdError, ClientOverview, ClientRecord, ClientSummary, ClientView, ConsentReport, ContactView, Enquiry, LogEntry, MaracAction, PurposeOption, Queue, QueueItem, RiskForm, ShareReceipt, Status, VaultSettings, isCmdError } from "./api";
 import { at, button, checkbox, errorSummary, field, h, nextId, listBox, radios } from "./dom";
 import { dateInput, readTime } from "./dateinput";
 import type { DateInput } from "./dateinput";
@@ -25,6 +25,8 @@ import { DRAFT_FORMS, Draft, KeptDraft, draftNotice, flushDrafts, keepDraft, myD
 import { KeptForm, draftContext, keepForm, takeRestored } from "./formdraft";
 import { agencySection, decisionsScreen, sharingSection } from "./decisions";
 import type { Nav } from "./decisions";
+import type { SharePreview } from "./api";
+import * as commands from "./commands";
 
 /** What the decisions module (ui/src/decisions.ts) needs from this shell of screens. */
 const nav: Nav = { show: (...n) => show(...n), message: (e) => message(e), client: (id) => void clientScreen(id) };
@@ -112,8 +114,8 @@ async function openDraft(d: Draft) {
     let rec: ClientView;
     let consents: ConsentReport;
     try {
-      rec = await call<ClientView>("show_client", { id, names: namesShown || detailsFor === id });
-      consents = await call("consent_report", { client: id });
+      rec = await commands.show_client({ id, names: namesShown || detailsFor === id });
+      consents = await commands.consent_report({ client: id });
     } catch (e) {
       return show(errorSummary(message(e)));
     }
@@ -136,7 +138,7 @@ async function lockNow(reason: string) {
   // already empty).
   await flushDrafts();
   try {
-    await call("lock");
+    await commands.lock();
   } catch {
     /* already locked */
   }
@@ -168,7 +170,7 @@ function renderTopbar() {
 }
 
 async function refresh() {
-  status = await call<Status>("app_status");
+  status = await commands.app_status();
   renderTopbar();
   if (!status.unlocked) {
     if (status.vault_exists) unlockScreen(false);
@@ -215,7 +217,7 @@ function restoreScreen() {
     file,
     button("Choose the file…", async () => {
       try {
-        const picked = await call<ChosenFile | null>("choose_backup_file");
+        const picked = await commands.choose_backup_file();
         if (picked) {
           chosen = picked;
           file.textContent = `Chosen: ${picked.name}`;
@@ -238,7 +240,7 @@ function restoreScreen() {
           const from = chosen.token;
           chosen = null;
           file.textContent = "No file chosen yet.";
-          const r = await call<{ log_entries: number; key_slots: number }>("restore_vault", { from, user: user.value, passphrase: pass.value });
+          const r = await commands.restore_vault({ from, user: user.value, passphrase: pass.value });
           pass.value = "";
           await refresh();
           say(`Restored and checked: ${r.log_entries} signed log entries, ${r.key_slots} key slots. Unlock to continue.`);
@@ -257,7 +259,7 @@ function restoreScreen() {
 async function openDemo() {
   show(h("p", { role: "status" }, "Preparing the demo vault…"));
   try {
-    await call("open_demo");
+    await commands.open_demo();
     unlockScreen(true);
   } catch (e) {
     show(errorSummary(message(e)));
@@ -284,7 +286,7 @@ function createScreen() {
         if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different.", again));
         const done = working(form.querySelector("button[type=submit]") as HTMLButtonElement, "Creating the vault…", busy);
         try {
-          const r = await call<{ recovery_key: string }>("create_vault", { user: user.value, passphrase: pass.value });
+          const r = await commands.create_vault({ user: user.value, passphrase: pass.value });
           pass.value = again.value = "";
           recoveryScreen(r.recovery_key);
         } catch (err) {
@@ -351,11 +353,11 @@ function unlockScreen(demo: boolean) {
         const done = working(submit, "Unlocking…", busy);
         const marker = exitMarker();
         try {
-          const r = await call<{ failed_attempts: number }>("unlock", { user: user.value, passphrase: pass.value, demo });
+          const r = await commands.unlock({ user: user.value, passphrase: pass.value, demo });
           pass.value = "";
           // Quick exit while the unlock ran: it must not open the vault behind the person's back.
           if (overtaken(marker)) {
-            await call("lock").catch(() => undefined);
+            await commands.lock().catch(() => undefined);
             return;
           }
           say("");
@@ -407,7 +409,7 @@ function recoverScreen() {
         if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different.", again));
         const done = working(ev?.currentTarget as HTMLButtonElement, "Checking the recovery key…", busy);
         try {
-          await call("recover", { user: user.value, recoveryKey: key.value, passphrase: pass.value });
+          await commands.recover({ user: user.value, recoveryKey: key.value, passphrase: pass.value });
           pass.value = again.value = key.value = "";
           say("");
           await refresh();
@@ -447,8 +449,8 @@ async function caseload(search = "") {
   let clients: ClientSummary[];
   let queue: Queue;
   try {
-    clients = await call<ClientSummary[]>("list_clients", { search, names: namesShown });
-    queue = await call<Queue>("work_queue");
+    clients = await commands.list_clients({ search, names: namesShown });
+    queue = await commands.work_queue();
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -603,7 +605,7 @@ function newClient() {
     if (note.value.trim()) record.notes = [{ text: note.value }];
     if (!(await checkDuplicates(record, duplicates, (id) => void clientScreen(id)))) return;
     try {
-      const id = await call<number>("add_client", { record });
+      const id = await commands.add_client({ record });
       await clientScreen(id);
     } catch (e) {
       errors.replaceChildren(errorSummary(message(e)));
@@ -673,7 +675,7 @@ function safeContactCard(rec: ClientView): HTMLElement {
             return;
           }
           try {
-            codeSpan.textContent = await call<string>("reveal_code_word", { client: rec.id, contact: c.n });
+            codeSpan.textContent = await commands.reveal_code_word({ client: rec.id, contact: c.n });
             if (reveal) {
               reveal.textContent = "Hide";
               reveal.setAttribute("aria-label", "Hide code word");
@@ -726,7 +728,7 @@ async function copyNumber(client: number, contact: number, cautions: readonly st
   if (cautions.length) return askAcknowledgement(client, contact, cardWarnings(cautions), ackBox);
   try {
     // The shell copies it and clears it again after 10 seconds.
-    await call("copy_safe_number", { client, contact });
+    await commands.copy_safe_number({ client, contact });
     say("Number copied. It will be cleared from the clipboard in 10 seconds.");
   } catch (e) {
     if (isCmdError(e) && e.code === "acknowledgement_required") return askAcknowledgement(client, contact, [message(e)], ackBox);
@@ -739,7 +741,7 @@ function askAcknowledgement(client: number, contact: number, warnings: string[],
   const errors = h("div", {});
   const go = async () => {
     try {
-      await call("copy_safe_number", { client, contact, reason: reason.value });
+      await commands.copy_safe_number({ client, contact, reason: reason.value });
       box.replaceChildren();
       say("Number copied with your reason recorded. It will be cleared from the clipboard in 10 seconds.");
     } catch (e) {
@@ -766,7 +768,7 @@ function askAcknowledgement(client: number, contact: number, warnings: string[],
 async function withDetails(rec: ClientView, then: (full: ClientRecord) => void | Promise<void>) {
   if (rec.details) return then(rec);
   try {
-    const full = await call<ClientRecord>("show_client", { id: rec.id, names: true });
+    const full = await commands.show_client({ id: rec.id, names: true });
     detailsFor = rec.id;
     await then(full);
   } catch (e) {
@@ -781,9 +783,9 @@ async function clientScreen(id: number) {
   if (detailsFor !== id) detailsFor = null;
   try {
     // With names hidden the core sends only the overview; the details come on request.
-    rec = await call<ClientView>("show_client", { id, names: namesShown || detailsFor === id });
-    consents = await call("consent_report", { client: id });
-    caseState = await call<CaseStatus>("case_status", { client: id });
+    rec = await commands.show_client({ id, names: namesShown || detailsFor === id });
+    consents = await commands.consent_report({ client: id });
+    caseState = await commands.case_status({ client: id });
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -948,7 +950,7 @@ function caseSection(rec: ClientView, st: CaseStatus): Node[] {
   const errors = h("div", {});
   const act = async (action: string, reason?: string) => {
     try {
-      await call<CaseStatus>("change_case", { client: rec.id, action, reason: reason ?? null });
+      await commands.change_case({ client: rec.id, action, reason: reason ?? null });
       await clientScreen(rec.id);
       say(action === "close" ? "Case closed." : action === "reopen" ? "Case reopened." : action === "hold" ? "Legal hold set." : "Legal hold released.");
     } catch (e) {
@@ -983,7 +985,7 @@ function caseSection(rec: ClientView, st: CaseStatus): Node[] {
 async function riskForm(rec: { id: number; case_reference: string; initials: string }, restore?: Record<string, unknown>) {
   let form: RiskForm;
   try {
-    form = await call<RiskForm>("risk_form");
+    form = await commands.risk_form();
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -1054,7 +1056,7 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
     if (reason.value.trim()) entry.judgement_reason = reason.value;
     if (incidentCount() !== null) entry.police_incidents_12m = incidentCount();
     try {
-      await call<string[]>("update_client", { id: rec.id, patch: { risk: [entry] } });
+      await commands.update_client({ id: rec.id, patch: { risk: [entry] } });
       await kept.done();
       await clientScreen(rec.id);
       say("Risk assessment saved.");
@@ -1186,7 +1188,7 @@ function maracForm(rec: ClientRecord, referral: number | null, restore?: Record<
   };
   const save = async (body: Record<string, unknown>, box: HTMLElement) => {
     try {
-      const out = await call<MaracOutcome>("record_marac", { client: rec.id, referral: body });
+      const out = await commands.record_marac({ client: rec.id, referral: body });
       await kept.done();
       await clientScreen(rec.id);
       say(existing ? `Referral ${out.referral} updated.` : `Referral ${out.referral} recorded${out.repeat ? " (a repeat referral)" : ""}. Criteria met: ${criteriaText(out.criteria_met)}.`);
@@ -1204,7 +1206,7 @@ function editScreen(rec: ClientRecord, restore?: Record<string, unknown>) {
     rec,
     async (patch, liftReason) => {
       try {
-        const changed = await call<string[]>("update_client", { id: rec.id, patch, liftReason: liftReason ?? null });
+        const changed = await commands.update_client({ id: rec.id, patch, liftReason: liftReason ?? null });
         await kept?.done();
         await clientScreen(rec.id);
         say(changed.length ? `Saved: ${changed.length} field${changed.length === 1 ? "" : "s"} changed.` : "Nothing changed.");
@@ -1232,7 +1234,7 @@ function noteForm(rec: { id: number; case_reference: string; initials: string },
     h("div", { class: "button-group" },
       button("Save the note", async () => {
         try {
-          await call("update_client", { id: rec.id, patch: { notes: [{ text: text.value }] } });
+          await commands.update_client({ id: rec.id, patch: { notes: [{ text: text.value }] } });
           await kept.done();
           await clientScreen(rec.id);
           say("Note added.");
@@ -1356,7 +1358,7 @@ function consentForm(rec: ClientView, purposes: PurposeOption[], restore?: Recor
       cancel: cancelKept(kept, rec.id),
       confirm: async (box) => {
         try {
-          await call("record_consent", { consent: { client: rec.id, recipient: recipient.value(), state: state.value(), method: method.value(), purpose: purpose.value(), reason: reason.value || null, review_on: review.value || null } });
+          await commands.record_consent({ consent: { client: rec.id, recipient: recipient.value(), state: state.value(), method: method.value(), purpose: purpose.value(), reason: reason.value || null, review_on: review.value || null } });
           await kept.done();
           await clientScreen(rec.id);
           say("Consent recorded and signed.");
@@ -1394,7 +1396,7 @@ function declineForm(rec: ClientView, purposes: PurposeOption[], restore?: Recor
       cancel: cancelKept(kept, rec.id),
       confirm: async (box) => {
         try {
-          await call("decline", { client: rec.id, recipient: recipient.value(), purpose: purpose.value(), reason: reason.value });
+          await commands.decline({ client: rec.id, recipient: recipient.value(), purpose: purpose.value() ?? "", reason: reason.value });
           await kept.done();
           await clientScreen(rec.id);
           say("Decision recorded and signed.");
@@ -1409,20 +1411,8 @@ function declineForm(rec: ClientView, purposes: PurposeOption[], restore?: Recor
 
 // ---------------------------------------------------------------- share wizard
 
-interface Preview {
-  gate: { allowed: boolean; needs?: string; outcome?: { consent_state: string } };
-  /** For a MARAC referral: what a manager has still to set of the referrer block. */
-  referrer_missing?: string | null;
-  will_share: Array<{ path: string; label: string; value: string }>;
-  /** Do-not-use contacts, each with its warning in words (first in every export). */
-  do_not_contact: Array<{ item: number; warning: string; reason: string | null }>;
-  /** The safe route: each contact with its times and flags as instructions. */
-  safe_contacts: Array<{ item: number; channel: string | null; value: string | null; instructions: string[] }>;
-  /** Each field that will not leave: its path, its label in words, why. */
-  withheld: Array<{ path: string; label: string; reason: string }>;
-  excerpts: Array<{ note_id: number; text: string }>;
-  masked: Array<{ path: string; kind: string }>;
-}
+/** What the share wizard shows before a share (api.ts). */
+type Preview = SharePreview;
 
 async function shareWizard(rec: ClientRecord, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.share);
@@ -1455,7 +1445,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
   const args = { client: rec.id, recipient, purpose, emergency: false, excerpts: [] as number[] };
   let p: Preview;
   try {
-    p = await call<Preview>("share_preview", { share: args });
+    p = await commands.share_preview({ share: args });
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -1505,7 +1495,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
   for (const x of excerpts) {
     x.box.input.addEventListener("change", async () => {
       try {
-        drawLeaving(await call<Preview>("share_preview", { share: { ...args, excerpts: picked() } }));
+        drawLeaving(await commands.share_preview({ share: { ...args, excerpts: picked() } }));
         errors.replaceChildren();
       } catch (e) {
         // A pick the firewall refuses (say, an excerpt that would be nothing but masks).
@@ -1594,7 +1584,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
       confirm: async (box) => {
         try {
           if (request) {
-            const id = await call<number>("request_share", { share: { ...a, emergency: false } });
+            const id = await commands.request_share({ share: { ...a, emergency: false } });
             await kept.done();
             show(
               h("h1", {}, "Approval asked for"),
@@ -1607,7 +1597,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
           }
           const out = await chooseOut(recipient, format.value());
           if (out === undefined) return;
-          const receipt = await call<ShareReceipt>("share", { share: { ...a, format: format.value(), out } });
+          const receipt = await commands.share({ share: { ...a, format: format.value(), out } });
           await kept.done();
           shared(receipt, "Back to the client", () => void clientScreen(rec.id));
         } catch (e) {
@@ -1634,7 +1624,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
  *  null for the fixed exports folder, undefined when the person closed the dialog. */
 async function chooseOut(name: string, ext: string): Promise<string | null | undefined> {
   if (status?.fixed_export_dir) return null;
-  const picked = await call<ChosenFile | null>("choose_save_file", { name: `casekeep-${name}-${todayIso()}.${ext}`, ext });
+  const picked = await commands.choose_save_file({ name: `casekeep-${name}-${todayIso()}.${ext}`, ext });
   return picked ? picked.token : undefined;
 }
 
@@ -1668,7 +1658,7 @@ function requestAction(i: QueueItem): HTMLElement | null {
 async function reviewRequest(i: QueueItem, id: number) {
   let entry: LogEntry | undefined;
   try {
-    entry = (await call<LogEntry[]>("log_entries", { client: i.client_id })).find((e) => e.seq === id && e.event === "share_requested");
+    entry = (await commands.log_entries({ client: i.client_id })).find((e) => e.seq === id && e.event === "share_requested");
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -1699,7 +1689,7 @@ async function reviewRequest(i: QueueItem, id: number) {
     h("div", { class: "button-group" },
       button("Approve", async () => {
         try {
-          await call<number>("approve_request", { request: id });
+          await commands.approve_request({ request: id });
           decided("Approved");
         } catch (e) {
           errors.replaceChildren(errorSummary(message(e)));
@@ -1709,7 +1699,7 @@ async function reviewRequest(i: QueueItem, id: number) {
     h("div", { class: "button-group" },
       button("Reject", async () => {
         try {
-          await call<number>("reject_request", { request: id, reason: reason.value });
+          await commands.reject_request({ request: id, reason: reason.value });
           decided("Rejected");
         } catch (e) {
           errors.replaceChildren(errorSummary(message(e)));
@@ -1734,7 +1724,7 @@ function finishRequest(id: number) {
         try {
           const out = await chooseOut(`request-${id}`, format.value());
           if (out === undefined) return;
-          shared(await call<ShareReceipt>("finish_request", { finish: { request: id, format: format.value(), out } }), "Back to the caseload", () => void caseload());
+          shared(await commands.finish_request({ finish: { request: id, format: format.value(), out } }), "Back to the caseload", () => void caseload());
         } catch (e) {
           errors.replaceChildren(errorSummary(message(e)));
         }
@@ -1754,7 +1744,7 @@ const channelLabel = (c: string) => CHANNELS.find(([v]) => v === c)?.[1] ?? c;
 async function enquiryForm(restore?: Record<string, unknown>) {
   let script: string;
   try {
-    script = await call<string>("enquiry_script");
+    script = await commands.enquiry_script();
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -1826,7 +1816,7 @@ async function enquiryForm(restore?: Record<string, unknown>) {
       cancel: leave,
       confirm: async (box) => {
         try {
-          const id = await call<number>("record_enquiry", { enquiry });
+          const id = await commands.record_enquiry({ enquiry });
           await kept.done();
           enquiryRecorded(id);
         } catch (e) {
@@ -1854,7 +1844,7 @@ function enquiryRecorded(id: number) {
 async function linkForm(id: number) {
   let clients: ClientSummary[];
   try {
-    clients = await call<ClientSummary[]>("list_clients", { search: null, names: false });
+    clients = await commands.list_clients({ search: null, names: false });
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -1885,7 +1875,7 @@ async function linkForm(id: number) {
           cancel: () => void enquiriesScreen(null),
           confirm: async (box) => {
             try {
-              await call("link_enquiry", { enquiry: id, client: client.id });
+              await commands.link_enquiry({ enquiry: id, client: client.id });
               await enquiriesScreen(null);
               say(`Enquiry ${id} linked and signed.`);
             } catch (e) {
@@ -1903,7 +1893,7 @@ async function linkForm(id: number) {
 async function enquiriesScreen(client: number | null) {
   let list: Enquiry[];
   try {
-    list = await call<Enquiry[]>("list_enquiries", { client });
+    list = await commands.list_enquiries({ client });
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -1941,7 +1931,7 @@ async function logScreen() {
 
 async function settings() {
   // The vault's idle time (a manager's signed setting) is the longest anyone may choose.
-  const vaultIdle = (await call<RiskForm>("risk_form").catch(() => null))?.settings.lock.idle_minutes ?? 5;
+  const vaultIdle = (await commands.risk_form().catch(() => null))?.settings.lock.idle_minutes ?? 5;
   const idle = radios("Lock after this long without use", "idle-minutes", idleChoices(vaultIdle), String(status?.idle_minutes ?? vaultIdle), { id: "idle-minutes", inline: true });
   const newPass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
   const passBusy = h("div", { "aria-live": "polite" });
@@ -1955,7 +1945,7 @@ async function settings() {
       try {
         // Nothing is chosen when the session's time is not one of the choices.
         if (idle.value() === "") return errors.replaceChildren(errorSummary("Choose how long Casekeep waits without use before it locks."));
-        await call("set_idle_minutes", { minutes: Number(idle.value()) });
+        await commands.set_idle_minutes({ minutes: Number(idle.value()) });
         await refresh();
         say("Saved.");
       } catch (e) {
@@ -1981,7 +1971,7 @@ async function settings() {
     button("Change passphrase", async () => {
       passBusy.replaceChildren(rotating("Changing your passphrase"));
       try {
-        await call("change_passphrase", { passphrase: newPass.value });
+        await commands.change_passphrase({ passphrase: newPass.value });
         newPass.value = "";
         passBusy.replaceChildren();
         say("Passphrase changed. Backups made before now still open with your old passphrase.");
@@ -1994,7 +1984,7 @@ async function settings() {
   ];
   parts.push(...backupSection(errors));
   parts.push(...(await agencySection(nav, status?.role === "manager", say)));
-  const form = await call<RiskForm>("risk_form").catch(() => null);
+  const form = await commands.risk_form().catch(() => null);
   if (form) {
     const st: VaultSettings = form.settings;
     const num = (v: number) => h("input", { type: "number", inputmode: "numeric", value: String(v) }) as HTMLInputElement;
@@ -2029,7 +2019,7 @@ async function settings() {
         ? button("Save the risk and MARAC settings", async () => {
             const n = (i: HTMLInputElement) => (i.value.trim() === "" ? -1 : Number(i.value));
             try {
-              await call("set_vault_settings", {
+              await commands.set_vault_settings({
                 patch: {
                   risk: { marac_score: n(inputs.marac_score), escalation_incidents: n(inputs.escalation_incidents), medium_from: n(inputs.medium_from), high_from: n(inputs.high_from) },
                   queue: { reconfirm_after_days: n(inputs.reconfirm_after_days), meeting_within_days: n(inputs.meeting_within_days), action_within_days: n(inputs.action_within_days) },
@@ -2045,7 +2035,7 @@ async function settings() {
     );
   }
   if (status?.role === "manager") {
-    const users = await call<Array<{ name: string; role: string }>>("list_users").catch(() => []);
+    const users = await commands.list_users().catch(() => []);
     const uname = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
     const upass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
     const role = radios("Role", "role", [["caseworker", "Caseworker"], ["manager", "Manager"]], "caseworker");
@@ -2060,7 +2050,7 @@ async function settings() {
       role.el,
       button("Add user", async () => {
         try {
-          await call("add_user", { name: uname.value, role: role.value(), passphrase: upass.value });
+          await commands.add_user({ name: uname.value, role: role.value() === "manager" ? "manager" : "caseworker", passphrase: upass.value });
           upass.value = "";
           await settings();
           say("User added.");
@@ -2079,7 +2069,7 @@ async function settings() {
             h("div", { class: "button-group" },
               button("Yes, replace it now", async () => {
                 try {
-                  const made = await call<{ recovery_key: string }>("replace_recovery_key");
+                  const made = await commands.replace_recovery_key();
                   recoveryScreen(made.recovery_key);
                 } catch (e) {
                   errors.replaceChildren(errorSummary(message(e)));
@@ -2117,7 +2107,7 @@ function vaultIdleSetting(current: number, errors: HTMLElement): Node[] {
         return;
       }
       try {
-        await call("set_vault_settings", { patch: { lock: { idle_minutes: n } } });
+        await commands.set_vault_settings({ patch: { lock: { idle_minutes: n } } });
         await refresh();
         // The screen first: showing a screen clears the banner (no banner outlives its screen).
         await settings();
@@ -2149,7 +2139,7 @@ function confirmRemoval(name: string, box: HTMLElement, errors: HTMLElement) {
         paused.forEach((b) => (b.disabled = true));
         const resume = () => paused.forEach((b) => (b.disabled = false));
         try {
-          await call("remove_user", { name });
+          await commands.remove_user({ name });
           resume();
           await settings();
           say(`${name} was removed.`);
@@ -2180,7 +2170,7 @@ function backupSection(errors: HTMLElement): Node[] {
         const out = await chooseOut("backup", "ckbackup");
         if (out === undefined) return;
         result.replaceChildren(h("p", {}, "Making the backup…"));
-        const r = await call<{ file: string; bytes: number; sha256: string; log_entries: number }>("backup_vault", { out });
+        const r = await commands.backup_vault({ out });
         result.replaceChildren(h("p", { class: "notice" }, "Backup saved and verified: ", h("span", { id: "backup-file" }, r.file), ` (${r.log_entries} signed log entries; SHA-256 ${r.sha256.slice(0, 16)}…).`));
       } catch (e) {
         result.replaceChildren();
@@ -2198,7 +2188,7 @@ function purgeSection(errors: HTMLElement): Node[] {
   const result = h("div", { id: "purge-result", "aria-live": "polite" });
   const run = async (dryRun: boolean) => {
     try {
-      const r = await call<PurgeReport>("purge", { reason: reason.value, dryRun });
+      const r = await commands.purge({ reason: reason.value, dryRun });
       const ids = (xs: number[]) => (xs.length ? xs.join(", ") : "none");
       result.replaceChildren(h("p", { class: "notice" }, dryRun ? `Due for purging: clients ${ids(r.purged)}. Past retention but under legal hold: ${ids(r.held)}. Nothing was deleted.` : `Purged: clients ${ids(r.purged)} (a signed tombstone for each is in the log). Kept under legal hold: ${ids(r.held)}.`));
     } catch (e) {
@@ -2236,7 +2226,7 @@ async function lockedByShell(reason: string) {
     lastPlace = open && status.user ? { user: status.user, client: open } : null;
     wipe();
     try {
-      status = await call<Status>("app_status");
+      status = await commands.app_status();
     } catch {
       status = null;
     }
@@ -2250,7 +2240,7 @@ void listen<string>("locked", (e) => void lockedByShell(typeof e.payload === "st
 // And, should an event be missed, the status poll notices the lock and clears the page too.
 window.setInterval(async () => {
   try {
-    const s = await call<Status>("app_status");
+    const s = await commands.app_status();
     if (status?.unlocked && !s.unlocked) {
       wipe();
       status = s;
