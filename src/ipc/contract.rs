@@ -370,6 +370,14 @@ macro_rules! declare {
             }
         )?)*
 
+        /// Decodes `payload` as every command's arguments, as the shell would (for the fuzz
+        /// target `ipc_args`); how many commands accepted it.
+        pub fn decode_for_every_command(payload: &serde_json::Value) -> usize {
+            let mut accepted = 0;
+            $( accepted += usize::from(<$args as CommandArgs>::decode(payload).is_ok()); )*
+            accepted
+        }
+
         /// Every command, in the table's order.
         pub const COMMANDS: &[Command] = &[
             $( Command { name: stringify!($name), needs: Needs::$needs, when_locked: WhenLocked::$locked }, )*
@@ -605,6 +613,12 @@ mod tests {
         // A JSON document must be there, even if null is sent for it.
         assert_eq!(AddClientArgs::decode(&serde_json::json!({})).err(), Some("record"));
         assert!(NoArgs::decode(&serde_json::json!({"anything": 1})).is_ok());
+        // An unknown key alone: the 14 commands without arguments and the 3 whose every
+        // argument is optional (log_entries, list_enquiries, backup_vault).
+        assert_eq!(decode_for_every_command(&serde_json::json!({"x": 1})), 17);
+        // With an id and names: also show_client, decision and list_clients (its search is
+        // optional), and nothing that needs more.
+        assert_eq!(decode_for_every_command(&serde_json::json!({"id": 3, "names": true})), 20);
     }
 
     /// The two results the core still builds as JSON (`json!` in `Session::show_client` and
