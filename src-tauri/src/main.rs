@@ -115,3 +115,29 @@ fn main() {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn locked_app() -> AppState {
+        let board = clipboard::fake::FakeBoard::default();
+        AppState::from_env_with(clipboard::Clipboard::start(move || Some(board.clone()))).unwrap()
+    }
+
+    #[test]
+    fn the_gate_refuses_what_needs_a_session_while_locked_and_lets_the_rest_through() {
+        let state = locked_app();
+        for c in contract::COMMANDS {
+            let answer = gate(&state, c.needs, c.when_locked);
+            match c.when_locked {
+                WhenLocked::Allowed => assert!(answer.is_ok(), "{}", c.name),
+                WhenLocked::Refused => {
+                    assert_eq!(answer.err().map(|e| e.code), Some("locked".to_string()), "{}", c.name)
+                }
+            }
+        }
+    }
+}
