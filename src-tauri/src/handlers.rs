@@ -307,11 +307,15 @@ pub fn verify_log(
     Ok(g.session_mut()?.verify_log()?)
 }
 
-pub fn share_preview(_app: &tauri::AppHandle, state: &AppState, args: SharePreviewArgs) -> CmdResult<Value> {
+pub fn share_preview(
+    _app: &tauri::AppHandle,
+    state: &AppState,
+    args: SharePreviewArgs,
+) -> CmdResult<casekeep::share::SharePreview> {
     let SharePreviewArgs { share } = args;
     let mut g = state.guard()?;
     let req = share.request()?;
-    Ok(g.session_mut()?.share_preview(&req)?)
+    Ok(g.session_mut()?.preview_share(&req)?)
 }
 
 /// Where a shared file goes: the file the person chose in the shell's save dialog (`out` is

@@ -14,6 +14,7 @@ export type { PurposeOption } from "./bindings/PurposeOption";
 export type { Entry as LogEntry } from "./bindings/Entry";
 export type { VerifyReport } from "./bindings/VerifyReport";
 export type { ShareReceipt } from "./bindings/ShareReceipt";
+export type { SharePreview } from "./bindings/SharePreview";
 export type { Unlocked } from "./bindings/Unlocked";
 export type { Created } from "./bindings/Created";
 export type { User } from "./bindings/User";
@@ -85,20 +86,3 @@ export type ClientOverview = Pick<ClientRecord, "id" | "case_reference" | "initi
 };
 
 export type ClientView = ClientRecord | ClientOverview;
-
-/** What `share_preview` returns: what would leave, exactly as it will leave, what the
- *  firewall masked or withheld and why, and what the gate says. */
-export type SharePreview = {
-  gate: { allowed: boolean; needs?: string; outcome?: { consent_state: string } };
-  /** For a MARAC referral: what a manager has still to set of the referrer block. */
-  referrer_missing?: string | null;
-  will_share: Array<{ path: string; label: string; value: string }>;
-  /** Do-not-use contacts, each with its warning in words (first in every export). */
-  do_not_contact: Array<{ item: number; warning: string; reason: string | null }>;
-  /** The safe route: each contact with its times and flags as instructions. */
-  safe_contacts: Array<{ item: number; channel: string | null; value: string | null; instructions: string[] }>;
-  /** Each field that will not leave: its path, its label in words, why. */
-  withheld: Array<{ path: string; label: string; reason: string }>;
-  excerpts: Array<{ note_id: number; text: string }>;
-  masked: Array<{ path: string; kind: string }>;
-};
