@@ -51,10 +51,11 @@ rust-test: setup
 	  if cargo tree --locked -p $$pkg -e features,normal,build -i casekeep | grep -E 'feature "(bench|test-hooks)"'; then \
 	    echo "FAIL: $$pkg enables a test-only feature of casekeep"; exit 1; fi; done
 	@echo "ok   neither the app nor the CLI enables test-hooks or bench"
-	@# The tests regenerate ui/src/bindings from the Rust types: they must be committed as is.
-	@if [ -n "$$(git status --porcelain -- ui/src/bindings)" ]; then \
-	  echo "FAIL: ui/src/bindings differ from the Rust types; commit the regenerated files"; \
-	  git status --short -- ui/src/bindings; exit 1; fi
+	@# The tests regenerate ui/src/bindings from the Rust types, and ui/src/commands.ts and
+	@# src-tauri/commands.json from the IPC contract: they must be committed as is.
+	@if [ -n "$$(git status --porcelain -- ui/src/bindings ui/src/commands.ts src-tauri/commands.json)" ]; then \
+	  echo "FAIL: ui/src/bindings, ui/src/commands.ts or src-tauri/commands.json differ from the Rust types; commit the regenerated files"; \
+	  git status --short -- ui/src/bindings ui/src/commands.ts src-tauri/commands.json; exit 1; fi
 
 # The shell's own unit tests (the lock signals on a private D-Bus bus, the idle clock). The app
 # embeds ui/dist, so the UI is built first.

@@ -69,6 +69,7 @@ struct Part {
 }
 
 /// What `backup` made.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Serialize)]
 pub struct BackupReceipt {
     pub file: String,
@@ -80,6 +81,7 @@ pub struct BackupReceipt {
 }
 
 /// What `restore` checked and put in place.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Serialize)]
 pub struct RestoreReport {
     pub vault: String,

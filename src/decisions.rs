@@ -34,6 +34,7 @@ word_enum!(
 );
 
 /// Which decisions to list; every filter given must hold.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DecisionFilter {
@@ -41,6 +42,7 @@ pub struct DecisionFilter {
     pub recipient: Option<RecipientKind>,
     pub kind: Option<DecisionKind>,
     /// Only shares and requests still awaiting a manager's approval.
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>"))]
     pub awaiting_approval: bool,
 }
 

@@ -60,6 +60,8 @@ fn command_args(data: &[u8]) {
     use serde::Deserialize;
     use serde_json::Value;
     let Ok(body) = serde_json::from_slice::<Value>(data) else { return };
+    // The body as each command's argument struct, decoded as the shell decodes it.
+    let _ = crate::ipc::contract::decode_for_every_command(&body);
     let values: Vec<&Value> = match &body {
         Value::Object(m) => m.values().collect(),
         other => vec![other],

@@ -20,6 +20,7 @@ pub struct HeadFound {
     pub entry: Option<i64>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Serialize)]
 pub struct CheckReport {
     pub ok: bool,

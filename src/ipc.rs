@@ -13,6 +13,8 @@ use crate::share::{LawfulBasis, ShareRequest, Told};
 use crate::vault::Role;
 use crate::{ClientId, Error, Result};
 
+pub mod contract;
+
 /// The app's state as the UI sees it.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Serialize)]
@@ -38,16 +40,18 @@ pub struct Unlocked {
     pub failed_attempts: u32,
 }
 
+#[allow(missing_debug_implementations, reason = "it holds a recovery key, never formatted")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub struct Created {
-    pub recovery_key: String,
+    pub recovery_key: contract::Secret,
 }
 
 /// A refused command: a stable code and a sentence that names no record value.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Serialize)]
 pub struct CmdError {
+    #[cfg_attr(feature = "ts", ts(as = "contract::ErrorCode"))]
     pub code: String,
     pub message: String,
 }
@@ -59,8 +63,8 @@ impl From<crate::Error> for CmdError {
 }
 
 impl CmdError {
-    pub fn new(code: &str, message: &str) -> Self {
-        CmdError { code: code.to_string(), message: message.to_string() }
+    pub fn new(code: contract::ErrorCode, message: &str) -> Self {
+        CmdError { code: code.as_str().to_string(), message: message.to_string() }
     }
 }
 
@@ -80,6 +84,7 @@ impl RiskForm {
 }
 
 /// `record_consent`'s argument: a consent decision as the consent form sends it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields = nullable))]
 #[derive(Debug, Deserialize)]
 pub struct ConsentArgs {
     pub client: i64,
@@ -118,6 +123,7 @@ impl ConsentArgs {
 
 /// `share_preview`'s, `share`'s and `request_share`'s argument: a share as the share form
 /// sends it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields = nullable))]
 #[derive(Debug, Deserialize)]
 pub struct ShareArgs {
     pub client: i64,
@@ -182,6 +188,7 @@ impl ShareArgs {
 /// `finish_request`'s argument: an approved share request to finish, the format and the
 /// save dialog's one-use token for the file (absent: a fresh name in the exports folder).
 /// Everything else is the request's.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields = nullable))]
 #[derive(Debug, Deserialize)]
 pub struct FinishArgs {
     pub request: i64,

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use data_encoding::HEXLOWER;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::clients::ClientId;
 use crate::consent::{ConsentDecision, Purpose, RecipientKind};
@@ -70,7 +70,54 @@ pub enum Approval {
     Awaiting,
 }
 
+/// What the share preview shows: what would leave, exactly as it will leave (the same view
+/// `share` renders), what the firewall masked, what would not leave and why, and what the
+/// gate says.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Serialize)]
+pub struct SharePreview {
+    pub recipient: RecipientKind,
+    pub recipient_label: String,
+    pub purpose: String,
+    pub recipient_name: Option<String>,
+    pub gate: GateReport,
+    pub will_share: Vec<policy::SharedField>,
+    /// Do-not-use contacts, each with its warning in words (first in every export).
+    pub do_not_contact: Vec<policy::DoNotContact>,
+    /// The safe route: each contact with its times and flags as instructions.
+    pub safe_contacts: Vec<policy::SafeContact>,
+    pub excerpts: Vec<policy::Excerpt>,
+    pub masked: Vec<policy::firewall::Masking>,
+    pub contact_through: Option<policy::ContactThrough>,
+    /// Each field that will not leave: its path, its label in words, why.
+    pub withheld: Vec<WithheldView>,
+    /// For a MARAC referral: what a manager has still to set of the referrer block.
+    pub referrer_missing: Option<String>,
+}
+
+/// What the gate says of a previewed share: allowed, and why (`outcome`), or not, and what
+/// it needs (`needs`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields))]
+#[derive(Debug, Serialize)]
+pub struct GateReport {
+    pub allowed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<GateOutcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<String>,
+}
+
+/// A field that will not leave, for the preview: its path, its label in words, why.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Serialize)]
+pub struct WithheldView {
+    pub path: String,
+    pub label: String,
+    pub reason: String,
+}
+
 /// Why the share may go ahead.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Serialize)]
 pub struct GateOutcome {
     pub consent_state: String,
@@ -303,39 +350,49 @@ impl Session {
     /// recorded as a `share_preview` read (recipient kind and excerpt numbers; never the
     /// purpose, the recipient's name or a value); nothing else is written.
     pub fn share_preview(&mut self, req: &ShareRequest) -> Result<Value> {
+        serde_json::to_value(self.preview_share(req)?)
+            .map_err(|_| Error::Storage("could not encode the preview".into()))
+    }
+
+    /// [`Session::share_preview`] as its type (what the app's `share_preview` answers).
+    pub fn preview_share(&mut self, req: &ShareRequest) -> Result<SharePreview> {
         let req = req.normalised()?;
         let read = event::SharePreview { recipient: req.recipient, excerpts: req.excerpts.clone() };
         let (consent, view) = self.consent_and_view(&req)?;
         let gate_report = match gate(&consent, &req, false) {
-            Ok(g) => json!({ "allowed": true, "outcome": g }),
-            Err(e) => json!({ "allowed": false, "needs": e.to_string() }),
+            Ok(g) => GateReport { allowed: true, outcome: Some(g), needs: None },
+            Err(e) => GateReport { allowed: false, outcome: None, needs: Some(e.to_string()) },
         };
         self.audit(Some(req.client.0), Event::SharePreview(read))?;
-        Ok(json!({
-            "recipient": view.recipient(),
-            "recipient_label": view.recipient_label(),
-            "purpose": view.purpose(),
-            "recipient_name": view.recipient_name(),
-            "gate": gate_report,
-            "will_share": view.fields(),
-            "do_not_contact": view.do_not_contact(),
-            "safe_contacts": view.safe_contacts(),
-            "excerpts": view.excerpts(),
-            "masked": view.masked(),
-            "contact_through": view.contact_through(),
+        Ok(SharePreview {
+            recipient: view.recipient(),
+            recipient_label: view.recipient_label().to_string(),
+            purpose: view.purpose().to_string(),
+            recipient_name: view.recipient_name().map(str::to_string),
+            gate: gate_report,
+            will_share: view.fields().to_vec(),
+            do_not_contact: view.do_not_contact().to_vec(),
+            safe_contacts: view.safe_contacts().to_vec(),
+            excerpts: view.excerpts().to_vec(),
+            masked: view.masked().to_vec(),
+            contact_through: view.contact_through().cloned(),
             // Each with its label in words, which the preview shows instead of the path.
-            "withheld": view
+            withheld: view
                 .withheld()
                 .iter()
-                .map(|w| json!({ "path": w.path, "label": w.label, "reason": w.reason }))
-                .collect::<Vec<_>>(),
+                .map(|w| WithheldView {
+                    path: w.path.clone(),
+                    label: w.label.clone(),
+                    reason: w.reason.clone(),
+                })
+                .collect(),
             // For a MARAC referral: what a manager has still to set of the referrer block
             // (the file says so plainly where it would print them).
-            "referrer_missing": match req.recipient {
+            referrer_missing: match req.recipient {
                 RecipientKind::Marac => self.agency_details()?.missing_for_marac(),
                 _ => None,
             },
-        }))
+        })
     }
 
     /// Shares: checks the gate, builds the export from the redacted view, writes the file

@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use serde::Serialize;
+use casekeep::ipc::contract::ErrorCode;
 
 use crate::state::{CmdError, CmdResult};
 
@@ -27,12 +27,9 @@ pub enum Purpose {
 /// How many answers are remembered at once (older ones are forgotten).
 const KEEP: usize = 8;
 
-/// What the page receives: a token to send back, and the file's name to show.
-#[derive(Debug, Serialize)]
-pub struct ChosenFile {
-    pub token: String,
-    pub name: String,
-}
+/// What the page receives: a token to send back, and the file's name to show (declared in
+/// the core's IPC contract).
+pub use casekeep::ipc::contract::ChosenFile;
 
 #[derive(Default)]
 pub struct Chosen {
@@ -44,7 +41,7 @@ impl Chosen {
     pub fn remember(&self, purpose: Purpose, path: PathBuf) -> CmdResult<ChosenFile> {
         if !path.is_absolute() {
             return Err(CmdError::new(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 "The dialog did not return a full path; choose again.",
             ));
         }
@@ -67,7 +64,7 @@ impl Chosen {
         match found {
             Some(i) => Ok(answers.remove(i).2),
             None => Err(CmdError::new(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 "Casekeep uses only a file chosen in its own dialog, once: choose the file again.",
             )),
         }

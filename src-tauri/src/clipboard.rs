@@ -12,6 +12,7 @@
 //! text, and reading it from the main thread can deadlock with the webview); commands send
 //! it messages. The rules live in [`Keeper`], which tests drive with a fake [`Board`].
 
+use casekeep::ipc::contract::ErrorCode;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -44,7 +45,8 @@ impl<B: Board> Keeper<B> {
 
     /// Puts `value` on the clipboard until `now` + [`CLEAR_AFTER`].
     pub fn copy(&mut self, value: String, now: Instant) -> CmdResult<()> {
-        let refused = || CmdError::new("clipboard", "Could not copy: select the number and copy it by hand.");
+        let refused =
+            || CmdError::new(ErrorCode::Clipboard, "Could not copy: select the number and copy it by hand.");
         let board = self.board.as_mut().ok_or_else(refused)?;
         // A number copied before and still there goes first (the new one replaces it anyway).
         self.ours = None;
@@ -106,7 +108,8 @@ impl Clipboard {
     /// Copies `value` (waits for the clipboard thread's answer).
     pub fn copy(&self, value: String) -> CmdResult<()> {
         let (tx, rx) = mpsc::channel();
-        let gone = || CmdError::new("clipboard", "Could not copy: select the number and copy it by hand.");
+        let gone =
+            || CmdError::new(ErrorCode::Clipboard, "Could not copy: select the number and copy it by hand.");
         self.tx.send(Msg::Copy(value, tx)).map_err(|_| gone())?;
         rx.recv_timeout(Duration::from_secs(5)).map_err(|_| gone())?
     }

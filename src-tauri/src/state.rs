@@ -1,6 +1,7 @@
 //! The app's state: where the vaults are, the unlocked session (if any), and the idle
 //! timer that locks it.
 
+use casekeep::ipc::contract::ErrorCode;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -71,6 +72,11 @@ pub use casekeep::ipc::CmdError;
 
 pub type CmdResult<T> = Result<T, CmdError>;
 
+/// The refusal of a command that needs an unlocked session.
+pub fn locked() -> CmdError {
+    CmdError::new(ErrorCode::Locked, "Casekeep is locked. Unlock it to go on.")
+}
+
 pub struct Inner {
     pub session: Option<Session>,
     pub demo: bool,
@@ -128,9 +134,7 @@ impl Inner {
     /// The unlocked session, for the page's drafts: not counted as activity (a draft saved
     /// while the warning is up must not keep the app unlocked).
     pub fn session_quiet(&mut self) -> CmdResult<&mut Session> {
-        self.session
-            .as_mut()
-            .ok_or_else(|| CmdError::new("locked", "Casekeep is locked. Unlock it to go on."))
+        self.session.as_mut().ok_or_else(locked)
     }
 
     /// Locks: records it, then drops the session (the key is zeroised, the database closed).
@@ -149,16 +153,12 @@ impl Inner {
     /// The session without counting as activity: the page's once-a-minute refresh of the
     /// "safe now" badges must not keep the vault unlocked.
     pub fn session_unattended(&self) -> CmdResult<&Session> {
-        self.session
-            .as_ref()
-            .ok_or_else(|| CmdError::new("locked", "Casekeep is locked. Unlock it to go on."))
+        self.session.as_ref().ok_or_else(locked)
     }
 
     pub fn session_mut(&mut self) -> CmdResult<&mut Session> {
         self.last_activity = clock::now();
-        self.session
-            .as_mut()
-            .ok_or_else(|| CmdError::new("locked", "Casekeep is locked. Unlock it to go on."))
+        self.session.as_mut().ok_or_else(locked)
     }
 }
 
@@ -239,7 +239,7 @@ impl AppState {
                 return Ok(p);
             }
         }
-        Err(CmdError::new("io", "Could not find a free file name in the exports folder."))
+        Err(CmdError::new(ErrorCode::Io, "Could not find a free file name in the exports folder."))
     }
 
     /// A fresh backup file name in the fixed exports folder.
@@ -252,7 +252,7 @@ impl AppState {
                 return Ok(p);
             }
         }
-        Err(CmdError::new("io", "Could not find a free file name in the exports folder."))
+        Err(CmdError::new(ErrorCode::Io, "Could not find a free file name in the exports folder."))
     }
 }
 

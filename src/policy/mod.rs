@@ -23,6 +23,7 @@ use crate::settings::MaracChecklist;
 use firewall::{Fate, Masking};
 use matcher::{Matcher, ValueKind};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Treatment {
@@ -152,6 +153,7 @@ fn hard_rule(path: &str, rec: &ClientRecord) -> Option<&'static str> {
 // The redacted view
 
 /// One value that will leave.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize)]
 pub struct SharedField {
     pub path: &'static str,
@@ -176,6 +178,7 @@ pub struct WithheldField {
 }
 
 /// A note excerpt picked by the worker, after masking.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Excerpt {
     pub note_id: usize,
@@ -184,6 +187,7 @@ pub struct Excerpt {
 }
 
 /// "Contact through" the referring caseworker and agency (MARAC practice).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize)]
 pub struct ContactThrough {
     pub caseworker: String,
@@ -193,6 +197,7 @@ pub struct ContactThrough {
 /// A channel the recipient must never use: a contact marked "do not use" (the person
 /// causing harm may see or answer it). Built from the contact's fields that leave, after
 /// the firewall; listed apart from, and before, every safe contact.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize)]
 pub struct DoNotContact {
     /// Which contact of the record (from 1), as in `fields_shared` (`contact[N].…`).
@@ -211,6 +216,7 @@ pub struct DoNotContact {
 }
 
 /// A way to reach the person safely, with its safe times and its flags as instructions.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize)]
 pub struct SafeContact {
     /// Which contact of the record (from 1), as in `fields_shared` (`contact[N].…`).

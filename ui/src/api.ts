@@ -14,6 +14,7 @@ export type { PurposeOption } from "./bindings/PurposeOption";
 export type { Entry as LogEntry } from "./bindings/Entry";
 export type { VerifyReport } from "./bindings/VerifyReport";
 export type { ShareReceipt } from "./bindings/ShareReceipt";
+export type { SharePreview } from "./bindings/SharePreview";
 export type { Unlocked } from "./bindings/Unlocked";
 export type { Created } from "./bindings/Created";
 export type { User } from "./bindings/User";

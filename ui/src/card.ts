@@ -3,14 +3,14 @@
 // (an outcome from a closed list, nothing chosen for the worker, and an optional short
 // note), and the contact history read back from the signed log. Also the possible-duplicate
 // warning shown before a new client is saved.
-import { call, isCmdError } from "./api";
+import { isCmdError } from "./api";
 import type { CmdError } from "./api";
-import type { Confirmation } from "./bindings/Confirmation";
 import type { ContactEvent } from "./bindings/ContactEvent";
 import type { PossibleDuplicate } from "./bindings/PossibleDuplicate";
 import { button, errorSummary, field, h, nextId, radios } from "./dom";
 import { problems, showProblems } from "./forms";
 import { longDate, todayIso } from "./logic";
+import * as commands from "./commands";
 
 /** The outcomes of an attempt, as the core knows them (`contact_log::AttemptOutcome`). */
 export const OUTCOMES: Array<[string, string]> = [
@@ -50,7 +50,7 @@ export function historyText(e: Pick<ContactEvent, "event" | "contact" | "outcome
 export function contactActions(client: number, contact: number, box: HTMLElement, done: (text: string) => void): HTMLElement {
   const confirm = async () => {
     try {
-      const c = await call<Confirmation>("confirm_safe_contact", { client, contact });
+      const c = await commands.confirm_safe_contact({ client, contact });
       done(`Contact ${contact} confirmed today. Next review: ${longDate(c.review_due)} (in ${c.review_after_days} days).`);
     } catch (e) {
       box.replaceChildren(errorSummary(message(e)));
@@ -77,7 +77,7 @@ function attemptForm(client: number, contact: number, box: HTMLElement, done: (t
     ]);
     if (showProblems(errors, box, gaps)) return;
     try {
-      await call<number>("log_contact_attempt", { client, contact, outcome: outcome.value(), note: note.value.trim() || null });
+      await commands.log_contact_attempt({ client, contact, outcome: outcome.value(), note: note.value.trim() || null });
       const words = OUTCOMES.find(([v]) => v === outcome.value())?.[1] ?? "";
       const flagged = outcome.value() === "number_not_working" ? " The contact is flagged for review today." : "";
       done(`Attempt on contact ${contact} logged: ${words.toLowerCase()}.${flagged}`);
@@ -105,7 +105,7 @@ function attemptForm(client: number, contact: number, box: HTMLElement, done: (t
 export async function contactHistory(client: number, names: boolean): Promise<HTMLElement> {
   let events: ContactEvent[] = [];
   try {
-    events = await call<ContactEvent[]>("contact_history", { client, names });
+    events = await commands.contact_history({ client, names });
   } catch (e) {
     return h("section", { "aria-labelledby": "contact-history" }, h("h2", { id: "contact-history" }, "Contact history"), h("p", {}, message(e)));
   }
@@ -127,7 +127,7 @@ export async function contactHistory(client: number, names: boolean): Promise<HT
 export async function checkDuplicates(record: Record<string, unknown>, box: HTMLElement, open: (id: number) => void): Promise<boolean> {
   let found: PossibleDuplicate[];
   try {
-    found = await call<PossibleDuplicate[]>("possible_duplicates", { record });
+    found = await commands.possible_duplicates({ record });
   } catch (e) {
     box.replaceChildren(errorSummary(message(e)));
     return false;

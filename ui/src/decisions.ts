@@ -2,12 +2,12 @@
 // of each decision or consent, a client's "Sharing and decisions" section, and the
 // agency and referrer settings exports print. Every word comes from the core's typed views
 // (src/decisions.rs), read from signed log entries; each read is audited there.
-import { call, ClientSummary } from "./api";
-import type { AgencyDetails } from "./bindings/AgencyDetails";
+import { ClientSummary } from "./api";
 import type { DecisionDetail } from "./bindings/DecisionDetail";
 import type { DecisionRow } from "./bindings/DecisionRow";
 import { button, checkbox, errorSummary, field, h, listBox, radios } from "./dom";
 import { RECIPIENTS } from "./logic";
+import * as commands from "./commands";
 
 /** What this module needs from the app's shell of screens. */
 export interface Nav {
@@ -74,8 +74,8 @@ export async function decisionsScreen(nav: Nav, filter: DecisionFilter = {}): Pr
   let rows: DecisionRow[];
   let clients: ClientSummary[];
   try {
-    rows = await call<DecisionRow[]>("decisions", { filter: filterArgs(filter) });
-    clients = await call<ClientSummary[]>("list_clients", { search: null, names: false });
+    rows = await commands.decisions({ filter: filterArgs(filter) });
+    clients = await commands.list_clients({ search: null, names: false });
   } catch (e) {
     return nav.show(h("h1", {}, "Decisions"), errorSummary(nav.message(e)));
   }
@@ -108,7 +108,7 @@ export async function decisionsScreen(nav: Nav, filter: DecisionFilter = {}): Pr
     h("p", {}, "Recomputes every entry's link and signature from the first entry."),
     button("Verify the whole log", async () => {
       try {
-        const r = await call<{ entries: number; first_break: { seq: number; problem: string } | null; head: string }>("verify_log");
+        const r = await commands.verify_log();
         result.replaceChildren(
           r.first_break
             ? h("div", { class: "error-summary", role: "alert" }, `Entry ${r.first_break.seq} does not hold: ${r.first_break.problem}`)
@@ -157,7 +157,7 @@ export function detailRows(d: DecisionDetail): Array<[string, string]> {
 export async function decisionDetail(nav: Nav, id: number, back: () => void): Promise<void> {
   let d: DecisionDetail;
   try {
-    d = await call<DecisionDetail>("decision", { id });
+    d = await commands.decision({ id });
   } catch (e) {
     return nav.show(h("h1", {}, "Decision"), errorSummary(nav.message(e)), button("Back", back, "secondary"));
   }
@@ -200,7 +200,7 @@ export async function decisionDetail(nav: Nav, id: number, back: () => void): Pr
 export async function sharingSection(nav: Nav, client: number, back: () => void): Promise<Node[]> {
   let rows: DecisionRow[];
   try {
-    rows = await call<DecisionRow[]>("decisions", { filter: { client } });
+    rows = await commands.decisions({ filter: { client } });
   } catch (e) {
     return [h("h2", { id: "sharing-heading" }, "Sharing and decisions"), errorSummary(nav.message(e))];
   }
@@ -213,7 +213,7 @@ export async function sharingSection(nav: Nav, client: number, back: () => void)
 
 /** Settings: the agency and referrer details (a manager changes them; others read them). */
 export async function agencySection(nav: Nav, manager: boolean, say: (t: string) => void): Promise<Node[]> {
-  const d = await call<AgencyDetails>("agency_details").catch(() => null);
+  const d = await commands.agency_details().catch(() => null);
   if (!d) return [];
   const input = (v: string | null, type: string, autocomplete: string) => {
     const i = h("input", { type, autocomplete, value: v ?? "", spellcheck: "false" }) as HTMLInputElement;
@@ -241,7 +241,7 @@ export async function agencySection(nav: Nav, manager: boolean, say: (t: string)
     manager
       ? button("Save the agency and referrer details", async () => {
           try {
-            await call("set_agency_details", { details: { agency: agency.value, referrer_role: role.value, phone: phone.value, email: email.value } });
+            await commands.set_agency_details({ details: { agency: agency.value, referrer_role: role.value, phone: phone.value, email: email.value } });
             errors.replaceChildren();
             say("Agency and referrer details saved.");
           } catch (e) {

@@ -7,11 +7,11 @@
 // nothing would wait for the page. Deleted when the form is saved or cancelled, or the
 // draft is discarded.
 import type { RiskAnswer } from "./bindings/RiskAnswer";
-import { call } from "./api";
 import type { Draft } from "./bindings/Draft";
 import type { DraftKind } from "./bindings/DraftKind";
 import type { DraftOffer } from "./bindings/DraftOffer";
 import { button, h } from "./dom";
+import * as commands from "./commands";
 
 export type { Draft, DraftKind, DraftOffer };
 
@@ -43,7 +43,7 @@ export function keepDraft(kind: DraftKind, client: number | null, nodes: Array<N
     timer = null;
     pending.delete(save);
     if (finished) return;
-    await call("save_draft", { kind, client, body: state() }).catch(() => undefined);
+    await commands.save_draft({ kind, client, body: state() }).catch(() => undefined);
   };
   const changed = () => {
     if (finished) return;
@@ -60,7 +60,7 @@ export function keepDraft(kind: DraftKind, client: number | null, nodes: Array<N
       finished = true;
       if (timer !== null) window.clearTimeout(timer);
       pending.delete(save);
-      await call("discard_draft", { kind, client }).catch(() => undefined);
+      await commands.discard_draft({ kind, client }).catch(() => undefined);
     },
   };
 }
@@ -87,7 +87,7 @@ export function draftText(d: Pick<Draft, "kind" | "case_reference" | "initials">
  *  caseload comes up as before). */
 export async function myDrafts(): Promise<DraftOffer> {
   try {
-    return await call<DraftOffer>("list_drafts");
+    return await commands.list_drafts();
   } catch {
     return { drafts: [], untrusted: 0 };
   }
@@ -123,7 +123,7 @@ export function draftNotice(offer: DraftOffer, open: (d: Draft) => void): HTMLEl
         { class: "button-group" },
         button("Continue", () => open(d), "primary", { "aria-label": `Continue: ${draftText(d)}` }),
         button("Discard", async () => {
-          await call("discard_draft", { kind: d.kind, client: d.client_id }).catch(() => undefined);
+          await commands.discard_draft({ kind: d.kind, client: d.client_id }).catch(() => undefined);
           row.remove();
           if (!list.childElementCount && !untrusted) box.remove();
         }, "secondary", { "aria-label": `Discard: ${draftText(d)}` }),

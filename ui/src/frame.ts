@@ -2,7 +2,7 @@
 // screen (`show`), a line in the banner (`say`), wiping the page, locking, and the status
 // of the app as the shell gives it (`refresh`). Screens import this; it imports no screen
 // (the start screens are reached through the router).
-import { call, CmdError, isCmdError, Status } from "./api";
+import { CmdError, isCmdError } from "./api";
 import type { Nav } from "./decisions";
 import { button, h } from "./dom";
 import { flushDrafts } from "./drafts";
@@ -15,6 +15,7 @@ import { go } from "./router";
 import { announceScreen } from "./screen";
 import { state } from "./state";
 import { noteExit } from "./working";
+import * as commands from "./commands";
 
 export const main = document.getElementById("main") as HTMLElement;
 const topbar = document.getElementById("topbar") as HTMLElement;
@@ -67,7 +68,7 @@ export async function lockNow(reason: string) {
   // already empty).
   await flushDrafts();
   try {
-    await call("lock");
+    await commands.lock();
   } catch {
     /* already locked */
   }
@@ -99,7 +100,7 @@ export function renderTopbar() {
 }
 
 export async function refresh() {
-  state.status = await call<Status>("app_status");
+  state.status = await commands.app_status();
   renderTopbar();
   if (!state.status.unlocked) {
     if (state.status.vault_exists) void go({ to: "unlock", demo: false });
@@ -141,7 +142,7 @@ export function paged<T>(items: T[], row: (t: T) => HTMLElement, what: string): 
  *  null for the fixed exports folder, undefined when the person closed the dialog. */
 export async function chooseOut(name: string, ext: string): Promise<string | null | undefined> {
   if (state.status?.fixed_export_dir) return null;
-  const picked = await call<ChosenFile | null>("choose_save_file", { name: `casekeep-${name}-${todayIso()}.${ext}`, ext });
+  const picked = await commands.choose_save_file({ name: `casekeep-${name}-${todayIso()}.${ext}`, ext });
   return picked ? picked.token : undefined;
 }
 
@@ -156,7 +157,7 @@ export async function lockedByShell(reason: string) {
     state.status = { ...state.status, unlocked: false };
     wipe();
     try {
-      state.status = await call<Status>("app_status");
+      state.status = await commands.app_status();
     } catch {
       state.status = null;
     }

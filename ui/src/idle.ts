@@ -3,8 +3,8 @@
 // activity (at most every few seconds) and shows the shell's warning. It is never the only
 // clock: if this page stopped, the shell would still lock on time.
 import { listen } from "@tauri-apps/api/event";
-import { call } from "./api";
 import { button, h } from "./dom";
+import * as commands from "./commands";
 
 /** At most one activity report to the shell this often. */
 export const ACTIVITY_EVERY_MS = 3000;
@@ -46,7 +46,7 @@ function report(force = false) {
   const now = Date.now();
   if (force || reportDue(lastReport, now)) {
     lastReport = now;
-    void call("touch").catch(() => undefined);
+    void commands.touch().catch(() => undefined);
   }
 }
 

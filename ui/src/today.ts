@@ -4,7 +4,7 @@
 // and the core's "safe now" badge, refreshed as each minute begins and when the window comes back. The search box filters
 // the list in place and finds any client at the top of the page; typing never redraws the
 // box, so focus stays in it. The card's badge and stale warning are here too (cardSafety).
-import { call, ClientSummary, ContactView, QueueItem } from "./api";
+import { ClientSummary, ContactView, QueueItem } from "./api";
 import { button, errorSummary, field, h, nextId } from "./dom";
 import { todayIso } from "./logic";
 import { everyMinute } from "./ticker";
@@ -12,6 +12,7 @@ import { dueWords, grouped, sentence, shortDate, staleWarning } from "./todayLog
 import type { Badge } from "./bindings/Badge";
 import type { Today } from "./bindings/Today";
 import type { TodayRow } from "./bindings/TodayRow";
+import * as commands from "./commands";
 
 export interface TodayDeps {
   show: (...nodes: Array<Node | null>) => void;
@@ -59,7 +60,7 @@ function rowItem(r: TodayRow, on: string, deps: TodayDeps): HTMLElement {
 export async function todayScreen(deps: TodayDeps): Promise<void> {
   let data: Today;
   try {
-    data = await call<Today>("today");
+    data = await commands.today();
   } catch (e) {
     return deps.show(errorSummary(deps.message(e)));
   }
@@ -100,7 +101,7 @@ export async function todayScreen(deps: TodayDeps): Promise<void> {
     }
     let clients: ClientSummary[];
     try {
-      clients = await call<ClientSummary[]>("list_clients", { search: q, names: false });
+      clients = await commands.list_clients({ search: q, names: false });
     } catch (e) {
       if (mine === asked) found.replaceChildren(h("p", { class: "due urgent" }, deps.message(e)));
       return;
@@ -154,7 +155,7 @@ export async function todayScreen(deps: TodayDeps): Promise<void> {
     if (!list.isConnected) return false;
     if (list.contains(document.activeElement)) return true;
     try {
-      const next = await call<Today>("today");
+      const next = await commands.today();
       const changed = JSON.stringify(next) !== JSON.stringify(data);
       data = next;
       if (changed && list.isConnected) drawList();
@@ -173,7 +174,7 @@ export function cardSafety(client: number): { for: (c: ContactView, n: number) =
   const fill = async (): Promise<boolean> => {
     let got: Array<Badge | null>;
     try {
-      got = await call<Array<Badge | null>>("safe_now", { client });
+      got = await commands.safe_now({ client });
     } catch {
       return false;
     }

@@ -1,6 +1,6 @@
 // The caseload screens: Today (ui/src/today.ts), the caseload with its work queue, and
 // adding a client.
-import { call, ClientSummary, Queue } from "../api";
+import { ClientSummary, Queue } from "../api";
 import { checkDuplicates } from "../card";
 import { dateInput } from "../dateinput";
 import { at, button, checkbox, errorSummary, field, h, radios } from "../dom";
@@ -12,6 +12,7 @@ import { go, type Routes } from "../router";
 import { state } from "../state";
 import { todayScreen } from "../today";
 import { requestAction } from "./share";
+import * as commands from "../commands";
 
 /** The screen after unlock: ui/src/today.ts. */
 function today() {
@@ -30,8 +31,8 @@ async function caseload(search = "") {
   let clients: ClientSummary[];
   let queue: Queue;
   try {
-    clients = await call<ClientSummary[]>("list_clients", { search, names: state.namesShown });
-    queue = await call<Queue>("work_queue");
+    clients = await commands.list_clients({ search, names: state.namesShown });
+    queue = await commands.work_queue();
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -167,7 +168,7 @@ function newClient() {
     if (note.value.trim()) record.notes = [{ text: note.value }];
     if (!(await checkDuplicates(record, duplicates, (id) => void go({ to: "client", id })))) return;
     try {
-      const id = await call<number>("add_client", { record });
+      const id = await commands.add_client({ record });
       await go({ to: "client", id });
     } catch (e) {
       errors.replaceChildren(errorSummary(message(e)));

@@ -1,6 +1,6 @@
 // A client's record: the safe-contact card, contact history, consent, sharing, risk,
 // details (shown on request, audited), the case's status; and its edit and note forms.
-import { call, CaseStatus, ClientRecord, ClientView, ConsentReport, ContactView, isCmdError } from "../api";
+import { CaseStatus, ClientRecord, ClientView, ConsentReport, ContactView, isCmdError } from "../api";
 import { contactActions, contactHistory } from "../card";
 import { sharingSection } from "../decisions";
 import { at, button, errorSummary, field, h, nextId } from "../dom";
@@ -14,6 +14,7 @@ import { go, type Routes } from "../router";
 import { state } from "../state";
 import { cardSafety } from "../today";
 import { maracSection, riskSection } from "./risk";
+import * as commands from "../commands";
 
 function yesNo(v: boolean | null | undefined): HTMLElement {
   if (v === undefined || v === null) return h("span", { class: "muted" }, "not recorded");
@@ -50,7 +51,7 @@ function safeContactCard(rec: ClientView): HTMLElement {
             return;
           }
           try {
-            codeSpan.textContent = await call<string>("reveal_code_word", { client: rec.id, contact: c.n });
+            codeSpan.textContent = await commands.reveal_code_word({ client: rec.id, contact: c.n });
             if (reveal) {
               reveal.textContent = "Hide";
               reveal.setAttribute("aria-label", "Hide code word");
@@ -103,7 +104,7 @@ async function copyNumber(client: number, contact: number, cautions: readonly st
   if (cautions.length) return askAcknowledgement(client, contact, cardWarnings(cautions), ackBox);
   try {
     // The shell copies it and clears it again after 10 seconds.
-    await call("copy_safe_number", { client, contact });
+    await commands.copy_safe_number({ client, contact });
     say("Number copied. It will be cleared from the clipboard in 10 seconds.");
   } catch (e) {
     if (isCmdError(e) && e.code === "acknowledgement_required") return askAcknowledgement(client, contact, [message(e)], ackBox);
@@ -116,7 +117,7 @@ function askAcknowledgement(client: number, contact: number, warnings: string[],
   const errors = h("div", {});
   const copy = async () => {
     try {
-      await call("copy_safe_number", { client, contact, reason: reason.value });
+      await commands.copy_safe_number({ client, contact, reason: reason.value });
       box.replaceChildren();
       say("Number copied with your reason recorded. It will be cleared from the clipboard in 10 seconds.");
     } catch (e) {
@@ -143,7 +144,7 @@ function askAcknowledgement(client: number, contact: number, warnings: string[],
 export async function withDetails(rec: ClientView, then: (full: ClientRecord) => void | Promise<void>) {
   if (rec.details) return then(rec);
   try {
-    const full = await call<ClientRecord>("show_client", { id: rec.id, names: true });
+    const full = await commands.show_client({ id: rec.id, names: true });
     state.detailsFor = rec.id;
     await then(full);
   } catch (e) {
@@ -158,9 +159,9 @@ async function clientScreen(id: number) {
   if (state.detailsFor !== id) state.detailsFor = null;
   try {
     // With names hidden the core sends only the overview; the details come on request.
-    rec = await call<ClientView>("show_client", { id, names: state.namesShown || state.detailsFor === id });
-    consents = await call("consent_report", { client: id });
-    caseState = await call<CaseStatus>("case_status", { client: id });
+    rec = await commands.show_client({ id, names: state.namesShown || state.detailsFor === id });
+    consents = await commands.consent_report({ client: id });
+    caseState = await commands.case_status({ client: id });
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -260,7 +261,7 @@ function caseSection(rec: ClientView, st: CaseStatus): Node[] {
   const errors = h("div", {});
   const act = async (action: string, reason?: string) => {
     try {
-      await call<CaseStatus>("change_case", { client: rec.id, action, reason: reason ?? null });
+      await commands.change_case({ client: rec.id, action, reason: reason ?? null });
       await go({ to: "client", id: rec.id });
       say(action === "close" ? "Case closed." : action === "reopen" ? "Case reopened." : action === "hold" ? "Legal hold set." : "Legal hold released.");
     } catch (e) {
@@ -299,7 +300,7 @@ function editScreen(rec: ClientRecord, restore?: Record<string, unknown>) {
     rec,
     async (patch, liftReason) => {
       try {
-        const changed = await call<string[]>("update_client", { id: rec.id, patch, liftReason: liftReason ?? null });
+        const changed = await commands.update_client({ id: rec.id, patch, liftReason: liftReason ?? null });
         await kept?.done();
         await go({ to: "client", id: rec.id });
         say(changed.length ? `Saved: ${changed.length} field${changed.length === 1 ? "" : "s"} changed.` : "Nothing changed.");
@@ -327,7 +328,7 @@ function noteForm(rec: { id: number; case_reference: string; initials: string },
     actions: [
       button("Save the note", async () => {
         try {
-          await call("update_client", { id: rec.id, patch: { notes: [{ text: text.value }] } });
+          await commands.update_client({ id: rec.id, patch: { notes: [{ text: text.value }] } });
           await kept.done();
           await go({ to: "client", id: rec.id });
           say("Note added.");

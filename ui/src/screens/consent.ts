@@ -1,5 +1,5 @@
 // Consent: recording a consent decision, and a decision not to share.
-import { call, ClientView, PurposeOption } from "../api";
+import { ClientView, PurposeOption } from "../api";
 import { dateInput } from "../dateinput";
 import { at, field, h, radios } from "../dom";
 import { keepForm } from "../formdraft";
@@ -8,6 +8,7 @@ import { checkAnswers, CONSENT_METHODS, CONSENT_STATES, consentSummary, declineS
 import { say, show } from "../frame";
 import { longDate, todayIso } from "../logic";
 import { go, type Routes } from "../router";
+import * as commands from "../commands";
 
 function consentForm(rec: ClientView, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.consent);
@@ -43,7 +44,7 @@ function consentForm(rec: ClientView, purposes: PurposeOption[], restore?: Recor
       cancel: cancelKept(kept, rec.id),
       confirm: (box) =>
         page.sign(box, async () => {
-          await call("record_consent", { consent: { client: rec.id, recipient: recipient.value(), state: state.value(), method: method.value(), purpose: purpose.value(), reason: reason.value || null, review_on: review.value || null } });
+          await commands.record_consent({ consent: { client: rec.id, recipient: recipient.value(), state: state.value(), method: method.value(), purpose: purpose.value(), reason: reason.value || null, review_on: review.value || null } });
           await kept.done();
           await go({ to: "client", id: rec.id });
           say("Consent recorded and signed.");
@@ -78,7 +79,7 @@ function declineForm(rec: ClientView, purposes: PurposeOption[], restore?: Recor
       cancel: cancelKept(kept, rec.id),
       confirm: (box) =>
         page.sign(box, async () => {
-          await call("decline", { client: rec.id, recipient: recipient.value(), purpose: purpose.value(), reason: reason.value });
+          await commands.decline({ client: rec.id, recipient: recipient.value(), purpose: purpose.value() ?? "", reason: reason.value });
           await kept.done();
           await go({ to: "client", id: rec.id });
           say("Decision recorded and signed.");

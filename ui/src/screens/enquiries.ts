@@ -1,6 +1,6 @@
 // Enquiries: recording one (script first, nothing looked up), linking it to a client
 // afterwards, and the list.
-import { call, ClientSummary, Enquiry } from "../api";
+import { ClientSummary, Enquiry } from "../api";
 import { dateInput, readTime } from "../dateinput";
 import { at, button, checkbox, errorSummary, field, h, listBox, radios } from "../dom";
 import { keepForm } from "../formdraft";
@@ -9,6 +9,7 @@ import { CHANNELS, checkAnswers, enquirySummary, FORMS, initialState, problems, 
 import { message, paged, say, show } from "../frame";
 import { shortDate, todayIso } from "../logic";
 import { go, type Routes } from "../router";
+import * as commands from "../commands";
 
 const channelLabel = (c: string) => CHANNELS.find(([v]) => v === c)?.[1] ?? c;
 
@@ -17,7 +18,7 @@ const channelLabel = (c: string) => CHANNELS.find(([v]) => v === c)?.[1] ?? c;
 async function enquiryForm(restore?: Record<string, unknown>) {
   let script: string;
   try {
-    script = await call<string>("enquiry_script");
+    script = await commands.enquiry_script();
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -91,7 +92,7 @@ async function enquiryForm(restore?: Record<string, unknown>) {
       cancel: leave,
       confirm: (box) =>
         page.sign(box, async () => {
-          const id = await call<number>("record_enquiry", { enquiry });
+          const id = await commands.record_enquiry({ enquiry });
           await kept.done();
           enquiryRecorded(id);
         }),
@@ -116,7 +117,7 @@ function enquiryRecorded(id: number) {
 async function linkForm(id: number) {
   let clients: ClientSummary[];
   try {
-    clients = await call<ClientSummary[]>("list_clients", { search: null, names: false });
+    clients = await commands.list_clients({ search: null, names: false });
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -147,7 +148,7 @@ async function linkForm(id: number) {
           cancel: () => void go({ to: "enquiries", client: null }),
           confirm: (box) =>
             page.sign(box, async () => {
-              await call("link_enquiry", { enquiry: id, client: client.id });
+              await commands.link_enquiry({ enquiry: id, client: client.id });
               await go({ to: "enquiries", client: null });
               say(`Enquiry ${id} linked and signed.`);
             }),
@@ -163,7 +164,7 @@ async function linkForm(id: number) {
 async function enquiriesScreen(client: number | null) {
   let list: Enquiry[];
   try {
-    list = await call<Enquiry[]>("list_enquiries", { client });
+    list = await commands.list_enquiries({ client });
   } catch (e) {
     return show(errorSummary(message(e)));
   }

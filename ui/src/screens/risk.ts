@@ -1,7 +1,7 @@
 // Risk and MARAC: the record's risk and MARAC sections, the risk checklist (DASH order),
 // and a MARAC referral or its update.
 import type { RiskAnswer } from "../bindings/RiskAnswer";
-import { call, ClientOverview, ClientRecord, MaracAction, MaracOutcome, RiskForm } from "../api";
+import { ClientOverview, ClientRecord, MaracAction, RiskForm } from "../api";
 import { type DateInput, dateInput } from "../dateinput";
 import { at, button, checkbox, errorSummary, field, h, radios } from "../dom";
 import { keepDraft, riskDraft } from "../drafts";
@@ -11,6 +11,7 @@ import { checkAnswers, type MaracAnswers, maracSummary, problems, showProblems }
 import { main, message, riskTag, say, show } from "../frame";
 import { longDate, runningScore, shortDate, todayIso, vocabulary } from "../logic";
 import { go, type Routes } from "../router";
+import * as commands from "../commands";
 
 /** A checklist question's answers (the core's `RiskAnswer`). */
 const RISK_ANSWERS = vocabulary<RiskAnswer>({ yes: "Yes", no: "No", not_known: "Not known" });
@@ -84,7 +85,7 @@ export function maracSection(rec: ClientRecord): Node[] {
 async function riskForm(rec: { id: number; case_reference: string; initials: string }, restore?: Record<string, unknown>) {
   let form: RiskForm;
   try {
-    form = await call<RiskForm>("risk_form");
+    form = await commands.risk_form();
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -154,7 +155,7 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
     if (reason.value.trim()) entry.judgement_reason = reason.value;
     if (incidentCount() !== null) entry.police_incidents_12m = incidentCount();
     try {
-      await call<string[]>("update_client", { id: rec.id, patch: { risk: [entry] } });
+      await commands.update_client({ id: rec.id, patch: { risk: [entry] } });
       await kept.done();
       await go({ to: "client", id: rec.id });
       say("Risk assessment saved.");
@@ -289,7 +290,7 @@ function maracForm(rec: ClientRecord, referral: number | null, restore?: Record<
   };
   const save = (body: Record<string, unknown>, box: HTMLElement) =>
     page.sign(box, async () => {
-      const out = await call<MaracOutcome>("record_marac", { client: rec.id, referral: body });
+      const out = await commands.record_marac({ client: rec.id, referral: body });
       await kept.done();
       await go({ to: "client", id: rec.id });
       say(existing ? `Referral ${out.referral} updated.` : `Referral ${out.referral} recorded${out.repeat ? " (a repeat referral)" : ""}. Criteria met: ${criteriaText(out.criteria_met)}.`);

@@ -2,7 +2,7 @@
 // settings, users, the recovery key, retention; and the decision log's route.
 import type { MaracChecklist } from "../bindings/MaracChecklist";
 import type { Role } from "../bindings/Role";
-import { call, PurgeReport, RiskForm, VaultSettings } from "../api";
+import { VaultSettings } from "../api";
 import { agencySection, decisionsScreen } from "../decisions";
 import { button, errorSummary, field, h, radios } from "../dom";
 import { chooseOut, message, nav, refresh, say, show } from "../frame";
@@ -11,10 +11,11 @@ import { vocabulary } from "../logic";
 import { state } from "../state";
 import { working } from "../working";
 import { textSizeSetting } from "../zoom";
+import * as commands from "../commands";
 
 async function settings() {
   // The vault's idle time (a manager's signed setting) is the longest anyone may choose.
-  const vaultIdle = (await call<RiskForm>("risk_form").catch(() => null))?.settings.lock.idle_minutes ?? 5;
+  const vaultIdle = (await commands.risk_form().catch(() => null))?.settings.lock.idle_minutes ?? 5;
   const idle = radios("Lock after this long without use", "idle-minutes", idleChoices(vaultIdle), String(state.status?.idle_minutes ?? vaultIdle), { id: "idle-minutes", inline: true });
   const newPass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
   const passBusy = h("div", { "aria-live": "polite" });
@@ -28,7 +29,7 @@ async function settings() {
       try {
         // Nothing is chosen when the session's time is not one of the choices.
         if (idle.value() === "") return errors.replaceChildren(errorSummary("Choose how long Casekeep waits without use before it locks."));
-        await call("set_idle_minutes", { minutes: Number(idle.value()) });
+        await commands.set_idle_minutes({ minutes: Number(idle.value()) });
         await refresh();
         say("Saved.");
       } catch (e) {
@@ -54,7 +55,7 @@ async function settings() {
     button("Change passphrase", async () => {
       passBusy.replaceChildren(rotating("Changing your passphrase"));
       try {
-        await call("change_passphrase", { passphrase: newPass.value });
+        await commands.change_passphrase({ passphrase: newPass.value });
         newPass.value = "";
         passBusy.replaceChildren();
         say("Passphrase changed. Backups made before now still open with your old passphrase.");
@@ -67,7 +68,7 @@ async function settings() {
   ];
   parts.push(...backupSection(errors));
   parts.push(...(await agencySection(nav, state.status?.role === "manager", say)));
-  const form = await call<RiskForm>("risk_form").catch(() => null);
+  const form = await commands.risk_form().catch(() => null);
   if (form) {
     const st: VaultSettings = form.settings;
     const num = (v: number) => h("input", { type: "number", inputmode: "numeric", value: String(v) }) as HTMLInputElement;
@@ -102,7 +103,7 @@ async function settings() {
         ? button("Save the risk and MARAC settings", async () => {
             const n = (i: HTMLInputElement) => (i.value.trim() === "" ? -1 : Number(i.value));
             try {
-              await call("set_vault_settings", {
+              await commands.set_vault_settings({
                 patch: {
                   risk: { marac_score: n(inputs.marac_score), escalation_incidents: n(inputs.escalation_incidents), medium_from: n(inputs.medium_from), high_from: n(inputs.high_from) },
                   queue: { reconfirm_after_days: n(inputs.reconfirm_after_days), meeting_within_days: n(inputs.meeting_within_days), action_within_days: n(inputs.action_within_days) },
@@ -118,7 +119,7 @@ async function settings() {
     );
   }
   if (state.status?.role === "manager") {
-    const users = await call<Array<{ name: string; role: string }>>("list_users").catch(() => []);
+    const users = await commands.list_users().catch(() => []);
     const uname = h("input", { type: "text", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
     const upass = h("input", { type: "password", autocomplete: "new-password" }) as HTMLInputElement;
     const role = radios("Role", "role", vocabulary<Role>({ caseworker: "Caseworker", manager: "Manager" }), "caseworker");
@@ -133,7 +134,7 @@ async function settings() {
       role.el,
       button("Add user", async () => {
         try {
-          await call("add_user", { name: uname.value, role: role.value(), passphrase: upass.value });
+          await commands.add_user({ name: uname.value, role: role.value() === "manager" ? "manager" : "caseworker", passphrase: upass.value });
           upass.value = "";
           await go({ to: "settings" });
           say("User added.");
@@ -152,7 +153,7 @@ async function settings() {
             h("div", { class: "button-group" },
               button("Yes, replace it now", async () => {
                 try {
-                  const made = await call<{ recovery_key: string }>("replace_recovery_key");
+                  const made = await commands.replace_recovery_key();
                   void go({ to: "recovery", key: made.recovery_key });
                 } catch (e) {
                   errors.replaceChildren(errorSummary(message(e)));
@@ -190,7 +191,7 @@ function vaultIdleSetting(current: number, errors: HTMLElement): Node[] {
         return;
       }
       try {
-        await call("set_vault_settings", { patch: { lock: { idle_minutes: n } } });
+        await commands.set_vault_settings({ patch: { lock: { idle_minutes: n } } });
         await refresh();
         // The screen first: showing a screen clears the banner (no banner outlives its screen).
         await go({ to: "settings" });
@@ -222,7 +223,7 @@ function confirmRemoval(name: string, box: HTMLElement, errors: HTMLElement) {
         paused.forEach((b) => (b.disabled = true));
         const resume = () => paused.forEach((b) => (b.disabled = false));
         try {
-          await call("remove_user", { name });
+          await commands.remove_user({ name });
           resume();
           await go({ to: "settings" });
           say(`${name} was removed.`);
@@ -253,7 +254,7 @@ function backupSection(errors: HTMLElement): Node[] {
         const out = await chooseOut("backup", "ckbackup");
         if (out === undefined) return;
         result.replaceChildren(h("p", {}, "Making the backup…"));
-        const r = await call<{ file: string; bytes: number; sha256: string; log_entries: number }>("backup_vault", { out });
+        const r = await commands.backup_vault({ out });
         result.replaceChildren(h("p", { class: "notice" }, "Backup saved and verified: ", h("span", { id: "backup-file" }, r.file), ` (${r.log_entries} signed log entries; SHA-256 ${r.sha256.slice(0, 16)}…).`));
       } catch (e) {
         result.replaceChildren();
@@ -271,7 +272,7 @@ function purgeSection(errors: HTMLElement): Node[] {
   const result = h("div", { id: "purge-result", "aria-live": "polite" });
   const run = async (dryRun: boolean) => {
     try {
-      const r = await call<PurgeReport>("purge", { reason: reason.value, dryRun });
+      const r = await commands.purge({ reason: reason.value, dryRun });
       const ids = (xs: number[]) => (xs.length ? xs.join(", ") : "none");
       result.replaceChildren(h("p", { class: "notice" }, dryRun ? `Due for purging: clients ${ids(r.purged)}. Past retention but under legal hold: ${ids(r.held)}. Nothing was deleted.` : `Purged: clients ${ids(r.purged)} (a signed tombstone for each is in the log). Kept under legal hold: ${ids(r.held)}.`));
     } catch (e) {

@@ -1,6 +1,6 @@
 // Sharing: the share wizard (who and why, then what leaves and the answers a signed share
 // needs), the receipt, and share requests (a manager reviews one; the worker finishes it).
-import { call, ClientRecord, LogEntry, PurposeOption, QueueItem, ShareReceipt } from "../api";
+import { ClientRecord, LogEntry, PurposeOption, QueueItem, ShareReceipt } from "../api";
 import { at, button, checkbox, errorSummary, field, h, radios } from "../dom";
 import { draftContext, keepForm, KeptForm } from "../formdraft";
 import { cancelKept, formScreen, recipientAndPurpose, signingForm } from "../formpage";
@@ -9,24 +9,14 @@ import { chooseOut, message, show } from "../frame";
 import { LAWFUL_BASES, longDate, maskedKind, recipientLabel } from "../logic";
 import { placeLabel, plainDateTime, technicalDetails } from "../plain";
 import { go, type Routes } from "../router";
+import type { SharePreview } from "../api";
+import * as commands from "../commands";
 
 /** The formats a share leaves in. */
 const FORMATS: Options<"pdf" | "json"> = [["pdf", "PDF summary"], ["json", "JSON for systems"]];
 
-interface Preview {
-  gate: { allowed: boolean; needs?: string; outcome?: { consent_state: string } };
-  /** For a MARAC referral: what a manager has still to set of the referrer block. */
-  referrer_missing?: string | null;
-  will_share: Array<{ path: string; label: string; value: string }>;
-  /** Do-not-use contacts, each with its warning in words (first in every export). */
-  do_not_contact: Array<{ item: number; warning: string; reason: string | null }>;
-  /** The safe route: each contact with its times and flags as instructions. */
-  safe_contacts: Array<{ item: number; channel: string | null; value: string | null; instructions: string[] }>;
-  /** Each field that will not leave: its path, its label in words, why. */
-  withheld: Array<{ path: string; label: string; reason: string }>;
-  excerpts: Array<{ note_id: number; text: string }>;
-  masked: Array<{ path: string; kind: string }>;
-}
+/** What the share wizard shows before a share (api.ts). */
+type Preview = SharePreview;
 
 async function shareWizard(rec: ClientRecord, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.share);
@@ -59,7 +49,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
   const args = { client: rec.id, recipient, purpose, emergency: false, excerpts: [] as number[] };
   let p: Preview;
   try {
-    p = await call<Preview>("share_preview", { share: args });
+    p = await commands.share_preview({ share: args });
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -109,7 +99,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
   for (const x of excerpts) {
     x.box.input.addEventListener("change", async () => {
       try {
-        drawLeaving(await call<Preview>("share_preview", { share: { ...args, excerpts: picked() } }));
+        drawLeaving(await commands.share_preview({ share: { ...args, excerpts: picked() } }));
         errors.replaceChildren();
       } catch (e) {
         // A pick the firewall refuses (say, an excerpt that would be nothing but masks).
@@ -198,7 +188,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
       confirm: async (box) => {
         try {
           if (request) {
-            const id = await call<number>("request_share", { share: { ...a, emergency: false } });
+            const id = await commands.request_share({ share: { ...a, emergency: false } });
             await kept.done();
             show(
               h("h1", {}, "Approval asked for"),
@@ -211,7 +201,7 @@ async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: 
           }
           const out = await chooseOut(recipient, format.value());
           if (out === undefined) return;
-          const receipt = await call<ShareReceipt>("share", { share: { ...a, format: format.value(), out } });
+          const receipt = await commands.share({ share: { ...a, format: format.value(), out } });
           await kept.done();
           shared(receipt, "Back to the client", () => void go({ to: "client", id: rec.id }));
         } catch (e) {
@@ -259,7 +249,7 @@ export function requestAction(i: QueueItem): HTMLElement | null {
 async function reviewRequest(i: QueueItem, id: number) {
   let entry: LogEntry | undefined;
   try {
-    entry = (await call<LogEntry[]>("log_entries", { client: i.client_id })).find((e) => e.seq === id && e.event === "share_requested");
+    entry = (await commands.log_entries({ client: i.client_id })).find((e) => e.seq === id && e.event === "share_requested");
   } catch (e) {
     return show(errorSummary(message(e)));
   }
@@ -290,7 +280,7 @@ async function reviewRequest(i: QueueItem, id: number) {
     h("div", { class: "button-group" },
       button("Approve", async () => {
         try {
-          await call<number>("approve_request", { request: id });
+          await commands.approve_request({ request: id });
           decided("Approved");
         } catch (e) {
           errors.replaceChildren(errorSummary(message(e)));
@@ -300,7 +290,7 @@ async function reviewRequest(i: QueueItem, id: number) {
     h("div", { class: "button-group" },
       button("Reject", async () => {
         try {
-          await call<number>("reject_request", { request: id, reason: reason.value });
+          await commands.reject_request({ request: id, reason: reason.value });
           decided("Rejected");
         } catch (e) {
           errors.replaceChildren(errorSummary(message(e)));
@@ -324,7 +314,7 @@ function finishRequest(id: number) {
         try {
           const out = await chooseOut(`request-${id}`, format.value());
           if (out === undefined) return;
-          shared(await call<ShareReceipt>("finish_request", { finish: { request: id, format: format.value(), out } }), "Back to the caseload", () => void go({ to: "caseload" }));
+          shared(await commands.finish_request({ finish: { request: id, format: format.value(), out } }), "Back to the caseload", () => void go({ to: "caseload" }));
         } catch (e) {
           errors.replaceChildren(errorSummary(message(e)));
         }

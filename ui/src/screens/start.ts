@@ -1,7 +1,7 @@
 // The start and unlock screens: first run, create a vault and its recovery key, unlock (the
 // real or the demo vault), reset a passphrase with the recovery key, restore a backup; and,
 // after an unlock, the record open at a lock and the unfinished forms (drafts) offered.
-import { call, ClientView, ConsentReport } from "../api";
+import { ClientView, ConsentReport } from "../api";
 import { button, checkbox, errorSummary, field, h } from "../dom";
 import { Draft, DRAFT_FORMS, draftNotice, myDrafts } from "../drafts";
 import { draftContext, takeRestored } from "../formdraft";
@@ -12,6 +12,7 @@ import { go, type Routes } from "../router";
 import { state } from "../state";
 import { exitMarker, overtaken, working, workingStatus } from "../working";
 import { withDetails } from "./client";
+import * as commands from "../commands";
 
 /** After an unlock: the record this user was reading when the app locked by itself, else
  *  the caseload; their unfinished forms (drafts) offered at the top, focused. */
@@ -42,8 +43,8 @@ async function openDraft(d: Draft) {
     let rec: ClientView;
     let consents: ConsentReport;
     try {
-      rec = await call<ClientView>("show_client", { id, names: state.namesShown || state.detailsFor === id });
-      consents = await call("consent_report", { client: id });
+      rec = await commands.show_client({ id, names: state.namesShown || state.detailsFor === id });
+      consents = await commands.consent_report({ client: id });
     } catch (e) {
       return show(errorSummary(message(e)));
     }
@@ -90,7 +91,7 @@ function restoreScreen() {
     file,
     button("Choose the file…", async () => {
       try {
-        const picked = await call<ChosenFile | null>("choose_backup_file");
+        const picked = await commands.choose_backup_file();
         if (picked) {
           chosen = picked;
           file.textContent = `Chosen: ${picked.name}`;
@@ -113,7 +114,7 @@ function restoreScreen() {
           const from = chosen.token;
           chosen = null;
           file.textContent = "No file chosen yet.";
-          const r = await call<{ log_entries: number; key_slots: number }>("restore_vault", { from, user: user.value, passphrase: pass.value });
+          const r = await commands.restore_vault({ from, user: user.value, passphrase: pass.value });
           pass.value = "";
           await refresh();
           say(`Restored and checked: ${r.log_entries} signed log entries, ${r.key_slots} key slots. Unlock to continue.`);
@@ -132,7 +133,7 @@ function restoreScreen() {
 async function openDemo() {
   show(h("p", { role: "status" }, "Preparing the demo vault…"));
   try {
-    await call("open_demo");
+    await commands.open_demo();
     void go({ to: "unlock", demo: true });
   } catch (e) {
     show(errorSummary(message(e)));
@@ -159,7 +160,7 @@ function createScreen() {
         if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different.", again));
         const done = working(form.querySelector("button[type=submit]") as HTMLButtonElement, "Creating the vault…", busy);
         try {
-          const r = await call<{ recovery_key: string }>("create_vault", { user: user.value, passphrase: pass.value });
+          const r = await commands.create_vault({ user: user.value, passphrase: pass.value });
           pass.value = again.value = "";
           void go({ to: "recovery", key: r.recovery_key });
         } catch (err) {
@@ -226,11 +227,11 @@ function unlockScreen(demo: boolean) {
         const done = working(submit, "Unlocking…", busy);
         const marker = exitMarker();
         try {
-          const r = await call<{ failed_attempts: number }>("unlock", { user: user.value, passphrase: pass.value, demo });
+          const r = await commands.unlock({ user: user.value, passphrase: pass.value, demo });
           pass.value = "";
           // Quick exit while the unlock ran: it must not open the vault behind the person's back.
           if (overtaken(marker)) {
-            await call("lock").catch(() => undefined);
+            await commands.lock().catch(() => undefined);
             return;
           }
           say("");
@@ -282,7 +283,7 @@ function recoverScreen() {
         if (pass.value !== again.value) return errors.replaceChildren(errorSummary("The two passphrases are different.", again));
         const done = working(ev?.currentTarget as HTMLButtonElement, "Checking the recovery key…", busy);
         try {
-          await call("recover", { user: user.value, recoveryKey: key.value, passphrase: pass.value });
+          await commands.recover({ user: user.value, recoveryKey: key.value, passphrase: pass.value });
           pass.value = again.value = key.value = "";
           say("");
           await refresh();
