@@ -6,10 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::consent::{ConsentInput, ConsentMethod, ConsentState, Purpose, RecipientKind};
-use crate::export::Format;
+use crate::casework::consent::{ConsentInput, ConsentMethod, ConsentState, Purpose, RecipientKind};
 use crate::record::Date;
-use crate::share::{LawfulBasis, ShareRequest, Told};
+use crate::sharing::export::Format;
+use crate::sharing::share::{LawfulBasis, ShareRequest, Told};
 use crate::vault::Role;
 use crate::{ClientId, Error, Result};
 
@@ -70,12 +70,15 @@ impl CmdError {
 #[derive(Debug, Serialize)]
 pub struct RiskForm {
     pub questions: Vec<String>,
-    pub settings: crate::settings::Settings,
+    pub settings: crate::casework::settings::Settings,
 }
 
 impl RiskForm {
-    pub fn new(settings: crate::settings::Settings) -> Self {
-        RiskForm { questions: crate::risk::QUESTIONS.iter().map(|q| (*q).to_string()).collect(), settings }
+    pub fn new(settings: crate::casework::settings::Settings) -> Self {
+        RiskForm {
+            questions: crate::record::risk::QUESTIONS.iter().map(|q| (*q).to_string()).collect(),
+            settings,
+        }
     }
 }
 

@@ -1,15 +1,19 @@
 //! The client record (DESIGN.md §2, §6): its stored shape, the input that changes it, and
 //! the validation every input passes before anything is written.
 
+pub mod catalogue;
+pub mod risk;
+pub mod safe_times;
+
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::{Error, Result};
-use crate::input::OWN;
-use crate::risk::{RiskAnswer, ANSWER_COUNT};
-use crate::safe_times::{self, SafeWindow};
+use crate::record::risk::{RiskAnswer, ANSWER_COUNT};
+use crate::record::safe_times::SafeWindow;
+use crate::support::error::{Error, Result};
+use crate::support::input::OWN;
 
 // ---------------------------------------------------------------------------------------
 // Scalars
@@ -23,7 +27,7 @@ impl Date {
     /// UTC: from 00:00 to 01:00 BST a UTC "today" is still yesterday, so an entry dated
     /// today was refused as "in the future" and review dates turned an hour late.
     pub fn today() -> Date {
-        Date::on(crate::clock::now(), &chrono::Local)
+        Date::on(crate::support::clock::now(), &chrono::Local)
     }
 
     /// The date at `instant` in time zone `tz` (what [`Date::today`] is, for the laptop's
@@ -863,7 +867,7 @@ mod tests {
     /// process. The zone database name needs tzdata; the POSIX rule does not.
     #[test]
     fn today_follows_the_laptops_time_zone_across_the_2027_clock_changes() {
-        crate::clock::in_uk_zones(
+        crate::support::clock::in_uk_zones(
             "record::tests::local_dates_in_this_process",
             "CASEKEEP_LOCAL_DATES_CHILD",
             "local dates checked: 8",

@@ -19,11 +19,11 @@ mod state;
 use std::path::PathBuf;
 
 use arg::Arg;
-use casekeep::clients::Names;
-use casekeep::consent::RecipientKind;
-use casekeep::drafts::DraftKind;
-use casekeep::export::Format;
+use casekeep::casework::clients::Names;
+use casekeep::casework::consent::RecipientKind;
+use casekeep::casework::drafts::DraftKind;
 use casekeep::ipc::{AppStatus, ConsentArgs, Created, FinishArgs, ShareArgs, Unlocked};
+use casekeep::sharing::export::Format;
 use casekeep::{ClientId, Passphrase, Role};
 use chosen::{ChosenFile, Purpose};
 use serde_json::Value;
@@ -43,8 +43,8 @@ fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
         user: g.session.as_ref().map(|s| s.user().name.clone()),
         role: g.session.as_ref().map(|s| s.user().role),
         idle_minutes: g.idle.as_secs() / 60,
-        demo_passphrase: casekeep::demo::DEMO_PASSPHRASE.to_string(),
-        demo_user: casekeep::demo::DEMO_USER.to_string(),
+        demo_passphrase: casekeep::casework::demo::DEMO_PASSPHRASE.to_string(),
+        demo_user: casekeep::casework::demo::DEMO_USER.to_string(),
         fixed_export_dir: state.fixed_export_dir,
     })
 }
@@ -67,7 +67,7 @@ fn create_vault(
 fn open_demo(state: State<'_, AppState>) -> CmdResult<()> {
     let _g = state.guard()?;
     if !state.demo_dir.join(casekeep::vault::HEADER_FILE).exists() {
-        casekeep::demo::create(&state.demo_dir)?;
+        casekeep::casework::demo::create(&state.demo_dir)?;
     }
     Ok(())
 }
@@ -84,7 +84,7 @@ fn unlock(
     let Arg(demo) = demo;
     let mut g = state.guard()?;
     let dir = if demo { &state.demo_dir } else { &state.vault_dir };
-    if demo && !casekeep::demo::is_demo(dir) {
+    if demo && !casekeep::casework::demo::is_demo(dir) {
         return Err(CmdError::new("not_found", "There is no demo vault."));
     }
     let vault = casekeep::Vault::open(dir)?;
@@ -173,7 +173,7 @@ fn save_draft(
 /// This user's drafts, to offer back after unlocking, and how many could not be trusted
 /// (removed). Not counted as activity.
 #[tauri::command(async)]
-fn list_drafts(state: State<'_, AppState>) -> CmdResult<casekeep::drafts::DraftOffer> {
+fn list_drafts(state: State<'_, AppState>) -> CmdResult<casekeep::casework::drafts::DraftOffer> {
     let mut g = state.guard()?;
     Ok(g.session_quiet()?.draft_offer()?)
 }
@@ -193,7 +193,7 @@ fn list_clients(
     state: State<'_, AppState>,
     search: Arg<Option<String>>,
     names: Arg<bool>,
-) -> CmdResult<Vec<casekeep::clients::ClientSummary>> {
+) -> CmdResult<Vec<casekeep::casework::clients::ClientSummary>> {
     let Arg(search) = search;
     let Arg(names) = names;
     let mut g = state.guard()?;
@@ -245,7 +245,7 @@ fn copy_safe_number(
     let Arg(client) = client;
     let Arg(contact) = contact;
     let Arg(reason) = reason;
-    let ack = reason.as_deref().map(casekeep::safe_times::Acknowledgement::new).transpose()?;
+    let ack = reason.as_deref().map(casekeep::record::safe_times::Acknowledgement::new).transpose()?;
     let mut g = state.guard()?;
     let value = g.session_mut()?.safe_contact_value(ClientId(client), contact, ack.as_ref())?;
     state.clipboard.copy(value)
@@ -271,7 +271,7 @@ fn update_client(
     let Arg(id) = id;
     let Arg(patch) = patch;
     let Arg(lift_reason) = lift_reason;
-    let lift = lift_reason.as_deref().map(casekeep::safe_times::Acknowledgement::new).transpose()?;
+    let lift = lift_reason.as_deref().map(casekeep::record::safe_times::Acknowledgement::new).transpose()?;
     let mut g = state.guard()?;
     let bytes = json_bytes(&patch)?;
     Ok(g.session_mut()?.update_client_lifting(ClientId(id), &bytes, lift.as_ref())?)
@@ -283,7 +283,7 @@ fn confirm_safe_contact(
     state: State<'_, AppState>,
     client: Arg<i64>,
     contact: Arg<usize>,
-) -> CmdResult<casekeep::contact_log::Confirmation> {
+) -> CmdResult<casekeep::casework::contact_log::Confirmation> {
     let Arg(client) = client;
     let Arg(contact) = contact;
     let mut g = state.guard()?;
@@ -303,7 +303,7 @@ fn log_contact_attempt(
     let Arg(contact) = contact;
     let Arg(outcome) = outcome;
     let Arg(note) = note;
-    let outcome = casekeep::contact_log::AttemptOutcome::parse(&outcome)?;
+    let outcome = casekeep::casework::contact_log::AttemptOutcome::parse(&outcome)?;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.log_contact_attempt(ClientId(client), contact, outcome, note.as_deref())?)
 }
@@ -314,7 +314,7 @@ fn contact_history(
     state: State<'_, AppState>,
     client: Arg<i64>,
     names: Arg<bool>,
-) -> CmdResult<Vec<casekeep::contact_log::ContactEvent>> {
+) -> CmdResult<Vec<casekeep::casework::contact_log::ContactEvent>> {
     let Arg(client) = client;
     let Arg(names) = names;
     let mut g = state.guard()?;
@@ -326,7 +326,7 @@ fn contact_history(
 fn possible_duplicates(
     state: State<'_, AppState>,
     record: Arg<Value>,
-) -> CmdResult<Vec<casekeep::contact_log::PossibleDuplicate>> {
+) -> CmdResult<Vec<casekeep::casework::contact_log::PossibleDuplicate>> {
     let Arg(record) = record;
     let mut g = state.guard()?;
     let bytes = json_bytes(&record)?;
@@ -337,7 +337,7 @@ fn possible_duplicates(
 fn consent_report(
     state: State<'_, AppState>,
     client: Arg<i64>,
-) -> CmdResult<casekeep::consent::ConsentReport> {
+) -> CmdResult<casekeep::casework::consent::ConsentReport> {
     let Arg(client) = client;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.consent_report(ClientId(client))?)
@@ -473,7 +473,10 @@ fn remember(
 }
 
 #[tauri::command(async)]
-fn share(state: State<'_, AppState>, share: Arg<ShareArgs>) -> CmdResult<casekeep::share::ShareReceipt> {
+fn share(
+    state: State<'_, AppState>,
+    share: Arg<ShareArgs>,
+) -> CmdResult<casekeep::sharing::share::ShareReceipt> {
     let Arg(share) = share;
     let req = share.signed_request()?;
     let format = share.format()?;
@@ -513,7 +516,7 @@ fn reject_request(state: State<'_, AppState>, request: Arg<i64>, reason: Arg<Str
 fn finish_request(
     state: State<'_, AppState>,
     finish: Arg<FinishArgs>,
-) -> CmdResult<casekeep::share::ShareReceipt> {
+) -> CmdResult<casekeep::sharing::share::ShareReceipt> {
     let Arg(finish) = finish;
     let (request, format) = finish.checked()?;
     let mut g = state.guard()?;
@@ -589,7 +592,7 @@ fn record_marac(
     state: State<'_, AppState>,
     client: Arg<i64>,
     referral: Arg<Value>,
-) -> CmdResult<casekeep::marac::MaracOutcome> {
+) -> CmdResult<casekeep::casework::marac::MaracOutcome> {
     let Arg(client) = client;
     let Arg(referral) = referral;
     let mut g = state.guard()?;
@@ -603,7 +606,7 @@ fn record_marac(
 fn enquiry_script(state: State<'_, AppState>) -> CmdResult<String> {
     let mut g = state.guard()?;
     g.session_mut()?;
-    Ok(casekeep::enquiry::SCRIPT.to_string())
+    Ok(casekeep::casework::enquiry::SCRIPT.to_string())
 }
 
 /// Records an enquiry (the form's JSON, read by the same strict reader as the CLI's file).
@@ -620,7 +623,7 @@ fn record_enquiry(state: State<'_, AppState>, enquiry: Arg<Value>) -> CmdResult<
 fn list_enquiries(
     state: State<'_, AppState>,
     client: Arg<Option<i64>>,
-) -> CmdResult<Vec<casekeep::enquiry::Enquiry>> {
+) -> CmdResult<Vec<casekeep::casework::enquiry::Enquiry>> {
     let Arg(client) = client;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.enquiries(client.map(ClientId))?)
@@ -636,7 +639,7 @@ fn link_enquiry(state: State<'_, AppState>, enquiry: Arg<i64>, client: Arg<i64>)
 
 /// Today's work queue.
 #[tauri::command(async)]
-fn work_queue(state: State<'_, AppState>) -> CmdResult<casekeep::queue::Queue> {
+fn work_queue(state: State<'_, AppState>) -> CmdResult<casekeep::casework::queue::Queue> {
     let mut g = state.guard()?;
     Ok(g.session_mut()?.queue(casekeep::record::Date::today())?)
 }
@@ -645,7 +648,7 @@ fn work_queue(state: State<'_, AppState>) -> CmdResult<casekeep::queue::Queue> {
 /// at the laptop's local time (a debug build's e2e can pin it: src/clock.rs). The page
 /// calls it again each minute, so it does not count as activity for the idle lock.
 #[tauri::command(async)]
-fn today(state: State<'_, AppState>) -> CmdResult<casekeep::today::Today> {
+fn today(state: State<'_, AppState>) -> CmdResult<casekeep::casework::today::Today> {
     let g = state.guard()?;
     Ok(g.session_unattended()?.today(clock::local_now())?)
 }
@@ -653,7 +656,10 @@ fn today(state: State<'_, AppState>) -> CmdResult<casekeep::today::Today> {
 /// Each contact's "safe now" badge for the card (none for a do-not-use contact); refreshed
 /// each minute, so not counted as activity either.
 #[tauri::command(async)]
-fn safe_now(state: State<'_, AppState>, client: Arg<i64>) -> CmdResult<Vec<Option<casekeep::today::Badge>>> {
+fn safe_now(
+    state: State<'_, AppState>,
+    client: Arg<i64>,
+) -> CmdResult<Vec<Option<casekeep::casework::today::Badge>>> {
     let Arg(client) = client;
     let g = state.guard()?;
     Ok(g.session_unattended()?.safe_now(ClientId(client), clock::local_now())?)
@@ -663,7 +669,7 @@ fn safe_now(state: State<'_, AppState>, client: Arg<i64>) -> CmdResult<Vec<Optio
 fn set_vault_settings(
     state: State<'_, AppState>,
     patch: Arg<Value>,
-) -> CmdResult<casekeep::settings::Settings> {
+) -> CmdResult<casekeep::casework::settings::Settings> {
     let Arg(patch) = patch;
     let mut g = state.guard()?;
     let bytes = json_bytes(&patch)?;
@@ -676,8 +682,8 @@ fn set_vault_settings(
 #[tauri::command(async)]
 fn decisions(
     state: State<'_, AppState>,
-    filter: Arg<casekeep::decisions::DecisionFilter>,
-) -> CmdResult<Vec<casekeep::decisions::DecisionRow>> {
+    filter: Arg<casekeep::casework::decisions::DecisionFilter>,
+) -> CmdResult<Vec<casekeep::casework::decisions::DecisionRow>> {
     let Arg(filter) = filter;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.decisions(&filter)?)
@@ -685,7 +691,10 @@ fn decisions(
 
 /// One decision in full (an audited read).
 #[tauri::command(async)]
-fn decision(state: State<'_, AppState>, id: Arg<i64>) -> CmdResult<casekeep::decisions::DecisionDetail> {
+fn decision(
+    state: State<'_, AppState>,
+    id: Arg<i64>,
+) -> CmdResult<casekeep::casework::decisions::DecisionDetail> {
     let Arg(id) = id;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.decision(id)?)
@@ -693,7 +702,7 @@ fn decision(state: State<'_, AppState>, id: Arg<i64>) -> CmdResult<casekeep::dec
 
 /// The agency and referrer details exports print.
 #[tauri::command(async)]
-fn agency_details(state: State<'_, AppState>) -> CmdResult<casekeep::settings::AgencyDetails> {
+fn agency_details(state: State<'_, AppState>) -> CmdResult<casekeep::casework::settings::AgencyDetails> {
     let mut g = state.guard()?;
     let mut d = g.session_mut()?.agency_details()?;
     d.phone = d.phone_shown();
@@ -704,8 +713,8 @@ fn agency_details(state: State<'_, AppState>) -> CmdResult<casekeep::settings::A
 #[tauri::command(async)]
 fn set_agency_details(
     state: State<'_, AppState>,
-    details: Arg<casekeep::settings::AgencyDetails>,
-) -> CmdResult<casekeep::settings::AgencyDetails> {
+    details: Arg<casekeep::casework::settings::AgencyDetails>,
+) -> CmdResult<casekeep::casework::settings::AgencyDetails> {
     let Arg(details) = details;
     let mut g = state.guard()?;
     let mut d = g.session_mut()?.set_agency_details(&details)?;
@@ -722,7 +731,10 @@ fn replace_recovery_key(state: State<'_, AppState>) -> CmdResult<Created> {
 }
 
 #[tauri::command(async)]
-fn case_status(state: State<'_, AppState>, client: Arg<i64>) -> CmdResult<casekeep::retention::CaseStatus> {
+fn case_status(
+    state: State<'_, AppState>,
+    client: Arg<i64>,
+) -> CmdResult<casekeep::casework::retention::CaseStatus> {
     let Arg(client) = client;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.case_status(ClientId(client))?)
@@ -735,7 +747,7 @@ fn change_case(
     client: Arg<i64>,
     action: Arg<String>,
     reason: Arg<Option<String>>,
-) -> CmdResult<casekeep::retention::CaseStatus> {
+) -> CmdResult<casekeep::casework::retention::CaseStatus> {
     let Arg(client) = client;
     let Arg(action) = action;
     let Arg(reason) = reason;
@@ -756,7 +768,7 @@ fn purge(
     state: State<'_, AppState>,
     reason: Arg<String>,
     dry_run: Arg<bool>,
-) -> CmdResult<casekeep::retention::PurgeReport> {
+) -> CmdResult<casekeep::casework::retention::PurgeReport> {
     let Arg(reason) = reason;
     let Arg(dry_run) = dry_run;
     let mut g = state.guard()?;
@@ -770,7 +782,7 @@ fn purge(
 fn backup_vault(
     state: State<'_, AppState>,
     out: Arg<Option<String>>,
-) -> CmdResult<casekeep::backup::BackupReceipt> {
+) -> CmdResult<casekeep::vault::backup::BackupReceipt> {
     let Arg(out) = out;
     let mut g = state.guard()?;
     g.session_mut()?;
@@ -791,7 +803,7 @@ fn restore_vault(
     from: Arg<String>,
     user: Arg<String>,
     passphrase: Arg<String>,
-) -> CmdResult<casekeep::backup::RestoreReport> {
+) -> CmdResult<casekeep::vault::backup::RestoreReport> {
     let Arg(from) = from;
     let Arg(user) = user;
     let Arg(passphrase) = passphrase;
@@ -800,7 +812,7 @@ fn restore_vault(
         return Err(CmdError::new("invalid_input", "Lock the open vault before restoring a backup."));
     }
     let from = state.chosen.take(Purpose::Restore, &from)?;
-    Ok(casekeep::backup::restore(&from, &state.vault_dir, &user, &Passphrase::new(passphrase))?)
+    Ok(casekeep::vault::backup::restore(&from, &state.vault_dir, &user, &Passphrase::new(passphrase))?)
 }
 
 /// A JSON document the page sent (a record, a change, a referral, settings), as the bytes
@@ -820,8 +832,8 @@ fn bench_mark(event: &str) {
 }
 
 fn main() {
-    // No core dump, ever: an unlocked app holds the vault key (casekeep::hardening).
-    if let Err(e) = casekeep::hardening::no_core_dumps() {
+    // No core dump, ever: an unlocked app holds the vault key (casekeep::support::hardening).
+    if let Err(e) = casekeep::support::hardening::no_core_dumps() {
         eprintln!("casekeep-app: {e}");
         std::process::exit(1);
     }

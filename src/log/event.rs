@@ -25,15 +25,15 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::Kind;
-use crate::consent::{Consent, RecipientKind};
-use crate::contact_log::AttemptOutcome;
-use crate::decisions::DecisionKind;
-use crate::enquiry::{Reviewed as AlertReviewed, Stored as EnquiryStored, Switchboard};
-use crate::error::{Error, Result};
-use crate::export::Format;
+use crate::casework::consent::{Consent, RecipientKind};
+use crate::casework::contact_log::AttemptOutcome;
+use crate::casework::decisions::DecisionKind;
+use crate::casework::enquiry::{Reviewed as AlertReviewed, Stored as EnquiryStored, Switchboard};
+use crate::casework::settings::{AgencyDetails, Settings};
 use crate::record::Date;
-use crate::settings::{AgencyDetails, Settings};
-use crate::share::{Approval as ApprovalState, LawfulBasis, Told};
+use crate::sharing::export::Format;
+use crate::sharing::share::{Approval as ApprovalState, LawfulBasis, Told};
+use crate::support::error::{Error, Result};
 use crate::vault::Role;
 
 /// The digest of the record version an entry anchors (`record_digest`): `Some(Some(hex))`
@@ -609,8 +609,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::consent::{ConsentMethod, ConsentState};
-    use crate::enquiry::AlertReason;
+    use crate::casework::consent::{ConsentMethod, ConsentState};
+    use crate::casework::enquiry::AlertReason;
 
     fn keys(n: u8) -> Keys {
         Keys::new(i64::from(n), &[n; 2], &[n + 1; 2])

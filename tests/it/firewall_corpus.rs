@@ -23,10 +23,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::common::*;
-use casekeep::consent::RecipientKind;
-use casekeep::export::{self, Envelope, Format};
-use casekeep::policy::{self, RedactOptions, Treatment};
+use casekeep::casework::consent::RecipientKind;
 use casekeep::record::{ClientRecord, Date};
+use casekeep::sharing::export::{self, Envelope, Format};
+use casekeep::sharing::policy::{self, RedactOptions, Treatment};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------
@@ -863,9 +863,9 @@ fn planted_client_secrets() -> Vec<Secret> {
 
 #[test]
 fn every_profile_and_consent_state_masks_and_records_or_refuses_with_nothing_written() {
-    use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState};
+    use casekeep::casework::consent::{ConsentInput, ConsentMethod, ConsentState};
     use casekeep::log::{self, Kind as LogKind};
-    use casekeep::share::{LawfulBasis, ShareRequest};
+    use casekeep::sharing::share::{LawfulBasis, ShareRequest};
 
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("vault");

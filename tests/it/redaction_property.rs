@@ -9,9 +9,9 @@
 use std::sync::Mutex;
 
 use crate::common::*;
-use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
-use casekeep::export::Format;
-use casekeep::share::{LawfulBasis, ShareRequest};
+use casekeep::casework::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
+use casekeep::sharing::export::Format;
+use casekeep::sharing::share::{LawfulBasis, ShareRequest};
 use casekeep::{ClientId, Passphrase, Session, Vault};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;

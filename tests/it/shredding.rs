@@ -9,13 +9,13 @@ use crate::common::*;
 
 use std::path::Path;
 
-use casekeep::clients::ClientId;
-use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
-use casekeep::export::Format;
+use casekeep::casework::clients::ClientId;
+use casekeep::casework::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
 use casekeep::log::shred::{ERASED, FIELDS, UNREADABLE};
 use casekeep::log::Kind;
 use casekeep::record::Date;
-use casekeep::share::{LawfulBasis, ShareRequest, Told};
+use casekeep::sharing::export::Format;
+use casekeep::sharing::share::{LawfulBasis, ShareRequest, Told};
 use casekeep::Session;
 use data_encoding::{BASE64, HEXLOWER};
 use rusqlite::types::ValueRef;
