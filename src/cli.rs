@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use casekeep::casework::clients::{ClientId, Names};
 use casekeep::casework::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
+use casekeep::log::identity::Role;
 use casekeep::record::safe_times::Acknowledgement;
 use casekeep::record::Date;
 use casekeep::sharing::export::Format;
@@ -19,7 +20,7 @@ use casekeep::support::error::{Error, Result};
 use casekeep::support::fsutil;
 use casekeep::support::input::JSON_LIMIT;
 use casekeep::vault::slots::{Passphrase, RecoveryKey};
-use casekeep::vault::{self, Role, Session, Vault};
+use casekeep::vault::{self, Session, Vault};
 
 const PASSPHRASE_FILE_LIMIT: u64 = 4096;
 

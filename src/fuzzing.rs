@@ -73,7 +73,7 @@ fn command_args(data: &[u8]) {
         let _ = bool::deserialize(v);
         let _ = Option::<i64>::deserialize(v);
         let _ = Option::<String>::deserialize(v);
-        let _ = crate::vault::Role::deserialize(v);
+        let _ = crate::log::identity::Role::deserialize(v);
         if let Ok(text) = String::deserialize(v) {
             let _ = text.parse::<crate::casework::consent::RecipientKind>();
             let _ = crate::RecoveryKey::parse(&text);

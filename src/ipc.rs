@@ -7,10 +7,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::casework::consent::{ConsentInput, ConsentMethod, ConsentState, Purpose, RecipientKind};
+use crate::log::identity::Role;
 use crate::record::Date;
 use crate::sharing::export::Format;
 use crate::sharing::share::{LawfulBasis, ShareRequest, Told};
-use crate::vault::Role;
 use crate::{ClientId, Error, Result};
 
 /// The app's state as the UI sees it.

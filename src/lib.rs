@@ -33,6 +33,7 @@ pub mod fuzzing;
 pub mod synth;
 
 pub use casework::clients::ClientId;
+pub use log::identity::Role;
 pub use support::error::{Error, Result};
 pub use vault::slots::{Passphrase, RecoveryKey};
-pub use vault::{Role, Session, Vault};
+pub use vault::{Session, Vault};

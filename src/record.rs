@@ -2,6 +2,7 @@
 //! the validation every input passes before anything is written.
 
 pub mod catalogue;
+pub mod referrals;
 pub mod risk;
 pub mod safe_times;
 
@@ -10,7 +11,6 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::record::risk::{RiskAnswer, ANSWER_COUNT};
 use crate::record::safe_times::SafeWindow;
 use crate::support::error::{Error, Result};
 use crate::support::input::OWN;
@@ -201,6 +201,20 @@ pub struct Perpetrator {
     pub police_reference: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orders: Option<String>,
+}
+
+/// How many questions the risk checklist has (`risk::QUESTIONS`, in DASH order).
+pub const ANSWER_COUNT: usize = 24;
+
+/// One answer of the risk checklist, as stored. The questions, the score and the level are
+/// `risk`'s; the record holds only the answers.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskAnswer {
+    Yes,
+    No,
+    NotKnown,
 }
 
 /// A risk assessment as entered (DASH order, 24 answers).
@@ -985,5 +999,42 @@ mod tests {
     fn debug_never_prints_record_values() {
         let rec = ClientRecord { full_name: "Sentinel Person".into(), ..Default::default() };
         assert!(!format!("{rec:?}").contains("Sentinel"));
+    }
+
+    /// `input::parse_json` with a `Date` (whose failure is the record's own message) and a
+    /// closed list: the message names the path, never the value (moved here from `input`,
+    /// which is below the record).
+    #[test]
+    fn a_date_failure_uses_the_own_message_and_enum_lists_are_static() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[allow(dead_code)]
+        enum Kind {
+            Phone,
+            Email,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct D {
+            date: Date,
+            kinds: Option<Vec<Kind>>,
+            count: Option<u8>,
+        }
+        let e = |j: &str| {
+            crate::support::input::parse_json::<D>(j.as_bytes(), "t")
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        let m = e(r#"{"date": "QZXV, expected at line 1 column 2"}"#);
+        assert!(m.contains("`date` in the t must be a real calendar date") && !m.contains("QZXV"), "{m}");
+        let m = e(r#"{"date": "2026-01-01", "kinds": ["phone", "QZXV`, expected `x"]}"#);
+        assert!(m.contains("`kinds[1]`") && m.contains("must be one of `phone`, `email`"), "{m}");
+        assert!(!m.contains("QZXV"), "{m}");
+        let m = e(r#"{"date": "2026-01-01", "count": 300}"#);
+        assert!(m.contains("`count`") && !m.contains("300"), "{m}");
+        let m = e(r#"{"date": "2026-01-01", "kinds": {"phone": 1}}"#);
+        assert!(m.contains("expected a list, found an object"), "{m}");
     }
 }

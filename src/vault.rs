@@ -40,7 +40,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use serde::{Deserialize, Serialize};
 
 use crate::log::event::{self, Empty, Keys, UnlockFailed};
-use crate::log::identity::{self, Identities};
+use crate::log::identity::{self, normalise_user_name, Identities, Role, User};
 use crate::log::{self, Event, Signer};
 use crate::support::crypto::{self, KdfParams, Secret32};
 use crate::support::db;
@@ -58,40 +58,6 @@ pub const VAULT_FORMAT: u64 = 2;
 /// at unlock and at lock).
 const ANCHOR_EVERY: Duration = Duration::from_secs(2);
 const KDF_TARGET: Duration = Duration::from_millis(750);
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Manager,
-    Caseworker,
-}
-
-impl Role {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Role::Manager => "manager",
-            Role::Caseworker => "caseworker",
-        }
-    }
-}
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Debug, Serialize)]
-pub struct User {
-    pub id: i64,
-    pub name: String,
-    pub role: Role,
-}
-
-/// A user name: lower-case letters, digits, '.', '_' and '-', starting with a letter.
-pub fn normalise_user_name(name: &str) -> Option<String> {
-    let n = name.trim().to_lowercase();
-    let ok = (1..=64).contains(&n.len())
-        && n.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
-    ok.then_some(n)
-}
 
 fn require_user_name(name: &str) -> Result<String> {
     normalise_user_name(name).ok_or_else(|| {

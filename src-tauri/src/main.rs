@@ -574,7 +574,7 @@ fn remove_user(state: State<'_, AppState>, name: Arg<String>) -> CmdResult<()> {
 }
 
 #[tauri::command(async)]
-fn list_users(state: State<'_, AppState>) -> CmdResult<Vec<casekeep::vault::User>> {
+fn list_users(state: State<'_, AppState>) -> CmdResult<Vec<casekeep::log::identity::User>> {
     let mut g = state.guard()?;
     Ok(g.session_mut()?.users()?)
 }

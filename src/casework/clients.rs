@@ -13,8 +13,9 @@ use crate::log::event::{self, ClientViewed, DoNotUseLifted, NamesShown, RecordCh
 use crate::log::{self, Event};
 use crate::record::catalogue;
 use crate::record::risk::{self, RiskConfig, RiskLevel};
-use crate::record::safe_times::{self, Acknowledgement, Caution};
+use crate::record::safe_times::{self, Acknowledgement};
 use crate::record::{check_case_reference, initials_of, ClientPatch, ClientRecord, Date};
+use crate::support::caution::Caution;
 use crate::support::error::{Error, Result};
 use crate::support::input;
 use crate::vault::record_anchor;
@@ -599,7 +600,7 @@ pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig, names: Na
         })
         .collect();
     obj.insert("risk".into(), Value::Array(risk));
-    obj.insert("marac".into(), crate::casework::marac::referrals_view(rec)?);
+    obj.insert("marac".into(), crate::record::referrals::referrals_view(rec)?);
     // Notes are numbered from 1 (they are only ever appended): `share --excerpt N` picks one.
     if let Some(Value::Array(notes)) = obj.get_mut("notes") {
         for (i, n) in notes.iter_mut().enumerate() {

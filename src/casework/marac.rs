@@ -3,13 +3,13 @@
 //! Referrals live in the client's record (catalogue class `marac`), so need-to-know
 //! redaction, the audit trail and integrity checks cover them like every other field.
 
-use chrono::Months;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::casework::clients::{self, ClientId};
 use crate::log::event::Empty;
 use crate::log::Event;
+use crate::record::referrals::{referrals_view, repeats};
 use crate::record::risk;
 use crate::record::{
     check_date, clean, clean_required, ClientRecord, Date, MaracAction, MaracReferral, MEDIUM, SHORT,
@@ -65,39 +65,6 @@ pub struct MaracOutcome {
     pub criteria_met: Vec<String>,
     pub score: u32,
     pub changed: Vec<String>,
-}
-
-/// True when `later` is within 12 months of `earlier` (exactly 12 months counts).
-pub fn within_twelve_months(earlier: Date, later: Date) -> bool {
-    earlier.0.checked_add_months(Months::new(12)).is_some_and(|limit| later.0 <= limit)
-}
-
-/// Whether each referral (in stored order, which is date order) is a repeat: made within
-/// 12 months of the referral before it.
-pub fn repeats(rec: &ClientRecord) -> Vec<bool> {
-    let mut out = Vec::with_capacity(rec.marac.len());
-    let mut prev: Option<Date> = None;
-    for r in &rec.marac {
-        out.push(prev.is_some_and(|p| within_twelve_months(p, r.referred_on)));
-        prev = Some(r.referred_on);
-    }
-    out
-}
-
-/// The referrals as shown: each numbered from 1 with its `repeat` flag.
-pub fn referrals_view(rec: &ClientRecord) -> Result<Value> {
-    let flags = repeats(rec);
-    let mut list = Vec::with_capacity(rec.marac.len());
-    for (i, (r, repeat)) in rec.marac.iter().zip(flags).enumerate() {
-        let mut v = serde_json::to_value(r)
-            .map_err(|_| Error::Storage("could not encode a MARAC referral".into()))?;
-        if let Some(o) = v.as_object_mut() {
-            o.shift_insert(0, "referral".into(), json!(i + 1));
-            o.insert("repeat".into(), json!(repeat));
-        }
-        list.push(v);
-    }
-    Ok(Value::Array(list))
 }
 
 fn clean_agencies(list: &mut Vec<String>) -> Result<()> {
@@ -275,8 +242,10 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::risk::{RiskAnswer, RiskConfig, ANSWER_COUNT};
+    use crate::record::referrals::within_twelve_months;
+    use crate::record::risk::RiskConfig;
     use crate::record::RiskEntry;
+    use crate::record::{RiskAnswer, ANSWER_COUNT};
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()

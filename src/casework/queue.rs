@@ -12,11 +12,12 @@ use serde::Serialize;
 
 use crate::casework::consent::{ConsentEntry, ConsentState};
 use crate::casework::settings::QueueConfig;
+use crate::log::identity::Role;
 use crate::log::{self, Kind};
 use crate::record::{ClientRecord, Date};
 use crate::sharing::share::RequestState;
 use crate::support::error::Result;
-use crate::vault::{Role, Session};
+use crate::vault::Session;
 
 word_enum!(
     /// What kind of work a queue item is.

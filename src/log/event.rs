@@ -1,7 +1,7 @@
 //! The log's vocabulary: one [`Event`] per event name, each with a typed body.
 //!
 //! Writers build an `Event` and append it ([`super::append_event`], or `s.append(tx,
-//! client, event)` inside [`crate::vault::Session::write`]); readers turn a stored body back
+//! client, event)` inside `vault::Session::write`); readers turn a stored body back
 //! into one with [`Event::parse`] and match on its fields. The JSON each body serialises to
 //! is exactly what the log has always stored (entries are signed and hash-chained, so not
 //! a byte may change): a struct's fields are in the order of the stored keys
@@ -30,11 +30,11 @@ use crate::casework::contact_log::AttemptOutcome;
 use crate::casework::decisions::DecisionKind;
 use crate::casework::enquiry::{Reviewed as AlertReviewed, Stored as EnquiryStored, Switchboard};
 use crate::casework::settings::{AgencyDetails, Settings};
+use crate::log::identity::Role;
 use crate::record::Date;
 use crate::sharing::export::Format;
 use crate::sharing::share::{Approval as ApprovalState, LawfulBasis, Told};
 use crate::support::error::{Error, Result};
-use crate::vault::Role;
 
 /// The digest of the record version an entry anchors (`record_digest`): `Some(Some(hex))`
 /// for a stored version, `Some(None)` (stored as `null`) for a deleted record, `None` (no

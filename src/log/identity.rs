@@ -26,10 +26,43 @@
 use std::collections::HashMap;
 
 use data_encoding::HEXLOWER;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::vault::{normalise_user_name, Role, User};
+/// A member's role. Who holds which is the log's to say (`user_added`, by a manager).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Manager,
+    Caseworker,
+}
+
+impl Role {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Manager => "manager",
+            Role::Caseworker => "caseworker",
+        }
+    }
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// A user name: lower-case letters, digits, '.', '_' and '-', starting with a letter.
+pub fn normalise_user_name(name: &str) -> Option<String> {
+    let n = name.trim().to_lowercase();
+    let ok = (1..=64).contains(&n.len())
+        && n.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+    ok.then_some(n)
+}
 
 /// The audit events that change who may sign what.
 pub const IDENTITY_EVENTS: &[&str] = &[

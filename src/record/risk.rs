@@ -6,10 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::{ClientRecord, RiskEntry};
+use crate::record::{ClientRecord, RiskAnswer, RiskEntry, ANSWER_COUNT};
 use crate::support::error::{Error, Result};
-
-pub const ANSWER_COUNT: usize = 24;
 
 /// The checklist's topics in DASH order, in Casekeep's own words. "They" is the person
 /// causing harm.
@@ -39,15 +37,6 @@ pub const QUESTIONS: [&str; ANSWER_COUNT] = [
     "Have they ever broken bail, an injunction or an agreement about seeing you or the children?",
     "Do you know of them being in trouble with the police, or having a criminal record?",
 ];
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskAnswer {
-    Yes,
-    No,
-    NotKnown,
-}
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]

@@ -17,6 +17,7 @@ use chrono::{DateTime, Datelike, Local, NaiveDate, NaiveDateTime, TimeZone, Time
 use serde::{Deserialize, Serialize};
 
 use crate::record::{Contact, Date};
+use crate::support::caution::{Caution, REASON_MAX, REASON_MIN};
 use crate::support::error::{Error, Result};
 
 /// A day of the week, as stored (`"mon"` … `"sun"`).
@@ -429,48 +430,6 @@ pub fn parse(text: &str) -> Option<Vec<SafeWindow>> {
 // ---------------------------------------------------------------------------------------
 // The gate
 
-/// Why reaching a contact now may be unsafe. Each needs an acknowledgement with a reason
-/// before the number is copied.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Caution {
-    /// The contact is marked do-not-use.
-    DoNotUse,
-    /// Now (local time) is outside every one of its safe windows.
-    OutsideSafeTimes,
-    /// No safe times are recorded, or they could not be read: it is not known when a call
-    /// is safe, so it is treated like a time outside them.
-    NoKnownSafeTime,
-    /// Its review date has passed.
-    ReviewOverdue,
-    /// Never confirmed, or last confirmed at least the vault's re-confirmation window ago.
-    Unconfirmed,
-}
-
-impl Caution {
-    pub fn code(self) -> &'static str {
-        match self {
-            Caution::DoNotUse => "do_not_use",
-            Caution::OutsideSafeTimes => "outside_safe_times",
-            Caution::NoKnownSafeTime => "no_known_safe_time",
-            Caution::ReviewOverdue => "review_overdue",
-            Caution::Unconfirmed => "unconfirmed",
-        }
-    }
-
-    /// In words, for the refusal and the card.
-    pub fn words(self) -> &'static str {
-        match self {
-            Caution::DoNotUse => "marked do-not-use",
-            Caution::OutsideSafeTimes => "outside its safe times now",
-            Caution::NoKnownSafeTime => "no known safe time",
-            Caution::ReviewOverdue => "review date passed",
-            Caution::Unconfirmed => "not confirmed within the re-confirmation window",
-        }
-    }
-}
-
 /// The local wall-clock time at `instant` in time zone `tz` (the gate's "now").
 pub fn local_time<Tz: TimeZone>(instant: DateTime<Utc>, tz: &Tz) -> NaiveDateTime {
     instant.with_timezone(tz).naive_local()
@@ -516,10 +475,6 @@ fn days_between(a: NaiveDate, b: NaiveDate) -> i64 {
     b.signed_duration_since(a).num_days()
 }
 
-/// Shortest and longest reason accepted with an acknowledgement, in characters.
-pub const REASON_MIN: usize = 10;
-pub const REASON_MAX: usize = 500;
-
 /// A worker's explicit acknowledgement of the cautions, with why the contact is needed now.
 /// The reason is staff free text: it goes into the audit entry as `reason`, which the log
 /// seals under the client's key.
@@ -564,16 +519,6 @@ impl Acknowledgement {
 /// The refusal when cautions apply and nothing acknowledged them: names every situation.
 pub fn refusal(cautions: &[Caution]) -> Error {
     Error::AcknowledgementRequired(cautions.to_vec())
-}
-
-/// The refusal's sentence (also used by [`Error`]'s display).
-pub fn refusal_text(cautions: &[Caution]) -> String {
-    let why: Vec<&str> = cautions.iter().map(|c| c.words()).collect();
-    format!(
-        "acknowledgement required before this contact is used (a reason of at least {REASON_MIN} characters, which is recorded): {} [{}]",
-        why.join("; "),
-        cautions.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
-    )
 }
 
 #[cfg(test)]

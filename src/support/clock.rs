@@ -1,7 +1,7 @@
 //! The one clock that "today" and the safe-contact gate read.
 //!
 //! Dates that matter to a caseworker (an entry dated today, review dates, the work queue,
-//! safe times) are the laptop's local dates: [`record::Date::on`](crate::record::Date::on)
+//! safe times) are the laptop's local dates: `record::Date::on`
 //! turns this instant into a date in a time zone, and `Date::today` uses the laptop's
 //! (`chrono::Local`, which reads `TZ` and /etc/localtime), so British Summer Time is
 //! followed across both clock changes.

@@ -38,8 +38,8 @@ pub enum Error {
     #[error("cryptographic failure: {0}")]
     Crypto(&'static str),
     /// The safe-contact gate: the situations that need an acknowledgement with a reason.
-    #[error("{}", crate::record::safe_times::refusal_text(.0))]
-    AcknowledgementRequired(Vec<crate::record::safe_times::Caution>),
+    #[error("{}", crate::support::caution::refusal_text(.0))]
+    AcknowledgementRequired(Vec<crate::support::caution::Caution>),
 }
 
 impl Error {

@@ -8,6 +8,7 @@
 #[macro_use]
 mod words;
 
+pub mod caution;
 pub mod clock;
 pub mod crypto;
 pub mod db;

@@ -28,10 +28,11 @@ use serde_json::Value;
 
 use crate::log::event::{self, RecordDigest};
 use crate::log::identity::Identities;
+use crate::log::identity::Role;
 use crate::log::{self, Event};
 use crate::support::crypto;
 use crate::support::error::{Error, Result};
-use crate::vault::{Role, Session};
+use crate::vault::Session;
 
 /// The body field that anchors a record version.
 pub(crate) const FIELD: &str = "record_digest";

@@ -8,7 +8,8 @@
 
 use crate::common::*;
 use casekeep::casework::clients::Names;
-use casekeep::record::safe_times::{self, Acknowledgement, Caution, SafeWindow};
+use casekeep::record::safe_times::{self, Acknowledgement, SafeWindow};
+use casekeep::support::caution::Caution;
 use casekeep::{ClientId, Session};
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{json, Value};

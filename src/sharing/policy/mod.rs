@@ -388,7 +388,8 @@ fn checklist_text(r: &crate::record::RiskEntry, checklist: MaracChecklist) -> St
         return "(24 answers)".into();
     }
     let asked = || risk::QUESTIONS.iter().zip(r.answers.iter());
-    let yes: Vec<&str> = asked().filter(|(_, a)| **a == risk::RiskAnswer::Yes).map(|(q, _)| *q).collect();
+    let yes: Vec<&str> =
+        asked().filter(|(_, a)| **a == crate::record::RiskAnswer::Yes).map(|(q, _)| *q).collect();
     let mut out = vec![INDICATORS_HEAD.to_string()];
     if yes.is_empty() {
         out.push("none".into());
@@ -398,9 +399,9 @@ fn checklist_text(r: &crate::record::RiskEntry, checklist: MaracChecklist) -> St
         out.push(ALL_ANSWERS_HEAD.into());
         for (n, (q, a)) in asked().enumerate() {
             let a = match a {
-                risk::RiskAnswer::Yes => "yes",
-                risk::RiskAnswer::No => "no",
-                risk::RiskAnswer::NotKnown => "not known",
+                crate::record::RiskAnswer::Yes => "yes",
+                crate::record::RiskAnswer::No => "no",
+                crate::record::RiskAnswer::NotKnown => "not known",
             };
             out.push(format!("{}. {q} — {a}", n + 1));
         }
@@ -546,7 +547,7 @@ fn raw_fields(
         t("risk[].assessed_by", None, Some(Text(r.assessed_by.clone())));
     }
     // The latest referral only (earlier ones are history).
-    let repeats = crate::casework::marac::repeats(rec);
+    let repeats = crate::record::referrals::repeats(rec);
     if let (Some(m), Some(repeat)) = (rec.marac.last(), repeats.last()) {
         t("marac[].referred_on", None, Some(D(m.referred_on)));
         t("marac[].reason", None, Some(Text(m.reason.clone())));

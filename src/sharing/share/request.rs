@@ -20,13 +20,14 @@ use serde_json::json;
 use super::{asked, basis, check_out_path, clean, Approval, ShareReceipt, ShareRequest};
 use crate::casework::clients::ClientId;
 use crate::log::event::{ShareRequestApproved, ShareRequestRejected, ShareRequested};
+use crate::log::identity::Role;
 use crate::log::{self, Event};
 use crate::sharing::export::Format;
 use crate::sharing::policy::matcher::FIREWALL_VERSION;
 use crate::sharing::policy::RedactedView;
 use crate::support::crypto;
 use crate::support::error::{Error, Result};
-use crate::vault::{Role, Session};
+use crate::vault::Session;
 
 /// The manager's approval a finished request rests on.
 pub(super) struct Approved {
