@@ -206,8 +206,8 @@ pub struct Perpetrator {
 /// How many questions the risk checklist has (`risk::QUESTIONS`, in DASH order).
 pub const ANSWER_COUNT: usize = 24;
 
-/// One answer of the risk checklist, as stored. The questions, the score and the level are
-/// `risk`'s; the record holds only the answers.
+// One answer of the risk checklist, as stored. The questions, the score and the level are
+// `risk`'s; the record holds only the answers. (A `//` comment: ts-rs copies doc comments.)
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

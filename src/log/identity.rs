@@ -29,7 +29,7 @@ use data_encoding::HEXLOWER;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-/// A member's role. Who holds which is the log's to say (`user_added`, by a manager).
+// A member's role; who holds which is the log's to say (`user_added`, by a manager).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
