@@ -9,10 +9,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use casekeep::casework::clients::{ClientId, Names};
+use casekeep::casework::clients::Names;
 use casekeep::casework::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
 use casekeep::log::identity::Role;
 use casekeep::record::safe_times::Acknowledgement;
+use casekeep::record::ClientId;
 use casekeep::record::Date;
 use casekeep::sharing::export::Format;
 use casekeep::sharing::share::{LawfulBasis, ShareRequest, Told};
@@ -832,10 +833,10 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Decision(DecisionCmd::List { client, recipient, kind, awaiting_approval }) => {
-            let filter = casekeep::casework::decisions::DecisionFilter {
+            let filter = casekeep::sharing::decisions::DecisionFilter {
                 client: client.map(|c| ClientId::parse(&c)).transpose()?.map(|c| c.0),
                 recipient: recipient.map(|r| r.parse::<RecipientKind>()).transpose()?,
-                kind: kind.map(|k| k.parse::<casekeep::casework::decisions::DecisionKind>()).transpose()?,
+                kind: kind.map(|k| k.parse::<casekeep::sharing::decisions::DecisionKind>()).transpose()?,
                 awaiting_approval,
             };
             emit(&session.decisions(&filter)?)?;

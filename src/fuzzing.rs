@@ -96,7 +96,7 @@ fn command_args(data: &[u8]) {
 /// matcher's promises: hits in range, on character boundaries, sorted and not
 /// overlapping, naming a given value; the masked text contains no hit of its own.
 pub fn firewall_matcher(data: &[u8]) {
-    use crate::sharing::policy::matcher::{Matcher, Protected, ValueKind};
+    use crate::support::matcher::{Matcher, Protected, ValueKind};
     let mut parts: Vec<&[u8]> = data.split(|b| *b == 0).collect();
     let text = String::from_utf8_lossy(parts.pop().unwrap_or_default());
     let values: Vec<Protected> = parts

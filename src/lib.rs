@@ -32,8 +32,8 @@ pub mod fuzzing;
 #[cfg(feature = "bench")]
 pub mod synth;
 
-pub use casework::clients::ClientId;
 pub use log::identity::Role;
+pub use record::ClientId;
 pub use support::error::{Error, Result};
 pub use vault::slots::{Passphrase, RecoveryKey};
 pub use vault::{Session, Vault};

@@ -15,6 +15,26 @@ use crate::record::safe_times::SafeWindow;
 use crate::support::error::{Error, Result};
 use crate::support::input::OWN;
 
+/// A client's id in this vault.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
+pub struct ClientId(pub i64);
+
+impl ClientId {
+    pub fn parse(s: &str) -> Result<ClientId> {
+        s.trim().parse::<i64>().ok().filter(|n| *n > 0).map(ClientId).ok_or_else(|| {
+            Error::invalid(
+                "a client id is a positive whole number (as printed by `client add` or `client list`)",
+            )
+        })
+    }
+}
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Scalars
 

@@ -490,7 +490,7 @@ impl Synth {
                 "fields_withheld": [{"path": "client.health_notes", "reason": "not needed by this recipient"}],
                 "excerpts": [],
                 "masked": [],
-                "firewall_version": crate::sharing::policy::matcher::FIREWALL_VERSION,
+                "firewall_version": crate::support::matcher::FIREWALL_VERSION,
                 "format": if r.chance(70) { "pdf" } else { "json" },
                 "method": "file export",
                 "sha256": sha,

@@ -25,6 +25,7 @@
 
 pub mod attempts;
 pub mod backup;
+pub(crate) mod deliver;
 pub mod envelopes;
 pub mod integrity;
 pub mod record_anchor;
@@ -847,7 +848,7 @@ impl Session {
         })?;
         // Exports a crash interrupted are ended now, while the user is there to be told.
         self.incomplete_exports =
-            crate::sharing::export::deliver::settle(&mut self.conn, &self.vault_id, &self.signer)?;
+            crate::vault::deliver::settle(&mut self.conn, &self.vault_id, &self.signer)?;
         Ok(())
     }
 

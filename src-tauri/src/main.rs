@@ -682,8 +682,8 @@ fn set_vault_settings(
 #[tauri::command(async)]
 fn decisions(
     state: State<'_, AppState>,
-    filter: Arg<casekeep::casework::decisions::DecisionFilter>,
-) -> CmdResult<Vec<casekeep::casework::decisions::DecisionRow>> {
+    filter: Arg<casekeep::sharing::decisions::DecisionFilter>,
+) -> CmdResult<Vec<casekeep::sharing::decisions::DecisionRow>> {
     let Arg(filter) = filter;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.decisions(&filter)?)
@@ -694,7 +694,7 @@ fn decisions(
 fn decision(
     state: State<'_, AppState>,
     id: Arg<i64>,
-) -> CmdResult<casekeep::casework::decisions::DecisionDetail> {
+) -> CmdResult<casekeep::sharing::decisions::DecisionDetail> {
     let Arg(id) = id;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.decision(id)?)

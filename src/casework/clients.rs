@@ -1,8 +1,6 @@
 //! Clients: add, change, show and list records. Each call is one transaction that also
 //! writes its audit event (field paths, never values).
 
-use std::fmt;
-
 use chrono::NaiveDateTime;
 
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -14,32 +12,13 @@ use crate::log::{self, Event};
 use crate::record::catalogue;
 use crate::record::risk::{self, RiskConfig, RiskLevel};
 use crate::record::safe_times::{self, Acknowledgement};
+use crate::record::ClientId;
 use crate::record::{check_case_reference, initials_of, ClientPatch, ClientRecord, Date};
 use crate::support::caution::Caution;
 use crate::support::error::{Error, Result};
 use crate::support::input;
 use crate::vault::record_anchor;
 use crate::vault::{Session, SessionCtx};
-
-/// A client's id in this vault.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
-pub struct ClientId(pub i64);
-
-impl ClientId {
-    pub fn parse(s: &str) -> Result<ClientId> {
-        s.trim().parse::<i64>().ok().filter(|n| *n > 0).map(ClientId).ok_or_else(|| {
-            Error::invalid(
-                "a client id is a positive whole number (as printed by `client add` or `client list`)",
-            )
-        })
-    }
-}
-
-impl fmt::Display for ClientId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
 
 /// Whether a read may show who a client is. Names are hidden unless asked for, and
 /// every read that shows them is recorded in the audit trail.

@@ -11,11 +11,11 @@ use chrono::Days;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
-use crate::casework::clients::ClientId;
 use crate::log::{self, Event, Kind};
+use crate::record::ClientId;
 use crate::record::Date;
-use crate::sharing::share::clean as text;
 use crate::support::error::{Error, Result};
+use crate::support::input::clean as text;
 use crate::vault::Session;
 
 word_enum!(

@@ -14,9 +14,10 @@ use std::collections::BTreeSet;
 use chrono::Days;
 use serde::Serialize;
 
-use crate::casework::clients::{self, ClientId, Names};
+use crate::casework::clients::{self, Names};
 use crate::log::event::{self, SafeContactConfirmed};
 use crate::log::{self, Event};
+use crate::record::ClientId;
 use crate::record::{Channel, ClientRecord, Contact, Date};
 use crate::support::error::{Error, Result};
 use crate::vault::record_anchor;

@@ -32,9 +32,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::casework::clients::ClientId;
 use crate::log::identity::{Identities, Owner};
 use crate::record::initials_of;
+use crate::record::ClientId;
 use crate::support::crypto;
 use crate::support::error::{Error, Result};
 use crate::support::input;

@@ -27,13 +27,13 @@ use chrono::{DateTime, Local, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::casework::clients::ClientId;
 use crate::casework::consent::fold;
 use crate::log::{self, event, Event};
+use crate::record::ClientId;
 use crate::record::{clean, normalise_phone, Date, MEDIUM, SHORT};
-use crate::sharing::policy::matcher::fold_tokens;
 use crate::support::error::{Error, Result};
 use crate::support::input;
+use crate::support::matcher::fold_tokens;
 use crate::vault::Session;
 
 /// The signed entry of an enquiry (no client id).

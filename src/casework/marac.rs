@@ -6,11 +6,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::casework::clients::{self, ClientId};
+use crate::casework::clients::{self};
 use crate::log::event::Empty;
 use crate::log::Event;
 use crate::record::referrals::{referrals_view, repeats};
 use crate::record::risk;
+use crate::record::ClientId;
 use crate::record::{
     check_date, clean, clean_required, ClientRecord, Date, MaracAction, MaracReferral, MEDIUM, SHORT,
 };

@@ -10,7 +10,6 @@
 pub mod clients;
 pub mod consent;
 pub mod contact_log;
-pub mod decisions;
 pub mod demo;
 pub mod drafts;
 pub mod enquiry;

@@ -10,9 +10,9 @@ use chrono::Months;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::casework::clients::ClientId;
 use crate::log::event::{self, Empty};
 use crate::log::{self, Event};
+use crate::record::ClientId;
 use crate::record::Date;
 use crate::support::error::{Error, Result};
 use crate::vault::Session;

@@ -253,7 +253,7 @@ impl AgencyDetails {
     /// Checks and tidies details as typed: the agency's name is required; the phone must be
     /// a UK number ("07700 900123", "020 7946 0000"), the e-mail address a whole address.
     pub fn checked(&self) -> Result<AgencyDetails> {
-        use crate::sharing::share::clean;
+        use crate::support::input::clean;
         let agency = clean(self.agency.as_deref(), "agency name", 200)?
             .ok_or_else(|| Error::invalid("enter the agency's name, as exports should print it"))?;
         let referrer_role = clean(self.referrer_role.as_deref(), "referrer's role", 100)?;

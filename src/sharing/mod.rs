@@ -5,6 +5,7 @@
 //! Invariant: only `policy::redact` builds a `RedactedView`, nothing that renders a file sees
 //! a `ClientRecord`, and every outbound file goes through `export::render_checked`.
 
+pub mod decisions;
 pub mod export;
 pub mod policy;
 pub mod share;

@@ -13,16 +13,18 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::casework::clients::ClientId;
 use crate::casework::consent::{ConsentDecision, Purpose, RecipientKind};
 use crate::log::{self, event, Event};
+use crate::record::ClientId;
 use crate::record::Date;
-use crate::sharing::export::{self, deliver, Envelope, Format};
-use crate::sharing::policy::matcher::FIREWALL_VERSION;
+use crate::sharing::export::{self, Envelope, Format};
 use crate::sharing::policy::{self, RedactOptions, RedactedView};
 use crate::support::crypto;
 use crate::support::error::{Error, Result};
 use crate::support::fsutil;
+use crate::support::input::clean;
+use crate::support::matcher::FIREWALL_VERSION;
+use crate::vault::deliver;
 use crate::vault::Session;
 
 word_enum!(
@@ -89,17 +91,6 @@ pub struct ShareReceipt {
     pub approval: Approval,
     pub fields_shared: usize,
     pub fields_withheld: usize,
-}
-
-pub(crate) fn clean(v: Option<&str>, what: &str, max: usize) -> Result<Option<String>> {
-    let Some(t) = v.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
-    if t.chars().count() > max {
-        return Err(Error::invalid(format!("the {what} is too long (the limit is {max} characters)")));
-    }
-    if t.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Error::invalid(format!("the {what} contains control characters")));
-    }
-    Ok(Some(t.to_string()))
 }
 
 impl ShareRequest {

@@ -441,6 +441,19 @@ impl fmt::Debug for Fail {
 
 impl std::error::Error for Fail {}
 
+/// An optional one-field text: trimmed, empty as none, at most `max` characters, no control
+/// characters but newlines (`what` names the field in the message).
+pub(crate) fn clean(v: Option<&str>, what: &str, max: usize) -> Result<Option<String>> {
+    let Some(t) = v.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+    if t.chars().count() > max {
+        return Err(Error::invalid(format!("the {what} is too long (the limit is {max} characters)")));
+    }
+    if t.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Error::invalid(format!("the {what} contains control characters")));
+    }
+    Ok(Some(t.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

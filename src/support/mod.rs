@@ -16,3 +16,4 @@ pub mod error;
 pub mod fsutil;
 pub mod hardening;
 pub mod input;
+pub mod matcher;

@@ -4,8 +4,8 @@ use data_encoding::HEXLOWER;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-use crate::casework::clients::ClientId;
 use crate::log::{self, Entry, VerifyReport};
+use crate::record::ClientId;
 use crate::support::db;
 use crate::support::error::{Error, Result};
 use crate::vault::slots::SlotDir;

@@ -9,10 +9,10 @@ use crate::common::*;
 
 use std::path::Path;
 
-use casekeep::casework::clients::ClientId;
 use casekeep::casework::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
 use casekeep::log::shred::{ERASED, FIELDS, UNREADABLE};
 use casekeep::log::Kind;
+use casekeep::record::ClientId;
 use casekeep::record::Date;
 use casekeep::sharing::export::Format;
 use casekeep::sharing::share::{LawfulBasis, ShareRequest, Told};

@@ -2,7 +2,6 @@
 //! by the disclosure firewall after rendering ([`render_checked`]): the one way a file to
 //! be shared is made.
 
-pub(crate) mod deliver;
 pub mod json;
 pub mod pdf;
 

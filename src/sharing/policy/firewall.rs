@@ -11,10 +11,10 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::matcher::{outward_codes_in_address, Matcher, Protected, ValueKind};
 use super::{RawValue, Treatment};
 use crate::record::{postcode_district, Channel, ClientRecord};
 use crate::support::error::{Error, Result};
+use crate::support::matcher::{outward_codes_in_address, Matcher, Protected, ValueKind};
 
 /// One masking applied to what leaves: where, and what kind of value (never the value).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

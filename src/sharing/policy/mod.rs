@@ -6,7 +6,6 @@
 //! show is exactly what will leave.
 
 pub mod firewall;
-pub mod matcher;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -20,8 +19,8 @@ use crate::record::catalogue;
 use crate::record::risk::{self, RiskConfig};
 use crate::record::{display_phone, postcode_district, Channel, ClientRecord, Date};
 use crate::support::error::{Error, Result};
+use crate::support::matcher::{self, Matcher, ValueKind};
 use firewall::{Fate, Masking};
-use matcher::{Matcher, ValueKind};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -17,16 +17,17 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{asked, basis, check_out_path, clean, Approval, ShareReceipt, ShareRequest};
-use crate::casework::clients::ClientId;
+use super::{asked, basis, check_out_path, Approval, ShareReceipt, ShareRequest};
 use crate::log::event::{ShareRequestApproved, ShareRequestRejected, ShareRequested};
 use crate::log::identity::Role;
 use crate::log::{self, Event};
+use crate::record::ClientId;
 use crate::sharing::export::Format;
-use crate::sharing::policy::matcher::FIREWALL_VERSION;
 use crate::sharing::policy::RedactedView;
 use crate::support::crypto;
 use crate::support::error::{Error, Result};
+use crate::support::input::clean;
+use crate::support::matcher::FIREWALL_VERSION;
 use crate::vault::Session;
 
 /// The manager's approval a finished request rests on.

@@ -11,10 +11,10 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::casework::clients::ClientId;
 use crate::casework::consent::{Purpose, RecipientKind};
 use crate::log::{self, event, Entry, Event, Kind};
 use crate::record::initials_of;
+use crate::record::ClientId;
 use crate::sharing::export::Format;
 use crate::sharing::policy;
 use crate::sharing::share::{Approval, RequestState};
