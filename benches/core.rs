@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use casekeep::bench::{self, Fixture, Storage};
 use casekeep::casework::clients::Names;
-use casekeep::casework::consent::{ConsentInput, RecipientKind};
-use casekeep::sharing::export::Format;
+use casekeep::casework::consent::ConsentInput;
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::RecipientKind;
 use casekeep::sharing::share::ShareRequest;
 use casekeep::synth::Rng;
 use casekeep::{ClientId, Session};

@@ -10,13 +10,15 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use casekeep::casework::clients::Names;
-use casekeep::casework::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
+use casekeep::casework::consent::ConsentInput;
 use casekeep::log::identity::Role;
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
+use casekeep::log::vocab::{LawfulBasis, Told};
 use casekeep::record::safe_times::Acknowledgement;
 use casekeep::record::ClientId;
 use casekeep::record::Date;
-use casekeep::sharing::export::Format;
-use casekeep::sharing::share::{LawfulBasis, ShareRequest, Told};
+use casekeep::sharing::share::ShareRequest;
 use casekeep::support::error::{Error, Result};
 use casekeep::support::fsutil;
 use casekeep::support::input::JSON_LIMIT;
@@ -769,7 +771,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Contact(ContactCmd::Attempt { client, contact, outcome, note }) => {
             let id = ClientId::parse(&client)?;
-            let outcome = casekeep::casework::contact_log::AttemptOutcome::parse(&outcome)?;
+            let outcome = casekeep::log::vocab::AttemptOutcome::parse(&outcome)?;
             out(&session.log_contact_attempt(id, contact, outcome, note.as_deref())?.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -836,7 +838,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             let filter = casekeep::sharing::decisions::DecisionFilter {
                 client: client.map(|c| ClientId::parse(&c)).transpose()?.map(|c| c.0),
                 recipient: recipient.map(|r| r.parse::<RecipientKind>()).transpose()?,
-                kind: kind.map(|k| k.parse::<casekeep::sharing::decisions::DecisionKind>()).transpose()?,
+                kind: kind.map(|k| k.parse::<casekeep::log::vocab::DecisionKind>()).transpose()?,
                 awaiting_approval,
             };
             emit(&session.decisions(&filter)?)?;

@@ -75,7 +75,7 @@ fn command_args(data: &[u8]) {
         let _ = Option::<String>::deserialize(v);
         let _ = crate::log::identity::Role::deserialize(v);
         if let Ok(text) = String::deserialize(v) {
-            let _ = text.parse::<crate::casework::consent::RecipientKind>();
+            let _ = text.parse::<crate::log::vocab::RecipientKind>();
             let _ = crate::RecoveryKey::parse(&text);
         }
         if let Ok(args) = ConsentArgs::deserialize(v) {

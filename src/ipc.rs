@@ -6,11 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::casework::consent::{ConsentInput, ConsentMethod, ConsentState, Purpose, RecipientKind};
+use crate::casework::consent::{ConsentInput, Purpose};
 use crate::log::identity::Role;
+use crate::log::vocab::Format;
+use crate::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
+use crate::log::vocab::{LawfulBasis, Told};
 use crate::record::Date;
-use crate::sharing::export::Format;
-use crate::sharing::share::{LawfulBasis, ShareRequest, Told};
+use crate::sharing::share::ShareRequest;
 use crate::{ClientId, Error, Result};
 
 /// The app's state as the UI sees it.

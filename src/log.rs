@@ -23,6 +23,7 @@ pub mod event;
 pub mod identity;
 pub mod shred;
 mod verify;
+pub mod vocab;
 
 pub use event::Event;
 

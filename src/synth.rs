@@ -13,7 +13,8 @@
 use chrono::{Days, NaiveDate};
 use serde_json::{json, Value};
 
-use crate::casework::consent::{Consent, ConsentMethod, ConsentState, RecipientKind, GENERAL_PURPOSE};
+use crate::casework::consent::{Consent, GENERAL_PURPOSE};
+use crate::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
 use crate::log::Kind;
 use crate::record::Date;
 

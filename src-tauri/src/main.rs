@@ -20,10 +20,10 @@ use std::path::PathBuf;
 
 use arg::Arg;
 use casekeep::casework::clients::Names;
-use casekeep::casework::consent::RecipientKind;
 use casekeep::casework::drafts::DraftKind;
 use casekeep::ipc::{AppStatus, ConsentArgs, Created, FinishArgs, ShareArgs, Unlocked};
-use casekeep::sharing::export::Format;
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::RecipientKind;
 use casekeep::{ClientId, Passphrase, Role};
 use chosen::{ChosenFile, Purpose};
 use serde_json::Value;
@@ -303,7 +303,7 @@ fn log_contact_attempt(
     let Arg(contact) = contact;
     let Arg(outcome) = outcome;
     let Arg(note) = note;
-    let outcome = casekeep::casework::contact_log::AttemptOutcome::parse(&outcome)?;
+    let outcome = casekeep::log::vocab::AttemptOutcome::parse(&outcome)?;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.log_contact_attempt(ClientId(client), contact, outcome, note.as_deref())?)
 }

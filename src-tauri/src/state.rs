@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use casekeep::sharing::export::Format;
+use casekeep::log::vocab::Format;
 use casekeep::Session;
 use tauri::{Emitter, Manager};
 

@@ -11,37 +11,13 @@ use chrono::Days;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
+use crate::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
 use crate::log::{self, Event, Kind};
 use crate::record::ClientId;
 use crate::record::Date;
 use crate::support::error::{Error, Result};
 use crate::support::input::clean as text;
 use crate::vault::Session;
-
-word_enum!(
-    /// Who information may go to.
-    RecipientKind, "the recipient" {
-        Marac => "marac",
-        ChildrensSocialCare => "childrens_social_care",
-        Police => "police",
-        Health => "health",
-        Housing => "housing",
-    }
-);
-
-word_enum!(ConsentState, "the consent state" {
-    Given => "given",
-    Refused => "refused",
-    Withdrawn => "withdrawn",
-    NotSought => "not_sought",
-    LacksCapacity => "lacks_capacity",
-});
-
-word_enum!(ConsentMethod, "the method" {
-    Verbal => "verbal",
-    Written => "written",
-    Other => "other",
-});
 
 word_enum!(
     /// The closed list of purposes, each belonging to one recipient ([`PurposeCode::recipient`]).

@@ -16,39 +16,13 @@ use serde::Serialize;
 
 use crate::casework::clients::{self, Names};
 use crate::log::event::{self, SafeContactConfirmed};
+use crate::log::vocab::AttemptOutcome;
 use crate::log::{self, Event};
 use crate::record::ClientId;
 use crate::record::{Channel, ClientRecord, Contact, Date};
 use crate::support::error::{Error, Result};
 use crate::vault::record_anchor;
 use crate::vault::Session;
-
-word_enum!(
-    /// How a contact attempt went (a closed list: nothing is chosen for the worker).
-    AttemptOutcome, "the outcome" {
-        Spoke => "spoke",
-        NoAnswer => "no_answer",
-        NotSafeToTalk => "not_safe_to_talk",
-        NumberNotWorking => "number_not_working",
-    }
-);
-
-impl AttemptOutcome {
-    /// Reads an outcome as the CLI writes it (`no-answer`) or as stored (`no_answer`).
-    pub fn parse(s: &str) -> Result<AttemptOutcome> {
-        s.trim().replace('-', "_").parse()
-    }
-
-    /// The outcome in words, for people.
-    pub fn words(&self) -> &'static str {
-        match self {
-            AttemptOutcome::Spoke => "spoke to them",
-            AttemptOutcome::NoAnswer => "no answer",
-            AttemptOutcome::NotSafeToTalk => "not safe to talk",
-            AttemptOutcome::NumberNotWorking => "number not working",
-        }
-    }
-}
 
 /// The longest note an attempt may carry (characters).
 pub const NOTE_MAX: usize = 500;

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::casework::consent::{ConsentInput, RecipientKind};
+use crate::casework::consent::ConsentInput;
+use crate::log::vocab::RecipientKind;
 use crate::record::Date;
 use crate::support::error::Result;
 use crate::vault::slots::Passphrase;

@@ -28,6 +28,7 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::casework::consent::fold;
+use crate::log::vocab::AlertReason;
 use crate::log::{self, event, Event};
 use crate::record::ClientId;
 use crate::record::{clean, normalise_phone, Date, MEDIUM, SHORT};
@@ -155,16 +156,6 @@ impl std::fmt::Debug for Enquiry {
             .finish_non_exhaustive()
     }
 }
-
-word_enum!(
-    /// Why the tripwire raised an alert.
-    AlertReason, "the alert reason" {
-        SeveralClients => "several_clients",
-        Repeated => "repeated",
-        NotSwitchboard => "not_switchboard",
-        UnknownOrganisation => "unknown_organisation",
-    }
-);
 
 impl AlertReason {
     fn words(self) -> &'static str {

@@ -10,12 +10,13 @@ use std::collections::BTreeMap;
 use chrono::Days;
 use serde::Serialize;
 
-use crate::casework::consent::{ConsentEntry, ConsentState};
+use crate::casework::consent::ConsentEntry;
 use crate::casework::settings::QueueConfig;
 use crate::log::identity::Role;
+use crate::log::vocab::ConsentState;
+use crate::log::vocab::RequestState;
 use crate::log::{self, Kind};
 use crate::record::{ClientRecord, Date};
-use crate::sharing::share::RequestState;
 use crate::support::error::Result;
 use crate::vault::Session;
 

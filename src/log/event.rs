@@ -25,15 +25,16 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::Kind;
-use crate::casework::consent::{Consent, RecipientKind};
-use crate::casework::contact_log::AttemptOutcome;
+use crate::casework::consent::Consent;
 use crate::casework::enquiry::{Reviewed as AlertReviewed, Stored as EnquiryStored, Switchboard};
 use crate::casework::settings::{AgencyDetails, Settings};
 use crate::log::identity::Role;
+use crate::log::vocab::AttemptOutcome;
+use crate::log::vocab::DecisionKind;
+use crate::log::vocab::Format;
+use crate::log::vocab::RecipientKind;
+use crate::log::vocab::{Approval as ApprovalState, LawfulBasis, Told};
 use crate::record::Date;
-use crate::sharing::decisions::DecisionKind;
-use crate::sharing::export::Format;
-use crate::sharing::share::{Approval as ApprovalState, LawfulBasis, Told};
 use crate::support::error::{Error, Result};
 
 /// The digest of the record version an entry anchors (`record_digest`): `Some(Some(hex))`
@@ -609,8 +610,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::casework::consent::{ConsentMethod, ConsentState};
-    use crate::casework::enquiry::AlertReason;
+    use crate::log::vocab::AlertReason;
+    use crate::log::vocab::{ConsentMethod, ConsentState};
 
     fn keys(n: u8) -> Keys {
         Keys::new(i64::from(n), &[n; 2], &[n + 1; 2])

@@ -11,27 +11,17 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::casework::consent::{Purpose, RecipientKind};
+use crate::casework::consent::Purpose;
+use crate::log::vocab::DecisionKind;
+use crate::log::vocab::Format;
+use crate::log::vocab::RecipientKind;
+use crate::log::vocab::{Approval, RequestState};
 use crate::log::{self, event, Entry, Event, Kind};
 use crate::record::initials_of;
 use crate::record::ClientId;
-use crate::sharing::export::Format;
 use crate::sharing::policy;
-use crate::sharing::share::{Approval, RequestState};
 use crate::support::error::{Error, Result};
 use crate::vault::Session;
-
-word_enum!(
-    /// What kind of entry a decision row is (the list's filter).
-    DecisionKind, "the kind of decision" {
-        Share => "share",
-        Decline => "decline",
-        ConsentGiven => "consent_given",
-        ConsentRefused => "consent_refused",
-        ConsentOther => "consent_other",
-        Request => "request",
-    }
-);
 
 /// Which decisions to list; every filter given must hold.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -4,20 +4,23 @@
 
 mod request;
 
-pub use request::{view_digest, RequestState, ShareRequestStatus};
+pub use request::{view_digest, ShareRequestStatus};
 
 use std::path::{Path, PathBuf};
 
 use data_encoding::HEXLOWER;
 use rusqlite::OptionalExtension;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::casework::consent::{ConsentDecision, Purpose, RecipientKind};
+use crate::casework::consent::{ConsentDecision, Purpose};
+use crate::log::vocab::Format;
+use crate::log::vocab::RecipientKind;
+use crate::log::vocab::{Approval, LawfulBasis, Told};
 use crate::log::{self, event, Event};
 use crate::record::ClientId;
 use crate::record::Date;
-use crate::sharing::export::{self, Envelope, Format};
+use crate::sharing::export::{self, Envelope};
 use crate::sharing::policy::{self, RedactOptions, RedactedView};
 use crate::support::crypto;
 use crate::support::error::{Error, Result};
@@ -26,27 +29,6 @@ use crate::support::input::clean;
 use crate::support::matcher::FIREWALL_VERSION;
 use crate::vault::deliver;
 use crate::vault::Session;
-
-word_enum!(
-    /// Lawful bases for sharing without consent.
-    LawfulBasis, "the lawful basis" {
-        SafeguardingChild => "safeguarding_child",
-        SafeguardingAdult => "safeguarding_adult",
-        PreventDetectCrime => "prevent_detect_crime",
-        LegalDuty => "legal_duty",
-        VitalInterests => "vital_interests",
-        PublicInterest => "public_interest",
-    }
-);
-
-word_enum!(
-    /// Whether the person was told about the share.
-    Told, "`told`" {
-        Yes => "yes",
-        No => "no",
-        NotSafe => "not_safe",
-    }
-);
 
 /// What the worker asks to share.
 #[derive(Debug, Clone)]
@@ -61,15 +43,6 @@ pub struct ShareRequest {
     pub told: Option<Told>,
     pub advice: Option<String>,
     pub excerpts: Vec<usize>,
-}
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Approval {
-    NotRequired,
-    Approved,
-    Awaiting,
 }
 
 /// Why the share may go ahead.

@@ -3,7 +3,7 @@
 //! (or the core derives it), and the audit diff ("client changed" names paths) reports it
 //! when it changes. A new field fails here until each of them handles it.
 
-use casekeep::casework::consent::RecipientKind;
+use casekeep::log::vocab::RecipientKind;
 use casekeep::record::catalogue::{self, FIELDS};
 use casekeep::record::{ClientPatch, ClientRecord, Date};
 use casekeep::sharing::policy::{self, Treatment};

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crate::common::*;
-use casekeep::casework::consent::{Purpose, PurposeCode, RecipientKind};
+use casekeep::casework::consent::{Purpose, PurposeCode};
+use casekeep::log::vocab::RecipientKind;
 use casekeep::log::Kind;
 use casekeep::sharing::share::ShareRequest;
 use serde_json::{json, Value};

@@ -393,7 +393,7 @@ fn killed_exports_never_leave_a_file_without_its_record() {
         s.record_consent(
             id,
             casekeep::casework::consent::ConsentInput::given_verbally(
-                casekeep::casework::consent::RecipientKind::Marac,
+                casekeep::log::vocab::RecipientKind::Marac,
             ),
         )
         .unwrap();

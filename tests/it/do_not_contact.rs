@@ -13,9 +13,10 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::common::*;
-use casekeep::casework::consent::RecipientKind;
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::RecipientKind;
 use casekeep::record::{ClientRecord, Date};
-use casekeep::sharing::export::{self, Format};
+use casekeep::sharing::export::{self};
 use casekeep::sharing::policy::{self, RedactOptions};
 
 const DNU: &str = "07700 900999";

@@ -350,7 +350,7 @@ proptest::proptest! {
 // ---------------------------------------------------------------------------------------
 // Issue 17 item 5: one-step re-confirmation, the contact-attempt log, possible duplicates.
 
-use casekeep::casework::contact_log::AttemptOutcome;
+use casekeep::log::vocab::AttemptOutcome;
 use casekeep::record::Date;
 
 fn days_from_today(n: i64) -> String {

@@ -5,31 +5,14 @@
 pub mod json;
 pub mod pdf;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
+use crate::log::vocab::Format;
 use crate::sharing::policy::RedactedView;
 use crate::support::error::{Error, Result};
 
 pub const MARKING: &str = "OFFICIAL-SENSITIVE";
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    Pdf,
-    Json,
-}
-
-impl std::str::FromStr for Format {
-    type Err = crate::Error;
-    fn from_str(s: &str) -> crate::Result<Self> {
-        match s {
-            "pdf" => Ok(Format::Pdf),
-            "json" => Ok(Format::Json),
-            _ => Err(crate::Error::invalid("the format must be pdf or json")),
-        }
-    }
-}
 
 /// What the file says about its own disclosure (no personal data; the purpose and the
 /// recipient's name come from the view, where the firewall masked them).

@@ -26,7 +26,7 @@ use krilla::{Data, Document, SerializeSettings};
 use unicode_bidi::{BidiInfo, Level};
 
 use super::{Envelope, MARKING};
-use crate::casework::consent::RecipientKind;
+use crate::log::vocab::RecipientKind;
 use crate::sharing::policy::{RedactedView, SharedField, ALL_ANSWERS_HEAD, INDICATORS_HEAD};
 use crate::support::error::{Error, Result};
 

@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::casework::consent::RecipientKind;
 use crate::casework::settings::MaracChecklist;
+use crate::log::vocab::RecipientKind;
 use crate::record::catalogue;
 use crate::record::risk::{self, RiskConfig};
 use crate::record::{display_phone, postcode_district, Channel, ClientRecord, Date};

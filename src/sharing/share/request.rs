@@ -14,15 +14,15 @@ use std::path::Path;
 
 use data_encoding::HEXLOWER;
 use rusqlite::OptionalExtension;
-use serde::Serialize;
 use serde_json::json;
 
 use super::{asked, basis, check_out_path, Approval, ShareReceipt, ShareRequest};
 use crate::log::event::{ShareRequestApproved, ShareRequestRejected, ShareRequested};
 use crate::log::identity::Role;
+use crate::log::vocab::Format;
+use crate::log::vocab::RequestState;
 use crate::log::{self, Event};
 use crate::record::ClientId;
-use crate::sharing::export::Format;
 use crate::sharing::policy::RedactedView;
 use crate::support::crypto;
 use crate::support::error::{Error, Result};
@@ -35,19 +35,6 @@ pub(super) struct Approved {
     pub by: String,
     pub request: i64,
     pub entry: i64,
-}
-
-/// Where a share request stands.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestState {
-    /// Awaiting a manager.
-    Pending,
-    /// Approved; the requester may finish it.
-    Approved,
-    Rejected,
-    /// Approved and shared.
-    Finished,
 }
 
 /// One share request and where it stands (no record value).
