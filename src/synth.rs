@@ -13,7 +13,8 @@
 use chrono::{Days, NaiveDate};
 use serde_json::{json, Value};
 
-use crate::casework::consent::{Consent, GENERAL_PURPOSE};
+use crate::casework::consent::GENERAL_PURPOSE;
+use crate::log::event::Consent;
 use crate::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
 use crate::log::Kind;
 use crate::record::Date;

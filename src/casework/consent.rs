@@ -8,9 +8,10 @@
 use std::collections::BTreeSet;
 
 use chrono::Days;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
+use crate::log::event::Consent;
 use crate::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
 use crate::log::{self, Event, Kind};
 use crate::record::ClientId;
@@ -262,24 +263,6 @@ impl Purpose {
     fn lifts(&self, refused: &Purpose) -> bool {
         *self != Purpose::General || *refused == Purpose::General
     }
-}
-
-/// A consent decision as recorded (the body of a signed `consent` log entry). `purpose`
-/// is a code ("general", a listed code, "other" with `purpose_text`); in entries written
-/// before the closed list it is free text (see [`Purpose::from_stored`]).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Consent {
-    pub recipient: RecipientKind,
-    pub purpose: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose_text: Option<String>,
-    pub state: ConsentState,
-    pub method: ConsentMethod,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_on: Option<Date>,
-    pub recorded_by: String,
 }
 
 impl Consent {

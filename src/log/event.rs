@@ -25,15 +25,13 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::Kind;
-use crate::casework::consent::Consent;
 use crate::casework::enquiry::{Reviewed as AlertReviewed, Stored as EnquiryStored, Switchboard};
 use crate::casework::settings::{AgencyDetails, Settings};
 use crate::log::identity::Role;
-use crate::log::vocab::AttemptOutcome;
-use crate::log::vocab::DecisionKind;
-use crate::log::vocab::Format;
-use crate::log::vocab::RecipientKind;
-use crate::log::vocab::{Approval as ApprovalState, LawfulBasis, Told};
+use crate::log::vocab::{
+    Approval as ApprovalState, AttemptOutcome, ConsentMethod, ConsentState, DecisionKind, Format,
+    LawfulBasis, RecipientKind, Told,
+};
 use crate::record::Date;
 use crate::support::error::{Error, Result};
 
@@ -50,6 +48,25 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<RecordDigest,
 /// A body with no fields: `{}`.
 #[derive(Debug, Serialize, Deserialize, Default)]
 pub struct Empty {}
+
+/// A consent decision as recorded (the body of a signed `consent` log entry). `purpose`
+/// is a code ("general", a listed code, "other" with `purpose_text`); in entries written
+/// before the closed list it is free text (`casework::consent`'s `Purpose::from_stored`
+/// reads both; `Consent`'s methods are there too).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Consent {
+    pub recipient: RecipientKind,
+    pub purpose: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose_text: Option<String>,
+    pub state: ConsentState,
+    pub method: ConsentMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_on: Option<Date>,
+    pub recorded_by: String,
+}
 
 /// Public keys certified by an identity entry.
 #[derive(Debug, Serialize, Deserialize)]
