@@ -918,7 +918,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Agency(AgencyCmd::Set { name, role, phone, email }) => {
             let now = session.agency_details()?;
-            let details = casekeep::casework::settings::AgencyDetails {
+            let details = casekeep::record::settings::AgencyDetails {
                 agency: Some(name),
                 referrer_role: role.or(now.referrer_role),
                 phone: phone.or(now.phone),

@@ -52,7 +52,7 @@ pub fn ipc_args(data: &[u8]) {
         let cfg = crate::record::risk::RiskConfig::default();
         let _ = crate::casework::marac::apply(&mut rec, input, "fuzz", &cfg, fixed_day());
     }
-    let _ = crate::casework::settings::Settings::default().merged(data);
+    let _ = crate::record::settings::Settings::default().merged(data);
 }
 
 /// The argument types of the shell's commands, decoded from each value of a JSON body (or

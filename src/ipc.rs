@@ -72,11 +72,11 @@ impl CmdError {
 #[derive(Debug, Serialize)]
 pub struct RiskForm {
     pub questions: Vec<String>,
-    pub settings: crate::casework::settings::Settings,
+    pub settings: crate::record::settings::Settings,
 }
 
 impl RiskForm {
-    pub fn new(settings: crate::casework::settings::Settings) -> Self {
+    pub fn new(settings: crate::record::settings::Settings) -> Self {
         RiskForm {
             questions: crate::record::risk::QUESTIONS.iter().map(|q| (*q).to_string()).collect(),
             settings,

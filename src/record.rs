@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod referrals;
 pub mod risk;
 pub mod safe_times;
+pub mod settings;
 
 use std::fmt;
 

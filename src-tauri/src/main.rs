@@ -669,7 +669,7 @@ fn safe_now(
 fn set_vault_settings(
     state: State<'_, AppState>,
     patch: Arg<Value>,
-) -> CmdResult<casekeep::casework::settings::Settings> {
+) -> CmdResult<casekeep::record::settings::Settings> {
     let Arg(patch) = patch;
     let mut g = state.guard()?;
     let bytes = json_bytes(&patch)?;
@@ -702,7 +702,7 @@ fn decision(
 
 /// The agency and referrer details exports print.
 #[tauri::command(async)]
-fn agency_details(state: State<'_, AppState>) -> CmdResult<casekeep::casework::settings::AgencyDetails> {
+fn agency_details(state: State<'_, AppState>) -> CmdResult<casekeep::record::settings::AgencyDetails> {
     let mut g = state.guard()?;
     let mut d = g.session_mut()?.agency_details()?;
     d.phone = d.phone_shown();
@@ -713,8 +713,8 @@ fn agency_details(state: State<'_, AppState>) -> CmdResult<casekeep::casework::s
 #[tauri::command(async)]
 fn set_agency_details(
     state: State<'_, AppState>,
-    details: Arg<casekeep::casework::settings::AgencyDetails>,
-) -> CmdResult<casekeep::casework::settings::AgencyDetails> {
+    details: Arg<casekeep::record::settings::AgencyDetails>,
+) -> CmdResult<casekeep::record::settings::AgencyDetails> {
     let Arg(details) = details;
     let mut g = state.guard()?;
     let mut d = g.session_mut()?.set_agency_details(&details)?;

@@ -15,7 +15,7 @@ use crate::clock;
 use crate::lockwatch::{self, LockCause};
 
 pub const DEFAULT_IDLE: Duration =
-    Duration::from_secs(casekeep::casework::settings::DEFAULT_IDLE_MINUTES as u64 * 60);
+    Duration::from_secs(casekeep::record::settings::DEFAULT_IDLE_MINUTES as u64 * 60);
 
 /// The longest warning before the idle lock (GOV.UK's timeout warning; WCAG 2.2.1 asks for
 /// at least 20 seconds to answer it).
@@ -112,7 +112,7 @@ impl Inner {
         let minutes = session
             .settings()
             .map(|s| s.lock.idle_minutes)
-            .unwrap_or(casekeep::casework::settings::DEFAULT_IDLE_MINUTES);
+            .unwrap_or(casekeep::record::settings::DEFAULT_IDLE_MINUTES);
         self.set_vault_idle(Duration::from_secs(u64::from(minutes) * 60));
         self.session = Some(session);
         self.demo = demo;

@@ -28,7 +28,8 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::casework::consent::fold;
-use crate::log::vocab::AlertReason;
+use crate::log::event::{AlertReviewed, EnquiryStored, Switchboard};
+use crate::log::vocab::{AlertReason, EnquiryChannel};
 use crate::log::{self, event, Event};
 use crate::record::ClientId;
 use crate::record::{clean, normalise_phone, Date, MEDIUM, SHORT};
@@ -58,17 +59,6 @@ pub const ENQUIRY_JSON_LIMIT: usize = 64 * 1024;
 pub const MAX_NUMBERS: usize = 20;
 pub const MAX_ORGANISATIONS: usize = 500;
 
-word_enum!(
-    /// How the enquiry came in.
-    EnquiryChannel, "`channel`" {
-        Phone => "phone",
-        Email => "email",
-        InPerson => "in_person",
-        Letter => "letter",
-        Other => "other",
-    }
-);
-
 /// A key that must be present, whose value may be `null`.
 fn nullable<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
     Option::<String>::deserialize(d)
@@ -97,26 +87,6 @@ pub struct EnquiryInput {
 impl std::fmt::Debug for EnquiryInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("EnquiryInput{..}")
-    }
-}
-
-/// An enquiry as stored in its signed entry (its `Debug` shows none of it).
-#[derive(Clone, Serialize, Deserialize)]
-pub struct Stored {
-    channel: EnquiryChannel,
-    at: String,
-    caller_name: String,
-    claimed_organisation: Option<String>,
-    callback: Option<String>,
-    asked: String,
-    response: String,
-    verified: bool,
-    recorded_by: String,
-}
-
-impl std::fmt::Debug for Stored {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Stored { .. }")
     }
 }
 
@@ -201,22 +171,6 @@ impl Alert {
         }
         s
     }
-}
-
-/// The body of an `enquiry_alert_reviewed` entry.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Reviewed {
-    enquiries: Vec<i64>,
-    reasons: Vec<AlertReason>,
-}
-
-/// One organisation on the switchboard list.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Switchboard {
-    pub organisation: String,
-    /// E.164.
-    pub numbers: Vec<String>,
 }
 
 /// An enquiry's link to a client: the client, the `enquiry_linked` entry, who made it.
@@ -359,7 +313,7 @@ fn parse_at(s: &str, now: DateTime<Utc>) -> Result<String> {
 
 /// Validates an enquiry: trimmed texts within their limits, without control characters
 /// (`asked` and `response` may have line breaks); errors name the key, never the value.
-fn validate(input: EnquiryInput, recorded_by: &str, now: DateTime<Utc>) -> Result<Stored> {
+fn validate(input: EnquiryInput, recorded_by: &str, now: DateTime<Utc>) -> Result<EnquiryStored> {
     let required = |path: &str, v: String, max: usize, multiline: bool| -> Result<String> {
         let mut o = Some(v);
         clean(path, &mut o, max, multiline)?;
@@ -370,7 +324,7 @@ fn validate(input: EnquiryInput, recorded_by: &str, now: DateTime<Utc>) -> Resul
         clean(path, &mut o, SHORT, false)?;
         Ok(o)
     };
-    Ok(Stored {
+    Ok(EnquiryStored {
         channel: input.channel,
         caller_name: required("caller_name", input.caller_name, SHORT, false)?,
         claimed_organisation: optional("claimed_organisation", input.claimed_organisation)?,
@@ -632,7 +586,7 @@ impl Session {
             .into_iter()
             .find(|a| a.enquiries.contains(&enquiry))
             .ok_or(Error::NotFound("open enquiry alert with that enquiry"))?;
-        let event = Event::EnquiryAlertReviewed(Reviewed {
+        let event = Event::EnquiryAlertReviewed(AlertReviewed {
             enquiries: alert.enquiries.clone(),
             reasons: alert.reasons.clone(),
         });

@@ -11,11 +11,11 @@ use chrono::Days;
 use serde::Serialize;
 
 use crate::casework::consent::ConsentEntry;
-use crate::casework::settings::QueueConfig;
 use crate::log::identity::Role;
 use crate::log::vocab::ConsentState;
 use crate::log::vocab::RequestState;
 use crate::log::{self, Kind};
+use crate::record::settings::QueueConfig;
 use crate::record::{ClientRecord, Date};
 use crate::support::error::Result;
 use crate::vault::Session;

@@ -25,13 +25,12 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::Kind;
-use crate::casework::enquiry::{Reviewed as AlertReviewed, Stored as EnquiryStored, Switchboard};
-use crate::casework::settings::{AgencyDetails, Settings};
 use crate::log::identity::Role;
 use crate::log::vocab::{
-    Approval as ApprovalState, AttemptOutcome, ConsentMethod, ConsentState, DecisionKind, Format,
-    LawfulBasis, RecipientKind, Told,
+    AlertReason, Approval as ApprovalState, AttemptOutcome, ConsentMethod, ConsentState, DecisionKind,
+    EnquiryChannel, Format, LawfulBasis, RecipientKind, Told,
 };
+use crate::record::settings::{AgencyDetails, Settings};
 use crate::record::Date;
 use crate::support::error::{Error, Result};
 
@@ -66,6 +65,43 @@ pub struct Consent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_on: Option<Date>,
     pub recorded_by: String,
+}
+
+/// An enquiry as stored in its `enquiry_recorded` entry (its `Debug` shows none of it);
+/// `casework::enquiry` writes and reads it.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct EnquiryStored {
+    pub(crate) channel: EnquiryChannel,
+    pub(crate) at: String,
+    pub(crate) caller_name: String,
+    pub(crate) claimed_organisation: Option<String>,
+    pub(crate) callback: Option<String>,
+    pub(crate) asked: String,
+    pub(crate) response: String,
+    pub(crate) verified: bool,
+    pub(crate) recorded_by: String,
+}
+
+impl std::fmt::Debug for EnquiryStored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stored { .. }")
+    }
+}
+
+/// The body of an `enquiry_alert_reviewed` entry.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AlertReviewed {
+    pub(crate) enquiries: Vec<i64>,
+    pub(crate) reasons: Vec<AlertReason>,
+}
+
+/// One organisation on the switchboard list.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Switchboard {
+    pub organisation: String,
+    /// E.164.
+    pub numbers: Vec<String>,
 }
 
 /// Public keys certified by an identity entry.

@@ -81,6 +81,17 @@ word_enum!(
     }
 );
 
+word_enum!(
+    /// How the enquiry came in.
+    EnquiryChannel, "`channel`" {
+        Phone => "phone",
+        Email => "email",
+        InPerson => "in_person",
+        Letter => "letter",
+        Other => "other",
+    }
+);
+
 // ---------------------------------------------------------------------------------------
 // Decisions (`sharing::decisions`)
 

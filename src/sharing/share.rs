@@ -235,7 +235,7 @@ impl Session {
 
     /// Sets the agency's name, keeping its referrer's role, phone and e-mail (managers only).
     pub fn set_agency(&mut self, name: &str) -> Result<()> {
-        let details = crate::casework::settings::AgencyDetails {
+        let details = crate::record::settings::AgencyDetails {
             agency: Some(name.to_string()),
             ..self.agency_details()?
         };

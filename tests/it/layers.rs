@@ -1,10 +1,9 @@
 //! The core's layers (docs/ARCHITECTURE.md, "Code map"): the library's folders read bottom-up,
 //! and a lower layer never names a higher one. This test reads the src/ tree and fails on
 //! any `crate::<higher layer>` in a lower layer's file (in code, in `use` groups and in doc
-//! links alike), on a root module that is in no layer, and on a listed exception that no
-//! longer occurs (so the list only shrinks).
+//! links alike) and on a root module that is in no layer. There are no exceptions: a type
+//! two layers share lives in the lower one (docs/ARCHITECTURE.md, "The layers").
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The layers, bottom first: the one declaration of their order.
@@ -16,21 +15,6 @@ const ABOVE: &[&str] = &["bench", "synth", "fuzzing"];
 
 /// Files of the `casekeep` binary (the CLI), which is not the library.
 const BINARY: &[&str] = &["main.rs", "cli.rs", "bin"];
-
-/// The names that still point up, each with why. An entry here that no longer occurs fails
-/// the test too: remove it.
-const EXCEPTIONS: &[(&str, &str, &str)] = &[
-    (
-        "src/log/event.rs",
-        "casework::enquiry",
-        "the enquiry events' bodies (`Stored`, `Reviewed`, `Switchboard`) are enquiry.rs's own records",
-    ),
-    (
-        "src/log/event.rs",
-        "casework::settings",
-        "`settings_changed` and `agency_set` carry `Settings` and `AgencyDetails`, whose checks and defaults are settings.rs's",
-    ),
-];
 
 fn layer_index(name: &str) -> Option<usize> {
     LAYERS.iter().position(|l| *l == name)
@@ -105,7 +89,6 @@ fn first_two(path: &str) -> String {
 fn a_lower_layer_never_names_a_higher_one() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut problems = Vec::new();
-    let mut seen_exceptions = BTreeSet::new();
     let mut files = 0;
     for path in rust_files(&src) {
         let rel = path.strip_prefix(&src).unwrap();
@@ -133,16 +116,7 @@ fn a_lower_layer_never_names_a_higher_one() {
             if !higher {
                 continue;
             }
-            if EXCEPTIONS.iter().any(|(f, p, _)| *f == shown && *p == named) {
-                seen_exceptions.insert((shown.clone(), named));
-                continue;
-            }
             problems.push(format!("{shown} ({}) names crate::{named} ({first})", LAYERS[own]));
-        }
-    }
-    for (f, p, _) in EXCEPTIONS {
-        if !seen_exceptions.contains(&(f.to_string(), p.to_string())) {
-            problems.push(format!("the exception {f} -> {p} no longer occurs: remove it from EXCEPTIONS"));
         }
     }
     assert!(files >= 40, "the scan read only {files} files of the library");

@@ -47,7 +47,7 @@ pub struct Referrer {
 
 impl Referrer {
     /// The block from the agency's details and the referrer's name.
-    pub fn from_details(name: &str, d: &crate::casework::settings::AgencyDetails) -> Referrer {
+    pub fn from_details(name: &str, d: &crate::record::settings::AgencyDetails) -> Referrer {
         Referrer {
             name: name.to_string(),
             role: d.referrer_role.clone(),

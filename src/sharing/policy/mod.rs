@@ -13,10 +13,10 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::casework::settings::MaracChecklist;
 use crate::log::vocab::RecipientKind;
 use crate::record::catalogue;
 use crate::record::risk::{self, RiskConfig};
+use crate::record::settings::MaracChecklist;
 use crate::record::{display_phone, postcode_district, Channel, ClientRecord, Date};
 use crate::support::error::{Error, Result};
 use crate::support::matcher::{self, Matcher, ValueKind};

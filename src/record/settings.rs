@@ -1,17 +1,14 @@
-//! Per-vault settings: the MARAC referral criteria and risk bands (local MARACs differ) and
-//! the work queue's windows. A manager changes them and each change is a signed audit entry
-//! holding the new settings (no personal data); the settings *are* the latest such entry
-//! (`log::latest_by_manager`), so there is no copy an insider could edit instead.
+//! Per-vault settings as data: the MARAC referral criteria and risk bands (local MARACs
+//! differ), the work queue's windows, retention, the idle lock, and the agency's details
+//! exports print; their defaults, checks and the merging of a partial document. Pure: how
+//! they are kept (the latest entry a manager signed) is `casework::configure`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::log::event::SettingsChanged;
-use crate::log::{self, Event};
 use crate::record::risk::RiskConfig;
 use crate::support::error::{Error, Result};
 use crate::support::input;
-use crate::vault::Session;
 
 /// How far ahead the work queue looks.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -176,46 +173,6 @@ impl Settings {
     }
 }
 
-/// The signed entry of a change of settings.
-const SETTINGS_CHANGED: &str = "settings_changed";
-
-impl Session {
-    /// This vault's settings: those of the latest change a manager signed (the defaults
-    /// until a manager changes them).
-    pub fn settings(&self) -> Result<Settings> {
-        match log::latest_by_manager(self.conn(), self.identities(), SETTINGS_CHANGED)? {
-            None => Ok(Settings::default()),
-            Some(body) => match Event::parse_str(SETTINGS_CHANGED, &body) {
-                Ok(Event::SettingsChanged(c)) => Some(c.after),
-                _ => None,
-            }
-            .filter(|s| s.validate().is_ok())
-            .ok_or_else(|| {
-                Error::Integrity("the latest signed change of the vault settings is malformed".into())
-            }),
-        }
-    }
-
-    /// Changes settings from a partial JSON document (managers only); returns the result.
-    pub fn set_settings(&mut self, patch: &[u8]) -> Result<Settings> {
-        self.require_manager()?;
-        let before = self.settings()?;
-        let after = before.merged(patch)?;
-        if after == before {
-            return Ok(after);
-        }
-        let event = Event::SettingsChanged(SettingsChanged { before, after });
-        self.write(|tx, s| {
-            if after.risk != before.risk {
-                crate::casework::clients::relevel_all(tx, s, &after.risk)?;
-            }
-            s.append(tx, None, &event)?;
-            Ok(())
-        })?;
-        Ok(after)
-    }
-}
-
 /// The agency and its referrer, as exports print them: the agency's name, the role of the
 /// person who refers (an IDVA, an outreach worker), and the phone number and secure e-mail
 /// address a MARAC coordinator answers to. A manager sets them; each change is a signed
@@ -245,9 +202,6 @@ fn capitalised(s: &str) -> String {
     }
     out
 }
-
-/// The signed entry of the agency's details.
-pub(crate) const AGENCY_SET: &str = "agency_set";
 
 impl AgencyDetails {
     /// Checks and tidies details as typed: the agency's name is required; the phone must be
@@ -305,31 +259,6 @@ impl AgencyDetails {
             if missing.len() == 1 { "is" } else { "are" },
             if missing.len() == 1 { "it" } else { "them" }
         ))
-    }
-}
-
-impl Session {
-    /// The agency's details as the latest `agency_set` entry a manager signed says (all
-    /// empty until a manager sets them).
-    pub fn agency_details(&self) -> Result<AgencyDetails> {
-        match log::latest_by_manager(self.conn(), self.identities(), AGENCY_SET)? {
-            None => Ok(AgencyDetails::default()),
-            Some(body) => match Event::parse_str(AGENCY_SET, &body) {
-                Ok(Event::AgencySet(d)) => Some(d),
-                _ => None,
-            }
-            .filter(|d| d.agency.is_some())
-            .ok_or_else(|| Error::Integrity("the latest signed agency name is malformed".into())),
-        }
-    }
-
-    /// Sets the agency's details (managers only): a signed `agency_set` entry.
-    pub fn set_agency_details(&mut self, details: &AgencyDetails) -> Result<AgencyDetails> {
-        self.require_manager()?;
-        let details = details.checked()?;
-        let event = Event::AgencySet(details.clone());
-        self.write(|tx, s| s.append(tx, None, &event).map(|_| ()))?;
-        Ok(details)
     }
 }
 
