@@ -1,6 +1,8 @@
 //! Clients: add, change, show and list records. Each call is one transaction that also
 //! writes its audit event (field paths, never values).
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDateTime;
 
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -13,7 +15,7 @@ use crate::record::catalogue;
 use crate::record::risk::{self, RiskConfig, RiskLevel};
 use crate::record::safe_times::{self, Acknowledgement};
 use crate::record::ClientId;
-use crate::record::{check_case_reference, initials_of, ClientPatch, ClientRecord, Date};
+use crate::record::{check_case_reference, initials_of, Channel, ClientPatch, ClientRecord, Contact, Date};
 use crate::support::caution::Caution;
 use crate::support::error::{Error, Result};
 use crate::support::input;
@@ -316,10 +318,10 @@ impl Session {
             {
                 return Err(Error::invalid("another client already has that case reference"));
             }
-            let lifted = crate::casework::contact_log::lifted_do_not_use(&before, &rec);
+            let lifted = lifted_do_not_use(&before, &rec);
             let reason = match (lifted.first(), lift) {
                 (None, _) => None,
-                (Some(n), None) => return Err(crate::casework::contact_log::lift_refusal(*n)),
+                (Some(n), None) => return Err(lift_refusal(*n)),
                 (Some(_), Some(a)) => Some(a.reason()),
             };
             let changed =
@@ -614,4 +616,34 @@ pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig, names: Na
         }
     }
     Ok(v)
+}
+/// The values of usable contacts in `after` that a stored do-not-use contact of `before`
+/// has: the numbers (from 1, in `after`) of contacts whose do-not-use mark is lifted.
+fn lifted_do_not_use(before: &ClientRecord, after: &ClientRecord) -> Vec<usize> {
+    let barred: BTreeSet<String> =
+        before.contacts.iter().filter(|c| c.do_not_use).filter_map(comparable).collect();
+    after
+        .contacts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.do_not_use)
+        .filter(|(_, c)| comparable(c).is_some_and(|v| barred.contains(&v)))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// A contact's value as compared: phone numbers are stored in E.164 already (so "07700
+/// 900123" and "+44 7700 900123" are one number); other values without case.
+fn comparable(c: &Contact) -> Option<String> {
+    let v = c.value.as_deref()?.trim();
+    Some(match c.channel {
+        Channel::Phone | Channel::Sms => v.to_string(),
+        _ => v.to_lowercase(),
+    })
+}
+
+fn lift_refusal(n: usize) -> Error {
+    Error::invalid(format!(
+        "contact {n} has a number marked do not use: making it usable needs a confirmation with a reason"
+    ))
 }

@@ -104,37 +104,6 @@ pub fn check_note(note: Option<&str>) -> Result<Option<String>> {
     Ok(Some(t.to_string()))
 }
 
-/// The values of usable contacts in `after` that a stored do-not-use contact of `before`
-/// has: the numbers (from 1, in `after`) of contacts whose do-not-use mark is lifted.
-pub(crate) fn lifted_do_not_use(before: &ClientRecord, after: &ClientRecord) -> Vec<usize> {
-    let barred: BTreeSet<String> =
-        before.contacts.iter().filter(|c| c.do_not_use).filter_map(comparable).collect();
-    after
-        .contacts
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.do_not_use)
-        .filter(|(_, c)| comparable(c).is_some_and(|v| barred.contains(&v)))
-        .map(|(i, _)| i + 1)
-        .collect()
-}
-
-/// A contact's value as compared: phone numbers are stored in E.164 already (so "07700
-/// 900123" and "+44 7700 900123" are one number); other values without case.
-fn comparable(c: &Contact) -> Option<String> {
-    let v = c.value.as_deref()?.trim();
-    Some(match c.channel {
-        Channel::Phone | Channel::Sms => v.to_string(),
-        _ => v.to_lowercase(),
-    })
-}
-
-pub(crate) fn lift_refusal(n: usize) -> Error {
-    Error::invalid(format!(
-        "contact {n} has a number marked do not use: making it usable needs a confirmation with a reason"
-    ))
-}
-
 /// A name as compared: lower case, letters and digits only, one space between words.
 fn name_words(name: &str) -> Vec<String> {
     name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect()

@@ -1,5 +1,5 @@
 //! The safe-contact gate's closed list of cautions and the refusal that carries them
-//! ([`Error::AcknowledgementRequired`](crate::support::error::Error)): why reaching a
+//! (`Error::AcknowledgementRequired`): why reaching a
 //! contact now may be unsafe. Which cautions apply to a contact is worked out by the
 //! record's `safe_times::cautions`; they are here, below the record, because the error
 //! type every layer uses names them.

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OpenFlags};
 use zeroize::Zeroizing;
 
 use crate::support::crypto::Secret32;
-use crate::support::error::{Error, Result};
+use crate::support::error::{Error, Result, WRONG_KEY};
 
 pub const DB_FILE: &str = "casekeep.db";
 
@@ -107,8 +107,6 @@ pub fn reader(conn: Connection) -> Result<Connection> {
 pub fn is_wrong_key(e: &Error) -> bool {
     matches!(e, Error::Integrity(m) if m == WRONG_KEY)
 }
-
-pub(crate) const WRONG_KEY: &str = "the database file is damaged or does not match its key";
 
 /// Re-encrypts every page of the open database under `new_key` (SQLCipher's
 /// `PRAGMA rekey`, one transaction), then folds the write-ahead log back into the file

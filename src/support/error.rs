@@ -6,6 +6,10 @@
 
 use std::io;
 
+/// The message of a database that does not open with its key (`db::is_wrong_key` tells it
+/// apart from other refusals).
+pub(crate) const WRONG_KEY: &str = "the database file is damaged or does not match its key";
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +81,7 @@ impl From<rusqlite::Error> for Error {
         match e {
             rusqlite::Error::SqliteFailure(code, msg) => {
                 if code.code == rusqlite::ErrorCode::NotADatabase {
-                    return Error::Integrity(crate::support::db::WRONG_KEY.into());
+                    return Error::Integrity(WRONG_KEY.into());
                 }
                 if code.code == rusqlite::ErrorCode::DatabaseCorrupt {
                     return Error::Integrity("the database file is damaged".into());
