@@ -10,10 +10,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use casekeep::bench::{self, Fixture, Storage};
-use casekeep::clients::Names;
-use casekeep::consent::{ConsentInput, RecipientKind};
-use casekeep::export::Format;
-use casekeep::share::ShareRequest;
+use casekeep::casework::clients::Names;
+use casekeep::casework::consent::ConsentInput;
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::RecipientKind;
+use casekeep::sharing::share::ShareRequest;
 use casekeep::synth::Rng;
 use casekeep::{ClientId, Session};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
@@ -125,15 +126,18 @@ fn core(c: &mut Criterion) {
     group.finish();
 
     // Signature checks, counted apart: one Ed25519 verification of a log entry's signature.
-    let seed = casekeep::crypto::make_secret().expect("seed");
-    let public = casekeep::crypto::derive_public_key(&seed).expect("public key");
-    let sig = casekeep::crypto::sign(&seed, b"casekeep-log-signature-v1\n0123456789abcdef0123456789abcdef")
-        .expect("sign");
+    let seed = casekeep::support::crypto::make_secret().expect("seed");
+    let public = casekeep::support::crypto::derive_public_key(&seed).expect("public key");
+    let sig = casekeep::support::crypto::sign(
+        &seed,
+        b"casekeep-log-signature-v1\n0123456789abcdef0123456789abcdef",
+    )
+    .expect("sign");
     let mut group = c.benchmark_group("log_verify");
     group.throughput(Throughput::Elements(1));
     group.bench_function("signature_check", |b| {
         b.iter(|| {
-            casekeep::crypto::verify(
+            casekeep::support::crypto::verify(
                 &public,
                 b"casekeep-log-signature-v1\n0123456789abcdef0123456789abcdef",
                 &sig,

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use casekeep::policy::matcher::{Matcher, Protected, ValueKind};
+use casekeep::support::matcher::{Matcher, Protected, ValueKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn values() -> Vec<Protected> {

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use casekeep::bench::{self, Storage};
-use casekeep::clients::Names;
+use casekeep::casework::clients::Names;
 
 fn stats(mut v: Vec<Duration>) -> String {
     v.sort();

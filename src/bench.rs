@@ -12,12 +12,12 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::db;
-use crate::error::{Error, Result};
-use crate::fsutil;
 use crate::log::{self, VerifyReport};
-use crate::slots::{Passphrase, Slot, SlotDir, UserSecrets};
+use crate::support::db;
+use crate::support::error::{Error, Result};
+use crate::support::fsutil;
 use crate::synth::{self, Populated, Synth};
+use crate::vault::slots::{Passphrase, Slot, SlotDir, UserSecrets};
 use crate::vault::{Session, Vault, HEADER_FILE};
 
 /// The user and the (public) passphrase of every benchmark vault. Synthetic data only.
@@ -108,7 +108,7 @@ pub fn make_plain_twin(session: &Session, dest: &Path) -> Result<()> {
     let src = session.dir();
     fsutil::create_private_dir(dest)?;
     fs::copy(src.join(HEADER_FILE), dest.join(HEADER_FILE)).map_err(Error::io("copy the vault header"))?;
-    fs::copy(src.join(crate::envelopes::FILE), dest.join(crate::envelopes::FILE))
+    fs::copy(src.join(crate::vault::envelopes::FILE), dest.join(crate::vault::envelopes::FILE))
         .map_err(Error::io("copy the key envelopes"))?;
     let slots_dest = dest.join("slots");
     fsutil::create_private_dir(&slots_dest)?;

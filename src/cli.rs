@@ -9,17 +9,21 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use casekeep::clients::{ClientId, Names};
-use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
-use casekeep::error::{Error, Result};
-use casekeep::export::Format;
-use casekeep::fsutil;
-use casekeep::input::JSON_LIMIT;
+use casekeep::casework::clients::Names;
+use casekeep::casework::consent::ConsentInput;
+use casekeep::log::identity::Role;
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
+use casekeep::log::vocab::{LawfulBasis, Told};
+use casekeep::record::safe_times::Acknowledgement;
+use casekeep::record::ClientId;
 use casekeep::record::Date;
-use casekeep::safe_times::Acknowledgement;
-use casekeep::share::{LawfulBasis, ShareRequest, Told};
-use casekeep::slots::{Passphrase, RecoveryKey};
-use casekeep::vault::{self, Role, Session, Vault};
+use casekeep::sharing::share::ShareRequest;
+use casekeep::support::error::{Error, Result};
+use casekeep::support::fsutil;
+use casekeep::support::input::JSON_LIMIT;
+use casekeep::vault::slots::{Passphrase, RecoveryKey};
+use casekeep::vault::{self, Session, Vault};
 
 const PASSPHRASE_FILE_LIMIT: u64 = 4096;
 
@@ -665,15 +669,16 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             (true, Some(file)) => {
                 let key = recovery_key_from(recovery_key_file.as_deref())?;
                 let new = read_passphrase_file(file)?;
-                let creds = casekeep::backup::Credentials::Recovery { key: &key, new_passphrase: &new };
-                casekeep::backup::restore_with(from, &target, &name, creds)?
+                let creds =
+                    casekeep::vault::backup::Credentials::Recovery { key: &key, new_passphrase: &new };
+                casekeep::vault::backup::restore_with(from, &target, &name, creds)?
             }
             _ => {
                 let pass = match &cli.passphrase_file {
                     Some(f) => read_passphrase_file(f)?,
                     None => prompt_passphrase(&format!("Passphrase for {name}"))?,
                 };
-                casekeep::backup::restore(from, &target, &name, &pass)?
+                casekeep::vault::backup::restore(from, &target, &name, &pass)?
             }
         };
         emit(&report)?;
@@ -766,7 +771,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Contact(ContactCmd::Attempt { client, contact, outcome, note }) => {
             let id = ClientId::parse(&client)?;
-            let outcome = casekeep::contact_log::AttemptOutcome::parse(&outcome)?;
+            let outcome = casekeep::log::vocab::AttemptOutcome::parse(&outcome)?;
             out(&session.log_contact_attempt(id, contact, outcome, note.as_deref())?.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -830,10 +835,10 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Decision(DecisionCmd::List { client, recipient, kind, awaiting_approval }) => {
-            let filter = casekeep::decisions::DecisionFilter {
+            let filter = casekeep::sharing::decisions::DecisionFilter {
                 client: client.map(|c| ClientId::parse(&c)).transpose()?.map(|c| c.0),
                 recipient: recipient.map(|r| r.parse::<RecipientKind>()).transpose()?,
-                kind: kind.map(|k| k.parse::<casekeep::decisions::DecisionKind>()).transpose()?,
+                kind: kind.map(|k| k.parse::<casekeep::log::vocab::DecisionKind>()).transpose()?,
                 awaiting_approval,
             };
             emit(&session.decisions(&filter)?)?;
@@ -913,7 +918,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Agency(AgencyCmd::Set { name, role, phone, email }) => {
             let now = session.agency_details()?;
-            let details = casekeep::settings::AgencyDetails {
+            let details = casekeep::record::settings::AgencyDetails {
                 agency: Some(name),
                 referrer_role: role.or(now.referrer_role),
                 phone: phone.or(now.phone),
@@ -986,7 +991,7 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
         }
         Command::Today { at } => {
             let at = match at {
-                None => casekeep::safe_times::now_local(),
+                None => casekeep::record::safe_times::now_local(),
                 Some(t) => chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M").map_err(|_| {
                     Error::invalid("--at must be a real local time written YYYY-MM-DDTHH:MM (24-hour)")
                 })?,

@@ -12,23 +12,23 @@ fn fixed_day() -> Date {
 
 /// `client add` / `client update` input: the strict reader, the shape check, validation.
 pub fn client_json(data: &[u8]) {
-    if let Ok(patch) = crate::clients::parse_patch(data) {
+    if let Ok(patch) = crate::casework::clients::parse_patch(data) {
         let mut rec = ClientRecord::default();
         if patch.apply(&mut rec, "fuzz", fixed_day()).is_ok() {
             let v = serde_json::to_value(&rec).unwrap_or_default();
-            let _ = crate::catalogue::paths_with_values(&v);
+            let _ = crate::record::catalogue::paths_with_values(&v);
         }
     }
 }
 
 /// A backup file's container format, up to where authentication needs the vault key.
 pub fn backup_reader(data: &[u8]) {
-    let _ = crate::backup::parse_container(data);
+    let _ = crate::vault::backup::parse_container(data);
 }
 
 /// A key-slot file: strict JSON, metadata, KDF limits, base64 parts.
 pub fn key_slot(data: &[u8]) {
-    let _ = crate::slots::Slot::parse(data);
+    let _ = crate::vault::slots::Slot::parse(data);
 }
 
 /// Every IPC command's argument decoding: the bytes as a command's JSON body, each value
@@ -39,18 +39,20 @@ pub fn key_slot(data: &[u8]) {
 pub fn ipc_args(data: &[u8]) {
     command_args(data);
     client_json(data);
-    if let Ok(input) = crate::input::parse_json::<crate::marac::MaracInput>(data, "MARAC JSON") {
+    if let Ok(input) =
+        crate::support::input::parse_json::<crate::casework::marac::MaracInput>(data, "MARAC JSON")
+    {
         let mut rec = ClientRecord::default();
         let entry = r#"{"date": "2026-01-01", "answers": ["yes","yes","yes","yes","yes","yes","yes","yes","yes","yes",
             "yes","yes","yes","yes","no","no","no","no","no","no","no","no","no","not_known"]}"#;
         let seed = format!(r#"{{"full_name": "Fuzz Example", "risk": [{entry}]}}"#);
-        if let Ok(p) = crate::input::parse_json::<ClientPatch>(seed.as_bytes(), "t") {
+        if let Ok(p) = crate::support::input::parse_json::<ClientPatch>(seed.as_bytes(), "t") {
             let _ = p.apply(&mut rec, "fuzz", fixed_day());
         }
-        let cfg = crate::risk::RiskConfig::default();
-        let _ = crate::marac::apply(&mut rec, input, "fuzz", &cfg, fixed_day());
+        let cfg = crate::record::risk::RiskConfig::default();
+        let _ = crate::casework::marac::apply(&mut rec, input, "fuzz", &cfg, fixed_day());
     }
-    let _ = crate::settings::Settings::default().merged(data);
+    let _ = crate::record::settings::Settings::default().merged(data);
 }
 
 /// The argument types of the shell's commands, decoded from each value of a JSON body (or
@@ -73,9 +75,9 @@ fn command_args(data: &[u8]) {
         let _ = bool::deserialize(v);
         let _ = Option::<i64>::deserialize(v);
         let _ = Option::<String>::deserialize(v);
-        let _ = crate::vault::Role::deserialize(v);
+        let _ = crate::log::identity::Role::deserialize(v);
         if let Ok(text) = String::deserialize(v) {
-            let _ = text.parse::<crate::consent::RecipientKind>();
+            let _ = text.parse::<crate::log::vocab::RecipientKind>();
             let _ = crate::RecoveryKey::parse(&text);
         }
         if let Ok(args) = ConsentArgs::deserialize(v) {
@@ -96,7 +98,7 @@ fn command_args(data: &[u8]) {
 /// matcher's promises: hits in range, on character boundaries, sorted and not
 /// overlapping, naming a given value; the masked text contains no hit of its own.
 pub fn firewall_matcher(data: &[u8]) {
-    use crate::policy::matcher::{Matcher, Protected, ValueKind};
+    use crate::support::matcher::{Matcher, Protected, ValueKind};
     let mut parts: Vec<&[u8]> = data.split(|b| *b == 0).collect();
     let text = String::from_utf8_lossy(parts.pop().unwrap_or_default());
     let values: Vec<Protected> = parts

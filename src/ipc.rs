@@ -6,11 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::consent::{ConsentInput, ConsentMethod, ConsentState, Purpose, RecipientKind};
-use crate::export::Format;
+use crate::casework::consent::{ConsentInput, Purpose};
+use crate::log::identity::Role;
+use crate::log::vocab::Format;
+use crate::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
+use crate::log::vocab::{LawfulBasis, Told};
 use crate::record::Date;
-use crate::share::{LawfulBasis, ShareRequest, Told};
-use crate::vault::Role;
+use crate::sharing::share::ShareRequest;
 use crate::{ClientId, Error, Result};
 
 pub mod contract;
@@ -74,12 +76,15 @@ impl CmdError {
 #[derive(Debug, Serialize)]
 pub struct RiskForm {
     pub questions: Vec<String>,
-    pub settings: crate::settings::Settings,
+    pub settings: crate::record::settings::Settings,
 }
 
 impl RiskForm {
-    pub fn new(settings: crate::settings::Settings) -> Self {
-        RiskForm { questions: crate::risk::QUESTIONS.iter().map(|q| (*q).to_string()).collect(), settings }
+    pub fn new(settings: crate::record::settings::Settings) -> Self {
+        RiskForm {
+            questions: crate::record::risk::QUESTIONS.iter().map(|q| (*q).to_string()).collect(),
+            settings,
+        }
     }
 }
 

@@ -15,13 +15,15 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::crypto::{self, Secret32};
-use crate::error::{Error, Result};
-use crate::identity::{EntryRef, Identities, IDENTITY_EVENTS};
+use crate::log::identity::{EntryRef, Identities, IDENTITY_EVENTS};
+use crate::support::crypto::{self, Secret32};
+use crate::support::error::{Error, Result};
 
 pub mod event;
+pub mod identity;
 pub mod shred;
 mod verify;
+pub mod vocab;
 
 pub use event::Event;
 
@@ -392,12 +394,12 @@ pub fn by_managers(
 /// Whether entry `seq` holds as a manager's act, checked as [`by_managers`] checks.
 pub fn is_signed_by_manager(conn: &Connection, ids: &Identities, seq: i64) -> Result<bool> {
     let author = signed_author(conn, ids, seq)?.and_then(|a| ids.member(a));
-    Ok(author.is_some_and(|m| m.role == crate::vault::Role::Manager))
+    Ok(author.is_some_and(|m| m.role == crate::log::identity::Role::Manager))
 }
 
 /// The author (user id) of entry `seq` if it holds as their act: its hash recomputed, its
 /// key one the log certified for its author, its signature checked (any role). The
-/// decision views read entries this way ([`crate::decisions`]).
+/// decision views read entries this way (`casework::decisions`).
 pub fn signed_author(conn: &Connection, ids: &Identities, seq: i64) -> Result<Option<i64>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq = ?1"))?;
     let mut rows = stmt.query([seq])?;
@@ -434,8 +436,9 @@ fn signed_by_manager(ids: &Identities, r: &rusqlite::Row<'_>) -> Result<bool> {
 fn signed_by(ids: &Identities, r: &rusqlite::Row<'_>, manager_only: bool) -> Result<bool> {
     let c = Canonical::of_row(r)?;
     let Some(author) = c.actor_id else { return Ok(false) };
-    let manager = ids.member(author).is_some_and(|m| !manager_only || m.role == crate::vault::Role::Manager);
-    let key = ids.key(c.key_id).filter(|k| k.owner == crate::identity::Owner::User(author));
+    let manager =
+        ids.member(author).is_some_and(|m| !manager_only || m.role == crate::log::identity::Role::Manager);
+    let key = ids.key(c.key_id).filter(|k| k.owner == crate::log::identity::Owner::User(author));
     let hash = blob(r, 10)?;
     Ok(manager
         && c.hash().as_slice() == hash

@@ -5,8 +5,8 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // No core dump, ever: an unlocked process holds the vault key (casekeep::hardening).
-    if let Err(e) = casekeep::hardening::no_core_dumps() {
+    // No core dump, ever: an unlocked process holds the vault key (casekeep::support::hardening).
+    if let Err(e) = casekeep::support::hardening::no_core_dumps() {
         #[allow(clippy::print_stderr)]
         {
             eprintln!("casekeep: {e}");

@@ -13,7 +13,9 @@
 use chrono::{Days, NaiveDate};
 use serde_json::{json, Value};
 
-use crate::consent::{Consent, ConsentMethod, ConsentState, RecipientKind, GENERAL_PURPOSE};
+use crate::casework::consent::GENERAL_PURPOSE;
+use crate::log::event::Consent;
+use crate::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
 use crate::log::Kind;
 use crate::record::Date;
 
@@ -490,7 +492,7 @@ impl Synth {
                 "fields_withheld": [{"path": "client.health_notes", "reason": "not needed by this recipient"}],
                 "excerpts": [],
                 "masked": [],
-                "firewall_version": crate::policy::matcher::FIREWALL_VERSION,
+                "firewall_version": crate::support::matcher::FIREWALL_VERSION,
                 "format": if r.chance(70) { "pdf" } else { "json" },
                 "method": "file export",
                 "sha256": sha,
@@ -509,8 +511,8 @@ pub use populate::{populate, Populated};
 #[cfg(feature = "bench")]
 mod populate {
     use super::Synth;
-    use crate::error::Result;
     use crate::log::Event;
+    use crate::support::error::Result;
     use crate::vault::Session;
 
     /// How many clients and log entries [`populate`] wrote.

@@ -23,6 +23,14 @@
 //! was rolled back or forked). Whenever the members the log names differ from those the
 //! envelopes are wrapped to, the vault key is rotated (`Session::rotate_vault_key`).
 
+pub mod attempts;
+pub mod backup;
+pub(crate) mod deliver;
+pub mod envelopes;
+pub mod integrity;
+pub mod record_anchor;
+pub mod slots;
+
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -32,16 +40,16 @@ use data_encoding::{BASE64, HEXLOWER};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use crate::attempts::AttemptLog;
-use crate::crypto::{self, KdfParams, Secret32};
-use crate::db;
-use crate::envelopes::{EnvelopeFiles, Envelopes};
-use crate::error::{Error, Result};
-use crate::fsutil;
-use crate::identity::{self, Identities};
 use crate::log::event::{self, Empty, Keys, UnlockFailed};
+use crate::log::identity::{self, normalise_user_name, Identities, Role, User};
 use crate::log::{self, Event, Signer};
-use crate::slots::{Anchor, Passphrase, RecoveryKey, Slot, SlotDir, UserSecrets};
+use crate::support::crypto::{self, KdfParams, Secret32};
+use crate::support::db;
+use crate::support::error::{Error, Result};
+use crate::support::fsutil;
+use crate::vault::attempts::AttemptLog;
+use crate::vault::envelopes::{EnvelopeFiles, Envelopes};
+use crate::vault::slots::{Anchor, Passphrase, RecoveryKey, Slot, SlotDir, UserSecrets};
 
 pub const HEADER_FILE: &str = "casekeep.vault";
 /// 2: identities in the log, public-key envelopes, anchors. Vaults of format 1 (made only
@@ -51,40 +59,6 @@ pub const VAULT_FORMAT: u64 = 2;
 /// at unlock and at lock).
 const ANCHOR_EVERY: Duration = Duration::from_secs(2);
 const KDF_TARGET: Duration = Duration::from_millis(750);
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Manager,
-    Caseworker,
-}
-
-impl Role {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Role::Manager => "manager",
-            Role::Caseworker => "caseworker",
-        }
-    }
-}
-
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Debug, Serialize)]
-pub struct User {
-    pub id: i64,
-    pub name: String,
-    pub role: Role,
-}
-
-/// A user name: lower-case letters, digits, '.', '_' and '-', starting with a letter.
-pub fn normalise_user_name(name: &str) -> Option<String> {
-    let n = name.trim().to_lowercase();
-    let ok = (1..=64).contains(&n.len())
-        && n.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
-    ok.then_some(n)
-}
 
 fn require_user_name(name: &str) -> Result<String> {
     normalise_user_name(name).ok_or_else(|| {
@@ -697,7 +671,7 @@ pub struct Session {
     /// Exports a crash cut short, found (and logged) at this unlock.
     incomplete_exports: usize,
     /// Record anchors this session has verified (`record_anchor.rs`).
-    pub(crate) record_anchors: crate::record_anchor::Cache,
+    pub(crate) record_anchors: crate::vault::record_anchor::Cache,
 }
 
 impl fmt::Debug for Session {
@@ -826,7 +800,7 @@ impl Session {
     fn after_unlock(
         &mut self,
         attempts: &AttemptLog,
-        pending: Vec<crate::attempts::PendingFailure>,
+        pending: Vec<crate::vault::attempts::PendingFailure>,
         dropped: u64,
     ) -> Result<()> {
         if self.envelopes.current()?.recipients() != self.identities.recipients() {
@@ -851,7 +825,7 @@ impl Session {
     fn record_unlock(
         &mut self,
         attempts: &AttemptLog,
-        pending: Vec<crate::attempts::PendingFailure>,
+        pending: Vec<crate::vault::attempts::PendingFailure>,
         dropped: u64,
     ) -> Result<()> {
         let mine = attempts.tag(&self.user.name);
@@ -874,7 +848,7 @@ impl Session {
         })?;
         // Exports a crash interrupted are ended now, while the user is there to be told.
         self.incomplete_exports =
-            crate::export::deliver::settle(&mut self.conn, &self.vault_id, &self.signer)?;
+            crate::vault::deliver::settle(&mut self.conn, &self.vault_id, &self.signer)?;
         Ok(())
     }
 

@@ -21,7 +21,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use casekeep::clients::Names;
+use casekeep::casework::clients::Names;
 use casekeep::ClientId;
 use common::*;
 
@@ -75,7 +75,7 @@ const CLIENTS: usize = 150;
 fn memory_security_workload_child() {
     let Ok(mode) = std::env::var("CASEKEEP_MEMSEC_CHILD") else { return };
     if mode == "off" {
-        casekeep::db::test_hooks::leave_memory_security_off();
+        casekeep::support::db::test_hooks::leave_memory_security_off();
     }
     let s = Scratch::new();
     fast_vault(&s.vault());

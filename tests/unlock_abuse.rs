@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use casekeep::attempts::{delay_for, AttemptLog, Attempts};
+use casekeep::vault::attempts::{delay_for, AttemptLog, Attempts};
 use casekeep::{Error, Passphrase, Vault};
 use common::*;
 
@@ -72,7 +72,7 @@ fn median(v: &mut [Duration]) -> Duration {
 /// A vault (mo and cara) whose slots use a 1 MiB Argon2 (this process only), opened with
 /// its delays recorded instead of slept. The caller holds `SERIAL`.
 fn small_kdf_vault() -> (Scratch, Vault) {
-    casekeep::crypto::test_hooks::accept_small_kdf_memory(1024);
+    casekeep::support::crypto::test_hooks::accept_small_kdf_memory(1024);
     let s = Scratch::new();
     fast_vault(&s.vault());
     let mut vault = Vault::open(&s.vault()).unwrap();
@@ -127,7 +127,7 @@ fn a_thousand_wrong_passphrases_are_refused_alike_and_slowed_down() {
     assert_eq!(count("mo"), (n + 2) / 4);
     // Names that are nobody's (a ghost, a passphrase typed as a name) share one bucket:
     // counted like users, with nothing derived from what was typed.
-    let unknown = file.per_user.iter().find(|t| t.tag == casekeep::attempts::UNKNOWN).unwrap();
+    let unknown = file.per_user.iter().find(|t| t.tag == casekeep::vault::attempts::UNKNOWN).unwrap();
     assert_eq!(u64::from(unknown.count), (n + 1) / 4 + n / 4, "unknown names are counted");
     assert_eq!(file.per_user.len(), 3, "one tag for each user and one for every unknown name");
     for i in 0..n {
@@ -135,7 +135,7 @@ fn a_thousand_wrong_passphrases_are_refused_alike_and_slowed_down() {
         assert!(!raw.contains(&user) && !raw.contains(&pass), "attempts.json holds what was typed");
         assert!(
             !raw.contains(&tags.keyed_tag(&user.to_lowercase()))
-                || tags.tag(&user) != casekeep::attempts::UNKNOWN
+                || tags.tag(&user) != casekeep::vault::attempts::UNKNOWN
         );
     }
 
@@ -165,7 +165,7 @@ fn a_thousand_wrong_passphrases_are_refused_alike_and_slowed_down() {
     drop(session);
     let (after, _) = attempts_file(&dir);
     assert_eq!(after.failures_since_success, 0);
-    casekeep::crypto::test_hooks::accept_small_kdf_memory(0);
+    casekeep::support::crypto::test_hooks::accept_small_kdf_memory(0);
 
     eprintln!(
         "unlock abuse: {n} wrong attempts in {:.1} s; enforced delay reaches 30 s at attempt {grows_until}, \
@@ -194,15 +194,15 @@ fn best_of(n: usize, vault: &Vault, user: &str) -> Duration {
 #[test]
 fn an_unknown_name_costs_what_a_real_users_wrong_passphrase_costs() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    casekeep::crypto::test_hooks::accept_small_kdf_memory(0);
+    casekeep::support::crypto::test_hooks::accept_small_kdf_memory(0);
     let s = Scratch::new();
     let dir = s.vault();
-    casekeep::crypto::test_hooks::use_fixed_kdf_passes(1);
+    casekeep::support::crypto::test_hooks::use_fixed_kdf_passes(1);
     let (mut session, _) = Vault::create(&dir, "mo", &Passphrase::new(MANAGER_PASS.into())).unwrap();
-    casekeep::crypto::test_hooks::use_fixed_kdf_passes(3);
+    casekeep::support::crypto::test_hooks::use_fixed_kdf_passes(3);
     session.add_user("cara", casekeep::Role::Caseworker, &Passphrase::new(WORKER_PASS.into())).unwrap();
     drop(session);
-    casekeep::crypto::test_hooks::use_fixed_kdf_passes(1);
+    casekeep::support::crypto::test_hooks::use_fixed_kdf_passes(1);
     let mut vault = Vault::open(&dir).unwrap();
     vault.set_delay_fn(no_wait);
 
@@ -235,7 +235,7 @@ fn parallel_wrong_guesses_are_each_counted() {
     // The vault is made in this process (`init_with_worker`), so at the real memory floor:
     // the CLI children refuse the small slots the other tests make.
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    casekeep::crypto::test_hooks::accept_small_kdf_memory(0);
+    casekeep::support::crypto::test_hooks::accept_small_kdf_memory(0);
     let s = Scratch::new();
     s.init_with_worker();
     let wrong = s.pass_file("not cara's passphrase at all");
@@ -286,5 +286,5 @@ fn another_users_unlock_does_not_reset_a_users_delay() {
         Some(delay_for(1)),
         "mo waits only the floor of cara's one new failure"
     );
-    casekeep::crypto::test_hooks::accept_small_kdf_memory(0);
+    casekeep::support::crypto::test_hooks::accept_small_kdf_memory(0);
 }

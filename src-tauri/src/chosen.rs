@@ -45,7 +45,7 @@ impl Chosen {
                 "The dialog did not return a full path; choose again.",
             ));
         }
-        let bytes = casekeep::crypto::make_random_bytes::<16>()?;
+        let bytes = casekeep::support::crypto::make_random_bytes::<16>()?;
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());

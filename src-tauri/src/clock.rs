@@ -56,7 +56,7 @@ fn test_offset() -> Duration {
 
 /// The laptop's local wall-clock time now (see the module's note on the debug-only pin).
 pub fn local_now() -> chrono::NaiveDateTime {
-    pinned_local().unwrap_or_else(casekeep::safe_times::now_local)
+    pinned_local().unwrap_or_else(casekeep::record::safe_times::now_local)
 }
 
 #[cfg(debug_assertions)]
@@ -87,7 +87,7 @@ mod tests {
     fn local_now_is_pinned_only_by_a_well_formed_file() {
         // Without the variable (as in every run but the e2e's) it is the real local time.
         if std::env::var_os("CASEKEEP_TEST_NOW_FILE").is_none() {
-            let real = casekeep::safe_times::now_local();
+            let real = casekeep::record::safe_times::now_local();
             let ours = local_now();
             assert!((ours - real).num_seconds().abs() < 5, "{ours} vs {real}");
         }

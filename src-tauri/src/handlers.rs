@@ -5,12 +5,12 @@
 
 use std::path::PathBuf;
 
-use casekeep::clients::Names;
-use casekeep::consent::RecipientKind;
-use casekeep::drafts::DraftKind;
-use casekeep::export::Format;
+use casekeep::casework::clients::Names;
+use casekeep::casework::drafts::DraftKind;
 use casekeep::ipc::contract::*;
 use casekeep::ipc::{AppStatus, Created, Unlocked};
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::RecipientKind;
 use casekeep::ClientId;
 use serde_json::Value;
 
@@ -30,8 +30,8 @@ pub fn app_status(_app: &tauri::AppHandle, state: &AppState, _: NoArgs) -> CmdRe
         user: g.session.as_ref().map(|s| s.user().name.clone()),
         role: g.session.as_ref().map(|s| s.user().role),
         idle_minutes: g.idle.as_secs() / 60,
-        demo_passphrase: casekeep::demo::DEMO_PASSPHRASE.to_string(),
-        demo_user: casekeep::demo::DEMO_USER.to_string(),
+        demo_passphrase: casekeep::casework::demo::DEMO_PASSPHRASE.to_string(),
+        demo_user: casekeep::casework::demo::DEMO_USER.to_string(),
         fixed_export_dir: state.fixed_export_dir,
     })
 }
@@ -48,7 +48,7 @@ pub fn create_vault(_app: &tauri::AppHandle, state: &AppState, args: CreateVault
 pub fn open_demo(_app: &tauri::AppHandle, state: &AppState, _: NoArgs) -> CmdResult<()> {
     let _g = state.guard()?;
     if !state.demo_dir.join(casekeep::vault::HEADER_FILE).exists() {
-        casekeep::demo::create(&state.demo_dir)?;
+        casekeep::casework::demo::create(&state.demo_dir)?;
     }
     Ok(())
 }
@@ -57,7 +57,7 @@ pub fn unlock(_app: &tauri::AppHandle, state: &AppState, args: UnlockArgs) -> Cm
     let UnlockArgs { user, passphrase, demo } = args;
     let mut g = state.guard()?;
     let dir = if demo { &state.demo_dir } else { &state.vault_dir };
-    if demo && !casekeep::demo::is_demo(dir) {
+    if demo && !casekeep::casework::demo::is_demo(dir) {
         return Err(CmdError::new(ErrorCode::NotFound, "There is no demo vault."));
     }
     let vault = casekeep::Vault::open(dir)?;
@@ -134,7 +134,7 @@ pub fn list_drafts(
     _app: &tauri::AppHandle,
     state: &AppState,
     _: NoArgs,
-) -> CmdResult<casekeep::drafts::DraftOffer> {
+) -> CmdResult<casekeep::casework::drafts::DraftOffer> {
     let mut g = state.guard()?;
     Ok(g.session_quiet()?.draft_offer()?)
 }
@@ -151,7 +151,7 @@ pub fn list_clients(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: ListClientsArgs,
-) -> CmdResult<Vec<casekeep::clients::ClientSummary>> {
+) -> CmdResult<Vec<casekeep::casework::clients::ClientSummary>> {
     let ListClientsArgs { search, names } = args;
     let mut g = state.guard()?;
     let s = g.session_mut()?;
@@ -198,7 +198,7 @@ pub fn copy_safe_number(
     args: CopySafeNumberArgs,
 ) -> CmdResult<()> {
     let CopySafeNumberArgs { client, contact, reason } = args;
-    let ack = reason.as_deref().map(casekeep::safe_times::Acknowledgement::new).transpose()?;
+    let ack = reason.as_deref().map(casekeep::record::safe_times::Acknowledgement::new).transpose()?;
     let mut g = state.guard()?;
     let value = g.session_mut()?.safe_contact_value(ClientId(client), contact, ack.as_ref())?;
     state.clipboard.copy(value)
@@ -219,7 +219,7 @@ pub fn update_client(
     args: UpdateClientArgs,
 ) -> CmdResult<Vec<String>> {
     let UpdateClientArgs { id, patch, lift_reason } = args;
-    let lift = lift_reason.as_deref().map(casekeep::safe_times::Acknowledgement::new).transpose()?;
+    let lift = lift_reason.as_deref().map(casekeep::record::safe_times::Acknowledgement::new).transpose()?;
     let mut g = state.guard()?;
     let bytes = json_bytes(&patch)?;
     Ok(g.session_mut()?.update_client_lifting(ClientId(id), &bytes, lift.as_ref())?)
@@ -230,7 +230,7 @@ pub fn confirm_safe_contact(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: ConfirmSafeContactArgs,
-) -> CmdResult<casekeep::contact_log::Confirmation> {
+) -> CmdResult<casekeep::casework::contact_log::Confirmation> {
     let ConfirmSafeContactArgs { client, contact } = args;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.confirm_safe_contact(ClientId(client), contact)?)
@@ -243,7 +243,7 @@ pub fn log_contact_attempt(
     args: LogContactAttemptArgs,
 ) -> CmdResult<i64> {
     let LogContactAttemptArgs { client, contact, outcome, note } = args;
-    let outcome = casekeep::contact_log::AttemptOutcome::parse(&outcome)?;
+    let outcome = casekeep::log::vocab::AttemptOutcome::parse(&outcome)?;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.log_contact_attempt(ClientId(client), contact, outcome, note.as_deref())?)
 }
@@ -253,7 +253,7 @@ pub fn contact_history(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: ContactHistoryArgs,
-) -> CmdResult<Vec<casekeep::contact_log::ContactEvent>> {
+) -> CmdResult<Vec<casekeep::casework::contact_log::ContactEvent>> {
     let ContactHistoryArgs { client, names } = args;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.contact_history(ClientId(client), names_asked(names))?)
@@ -264,7 +264,7 @@ pub fn possible_duplicates(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: PossibleDuplicatesArgs,
-) -> CmdResult<Vec<casekeep::contact_log::PossibleDuplicate>> {
+) -> CmdResult<Vec<casekeep::casework::contact_log::PossibleDuplicate>> {
     let PossibleDuplicatesArgs { record } = args;
     let mut g = state.guard()?;
     let bytes = json_bytes(&record)?;
@@ -275,7 +275,7 @@ pub fn consent_report(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: ConsentReportArgs,
-) -> CmdResult<casekeep::consent::ConsentReport> {
+) -> CmdResult<casekeep::casework::consent::ConsentReport> {
     let ConsentReportArgs { client } = args;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.consent_report(ClientId(client))?)
@@ -311,7 +311,7 @@ pub fn share_preview(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: SharePreviewArgs,
-) -> CmdResult<casekeep::share::SharePreview> {
+) -> CmdResult<casekeep::sharing::share::SharePreview> {
     let SharePreviewArgs { share } = args;
     let mut g = state.guard()?;
     let req = share.request()?;
@@ -426,7 +426,7 @@ pub fn share(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: ShareCommandArgs,
-) -> CmdResult<casekeep::share::ShareReceipt> {
+) -> CmdResult<casekeep::sharing::share::ShareReceipt> {
     let ShareCommandArgs { share } = args;
     let req = share.signed_request()?;
     let format = share.format()?;
@@ -466,7 +466,7 @@ pub fn finish_request(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: FinishRequestArgs,
-) -> CmdResult<casekeep::share::ShareReceipt> {
+) -> CmdResult<casekeep::sharing::share::ShareReceipt> {
     let FinishRequestArgs { finish } = args;
     let (request, format) = finish.checked()?;
     let mut g = state.guard()?;
@@ -511,7 +511,7 @@ pub fn list_users(
     _app: &tauri::AppHandle,
     state: &AppState,
     _: NoArgs,
-) -> CmdResult<Vec<casekeep::vault::User>> {
+) -> CmdResult<Vec<casekeep::log::identity::User>> {
     let mut g = state.guard()?;
     Ok(g.session_mut()?.users()?)
 }
@@ -527,7 +527,7 @@ pub fn record_marac(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: RecordMaracArgs,
-) -> CmdResult<casekeep::marac::MaracOutcome> {
+) -> CmdResult<casekeep::casework::marac::MaracOutcome> {
     let RecordMaracArgs { client, referral } = args;
     let mut g = state.guard()?;
     let bytes = json_bytes(&referral)?;
@@ -539,7 +539,7 @@ pub fn record_marac(
 pub fn enquiry_script(_app: &tauri::AppHandle, state: &AppState, _: NoArgs) -> CmdResult<String> {
     let mut g = state.guard()?;
     g.session_mut()?;
-    Ok(casekeep::enquiry::SCRIPT.to_string())
+    Ok(casekeep::casework::enquiry::SCRIPT.to_string())
 }
 
 /// Records an enquiry (the form's JSON, read by the same strict reader as the CLI's file).
@@ -555,7 +555,7 @@ pub fn list_enquiries(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: ListEnquiriesArgs,
-) -> CmdResult<Vec<casekeep::enquiry::Enquiry>> {
+) -> CmdResult<Vec<casekeep::casework::enquiry::Enquiry>> {
     let ListEnquiriesArgs { client } = args;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.enquiries(client.map(ClientId))?)
@@ -568,7 +568,11 @@ pub fn link_enquiry(_app: &tauri::AppHandle, state: &AppState, args: LinkEnquiry
 }
 
 /// Today's work queue.
-pub fn work_queue(_app: &tauri::AppHandle, state: &AppState, _: NoArgs) -> CmdResult<casekeep::queue::Queue> {
+pub fn work_queue(
+    _app: &tauri::AppHandle,
+    state: &AppState,
+    _: NoArgs,
+) -> CmdResult<casekeep::casework::queue::Queue> {
     let mut g = state.guard()?;
     Ok(g.session_mut()?.queue(casekeep::record::Date::today())?)
 }
@@ -576,7 +580,11 @@ pub fn work_queue(_app: &tauri::AppHandle, state: &AppState, _: NoArgs) -> CmdRe
 /// The Today view: the work queue a week ahead in groups, with each row's "safe now" badge
 /// at the laptop's local time (a debug build's e2e can pin it: src/clock.rs). The page
 /// calls it again each minute, so it does not count as activity for the idle lock.
-pub fn today(_app: &tauri::AppHandle, state: &AppState, _: NoArgs) -> CmdResult<casekeep::today::Today> {
+pub fn today(
+    _app: &tauri::AppHandle,
+    state: &AppState,
+    _: NoArgs,
+) -> CmdResult<casekeep::casework::today::Today> {
     let g = state.guard()?;
     Ok(g.session_unattended()?.today(clock::local_now())?)
 }
@@ -587,7 +595,7 @@ pub fn safe_now(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: SafeNowArgs,
-) -> CmdResult<Vec<Option<casekeep::today::Badge>>> {
+) -> CmdResult<Vec<Option<casekeep::casework::today::Badge>>> {
     let SafeNowArgs { client } = args;
     let g = state.guard()?;
     Ok(g.session_unattended()?.safe_now(ClientId(client), clock::local_now())?)
@@ -597,7 +605,7 @@ pub fn set_vault_settings(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: SetVaultSettingsArgs,
-) -> CmdResult<casekeep::settings::Settings> {
+) -> CmdResult<casekeep::record::settings::Settings> {
     let SetVaultSettingsArgs { patch } = args;
     let mut g = state.guard()?;
     let bytes = json_bytes(&patch)?;
@@ -611,7 +619,7 @@ pub fn decisions(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: DecisionsArgs,
-) -> CmdResult<Vec<casekeep::decisions::DecisionRow>> {
+) -> CmdResult<Vec<casekeep::sharing::decisions::DecisionRow>> {
     let DecisionsArgs { filter } = args;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.decisions(&filter)?)
@@ -622,7 +630,7 @@ pub fn decision(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: DecisionArgs,
-) -> CmdResult<casekeep::decisions::DecisionDetail> {
+) -> CmdResult<casekeep::sharing::decisions::DecisionDetail> {
     let DecisionArgs { id } = args;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.decision(id)?)
@@ -633,7 +641,7 @@ pub fn agency_details(
     _app: &tauri::AppHandle,
     state: &AppState,
     _: NoArgs,
-) -> CmdResult<casekeep::settings::AgencyDetails> {
+) -> CmdResult<casekeep::record::settings::AgencyDetails> {
     let mut g = state.guard()?;
     let mut d = g.session_mut()?.agency_details()?;
     d.phone = d.phone_shown();
@@ -645,7 +653,7 @@ pub fn set_agency_details(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: SetAgencyDetailsArgs,
-) -> CmdResult<casekeep::settings::AgencyDetails> {
+) -> CmdResult<casekeep::record::settings::AgencyDetails> {
     let SetAgencyDetailsArgs { details } = args;
     let mut g = state.guard()?;
     let mut d = g.session_mut()?.set_agency_details(&details)?;
@@ -664,7 +672,7 @@ pub fn case_status(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: CaseStatusArgs,
-) -> CmdResult<casekeep::retention::CaseStatus> {
+) -> CmdResult<casekeep::casework::retention::CaseStatus> {
     let CaseStatusArgs { client } = args;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.case_status(ClientId(client))?)
@@ -675,7 +683,7 @@ pub fn change_case(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: ChangeCaseArgs,
-) -> CmdResult<casekeep::retention::CaseStatus> {
+) -> CmdResult<casekeep::casework::retention::CaseStatus> {
     let ChangeCaseArgs { client, action, reason } = args;
     let mut g = state.guard()?;
     let s = g.session_mut()?;
@@ -693,7 +701,7 @@ pub fn purge(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: PurgeArgs,
-) -> CmdResult<casekeep::retention::PurgeReport> {
+) -> CmdResult<casekeep::casework::retention::PurgeReport> {
     let PurgeArgs { reason, dry_run } = args;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.purge(&reason, dry_run)?)
@@ -706,7 +714,7 @@ pub fn backup_vault(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: BackupVaultArgs,
-) -> CmdResult<casekeep::backup::BackupReceipt> {
+) -> CmdResult<casekeep::vault::backup::BackupReceipt> {
     let BackupVaultArgs { out } = args;
     let mut g = state.guard()?;
     g.session_mut()?;
@@ -725,14 +733,14 @@ pub fn restore_vault(
     _app: &tauri::AppHandle,
     state: &AppState,
     args: RestoreVaultArgs,
-) -> CmdResult<casekeep::backup::RestoreReport> {
+) -> CmdResult<casekeep::vault::backup::RestoreReport> {
     let RestoreVaultArgs { from, user, passphrase } = args;
     let g = state.guard()?;
     if g.session.is_some() {
         return Err(CmdError::new(ErrorCode::InvalidInput, "Lock the open vault before restoring a backup."));
     }
     let from = state.chosen.take(Purpose::Restore, &from)?;
-    Ok(casekeep::backup::restore(&from, &state.vault_dir, &user, &passphrase.into_passphrase())?)
+    Ok(casekeep::vault::backup::restore(&from, &state.vault_dir, &user, &passphrase.into_passphrase())?)
 }
 
 /// A JSON document the page sent (a record, a change, a referral, settings), as the bytes

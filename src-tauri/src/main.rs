@@ -67,8 +67,8 @@ macro_rules! register {
 casekeep::for_each_command!(register);
 
 fn main() {
-    // No core dump, ever: an unlocked app holds the vault key (casekeep::hardening).
-    if let Err(e) = casekeep::hardening::no_core_dumps() {
+    // No core dump, ever: an unlocked app holds the vault key (casekeep::support::hardening).
+    if let Err(e) = casekeep::support::hardening::no_core_dumps() {
         eprintln!("casekeep-app: {e}");
         std::process::exit(1);
     }

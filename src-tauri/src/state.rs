@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use casekeep::export::Format;
+use casekeep::log::vocab::Format;
 use casekeep::Session;
 use tauri::{Emitter, Manager};
 
@@ -15,7 +15,8 @@ use crate::clipboard::Clipboard;
 use crate::clock;
 use crate::lockwatch::{self, LockCause};
 
-pub const DEFAULT_IDLE: Duration = Duration::from_secs(casekeep::settings::DEFAULT_IDLE_MINUTES as u64 * 60);
+pub const DEFAULT_IDLE: Duration =
+    Duration::from_secs(casekeep::record::settings::DEFAULT_IDLE_MINUTES as u64 * 60);
 
 /// The longest warning before the idle lock (GOV.UK's timeout warning; WCAG 2.2.1 asks for
 /// at least 20 seconds to answer it).
@@ -117,7 +118,7 @@ impl Inner {
         let minutes = session
             .settings()
             .map(|s| s.lock.idle_minutes)
-            .unwrap_or(casekeep::settings::DEFAULT_IDLE_MINUTES);
+            .unwrap_or(casekeep::record::settings::DEFAULT_IDLE_MINUTES);
         self.set_vault_idle(Duration::from_secs(u64::from(minutes) * 60));
         self.session = Some(session);
         self.demo = demo;
@@ -227,7 +228,7 @@ impl AppState {
 
     /// A new, owner-only file name in the exports folder: no record value in it.
     pub fn export_path(&self, recipient: &str, format: Format) -> CmdResult<PathBuf> {
-        casekeep::fsutil::create_private_dir(&self.export_dir)?;
+        casekeep::support::fsutil::create_private_dir(&self.export_dir)?;
         let stamp = chrono_stamp();
         let ext = match format {
             Format::Pdf => "pdf",
@@ -244,7 +245,7 @@ impl AppState {
 
     /// A fresh backup file name in the fixed exports folder.
     pub fn backup_path(&self) -> CmdResult<PathBuf> {
-        casekeep::fsutil::create_private_dir(&self.export_dir)?;
+        casekeep::support::fsutil::create_private_dir(&self.export_dir)?;
         let stamp = chrono_stamp();
         for n in 0..1000 {
             let p = self.export_dir.join(format!("casekeep-backup-{stamp}-{n}.ckbackup"));

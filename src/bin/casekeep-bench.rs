@@ -10,10 +10,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use casekeep::bench::{self, Fixture, Storage};
-use casekeep::clients::Names;
-use casekeep::consent::{ConsentInput, RecipientKind};
-use casekeep::export::Format;
-use casekeep::share::ShareRequest;
+use casekeep::casework::clients::Names;
+use casekeep::casework::consent::ConsentInput;
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::RecipientKind;
+use casekeep::sharing::share::ShareRequest;
 use casekeep::synth::Rng;
 use casekeep::{ClientId, Session};
 

@@ -239,11 +239,11 @@ macro_rules! for_each_command {
                 client: Option<i64>,
                 body: $crate::ipc::contract::Document,
             }) -> (), Anyone, Refused;
-            list_drafts(NoArgs) -> $crate::drafts::DraftOffer, Anyone, Refused;
+            list_drafts(NoArgs) -> $crate::casework::drafts::DraftOffer, Anyone, Refused;
             discard_draft(DiscardDraftArgs { kind: String, client: Option<i64> })
                 -> bool, Anyone, Refused;
             list_clients(ListClientsArgs { search: Option<String>, names: bool })
-                -> Vec<$crate::clients::ClientSummary>, Anyone, Refused;
+                -> Vec<$crate::casework::clients::ClientSummary>, Anyone, Refused;
             show_client(ShowClientArgs { id: i64, names: bool })
                 -> serde_json::Value, Anyone, Refused;
             reveal_code_word(RevealCodeWordArgs { client: i64, contact: usize })
@@ -257,7 +257,7 @@ macro_rules! for_each_command {
                 lift_reason as "liftReason": Option<String>,
             }) -> Vec<String>, Anyone, Refused;
             confirm_safe_contact(ConfirmSafeContactArgs { client: i64, contact: usize })
-                -> $crate::contact_log::Confirmation, Anyone, Refused;
+                -> $crate::casework::contact_log::Confirmation, Anyone, Refused;
             log_contact_attempt(LogContactAttemptArgs {
                 client: i64,
                 contact: usize,
@@ -265,67 +265,67 @@ macro_rules! for_each_command {
                 note: Option<String>,
             }) -> i64, Anyone, Refused;
             contact_history(ContactHistoryArgs { client: i64, names: bool })
-                -> Vec<$crate::contact_log::ContactEvent>, Anyone, Refused;
+                -> Vec<$crate::casework::contact_log::ContactEvent>, Anyone, Refused;
             possible_duplicates(PossibleDuplicatesArgs { record: $crate::ipc::contract::Document })
-                -> Vec<$crate::contact_log::PossibleDuplicate>, Anyone, Refused;
+                -> Vec<$crate::casework::contact_log::PossibleDuplicate>, Anyone, Refused;
             consent_report(ConsentReportArgs { client: i64 })
-                -> $crate::consent::ConsentReport, Anyone, Refused;
+                -> $crate::casework::consent::ConsentReport, Anyone, Refused;
             record_consent(RecordConsentArgs { consent: $crate::ipc::ConsentArgs }) -> i64, Anyone, Refused;
             log_entries(LogEntriesArgs { client: Option<i64> }) -> Vec<$crate::log::Entry>, Anyone, Refused;
             verify_log(NoArgs) -> $crate::log::VerifyReport, Anyone, Refused;
             share_preview(SharePreviewArgs { share: $crate::ipc::ShareArgs })
-                -> $crate::share::SharePreview, Anyone, Refused;
+                -> $crate::sharing::share::SharePreview, Anyone, Refused;
             share(ShareCommandArgs { share: $crate::ipc::ShareArgs })
-                -> $crate::share::ShareReceipt, Anyone, Refused;
+                -> $crate::sharing::share::ShareReceipt, Anyone, Refused;
             request_share(RequestShareArgs { share: $crate::ipc::ShareArgs }) -> i64, Anyone, Refused;
             approve_request(ApproveRequestArgs { request: i64 }) -> i64, Manager, Refused;
             reject_request(RejectRequestArgs { request: i64, reason: String }) -> i64, Manager, Refused;
             finish_request(FinishRequestArgs { finish: $crate::ipc::FinishArgs })
-                -> $crate::share::ShareReceipt, Anyone, Refused;
+                -> $crate::sharing::share::ShareReceipt, Anyone, Refused;
             decline(DeclineArgs { client: i64, recipient: String, purpose: String, reason: String })
                 -> i64, Anyone, Refused;
             change_passphrase(ChangePassphraseArgs { passphrase: $crate::ipc::contract::Secret })
                 -> (), Anyone, Refused;
             add_user(AddUserArgs {
                 name: String,
-                role: $crate::vault::Role,
+                role: $crate::log::identity::Role,
                 passphrase: $crate::ipc::contract::Secret,
             }) -> (), Manager, Refused;
             remove_user(RemoveUserArgs { name: String }) -> (), Manager, Refused;
-            list_users(NoArgs) -> Vec<$crate::vault::User>, Anyone, Refused;
+            list_users(NoArgs) -> Vec<$crate::log::identity::User>, Anyone, Refused;
             risk_form(NoArgs) -> $crate::ipc::RiskForm, Anyone, Refused;
             record_marac(RecordMaracArgs { client: i64, referral: $crate::ipc::contract::Document })
-                -> $crate::marac::MaracOutcome, Anyone, Refused;
-            work_queue(NoArgs) -> $crate::queue::Queue, Anyone, Refused;
-            today(NoArgs) -> $crate::today::Today, Anyone, Refused;
-            safe_now(SafeNowArgs { client: i64 }) -> Vec<Option<$crate::today::Badge>>, Anyone, Refused;
+                -> $crate::casework::marac::MaracOutcome, Anyone, Refused;
+            work_queue(NoArgs) -> $crate::casework::queue::Queue, Anyone, Refused;
+            today(NoArgs) -> $crate::casework::today::Today, Anyone, Refused;
+            safe_now(SafeNowArgs { client: i64 }) -> Vec<Option<$crate::casework::today::Badge>>, Anyone, Refused;
             enquiry_script(NoArgs) -> String, Anyone, Refused;
             record_enquiry(RecordEnquiryArgs { enquiry: $crate::ipc::contract::Document })
                 -> i64, Anyone, Refused;
             list_enquiries(ListEnquiriesArgs { client: Option<i64> })
-                -> Vec<$crate::enquiry::Enquiry>, Anyone, Refused;
+                -> Vec<$crate::casework::enquiry::Enquiry>, Anyone, Refused;
             link_enquiry(LinkEnquiryArgs { enquiry: i64, client: i64 }) -> i64, Anyone, Refused;
             set_vault_settings(SetVaultSettingsArgs { patch: $crate::ipc::contract::Document })
-                -> $crate::settings::Settings, Manager, Refused;
-            decisions(DecisionsArgs { filter: $crate::decisions::DecisionFilter })
-                -> Vec<$crate::decisions::DecisionRow>, Anyone, Refused;
-            decision(DecisionArgs { id: i64 }) -> $crate::decisions::DecisionDetail, Anyone, Refused;
-            agency_details(NoArgs) -> $crate::settings::AgencyDetails, Anyone, Refused;
-            set_agency_details(SetAgencyDetailsArgs { details: $crate::settings::AgencyDetails })
-                -> $crate::settings::AgencyDetails, Manager, Refused;
+                -> $crate::record::settings::Settings, Manager, Refused;
+            decisions(DecisionsArgs { filter: $crate::sharing::decisions::DecisionFilter })
+                -> Vec<$crate::sharing::decisions::DecisionRow>, Anyone, Refused;
+            decision(DecisionArgs { id: i64 }) -> $crate::sharing::decisions::DecisionDetail, Anyone, Refused;
+            agency_details(NoArgs) -> $crate::record::settings::AgencyDetails, Anyone, Refused;
+            set_agency_details(SetAgencyDetailsArgs { details: $crate::record::settings::AgencyDetails })
+                -> $crate::record::settings::AgencyDetails, Manager, Refused;
             replace_recovery_key(NoArgs) -> $crate::ipc::Created, Manager, Refused;
-            case_status(CaseStatusArgs { client: i64 }) -> $crate::retention::CaseStatus, Anyone, Refused;
+            case_status(CaseStatusArgs { client: i64 }) -> $crate::casework::retention::CaseStatus, Anyone, Refused;
             change_case(ChangeCaseArgs { client: i64, action: String, reason: Option<String> })
-                -> $crate::retention::CaseStatus, Anyone, Refused;
+                -> $crate::casework::retention::CaseStatus, Anyone, Refused;
             purge(PurgeArgs { reason: String, dry_run as "dryRun": bool })
-                -> $crate::retention::PurgeReport, Manager, Refused;
+                -> $crate::casework::retention::PurgeReport, Manager, Refused;
             backup_vault(BackupVaultArgs { out: Option<String> })
-                -> $crate::backup::BackupReceipt, Anyone, Refused;
+                -> $crate::vault::backup::BackupReceipt, Anyone, Refused;
             restore_vault(RestoreVaultArgs {
                 from: String,
                 user: String,
                 passphrase: $crate::ipc::contract::Secret,
-            }) -> $crate::backup::RestoreReport, Anyone, Allowed;
+            }) -> $crate::vault::backup::RestoreReport, Anyone, Allowed;
             choose_save_file(ChooseSaveFileArgs { name: String, ext: String })
                 -> Option<$crate::ipc::contract::ChosenFile>, Anyone, Refused;
             choose_backup_file(NoArgs) -> Option<$crate::ipc::contract::ChosenFile>, Anyone, Allowed;

@@ -1,7 +1,7 @@
 //! The log's vocabulary: one [`Event`] per event name, each with a typed body.
 //!
 //! Writers build an `Event` and append it ([`super::append_event`], or `s.append(tx,
-//! client, event)` inside [`crate::vault::Session::write`]); readers turn a stored body back
+//! client, event)` inside `vault::Session::write`); readers turn a stored body back
 //! into one with [`Event::parse`] and match on its fields. The JSON each body serialises to
 //! is exactly what the log has always stored (entries are signed and hash-chained, so not
 //! a byte may change): a struct's fields are in the order of the stored keys
@@ -25,16 +25,14 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::Kind;
-use crate::consent::{Consent, RecipientKind};
-use crate::contact_log::AttemptOutcome;
-use crate::decisions::DecisionKind;
-use crate::enquiry::{Reviewed as AlertReviewed, Stored as EnquiryStored, Switchboard};
-use crate::error::{Error, Result};
-use crate::export::Format;
+use crate::log::identity::Role;
+use crate::log::vocab::{
+    AlertReason, Approval as ApprovalState, AttemptOutcome, ConsentMethod, ConsentState, DecisionKind,
+    EnquiryChannel, Format, LawfulBasis, RecipientKind, Told,
+};
+use crate::record::settings::{AgencyDetails, Settings};
 use crate::record::Date;
-use crate::settings::{AgencyDetails, Settings};
-use crate::share::{Approval as ApprovalState, LawfulBasis, Told};
-use crate::vault::Role;
+use crate::support::error::{Error, Result};
 
 /// The digest of the record version an entry anchors (`record_digest`): `Some(Some(hex))`
 /// for a stored version, `Some(None)` (stored as `null`) for a deleted record, `None` (no
@@ -49,6 +47,62 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<RecordDigest,
 /// A body with no fields: `{}`.
 #[derive(Debug, Serialize, Deserialize, Default)]
 pub struct Empty {}
+
+/// A consent decision as recorded (the body of a signed `consent` log entry). `purpose`
+/// is a code ("general", a listed code, "other" with `purpose_text`); in entries written
+/// before the closed list it is free text (`casework::consent`'s `Purpose::from_stored`
+/// reads both; `Consent`'s methods are there too).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Consent {
+    pub recipient: RecipientKind,
+    pub purpose: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose_text: Option<String>,
+    pub state: ConsentState,
+    pub method: ConsentMethod,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_on: Option<Date>,
+    pub recorded_by: String,
+}
+
+/// An enquiry as stored in its `enquiry_recorded` entry (its `Debug` shows none of it);
+/// `casework::enquiry` writes and reads it.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct EnquiryStored {
+    pub(crate) channel: EnquiryChannel,
+    pub(crate) at: String,
+    pub(crate) caller_name: String,
+    pub(crate) claimed_organisation: Option<String>,
+    pub(crate) callback: Option<String>,
+    pub(crate) asked: String,
+    pub(crate) response: String,
+    pub(crate) verified: bool,
+    pub(crate) recorded_by: String,
+}
+
+impl std::fmt::Debug for EnquiryStored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stored { .. }")
+    }
+}
+
+/// The body of an `enquiry_alert_reviewed` entry.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AlertReviewed {
+    pub(crate) enquiries: Vec<i64>,
+    pub(crate) reasons: Vec<AlertReason>,
+}
+
+/// One organisation on the switchboard list.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Switchboard {
+    pub organisation: String,
+    /// E.164.
+    pub numbers: Vec<String>,
+}
 
 /// Public keys certified by an identity entry.
 #[derive(Debug, Serialize, Deserialize)]
@@ -609,8 +663,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::consent::{ConsentMethod, ConsentState};
-    use crate::enquiry::AlertReason;
+    use crate::log::vocab::AlertReason;
+    use crate::log::vocab::{ConsentMethod, ConsentState};
 
     fn keys(n: u8) -> Keys {
         Keys::new(i64::from(n), &[n; 2], &[n + 1; 2])

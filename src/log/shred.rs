@@ -26,8 +26,8 @@ use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
 use super::Entry;
-use crate::crypto::{self, Secret32, NONCE_BYTES};
-use crate::error::{Error, Result};
+use crate::support::crypto::{self, Secret32, NONCE_BYTES};
+use crate::support::error::{Error, Result};
 
 /// The staff free-text fields sealed in every entry about a client (top-level keys of the
 /// body). Keep every such field name here, and only here.

@@ -28,9 +28,9 @@ use rusqlite::Connection;
 use super::{
     blob, genesis, identity_entries_sql, sig_message, Break, Canonical, Reopen, VerifyReport, ENTRY_COLUMNS,
 };
-use crate::crypto;
-use crate::error::{Error, Result};
-use crate::identity::{Identities, IDENTITY_EVENTS};
+use crate::log::identity::{Identities, IDENTITY_EVENTS};
+use crate::support::crypto;
+use crate::support::error::{Error, Result};
 
 /// Below this many entries one pass on this thread is quicker than opening connections.
 const PARALLEL_FROM: i64 = 8192;

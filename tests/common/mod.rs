@@ -389,7 +389,7 @@ pub fn env_u64(var: &str, default: u64) -> u64 {
 /// Makes every key slot this test process creates use the cheapest KDF the reader accepts
 /// (64 MiB, one pass) instead of calibrating to ≈0.75 s; see `crypto::test_hooks`.
 pub fn cheap_kdf() {
-    casekeep::crypto::test_hooks::use_fixed_kdf_passes(1);
+    casekeep::support::crypto::test_hooks::use_fixed_kdf_passes(1);
 }
 
 /// Creates, in this process and with the cheap KDF, a vault at `dir` with manager `mo`
@@ -472,18 +472,18 @@ pub fn team_with_ada() -> (Scratch, String) {
 }
 
 /// The vault's failed-attempt log (users mo and cara), as the vault itself builds it.
-pub fn attempt_log_of(vault: &Path) -> casekeep::attempts::AttemptLog {
+pub fn attempt_log_of(vault: &Path) -> casekeep::vault::attempts::AttemptLog {
     use data_encoding::BASE64;
     let header: serde_json::Value =
         serde_json::from_slice(&std::fs::read(vault.join("casekeep.vault")).unwrap()).unwrap();
     let key = BASE64.decode(header["tag_key"].as_str().unwrap().as_bytes()).unwrap();
-    casekeep::attempts::AttemptLog::new(vault, key, vec!["mo".into(), "cara".into()])
+    casekeep::vault::attempts::AttemptLog::new(vault, key, vec!["mo".into(), "cara".into()])
 }
 
 /// The envelope of a disclosure rendered straight through the library (disclosure 7 by
 /// "cara" of Derby Outreach Service; no referrer set).
-pub fn sample_envelope() -> casekeep::export::Envelope {
-    casekeep::export::Envelope {
+pub fn sample_envelope() -> casekeep::sharing::export::Envelope {
+    casekeep::sharing::export::Envelope {
         disclosure_id: 7,
         log_chain_head: "ab".repeat(32),
         vault_root_key: "cd".repeat(32),

@@ -330,9 +330,10 @@ fn a_share_that_needs_no_approval_is_not_asked_for_and_the_old_flags_are_gone() 
 
 #[test]
 fn through_the_api_a_finished_request_is_the_approved_view() {
-    use casekeep::consent::RecipientKind;
-    use casekeep::export::Format;
-    use casekeep::share::{LawfulBasis, ShareRequest};
+    use casekeep::log::vocab::Format;
+    use casekeep::log::vocab::LawfulBasis;
+    use casekeep::log::vocab::RecipientKind;
+    use casekeep::sharing::share::ShareRequest;
     let (s, id) = setup();
     let mut req = ShareRequest::on_consent(
         casekeep::ClientId::parse(&id).unwrap(),
@@ -353,7 +354,7 @@ fn through_the_api_a_finished_request_is_the_approved_view() {
     assert_eq!(cara.approve_request(request).unwrap_err().code(), "forbidden");
     let out = s.tmp.path().join("api.json");
     let receipt = cara.finish_request(request, Format::Json, &out).unwrap();
-    assert_eq!(receipt.approval, casekeep::share::Approval::Approved);
+    assert_eq!(receipt.approval, casekeep::log::vocab::Approval::Approved);
     // The file holds the view whose digest was approved.
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(doc["recipient_name"], serde_json::Value::Null);

@@ -237,7 +237,7 @@ fn a_damaged_or_altered_backup_is_refused_and_leaves_nothing() {
         let new = s.tmp.path().join(format!("flip-{k}"));
         let ctx = format!("seed {seed:#x}, flip {k}: byte {pos} of {n}, bit {bit}");
         let r = std::panic::catch_unwind(|| {
-            casekeep::backup::restore(&f, &new, "mo", &Passphrase::new(MANAGER_PASS.into()))
+            casekeep::vault::backup::restore(&f, &new, "mo", &Passphrase::new(MANAGER_PASS.into()))
         });
         match r {
             Err(_) => panic!("{ctx}: panicked"),
@@ -287,8 +287,8 @@ fn restore_refuses_devices_pipes_folders_and_links() {
         let r = s.restore_into(from, &new, "mo", MANAGER_PASS).refused();
         assert!(r.stderr.contains(says), "{what}: {}", r.stderr);
         assert!(started.elapsed() < std::time::Duration::from_secs(30), "{what}: took too long");
-        let e =
-            casekeep::backup::restore(from, &new, "mo", &Passphrase::new(MANAGER_PASS.into())).unwrap_err();
+        let e = casekeep::vault::backup::restore(from, &new, "mo", &Passphrase::new(MANAGER_PASS.into()))
+            .unwrap_err();
         assert_eq!(e.code(), "invalid_input", "{what}: {e}");
         assert!(e.to_string().contains(says), "{what}: {e}");
         assert!(!new.exists(), "{what}: a vault appeared");

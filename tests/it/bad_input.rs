@@ -5,7 +5,7 @@
 #![allow(clippy::disallowed_methods)]
 
 use crate::common::*;
-use casekeep::clients::Names;
+use casekeep::casework::clients::Names;
 
 /// Clients, and log entries other than unlocks (looking adds unlock entries).
 fn state(s: &Scratch) -> (usize, usize) {

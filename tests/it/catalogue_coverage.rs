@@ -3,10 +3,10 @@
 //! (or the core derives it), and the audit diff ("client changed" names paths) reports it
 //! when it changes. A new field fails here until each of them handles it.
 
-use casekeep::catalogue::{self, FIELDS};
-use casekeep::consent::RecipientKind;
-use casekeep::policy::{self, Treatment};
+use casekeep::log::vocab::RecipientKind;
+use casekeep::record::catalogue::{self, FIELDS};
 use casekeep::record::{ClientPatch, ClientRecord, Date};
+use casekeep::sharing::policy::{self, Treatment};
 use serde_json::{json, Value};
 
 /// A record with every field the catalogue knows filled in, stored as the vault stores it.
@@ -28,17 +28,17 @@ fn full_record() -> Value {
         "judgement_reason": "x", "police_incidents_12m": 1}],
       "notes": [{"text": "n", "date": "2026-01-01"}]
     }"#;
-    let patch: ClientPatch = casekeep::input::parse_json(full.as_bytes(), "t").unwrap();
+    let patch: ClientPatch = casekeep::support::input::parse_json(full.as_bytes(), "t").unwrap();
     let mut rec = ClientRecord::default();
     patch.apply(&mut rec, "tester", Date::today()).unwrap();
-    let cfg = casekeep::risk::RiskConfig { marac_score: 1, ..Default::default() };
+    let cfg = casekeep::record::risk::RiskConfig { marac_score: 1, ..Default::default() };
     // A referral, then its meeting's details.
     let referral = r#"{"referred_on": "2026-01-02", "reason": "r", "victim_aware": true}"#;
     let details = r#"{"referral": 1, "meeting_date": "2026-01-20", "agencies_present": ["a"],
         "actions": [{"agency": "a", "owner": "o", "description": "d", "due": "2026-02-01", "done": true}]}"#;
     for step in [referral, details] {
-        let input = casekeep::input::parse_json(step.as_bytes(), "t").unwrap();
-        casekeep::marac::apply(&mut rec, input, "t", &cfg, Date::today()).unwrap();
+        let input = casekeep::support::input::parse_json(step.as_bytes(), "t").unwrap();
+        casekeep::casework::marac::apply(&mut rec, input, "t", &cfg, Date::today()).unwrap();
     }
     serde_json::to_value(&rec).unwrap()
 }
@@ -105,14 +105,14 @@ fn every_catalogue_field_is_classed_treated_by_policy_filled_by_a_form_and_named
     }
 
     // The policy: each field is named by a profile, or never leaves, on purpose.
-    let toml = include_str!("../../src/policy/profiles.toml");
+    let toml = include_str!("../../src/sharing/policy/profiles.toml");
     let profiles = policy::profiles().unwrap();
     for (p, _) in FIELDS {
         let named = toml.contains(&format!("\"{p}\" ="));
         let never = NEVER_LEAVES.iter().any(|(n, _)| n == p);
         assert!(
             named != never,
-            "{p}: name it in a profile (src/policy/profiles.toml) or in NEVER_LEAVES, not both"
+            "{p}: name it in a profile (src/sharing/policy/profiles.toml) or in NEVER_LEAVES, not both"
         );
         if never {
             for kind in RecipientKind::ALL {

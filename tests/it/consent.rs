@@ -4,9 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crate::common::*;
-use casekeep::consent::{Purpose, PurposeCode, RecipientKind};
+use casekeep::casework::consent::{Purpose, PurposeCode};
+use casekeep::log::vocab::RecipientKind;
 use casekeep::log::Kind;
-use casekeep::share::ShareRequest;
+use casekeep::sharing::share::ShareRequest;
 use serde_json::{json, Value};
 
 fn record_run(s: &Scratch, id: &str, recipient: &str, state: &str, purpose: Option<&str>) -> Run {

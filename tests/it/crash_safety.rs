@@ -24,7 +24,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
-use casekeep::clients::Names;
+use casekeep::casework::clients::Names;
 use casekeep::{ClientId, Session};
 
 /// A fresh vault every so many runs keeps the cost of `check` (which verifies the whole
@@ -272,7 +272,7 @@ fn lifetime(rig: &mut Rig, op: Op) -> Duration {
 fn killed_writers_lose_nothing_acknowledged_and_leave_a_vault_that_checks() {
     // The checker (this process) unlocks after every kill: it derives each slot's key once
     // and remembers it (test hook); the children, the real binary, derive it every time.
-    casekeep::crypto::test_hooks::memoize_kdf(true);
+    casekeep::support::crypto::test_hooks::memoize_kdf(true);
     let runs = env_u64("CASEKEEP_CRASH_RUNS", 200) as usize;
     let seed = env_u64("CASEKEEP_CRASH_SEED", 0x00C0_FFEE_D00D);
     let mut rng = Rng::new(seed);
@@ -380,7 +380,7 @@ impl ManagerIn for Scratch {
 /// `CASEKEEP_EXPORT_CRASH_RUNS` (default 60) sets the number of kills.
 #[test]
 fn killed_exports_never_leave_a_file_without_its_record() {
-    casekeep::crypto::test_hooks::memoize_kdf(true);
+    casekeep::support::crypto::test_hooks::memoize_kdf(true);
     let runs = env_u64("CASEKEEP_EXPORT_CRASH_RUNS", 60) as usize;
     let seed = env_u64("CASEKEEP_CRASH_SEED", 0x00C0_FFEE_D00D) ^ 0xE4;
     let mut rng = Rng::new(seed);
@@ -392,7 +392,9 @@ fn killed_exports_never_leave_a_file_without_its_record() {
         let id = s.add_client(ADA.as_bytes()).unwrap();
         s.record_consent(
             id,
-            casekeep::consent::ConsentInput::given_verbally(casekeep::consent::RecipientKind::Marac),
+            casekeep::casework::consent::ConsentInput::given_verbally(
+                casekeep::log::vocab::RecipientKind::Marac,
+            ),
         )
         .unwrap();
         id.0.to_string()
@@ -454,7 +456,7 @@ fn killed_exports_never_leave_a_file_without_its_record() {
             (None, _) => "killed before the commit: no record, no file",
             (Some(r), true) => {
                 let sha = data_encoding::HEXLOWER
-                    .encode(&casekeep::crypto::sha256(&[&std::fs::read(&out).unwrap()]));
+                    .encode(&casekeep::support::crypto::sha256(&[&std::fs::read(&out).unwrap()]));
                 assert_eq!(
                     r.body["sha256"].as_str(),
                     Some(sha.as_str()),
@@ -498,7 +500,7 @@ fn clear_failures_of(vault: &Path, user: &str) {
 /// passes (the envelopes are wrapped to exactly the members the log names).
 #[test]
 fn killed_rotations_leave_a_vault_every_member_can_open() {
-    casekeep::crypto::test_hooks::memoize_kdf(true);
+    casekeep::support::crypto::test_hooks::memoize_kdf(true);
     let runs = env_u64("CASEKEEP_ROTATION_CRASH_RUNS", 30) as usize;
     let seed = env_u64("CASEKEEP_CRASH_SEED", 0x00C0_FFEE_D00D) ^ 0x0707;
     let mut rng = Rng::new(seed);

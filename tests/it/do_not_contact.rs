@@ -13,10 +13,11 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::common::*;
-use casekeep::consent::RecipientKind;
-use casekeep::export::{self, Format};
-use casekeep::policy::{self, RedactOptions};
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::RecipientKind;
 use casekeep::record::{ClientRecord, Date};
+use casekeep::sharing::export::{self};
+use casekeep::sharing::policy::{self, RedactOptions};
 
 const DNU: &str = "07700 900999";
 const SAFE: &str = "07700 900123";

@@ -5,7 +5,7 @@
 
 use crate::common::*;
 
-use casekeep::drafts::{DraftKind, DRAFT_DAYS};
+use casekeep::casework::drafts::{DraftKind, DRAFT_DAYS};
 use casekeep::record::Date;
 use casekeep::{ClientId, Session};
 use serde_json::json;

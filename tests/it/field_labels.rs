@@ -10,10 +10,10 @@
 
 use std::collections::BTreeSet;
 
-use casekeep::input::parse_json;
-use casekeep::marac::{self, MaracInput};
+use casekeep::casework::marac::{self, MaracInput};
+use casekeep::record::risk::RiskConfig;
 use casekeep::record::{ClientPatch, ClientRecord, Date};
-use casekeep::risk::RiskConfig;
+use casekeep::support::input::parse_json;
 use serde_json::{json, Value};
 
 const TABLE: &str = include_str!("../../ui/src/fieldnames.ts");
@@ -202,11 +202,7 @@ fn every_literal_path_given_to_a_validator_has_a_label() {
     let table = labelled();
     let mut missing = Vec::new();
     let mut found = 0;
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
+    for path in rust_files(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))) {
         let text = std::fs::read_to_string(&path).unwrap();
         for call in ["clean(\"", "clean_required(\"", "check_date(\"", "required(\"", "optional(\""] {
             for (i, _) in text.match_indices(call) {
@@ -224,4 +220,18 @@ fn every_literal_path_given_to_a_validator_has_a_label() {
     }
     assert!(found >= 20, "the scan found only {found} validator calls");
     assert!(missing.is_empty(), "validator paths with no label in ui/src/fieldnames.ts: {missing:?}");
+}
+
+/// Every `.rs` file under `dir`, its folders included (the core is laid out in folders).
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out
 }

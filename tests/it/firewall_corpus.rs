@@ -23,10 +23,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::common::*;
-use casekeep::consent::RecipientKind;
-use casekeep::export::{self, Envelope, Format};
-use casekeep::policy::{self, RedactOptions, Treatment};
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::RecipientKind;
 use casekeep::record::{ClientRecord, Date};
+use casekeep::sharing::export::{self, Envelope};
+use casekeep::sharing::policy::{self, RedactOptions, Treatment};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------------------
@@ -863,9 +864,11 @@ fn planted_client_secrets() -> Vec<Secret> {
 
 #[test]
 fn every_profile_and_consent_state_masks_and_records_or_refuses_with_nothing_written() {
-    use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState};
+    use casekeep::casework::consent::ConsentInput;
+    use casekeep::log::vocab::LawfulBasis;
+    use casekeep::log::vocab::{ConsentMethod, ConsentState};
     use casekeep::log::{self, Kind as LogKind};
-    use casekeep::share::{LawfulBasis, ShareRequest};
+    use casekeep::sharing::share::ShareRequest;
 
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("vault");

@@ -12,9 +12,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::*;
-use casekeep::envelopes::Envelopes;
-use casekeep::slots::Slot;
-use casekeep::{db, Passphrase, RecoveryKey, Role, Session, Vault};
+use casekeep::vault::envelopes::Envelopes;
+use casekeep::vault::slots::Slot;
+use casekeep::{support::db, Passphrase, RecoveryKey, Role, Session, Vault};
 
 const BO_PASS: &str = "tidal lantern meadow quartz";
 
@@ -202,8 +202,8 @@ fn a_key_registered_for_another_user_is_named_by_verify() {
     let dir = scratch.vault();
     fast_vault(&dir);
     let mut cara = unlock_now(&dir, "cara", WORKER_PASS).unwrap();
-    let seed = casekeep::crypto::make_secret().unwrap();
-    let public = casekeep::crypto::derive_public_key(&seed).unwrap();
+    let seed = casekeep::support::crypto::make_secret().unwrap();
+    let public = casekeep::support::crypto::derive_public_key(&seed).unwrap();
     cara.raw_connection()
         .execute(
             "INSERT INTO user_keys (id, user_id, public_key, created_at) VALUES (99, 1, ?1, '2026-01-01')",
@@ -285,12 +285,12 @@ fn roles_come_from_the_log_not_the_table() {
     assert_eq!(role, "caseworker");
 
     // She writes a `user_added` entry of her own, making a new manager.
-    let seed = casekeep::crypto::make_secret().unwrap();
-    let kem = casekeep::crypto::make_secret().unwrap();
-    let body = casekeep::identity::keys_body(
+    let seed = casekeep::support::crypto::make_secret().unwrap();
+    let kem = casekeep::support::crypto::make_secret().unwrap();
+    let body = casekeep::log::identity::keys_body(
         9,
-        &casekeep::crypto::derive_public_key(&seed).unwrap(),
-        &casekeep::crypto::derive_kem_public(&kem),
+        &casekeep::support::crypto::derive_public_key(&seed).unwrap(),
+        &casekeep::support::crypto::derive_kem_public(&kem),
         serde_json::json!({ "user": "eve", "user_id": 9, "role": "manager" }),
     );
     let forged = cara.append_unchecked(casekeep::log::Kind::Audit, "user_added", None, body).unwrap();
@@ -477,7 +477,7 @@ fn settings_and_the_agency_name_come_from_a_managers_signed_entries_only() {
             json!({"before": {}, "after": {"retention": {"years_after_closure": 1}}}),
         )
         .unwrap();
-    let seed = casekeep::crypto::make_secret().unwrap();
+    let seed = casekeep::support::crypto::make_secret().unwrap();
     cara.append_as(1, 99, &seed, "agency_set", json!({"agency": "Forged Agency"})).unwrap();
     // The manager's first agency entry, copied to the end (its hash no longer matches).
     cara.raw_connection()

@@ -29,6 +29,7 @@ mod firewall_corpus;
 mod fuzz_corpus;
 mod insider;
 mod journey;
+mod layers;
 mod local_dates;
 mod log_tamper;
 mod no_secret_argv;

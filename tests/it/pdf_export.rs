@@ -2,7 +2,7 @@
 //! in the MARAC referral, label/value tables; the document language; a generic title with
 //! no record value) and no text runs past the right margin, whatever the script or the
 //! shape of a value (an all-capitals address line, a long unbroken token). The script
-//! samples compared as pictures are unit tests in src/export/pdf.rs.
+//! samples compared as pictures are unit tests in src/sharing/export/pdf.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![allow(clippy::disallowed_methods)]
 
@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::*;
-use casekeep::consent::RecipientKind;
-use casekeep::export::{self, Format};
-use casekeep::policy::{self, RedactOptions};
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::RecipientKind;
 use casekeep::record::{ClientRecord, Date};
+use casekeep::sharing::export::{self};
+use casekeep::sharing::policy::{self, RedactOptions};
 
 /// Synthetic names in the scripts of UK casework.
 const NAMES: &[&str] = &[

@@ -12,7 +12,7 @@ proptest! {
     /// Arbitrary bytes never panic the client-JSON reader.
     #[test]
     fn client_json_reader_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let _ = casekeep::input::parse_json::<ClientPatch>(&bytes, "client JSON");
+        let _ = casekeep::support::input::parse_json::<ClientPatch>(&bytes, "client JSON");
     }
 
     /// Whatever shape a value has and wherever it is put, an error never repeats it.
@@ -31,7 +31,7 @@ proptest! {
         obj.insert("full_name".into(), serde_json::json!("Test Person"));
         obj.insert(key.into(), value);
         let bytes = serde_json::to_vec(&obj).unwrap();
-        let result = casekeep::input::parse_json::<ClientPatch>(&bytes, "client JSON").and_then(|p| {
+        let result = casekeep::support::input::parse_json::<ClientPatch>(&bytes, "client JSON").and_then(|p| {
             let mut rec = ClientRecord::default();
             p.apply(&mut rec, "t", Date::today())
         });

@@ -1,4 +1,4 @@
-//! Record anchors (src/record_anchor.rs): the insider holds the vault key and writes to the
+//! Record anchors (src/vault/record_anchor.rs): the insider holds the vault key and writes to the
 //! `clients` table directly (test builds open the database with their own key:
 //! `raw_connection`). Each edit — a contact's dates made fresh, a do-not-use mark unticked,
 //! an older genuine version put back, another client's bytes copied in, an anchor deleted
@@ -8,7 +8,7 @@
 #![allow(clippy::disallowed_methods)]
 
 use crate::common::*;
-use casekeep::clients::Names;
+use casekeep::casework::clients::Names;
 use casekeep::{ClientId, Error, Session};
 use serde_json::json;
 
@@ -239,13 +239,13 @@ fn records_written_before_anchors_are_anchored_at_the_first_managers_unlock() {
     let scratch = Scratch::new();
     let dir = scratch.vault();
     // A vault as the versions before anchors wrote it: no digests, no upgrade marker.
-    casekeep::record_anchor::test_hooks::write_as_before_anchors(true);
+    casekeep::vault::record_anchor::test_hooks::write_as_before_anchors(true);
     fast_vault(&dir);
     let mut cara = unlock_now(&dir, "cara", WORKER_PASS).unwrap();
     let ada = cara.add_client(ADA.as_bytes()).unwrap();
     let bea = cara.add_client(BEA.as_bytes()).unwrap();
     drop(cara);
-    casekeep::record_anchor::test_hooks::write_as_before_anchors(false);
+    casekeep::vault::record_anchor::test_hooks::write_as_before_anchors(false);
 
     // Until a manager unlocks, the records read as before; log verify lists them.
     let mut cara = unlock_now(&dir, "cara", WORKER_PASS).unwrap();

@@ -9,9 +9,11 @@
 use std::sync::Mutex;
 
 use crate::common::*;
-use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
-use casekeep::export::Format;
-use casekeep::share::{LawfulBasis, ShareRequest};
+use casekeep::casework::consent::ConsentInput;
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::LawfulBasis;
+use casekeep::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
+use casekeep::sharing::share::ShareRequest;
 use casekeep::{ClientId, Passphrase, Session, Vault};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;

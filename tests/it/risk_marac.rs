@@ -371,10 +371,13 @@ fn emergency_shares_awaiting_approval_reach_managers_queues_only() {
 fn the_demo_vault_shows_referrals_and_a_work_queue() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("demo");
-    casekeep::demo::create(&dir).unwrap();
+    casekeep::casework::demo::create(&dir).unwrap();
     let vault = casekeep::Vault::open(&dir).unwrap();
     let s = vault
-        .unlock(casekeep::demo::DEMO_USER, &casekeep::Passphrase::new(casekeep::demo::DEMO_PASSPHRASE.into()))
+        .unlock(
+            casekeep::casework::demo::DEMO_USER,
+            &casekeep::Passphrase::new(casekeep::casework::demo::DEMO_PASSPHRASE.into()),
+        )
         .unwrap();
     let q = s.queue(casekeep::record::Date::today()).unwrap();
     let kinds: Vec<&str> = q.items.iter().map(|i| i.kind.as_str()).collect();

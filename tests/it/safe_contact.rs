@@ -7,8 +7,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crate::common::*;
-use casekeep::clients::Names;
-use casekeep::safe_times::{self, Acknowledgement, Caution, SafeWindow};
+use casekeep::casework::clients::Names;
+use casekeep::record::safe_times::{self, Acknowledgement, SafeWindow};
+use casekeep::support::caution::Caution;
 use casekeep::{ClientId, Session};
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{json, Value};
@@ -349,7 +350,7 @@ proptest::proptest! {
 // ---------------------------------------------------------------------------------------
 // Issue 17 item 5: one-step re-confirmation, the contact-attempt log, possible duplicates.
 
-use casekeep::contact_log::AttemptOutcome;
+use casekeep::log::vocab::AttemptOutcome;
 use casekeep::record::Date;
 
 fn days_from_today(n: i64) -> String {

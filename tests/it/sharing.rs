@@ -415,7 +415,8 @@ fn the_cli_lists_and_shows_decisions_in_the_apps_words() {
 
 #[test]
 fn the_decision_views_say_what_was_decided_in_plain_words() {
-    use casekeep::decisions::{DecisionFilter, DecisionKind};
+    use casekeep::log::vocab::DecisionKind;
+    use casekeep::sharing::decisions::DecisionFilter;
     let (s, id) = setup();
     let request = ask_to_share_with_police(&s, &id);
     s.manager(&["approve", "--request", &request]).ok();

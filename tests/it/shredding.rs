@@ -9,13 +9,15 @@ use crate::common::*;
 
 use std::path::Path;
 
-use casekeep::clients::ClientId;
-use casekeep::consent::{ConsentInput, ConsentMethod, ConsentState, RecipientKind};
-use casekeep::export::Format;
+use casekeep::casework::consent::ConsentInput;
 use casekeep::log::shred::{ERASED, FIELDS, UNREADABLE};
+use casekeep::log::vocab::Format;
+use casekeep::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
+use casekeep::log::vocab::{LawfulBasis, Told};
 use casekeep::log::Kind;
+use casekeep::record::ClientId;
 use casekeep::record::Date;
-use casekeep::share::{LawfulBasis, ShareRequest, Told};
+use casekeep::sharing::share::ShareRequest;
 use casekeep::Session;
 use data_encoding::{BASE64, HEXLOWER};
 use rusqlite::types::ValueRef;

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::common::*;
-use casekeep::clients::Names;
+use casekeep::casework::clients::Names;
 use casekeep::{ClientId, Passphrase, Session, Vault};
 
 const NAMES: [&str; 5] = ["Tamper Alpha", "Tamper Bravo", "Tamper Charlie", "Tamper Delta", "Tamper Echo"];
@@ -41,7 +41,7 @@ fn populated_vault(dir: &Path) -> String {
         let long = format!("Note {i}: ").repeat(300); // spread records over several pages
         ada["notes"] = serde_json::json!([{"text": long}]);
         let id = s.add_client(ada.to_string().as_bytes()).unwrap();
-        let consent = casekeep::consent::ConsentInput {
+        let consent = casekeep::casework::consent::ConsentInput {
             recipient: "marac".parse().unwrap(),
             state: "given".parse().unwrap(),
             method: "verbal".parse().unwrap(),

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crate::common::*;
-use casekeep::today::{SafeState, Today, TodayGroup};
+use casekeep::casework::today::{SafeState, Today, TodayGroup};
 use casekeep::ClientId;
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -27,7 +27,7 @@ const BEA: &str = r#"{"full_name": "Bea Example", "case_reference": "T-2",
   "contacts": [{"channel": "phone", "value": "07700 900302", "safe_times": "Wed 09:30-10:00",
                 "last_confirmed": "2026-02-20", "review_due": "2026-03-04"}]}"#;
 
-fn row<'a>(t: &'a Today, reference: &str) -> &'a casekeep::today::TodayRow {
+fn row<'a>(t: &'a Today, reference: &str) -> &'a casekeep::casework::today::TodayRow {
     t.rows.iter().find(|r| r.item.case_reference.as_deref() == Some(reference)).unwrap()
 }
 

@@ -7,7 +7,7 @@
 use std::os::unix::fs::PermissionsExt;
 
 use crate::common::*;
-use casekeep::clients::Names;
+use casekeep::casework::clients::Names;
 use casekeep::{Passphrase, Vault};
 
 const SENTINELS: &[&str] = &[
@@ -77,7 +77,7 @@ fn no_record_value_appears_in_any_file_of_the_vault_while_open_or_closed() {
     // The CLI's own writes as well.
     s.add_client(&sentinel_client());
     assert_no_sentinel(&s, "after the CLI");
-    assert!(!casekeep::db::has_plaintext_header(&s.vault().join("casekeep.db")).unwrap());
+    assert!(!casekeep::support::db::has_plaintext_header(&s.vault().join("casekeep.db")).unwrap());
 }
 
 #[test]
@@ -174,7 +174,7 @@ fn a_plaintext_database_is_refused() {
         let plain = rusqlite::Connection::open(&db).unwrap();
         plain.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
     }
-    assert!(casekeep::db::has_plaintext_header(&db).unwrap());
+    assert!(casekeep::support::db::has_plaintext_header(&db).unwrap());
     let r = s.worker(&["client", "list"]).refused();
     assert!(r.stderr.contains("not encrypted"), "{}", r.stderr);
 }

@@ -1,0 +1,106 @@
+//! Typed errors with stable codes.
+//!
+//! Every message is written by us and names no record value: never a name, a number, an
+//! address, a passphrase, nor a piece of the input that was refused. The UI and the CLI
+//! show `message`; programs match on `code`.
+
+use std::io;
+
+/// The message of a database that does not open with its key (`db::is_wrong_key` tells it
+/// apart from other refusals).
+pub(crate) const WRONG_KEY: &str = "the database file is damaged or does not match its key";
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Deliberately uniform: never says whether the user or the passphrase was wrong.
+    #[error("unlock refused: the user name or passphrase is not right")]
+    UnlockFailed,
+    #[error("no Casekeep vault in this directory")]
+    NoVault,
+    #[error("a vault or other files already exist in this directory; choose an empty or new directory")]
+    VaultExists,
+    #[error("this vault was written by a newer version of Casekeep ({what} version {found}; this build reads up to {supported}); update Casekeep to open it")]
+    TooNew { what: &'static str, found: u64, supported: u64 },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("not allowed: {0}")]
+    Forbidden(&'static str),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("integrity check failed: {0}")]
+    Integrity(String),
+    #[error("the vault's database refused the operation: {0}")]
+    Storage(String),
+    #[error("could not {context}: {source}")]
+    Io {
+        context: &'static str,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cryptographic failure: {0}")]
+    Crypto(&'static str),
+    /// The safe-contact gate: the situations that need an acknowledgement with a reason.
+    #[error("{}", crate::support::caution::refusal_text(.0))]
+    AcknowledgementRequired(Vec<crate::support::caution::Caution>),
+}
+
+impl Error {
+    /// A stable machine-readable code (the UI maps codes to sentences).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::UnlockFailed => "unlock_failed",
+            Error::NoVault => "no_vault",
+            Error::VaultExists => "vault_exists",
+            Error::TooNew { .. } => "vault_too_new",
+            Error::Invalid(_) => "invalid_input",
+            Error::Forbidden(_) => "forbidden",
+            Error::NotFound(_) => "not_found",
+            Error::Integrity(_) => "integrity",
+            Error::Storage(_) => "storage",
+            Error::Io { .. } => "io",
+            Error::Crypto(_) => "crypto",
+            Error::AcknowledgementRequired(_) => "acknowledgement_required",
+        }
+    }
+
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+
+    pub fn io(context: &'static str) -> impl FnOnce(io::Error) -> Error {
+        move |source| Error::Io { context, source }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        // SQLite's own messages name tables, columns and constraints, never bound values;
+        // rusqlite's conversion errors name column indexes. Neither carries SQL text.
+        match e {
+            rusqlite::Error::SqliteFailure(code, msg) => {
+                if code.code == rusqlite::ErrorCode::NotADatabase {
+                    return Error::Integrity(WRONG_KEY.into());
+                }
+                if code.code == rusqlite::ErrorCode::DatabaseCorrupt {
+                    return Error::Integrity("the database file is damaged".into());
+                }
+                Error::Storage(msg.unwrap_or_else(|| code.to_string()))
+            }
+            rusqlite::Error::QueryReturnedNoRows => Error::Storage("an expected row is missing".into()),
+            other => Error::Storage(kind_of(&other).to_string()),
+        }
+    }
+}
+
+fn kind_of(e: &rusqlite::Error) -> &'static str {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(..) | rusqlite::Error::InvalidColumnType(..) => {
+            "a stored value has an unexpected type"
+        }
+        rusqlite::Error::IntegralValueOutOfRange(..) => "a stored number is out of range",
+        rusqlite::Error::Utf8Error(..) => "a stored text is not valid UTF-8",
+        _ => "unexpected database error",
+    }
+}
