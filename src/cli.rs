@@ -10,15 +10,14 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use casekeep::casework::clients::Names;
-use casekeep::casework::consent::ConsentInput;
+use casekeep::casework::consent::{ConsentInput, ConsentWords};
 use casekeep::log::identity::Role;
 use casekeep::log::vocab::Format;
-use casekeep::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
-use casekeep::log::vocab::{LawfulBasis, Told};
+use casekeep::log::vocab::RecipientKind;
 use casekeep::record::safe_times::Acknowledgement;
 use casekeep::record::ClientId;
 use casekeep::record::Date;
-use casekeep::sharing::share::ShareRequest;
+use casekeep::sharing::share::{ShareRequest, ShareWords};
 use casekeep::support::error::{Error, Result};
 use casekeep::support::fsutil;
 use casekeep::support::input::JSON_LIMIT;
@@ -811,20 +810,14 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             review_on,
         }) => {
             let client = ClientId::parse(&client)?;
-            let input = ConsentInput {
-                recipient: recipient.parse::<RecipientKind>()?,
-                state: state.parse::<ConsentState>()?,
-                method: method.parse::<ConsentMethod>()?,
-                purpose,
-                reason,
-                review_on: review_on
-                    .map(|r| {
-                        Date::parse(&r).ok_or_else(|| {
-                            Error::invalid("--review-on must be a real date written YYYY-MM-DD")
-                        })
-                    })
-                    .transpose()?,
-            };
+            let input = ConsentInput::parse(ConsentWords {
+                recipient: &recipient,
+                state: &state,
+                method: &method,
+                purpose: purpose.as_deref(),
+                reason: reason.as_deref(),
+                review_on: review_on.as_deref(),
+            })?;
             let seq = session.record_consent(client, input)?;
             emit(&serde_json::json!({ "recorded": true, "log_entry": seq }))?;
             Ok(ExitCode::SUCCESS)
@@ -1076,18 +1069,18 @@ fn share(session: &mut Session, a: ShareArgs) -> std::result::Result<ExitCode, S
                 .into(),
         ));
     };
-    let req = ShareRequest {
+    let req = ShareRequest::parse(ShareWords {
         client: ClientId::parse(&client)?,
-        recipient: recipient.parse::<RecipientKind>()?,
-        purpose,
-        recipient_name: a.recipient_name,
-        lawful_basis: a.lawful_basis.map(|b| b.parse::<LawfulBasis>()).transpose()?,
-        justification: a.justification,
+        recipient: &recipient,
+        purpose: &purpose,
+        recipient_name: a.recipient_name.as_deref(),
+        lawful_basis: a.lawful_basis.as_deref(),
+        justification: a.justification.as_deref(),
         emergency: a.emergency,
-        told: a.told.map(|t| t.parse::<Told>()).transpose()?,
-        advice: a.advice,
+        told: a.told.as_deref(),
+        advice: a.advice.as_deref(),
         excerpts,
-    };
+    })?;
     if a.preview {
         emit(&session.share_preview(&req)?)?;
         return Ok(ExitCode::SUCCESS);

@@ -6,13 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::casework::consent::{ConsentInput, Purpose};
+use crate::casework::consent::{ConsentInput, ConsentWords};
 use crate::log::identity::Role;
 use crate::log::vocab::Format;
-use crate::log::vocab::{ConsentMethod, ConsentState, RecipientKind};
-use crate::log::vocab::{LawfulBasis, Told};
-use crate::record::Date;
-use crate::sharing::share::ShareRequest;
+use crate::sharing::share::{ShareRequest, ShareWords};
 use crate::{ClientId, Error, Result};
 
 pub mod contract;
@@ -53,20 +50,19 @@ pub struct Created {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Serialize)]
 pub struct CmdError {
-    #[cfg_attr(feature = "ts", ts(as = "contract::ErrorCode"))]
-    pub code: String,
+    pub code: contract::ErrorCode,
     pub message: String,
 }
 
 impl From<crate::Error> for CmdError {
     fn from(e: crate::Error) -> Self {
-        CmdError { code: e.code().to_string(), message: e.to_string() }
+        CmdError { code: e.error_code(), message: e.to_string() }
     }
 }
 
 impl CmdError {
     pub fn new(code: contract::ErrorCode, message: &str) -> Self {
-        CmdError { code: code.as_str().to_string(), message: message.to_string() }
+        CmdError { code, message: message.to_string() }
     }
 }
 
@@ -103,25 +99,16 @@ pub struct ConsentArgs {
 }
 
 impl ConsentArgs {
-    /// The client and the checked consent input (every word parsed, the date real).
+    /// The client and the checked consent input ([`ConsentInput::parse`], the one parser).
     pub fn into_input(self) -> Result<(ClientId, ConsentInput)> {
-        let review_on = match self.review_on.filter(|r| !r.is_empty()) {
-            Some(r) => Some(
-                Date::parse(&r)
-                    .ok_or_else(|| Error::invalid("The review date must be a real date (YYYY-MM-DD)."))?,
-            ),
-            None => None,
-        };
-        let recipient = self.recipient.parse::<RecipientKind>()?;
-        Purpose::parse(recipient, self.purpose.as_deref())?;
-        let input = ConsentInput {
-            recipient,
-            state: self.state.parse::<ConsentState>()?,
-            method: self.method.parse::<ConsentMethod>()?,
-            purpose: self.purpose,
-            reason: self.reason,
-            review_on,
-        };
+        let input = ConsentInput::parse(ConsentWords {
+            recipient: &self.recipient,
+            state: &self.state,
+            method: &self.method,
+            purpose: self.purpose.as_deref(),
+            reason: self.reason.as_deref(),
+            review_on: self.review_on.as_deref(),
+        })?;
         Ok((ClientId(self.client), input))
     }
 }
@@ -148,40 +135,26 @@ pub struct ShareArgs {
 }
 
 impl ShareArgs {
-    /// The share request, every word parsed (empty optional words count as absent).
+    /// The share request ([`ShareRequest::parse`], the one parser).
     pub fn request(&self) -> Result<ShareRequest> {
-        let req = ShareRequest {
+        ShareRequest::parse(ShareWords {
             client: ClientId(self.client),
-            recipient: self.recipient.parse::<RecipientKind>()?,
-            purpose: self.purpose.clone(),
-            recipient_name: self.recipient_name.clone(),
-            lawful_basis: self
-                .lawful_basis
-                .as_deref()
-                .filter(|b| !b.is_empty())
-                .map(str::parse::<LawfulBasis>)
-                .transpose()?,
-            justification: self.justification.clone(),
+            recipient: &self.recipient,
+            purpose: &self.purpose,
+            recipient_name: self.recipient_name.as_deref(),
+            lawful_basis: self.lawful_basis.as_deref(),
+            justification: self.justification.as_deref(),
             emergency: self.emergency,
-            told: self.told.as_deref().filter(|t| !t.is_empty()).map(str::parse::<Told>).transpose()?,
-            advice: self.advice.clone(),
+            told: self.told.as_deref(),
+            advice: self.advice.as_deref(),
             excerpts: self.excerpts.clone(),
-        };
-        req.purpose()?;
-        Ok(req)
+        })
     }
 
     /// The request of a share that is signed (`share`, `request_share`): as [`Self::request`],
-    /// and whether the person was told must be answered. The app never answers it for the
-    /// worker, so an absent or empty `told` is refused here rather than signed as unknown.
+    /// and whether the person was told must be answered ([`ShareRequest::require_told`]).
     pub fn signed_request(&self) -> Result<ShareRequest> {
-        let req = self.request()?;
-        if req.told.is_none() {
-            return Err(Error::invalid(
-                "Say whether the person was told about the share (yes, no, or not safe to tell).",
-            ));
-        }
-        Ok(req)
+        self.request()?.require_told()
     }
 
     /// The export format asked for (PDF when absent).
@@ -214,6 +187,8 @@ impl FinishArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::log::vocab::{LawfulBasis, Told};
+    use crate::record::Date;
 
     fn share(json: serde_json::Value) -> ShareArgs {
         serde_json::from_value(json).unwrap_or_else(|e| unreachable!("test args decode: {e}"))

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::record::safe_times::SafeWindow;
 use crate::support::error::{Error, Result};
-use crate::support::input::OWN;
+use crate::support::input::{self, Lines, OWN};
 
 /// A client's id in this vault.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
@@ -558,16 +558,11 @@ fn keep_code_words(stored: &[Contact], mut new: Vec<Contact>) -> Result<Vec<Cont
 // ---------------------------------------------------------------------------------------
 // Validation
 
-/// Trims `v`, clears it when empty, and refuses over-long text or control characters.
+/// Trims `v`, clears it when empty, and refuses over-long text or control characters
+/// ([`input::text`], the one text check), in place.
 pub(crate) fn clean(path: &str, v: &mut Option<String>, max: usize, multiline: bool) -> Result<()> {
-    if let Some(s) = v.take() {
-        let t = s.trim();
-        if t.is_empty() {
-            return Ok(());
-        }
-        check_text(path, t, max, multiline)?;
-        *v = Some(t.to_string());
-    }
+    let lines = if multiline { Lines::Many } else { Lines::One };
+    *v = input::text(path, v.as_deref(), max, lines)?;
     Ok(())
 }
 
@@ -575,18 +570,6 @@ pub(crate) fn clean_required(path: &str, v: &mut String, max: usize) -> Result<(
     let mut o = Some(std::mem::take(v));
     clean(path, &mut o, max, false)?;
     *v = o.ok_or_else(|| Error::invalid(format!("`{path}` is required and may not be empty")))?;
-    Ok(())
-}
-
-fn check_text(path: &str, t: &str, max: usize, multiline: bool) -> Result<()> {
-    let n = t.chars().count();
-    if n > max {
-        return Err(Error::invalid(format!("`{path}` is too long ({n} characters; the limit is {max})")));
-    }
-    let bad = t.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r')));
-    if bad {
-        return Err(Error::invalid(format!("`{path}` contains control characters")));
-    }
     Ok(())
 }
 

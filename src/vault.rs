@@ -875,7 +875,7 @@ impl Session {
     }
 
     /// How many exports a crash cut short were found at this unlock (each now has an
-    /// `export_incomplete` entry in the log; see `export::deliver`).
+    /// `export_incomplete` entry in the log; see `vault::deliver`).
     pub fn incomplete_exports_found(&self) -> usize {
         self.incomplete_exports
     }

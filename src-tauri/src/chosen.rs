@@ -88,7 +88,7 @@ mod tests {
         // A made-up path, or any string that is not a token, is refused.
         for made_up in ["/tmp/evil.pdf", "/home/cara/Documents/referral.pdf", "", "../x"] {
             let e = chosen.take(Purpose::Save("pdf"), made_up).unwrap_err();
-            assert_eq!(e.code, "invalid_input", "{made_up}");
+            assert_eq!(e.code, ErrorCode::InvalidInput, "{made_up}");
         }
         // The token for another use is refused (and not spent).
         assert!(chosen.take(Purpose::Restore, &answer.token).is_err());

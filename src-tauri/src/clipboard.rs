@@ -268,7 +268,7 @@ mod tests {
     fn no_clipboard_refuses_the_copy_with_a_coded_error() {
         let mut k: Keeper<FakeBoard> = Keeper::new(None);
         let e = k.copy(NUMBER.into(), Instant::now()).unwrap_err();
-        assert_eq!(e.code, "clipboard");
+        assert_eq!(e.code, ErrorCode::Clipboard);
         assert!(!e.message.contains("900123"));
     }
 

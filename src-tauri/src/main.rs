@@ -135,7 +135,12 @@ mod tests {
             match c.when_locked {
                 WhenLocked::Allowed => assert!(answer.is_ok(), "{}", c.name),
                 WhenLocked::Refused => {
-                    assert_eq!(answer.err().map(|e| e.code), Some("locked".to_string()), "{}", c.name)
+                    assert_eq!(
+                        answer.err().map(|e| e.code),
+                        Some(casekeep::ipc::contract::ErrorCode::Locked),
+                        "{}",
+                        c.name
+                    )
                 }
             }
         }

@@ -17,7 +17,7 @@ use crate::log::{self, Event, Kind};
 use crate::record::ClientId;
 use crate::record::Date;
 use crate::support::error::{Error, Result};
-use crate::support::input::clean as text;
+use crate::support::input::{text, Lines};
 use crate::vault::Session;
 
 word_enum!(
@@ -156,7 +156,7 @@ impl Purpose {
     /// compared folded, is that code; a code or label of another recipient's list is
     /// refused (naming `recipient`'s codes); anything else is "other" with the text.
     pub fn parse(recipient: RecipientKind, typed: Option<&str>) -> Result<Purpose> {
-        let Some(t) = text(typed, "purpose", 200)? else { return Ok(Purpose::General) };
+        let Some(t) = text("purpose", typed, 200, Lines::Many)? else { return Ok(Purpose::General) };
         let folded = fold(&t);
         if folded == GENERAL_PURPOSE || folded == "any purpose" {
             return Ok(Purpose::General);
@@ -281,6 +281,44 @@ pub struct ConsentInput {
     pub purpose: Option<String>,
     pub reason: Option<String>,
     pub review_on: Option<Date>,
+}
+
+/// A consent decision as every front end has it (the CLI's flags, the app's consent form):
+/// words as typed, read by the one parser, [`ConsentInput::parse`].
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentWords<'a> {
+    pub recipient: &'a str,
+    pub state: &'a str,
+    pub method: &'a str,
+    pub purpose: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    /// `YYYY-MM-DD`; empty or absent for the default review date.
+    pub review_on: Option<&'a str>,
+}
+
+impl ConsentInput {
+    /// The one reading of a consent decision from its words, for every front end: each word
+    /// parsed against its closed list, the purpose against the recipient's, the review date a
+    /// real date (empty optional words count as absent). Messages name fields, never flags.
+    pub fn parse(w: ConsentWords<'_>) -> Result<ConsentInput> {
+        let recipient = w.recipient.parse::<RecipientKind>()?;
+        let purpose = w.purpose.filter(|p| !p.trim().is_empty());
+        Purpose::parse(recipient, purpose)?;
+        let review_on = match w.review_on.map(str::trim).filter(|r| !r.is_empty()) {
+            Some(r) => Some(Date::parse(r).ok_or_else(|| {
+                Error::invalid("the review date must be a real date written YYYY-MM-DD (`review_on`)")
+            })?),
+            None => None,
+        };
+        Ok(ConsentInput {
+            recipient,
+            state: w.state.parse::<ConsentState>()?,
+            method: w.method.parse::<ConsentMethod>()?,
+            purpose: purpose.map(str::to_string),
+            reason: w.reason.map(str::to_string),
+            review_on,
+        })
+    }
 }
 
 impl ConsentInput {
@@ -467,7 +505,7 @@ impl Session {
     pub fn record_consent(&mut self, client: ClientId, input: ConsentInput) -> Result<i64> {
         let today = Date::today();
         let purpose = Purpose::parse(input.recipient, input.purpose.as_deref())?;
-        let reason = text(input.reason.as_deref(), "reason", 2000)?;
+        let reason = text("reason", input.reason.as_deref(), 2000, Lines::Many)?;
         if input.state == ConsentState::NotSought && reason.is_none() {
             return Err(Error::invalid("a reason is required when consent was not sought (`reason`)"));
         }

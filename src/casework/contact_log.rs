@@ -21,6 +21,7 @@ use crate::log::{self, Event};
 use crate::record::ClientId;
 use crate::record::{Channel, ClientRecord, Contact, Date};
 use crate::support::error::{Error, Result};
+use crate::support::input::{text, Lines};
 use crate::vault::record_anchor;
 use crate::vault::Session;
 
@@ -91,17 +92,7 @@ fn refuse_do_not_use(n: usize, what: &str) -> Error {
 /// Checks an attempt's note: trimmed, at most [`NOTE_MAX`] characters, one line. The
 /// error names the field, never the text.
 pub fn check_note(note: Option<&str>) -> Result<Option<String>> {
-    let Some(t) = note.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
-    let n = t.chars().count();
-    if n > NOTE_MAX {
-        return Err(Error::invalid(format!(
-            "the attempt's note is too long ({n} characters; the limit is {NOTE_MAX})"
-        )));
-    }
-    if t.chars().any(char::is_control) {
-        return Err(Error::invalid("the attempt's note must be one line without control characters"));
-    }
-    Ok(Some(t.to_string()))
+    text("note", note, NOTE_MAX, Lines::One)
 }
 
 /// A name as compared: lower case, letters and digits only, one space between words.

@@ -29,7 +29,7 @@
 //! The core checks its shape (a JSON object of at most [`MAX_DRAFT_BYTES`]) and its client,
 //! not its answers: those are checked, as always, when the form is saved.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::log::identity::{Identities, Owner};
@@ -46,73 +46,26 @@ pub const DRAFT_DAYS: i64 = 7;
 /// The largest draft the core keeps (a note form, or a checklist with its reason).
 pub const MAX_DRAFT_BYTES: usize = 64 * 1024;
 
-/// The forms a draft can be kept for.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DraftKind {
-    /// The risk checklist (DASH) of a client.
-    RiskChecklist,
-    /// A note being added to a client's record.
-    Note,
-    /// Recording a client's consent to share.
-    Consent,
-    /// Recording a decision not to share (a decline).
-    Decline,
-    /// A share request, before its check-your-answers and signed step.
-    Share,
-    /// A MARAC referral.
-    Marac,
-    /// The edit form of a client's record.
-    EditClient,
-    /// An enquiry about a client (recorded before anyone is looked up: no client).
-    Enquiry,
-}
-
-const KINDS: [DraftKind; 8] = [
-    DraftKind::RiskChecklist,
-    DraftKind::Note,
-    DraftKind::Consent,
-    DraftKind::Decline,
-    DraftKind::Share,
-    DraftKind::Marac,
-    DraftKind::EditClient,
-    DraftKind::Enquiry,
-];
+word_enum!(
+    /// The forms a draft can be kept for: the risk checklist, a note, consent, a decline, a
+    /// share (before its signed step), a MARAC referral, the edit form, and an enquiry (the
+    /// one kind without a client).
+    DraftKind, "the kind of draft" {
+        RiskChecklist => "risk_checklist",
+        Note => "note",
+        Consent => "consent",
+        Decline => "decline",
+        Share => "share",
+        Marac => "marac",
+        EditClient => "edit_client",
+        Enquiry => "enquiry",
+    }
+);
 
 impl DraftKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DraftKind::RiskChecklist => "risk_checklist",
-            DraftKind::Note => "note",
-            DraftKind::Consent => "consent",
-            DraftKind::Decline => "decline",
-            DraftKind::Share => "share",
-            DraftKind::Marac => "marac",
-            DraftKind::EditClient => "edit_client",
-            DraftKind::Enquiry => "enquiry",
-        }
-    }
-
     /// Whether a draft of this kind is for one client (all but an enquiry).
     pub fn has_client(self) -> bool {
         self != DraftKind::Enquiry
-    }
-
-    fn parse(s: &str) -> Option<DraftKind> {
-        KINDS.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl std::str::FromStr for DraftKind {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<DraftKind> {
-        DraftKind::parse(s).ok_or_else(|| {
-            Error::invalid(
-                "the kind of draft must be one of `risk_checklist`, `note`, `consent`, `decline`, `share`, `marac`, `edit_client` or `enquiry`",
-            )
-        })
     }
 }
 
@@ -198,7 +151,7 @@ impl Row {
     /// The draft, if the row is signed by `user` under one of their certified keys over
     /// exactly what it holds (and its kind and body are well-formed).
     fn verified(self, vault_id: &str, user: i64, ids: &Identities) -> Option<Draft> {
-        let kind = DraftKind::parse(&self.kind)?;
+        let kind = self.kind.parse::<DraftKind>().ok()?;
         ids.member(user)?;
         let key = ids.key(self.key_id).filter(|k| k.owner == Owner::User(user))?;
         let message = draft_message(vault_id, user, kind, self.client_id, &self.saved_at, &self.body);

@@ -15,6 +15,7 @@ use crate::log::{self, Event};
 use crate::record::ClientId;
 use crate::record::Date;
 use crate::support::error::{Error, Result};
+use crate::support::input::{text, Lines};
 use crate::vault::Session;
 
 /// A case's lifecycle state.
@@ -48,13 +49,13 @@ pub struct PurgeReport {
 type StatusRow = (Option<String>, Option<String>, i64, Option<String>);
 
 fn reason_text(reason: &str) -> Result<String> {
-    let r = reason.trim();
-    if r.chars().count() < 10 || r.chars().count() > 2000 || r.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Error::invalid(
-            "a reason of 10 to 2,000 characters is required (no control characters) (`reason`)",
-        ));
+    let n = reason.trim().chars().count();
+    if n < 10 {
+        return Err(Error::invalid(format!(
+            "a reason of 10 to 2,000 characters is required ({n} given) (`reason`)"
+        )));
     }
-    Ok(r.to_string())
+    Ok(text("reason", Some(reason), 2000, Lines::Many)?.unwrap_or_default())
 }
 
 fn parse_date(s: Option<String>) -> Result<Option<Date>> {

@@ -86,70 +86,7 @@ pub struct ChosenFile {
     pub name: String,
 }
 
-/// Every code a refused command may carry: the core's (`Error::code`) and the shell's own.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    UnlockFailed,
-    NoVault,
-    VaultExists,
-    VaultTooNew,
-    InvalidInput,
-    Forbidden,
-    NotFound,
-    Integrity,
-    Storage,
-    Io,
-    Crypto,
-    AcknowledgementRequired,
-    /// The shell: the command needs an unlocked session.
-    Locked,
-    /// The shell: the clipboard could not be used.
-    Clipboard,
-    /// The UI: anything that is not a refusal (a bug); nothing was half-saved.
-    Internal,
-}
-
-impl ErrorCode {
-    pub const ALL: &'static [ErrorCode] = &[
-        ErrorCode::UnlockFailed,
-        ErrorCode::NoVault,
-        ErrorCode::VaultExists,
-        ErrorCode::VaultTooNew,
-        ErrorCode::InvalidInput,
-        ErrorCode::Forbidden,
-        ErrorCode::NotFound,
-        ErrorCode::Integrity,
-        ErrorCode::Storage,
-        ErrorCode::Io,
-        ErrorCode::Crypto,
-        ErrorCode::AcknowledgementRequired,
-        ErrorCode::Locked,
-        ErrorCode::Clipboard,
-        ErrorCode::Internal,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::UnlockFailed => "unlock_failed",
-            ErrorCode::NoVault => "no_vault",
-            ErrorCode::VaultExists => "vault_exists",
-            ErrorCode::VaultTooNew => "vault_too_new",
-            ErrorCode::InvalidInput => "invalid_input",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::Integrity => "integrity",
-            ErrorCode::Storage => "storage",
-            ErrorCode::Io => "io",
-            ErrorCode::Crypto => "crypto",
-            ErrorCode::AcknowledgementRequired => "acknowledgement_required",
-            ErrorCode::Locked => "locked",
-            ErrorCode::Clipboard => "clipboard",
-            ErrorCode::Internal => "internal",
-        }
-    }
-}
+pub use crate::support::error::ErrorCode;
 
 /// A command's arguments, decoded from the object the UI sent one argument at a time, as
 /// Tauri decodes plain arguments (an absent key is `None` for an optional one and a refusal
@@ -560,32 +497,15 @@ mod tests {
     }
 
     #[test]
-    fn every_core_error_code_is_in_the_union() {
-        use crate::Error;
-        let errors = [
-            Error::UnlockFailed,
-            Error::NoVault,
-            Error::VaultExists,
-            Error::TooNew { what: "x", found: 2, supported: 1 },
-            Error::invalid("x"),
-            Error::Forbidden("x"),
-            Error::NotFound("x"),
-            Error::Integrity("x".into()),
-            Error::Storage("x".into()),
-            Error::io("x")(std::io::Error::other("x")),
-            Error::Crypto("x"),
-            Error::AcknowledgementRequired(Vec::new()),
-        ];
-        for e in errors {
-            assert!(
-                ErrorCode::ALL.iter().any(|c| c.as_str() == e.code()),
-                "{} is not an ErrorCode",
-                e.code()
-            );
-        }
+    fn error_codes_cross_the_boundary_as_their_words() {
+        // Every core error's code is an ErrorCode by type (`Error::error_code`); what the UI
+        // receives is its word, which reads back as the same code.
         for c in ErrorCode::ALL {
             assert_eq!(serde_json::to_value(c).ok(), Some(serde_json::Value::from(c.as_str())));
+            assert_eq!(c.as_str().parse::<ErrorCode>().ok(), Some(*c));
         }
+        let refusal = crate::ipc::CmdError::from(crate::Error::invalid("x"));
+        assert_eq!(refusal.code, ErrorCode::InvalidInput);
     }
 
     #[test]

@@ -30,22 +30,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 // A member's role; who holds which is the log's to say (`user_added`, by a manager).
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Manager,
-    Caseworker,
-}
-
-impl Role {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Role::Manager => "manager",
-            Role::Caseworker => "caseworker",
-        }
-    }
-}
+word_enum!(Role, "the role" {
+    Manager => "manager",
+    Caseworker => "caseworker",
+});
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize)]

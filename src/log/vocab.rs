@@ -110,24 +110,13 @@ word_enum!(
 // ---------------------------------------------------------------------------------------
 // Exports (`sharing::export`)
 
-/// The file format of an export.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    Pdf,
-    Json,
-}
-
-impl std::str::FromStr for Format {
-    type Err = crate::Error;
-    fn from_str(s: &str) -> crate::Result<Self> {
-        match s {
-            "pdf" => Ok(Format::Pdf),
-            "json" => Ok(Format::Json),
-            _ => Err(crate::Error::invalid("the format must be pdf or json")),
-        }
+word_enum!(
+    /// The file format of an export.
+    Format, "the format" {
+        Pdf => "pdf",
+        Json => "json",
     }
-}
+);
 
 // ---------------------------------------------------------------------------------------
 // Shares (`sharing::share`)

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::record::{Contact, Date};
 use crate::support::caution::{Caution, REASON_MAX, REASON_MIN};
 use crate::support::error::{Error, Result};
+use crate::support::input::{text, Lines};
 
 /// A day of the week, as stored (`"mon"` … `"sun"`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -500,15 +501,8 @@ impl Acknowledgement {
                 "the acknowledgement's reason is too short ({n} characters; say why, in at least {REASON_MIN})"
             )));
         }
-        if n > REASON_MAX {
-            return Err(Error::invalid(format!(
-                "the acknowledgement's reason is too long ({n} characters; the limit is {REASON_MAX})"
-            )));
-        }
-        if t.chars().any(char::is_control) {
-            return Err(Error::invalid("the acknowledgement's reason contains control characters"));
-        }
-        Ok(Acknowledgement { reason: t.to_string() })
+        let reason = text("reason", Some(t), REASON_MAX, Lines::One)?.unwrap_or_default();
+        Ok(Acknowledgement { reason })
     }
 
     pub fn reason(&self) -> &str {

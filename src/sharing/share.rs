@@ -25,7 +25,7 @@ use crate::sharing::policy::{self, RedactOptions, RedactedView};
 use crate::support::crypto;
 use crate::support::error::{Error, Result};
 use crate::support::fsutil;
-use crate::support::input::clean;
+use crate::support::input::{text, Lines};
 use crate::support::matcher::FIREWALL_VERSION;
 use crate::vault::deliver;
 use crate::vault::Session;
@@ -113,6 +113,23 @@ pub struct ShareReceipt {
     pub fields_withheld: usize,
 }
 
+/// A share as every front end has it (the CLI's flags, the app's share form): words as
+/// typed, read by the one parser, [`ShareRequest::parse`].
+#[derive(Debug, Clone)]
+pub struct ShareWords<'a> {
+    pub client: ClientId,
+    pub recipient: &'a str,
+    pub purpose: &'a str,
+    pub recipient_name: Option<&'a str>,
+    pub lawful_basis: Option<&'a str>,
+    pub justification: Option<&'a str>,
+    pub emergency: bool,
+    pub told: Option<&'a str>,
+    pub advice: Option<&'a str>,
+    /// Note numbers, from 1.
+    pub excerpts: Vec<usize>,
+}
+
 impl ShareRequest {
     /// A plain share on the person's consent: no lawful basis, not an emergency, no note
     /// excerpts (the benchmarks' MARAC export; fields can be set after).
@@ -131,12 +148,48 @@ impl ShareRequest {
         }
     }
 
+    /// The one reading of a share from its words, for every front end: the recipient, the
+    /// lawful basis and `told` parsed against their closed lists (empty optional words count
+    /// as absent), the purpose against the recipient's. Whether `told` must be answered is
+    /// the caller's to say ([`ShareRequest::require_told`]).
+    pub fn parse(w: ShareWords<'_>) -> Result<ShareRequest> {
+        fn word(v: Option<&str>) -> Option<&str> {
+            v.filter(|t| !t.trim().is_empty())
+        }
+        let req = ShareRequest {
+            client: w.client,
+            recipient: w.recipient.parse::<RecipientKind>()?,
+            purpose: w.purpose.to_string(),
+            recipient_name: w.recipient_name.map(str::to_string),
+            lawful_basis: word(w.lawful_basis).map(str::parse::<LawfulBasis>).transpose()?,
+            justification: w.justification.map(str::to_string),
+            emergency: w.emergency,
+            told: word(w.told).map(str::parse::<Told>).transpose()?,
+            advice: w.advice.map(str::to_string),
+            excerpts: w.excerpts,
+        };
+        req.purpose()?;
+        Ok(req)
+    }
+
+    /// Refuses a request that does not say whether the person was told. The app's signed
+    /// shares (`share`, `request_share`) never answer it for the worker, so an absent answer
+    /// is refused there rather than signed as unknown.
+    pub fn require_told(self) -> Result<ShareRequest> {
+        if self.told.is_none() {
+            return Err(Error::invalid(
+                "Say whether the person was told about the share (yes, no, or not safe to tell).",
+            ));
+        }
+        Ok(self)
+    }
+
     fn normalised(&self) -> Result<ShareRequest> {
         let mut r = self.clone();
         r.purpose = self.purpose()?.label();
-        r.recipient_name = clean(self.recipient_name.as_deref(), "recipient name", 200)?;
-        r.justification = clean(self.justification.as_deref(), "justification", 4000)?;
-        r.advice = clean(self.advice.as_deref(), "advice", 2000)?;
+        r.recipient_name = text("recipient_name", self.recipient_name.as_deref(), 200, Lines::Many)?;
+        r.justification = text("justification", self.justification.as_deref(), 4000, Lines::Many)?;
+        r.advice = text("advice", self.advice.as_deref(), 2000, Lines::Many)?;
         if r.excerpts.len() > 50 {
             return Err(Error::invalid("at most 50 note excerpts can be shared at once"));
         }
@@ -401,7 +454,7 @@ impl Session {
         let withheld = view.withheld().to_vec();
         let shared = view.shared_paths();
         // The record (and a pending-export row) is committed first, then the file is
-        // written: never a file without a record (export::deliver explains the rest).
+        // written: never a file without a record (vault::deliver explains the rest).
         let (receipt, bytes) = self.write(|tx, s| {
             let (next_seq, head) = log::next(tx, s.vault_id)?;
             let env = Envelope {
@@ -466,8 +519,9 @@ impl Session {
         reason: &str,
     ) -> Result<i64> {
         let purpose = share_purpose(recipient, purpose)?;
-        let reason =
-            clean(Some(reason), "reason", 4000)?.filter(|r| r.chars().count() >= 10).ok_or_else(|| {
+        let reason = text("reason", Some(reason), 4000, Lines::Many)?
+            .filter(|r| r.chars().count() >= 10)
+            .ok_or_else(|| {
                 Error::invalid("a decision not to share needs a reason of at least 10 characters (`reason`)")
             })?;
         let consent = self.consent_decision(client, recipient, &purpose)?;

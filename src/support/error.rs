@@ -10,6 +10,31 @@ use std::io;
 /// apart from other refusals).
 pub(crate) const WRONG_KEY: &str = "the database file is damaged or does not match its key";
 
+word_enum!(
+    /// Every code a refused command may carry: the core's ([`Error::error_code`]), then the
+    /// shell's own (`locked`: the command needs an unlocked session; `clipboard`: the
+    /// clipboard could not be used) and the UI's (`internal`: anything that is not a refusal,
+    /// a bug; nothing was half-saved). A closed list like every other (`word_enum!`); its
+    /// TypeScript twin is the UI's `ErrorCode` union.
+    ErrorCode, "an error code" {
+        UnlockFailed => "unlock_failed",
+        NoVault => "no_vault",
+        VaultExists => "vault_exists",
+        VaultTooNew => "vault_too_new",
+        InvalidInput => "invalid_input",
+        Forbidden => "forbidden",
+        NotFound => "not_found",
+        Integrity => "integrity",
+        Storage => "storage",
+        Io => "io",
+        Crypto => "crypto",
+        AcknowledgementRequired => "acknowledgement_required",
+        Locked => "locked",
+        Clipboard => "clipboard",
+        Internal => "internal",
+    }
+);
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -49,19 +74,24 @@ pub enum Error {
 impl Error {
     /// A stable machine-readable code (the UI maps codes to sentences).
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code, as a word of [`ErrorCode`].
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            Error::UnlockFailed => "unlock_failed",
-            Error::NoVault => "no_vault",
-            Error::VaultExists => "vault_exists",
-            Error::TooNew { .. } => "vault_too_new",
-            Error::Invalid(_) => "invalid_input",
-            Error::Forbidden(_) => "forbidden",
-            Error::NotFound(_) => "not_found",
-            Error::Integrity(_) => "integrity",
-            Error::Storage(_) => "storage",
-            Error::Io { .. } => "io",
-            Error::Crypto(_) => "crypto",
-            Error::AcknowledgementRequired(_) => "acknowledgement_required",
+            Error::UnlockFailed => ErrorCode::UnlockFailed,
+            Error::NoVault => ErrorCode::NoVault,
+            Error::VaultExists => ErrorCode::VaultExists,
+            Error::TooNew { .. } => ErrorCode::VaultTooNew,
+            Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Integrity(_) => ErrorCode::Integrity,
+            Error::Storage(_) => ErrorCode::Storage,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Crypto(_) => ErrorCode::Crypto,
+            Error::AcknowledgementRequired(_) => ErrorCode::AcknowledgementRequired,
         }
     }
 

@@ -441,15 +441,29 @@ impl fmt::Debug for Fail {
 
 impl std::error::Error for Fail {}
 
-/// An optional one-field text: trimmed, empty as none, at most `max` characters, no control
-/// characters but newlines (`what` names the field in the message).
-pub(crate) fn clean(v: Option<&str>, what: &str, max: usize) -> Result<Option<String>> {
+/// Whether a text may run over several lines.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Lines {
+    /// One line: no control character at all.
+    One,
+    /// Several lines: line breaks and tabs, no other control character.
+    Many,
+}
+
+/// The one check of typed text, for every field of every front end (the record's fields,
+/// a share's words, a reason, a note): trimmed, empty as none, at most `max` characters, no
+/// control characters but, in many-line text, line breaks and tabs. The message names the
+/// field (`field`, as the record or the command names it, never a CLI flag) and never the
+/// value: "`justification` is too long (4,100 characters; the limit is 4000)".
+pub(crate) fn text(field: &str, v: Option<&str>, max: usize, lines: Lines) -> Result<Option<String>> {
     let Some(t) = v.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
-    if t.chars().count() > max {
-        return Err(Error::invalid(format!("the {what} is too long (the limit is {max} characters)")));
+    let n = t.chars().count();
+    if n > max {
+        return Err(Error::invalid(format!("`{field}` is too long ({n} characters; the limit is {max})")));
     }
-    if t.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Error::invalid(format!("the {what} contains control characters")));
+    let allowed = |c: char| lines == Lines::Many && matches!(c, '\n' | '\t' | '\r');
+    if t.chars().any(|c| c.is_control() && !allowed(c)) {
+        return Err(Error::invalid(format!("`{field}` contains control characters")));
     }
     Ok(Some(t.to_string()))
 }

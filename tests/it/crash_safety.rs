@@ -11,7 +11,7 @@
 //!
 //! `killed_exports_never_leave_a_file_without_its_record` does the same to `share`: the
 //! record is committed before the file is written, and the next unlock ends what a kill
-//! interrupted (`export::deliver`).
+//! interrupted (`vault::deliver`).
 //!
 //! SIGKILL ends the process, not the machine: what the kernel has accepted still reaches
 //! the disk. Power loss is covered by design (WAL, `synchronous=FULL`), not by this test.

@@ -3,20 +3,23 @@
 // has a label (fieldnames.ts).
 import { describe, expect, it } from "vitest";
 import { FIELD_LABELS, explain, labelFor } from "./fieldnames";
-import clients from "../../src/clients.rs?raw";
-import consent from "../../src/consent.rs?raw";
-import enquiry from "../../src/enquiry.rs?raw";
+import clients from "../../src/casework/clients.rs?raw";
+import consent from "../../src/casework/consent.rs?raw";
+import enquiry from "../../src/casework/enquiry.rs?raw";
 import ipc from "../../src/ipc.rs?raw";
-import marac from "../../src/marac.rs?raw";
+import marac from "../../src/casework/marac.rs?raw";
 import record from "../../src/record.rs?raw";
-import retention from "../../src/retention.rs?raw";
-import risk from "../../src/risk.rs?raw";
-import safeTimes from "../../src/safe_times.rs?raw";
-import settings from "../../src/settings.rs?raw";
-import share from "../../src/share.rs?raw";
-import request from "../../src/share/request.rs?raw";
+import retention from "../../src/casework/retention.rs?raw";
+import risk from "../../src/record/risk.rs?raw";
+import safeTimes from "../../src/record/safe_times.rs?raw";
+import settings from "../../src/record/settings.rs?raw";
+import share from "../../src/sharing/share.rs?raw";
+import request from "../../src/sharing/share/request.rs?raw";
+import contactLog from "../../src/casework/contact_log.rs?raw";
+import configure from "../../src/casework/configure.rs?raw";
+import input from "../../src/support/input.rs?raw";
 
-const SOURCES: Record<string, string> = { clients, consent, enquiry, ipc, marac, record, retention, risk, safeTimes, settings, share, request };
+const SOURCES: Record<string, string> = { clients, consent, enquiry, ipc, marac, record, retention, risk, safeTimes, settings, share, request, contactLog, configure, input };
 
 function sample(end: string): string {
   const key = Object.keys(FIELD_LABELS).find((k) => (end ? k.endsWith(end) && k !== end.slice(1) : k.endsWith("[]")));
@@ -30,7 +33,7 @@ function messages(src: string): string[] {
     const text = m[1]
       .replace(/\\"/g, '"')
       // A path built at run time (`{p}.text`): the table's path with that ending.
-      .replace(/\{(?:path|p|vpath)\}((?:\.[a-z_0-9]+)?)/g, (_, end: string) => sample(end))
+      .replace(/\{(?:path|p|vpath|field)\}((?:\.[a-z_0-9]+)?)/g, (_, end: string) => sample(end))
       .replace(/\{i\}/g, "0")
       .replace(/\{[^}]*\}/g, "7");
     out.push(text);

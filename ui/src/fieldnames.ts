@@ -89,6 +89,14 @@ export const FIELD_LABELS: Record<string, FieldWords> = {
   "number": { label: "Call-back number", format: "Enter a phone number, like 07700 900123 (a number abroad starts with + and its country code)" },
   "organisation": { label: "Organisation", missing: "Enter the organisation's name" },
   "review_on": { label: "Review date" },
+  "recipient_name": { label: "Recipient's name" },
+  "advice": { label: "Advice given" },
+  "note": { label: "Note" },
+  // The agency's details (settings.rs)
+  "agency": { label: "Agency name", missing: "Enter the agency's name" },
+  "referrer_role": { label: "Referrer's role" },
+  "phone": { label: "Agency phone number" },
+  "email": { label: "Secure e-mail address" },
   // The vault's settings (settings.rs, risk.rs)
   "risk.marac_score": { label: "Refer to MARAC at this many yes answers" },
   "risk.escalation_incidents": { label: "Potential escalation: police-reported incidents in 12 months" },

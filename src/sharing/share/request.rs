@@ -26,7 +26,7 @@ use crate::record::ClientId;
 use crate::sharing::policy::RedactedView;
 use crate::support::crypto;
 use crate::support::error::{Error, Result};
-use crate::support::input::clean;
+use crate::support::input::{text, Lines};
 use crate::support::matcher::FIREWALL_VERSION;
 use crate::vault::Session;
 
@@ -281,8 +281,9 @@ impl Session {
     /// A manager (never the requester) rejects share request `id`, with a reason of at
     /// least 10 characters: a signed `share_request_rejected` entry.
     pub fn reject_request(&mut self, id: i64, reason: &str) -> Result<i64> {
-        let reason =
-            clean(Some(reason), "reason", 4000)?.filter(|r| r.chars().count() >= 10).ok_or_else(|| {
+        let reason = text("reason", Some(reason), 4000, Lines::Many)?
+            .filter(|r| r.chars().count() >= 10)
+            .ok_or_else(|| {
                 Error::invalid(
                     "rejecting a share request needs a reason of at least 10 characters (`reason`)",
                 )
