@@ -810,14 +810,8 @@ fn run(cli: Cli) -> std::result::Result<ExitCode, Stop> {
             review_on,
         }) => {
             let client = ClientId::parse(&client)?;
-            let input = ConsentInput::parse(ConsentWords {
-                recipient: &recipient,
-                state: &state,
-                method: &method,
-                purpose: purpose.as_deref(),
-                reason: reason.as_deref(),
-                review_on: review_on.as_deref(),
-            })?;
+            let input =
+                ConsentInput::parse(&ConsentWords { recipient, state, method, purpose, reason, review_on })?;
             let seq = session.record_consent(client, input)?;
             emit(&serde_json::json!({ "recorded": true, "log_entry": seq }))?;
             Ok(ExitCode::SUCCESS)
@@ -1069,16 +1063,16 @@ fn share(session: &mut Session, a: ShareArgs) -> std::result::Result<ExitCode, S
                 .into(),
         ));
     };
-    let req = ShareRequest::parse(ShareWords {
-        client: ClientId::parse(&client)?,
-        recipient: &recipient,
-        purpose: &purpose,
-        recipient_name: a.recipient_name.as_deref(),
-        lawful_basis: a.lawful_basis.as_deref(),
-        justification: a.justification.as_deref(),
+    let req = ShareRequest::parse(&ShareWords {
+        client: ClientId::parse(&client)?.0,
+        recipient,
+        purpose,
+        recipient_name: a.recipient_name,
+        lawful_basis: a.lawful_basis,
+        justification: a.justification,
         emergency: a.emergency,
-        told: a.told.as_deref(),
-        advice: a.advice.as_deref(),
+        told: a.told,
+        advice: a.advice,
         excerpts,
     })?;
     if a.preview {

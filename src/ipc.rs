@@ -84,50 +84,31 @@ impl RiskForm {
     }
 }
 
-/// `record_consent`'s argument: a consent decision as the consent form sends it.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields = nullable))]
+/// `record_consent`'s argument: the client, and the consent decision's words as the consent
+/// form sends them (the core's [`ConsentWords`], which the CLI fills too).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Deserialize)]
 pub struct ConsentArgs {
     pub client: i64,
-    pub recipient: String,
-    pub state: String,
-    pub method: String,
-    pub purpose: Option<String>,
-    pub reason: Option<String>,
-    /// `YYYY-MM-DD`; empty or absent for the default review date.
-    pub review_on: Option<String>,
+    #[serde(flatten)]
+    pub words: ConsentWords,
 }
 
 impl ConsentArgs {
     /// The client and the checked consent input ([`ConsentInput::parse`], the one parser).
     pub fn into_input(self) -> Result<(ClientId, ConsentInput)> {
-        let input = ConsentInput::parse(ConsentWords {
-            recipient: &self.recipient,
-            state: &self.state,
-            method: &self.method,
-            purpose: self.purpose.as_deref(),
-            reason: self.reason.as_deref(),
-            review_on: self.review_on.as_deref(),
-        })?;
-        Ok((ClientId(self.client), input))
+        Ok((ClientId(self.client), ConsentInput::parse(&self.words)?))
     }
 }
 
-/// `share_preview`'s, `share`'s and `request_share`'s argument: a share as the share form
-/// sends it.
+/// `share_preview`'s, `share`'s and `request_share`'s argument: a share's words as the share
+/// form sends them (the core's [`ShareWords`], which the CLI fills too), and where the file
+/// goes.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields = nullable))]
 #[derive(Debug, Deserialize)]
 pub struct ShareArgs {
-    pub client: i64,
-    pub recipient: String,
-    pub purpose: String,
-    pub recipient_name: Option<String>,
-    pub lawful_basis: Option<String>,
-    pub justification: Option<String>,
-    pub emergency: bool,
-    pub told: Option<String>,
-    pub advice: Option<String>,
-    pub excerpts: Vec<usize>,
+    #[serde(flatten)]
+    pub words: ShareWords,
     pub format: Option<String>,
     /// The one-use token the shell's save dialog gave for the chosen file (never a path;
     /// absent: a fresh name in the exports folder).
@@ -137,18 +118,7 @@ pub struct ShareArgs {
 impl ShareArgs {
     /// The share request ([`ShareRequest::parse`], the one parser).
     pub fn request(&self) -> Result<ShareRequest> {
-        ShareRequest::parse(ShareWords {
-            client: ClientId(self.client),
-            recipient: &self.recipient,
-            purpose: &self.purpose,
-            recipient_name: self.recipient_name.as_deref(),
-            lawful_basis: self.lawful_basis.as_deref(),
-            justification: self.justification.as_deref(),
-            emergency: self.emergency,
-            told: self.told.as_deref(),
-            advice: self.advice.as_deref(),
-            excerpts: self.excerpts.clone(),
-        })
+        ShareRequest::parse(&self.words)
     }
 
     /// The request of a share that is signed (`share`, `request_share`): as [`Self::request`],
@@ -198,12 +168,14 @@ mod tests {
     fn consent_args_check_every_word_and_the_review_date() {
         let ok = |review: &str| ConsentArgs {
             client: 7,
-            recipient: "marac".into(),
-            state: "given".into(),
-            method: "verbal".into(),
-            purpose: None,
-            reason: None,
-            review_on: Some(review.into()),
+            words: ConsentWords {
+                recipient: "marac".into(),
+                state: "given".into(),
+                method: "verbal".into(),
+                purpose: None,
+                reason: None,
+                review_on: Some(review.into()),
+            },
         };
         let (client, input) = ok("2027-02-28").into_input().unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(client, ClientId(7));
@@ -214,11 +186,11 @@ mod tests {
         assert_eq!(bad.as_ref().map(|b| b.0), Some("invalid_input"));
         assert!(bad.is_some_and(|b| !b.1.contains("2027")), "the refusal repeats no value");
         let mut wrong = ok("");
-        wrong.method = "telepathy".into();
+        wrong.words.method = "telepathy".into();
         assert_eq!(wrong.into_input().err().map(|e| e.code()), Some("invalid_input"));
         // The purpose goes through the one parser: another recipient's code is refused.
         let mut wrong = ok("");
-        wrong.purpose = Some("Criminal investigation".into());
+        wrong.words.purpose = Some("Criminal investigation".into());
         let e = wrong.into_input().err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.contains("marac_referral"), "{e}");
     }

@@ -431,7 +431,7 @@ pub fn share(
     let req = share.signed_request()?;
     let format = share.format()?;
     let mut g = state.guard()?;
-    let out = export_out(state, share.out.as_deref(), &share.recipient, format)?;
+    let out = export_out(state, share.out.as_deref(), &share.words.recipient, format)?;
     Ok(g.session_mut()?.share(&req, format, &out)?)
 }
 

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use chrono::Days;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
 use crate::log::event::Consent;
@@ -283,28 +283,30 @@ pub struct ConsentInput {
     pub review_on: Option<Date>,
 }
 
-/// A consent decision as every front end has it (the CLI's flags, the app's consent form):
-/// words as typed, read by the one parser, [`ConsentInput::parse`].
-#[derive(Debug, Clone, Copy)]
-pub struct ConsentWords<'a> {
-    pub recipient: &'a str,
-    pub state: &'a str,
-    pub method: &'a str,
-    pub purpose: Option<&'a str>,
-    pub reason: Option<&'a str>,
+/// A consent decision as every front end has it (the CLI's flags, the app's consent form,
+/// whose `ipc::ConsentArgs` is these words and the client): words as typed, read by the one
+/// parser, [`ConsentInput::parse`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields = nullable))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConsentWords {
+    pub recipient: String,
+    pub state: String,
+    pub method: String,
+    pub purpose: Option<String>,
+    pub reason: Option<String>,
     /// `YYYY-MM-DD`; empty or absent for the default review date.
-    pub review_on: Option<&'a str>,
+    pub review_on: Option<String>,
 }
 
 impl ConsentInput {
     /// The one reading of a consent decision from its words, for every front end: each word
     /// parsed against its closed list, the purpose against the recipient's, the review date a
     /// real date (empty optional words count as absent). Messages name fields, never flags.
-    pub fn parse(w: ConsentWords<'_>) -> Result<ConsentInput> {
+    pub fn parse(w: &ConsentWords) -> Result<ConsentInput> {
         let recipient = w.recipient.parse::<RecipientKind>()?;
-        let purpose = w.purpose.filter(|p| !p.trim().is_empty());
+        let purpose = w.purpose.as_deref().filter(|p| !p.trim().is_empty());
         Purpose::parse(recipient, purpose)?;
-        let review_on = match w.review_on.map(str::trim).filter(|r| !r.is_empty()) {
+        let review_on = match w.review_on.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
             Some(r) => Some(Date::parse(r).ok_or_else(|| {
                 Error::invalid("the review date must be a real date written YYYY-MM-DD (`review_on`)")
             })?),
@@ -315,7 +317,7 @@ impl ConsentInput {
             state: w.state.parse::<ConsentState>()?,
             method: w.method.parse::<ConsentMethod>()?,
             purpose: purpose.map(str::to_string),
-            reason: w.reason.map(str::to_string),
+            reason: w.reason.clone(),
             review_on,
         })
     }

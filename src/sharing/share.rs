@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use data_encoding::HEXLOWER;
 use rusqlite::OptionalExtension;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::casework::consent::{ConsentDecision, Purpose};
@@ -113,19 +113,21 @@ pub struct ShareReceipt {
     pub fields_withheld: usize,
 }
 
-/// A share as every front end has it (the CLI's flags, the app's share form): words as
-/// typed, read by the one parser, [`ShareRequest::parse`].
-#[derive(Debug, Clone)]
-pub struct ShareWords<'a> {
-    pub client: ClientId,
-    pub recipient: &'a str,
-    pub purpose: &'a str,
-    pub recipient_name: Option<&'a str>,
-    pub lawful_basis: Option<&'a str>,
-    pub justification: Option<&'a str>,
+/// A share as every front end has it (the CLI's flags, the app's share form, whose
+/// `ipc::ShareArgs` is these words and where the file goes): words as typed, read by the
+/// one parser, [`ShareRequest::parse`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields = nullable))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShareWords {
+    pub client: i64,
+    pub recipient: String,
+    pub purpose: String,
+    pub recipient_name: Option<String>,
+    pub lawful_basis: Option<String>,
+    pub justification: Option<String>,
     pub emergency: bool,
-    pub told: Option<&'a str>,
-    pub advice: Option<&'a str>,
+    pub told: Option<String>,
+    pub advice: Option<String>,
     /// Note numbers, from 1.
     pub excerpts: Vec<usize>,
 }
@@ -152,21 +154,21 @@ impl ShareRequest {
     /// lawful basis and `told` parsed against their closed lists (empty optional words count
     /// as absent), the purpose against the recipient's. Whether `told` must be answered is
     /// the caller's to say ([`ShareRequest::require_told`]).
-    pub fn parse(w: ShareWords<'_>) -> Result<ShareRequest> {
+    pub fn parse(w: &ShareWords) -> Result<ShareRequest> {
         fn word(v: Option<&str>) -> Option<&str> {
             v.filter(|t| !t.trim().is_empty())
         }
         let req = ShareRequest {
-            client: w.client,
+            client: ClientId(w.client),
             recipient: w.recipient.parse::<RecipientKind>()?,
-            purpose: w.purpose.to_string(),
-            recipient_name: w.recipient_name.map(str::to_string),
-            lawful_basis: word(w.lawful_basis).map(str::parse::<LawfulBasis>).transpose()?,
-            justification: w.justification.map(str::to_string),
+            purpose: w.purpose.clone(),
+            recipient_name: w.recipient_name.clone(),
+            lawful_basis: word(w.lawful_basis.as_deref()).map(str::parse::<LawfulBasis>).transpose()?,
+            justification: w.justification.clone(),
             emergency: w.emergency,
-            told: word(w.told).map(str::parse::<Told>).transpose()?,
-            advice: w.advice.map(str::to_string),
-            excerpts: w.excerpts,
+            told: word(w.told.as_deref()).map(str::parse::<Told>).transpose()?,
+            advice: w.advice.clone(),
+            excerpts: w.excerpts.clone(),
         };
         req.purpose()?;
         Ok(req)

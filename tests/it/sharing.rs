@@ -536,3 +536,65 @@ fn the_decision_views_say_what_was_decided_in_plain_words() {
     assert!(after.iter().all(|r| r.id != decline[0].id));
     assert!(cara.decision(decline[0].id).is_err(), "nor its detail");
 }
+
+/// The part of a refusal that names no field (from "must be" to the first field name), which
+/// each front end words the same: the CLI names flags where the app names fields.
+fn rule_of(message: &str) -> &str {
+    let from = message.find("must be").unwrap_or_else(|| panic!("no rule in {message:?}"));
+    message[from..].split(" (").next().unwrap_or_default()
+}
+
+#[test]
+fn the_cli_and_the_app_read_a_share_and_a_consent_with_one_parser() {
+    let (s, id) = setup();
+    let client = casekeep::ClientId::parse(&id).unwrap().0;
+    // A share's words, wrong one at a time: the app's arguments and the CLI's flags are
+    // refused by the same rule, and nothing is written.
+    for (key, flag, word) in [
+        ("recipient", "--recipient", "neighbours"),
+        ("lawful_basis", "--lawful-basis", "because"),
+        ("told", "--told", "maybe"),
+    ] {
+        let mut args = serde_json::json!({"client": client, "recipient": "police", "purpose": "Crime report",
+            "emergency": false, "excerpts": [], "lawful_basis": "prevent_detect_crime", "told": "yes"});
+        args[key] = word.into();
+        let app = serde_json::from_value::<casekeep::ipc::ShareArgs>(args).unwrap().request().unwrap_err();
+        assert_eq!(app.code(), "invalid_input", "{key}");
+        let recipient = if key == "recipient" { word } else { "police" };
+        let mut cli = s.share(&id, recipient, "Crime report").flag("--preview");
+        for (f, w) in [("--lawful-basis", "prevent_detect_crime"), ("--told", "yes")] {
+            cli = cli.opt(f, if f == flag { word } else { w });
+        }
+        let r = cli.by_worker().refused();
+        assert!(r.stderr.contains(rule_of(&app.to_string())), "{key}: {} / {app}", r.stderr);
+    }
+    // The purpose is read against the recipient's list by both: MARAC's code is not the police's.
+    let args = serde_json::json!({"client": client, "recipient": "police", "purpose": "marac_referral",
+        "emergency": false, "excerpts": []});
+    let app = serde_json::from_value::<casekeep::ipc::ShareArgs>(args).unwrap().request().unwrap_err();
+    let r = s.share(&id, "police", "marac_referral").flag("--preview").by_worker().refused();
+    let app = app.to_string();
+    assert!(app.contains("is for marac, not police"), "{app}");
+    assert!(r.stderr.contains(&app), "the same words: {} / {app}", r.stderr);
+
+    // A consent's words, wrong one at a time.
+    for (key, word) in [("state", "maybe"), ("method", "telepathy"), ("review_on", "2027-02-30")] {
+        let mut words = serde_json::json!({"client": client, "recipient": "police", "state": "given",
+            "method": "verbal", "review_on": "2027-02-28"});
+        words[key] = word.into();
+        let app = serde_json::from_value::<casekeep::ipc::ConsentArgs>(words.clone())
+            .unwrap()
+            .into_input()
+            .unwrap_err();
+        assert_eq!(app.code(), "invalid_input", "{key}");
+        let get = |k: &str| words[k].as_str().unwrap().to_string();
+        let r = s
+            .consent(&id, "police", &get("state"))
+            .opt("--method", &get("method"))
+            .opt("--review-on", &get("review_on"))
+            .by_worker()
+            .refused();
+        assert!(r.stderr.contains(rule_of(&app.to_string())), "{key}: {} / {app}", r.stderr);
+    }
+    assert!(decisions(&s).is_empty(), "nothing refused was logged");
+}

@@ -71,6 +71,29 @@ describe("the UI's modules", () => {
   });
 });
 
+// Every call of the shell goes through the generated, typed commands.ts: only api.ts takes
+// Tauri's invoke, and only commands.ts takes api.ts's call (no string command names).
+const imports = (text: string, name: string, from: RegExp): boolean =>
+  [...text.matchAll(/^import \{([^}]*)\} from "([^"]+)";/gm)].some((m) => from.test(m[2]) && m[1].split(",").some((n) => n.trim() === name));
+const importers = (name: string, from: RegExp): string[] =>
+  files(src)
+    .filter((f) => imports(readFileSync(f, "utf8"), name, from))
+    .map((f) => relative(src, f))
+    .sort();
+const API = /^(\.\.?\/)+api$/;
+
+describe("the shell's commands", () => {
+  it("are called only through the generated commands.ts", () => {
+    expect(importers("invoke", /^@tauri-apps\/api\/core$/)).toEqual(["api.ts"]);
+    expect(importers("call", API)).toEqual(["commands.ts"]);
+  });
+
+  it("finds a module that would call a command by name (the check can fail)", () => {
+    expect(imports('import { go } from "../router";\nimport { call, isCmdError } from "../api";', "call", API)).toBe(true);
+    expect(imports('import { isCmdError } from "../api";', "call", API)).toBe(false);
+  });
+});
+
 describe("the router", () => {
   it("draws the named route's screen with its typed parameters, and waits for it", async () => {
     const drawn: Route[] = [];
