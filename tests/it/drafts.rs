@@ -238,7 +238,12 @@ fn bad_drafts_are_refused_with_a_clear_error_and_nothing_is_kept() {
     assert!(msg(cara.save_draft(DraftKind::Note, ada, big.as_bytes())).contains("too large"));
     let e = cara.save_draft(DraftKind::Note, ClientId(9999), b"{}").unwrap_err();
     assert_eq!(e.code(), "not_found");
-    assert!("risk".parse::<DraftKind>().unwrap_err().to_string().contains("`edit_client` or `enquiry`"));
+    // An unknown kind is refused with the list of every kind there is.
+    let e = "risk".parse::<DraftKind>().unwrap_err().to_string();
+    assert!(
+        DraftKind::ALL.iter().all(|k| e.contains(k.as_str())) && e.contains("edit_client, enquiry"),
+        "{e}"
+    );
     // Every kind but an enquiry is for one client; an enquiry has none.
     let e = cara.save_draft(DraftKind::Consent, None, b"{}").unwrap_err().to_string();
     assert!(e.contains("needs the client"), "{e}");
