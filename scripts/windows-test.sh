@@ -9,7 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=windows/prereqs.sh
-source scripts/windows/prereqs.sh gcc-mingw-w64-x86-64 wine64
+# wine64 holds the loader and wineserver under /usr/lib/wine; the wine package adds the
+# commands this script calls (wine, wineboot, wineserver) to the PATH.
+source scripts/windows/prereqs.sh gcc-mingw-w64-x86-64 wine64 wine
 
 # The C parts of this TEST build (OpenSSL's ≈ 1,100 files, SQLCipher, ring's few) are
 # compiled without optimisation: OpenSSL alone at -O2 is most of a cold cross-build, and
