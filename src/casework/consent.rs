@@ -156,7 +156,7 @@ impl Purpose {
     /// compared folded, is that code; a code or label of another recipient's list is
     /// refused (naming `recipient`'s codes); anything else is "other" with the text.
     pub fn parse(recipient: RecipientKind, typed: Option<&str>) -> Result<Purpose> {
-        let Some(t) = text("purpose", typed, 200, Lines::Many)? else { return Ok(Purpose::General) };
+        let Some(t) = text("purpose", typed, 200, Lines::Breaks)? else { return Ok(Purpose::General) };
         let folded = fold(&t);
         if folded == GENERAL_PURPOSE || folded == "any purpose" {
             return Ok(Purpose::General);
@@ -507,7 +507,7 @@ impl Session {
     pub fn record_consent(&mut self, client: ClientId, input: ConsentInput) -> Result<i64> {
         let today = Date::today();
         let purpose = Purpose::parse(input.recipient, input.purpose.as_deref())?;
-        let reason = text("reason", input.reason.as_deref(), 2000, Lines::Many)?;
+        let reason = text("reason", input.reason.as_deref(), 2000, Lines::Breaks)?;
         if input.state == ConsentState::NotSought && reason.is_none() {
             return Err(Error::invalid("a reason is required when consent was not sought (`reason`)"));
         }

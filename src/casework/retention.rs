@@ -55,7 +55,7 @@ fn reason_text(reason: &str) -> Result<String> {
             "a reason of 10 to 2,000 characters is required ({n} given) (`reason`)"
         )));
     }
-    Ok(text("reason", Some(reason), 2000, Lines::Many)?.unwrap_or_default())
+    Ok(text("reason", Some(reason), 2000, Lines::Breaks)?.unwrap_or_default())
 }
 
 fn parse_date(s: Option<String>) -> Result<Option<Date>> {

@@ -208,16 +208,16 @@ impl AgencyDetails {
     /// a UK number ("07700 900123", "020 7946 0000"), the e-mail address a whole address.
     pub fn checked(&self) -> Result<AgencyDetails> {
         use crate::support::input::{text, Lines};
-        let agency = text("agency", self.agency.as_deref(), 200, Lines::Many)?
+        let agency = text("agency", self.agency.as_deref(), 200, Lines::Breaks)?
             .ok_or_else(|| Error::invalid("enter the agency's name, as exports should print it"))?;
-        let referrer_role = text("referrer_role", self.referrer_role.as_deref(), 100, Lines::Many)?;
-        let phone = match text("phone", self.phone.as_deref(), 40, Lines::Many)? {
+        let referrer_role = text("referrer_role", self.referrer_role.as_deref(), 100, Lines::Breaks)?;
+        let phone = match text("phone", self.phone.as_deref(), 40, Lines::Breaks)? {
             None => None,
             Some(p) => Some(crate::record::normalise_phone(&p).ok_or_else(|| {
                 Error::invalid("enter the agency's phone number as a UK phone number, like 0300 123 4567")
             })?),
         };
-        let email = match text("email", self.email.as_deref(), 254, Lines::Many)? {
+        let email = match text("email", self.email.as_deref(), 254, Lines::Breaks)? {
             None => None,
             Some(e) if crate::record::check_email(&e) => Some(e),
             Some(_) => {

@@ -189,9 +189,9 @@ impl ShareRequest {
     fn normalised(&self) -> Result<ShareRequest> {
         let mut r = self.clone();
         r.purpose = self.purpose()?.label();
-        r.recipient_name = text("recipient_name", self.recipient_name.as_deref(), 200, Lines::Many)?;
-        r.justification = text("justification", self.justification.as_deref(), 4000, Lines::Many)?;
-        r.advice = text("advice", self.advice.as_deref(), 2000, Lines::Many)?;
+        r.recipient_name = text("recipient_name", self.recipient_name.as_deref(), 200, Lines::Breaks)?;
+        r.justification = text("justification", self.justification.as_deref(), 4000, Lines::Breaks)?;
+        r.advice = text("advice", self.advice.as_deref(), 2000, Lines::Breaks)?;
         if r.excerpts.len() > 50 {
             return Err(Error::invalid("at most 50 note excerpts can be shared at once"));
         }
@@ -521,11 +521,11 @@ impl Session {
         reason: &str,
     ) -> Result<i64> {
         let purpose = share_purpose(recipient, purpose)?;
-        let reason = text("reason", Some(reason), 4000, Lines::Many)?
+        let reason = text("reason", Some(reason), 4000, Lines::Breaks)?
             .filter(|r| r.chars().count() >= 10)
             .ok_or_else(|| {
-                Error::invalid("a decision not to share needs a reason of at least 10 characters (`reason`)")
-            })?;
+            Error::invalid("a decision not to share needs a reason of at least 10 characters (`reason`)")
+        })?;
         let consent = self.consent_decision(client, recipient, &purpose)?;
         let event = Event::Decline(event::Decline {
             decision: "decline".into(),

@@ -446,22 +446,30 @@ impl std::error::Error for Fail {}
 pub(crate) enum Lines {
     /// One line: no control character at all.
     One,
-    /// Several lines: line breaks and tabs, no other control character.
+    /// Several lines: line breaks (`\n`) only, no other control character (consent, share
+    /// and settings words, reasons).
+    Breaks,
+    /// Several lines as the record's long fields take them: line breaks, tabs and carriage
+    /// returns, no other control character.
     Many,
 }
 
 /// The one check of typed text, for every field of every front end (the record's fields,
 /// a share's words, a reason, a note): trimmed, empty as none, at most `max` characters, no
-/// control characters but, in many-line text, line breaks and tabs. The message names the
-/// field (`field`, as the record or the command names it, never a CLI flag) and never the
-/// value: "`justification` is too long (4,100 characters; the limit is 4000)".
+/// control characters but the line breaks (and, in the record's long fields, tabs) that
+/// `lines` allows. The message names the field (`field`, as the record or the command
+/// names it, never a CLI flag) and never the value: "`justification` is too long (4,100 characters; the limit is 4000)".
 pub(crate) fn text(field: &str, v: Option<&str>, max: usize, lines: Lines) -> Result<Option<String>> {
     let Some(t) = v.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
     let n = t.chars().count();
     if n > max {
         return Err(Error::invalid(format!("`{field}` is too long ({n} characters; the limit is {max})")));
     }
-    let allowed = |c: char| lines == Lines::Many && matches!(c, '\n' | '\t' | '\r');
+    let allowed = |c: char| match lines {
+        Lines::One => false,
+        Lines::Breaks => c == '\n',
+        Lines::Many => matches!(c, '\n' | '\t' | '\r'),
+    };
     if t.chars().any(|c| c.is_control() && !allowed(c)) {
         return Err(Error::invalid(format!("`{field}` contains control characters")));
     }
@@ -471,6 +479,19 @@ pub(crate) fn text(field: &str, v: Option<&str>, max: usize, lines: Lines) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_text_check_with_three_line_rules() {
+        let t = |v: &str, lines| text("note", Some(v), 10, lines).map_err(|e| e.to_string());
+        assert_eq!(t("  a\nb ", Lines::Breaks), Ok(Some("a\nb".into())));
+        assert_eq!(t("a\tb", Lines::Many), Ok(Some("a\tb".into())));
+        assert!(t("a\tb", Lines::Breaks).is_err_and(|e| e == "`note` contains control characters"));
+        assert!(t("a\nb", Lines::One).is_err());
+        assert!(
+            t(&"x".repeat(11), Lines::Many).is_err_and(|e| e.contains("(11 characters; the limit is 10)"))
+        );
+        assert_eq!(t("   ", Lines::One), Ok(None));
+    }
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]

@@ -281,13 +281,11 @@ impl Session {
     /// A manager (never the requester) rejects share request `id`, with a reason of at
     /// least 10 characters: a signed `share_request_rejected` entry.
     pub fn reject_request(&mut self, id: i64, reason: &str) -> Result<i64> {
-        let reason = text("reason", Some(reason), 4000, Lines::Many)?
+        let reason = text("reason", Some(reason), 4000, Lines::Breaks)?
             .filter(|r| r.chars().count() >= 10)
             .ok_or_else(|| {
-                Error::invalid(
-                    "rejecting a share request needs a reason of at least 10 characters (`reason`)",
-                )
-            })?;
+            Error::invalid("rejecting a share request needs a reason of at least 10 characters (`reason`)")
+        })?;
         self.decide(id, |_, me| {
             Event::ShareRequestRejected(ShareRequestRejected {
                 request: id,
