@@ -1,7 +1,7 @@
 # Casekeep: two commands on a fresh Debian/Ubuntu machine.
 #   make run    installs what is missing, builds, and starts the Casekeep app (default vault location)
 #   make test   installs what is missing, then runs every check and test
-.PHONY: setup run test build lint rust-test app-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb deb-check bench-app guide-shots windows windows-test
+.PHONY: setup run test build lint lint-quick rust-test app-test ui-deps ui-build ui-test app tauri-driver e2e symbols deb deb-check bench-app guide-shots windows windows-test
 
 APP := target/debug/casekeep-app
 
@@ -32,33 +32,33 @@ run: app build
 
 # The lint policy (docs/ARCHITECTURE.md, "Lint policy"): [workspace.lints] and clippy.toml
 # through clippy, deny.toml through cargo-deny, ui/eslint.config.js through eslint.
-lint: setup ui-build
-	bash scripts/guide-shots.sh --check
-	cargo fmt --all --check
+lint: setup ui-build lint-quick
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 	bash scripts/deny.sh
+
+# What `make test` runs of the lint policy besides clippy (which runs inside its builds,
+# scripts/test.sh) and cargo-deny (in the background beside the Windows build).
+lint-quick: setup ui-build
+	bash scripts/guide-shots.sh --check
+	cargo fmt --all --check
 	cd ui && npm run lint --silent
 
-rust-test: setup
-	cargo test --locked -p casekeep --all-targets
-	@# The benchmarks must compile (docs/BENCHMARKS.md). The dev profile reuses what the tests
-	@# just built; `cargo bench` itself builds them optimised.
-	cargo bench --locked -p casekeep --no-run --profile dev
-	@# Test hooks (feature `test-hooks`: a cheaper KDF, the raw database connection) and the
-	@# unkeyed-database code (feature `bench`) must never reach what ships: the app, or the CLI
-	@# as built without the tests (normal and build dependencies only).
-	@for pkg in casekeep-app casekeep; do \
-	  if cargo tree --locked -p $$pkg -e features,normal,build -i casekeep | grep -E 'feature "(bench|test-hooks)"'; then \
-	    echo "FAIL: $$pkg enables a test-only feature of casekeep"; exit 1; fi; done
-	@echo "ok   neither the app nor the CLI enables test-hooks or bench"
-	@# The tests regenerate ui/src/bindings from the Rust types, and ui/src/commands.ts and
-	@# src-tauri/commands.json from the IPC contract: they must be committed as is.
-	@if [ -n "$$(git status --porcelain -- ui/src/bindings ui/src/commands.ts src-tauri/commands.json)" ]; then \
-	  echo "FAIL: ui/src/bindings, ui/src/commands.ts or src-tauri/commands.json differ from the Rust types; commit the regenerated files"; \
-	  git status --short -- ui/src/bindings ui/src/commands.ts src-tauri/commands.json; exit 1; fi
+# The test targets build with clippy-driver as the workspace's compiler wrapper and warnings
+# denied: clippy lints every workspace crate as it compiles for the tests, the app (built
+# for the e2e) and the Windows exe, with no separate check build of every dependency
+# (scripts/test.sh). A build without them (`make run`, plain `cargo`) recompiles only the
+# workspace's own crates.
+LINTED := test rust-test app-test e2e windows-test
+$(LINTED): export RUSTC_WORKSPACE_WRAPPER = $(shell rustup which clippy-driver)
+$(LINTED): export CLIPPY_ARGS = -Dwarnings
 
-# The shell's own unit tests (the lock signals on a private D-Bus bus, the idle clock). The app
-# embeds ui/dist, so the UI is built first.
+# The workspace's Rust tests, core and shell in one build (scripts/test-selection.sh); the
+# shell embeds ui/dist, so the UI is built first.
+rust-test: setup ui-build
+	bash scripts/test.sh rust
+
+# The shell's own unit tests alone (the lock signals on a private D-Bus bus, the idle clock);
+# `make test` runs them with the core's (rust-test). The app embeds ui/dist.
 app-test: setup ui-build
 	cargo test --locked -p casekeep-app --features custom-protocol
 
@@ -106,5 +106,8 @@ windows-test: setup
 windows: ui-build
 	bash scripts/windows.sh
 
-test: lint rust-test app-test ui-test e2e windows-test
-	@echo "make test: all checks passed"
+# Every check and test: scripts/test.sh, step by step. The Windows cross-build's packages
+# are installed here with the others, in one go.
+test:
+	@bash scripts/setup.sh gcc-mingw-w64-x86-64 wine64 wine
+	bash scripts/test.sh

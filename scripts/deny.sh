@@ -6,6 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# cargo-deny 0.20, built from crates.io the first time (a few minutes).
+deny_version="$(cargo deny --version 2>/dev/null | awk '{print $2}' || true)"
+case "$deny_version" in
+  0.2[0-9].*) ;;
+  *)
+    echo "deny: installing cargo-deny 0.20 (found: ${deny_version:-none}); this builds it, a few minutes"
+    cargo install --locked cargo-deny@^0.20 --quiet
+    ;;
+esac
+
 db="${CASEKEEP_ADVISORY_DB:-../shared/advisory-db}"
 root="$PWD/target/advisory-dbs"
 # deny.toml's db-path; set even when advisories are skipped (the config names it).

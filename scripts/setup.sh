@@ -28,17 +28,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 echo "setup: system packages present"
 
-# cargo-deny (`make lint`, scripts/deny.sh, deny.toml): built from crates.io the first time.
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo is missing: install Rust with rustup (https://rustup.rs); rust-toolchain.toml picks the version" >&2
   exit 1
 fi
-deny_version="$(cargo deny --version 2>/dev/null | awk '{print $2}' || true)"
-case "$deny_version" in
-  0.2[0-9].*) ;;
-  *)
-    echo "setup: installing cargo-deny 0.20 (found: ${deny_version:-none}); this builds it, a few minutes"
-    cargo install --locked cargo-deny@^0.20 --quiet
-    ;;
-esac
-echo "setup: cargo-deny present"
+# cargo-deny is installed by scripts/deny.sh, its one user, when it is first needed.

@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::record::safe_times::SafeWindow;
+use crate::support::caution::Caution;
 use crate::support::error::{Error, Result};
 use crate::support::input::{self, Lines, OWN};
 
@@ -150,43 +151,79 @@ impl Channel {
     }
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Contact {
-    pub channel: Channel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub safe_times: Option<String>,
-    /// `safe_times` read as windows (days and local times). Absent in a change: derived
-    /// from the text when it is understood (otherwise left absent: no known safe window).
-    /// Given: checked and kept as given (the app edits them as such); `[]` says no window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(optional))]
-    pub safe_windows: Option<Vec<SafeWindow>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voicemail_ok: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub may_identify_agency: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_word: Option<String>,
-    #[serde(default)]
-    pub do_not_use: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
-    pub last_confirmed: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
-    pub review_due: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
-    /// In a change only: keep the code word of the stored contact with this number (from
-    /// 1). The app never receives code words with the record, so its edit form sends this
-    /// instead of the word. Resolved when the change is applied; never stored.
-    #[serde(default, skip_serializing)]
-    #[cfg_attr(feature = "ts", ts(skip))]
-    pub keep_code_word_of: Option<usize>,
+twin! {
+    stored {
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+        #[derive(Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Contact;
+    }
+    view {
+        /// A contact as the app is shown it: without its code word.
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+        #[derive(Clone, PartialEq, Serialize)]
+        pub struct ContactView;
+        own
+        /// What a [`ContactView`] has that a [`Contact`] has not.
+        pub struct ContactViewOwn;
+    }
+    fields {
+        both
+        pub channel: Channel,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub value: Option<String>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub safe_times: Option<String>,
+        both
+        /// `safe_times` read as windows (days and local times). Absent in a change: derived
+        /// from the text when it is understood (otherwise left absent: no known safe window).
+        /// Given: checked and kept as given (the app edits them as such); `[]` says no window.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        pub safe_windows: Option<Vec<SafeWindow>>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub voicemail_ok: Option<bool>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub may_identify_agency: Option<bool>,
+        stored
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub code_word: Option<String>,
+        view
+        /// Whether a code word is set: the word itself is never shown with the record
+        /// (`reveal_code_word` fetches it on request, and that is recorded).
+        pub code_word_set: bool,
+        both
+        #[serde(default)]
+        pub do_not_use: bool,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(type = "string", optional))]
+        pub last_confirmed: Option<Date>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(type = "string", optional))]
+        pub review_due: Option<Date>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub notes: Option<String>,
+        stored
+        /// In a change only: keep the code word of the stored contact with this number (from
+        /// 1). The app never receives code words with the record, so its edit form sends this
+        /// instead of the word. Resolved when the change is applied; never stored.
+        #[serde(default, skip_serializing)]
+        #[cfg_attr(feature = "ts", ts(skip))]
+        pub keep_code_word_of: Option<usize>,
+        view
+        /// The safe-contact gate's situations when the record was shown (`show_client`):
+        /// the card shows them and asks for an acknowledgement with a reason before a copy.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
+        pub cautions: Option<Vec<Caution>>,
+    }
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -333,56 +370,195 @@ pub struct Note {
     pub text: String,
 }
 
+twin! {
+    stored {
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+        /// A client's record as stored (one JSON document per client).
+        #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct ClientRecord;
+    }
+    view {
+        /// What the app is shown of a record with names shown (`show_client`): the stored
+        /// record with its id and initials, code words replaced by whether one is set, each
+        /// risk assessment with its score, notes and referrals numbered.
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+        #[derive(Clone, PartialEq, Serialize)]
+        pub struct ClientDetails;
+        own
+        /// What a [`ClientDetails`] has that a [`ClientRecord`] has not.
+        pub struct ClientDetailsOwn;
+    }
+    fields {
+        view
+        pub id: i64,
+        view
+        pub initials: String,
+        view
+        /// `true`: the whole record, names shown (a [`ClientOverview`] says `false`).
+        #[cfg_attr(feature = "ts", ts(type = "true"))]
+        pub details: bool,
+        both
+        pub case_reference: String,
+        both
+        pub full_name: String,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub preferred_name: Option<String>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(type = "string", optional))]
+        pub date_of_birth: Option<Date>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub gender: Option<String>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pronouns: Option<String>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub address: Option<String>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub postcode: Option<String>,
+        both
+        #[serde(default)]
+        pub address_is_refuge: bool,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub ethnicity: Option<String>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub disabilities: Option<String>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub health_notes: Option<String>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub pregnant: Option<bool>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub immigration_status: Option<String>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub no_recourse_to_public_funds: Option<bool>,
+        both
+        /// Other agencies working with the person (for MARAC: "agencies involved").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub agencies_involved: Option<String>,
+        stored
+        #[serde(default)]
+        pub contacts: Vec<Contact>,
+        view
+        pub contacts: Vec<ContactView>,
+        both
+        #[serde(default)]
+        pub children: Vec<Child>,
+        both
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub perpetrator: Option<Perpetrator>,
+        stored
+        #[serde(default)]
+        pub risk: Vec<RiskEntry>,
+        view
+        /// Each assessment with what is derived from it.
+        pub risk: Vec<RiskView>,
+        stored
+        /// MARAC referrals in date order (changed only through `marac record`).
+        #[serde(default)]
+        pub marac: Vec<MaracReferral>,
+        view
+        /// MARAC referrals in date order, each numbered from 1 with its repeat flag.
+        pub marac: Vec<ReferralView>,
+        stored
+        #[serde(default)]
+        pub notes: Vec<Note>,
+        view
+        /// Notes numbered from 1 (they are only ever appended): `share --excerpt N` picks one.
+        pub notes: Vec<NoteView>,
+        view
+        /// The enquiry tripwire has an alert about an enquiry linked to this client.
+        pub enquiry_alert: bool,
+    }
+}
+
+/// A stored risk assessment as shown: with what is derived from it (never stored).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-/// A client's record as stored (one JSON document per client).
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClientRecord {
+#[derive(Clone, PartialEq, Serialize)]
+pub struct RiskView {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub entry: RiskEntry,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub derived: risk::RiskDerived,
+}
+
+/// A note as shown: numbered from 1 in the order written.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, PartialEq, Serialize)]
+pub struct NoteView {
+    pub id: usize,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub note: Note,
+}
+
+/// A MARAC referral as shown: numbered from 1, with whether it is a repeat (within 12
+/// months of the one before).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, PartialEq, Serialize)]
+pub struct ReferralView {
+    pub referral: usize,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub entry: MaracReferral,
+    pub repeat: bool,
+}
+
+/// What the app is shown of a record with names hidden: enough to contact the person
+/// safely and see their risk, nothing that says who they are or where they live. Risk
+/// entries come without their free-text reason, and only a do-not-use contact keeps its
+/// notes (the card shows why it must not be used).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, PartialEq, Serialize)]
+pub struct ClientOverview {
+    pub id: i64,
     pub case_reference: String,
-    pub full_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
-    pub date_of_birth: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pronouns: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postcode: Option<String>,
-    #[serde(default)]
-    pub address_is_refuge: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ethnicity: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabilities: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pregnant: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub immigration_status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_recourse_to_public_funds: Option<bool>,
-    /// Other agencies working with the person (for MARAC: "agencies involved").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agencies_involved: Option<String>,
-    #[serde(default)]
-    pub contacts: Vec<Contact>,
-    #[serde(default)]
-    pub children: Vec<Child>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub perpetrator: Option<Perpetrator>,
-    #[serde(default)]
-    pub risk: Vec<RiskEntry>,
-    /// MARAC referrals in date order (changed only through `marac record`).
-    #[serde(default)]
-    pub marac: Vec<MaracReferral>,
-    #[serde(default)]
-    pub notes: Vec<Note>,
+    pub initials: String,
+    /// `false`: names hidden (a [`ClientDetails`] says `true`).
+    #[cfg_attr(feature = "ts", ts(type = "false"))]
+    pub details: bool,
+    pub risk: Vec<RiskView>,
+    pub contacts: Vec<ContactView>,
+    pub enquiry_alert: bool,
+}
+
+/// A record as `show_client` gives it: the whole of it with names shown, or the overview.
+/// The two are told apart by `details`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[derive(Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ClientView {
+    Details(Box<ClientDetails>),
+    Overview(ClientOverview),
+}
+
+impl ClientView {
+    /// The view's contacts, in the stored order.
+    pub fn contacts_mut(&mut self) -> &mut Vec<ContactView> {
+        match self {
+            ClientView::Details(d) => &mut d.contacts,
+            ClientView::Overview(o) => &mut o.contacts,
+        }
+    }
+
+    pub fn set_enquiry_alert(&mut self, flagged: bool) {
+        match self {
+            ClientView::Details(d) => d.enquiry_alert = flagged,
+            ClientView::Overview(o) => o.enquiry_alert = flagged,
+        }
+    }
 }
 
 macro_rules! no_values_in_debug {
@@ -405,7 +581,16 @@ no_values_in_debug!(
     NoteInput,
     Note,
     ClientRecord,
-    ClientPatch
+    ClientPatch,
+    ContactView,
+    ContactViewOwn,
+    ClientDetails,
+    ClientDetailsOwn,
+    RiskView,
+    NoteView,
+    ReferralView,
+    ClientOverview,
+    ClientView
 );
 
 // ---------------------------------------------------------------------------------------

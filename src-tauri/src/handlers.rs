@@ -11,8 +11,8 @@ use casekeep::ipc::contract::*;
 use casekeep::ipc::{AppStatus, Created, Unlocked};
 use casekeep::log::vocab::Format;
 use casekeep::log::vocab::RecipientKind;
+use casekeep::record::ClientView;
 use casekeep::ClientId;
-use serde_json::Value;
 
 use crate::chosen::Purpose;
 use crate::clock;
@@ -160,7 +160,7 @@ pub fn list_clients(
 }
 
 /// A client's record: with `names` false, only what the hidden-names screen shows.
-pub fn show_client(_app: &tauri::AppHandle, state: &AppState, args: ShowClientArgs) -> CmdResult<Value> {
+pub fn show_client(_app: &tauri::AppHandle, state: &AppState, args: ShowClientArgs) -> CmdResult<ClientView> {
     let ShowClientArgs { id, names } = args;
     let mut g = state.guard()?;
     Ok(g.session_mut()?.show_client(ClientId(id), names_asked(names))?)

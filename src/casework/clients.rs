@@ -12,10 +12,15 @@ use serde_json::{json, Value};
 use crate::log::event::{self, ClientViewed, DoNotUseLifted, NamesShown, RecordChanged, SafeNumberCopied};
 use crate::log::{self, Event};
 use crate::record::catalogue;
+use crate::record::referrals::referral_views;
 use crate::record::risk::{self, RiskConfig, RiskLevel};
 use crate::record::safe_times::{self, Acknowledgement};
 use crate::record::ClientId;
 use crate::record::{check_case_reference, initials_of, Channel, ClientPatch, ClientRecord, Contact, Date};
+use crate::record::{
+    ClientDetails, ClientDetailsOwn, ClientOverview, ClientView, ContactView, ContactViewOwn, NoteView,
+    RiskView,
+};
 use crate::support::caution::Caution;
 use crate::support::error::{Error, Result};
 use crate::support::input;
@@ -400,17 +405,21 @@ impl Session {
         Ok(word)
     }
 
-    /// The record as JSON in the input's shape, plus `id`, `initials` and derived values;
-    /// code words replaced by `code_word_set`. With names hidden, only the case reference,
-    /// initials, risk and the safe contacts. Viewing is recorded in the audit trail, with
-    /// `read: names_shown` when the details were shown.
-    pub fn show_client(&mut self, id: ClientId, names: Names) -> Result<Value> {
+    /// The record as the app is shown it ([`ClientView`]): with names shown, the whole
+    /// record plus `id`, `initials` and derived values, code words replaced by
+    /// `code_word_set`; with names hidden, only the case reference, initials, risk and the
+    /// safe contacts. Each contact carries its safe-contact cautions as of now. Viewing is
+    /// recorded in the audit trail, with `read: names_shown` when the details were shown.
+    pub fn show_client(&mut self, id: ClientId, names: Names) -> Result<ClientView> {
         let rec = self.load_client(id)?;
         // Read once: the settings are a manager's latest signed change, signature checked.
         let settings = self.settings()?;
-        let mut view = client_view(id, &rec, &settings.risk, names)?;
-        add_cautions(&mut view, &rec, safe_times::now_local(), settings.queue.reconfirm_after_days);
-        self.flag_enquiry_alert(id, &mut view)?;
+        let mut view = client_view(id, &rec, &settings.risk, names);
+        let now = safe_times::now_local();
+        for (v, c) in view.contacts_mut().iter_mut().zip(&rec.contacts) {
+            v.cautions = Some(safe_times::cautions(c, now, settings.queue.reconfirm_after_days));
+        }
+        view.set_enquiry_alert(self.has_enquiry_alert(id)?);
         let read = match names {
             Names::Hidden => "summary",
             Names::Shown => "names_shown",
@@ -426,8 +435,10 @@ impl Session {
     pub fn show_client_whole(&mut self, id: ClientId) -> Result<Value> {
         let rec = self.load_client(id)?;
         let cfg = self.settings()?.risk;
-        let mut view = client_view(id, &rec, &cfg, Names::Shown)?;
-        self.flag_enquiry_alert(id, &mut view)?;
+        let mut view = client_view(id, &rec, &cfg, Names::Shown);
+        view.set_enquiry_alert(self.has_enquiry_alert(id)?);
+        let mut view = serde_json::to_value(view)
+            .map_err(|_| Error::Storage("could not encode a client record".into()))?;
         let mut revealed = 0;
         if let Some(Value::Array(contacts)) = view.get_mut("contacts") {
             for (c, stored) in contacts.iter_mut().zip(&rec.contacts) {
@@ -442,14 +453,10 @@ impl Session {
         Ok(view)
     }
 
-    /// Adds `enquiry_alert` to a client's view: whether the enquiry tripwire has an alert
-    /// about an enquiry linked to them (enquiry.rs).
-    fn flag_enquiry_alert(&self, id: ClientId, view: &mut Value) -> Result<()> {
-        let flagged = self.clients_with_enquiry_alerts()?.contains(&id.0);
-        if let Some(o) = view.as_object_mut() {
-            o.insert("enquiry_alert".into(), json!(flagged));
-        }
-        Ok(())
+    /// Whether the enquiry tripwire has an alert about an enquiry linked to the client
+    /// (enquiry.rs).
+    fn has_enquiry_alert(&self, id: ClientId) -> Result<bool> {
+        Ok(self.clients_with_enquiry_alerts()?.contains(&id.0))
     }
 
     /// The caseload, or the clients whose names or case reference match `search`.
@@ -522,19 +529,6 @@ impl Session {
     }
 }
 
-/// Adds to each contact of a view the gate's `cautions` at `now` (codes, see
-/// [`Caution`]), so that the card shows "stale" and "outside safe times" and asks for an
-/// acknowledgement before a copy. The gate itself is [`Session::safe_contact_value_at`].
-fn add_cautions(view: &mut Value, rec: &ClientRecord, now: NaiveDateTime, reconfirm_after_days: u32) {
-    if let Some(Value::Array(contacts)) = view.get_mut("contacts") {
-        for (v, c) in contacts.iter_mut().zip(&rec.contacts) {
-            if let Some(o) = v.as_object_mut() {
-                o.insert("cautions".into(), json!(safe_times::cautions(c, now, reconfirm_after_days)));
-            }
-        }
-    }
-}
-
 /// Builds an FTS5 query that matches every word as a prefix; the person's text never
 /// reaches FTS5's query syntax (each word is quoted).
 fn fts_query(s: &str) -> Result<String> {
@@ -553,70 +547,60 @@ fn fts_query(s: &str) -> Result<String> {
     Ok(words.join(" "))
 }
 
-/// What a view with names hidden keeps: enough to contact the person safely and see their
-/// risk, nothing that says who they are or where they live.
-const HIDDEN_VIEW_KEYS: [&str; 6] = ["id", "case_reference", "initials", "details", "risk", "contacts"];
-
-/// The record with `id`, `initials`, each risk entry's derived score, level and threshold,
-/// and each contact's code word replaced by `code_word_set` (revealed only on request).
-/// With [`Names::Hidden`], only [`HIDDEN_VIEW_KEYS`], no risk entry's free-text reason and
-/// no notes on a contact that may be used (the card shows only why one must not be).
-pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig, names: Names) -> Result<Value> {
-    let mut v =
-        serde_json::to_value(rec).map_err(|_| Error::Storage("could not encode a client record".into()))?;
-    let obj = v.as_object_mut().ok_or_else(|| Error::Storage("could not encode a client record".into()))?;
-    let risk: Vec<Value> = rec
-        .risk
+/// The record as the app is shown it (see [`ClientView`]): each risk entry with its score,
+/// level and threshold, notes and referrals numbered, each contact's code word replaced by
+/// `code_word_set` (revealed only on request). With [`Names::Hidden`], the
+/// [`ClientOverview`]: no risk entry's free-text reason and no notes on a contact that may
+/// be used (the card shows only why one must not be). No cautions and no enquiry alert
+/// yet: [`Session::show_client`] adds them.
+pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig, names: Names) -> ClientView {
+    let mut risk: Vec<RiskView> =
+        rec.risk.iter().map(|r| RiskView { entry: r.clone(), derived: risk::assess(r, cfg) }).collect();
+    let mut contacts: Vec<ContactView> = rec
+        .contacts
         .iter()
-        .map(|r| {
-            let d = risk::assess(r, cfg);
-            let mut e = serde_json::to_value(r).unwrap_or(Value::Null);
-            if let Some(o) = e.as_object_mut() {
-                o.insert("score".into(), json!(d.score));
-                o.insert("level".into(), json!(d.level));
-                o.insert("meets_marac_threshold".into(), json!(d.meets_marac_threshold));
-                o.insert("criteria_met".into(), json!(d.criteria_met));
-            }
-            e
+        .map(|c| {
+            let code_word_set = c.code_word.is_some();
+            ContactView::new(c.clone(), ContactViewOwn { code_word_set, cautions: None })
         })
         .collect();
-    obj.insert("risk".into(), Value::Array(risk));
-    obj.insert("marac".into(), crate::record::referrals::referrals_view(rec)?);
-    // Notes are numbered from 1 (they are only ever appended): `share --excerpt N` picks one.
-    if let Some(Value::Array(notes)) = obj.get_mut("notes") {
-        for (i, n) in notes.iter_mut().enumerate() {
-            if let Some(o) = n.as_object_mut() {
-                o.shift_insert(0, "id".into(), json!(i + 1));
+    let initials = initials_of(&rec.full_name);
+    match names {
+        Names::Shown => {
+            let notes = rec.notes.iter().enumerate().map(|(i, n)| NoteView { id: i + 1, note: n.clone() });
+            let own = ClientDetailsOwn {
+                id: id.0,
+                initials,
+                details: true,
+                contacts,
+                risk,
+                marac: referral_views(rec),
+                notes: notes.collect(),
+                enquiry_alert: false,
+            };
+            ClientView::Details(Box::new(ClientDetails::new(rec.clone(), own)))
+        }
+        Names::Hidden => {
+            for r in &mut risk {
+                r.entry.judgement_reason = None;
             }
+            // The card shows why a channel must not be used; other contacts' notes wait.
+            for c in contacts.iter_mut().filter(|c| !c.do_not_use) {
+                c.notes = None;
+            }
+            ClientView::Overview(ClientOverview {
+                id: id.0,
+                case_reference: rec.case_reference.clone(),
+                initials,
+                details: false,
+                risk,
+                contacts,
+                enquiry_alert: false,
+            })
         }
     }
-    if let Some(Value::Array(contacts)) = obj.get_mut("contacts") {
-        for c in contacts.iter_mut().filter_map(Value::as_object_mut) {
-            let set = c.shift_remove("code_word").is_some();
-            c.insert("code_word_set".into(), json!(set));
-        }
-    }
-    obj.insert("id".into(), json!(id.0));
-    obj.insert("initials".into(), json!(initials_of(&rec.full_name)));
-    obj.insert("details".into(), json!(names == Names::Shown));
-    if names == Names::Hidden {
-        obj.retain(|k, _| HIDDEN_VIEW_KEYS.contains(&k.as_str()));
-        if let Some(Value::Array(risk)) = obj.get_mut("risk") {
-            for r in risk.iter_mut().filter_map(Value::as_object_mut) {
-                r.shift_remove("judgement_reason");
-            }
-        }
-        // The card shows why a channel must not be used; other contacts' notes wait.
-        if let Some(Value::Array(contacts)) = obj.get_mut("contacts") {
-            for c in contacts.iter_mut().filter_map(Value::as_object_mut) {
-                if c.get("do_not_use") != Some(&Value::Bool(true)) {
-                    c.shift_remove("notes");
-                }
-            }
-        }
-    }
-    Ok(v)
 }
+
 /// The values of usable contacts in `after` that a stored do-not-use contact of `before`
 /// has: the numbers (from 1, in `after`) of contacts whose do-not-use mark is lifted.
 fn lifted_do_not_use(before: &ClientRecord, after: &ClientRecord) -> Vec<usize> {

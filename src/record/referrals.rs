@@ -4,9 +4,9 @@
 //! `casework::marac`'s.
 
 use chrono::Months;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::record::{ClientRecord, Date};
+use crate::record::{ClientRecord, Date, ReferralView};
 use crate::support::error::{Error, Result};
 
 /// True when `later` is within 12 months of `earlier` (exactly 12 months counts).
@@ -27,17 +27,17 @@ pub fn repeats(rec: &ClientRecord) -> Vec<bool> {
 }
 
 /// The referrals as shown: each numbered from 1 with its `repeat` flag.
+pub fn referral_views(rec: &ClientRecord) -> Vec<ReferralView> {
+    rec.marac
+        .iter()
+        .zip(repeats(rec))
+        .enumerate()
+        .map(|(i, (r, repeat))| ReferralView { referral: i + 1, entry: r.clone(), repeat })
+        .collect()
+}
+
+/// [`referral_views`] as JSON (the CLI's `marac list`).
 pub fn referrals_view(rec: &ClientRecord) -> Result<Value> {
-    let flags = repeats(rec);
-    let mut list = Vec::with_capacity(rec.marac.len());
-    for (i, (r, repeat)) in rec.marac.iter().zip(flags).enumerate() {
-        let mut v = serde_json::to_value(r)
-            .map_err(|_| Error::Storage("could not encode a MARAC referral".into()))?;
-        if let Some(o) = v.as_object_mut() {
-            o.shift_insert(0, "referral".into(), json!(i + 1));
-            o.insert("repeat".into(), json!(repeat));
-        }
-        list.push(v);
-    }
-    Ok(Value::Array(list))
+    serde_json::to_value(referral_views(rec))
+        .map_err(|_| Error::Storage("could not encode a MARAC referral".into()))
 }

@@ -91,11 +91,13 @@ impl RiskConfig {
 }
 
 /// What is derived from an assessment; never stored, always recomputed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RiskDerived {
     pub score: u32,
     pub level: RiskLevel,
     pub meets_marac_threshold: bool,
+    #[cfg_attr(feature = "ts", ts(type = "Array<string>"))]
     pub criteria_met: Vec<&'static str>,
 }
 

@@ -408,6 +408,11 @@ pub fn fast_vault(dir: &Path) -> String {
 /// A delay function for `Vault::set_delay_fn` that does not wait.
 pub fn no_wait(_: std::time::Duration) {}
 
+/// A record's view as the app receives it: the JSON `show_client` sends over IPC.
+pub fn wire(view: casekeep::record::ClientView) -> serde_json::Value {
+    serde_json::to_value(view).unwrap()
+}
+
 /// Unlocks `dir` in this process as `user`, without waiting out the unlock delay.
 pub fn unlock_now(dir: &Path, user: &str, pass: &str) -> casekeep::Result<casekeep::Session> {
     let mut vault = casekeep::Vault::open(dir)?;

@@ -84,7 +84,7 @@ fn each_read_writes_one_signed_entry_naming_the_kind_and_the_client_never_a_valu
     assert!(none.is_err() && new.is_empty());
 
     // The record with names hidden: the overview only, and no code word.
-    let (view, new) = entries_of(&mut s, |s| s.show_client(id, Names::Hidden));
+    let (view, new) = entries_of(&mut s, |s| s.show_client(id, Names::Hidden).map(wire));
     let view = view.unwrap();
     one_read(&new, "client_viewed", "summary", Some(id));
     let mut keys: Vec<&str> = view.as_object().unwrap().keys().map(String::as_str).collect();
@@ -98,7 +98,7 @@ fn each_read_writes_one_signed_entry_naming_the_kind_and_the_client_never_a_valu
     assert_eq!(view["contacts"][1]["notes"], "shared landline", "with why a number must not be used");
 
     // The record with names shown: a `names_shown` read; still no code word, only markers.
-    let (view, new) = entries_of(&mut s, |s| s.show_client(id, Names::Shown));
+    let (view, new) = entries_of(&mut s, |s| s.show_client(id, Names::Shown).map(wire));
     let view = view.unwrap();
     one_read(&new, "client_viewed", "names_shown", Some(id));
     assert_eq!(view["full_name"], "Ada Example");
@@ -155,7 +155,7 @@ fn an_edit_without_the_code_word_keeps_it_and_can_still_change_or_remove_it() {
     assert!(changed.contains(&"contact[].safe_times".to_string()), "{changed:?}");
     assert_eq!(s.reveal_code_word(id, 2).unwrap(), CODE_WORD, "the word moved with its contact");
     assert!(s.reveal_code_word(id, 1).is_err());
-    let stored = s.show_client(id, Names::Shown).unwrap();
+    let stored = wire(s.show_client(id, Names::Shown).unwrap());
     assert!(stored["contacts"][1].get("keep_code_word_of").is_none(), "the reference is never stored");
 
     // A reference to a contact that is not there, or with a new word as well, is refused.

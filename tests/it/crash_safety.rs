@@ -194,7 +194,7 @@ impl Rig {
         assert_eq!(added_in_log, stored, "{ctx}: clients and client_added entries disagree");
 
         // Acknowledged notes are there; notes and client_changed entries agree.
-        let shown = s.show_client(ClientId(self.expected.base), Names::Shown).unwrap();
+        let shown = wire(s.show_client(ClientId(self.expected.base), Names::Shown).unwrap());
         let notes: Vec<String> = shown["notes"]
             .as_array()
             .unwrap()

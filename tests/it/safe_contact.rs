@@ -190,7 +190,7 @@ fn windows(v: &Value) -> Value {
 fn structured_windows_round_trip_parse_store_show_edit() {
     let (_dir, mut s, id) = session();
     // Parsed from the text when saved; the text is kept.
-    let shown = s.show_client(id, Names::Hidden).unwrap();
+    let shown = wire(s.show_client(id, Names::Hidden).unwrap());
     let c = &shown["contacts"];
     let weekdays = json!([{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "10:00", "to": "12:00"}]);
     for i in [0, 1, 2, 3] {
@@ -221,7 +221,7 @@ fn structured_windows_round_trip_parse_store_show_edit() {
     }
     let changed = s.update_client(id, json!({ "contacts": contacts }).to_string().as_bytes()).unwrap();
     assert_eq!(changed, vec!["contact[].safe_windows"], "only the windows changed");
-    let shown = s.show_client(id, Names::Hidden).unwrap();
+    let shown = wire(s.show_client(id, Names::Hidden).unwrap());
     let edited = json!([
         {"days": ["sat"], "from": "09:00", "to": "11:00"},
         {"days": ["sun"], "from": "18:30", "to": "24:00"}
@@ -243,7 +243,7 @@ fn structured_windows_round_trip_parse_store_show_edit() {
     contacts[0].as_object_mut().unwrap().remove("safe_windows");
     contacts[0]["safe_times"] = json!("after 6pm");
     s.update_client(id, json!({ "contacts": contacts }).to_string().as_bytes()).unwrap();
-    let shown = s.show_client(id, Names::Hidden).unwrap();
+    let shown = wire(s.show_client(id, Names::Hidden).unwrap());
     assert_eq!(
         windows(&shown["contacts"][0]),
         json!([{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "from": "18:00", "to": "24:00"}])
@@ -399,7 +399,7 @@ fn confirming_in_one_step_moves_the_review_date_by_the_vaults_interval_and_clear
     assert_eq!(digest.as_str().unwrap().len(), 64);
     assert_eq!(body, json!({"contact": 1, "review_after_days": 90}));
     assert_eq!(new[0].actor.as_deref(), Some("cara"));
-    let shown = s.show_client(id, Names::Hidden).unwrap();
+    let shown = wire(s.show_client(id, Names::Hidden).unwrap());
     assert_eq!(shown["contacts"][0]["last_confirmed"], json!(Date::today().to_string()));
     assert_eq!(shown["contacts"][0]["review_due"], json!(days_from_today(90)));
     assert_eq!(shown["contacts"][0]["cautions"], json!([]), "no longer stale");
@@ -466,7 +466,7 @@ fn contact_attempts_are_signed_shown_in_the_history_and_a_dead_number_goes_on_th
     // "Number not working" brings contact 3's review forward to today: on the queue now.
     assert!(reviews_for(&s, id).iter().all(|w| w.contains("contact 1")));
     s.log_contact_attempt(id, 3, AttemptOutcome::NumberNotWorking, None).unwrap();
-    let shown = s.show_client(id, Names::Hidden).unwrap();
+    let shown = wire(s.show_client(id, Names::Hidden).unwrap());
     assert_eq!(shown["contacts"][2]["review_due"], json!(Date::today().to_string()));
     assert!(reviews_for(&s, id).iter().any(|w| w.contains("contact 3")), "{:?}", reviews_for(&s, id));
 

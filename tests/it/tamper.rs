@@ -61,7 +61,7 @@ fn read_everything(s: &mut Session, upto_seq: i64) -> casekeep::Result<String> {
     let mut out = serde_json::to_string(&s.list_clients(None, Names::Hidden)?).unwrap();
     let ids: Vec<i64> = s.list_clients(None, Names::Hidden)?.iter().map(|c| c.id).collect();
     for id in ids {
-        out.push_str(&s.show_client(ClientId(id), Names::Shown)?.to_string());
+        out.push_str(&wire(s.show_client(ClientId(id), Names::Shown)?).to_string());
         out.push_str(&serde_json::to_string(&s.consent_report(ClientId(id))?).unwrap());
     }
     let log: Vec<_> = s.log_entries(None)?.into_iter().filter(|e| e.seq <= upto_seq).collect();

@@ -70,7 +70,7 @@ fn no_record_value_appears_in_any_file_of_the_vault_while_open_or_closed() {
         s.vault_files().iter().map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert!(names.iter().any(|n| n.ends_with("-wal")), "expected a WAL file while open: {names:?}");
     assert_no_sentinel(&s, "while open");
-    let shown = session.show_client(id, Names::Shown).unwrap();
+    let shown = wire(session.show_client(id, Names::Shown).unwrap());
     assert_eq!(shown["full_name"], SENTINELS[0]);
     drop(session);
     assert_no_sentinel(&s, "after closing");

@@ -15,8 +15,8 @@ import type { ChangeCaseArgs } from "./bindings/ChangeCaseArgs";
 import type { ChangePassphraseArgs } from "./bindings/ChangePassphraseArgs";
 import type { ChooseSaveFileArgs } from "./bindings/ChooseSaveFileArgs";
 import type { ChosenFile } from "./bindings/ChosenFile";
-import type { ClientRecord, ClientView } from "./api";
 import type { ClientSummary } from "./bindings/ClientSummary";
+import type { ClientView } from "./bindings/ClientView";
 import type { ConfirmSafeContactArgs } from "./bindings/ConfirmSafeContactArgs";
 import type { Confirmation } from "./bindings/Confirmation";
 import type { ConsentReport } from "./bindings/ConsentReport";
@@ -138,8 +138,6 @@ export function list_clients(args: ListClientsArgs): Promise<Array<ClientSummary
 }
 
 /** `show_client`. */
-export function show_client(args: ShowClientArgs & { names: true }): Promise<ClientRecord>;
-export function show_client(args: ShowClientArgs): Promise<ClientView>;
 export function show_client(args: ShowClientArgs): Promise<ClientView> {
   return call("show_client", args);
 }

@@ -1,6 +1,6 @@
 // Editing every field of the catalogue: the client's details, safe contacts, children
 // and the person causing harm. The result is one patch, saved in one transaction.
-import type { ClientRecord } from "./api";
+import type { ClientDetails } from "./api";
 import { button, checkbox, field, h, nextId, radios } from "./dom";
 import { dateInput } from "./dateinput";
 import type { DateRules } from "./dateinput";
@@ -216,7 +216,7 @@ function confirmRemove(fs: HTMLElement, what: string, remove: () => void): HTMLE
 /** The whole edit form; `onSave` gets the patch and, when a do-not-use number was made
  *  usable, the reason the worker gave for it. Dates that do not make a date are shown in
  *  `errors` (the screen's error summary) and nothing is sent. */
-export function editForm(rec: ClientRecord, onSave: (patch: Record<string, unknown>, liftReason?: string) => void, onCancel: () => void, errors?: HTMLElement): HTMLElement[] {
+export function editForm(rec: ClientDetails, onSave: (patch: Record<string, unknown>, liftReason?: string) => void, onCancel: () => void, errors?: HTMLElement): HTMLElement[] {
   const details = group(CLIENT_FIELDS, rec);
   const safeBox = h("div", { id: "safe-contacts" });
   const barredBox = h("div", { id: "do-not-use-contacts" });

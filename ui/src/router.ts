@@ -2,7 +2,7 @@
 // go to one another through `go()` only, never by importing each other's functions (so the
 // screen modules form no import cycle). main.ts installs the table once at start-up; each
 // screen module exports its part of it (`routes`).
-import type { ClientRecord, ClientView, PurposeOption, QueueItem } from "./api";
+import type { ClientDetails, ClientView, PurposeOption, QueueItem } from "./api";
 
 /** A client as the forms' captions need it (the risk checklist and notes reopen from a draft
  *  with no more than this). */
@@ -25,16 +25,16 @@ export type Route =
   | { to: "newClient" }
   // a client's record: screens/client.ts
   | { to: "client"; id: number }
-  | { to: "edit"; rec: ClientRecord; restore?: Restore }
+  | { to: "edit"; rec: ClientDetails; restore?: Restore }
   | { to: "note"; rec: ClientRef; restore?: Restore }
   // risk and MARAC: screens/risk.ts
   | { to: "risk"; rec: ClientRef; restore?: Restore }
-  | { to: "marac"; rec: ClientRecord; referral: number | null; restore?: Restore }
+  | { to: "marac"; rec: ClientDetails; referral: number | null; restore?: Restore }
   // consent: screens/consent.ts
   | { to: "consent"; rec: ClientView; purposes: PurposeOption[]; restore?: Restore }
   | { to: "decline"; rec: ClientView; purposes: PurposeOption[]; restore?: Restore }
   // sharing and share requests: screens/share.ts
-  | { to: "share"; rec: ClientRecord; purposes: PurposeOption[]; restore?: Restore }
+  | { to: "share"; rec: ClientDetails; purposes: PurposeOption[]; restore?: Restore }
   | { to: "reviewRequest"; item: QueueItem; id: number }
   | { to: "finishRequest"; id: number }
   // enquiries: screens/enquiries.ts

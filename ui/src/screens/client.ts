@@ -1,6 +1,6 @@
 // A client's record: the safe-contact card, contact history, consent, sharing, risk,
 // details (shown on request, audited), the case's status; and its edit and note forms.
-import { CaseStatus, ClientRecord, ClientView, ConsentReport, ContactView, isCmdError } from "../api";
+import { CaseStatus, ClientDetails, ClientView, ConsentReport, ContactView, isCmdError } from "../api";
 import { contactActions, contactHistory } from "../card";
 import { sharingSection } from "../decisions";
 import { at, button, errorSummary, field, h, nextId } from "../dom";
@@ -141,10 +141,12 @@ function askAcknowledgement(client: number, contact: number, warnings: string[],
 
 /** Runs `then` with the client's full record: fetched (an audited read of their details)
  *  if the screen holds only the overview. */
-export async function withDetails(rec: ClientView, then: (full: ClientRecord) => void | Promise<void>) {
+export async function withDetails(rec: ClientView, then: (full: ClientDetails) => void | Promise<void>) {
   if (rec.details) return then(rec);
   try {
     const full = await commands.show_client({ id: rec.id, names: true });
+    // Asked with names, the core answers the whole record (`details: true`).
+    if (!full.details) return say("The record's details could not be shown. Try again.");
     state.detailsFor = rec.id;
     await then(full);
   } catch (e) {
@@ -234,7 +236,7 @@ function hiddenNotice(id: number): HTMLElement {
   );
 }
 
-function detailSections(rec: ClientRecord): Node[] {
+function detailSections(rec: ClientDetails): Node[] {
   return [
     ...maracSection(rec),
     h("h2", {}, "Details"),
@@ -293,7 +295,7 @@ function caseSection(rec: ClientView, st: CaseStatus): Node[] {
   return parts;
 }
 
-function editScreen(rec: ClientRecord, restore?: Record<string, unknown>) {
+function editScreen(rec: ClientDetails, restore?: Record<string, unknown>) {
   const errors = h("div", {});
   let kept: KeptDraft | null = null;
   const form = h("div", { id: "edit-form" }, ...editForm(

@@ -1,7 +1,7 @@
 // Risk and MARAC: the record's risk and MARAC sections, the risk checklist (DASH order),
 // and a MARAC referral or its update.
 import type { RiskAnswer } from "../bindings/RiskAnswer";
-import { ClientOverview, ClientRecord, MaracAction, RiskForm } from "../api";
+import { ClientOverview, ClientDetails, MaracAction, RiskForm } from "../api";
 import { type DateInput, dateInput } from "../dateinput";
 import { at, button, checkbox, errorSummary, field, h, radios } from "../dom";
 import { keepDraft, riskDraft } from "../drafts";
@@ -42,7 +42,7 @@ export function riskSection(risk: ClientOverview["risk"], latest: ClientOverview
   return nodes.filter((n): n is Node => n !== null);
 }
 
-export function maracSection(rec: ClientRecord): Node[] {
+export function maracSection(rec: ClientDetails): Node[] {
   const refs = [...rec.marac].reverse();
   return [
     h("h2", {}, "MARAC"),
@@ -181,7 +181,7 @@ async function riskForm(rec: { id: number; case_reference: string; initials: str
   }).render();
 }
 
-function maracForm(rec: ClientRecord, referral: number | null, restore?: Record<string, unknown>) {
+function maracForm(rec: ClientDetails, referral: number | null, restore?: Record<string, unknown>) {
   const errors = h("div", {});
   const existing = referral === null ? null : rec.marac.find((m) => m.referral === referral) ?? null;
   const referredOn = dateInput({ label: "Date of referral", required: true, past: "today", today: todayIso(), value: todayIso(), path: "referred_on" });

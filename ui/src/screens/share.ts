@@ -1,6 +1,6 @@
 // Sharing: the share wizard (who and why, then what leaves and the answers a signed share
 // needs), the receipt, and share requests (a manager reviews one; the worker finishes it).
-import { ClientRecord, LogEntry, PurposeOption, QueueItem, ShareReceipt } from "../api";
+import { ClientDetails, LogEntry, PurposeOption, QueueItem, ShareReceipt } from "../api";
 import { at, button, checkbox, errorSummary, field, h, radios } from "../dom";
 import { draftContext, keepForm, KeptForm } from "../formdraft";
 import { cancelKept, formScreen, recipientAndPurpose, signingForm } from "../formpage";
@@ -18,7 +18,7 @@ const FORMATS: Options<"pdf" | "json"> = [["pdf", "PDF summary"], ["json", "JSON
 /** What the share wizard shows before a share (api.ts). */
 type Preview = SharePreview;
 
-async function shareWizard(rec: ClientRecord, purposes: PurposeOption[], restore?: Record<string, unknown>) {
+async function shareWizard(rec: ClientDetails, purposes: PurposeOption[], restore?: Record<string, unknown>) {
   const init = initialState(FORMS.share);
   const { recipient, purpose } = recipientAndPurpose("Who are you sharing with?", purposes, "share-purpose", false, init.recipient);
   const errors = h("div", {});
@@ -44,7 +44,7 @@ async function shareWizard(rec: ClientRecord, purposes: PurposeOption[], restore
  *  worker: not the lawful basis, not whether the person was told), then check your answers.
  *  `back` returns to step 1 with its answers kept (a new recipient or purpose means a new
  *  preview, so step 2 starts again from there). */
-async function shareStep2(rec: ClientRecord, who: { recipient: string; purpose: string; purposeLabel: string }, back: (f: HTMLElement) => void, step1: { recipient: HTMLElement; purpose: HTMLElement }, keptStep1: KeptForm, restore?: Record<string, unknown>) {
+async function shareStep2(rec: ClientDetails, who: { recipient: string; purpose: string; purposeLabel: string }, back: (f: HTMLElement) => void, step1: { recipient: HTMLElement; purpose: HTMLElement }, keptStep1: KeptForm, restore?: Record<string, unknown>) {
   const { recipient, purpose } = who;
   const args = { client: rec.id, recipient, purpose, emergency: false, excerpts: [] as number[] };
   let p: Preview;
