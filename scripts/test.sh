@@ -23,11 +23,17 @@ if [ -z "${RUSTC_WORKSPACE_WRAPPER:-}" ] || [ "${CLIPPY_ARGS:-}" != "-Dwarnings"
   exit 2
 fi
 
+# Each command is shown as it starts, as make shows its recipes.
+run() {
+  echo "+ $*"
+  "$@"
+}
+
 rust_tests() {
-  cargo test --locked "${TEST_SELECTION[@]}" --all-targets
+  run cargo test --locked "${TEST_SELECTION[@]}" --all-targets
   # The benchmarks must compile (docs/BENCHMARKS.md). The dev profile reuses what the tests
   # just built; `cargo bench` itself builds them optimised.
-  cargo bench --locked "${TEST_SELECTION[@]}" --no-run --profile dev
+  run cargo bench --locked "${TEST_SELECTION[@]}" --no-run --profile dev
   # Test hooks (feature `test-hooks`: a cheaper KDF, the raw database connection) and the
   # unkeyed-database code (feature `bench`) must never reach what ships: the app, or the CLI
   # as built without the tests (normal and build dependencies only).
@@ -56,7 +62,11 @@ make --no-print-directory ui-build
 mkdir -p target
 WINLOG=target/windows-build.log
 echo "make test: the Windows cross-build and cargo-deny start in the background (lowest priority; their output: $WINLOG, shown at the end)"
-setsid nice -n 19 bash -c 'bash scripts/windows-test.sh build && bash scripts/deny.sh' >"$WINLOG" 2>&1 &
+# In its own session (so that it can be stopped as a whole), which Linux schedules as its own
+# group: with autogroups on, `nice` weighs only within a group, so the group itself is given
+# the lowest priority too (/proc/self/autogroup); otherwise it would take half the CPU.
+setsid nice -n 19 bash -c '{ echo 19 >/proc/self/autogroup; } 2>/dev/null || true
+  bash scripts/windows-test.sh build && bash scripts/deny.sh' >"$WINLOG" 2>&1 &
 win=$!
 stop_windows_build() { kill -- "-$win" 2>/dev/null || true; }
 trap stop_windows_build EXIT
