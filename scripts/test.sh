@@ -10,10 +10,11 @@
 #   denied, so the workspace lints and clippy.toml apply to every test and app build with no
 #   second, check-only build of every dependency. `make lint` still runs `cargo clippy`.
 # - One test build for the core and the shell (scripts/test-selection.sh).
-# - The Windows cross-build (`windows-test.sh build`, its own target folder) and cargo-deny
-#   (installed the first time) run in the background at the lowest CPU priority from the
-#   start: they take the CPU the Linux steps leave idle (most of the e2e's, which waits on
-#   WebKit), and the Wine tests run at the end.
+# - tauri-driver (installed the first time), the Windows cross-build
+#   (`windows-test.sh build`, its own target folder) and cargo-deny (installed the first
+#   time) run in the background at the lowest CPU priority from the start: they take the
+#   CPU the Linux steps leave idle (most of the e2e's, which waits on WebKit), and the Wine
+#   tests run at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=test-selection.sh
@@ -53,20 +54,45 @@ rust_tests() {
   fi
 }
 
-if [ "${1:-all}" = rust ]; then
-  rust_tests
-  exit 0
-fi
+# What runs in the background (below): each part runs even if one before it failed; the
+# exit status says whether all passed.
+background() {
+  { echo 19 >/proc/self/autogroup; } 2>/dev/null || true
+  local failed=0
+  SECONDS=0
+  make --no-print-directory tauri-driver || failed=1
+  echo "make test: tauri-driver in ${SECONDS}s (in the background)"
+  bash scripts/windows-test.sh build || failed=1
+  bash scripts/deny.sh || failed=1
+  return "$failed"
+}
+
+case "${1:-all}" in
+  rust)
+    rust_tests
+    exit 0
+    ;;
+  background)
+    background
+    exit
+    ;;
+  all) ;;
+  *)
+    echo "usage: $0 [rust]" >&2
+    exit 2
+    ;;
+esac
 
 make --no-print-directory ui-build
 mkdir -p target
 WINLOG=target/windows-build.log
-echo "make test: the Windows cross-build and cargo-deny start in the background (lowest priority; their output: $WINLOG, shown at the end)"
+echo "make test: tauri-driver, the Windows cross-build and cargo-deny start in the background (lowest priority; their output: $WINLOG, shown at the end)"
 # In its own session (so that it can be stopped as a whole), which Linux schedules as its own
 # group: with autogroups on, `nice` weighs only within a group, so the group itself is given
-# the lowest priority too (/proc/self/autogroup); otherwise it would take half the CPU.
-setsid nice -n 19 bash -c '{ echo 19 >/proc/self/autogroup; } 2>/dev/null || true
-  bash scripts/windows-test.sh build && bash scripts/deny.sh' >"$WINLOG" 2>&1 &
+# the lowest priority too (/proc/self/autogroup, in `background`); otherwise it would take
+# half the CPU. If the e2e needs tauri-driver before the background has installed it, its
+# own `cargo install` waits for the other's lock and finds it installed.
+setsid nice -n 19 bash scripts/test.sh background >"$WINLOG" 2>&1 &
 win=$!
 stop_windows_build() { kill -- "-$win" 2>/dev/null || true; }
 trap stop_windows_build EXIT
@@ -77,6 +103,7 @@ echo "make test: lint (fmt, eslint, the guide's screenshots) in ${SECONDS}s"
 SECONDS=0
 rust_tests
 echo "make test: Rust tests (core and shell, with clippy) in ${SECONDS}s"
+# After the Rust tests, which rewrite ui/src/bindings that the typecheck reads.
 SECONDS=0
 make --no-print-directory ui-test
 echo "make test: UI tests in ${SECONDS}s"
@@ -90,9 +117,9 @@ wait "$win" || status=$?
 trap - EXIT
 sed 's/^/background: /' "$WINLOG"
 if [ "$status" -ne 0 ]; then
-  echo "FAIL: the Windows cross-build or cargo-deny (exit $status; above, \"background:\")"
+  echo "FAIL: in the background (tauri-driver, the Windows cross-build or cargo-deny; above, \"background:\")"
   exit 1
 fi
-echo "make test: waited ${SECONDS}s for the Windows build and cargo-deny"
+echo "make test: waited ${SECONDS}s for the background"
 bash scripts/windows-test.sh run
 echo "make test: all checks passed"
