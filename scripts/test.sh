@@ -10,11 +10,10 @@
 #   denied, so the workspace lints and clippy.toml apply to every test and app build with no
 #   second, check-only build of every dependency. `make lint` still runs `cargo clippy`.
 # - One test build for the core and the shell (scripts/test-selection.sh).
-# - tauri-driver (installed the first time), the Windows cross-build
-#   (`windows-test.sh build`, its own target folder) and cargo-deny (installed the first
-#   time) run in the background at the lowest CPU priority from the start: they take the
-#   CPU the Linux steps leave idle (most of the e2e's, which waits on WebKit), and the Wine
-#   tests run at the end.
+# - The Windows cross-build (`windows-test.sh build`, its own target folder) and cargo-deny
+#   (installed the first time) run in the background at the lowest CPU priority from the
+#   start: they take the CPU the Linux steps leave idle (most of the e2e's, which waits on
+#   WebKit), and the Wine tests run at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=test-selection.sh
@@ -59,9 +58,6 @@ rust_tests() {
 background() {
   { echo 19 >/proc/self/autogroup; } 2>/dev/null || true
   local failed=0
-  SECONDS=0
-  make --no-print-directory tauri-driver || failed=1
-  echo "make test: tauri-driver in ${SECONDS}s (in the background)"
   bash scripts/windows-test.sh build || failed=1
   bash scripts/deny.sh || failed=1
   return "$failed"
@@ -86,12 +82,12 @@ esac
 make --no-print-directory ui-build
 mkdir -p target
 WINLOG=target/windows-build.log
-echo "make test: tauri-driver, the Windows cross-build and cargo-deny start in the background (lowest priority; their output: $WINLOG, shown at the end)"
+echo "make test: the Windows cross-build and cargo-deny start in the background (lowest priority; their output: $WINLOG, shown at the end)"
 # In its own session (so that it can be stopped as a whole), which Linux schedules as its own
 # group: with autogroups on, `nice` weighs only within a group, so the group itself is given
 # the lowest priority too (/proc/self/autogroup, in `background`); otherwise it would take
-# half the CPU. If the e2e needs tauri-driver before the background has installed it, its
-# own `cargo install` waits for the other's lock and finds it installed.
+# half the CPU. It is already the longer path by the end (docs/BENCHMARKS.md): more work
+# in it (tauri-driver's install was tried) only makes the end wait for it.
 setsid nice -n 19 bash scripts/test.sh background >"$WINLOG" 2>&1 &
 win=$!
 stop_windows_build() { kill -- "-$win" 2>/dev/null || true; }
@@ -117,7 +113,7 @@ wait "$win" || status=$?
 trap - EXIT
 sed 's/^/background: /' "$WINLOG"
 if [ "$status" -ne 0 ]; then
-  echo "FAIL: in the background (tauri-driver, the Windows cross-build or cargo-deny; above, \"background:\")"
+  echo "FAIL: in the background (the Windows cross-build or cargo-deny; above, \"background:\")"
   exit 1
 fi
 echo "make test: waited ${SECONDS}s for the background"
