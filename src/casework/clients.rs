@@ -554,31 +554,38 @@ fn fts_query(s: &str) -> Result<String> {
 /// be used (the card shows only why one must not be). No cautions and no enquiry alert
 /// yet: [`Session::show_client`] adds them.
 pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig, names: Names) -> ClientView {
-    let mut risk: Vec<RiskView> =
-        rec.risk.iter().map(|r| RiskView { entry: r.clone(), derived: risk::assess(r, cfg) }).collect();
-    let mut contacts: Vec<ContactView> = rec
-        .contacts
-        .iter()
+    // One copy of the record; its lists are moved into their views, not copied again.
+    let mut rec = rec.clone();
+    let mut risk: Vec<RiskView> = std::mem::take(&mut rec.risk)
+        .into_iter()
+        .map(|entry| {
+            let derived = risk::assess(&entry, cfg);
+            RiskView { entry, derived }
+        })
+        .collect();
+    let mut contacts: Vec<ContactView> = std::mem::take(&mut rec.contacts)
+        .into_iter()
         .map(|c| {
             let code_word_set = c.code_word.is_some();
-            ContactView::new(c.clone(), ContactViewOwn { code_word_set, cautions: None })
+            ContactView::new(c, ContactViewOwn { code_word_set, cautions: None })
         })
         .collect();
     let initials = initials_of(&rec.full_name);
     match names {
         Names::Shown => {
-            let notes = rec.notes.iter().enumerate().map(|(i, n)| NoteView { id: i + 1, note: n.clone() });
+            let marac = referral_views(&rec);
+            let notes = std::mem::take(&mut rec.notes);
             let own = ClientDetailsOwn {
                 id: id.0,
                 initials,
                 details: true,
                 contacts,
                 risk,
-                marac: referral_views(rec),
-                notes: notes.collect(),
+                marac,
+                notes: notes.into_iter().enumerate().map(|(i, note)| NoteView { id: i + 1, note }).collect(),
                 enquiry_alert: false,
             };
-            ClientView::Details(Box::new(ClientDetails::new(rec.clone(), own)))
+            ClientView::Details(Box::new(ClientDetails::new(rec, own)))
         }
         Names::Hidden => {
             for r in &mut risk {
@@ -590,7 +597,7 @@ pub fn client_view(id: ClientId, rec: &ClientRecord, cfg: &RiskConfig, names: Na
             }
             ClientView::Overview(ClientOverview {
                 id: id.0,
-                case_reference: rec.case_reference.clone(),
+                case_reference: rec.case_reference,
                 initials,
                 details: false,
                 risk,
