@@ -62,8 +62,10 @@ rust-test: setup ui-build
 app-test: setup ui-build
 	cargo test --locked -p casekeep-app --features custom-protocol
 
+# A debug build: it only relays WebDriver calls to WebKitWebDriver, and builds in 20 s where
+# the release build takes 34 s of the e2e's time on a clean clone (docs/BENCHMARKS.md).
 tauri-driver: setup
-	@test -x build/tools/bin/tauri-driver || cargo install tauri-driver --locked --root build/tools
+	@test -x build/tools/bin/tauri-driver || cargo install tauri-driver --locked --debug --root build/tools
 
 # The app must not export SQLCipher's sqlite3_* symbols (WebKitGTK loads the system SQLite).
 symbols: app

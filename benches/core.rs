@@ -3,7 +3,7 @@
 //!
 //! The vault is built once and kept in `$CASEKEEP_BENCH_DIR` (default: a folder in the
 //! system temp directory) for later runs. Under `cargo test --benches` (no `--bench`
-//! argument) each benchmark runs once on a 200-client vault, so the suite stays cheap.
+//! argument) each benchmark runs once on a 50-client vault, so the suite stays cheap.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::print_stdout)]
 
 use std::path::PathBuf;
@@ -26,7 +26,7 @@ fn fixture() -> Fixture {
     let clients = std::env::var("CASEKEEP_BENCH_CLIENTS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(if measuring { 10_000 } else { 200 });
+        .unwrap_or(if measuring { 10_000 } else { 50 });
     let root = match std::env::var_os("CASEKEEP_BENCH_DIR") {
         Some(dir) => PathBuf::from(dir),
         None if measuring => std::env::temp_dir().join("casekeep-bench-vaults"),

@@ -19,7 +19,7 @@ if [ ! -f ui/dist/index.html ]; then (cd ui && npm run build --silent); fi
 cargo build --locked $flag -p casekeep-app --features custom-protocol
 # The bare window is its own small workspace; the same target directory reuses the crates.
 (cd benches/bare-window && cargo build --locked $flag --features custom-protocol)
-test -x build/tools/bin/tauri-driver || cargo install tauri-driver --locked --root build/tools
+test -x build/tools/bin/tauri-driver || cargo install tauri-driver --locked --debug --root build/tools
 
 vault=${BENCH_VAULT:-$target/bench-vaults/encrypted-10000-clients-seed-1}
 if [ ! -f "$vault/casekeep.vault" ]; then

@@ -60,6 +60,8 @@ background() {
   local failed=0
   bash scripts/windows-test.sh build || failed=1
   bash scripts/deny.sh || failed=1
+  # When it ended, for the summary (which path was the longer one).
+  date +%s >target/background.done
   return "$failed"
 }
 
@@ -82,6 +84,8 @@ esac
 make --no-print-directory ui-build
 mkdir -p target
 WINLOG=target/windows-build.log
+rm -f target/background.done
+started=$(date +%s)
 echo "make test: the Windows cross-build and cargo-deny start in the background (lowest priority; their output: $WINLOG, shown at the end)"
 # In its own session (so that it can be stopped as a whole), which Linux schedules as its own
 # group: with autogroups on, `nice` weighs only within a group, so the group itself is given
@@ -107,6 +111,7 @@ SECONDS=0
 make --no-print-directory e2e
 echo "make test: e2e in ${SECONDS}s"
 
+e2e_done=$(($(date +%s) - started))
 SECONDS=0
 status=0
 wait "$win" || status=$?
@@ -117,5 +122,8 @@ if [ "$status" -ne 0 ]; then
   exit 1
 fi
 echo "make test: waited ${SECONDS}s for the background"
+if [ -f target/background.done ]; then
+  echo "make test: since the background started, it ended at $(($(cat target/background.done) - started))s and the Linux steps at ${e2e_done}s"
+fi
 bash scripts/windows-test.sh run
 echo "make test: all checks passed"

@@ -30,12 +30,12 @@ if [ "$phase" != run ]; then
   # compiled without optimisation: OpenSSL alone at -O2 is most of a cold cross-build, and
   # its hot paths (AES, SHA) are assembly either way. `make windows` (what ships) keeps -O2.
   export CFLAGS_x86_64_pc_windows_gnu="-O0"
-  # Nor are the PDF and font crates optimised here (Cargo.toml optimises them for the Linux
-  # tests, which make hundreds of PDFs): the journey makes one. Argon2, the ciphers, SQLite
-  # and the phone-number and regex crates stay optimised (every call of the exe needs them).
+  # Nor are the text-shaping and compression crates optimised here (Cargo.toml optimises them
+  # for the Linux tests, which make hundreds of PDFs): the journey makes one. Argon2, the
+  # ciphers, SQLite and the phone-number and regex crates stay optimised (every call of the
+  # exe needs them).
   unopt=()
-  for p in krilla rustybuzz ttf-parser subsetter skrifa read-fonts write-fonts pdf-writer \
-    zlib-rs unicode-bidi flate2 miniz_oxide adler2 simd-adler32 crc32fast; do
+  for p in rustybuzz ttf-parser zlib-rs unicode-bidi flate2 miniz_oxide adler2 simd-adler32 crc32fast; do
     unopt+=(--config "profile.dev.package.$p.opt-level=0")
   done
   SECONDS=0

@@ -86,7 +86,13 @@ fn tagged_with_headings_lists_tables_a_language_and_a_generic_title() {
             assert!(!info.contains(never), "{never} in the document information: {info}");
         }
         let bytes = std::fs::read(&pdf).unwrap();
-        assert!(bytes.windows(13).any(|w| w == b"/Lang (en-GB)"), "no document language");
+        // `/Lang (en-GB)` or `/Lang(en-GB)`: PDF allows either (pdf-writer writes the second).
+        let lang = bytes.windows(5).enumerate().filter(|(_, w)| *w == b"/Lang").any(|(i, _)| {
+            let rest = bytes.get(i + 5..).unwrap_or_default();
+            let start = rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());
+            rest.get(start..).is_some_and(|r| r.starts_with(b"(en-GB)"))
+        });
+        assert!(lang, "no document language");
         let tree = run("pdfinfo", &["-struct"], &pdf);
         let tags: Vec<&str> = tree.lines().map(str::trim).collect();
         let lists: &[&str] = if kind == RecipientKind::Police { &["L", "LI", "LBody"] } else { &[] };

@@ -10,7 +10,7 @@ use std::num::NonZeroU16;
 use std::ops::Range;
 
 use krilla::color::rgb;
-use krilla::configure::{Configuration, Validator};
+use krilla::configure::{Accessibility, ConfigurationBuilder};
 use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
@@ -18,8 +18,8 @@ use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::tagging::{
-    ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, TableHeaderScope, Tag, TagGroup,
-    TagKind, TagTree,
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, TableHeaderScope, Tag,
+    TagGroup, TagKind, TagTree,
 };
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Data, Document, SerializeSettings};
@@ -595,11 +595,12 @@ impl Writer {
         while !self.stack.is_empty() {
             self.close();
         }
-        let settings = SerializeSettings {
-            configuration: Configuration::new_with_validator(Validator::UA1),
-            enable_tagging: true,
-            ..SerializeSettings::default()
-        };
+        let configuration = ConfigurationBuilder::new()
+            .with_accessibility_validator(Accessibility::UA1)
+            .finish()
+            .map_err(pdf_err)?;
+        let settings =
+            SerializeSettings { configuration, enable_tagging: true, ..SerializeSettings::default() };
         let mut doc = Document::new_with(settings);
         let mut ids: Vec<Option<Identifier>> = (0..self.leaves).map(|_| None).collect();
         let size = PageSettings::from_wh(PAGE_W * MM, PAGE_H * MM).ok_or_else(|| pdf_err(()))?;
@@ -611,8 +612,8 @@ impl Writer {
                     Op::Text { x, y, size, bold, colour, text, mark } => {
                         let tag = match mark {
                             Mark::Leaf(_) => ContentTag::Span(SpanTag::empty()),
-                            Mark::Header => ContentTag::Artifact(ArtifactType::Header),
-                            Mark::Footer => ContentTag::Artifact(ArtifactType::Footer),
+                            Mark::Header => ContentTag::Artifact(Artifact::with_kind(ArtifactType::Header)),
+                            Mark::Footer => ContentTag::Artifact(Artifact::with_kind(ArtifactType::Footer)),
                         };
                         let id = surface.start_tagged(tag);
                         surface.set_fill(Some(Fill {
@@ -631,7 +632,7 @@ impl Writer {
                         }
                     }
                     Op::Frame { left, bottom, right, top } => {
-                        surface.start_tagged(ContentTag::Artifact(ArtifactType::Other));
+                        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other)));
                         surface.set_fill(None);
                         surface.set_stroke(Some(Stroke {
                             paint: rgb::Color::new(191, 0, 0).into(),
