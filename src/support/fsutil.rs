@@ -214,29 +214,83 @@ pub fn tidy_vault_dir(dir: &Path) -> Result<()> {
     let mut removed = false;
     for entry in fs::read_dir(dir).map_err(Error::io("list the vault directory"))? {
         let entry = entry.map_err(Error::io("list the vault directory"))?;
-        let meta = entry.metadata().map_err(Error::io("inspect a vault file"))?;
-        // `metadata` here does not follow links; changing a link's mode would change its
-        // target's, outside the vault. Casekeep never makes links, so one is refused.
-        if meta.file_type().is_symlink() {
-            return Err(Error::Integrity(
-                "the vault folder contains a symbolic link, which Casekeep never makes; remove it and try again"
-                    .into(),
-            ));
-        }
-        if is_stale_temp_file(&entry.file_name(), &meta) && fs::remove_file(entry.path()).is_ok() {
-            removed = true;
-            continue;
-        }
-        if !is_restricted(&entry.path(), &meta).map_err(Error::io("inspect a vault file"))? {
-            restrict(&entry.path(), meta.is_dir())
-                .map_err(Error::io("restrict a vault file to its owner"))?;
-        }
-        if meta.is_dir() {
-            tidy_vault_dir(&entry.path())?;
-        }
+        removed |= tidy_entry(&entry)?;
     }
     if removed {
         let _ = sync_dir(dir);
     }
     Ok(())
+}
+
+/// One entry of [`tidy_vault_dir`]; whether it was a stale temporary file, now removed. An
+/// entry gone since the folder was listed is no error: another process may have renamed its
+/// temporary file into place, or SQLite removed a journal as another process closed the
+/// database (both seen when several processes open one vault at once).
+fn tidy_entry(entry: &fs::DirEntry) -> Result<bool> {
+    let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
+    let meta = match entry.metadata() {
+        Ok(meta) => meta,
+        Err(e) if gone(&e) => return Ok(false),
+        Err(e) => return Err(Error::io("inspect a vault file")(e)),
+    };
+    // `metadata` here does not follow links; changing a link's mode would change its
+    // target's, outside the vault. Casekeep never makes links, so one is refused.
+    if meta.file_type().is_symlink() {
+        return Err(Error::Integrity(
+            "the vault folder contains a symbolic link, which Casekeep never makes; remove it and try again"
+                .into(),
+        ));
+    }
+    if is_stale_temp_file(&entry.file_name(), &meta) {
+        return Ok(fs::remove_file(entry.path()).is_ok());
+    }
+    match is_restricted(&entry.path(), &meta) {
+        Ok(true) => {}
+        Ok(false) => match restrict(&entry.path(), meta.is_dir()) {
+            Err(e) if !gone(&e) => return Err(Error::io("restrict a vault file to its owner")(e)),
+            _ => {}
+        },
+        Err(e) if gone(&e) => return Ok(false),
+        Err(e) => return Err(Error::io("inspect a vault file")(e)),
+    }
+    if meta.is_dir() {
+        tidy_vault_dir(&entry.path())?;
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Another process's temporary file renamed into place, or a journal SQLite removed,
+    /// between the listing and the look at the entry: skipped, not an error that refuses the
+    /// unlock.
+    #[test]
+    fn an_entry_gone_since_the_listing_is_skipped() {
+        let dir = std::env::temp_dir().join(format!("ck-tidy-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir(&dir).unwrap();
+        for name in [".tmp-0123456789ab", "vault.db-journal", "kept"] {
+            write_atomic(&dir.join(name), b"x").unwrap();
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(dir.join("kept"), fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let entries: Vec<fs::DirEntry> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap()).collect();
+        fs::remove_file(dir.join(".tmp-0123456789ab")).unwrap();
+        fs::remove_file(dir.join("vault.db-journal")).unwrap();
+        for entry in &entries {
+            assert!(!tidy_entry(entry).unwrap(), "nothing stale here");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.join("kept")).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, FILE_MODE, "the file still there is restricted all the same");
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }

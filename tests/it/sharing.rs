@@ -471,7 +471,13 @@ fn the_decision_views_say_what_was_decided_in_plain_words() {
         s.worker(&["client", "show", &id]).ok().json()["case_reference"].as_str().unwrap().to_string();
     assert!(all.iter().all(|r| r.case == format!("{reference} · A.E.")), "{text}");
     assert!(all.iter().all(|r| r.by == "cara"));
-    assert!(all.iter().all(|r| r.when.contains(", ") && !r.when.contains('T')), "{text}");
+    // In words and local time ("Thu 3 Dec 2026, 02:16"), not an RFC 3339 stamp. (An earlier
+    // check, "no 'T' in it", failed on every Tuesday and Thursday.)
+    assert!(
+        all.iter().all(|r| chrono::NaiveDateTime::parse_from_str(&r.when, "%a %-d %b %Y, %H:%M").is_ok()
+            && chrono::DateTime::parse_from_rfc3339(&r.when).is_err()),
+        "{text}"
+    );
 
     let only = |f: DecisionFilter, m: &mut casekeep::Session| -> Vec<i64> {
         m.decisions(&f).unwrap().iter().map(|r| r.id).collect()
