@@ -372,7 +372,9 @@ pub struct Note {
 
 twin! {
     stored {
-        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+        // TS is derived (the fields' `ts` attributes are the view's too) but never exported:
+        // the stored record never crosses the IPC boundary; the app is shown views.
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         /// A client's record as stored (one JSON document per client).
         #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]

@@ -286,7 +286,7 @@ pub struct ConsentInput {
 /// A consent decision as every front end has it (the CLI's flags, the app's consent form,
 /// whose `ipc::ConsentArgs` is these words and the client): words as typed, read by the one
 /// parser, [`ConsentInput::parse`].
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields = nullable))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct ConsentWords {
     pub recipient: String,

@@ -143,7 +143,6 @@ impl AlertReason {
 }
 
 /// One alert of the tripwire: the enquiries and clients it concerns, never a value.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Alert {
     pub reasons: Vec<AlertReason>,

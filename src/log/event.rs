@@ -96,7 +96,6 @@ pub struct AlertReviewed {
 }
 
 /// One organisation on the switchboard list.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Switchboard {
     pub organisation: String,

@@ -90,8 +90,9 @@ impl RiskConfig {
     }
 }
 
-/// What is derived from an assessment; never stored, always recomputed.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+/// What is derived from an assessment; never stored, always recomputed. (Its TypeScript
+/// twin is inlined in `RiskView`'s, never a file of its own.)
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RiskDerived {
     pub score: u32,

@@ -116,7 +116,7 @@ pub struct ShareReceipt {
 /// A share as every front end has it (the CLI's flags, the app's share form, whose
 /// `ipc::ShareArgs` is these words and where the file goes): words as typed, read by the
 /// one parser, [`ShareRequest::parse`].
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, optional_fields = nullable))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct ShareWords {
     pub client: i64,

@@ -354,25 +354,10 @@ pub fn risk_entry(date: &str, yes: usize, not_known: usize, extra: &str) -> Stri
 // ---------------------------------------------------------------------------------------
 // Helpers for the "prove it holds" tests (crash safety, tamper, unlock abuse).
 
-/// SplitMix64: a tiny seeded generator, so every random run can be replayed from its seed.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in `0..n` (n > 0).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-}
+/// The synthetic caseload's seeded generator (SplitMix64), so every random run can be
+/// replayed from its seed. (Not every test binary uses it.)
+#[allow(unused_imports)]
+pub use casekeep::synth::Rng;
 
 /// A number from the environment (e.g. a run count or a seed; decimal or 0x-hex), or
 /// `default`. A value that does not parse fails the test rather than being ignored.
