@@ -227,12 +227,7 @@ pub fn tidy_vault_dir(dir: &Path) -> Result<()> {
 /// temporary file into place, or SQLite removed a journal as another process closed the
 /// database (both seen when several processes open one vault at once).
 fn tidy_entry(entry: &fs::DirEntry) -> Result<bool> {
-    let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
-    let meta = match entry.metadata() {
-        Ok(meta) => meta,
-        Err(e) if gone(&e) => return Ok(false),
-        Err(e) => return Err(Error::io("inspect a vault file")(e)),
-    };
+    let Some(meta) = unless_gone(entry.metadata(), "inspect a vault file")? else { return Ok(false) };
     // `metadata` here does not follow links; changing a link's mode would change its
     // target's, outside the vault. Casekeep never makes links, so one is refused.
     if meta.file_type().is_symlink() {
@@ -244,19 +239,28 @@ fn tidy_entry(entry: &fs::DirEntry) -> Result<bool> {
     if is_stale_temp_file(&entry.file_name(), &meta) {
         return Ok(fs::remove_file(entry.path()).is_ok());
     }
-    match is_restricted(&entry.path(), &meta) {
-        Ok(true) => {}
-        Ok(false) => match restrict(&entry.path(), meta.is_dir()) {
-            Err(e) if !gone(&e) => return Err(Error::io("restrict a vault file to its owner")(e)),
-            _ => {}
-        },
-        Err(e) if gone(&e) => return Ok(false),
-        Err(e) => return Err(Error::io("inspect a vault file")(e)),
+    let Some(restricted) = unless_gone(is_restricted(&entry.path(), &meta), "inspect a vault file")? else {
+        return Ok(false);
+    };
+    if !restricted
+        && unless_gone(restrict(&entry.path(), meta.is_dir()), "restrict a vault file to its owner")?
+            .is_none()
+    {
+        return Ok(false);
     }
     if meta.is_dir() {
         tidy_vault_dir(&entry.path())?;
     }
     Ok(false)
+}
+
+/// `r`'s value, or `None` where the file is not found (gone since its folder was listed).
+fn unless_gone<T>(r: std::io::Result<T>, context: &'static str) -> Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(context)(e)),
+    }
 }
 
 #[cfg(test)]
@@ -268,9 +272,8 @@ mod tests {
     /// unlock.
     #[test]
     fn an_entry_gone_since_the_listing_is_skipped() {
-        let dir = std::env::temp_dir().join(format!("ck-tidy-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         for name in [".tmp-0123456789ab", "vault.db-journal", "kept"] {
             write_atomic(&dir.join(name), b"x").unwrap();
         }
@@ -279,7 +282,7 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             fs::set_permissions(dir.join("kept"), fs::Permissions::from_mode(0o644)).unwrap();
         }
-        let entries: Vec<fs::DirEntry> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap()).collect();
+        let entries: Vec<fs::DirEntry> = fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
         fs::remove_file(dir.join(".tmp-0123456789ab")).unwrap();
         fs::remove_file(dir.join("vault.db-journal")).unwrap();
         for entry in &entries {
@@ -291,6 +294,5 @@ mod tests {
             let mode = fs::metadata(dir.join("kept")).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, FILE_MODE, "the file still there is restricted all the same");
         }
-        fs::remove_dir_all(&dir).unwrap();
     }
 }
